@@ -1,0 +1,528 @@
+"""The case lifecycle (DESIGN §3): the ONLY code that changes a case's status or its dates.
+
+`CaseLifecycle` wraps one locked Case row. Each transition validates its own fields, applies
+the change, and `on_success` saves the case, writes exactly one Event and recomputes the
+clock from the events. Callers (casework.services) hold the transaction and the row lock and
+check `has_perm` first: viewflow treats a permission as a query, not a gate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from viewflow import fsm
+
+from casework.choices import (
+    CHANNELS_NEEDING_CONFIRMATION,
+    CHANNELS_ON_THE_SPOT,
+    OPEN_STATUSES,
+    SYSTEM_ROLE,
+    CaseStatus,
+    ConsultationParty,
+    DeliveryMethod,
+    Disposition,
+    RemedyKind,
+    RemedyOutcome,
+    Role,
+)
+from casework.choices import Transition as T
+from casework.errors import InvalidInput, WrongState
+from casework.models import Case, Division, Event
+from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
+
+NEW = ""  # a case being received has no status yet
+
+APPLICANT_ROLE = "申请人"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a transition: a staff user, the applicant (online portal), or the system."""
+
+    user: Any | None
+    kind: str  # "staff" | "applicant" | "system"
+
+    @classmethod
+    def staff(cls, user: Any) -> Actor:
+        return cls(user=user, kind="staff")
+
+    @property
+    def name(self) -> str:
+        if self.user is not None:
+            full = self.user.get_full_name() if hasattr(self.user, "get_full_name") else ""
+            return str(full or self.user.get_username())
+        return APPLICANT_ROLE if self.kind == "applicant" else SYSTEM_ROLE
+
+
+APPLICANT = Actor(user=None, kind="applicant")
+SYSTEM = Actor(user=None, kind="system")
+
+
+def as_actor(actor: Any) -> Actor:
+    return actor if isinstance(actor, Actor) else Actor.staff(actor)
+
+
+# Who may fire each transition. "lead_liaison" means a liaison officer of the case's lead
+# division; "applicant"/"system" are the non-staff actors.
+LEAD_LIAISON = "lead_liaison"
+OFFICE = tuple(sorted(OFFICE_ROLES))
+ALLOWED: dict[str, tuple[str, ...]] = {
+    T.RECEIVE: (*OFFICE, "applicant", "system"),
+    T.CONFIRM_RECEIPT: OFFICE,
+    T.REGISTER: OFFICE,
+    T.REQUEST_CORRECTION: OFFICE,
+    T.RECEIVE_CORRECTION: OFFICE,
+    T.ASSIGN: OFFICE,
+    T.CLAIM: (LEAD_LIAISON,),
+    T.OPEN_CONSULTATION: (LEAD_LIAISON, Role.REVIEWER, Role.OFFICE_HEAD),
+    T.CLOSE_CONSULTATION: (LEAD_LIAISON, Role.REVIEWER, Role.OFFICE_HEAD),
+    # Art 33(2): an extension needs the consent of the head of the OGI office.
+    T.EXTEND: (Role.OFFICE_HEAD,),
+    T.NOTIFY_FEE: (LEAD_LIAISON, Role.REVIEWER, Role.OFFICE_HEAD),
+    T.RECEIVE_FEE: OFFICE,
+    T.PROPOSE: (LEAD_LIAISON,),
+    T.RETURN_FOR_REVISION: (Role.REVIEWER, Role.OFFICE_HEAD),
+    T.APPROVE: (Role.OFFICE_HEAD,),
+    T.ISSUE_REPLY: OFFICE,
+    T.REPLY_ON_THE_SPOT: OFFICE,
+    T.RECORD_DELIVERY: OFFICE,
+    T.ARCHIVE: OFFICE,
+    T.WITHDRAW: (*OFFICE, "applicant"),
+    T.ABANDON: (Role.REVIEWER, Role.OFFICE_HEAD, "system"),
+    T.URGE: (Role.SUPERVISOR, Role.REVIEWER, Role.OFFICE_HEAD),
+    T.RECORD_REMEDY: (Role.REVIEWER, Role.OFFICE_HEAD),
+}
+
+OPEN = sorted(OPEN_STATUSES)
+CLOSED_WITH_DECISION = [CaseStatus.REPLIED, CaseStatus.ARCHIVED, CaseStatus.ABANDONED]
+
+
+# --- field parsing helpers: each raises InvalidInput naming the field ------------------------
+
+
+def _require_text(fields: Mapping[str, Any], name: str, label: str, *, max_length: int = 2000) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(_("Please fill in: %(label)s.") % {"label": label}, field=name)
+    value = value.strip()
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("%(label)s is too long (at most %(n)d characters).") % {"label": label, "n": max_length},
+            field=name,
+        )
+    return value
+
+
+def _optional_text(fields: Mapping[str, Any], name: str, *, max_length: int = 2000) -> str:
+    value = fields.get(name) or ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("This field must be text."), field=name)
+    if len(value) > max_length:
+        raise InvalidInput(_("The text is too long (at most %(n)d characters).") % {"n": max_length}, field=name)
+    return value.strip()
+
+
+def _parse_date(fields: Mapping[str, Any], name: str, label: str, *, required: bool = True) -> date | None:
+    value = fields.get(name)
+    if value in (None, ""):
+        if required:
+            raise InvalidInput(_("Please fill in: %(label)s.") % {"label": label}, field=name)
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(
+            _("%(label)s is not a valid date (YYYY-MM-DD).") % {"label": label}, field=name
+        ) from None
+
+
+def _require_date(fields: Mapping[str, Any], name: str, label: str) -> date:
+    value = _parse_date(fields, name, label, required=True)
+    if value is None:  # _parse_date raised already; this keeps the type narrow
+        raise InvalidInput(_("Please fill in: %(label)s.") % {"label": label}, field=name)
+    return value
+
+
+def _parse_choice(fields: Mapping[str, Any], name: str, label: str, choices: Iterable[str]) -> str:
+    value = fields.get(name)
+    if value in (None, ""):
+        raise InvalidInput(_("Please choose: %(label)s.") % {"label": label}, field=name)
+    if value not in set(choices):
+        raise InvalidInput(_("%(label)s: unknown value %(value)s.") % {"label": label, "value": value}, field=name)
+    return str(value)
+
+
+def _parse_int(fields: Mapping[str, Any], name: str, label: str, *, low: int, high: int) -> int:
+    value = fields.get(name)
+    try:
+        number = int(value)  # type: ignore[arg-type]
+        if isinstance(value, float | bool) or str(number) != str(value).strip():
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidInput(_("%(label)s must be a whole number.") % {"label": label}, field=name) from None
+    if not low <= number <= high:
+        raise InvalidInput(
+            _("%(label)s must be between %(low)d and %(high)d.") % {"label": label, "low": low, "high": high},
+            field=name,
+        )
+    return number
+
+
+def _parse_amount(fields: Mapping[str, Any], name: str, label: str) -> str:
+    value = fields.get(name)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("%(label)s must be an amount in yuan.") % {"label": label}, field=name) from None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidInput(_("%(label)s must be an amount in yuan.") % {"label": label}, field=name)
+    return f"{amount:.2f}"
+
+
+class CaseLifecycle:
+    """The state machine of one case. `on` is the effective date of what happened in the world."""
+
+    status = fsm.State(CaseStatus, default=NEW)
+
+    def __init__(self, case: Case, *, actor: Any, now: datetime, on: date,
+                 clock_refresh: Callable[[Case], None] | None = None) -> None:
+        self.case = case
+        self.actor = as_actor(actor)
+        self.now = now
+        self.on = on
+        self._clock_refresh = clock_refresh
+        self._payload: dict[str, Any] = {}
+        self._kind = ""
+        self._co_divisions: list[Division] | None = None
+        # viewflow sets the target state before the transition body runs; keep the source.
+        self.source_status = case.status
+        self.event: Event | None = None
+
+    # --- state storage ---------------------------------------------------------------------
+
+    @status.getter()
+    def _get_status(self) -> str:
+        return self.case.status or NEW
+
+    @status.setter()
+    def _set_status(self, value: str) -> None:
+        self.case.status = value
+
+    @status.on_success()
+    def _record(self, descriptor: Any, source: str, target: Any, **kwargs: Any) -> None:
+        # The caller holds transaction.atomic() and the row lock; save, audit, recompute.
+        self.case.save()
+        if self._co_divisions is not None:
+            self.case.co_divisions.set(self._co_divisions)
+        last_seq = self.case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+        self.event = Event.objects.create(
+            case=self.case,
+            seq=last_seq + 1,
+            kind=self._kind,
+            actor=self.actor.user,
+            actor_name=self.actor.name,
+            actor_role=self.acting_role(self._kind) or "",
+            on=self.on,
+            entered_at=self.now,
+            from_status=source or "",
+            to_status=self.case.status,
+            payload=self._payload,
+        )
+        if self._clock_refresh is not None:
+            self._clock_refresh(self.case)
+
+    # --- permission ------------------------------------------------------------------------
+
+    def acting_role(self, transition: str) -> str | None:
+        """The role under which the actor may fire `transition`, or None if none applies."""
+        allowed = ALLOWED[transition]
+        if self.actor.kind != "staff":
+            return (APPLICANT_ROLE if self.actor.kind == "applicant" else SYSTEM_ROLE) if self.actor.kind in allowed else None
+        roles = user_roles(self.actor.user)
+        for role in allowed:
+            if role == LEAD_LIAISON:
+                if Role.LIAISON in roles and self.case.lead_division_id in user_division_ids(self.actor.user):
+                    return str(Role.LIAISON)
+            elif role in roles:
+                return role
+        return None
+
+    # --- transitions -----------------------------------------------------------------------
+    # Each names its audit kind first, then validates its fields (raising InvalidInput before
+    # anything changes), then applies the change. JSON-safe payloads only.
+
+    def _begin(self, kind: str, payload: dict[str, Any] | None = None) -> None:
+        self._kind = kind
+        self._payload = payload or {}
+
+    @status.transition(source=NEW, target=CaseStatus.RECEIVED, permission=lambda self, u: self.acting_role(T.RECEIVE) is not None)
+    def receive(self, **fields: Any) -> None:
+        """Record a new application (the case row is filled in by services.case_receive)."""
+        self._begin(T.RECEIVE, {
+            "channel": self.case.channel,
+            "arrived_at": self.case.arrived_at.isoformat(),
+            "received_on": self.case.received_on.isoformat() if self.case.received_on else None,
+            "number": self.case.number,
+        })
+
+    def _needs_confirmation(self) -> bool:
+        return self.case.received_on is None
+
+    @status.transition(source=CaseStatus.RECEIVED, permission=lambda self, u: self.acting_role(T.CONFIRM_RECEIPT) is not None)
+    def confirm_receipt(self, **fields: Any) -> None:
+        """Art 31(3)-(4): the confirmation date becomes the legal date of receipt."""
+        self._begin(T.CONFIRM_RECEIPT)
+        if self.case.channel not in CHANNELS_NEEDING_CONFIRMATION or self.case.received_on is not None:
+            raise WrongState(_("The date of receipt of this application is already fixed."))
+        method = _optional_text(fields, "method", max_length=200)
+        self.case.received_on = self.on
+        self._payload = {"received_on": self.on.isoformat(), "method": method}
+
+    @status.transition(source=CaseStatus.RECEIVED, target=CaseStatus.REGISTERED, permission=lambda self, u: self.acting_role(T.REGISTER) is not None)
+    def register(self, **fields: Any) -> None:
+        """Art 45: registration. Only once the legal date of receipt is known."""
+        self._begin(T.REGISTER, {"note": _optional_text(fields, "note")})
+        if self.case.received_on is None:
+            raise WrongState(_("Confirm the receipt with the applicant before registering (Art 31)."))
+
+    @status.transition(source=CaseStatus.REGISTERED, target=CaseStatus.CORRECTION, permission=lambda self, u: self.acting_role(T.REQUEST_CORRECTION) is not None)
+    def request_correction(self, **fields: Any) -> None:
+        """Art 30: one notice listing everything to correct, with a reasonable deadline."""
+        self._begin(T.REQUEST_CORRECTION)
+        items = _require_text(fields, "items", _("items to correct"))
+        deadline = _require_date(fields, "deadline_on", _("correction deadline"))
+        if deadline <= self.on:
+            raise InvalidInput(_("The correction deadline must be after the notice date."), field="deadline_on")
+        if any(e.kind == T.REQUEST_CORRECTION for e in self._events()):
+            # Art 30 allows one notice that lists everything (一次性告知).
+            raise WrongState(_("A correction can be requested only once (Art 30)."))
+        self._payload = {"items": items, "deadline_on": deadline.isoformat()}
+
+    @status.transition(source=CaseStatus.CORRECTION, target=CaseStatus.REGISTERED, permission=lambda self, u: self.acting_role(T.RECEIVE_CORRECTION) is not None)
+    def receive_correction(self, **fields: Any) -> None:
+        """Art 30: the reply period runs again from the day the corrected application arrives."""
+        self._begin(T.RECEIVE_CORRECTION, {"note": _optional_text(fields, "note")})
+
+    @status.transition(source=CaseStatus.REGISTERED, target=CaseStatus.HANDLING, permission=lambda self, u: self.acting_role(T.ASSIGN) is not None)
+    def assign(self, **fields: Any) -> None:
+        """Route the case to a lead division (主办) and optional co-divisions (协办)."""
+        self._begin(T.ASSIGN)
+        lead_id = fields.get("lead_division_id")
+        co_ids = fields.get("co_division_ids") or []
+        if not isinstance(co_ids, list | tuple):
+            raise InvalidInput(_("Co-divisions must be a list."), field="co_division_ids")
+        divisions = {d.pk: d for d in Division.objects.filter(organ_id=self.case.organ_id, is_active=True, pk__in=[lead_id, *co_ids])}
+        try:
+            lead = divisions[int(lead_id)]  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(_("Choose an active lead division of this organ."), field="lead_division_id") from None
+        co: list[Division] = []
+        for raw in co_ids:
+            try:
+                division = divisions[int(raw)]
+            except (KeyError, TypeError, ValueError):
+                raise InvalidInput(_("Unknown co-division."), field="co_division_ids") from None
+            if division.pk == lead.pk:
+                raise InvalidInput(_("The lead division cannot also be a co-division."), field="co_division_ids")
+            co.append(division)
+        self.case.lead_division = lead
+        self._co_divisions = co
+        self._payload = {"lead_division_id": lead.pk, "lead_division": lead.name,
+                         "co_division_ids": [d.pk for d in co], "co_divisions": [d.name for d in co]}
+
+    @status.transition(source=CaseStatus.HANDLING, target=CaseStatus.INVESTIGATION, permission=lambda self, u: self.acting_role(T.CLAIM) is not None)
+    def claim(self, **fields: Any) -> None:
+        """A liaison officer of the lead division takes the case from the division's queue."""
+        self._begin(T.CLAIM)
+        self.case.assignee = self.actor.user
+        self._payload = {"assignee": self.actor.name}
+
+    def _events(self) -> list[Event]:
+        return list(self.case.events.order_by("seq")) if self.case.pk else []
+
+    def open_consultations(self) -> dict[str, dict[str, Any]]:
+        opened: dict[str, dict[str, Any]] = {}
+        for event in self._events():
+            if event.kind == T.OPEN_CONSULTATION:
+                opened[event.payload["consultation_id"]] = event.payload
+            elif event.kind == T.CLOSE_CONSULTATION:
+                opened.pop(event.payload["consultation_id"], None)
+        return opened
+
+    @status.transition(source=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW], permission=lambda self, u: self.acting_role(T.OPEN_CONSULTATION) is not None)
+    def open_consultation(self, **fields: Any) -> None:
+        """Art 32 (third party) / Art 34 (other organ): written consultation; the time until the
+        answer (at most the party's 15 working days) is not counted (Art 33(3))."""
+        self._begin(T.OPEN_CONSULTATION)
+        party = _parse_choice(fields, "party", _("consulted party"), ConsultationParty.values)
+        party_name = _require_text(fields, "party_name", _("name of the consulted party"), max_length=200)
+        matter = _optional_text(fields, "matter")
+        self._payload = {"consultation_id": uuid.uuid4().hex[:8], "party": party,
+                         "party_name": party_name, "matter": matter}
+
+    @status.transition(source=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW, CaseStatus.AWAITING_FEE], permission=lambda self, u: self.acting_role(T.CLOSE_CONSULTATION) is not None)
+    def close_consultation(self, **fields: Any) -> None:
+        """Record the consulted party's answer (or its silence after 15 working days)."""
+        self._begin(T.CLOSE_CONSULTATION)
+        key = _require_text(fields, "consultation_id", _("consultation"), max_length=40)
+        opened = self.open_consultations()
+        if key not in opened:
+            raise WrongState(_("There is no open consultation with this id."))
+        sent_on = next(e.on for e in self._events() if e.kind == T.OPEN_CONSULTATION and e.payload["consultation_id"] == key)
+        if self.on < sent_on:
+            raise InvalidInput(_("The answer cannot arrive before the consultation was sent."), field="on")
+        opinion = _parse_choice(fields, "opinion", _("opinion"), ("agree", "object", "no_answer", "other"))
+        self._payload = {"consultation_id": key, "party_name": opened[key]["party_name"],
+                         "opinion": opinion, "summary": _optional_text(fields, "summary")}
+
+    @status.transition(source=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW], permission=lambda self, u: self.acting_role(T.EXTEND) is not None)
+    def extend(self, **fields: Any) -> None:
+        """Art 33(2): once, at most 20 working days, approved by the head of the OGI office before
+        the reply is due, with a notice to the applicant."""
+        self._begin(T.EXTEND)
+        days = _parse_int(fields, "days", _("extension days"), low=1, high=20)
+        reason = _require_text(fields, "reason", _("reason for the extension"))
+        if self.case.extension_days or any(e.kind == T.EXTEND for e in self._events()):
+            raise WrongState(_("The reply period can be extended only once (Art 33)."))
+        if self.case.reply_due_on is not None and self.on > self.case.reply_due_on:
+            raise WrongState(_("The reply period has already run out; it can no longer be extended."))
+        self._payload = {"days": days, "reason": reason}
+
+    @status.transition(source=CaseStatus.INVESTIGATION, target=CaseStatus.AWAITING_FEE, permission=lambda self, u: self.acting_role(T.NOTIFY_FEE) is not None)
+    def notify_fee(self, **fields: Any) -> None:
+        """国办函〔2020〕109号: fee notice stating basis, rate and amount; the applicant pays within
+        20 working days from the day after receiving it."""
+        self._begin(T.NOTIFY_FEE)
+        method = _parse_choice(fields, "method", _("charging method"), ("per_piece", "per_page"))
+        quantity = _parse_int(fields, "quantity", _("quantity"), low=1, high=1_000_000)
+        amount = _parse_amount(fields, "amount", _("amount"))
+        received = _parse_date(fields, "notice_received_on", _("date the notice was received"), required=False)
+        if received is not None and received < self.on:
+            raise InvalidInput(_("The notice cannot be received before it was sent."), field="notice_received_on")
+        self._payload = {"method": method, "quantity": quantity, "amount": amount,
+                         "notice_received_on": (received or self.on).isoformat()}
+
+    @status.transition(source=CaseStatus.AWAITING_FEE, target=CaseStatus.INVESTIGATION, permission=lambda self, u: self.acting_role(T.RECEIVE_FEE) is not None)
+    def receive_fee(self, **fields: Any) -> None:
+        self._begin(T.RECEIVE_FEE)
+        self._payload = {"amount": _parse_amount(fields, "amount", _("amount paid")),
+                         "receipt_number": _optional_text(fields, "receipt_number", max_length=100)}
+
+    def _disposition_payload(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        disposition = _parse_choice(fields, "disposition", _("disposition"), Disposition.values)
+        basis = _require_text(fields, "basis", _("legal basis"), max_length=200)
+        reasons = _optional_text(fields, "reasons")
+        withheld = _optional_text(fields, "withheld")
+        if disposition == Disposition.PARTIAL and not withheld:
+            # Art 37: the withheld part must be explained.
+            raise InvalidInput(_("For partial disclosure, state what is withheld and why (Art 37)."), field="withheld")
+        if disposition.startswith(("refused.", "unable.", "not_processed.")) and not reasons:
+            raise InvalidInput(_("State the reasons for this decision (Art 36)."), field="reasons")
+        self.case.disposition = disposition
+        self.case.disposition_basis = basis
+        return {"disposition": disposition, "basis": basis, "reasons": reasons, "withheld": withheld,
+                "searched": _optional_text(fields, "searched"), "found": _optional_text(fields, "found")}
+
+    @status.transition(source=CaseStatus.INVESTIGATION, target=CaseStatus.REVIEW, permission=lambda self, u: self.acting_role(T.PROPOSE) is not None)
+    def propose(self, **fields: Any) -> None:
+        """The liaison officer proposes the decision with its legal basis (Art 36–39)."""
+        self._begin(T.PROPOSE)
+        if self.open_consultations():
+            raise WrongState(_("Close the open consultations before proposing a decision."))
+        self._payload = self._disposition_payload(fields)
+
+    @status.transition(source=CaseStatus.REVIEW, target=CaseStatus.INVESTIGATION, permission=lambda self, u: self.acting_role(T.RETURN_FOR_REVISION) is not None)
+    def return_for_revision(self, **fields: Any) -> None:
+        self._begin(T.RETURN_FOR_REVISION, {"reason": _require_text(fields, "reason", _("reason for returning"))})
+
+    @status.transition(source=CaseStatus.REVIEW, target=CaseStatus.APPROVED, permission=lambda self, u: self.acting_role(T.APPROVE) is not None)
+    def approve(self, **fields: Any) -> None:
+        """Sign-off (审签) by the head of the OGI office."""
+        self._begin(T.APPROVE, {"comment": _optional_text(fields, "comment")})
+
+    @status.transition(source=CaseStatus.APPROVED, target=CaseStatus.REPLIED, permission=lambda self, u: self.acting_role(T.ISSUE_REPLY) is not None)
+    def issue_reply(self, **fields: Any) -> None:
+        self._begin(T.ISSUE_REPLY, {"letter": _optional_text(fields, "letter", max_length=100),
+                                     "disposition": self.case.disposition})
+        self.case.closed_on = self.on
+
+    @status.transition(source=[CaseStatus.RECEIVED, CaseStatus.REGISTERED], target=CaseStatus.REPLIED, permission=lambda self, u: self.acting_role(T.REPLY_ON_THE_SPOT) is not None)
+    def reply_on_the_spot(self, **fields: Any) -> None:
+        """Art 33(1): an application that can be answered at the counter is answered there."""
+        self._begin(T.REPLY_ON_THE_SPOT)
+        if self.case.channel not in CHANNELS_ON_THE_SPOT:
+            raise WrongState(_("Only applications handed in at the counter can be answered on the spot."))
+        if self.case.received_on != self.on:
+            raise WrongState(_("An on-the-spot reply is given on the day of receipt."))
+        self._payload = self._disposition_payload(fields)
+        self.case.closed_on = self.on
+
+    @status.transition(source=[CaseStatus.REPLIED, CaseStatus.ARCHIVED], permission=lambda self, u: self.acting_role(T.RECORD_DELIVERY) is not None)
+    def record_delivery(self, **fields: Any) -> None:
+        """国办公开办函〔2016〕235号: the delivery date is the signature date, or the day it is
+        handed to the post office for postal delivery."""
+        self._begin(T.RECORD_DELIVERY)
+        method = _parse_choice(fields, "method", _("delivery method"), DeliveryMethod.values)
+        self._payload = {"method": method, "tracking_number": _optional_text(fields, "tracking_number", max_length=100)}
+
+    @status.transition(source=CaseStatus.REPLIED, target=CaseStatus.ARCHIVED, permission=lambda self, u: self.acting_role(T.ARCHIVE) is not None)
+    def archive(self, **fields: Any) -> None:
+        self._begin(T.ARCHIVE, {"note": _optional_text(fields, "note")})
+
+    @status.transition(source=OPEN, target=CaseStatus.WITHDRAWN, permission=lambda self, u: self.acting_role(T.WITHDRAW) is not None)
+    def withdraw(self, **fields: Any) -> None:
+        self._begin(T.WITHDRAW, {"reason": _optional_text(fields, "reason")})
+        self.case.closed_on = self.on
+
+    @status.transition(source=[CaseStatus.CORRECTION, CaseStatus.AWAITING_FEE], target=CaseStatus.ABANDONED, permission=lambda self, u: self.acting_role(T.ABANDON) is not None)
+    def abandon(self, **fields: Any) -> None:
+        """Art 30 (no correction in time) / 109号 (fee unpaid in time): deemed abandoned."""
+        self._begin(T.ABANDON)
+        if self.source_status == CaseStatus.CORRECTION:
+            deadline, disposition = self.case.correction_deadline_on, Disposition.OTHER_NO_CORRECTION
+        else:
+            deadline, disposition = self.case.fee_due_on, Disposition.OTHER_FEE_UNPAID
+        if deadline is None or self.on <= deadline:
+            raise WrongState(_("The applicant's deadline has not passed yet."))
+        self.case.disposition = disposition
+        self.case.closed_on = self.on
+        self._payload = {"disposition": disposition, "deadline_on": deadline.isoformat(),
+                         "reason": _optional_text(fields, "reason")}
+
+    @status.transition(source=OPEN, permission=lambda self, u: self.acting_role(T.URGE) is not None)
+    def urge(self, **fields: Any) -> None:
+        """催办: the supervising office presses the division on a case."""
+        self._begin(T.URGE, {"message": _require_text(fields, "message", _("message"))})
+
+    @status.transition(source=CLOSED_WITH_DECISION, permission=lambda self, u: self.acting_role(T.RECORD_REMEDY) is not None)
+    def record_remedy(self, **fields: Any) -> None:
+        """Reconsideration or litigation about the decision, for annual-report table 四."""
+        self._begin(T.RECORD_REMEDY)
+        kind = _parse_choice(fields, "remedy", _("remedy"), RemedyKind.values)
+        outcome = _parse_choice(fields, "outcome", _("outcome"), RemedyOutcome.values)
+        filed_on = _require_date(fields, "filed_on", _("filing date"))
+        decided_on = _parse_date(fields, "decided_on", _("decision date"), required=outcome != RemedyOutcome.PENDING)
+        if decided_on is not None and decided_on < filed_on:
+            raise InvalidInput(_("The decision date cannot be before the filing date."), field="decided_on")
+        self._payload = {"remedy": kind, "outcome": outcome, "filed_on": filed_on.isoformat(),
+                         "decided_on": decided_on.isoformat() if decided_on else None,
+                         "body": _optional_text(fields, "body", max_length=200)}
+
+
+TRANSITION_NAMES: tuple[str, ...] = tuple(T.values)
+
+
+def transition_method(lifecycle: CaseLifecycle, name: str) -> Any:
+    """The bound transition called `name` (one of DESIGN §3's names)."""
+    if name not in TRANSITION_NAMES:
+        raise InvalidInput(_("Unknown transition: %(name)s.") % {"name": name})
+    return getattr(lifecycle, name)

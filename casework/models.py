@@ -1,0 +1,390 @@
+"""Domain data: organ, divisions, applicants, cases, attachments and the audit trail.
+
+Models hold data and invariants only. A case's status and due dates are written by the
+lifecycle (casework.lifecycle) alone; events are append-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import (
+    ApplicantCategory,
+    AttachmentKind,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    Disposition,
+    IdType,
+    ProvisionForm,
+    Transition,
+)
+from casework.validators import (
+    mask_id_number,
+    normalize_id_number,
+    validate_email,
+    validate_phone,
+    validate_postal_code,
+    validate_resident_id,
+    validate_uscc,
+)
+
+
+class Organ(models.Model):
+    """The body that answers applications (机关). One per installation to start, never hard-coded."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    office_name = models.CharField(_("receiving office"), max_length=100, blank=True)
+    address = models.CharField(_("postal address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=6, validators=[validate_postal_code])
+    phone = models.CharField(_("phone"), max_length=40)
+    email = models.EmailField(_("e-mail"), blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    reconsideration_organ = models.CharField(
+        _("reconsideration organ"),
+        max_length=100,
+        help_text=_("Named in the remedy clause of reply letters (Administrative Reconsideration Law Art 24)."),
+    )
+    court = models.CharField(_("people's court"), max_length=100, blank=True)
+    letter_number_prefix = models.CharField(_("letter number prefix"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = _("organs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Division(models.Model):
+    """A unit of the organ (处室). Liaison officers are members through an object permission."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="divisions", verbose_name=_("organ"))
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["organ", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "code"], name="division_code_unique_per_organ"),
+            models.UniqueConstraint(fields=["organ", "name"], name="division_name_unique_per_organ"),
+        ]
+        permissions = [("work_in_division", _("Work on the division's cases (liaison officer)"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Applicant(models.Model):
+    """A person or organisation applying (申请人); the category is an annual-report column."""
+
+    category = models.CharField(_("applicant category"), max_length=20, choices=ApplicantCategory.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # Natural persons
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    # Organisations
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    # Contact
+    phone = models.CharField(_("phone"), max_length=40, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True, validators=[validate_postal_code])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Natural persons carry an identity document; organisations a credit code and a
+        contact person (Art 29(1): name, identity proof, contact details)."""
+        errors: dict[str, Any] = {}
+        if self.category == ApplicantCategory.NATURAL_PERSON:
+            if not self.id_type:
+                errors["id_type"] = _("Choose the type of identity document.")
+            if not self.id_number:
+                errors["id_number"] = _("Enter the identity document number.")
+            elif self.id_type == IdType.RESIDENT_ID:
+                self.id_number = normalize_id_number(self.id_number)
+                try:
+                    validate_resident_id(self.id_number)
+                except ValidationError as exc:
+                    errors["id_number"] = exc.messages[0]
+        else:
+            if not self.credit_code:
+                errors["credit_code"] = _("Enter the unified social credit code.")
+            else:
+                self.credit_code = normalize_id_number(self.credit_code)
+                try:
+                    validate_uscc(self.credit_code)
+                except ValidationError as exc:
+                    errors["credit_code"] = exc.messages[0]
+            if not self.contact_person:
+                errors["contact_person"] = _("Enter the contact person of the organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.category == ApplicantCategory.NATURAL_PERSON
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class Agent(models.Model):
+    """Someone applying for the applicant (委托代理人), e.g. a lawyer."""
+
+    name = models.CharField(_("name"), max_length=100)
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
+    id_number = models.CharField(_("ID number"), max_length=40)
+    organisation = models.CharField(_("organisation (e.g. law firm)"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def clean(self) -> None:
+        if self.id_type == IdType.RESIDENT_ID and self.id_number:
+            self.id_number = normalize_id_number(self.id_number)
+            try:
+                validate_resident_id(self.id_number)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc.messages[0]}) from None
+
+
+class CaseNumberCounter(models.Model):
+    """Gap-free sequence of case numbers per organ and year, advanced under a row lock
+    inside the transaction that records the case (a rollback gives the number back)."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One application (申请). Status and due dates are written only by the lifecycle."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ"))
+    number = models.CharField(_("case number"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, db_index=True)
+
+    # Receipt (Art 31)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    arrived_at = models.DateTimeField(_("arrived at"))
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True, db_index=True)
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant"))
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, related_name="cases", null=True, blank=True, verbose_name=_("agent")
+    )
+
+    # Request contents (Art 29)
+    subject = models.CharField(_("information requested"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    provision_form = models.CharField(_("form of provision"), max_length=20, choices=ProvisionForm.choices)
+    delivery_method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+
+    # Routing and handling
+    lead_division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="lead_cases", null=True, blank=True, verbose_name=_("lead division")
+    )
+    co_divisions = models.ManyToManyField(Division, related_name="co_cases", blank=True, verbose_name=_("co-divisions"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases", null=True, blank=True, verbose_name=_("assignee")
+    )
+    disposition = models.CharField(_("disposition"), max_length=40, choices=Disposition.choices, blank=True)
+    disposition_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    # The clock (written by the lifecycle from the events; see casework.clock)
+    clock_started_on = models.DateField(_("clock started on"), null=True, blank=True)
+    reply_due_on = models.DateField(_("reply due on"), null=True, blank=True, db_index=True)
+    correction_notice_due_on = models.DateField(_("correction notice due on"), null=True, blank=True)
+    correction_deadline_on = models.DateField(_("correction deadline"), null=True, blank=True)
+    fee_due_on = models.DateField(_("fee payment due on"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    dates_provisional = models.BooleanField(_("dates provisional"), default=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "number"], name="case_number_unique_per_organ"),
+        ]
+        indexes = [
+            models.Index(fields=["lead_division", "status", "reply_due_on"], name="case_queue_idx"),
+            models.Index(fields=["-created_at"], name="case_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("casework:case-detail", kwargs={"number": self.number})
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    # Random names: the original name is kept in the row, never in the path.
+    import uuid
+
+    return f"attachments/{instance.case.year}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file belonging to a case: application form, identity proofs, power of attorney..."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    """Events are append-only: bulk update and delete are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(_("Audit events cannot be changed."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("Audit events cannot be deleted."))
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class Event(models.Model):
+    """An append-only audit row (事件): who did what to a case, when, and on which effective date.
+
+    Written by the lifecycle in the same transaction as the change it records. On PostgreSQL a
+    trigger also rejects UPDATE and DELETE (migration 0002), so even raw SQL cannot rewrite history.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Transition.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150)
+    actor_role = models.CharField(_("role"), max_length=30)
+    on = models.DateField(_("effective date"))
+    entered_at = models.DateTimeField(_("entered at"))
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_seq_unique_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("Audit events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("Audit events cannot be deleted."))
+
+
+class CalendarYear(models.Model):
+    """A year of the working-day calendar whose State Council arrangement is loaded.
+
+    A year without a row is "not loaded": dates in it are computed from weekends and the
+    statutory holidays and flagged provisional (DESIGN §4).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class SpecialDay(models.Model):
+    """A day that differs from the Monday–Friday rule: a holiday on a weekday (or in a holiday
+    block), or a weekend day that is a make-up working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("special day")
+        verbose_name_plural = _("special days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"

@@ -1,0 +1,80 @@
+"""Roles and division membership: who may see and do what.
+
+Roles are Django groups (created by migration 0002). Liaison officers belong to divisions
+through guardian's object permission `casework.work_in_division` on the Division row (few
+rows; viewflow's queues read the same grants). Big lists are never filtered through guardian:
+selectors filter cases by the division ids computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from casework.choices import Role
+
+if TYPE_CHECKING:
+    from casework.models import Division
+
+DIVISION_PERM = "casework.work_in_division"
+
+# Roles that see every case of the organ.
+OFFICE_ROLES: frozenset[str] = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.OFFICE_HEAD})
+ALL_CASES_ROLES: frozenset[str] = OFFICE_ROLES | {Role.SUPERVISOR}
+
+
+def user_roles(user: Any) -> frozenset[str]:
+    """The role names (group names) of a user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_casework_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._casework_roles = cached
+    return frozenset(cached)
+
+
+def user_division_ids(user: Any) -> frozenset[int]:
+    """Ids of the divisions a user works in (object grants on Division only, never global)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_casework_division_ids", None)
+    if cached is None:
+        from casework.models import Division
+
+        cached = frozenset(
+            get_objects_for_user(
+                user,
+                DIVISION_PERM,
+                klass=Division,
+                accept_global_perms=False,
+                with_superuser=False,
+            ).values_list("pk", flat=True)
+        )
+        user._casework_division_ids = cached
+    return frozenset(cached)
+
+
+def sees_all_cases(user: Any) -> bool:
+    """Office roles and the supervising office see every case; administrators see all too."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user_roles(user) & ALL_CASES_ROLES) or bool(getattr(user, "is_superuser", False))
+
+
+def division_grant_member(user: Any, division: Division) -> None:
+    """Make a user a liaison officer of a division (idempotent)."""
+    assign_perm(DIVISION_PERM, user, division)
+    _forget(user)
+
+
+def division_revoke_member(user: Any, division: Division) -> None:
+    remove_perm(DIVISION_PERM, user, division)
+    _forget(user)
+
+
+def _forget(user: Any) -> None:
+    for attr in ("_casework_roles", "_casework_division_ids"):
+        if hasattr(user, attr):
+            delattr(user, attr)

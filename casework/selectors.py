@@ -1,0 +1,73 @@
+"""Reads: what a user may see, and the working-day calendar. No writes here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from casework.errors import NotVisible
+from casework.models import CalendarYear, Case, Event, SpecialDay
+from casework.permissions import sees_all_cases, user_division_ids
+from casework.workdays import CalendarData, WorkingCalendar
+
+
+def case_list_visible_to(*, user: Any) -> QuerySet[Case]:
+    """Cases the user may see: all for the office roles and supervision; for liaison officers
+    the cases whose lead division or a co-division is one of theirs. A plain division filter,
+    never guardian over the cases table."""
+    qs = Case.objects.select_related("applicant", "lead_division", "assignee", "organ")
+    if sees_all_cases(user):
+        return qs
+    divisions = user_division_ids(user)
+    if not divisions:
+        return qs.none()
+    co_case_ids = Case.co_divisions.through.objects.filter(division_id__in=divisions).values("case_id")
+    return qs.filter(Q(lead_division_id__in=divisions) | Q(pk__in=co_case_ids))
+
+
+def case_get_for_user(*, user: Any, number: str) -> Case:
+    """One case by number, or NotVisible: the same answer for missing and forbidden."""
+    case = case_list_visible_to(user=user).filter(number=number).first()
+    if case is None:
+        raise NotVisible(_("No such case."))
+    return case
+
+
+def case_history(*, case: Case) -> QuerySet[Event]:
+    return case.events.select_related("actor").order_by("seq")
+
+
+_calendar_cache: dict[str, Any] = {}
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar built from the SpecialDay and CalendarYear rows.
+
+    Cached per process and keyed on a cheap fingerprint of the tables, so an administrator's
+    change is seen on the next call without a restart.
+    """
+    fingerprint = (
+        tuple(SpecialDay.objects.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at")).values()),
+        tuple(CalendarYear.objects.aggregate(n=Count("pk"), at=Max("loaded_at")).values()),
+    )
+    cached = _calendar_cache.get("calendar")
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]  # type: ignore[no-any-return]
+    holidays: set[Any] = set()
+    workdays: set[Any] = set()
+    for day, kind in SpecialDay.objects.values_list("day", "kind"):
+        (holidays if kind == SpecialDay.Kind.HOLIDAY else workdays).add(day)
+    data = CalendarData(
+        holidays=frozenset(holidays),
+        makeup_workdays=frozenset(workdays),
+        official_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+    )
+    calendar = WorkingCalendar(data)
+    _calendar_cache["calendar"] = (fingerprint, calendar)
+    return calendar
+
+
+def working_calendar_forget() -> None:
+    _calendar_cache.clear()

@@ -1,0 +1,228 @@
+"""Writes. Every change to a case goes through a function here: one transaction, the case
+row locked, the actor's permission checked, one lifecycle transition, one audit event.
+
+Only this module reads the wall clock (`timezone.now()`), once per call, unless the caller
+passes `now` (tests, imports, scheduled work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from viewflow.fsm import TransitionNotAllowed
+
+from casework.choices import CaseStatus
+from casework.choices import Transition as T
+from casework.clock import ClockEvent, compute_clock
+from casework.errors import (
+    InvalidInput,
+    NotPermitted,
+    NotVisible,
+    WrongState,
+    invalid_from_validation_error,
+)
+from casework.lifecycle import Actor, CaseLifecycle, as_actor, transition_method
+from casework.models import Agent, Applicant, Case, CaseNumberCounter, Organ
+from casework.receipt import legal_receipt_date, validate_confirmation_date
+from casework.selectors import working_calendar
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def _full_clean(instance: Any, *, prefix: str = "") -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        error = invalid_from_validation_error(exc)
+        if prefix:
+            error.errors = {f"{prefix}{k}": v for k, v in error.errors.items()}
+            error.field = f"{prefix}{error.field}" if error.field else None
+        raise error from None
+
+
+def case_clock_refresh(case: Case) -> None:
+    """Recompute the case's stored due dates from its events and the calendar.
+
+    Called by the lifecycle after every event (it is the only writer of these fields) and by
+    `recompute_deadlines` when the calendar changes.
+    """
+    events = [
+        ClockEvent(kind=kind, on=on, payload=payload)
+        for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
+    ]
+    result = compute_clock(events, working_calendar(), fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+    changed = clock_fields_apply(case, result)
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+
+
+def clock_fields_apply(case: Case, result: Any) -> list[str]:
+    """Copy a ClockResult onto the case's stored fields; return the names that changed."""
+    values = {
+        "clock_started_on": result.started_on,
+        "reply_due_on": result.reply_due_on,
+        "correction_notice_due_on": result.correction_notice_due_on,
+        "correction_deadline_on": result.correction_deadline_on,
+        "fee_due_on": result.fee_due_on,
+        "extension_days": result.extension_days,
+        "dates_provisional": result.provisional,
+    }
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    for name in changed:
+        setattr(case, name, values[name])
+    return changed
+
+
+def _next_case_number(organ: Organ, year: int) -> str:
+    """Advance the organ's counter for the year under a row lock; gap-free because the
+    counter and the case commit or roll back together."""
+    try:
+        with transaction.atomic():
+            CaseNumberCounter.objects.get_or_create(organ=organ, year=year)
+    except IntegrityError:
+        pass  # another transaction created the row first; lock it below
+    counter = CaseNumberCounter.objects.select_for_update().get(organ=organ, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return str(settings.CASE_NUMBER_FORMAT.format(year=year, seq=counter.last))
+
+
+@transaction.atomic
+def case_receive(
+    *,
+    organ: Organ,
+    actor: Any,
+    channel: str,
+    arrived_at: datetime,
+    applicant: Mapping[str, Any] | Applicant,
+    request: Mapping[str, Any],
+    agent: Mapping[str, Any] | None = None,
+    signed_on: date | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record a new application as received, with its legal date of receipt (Art 31).
+
+    In person, oral and registered post fix `received_on` at once; ordinary letters, online,
+    e-mail and fax wait in `received` until `confirm_receipt`. Assigns the next case number
+    in the same transaction. Writes the `receive` event.
+    """
+    now = _now(now)
+    today = timezone.localdate(now)
+    if timezone.is_naive(arrived_at):
+        raise InvalidInput(_("The arrival time needs a time zone."), field="arrived_at")
+    arrived_on = timezone.localdate(arrived_at)
+    received_on = legal_receipt_date(channel=channel, arrived_on=arrived_on, today=today, signed_on=signed_on)
+
+    if isinstance(applicant, Applicant):
+        applicant_obj = applicant
+    else:
+        applicant_obj = Applicant(**dict(applicant))
+        _full_clean(applicant_obj, prefix="applicant.")
+        applicant_obj.save()
+    agent_obj = None
+    if agent:
+        agent_obj = Agent(**dict(agent))
+        _full_clean(agent_obj, prefix="agent.")
+        agent_obj.save()
+
+    case = Case(
+        organ=organ,
+        year=arrived_on.year,
+        number="",
+        channel=channel,
+        arrived_at=arrived_at,
+        received_on=received_on,
+        applicant=applicant_obj,
+        agent=agent_obj,
+        subject=str(request.get("subject", "")).strip(),
+        description=str(request.get("description", "")).strip(),
+        provision_form=request.get("provision_form", ""),
+        delivery_method=request.get("delivery_method", ""),
+    )
+    if not case.subject:
+        raise InvalidInput(_("Describe the information requested (Art 29(2))."), field="subject")
+    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=received_on or arrived_on, clock_refresh=case_clock_refresh)
+    if lifecycle.acting_role(T.RECEIVE) is None:
+        raise NotPermitted(_("You are not allowed to record applications."))
+    case.number = _next_case_number(organ, case.year)
+    case.status = CaseStatus.RECEIVED  # validated below, then handed back to the lifecycle
+    _full_clean(case)
+    case.status = ""
+    lifecycle.receive()
+    return case
+
+
+def _last_event_on(case: Case) -> date | None:
+    return case.events.order_by("-seq").values_list("on", flat=True).first()
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    number: str,
+    organ: Organ | None = None,
+    name: str,
+    actor: Any,
+    on: date | None = None,
+    fields: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Fire the lifecycle transition `name` (DESIGN §3) on the case `number`.
+
+    Locks the case row, checks the actor's role and division, validates the effective date
+    `on` (not in the future, not before the case's previous event) and the transition's own
+    fields, then applies it and writes exactly one event. Raises NotVisible, NotPermitted,
+    WrongState or InvalidInput with a Chinese message; on any error nothing is written.
+    """
+    now = _now(now)
+    today = timezone.localdate(now)
+    on = on or today
+    qs = Case.objects.select_for_update()
+    if organ is not None:
+        qs = qs.filter(organ=organ)
+    try:
+        case = qs.get(number=number)
+    except Case.DoesNotExist:
+        raise NotVisible(_("No such case.")) from None
+    except Case.MultipleObjectsReturned:
+        raise InvalidInput(_("Name the organ of the case.")) from None
+
+    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=on, clock_refresh=case_clock_refresh)
+    method = transition_method(lifecycle, name)
+    if lifecycle.acting_role(name) is None:
+        raise NotPermitted(_("Your role does not allow this action on this case."))
+    if not method.can_proceed():
+        raise WrongState(
+            _("This action is not possible while the case is “%(status)s”.")
+            % {"status": CaseStatus(case.status).label}
+        )
+    if on > today:
+        raise InvalidInput(_("The effective date cannot be in the future."), field="on")
+    previous = _last_event_on(case)
+    if previous is not None and on < previous:
+        raise InvalidInput(
+            _("The effective date cannot be before the case's previous event (%(date)s).")
+            % {"date": previous.isoformat()},
+            field="on",
+        )
+    if name == T.CONFIRM_RECEIPT:
+        validate_confirmation_date(confirmed_on=on, arrived_on=timezone.localdate(case.arrived_at), today=today)
+    try:
+        method(**dict(fields or {}))
+    except TransitionNotAllowed:
+        raise WrongState(_("This action is not possible in the case's current state.")) from None
+    return case
+
+
+def actor_for(user: Any) -> Actor:
+    return as_actor(user)

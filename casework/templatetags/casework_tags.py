@@ -1,0 +1,133 @@
+"""Template helpers for showing cases and their history in Chinese."""
+
+from datetime import date
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework.choices import (
+    CaseStatus,
+    ConsultationParty,
+    DeliveryMethod,
+    Disposition,
+    RemedyKind,
+    RemedyOutcome,
+    Transition,
+)
+
+register = template.Library()
+
+PAYLOAD_LABELS: dict[str, Any] = {
+    "channel": gettext_lazy("Channel"),
+    "arrived_at": gettext_lazy("Arrived at"),
+    "received_on": gettext_lazy("Date of receipt"),
+    "number": gettext_lazy("Case number"),
+    "method": gettext_lazy("Method"),
+    "note": gettext_lazy("Note"),
+    "items": gettext_lazy("Items to correct"),
+    "deadline_on": gettext_lazy("Deadline"),
+    "lead_division": gettext_lazy("Lead division"),
+    "co_divisions": gettext_lazy("Co-divisions"),
+    "assignee": gettext_lazy("Assignee"),
+    "party": gettext_lazy("Consulted party"),
+    "party_name": gettext_lazy("Name of the consulted party"),
+    "matter": gettext_lazy("Matter"),
+    "opinion": gettext_lazy("Opinion"),
+    "summary": gettext_lazy("Summary"),
+    "days": gettext_lazy("Working days"),
+    "reason": gettext_lazy("Reason"),
+    "quantity": gettext_lazy("Quantity"),
+    "amount": gettext_lazy("Amount (yuan)"),
+    "notice_received_on": gettext_lazy("Notice received on"),
+    "receipt_number": gettext_lazy("Receipt number"),
+    "disposition": gettext_lazy("Disposition"),
+    "basis": gettext_lazy("Legal basis"),
+    "reasons": gettext_lazy("Reasons"),
+    "withheld": gettext_lazy("Withheld and why"),
+    "searched": gettext_lazy("Where searched"),
+    "found": gettext_lazy("What was found"),
+    "comment": gettext_lazy("Comment"),
+    "letter": gettext_lazy("Letter"),
+    "tracking_number": gettext_lazy("Tracking number"),
+    "message": gettext_lazy("Message"),
+    "remedy": gettext_lazy("Remedy"),
+    "outcome": gettext_lazy("Outcome"),
+    "filed_on": gettext_lazy("Filed on"),
+    "decided_on": gettext_lazy("Decided on"),
+    "body": gettext_lazy("Body"),
+}
+HIDDEN_KEYS = {"lead_division_id", "co_division_ids", "consultation_id"}
+OPINIONS = {
+    "agree": gettext_lazy("Agrees to disclosure"),
+    "object": gettext_lazy("Objects to disclosure"),
+    "no_answer": gettext_lazy("No answer within the time limit"),
+    "other": gettext_lazy("Other"),
+}
+FEE_METHODS = {"per_piece": gettext_lazy("Per piece"), "per_page": gettext_lazy("Per page")}
+VALUE_LABELS: dict[str, Any] = {
+    "disposition": dict(Disposition.choices),
+    "party": dict(ConsultationParty.choices),
+    "remedy": dict(RemedyKind.choices),
+    "outcome": dict(RemedyOutcome.choices),
+    "opinion": OPINIONS,
+}
+
+
+@register.filter
+def cn_date(value: date | None) -> str:
+    """A date as 2026年3月5日 (Arabic numerals, no zero padding, GB/T 9704 7.3.5.4)."""
+    if not value:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def status_label(value: str) -> str:
+    if not value:
+        return "—"
+    try:
+        return str(CaseStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def transition_label(value: str) -> str:
+    try:
+        return str(Transition(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def event_details(event: Any) -> list[tuple[str, str]]:
+    """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys."""
+    rows: list[tuple[str, str]] = []
+    for key, value in (event.payload or {}).items():
+        if key in HIDDEN_KEYS or value in (None, "", []):
+            continue
+        if key == "method" and event.kind == Transition.NOTIFY_FEE:
+            shown = str(FEE_METHODS.get(value, value))
+        elif key == "method" and event.kind == Transition.RECORD_DELIVERY:
+            shown = str(dict(DeliveryMethod.choices).get(value, value))
+        elif key == "channel":
+            from casework.choices import Channel
+
+            shown = str(dict(Channel.choices).get(value, value))
+        elif key in VALUE_LABELS:
+            shown = str(VALUE_LABELS[key].get(value, value))
+        elif isinstance(value, list):
+            shown = "、".join(str(v) for v in value)
+        elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:
+            shown = cn_date(date.fromisoformat(value))
+        else:
+            shown = str(value)
+        rows.append((str(PAYLOAD_LABELS.get(key, key)), shown))
+    return rows
+
+
+@register.simple_tag
+def provisional_mark(flag: bool) -> str:
+    return _("(provisional)") if flag else ""

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from casework import views
+
+app_name_patterns = (
+    [
+        path("", views.case_list, name="case-list"),
+        path("<str:number>/", views.case_detail, name="case-detail"),
+    ],
+    "casework",
+)
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="casework:case-list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include(app_name_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Reply letters: kinds, numbering, rendering and frozen storage (builds on casework)."""

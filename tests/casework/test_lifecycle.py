@@ -1,0 +1,257 @@
+"""Every transition of DESIGN §3: the allowed path writes exactly one event; a wrong source
+state and a wrong role are refused with a Chinese message and write nothing."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from casework.choices import CaseStatus, Channel, Disposition
+from casework.errors import InvalidInput, NotPermitted, WrongState
+from casework.models import Case, Event
+from tests.conftest import NOW, TODAY, at
+
+BASE = date(2026, 3, 2)  # a Monday; every setup step happens on this day
+LATER = at(date(2026, 6, 15), 15)  # a "now" after every applicant deadline of the setups
+
+# How to bring a fresh in-person case to each state: (transition, who, fields).
+STEPS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
+    CaseStatus.RECEIVED: [],
+    CaseStatus.REGISTERED: [("register", "registrar", {})],
+}
+STEPS[CaseStatus.CORRECTION] = [*STEPS[CaseStatus.REGISTERED], ("request_correction", "registrar", {"items": "请写明文件名称", "deadline_on": "2026-03-09"})]
+STEPS[CaseStatus.HANDLING] = [*STEPS[CaseStatus.REGISTERED], ("assign", "reviewer", {"lead_division_id": "a"})]
+STEPS[CaseStatus.INVESTIGATION] = [*STEPS[CaseStatus.HANDLING], ("claim", "liaison_a", {})]
+STEPS[CaseStatus.AWAITING_FEE] = [*STEPS[CaseStatus.INVESTIGATION], ("notify_fee", "liaison_a", {"method": "per_piece", "quantity": 12, "amount": "200"})]
+STEPS[CaseStatus.REVIEW] = [*STEPS[CaseStatus.INVESTIGATION], ("propose", "liaison_a", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"})]
+STEPS[CaseStatus.APPROVED] = [*STEPS[CaseStatus.REVIEW], ("approve", "head", {})]
+STEPS[CaseStatus.REPLIED] = [*STEPS[CaseStatus.APPROVED], ("issue_reply", "registrar", {})]
+STEPS[CaseStatus.ARCHIVED] = [*STEPS[CaseStatus.REPLIED], ("archive", "registrar", {})]
+
+# transition: (source state, allowed actor, fields, expected status, a wrong actor, a wrong state)
+TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
+    ("confirm_receipt", "online", "registrar", {"method": "电话确认"}, CaseStatus.RECEIVED, "liaison_a", CaseStatus.REGISTERED),
+    ("register", CaseStatus.RECEIVED, "registrar", {}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REGISTERED),
+    ("request_correction", CaseStatus.REGISTERED, "reviewer", {"items": "请写明文件名称", "deadline_on": "2026-03-30"}, CaseStatus.CORRECTION, "supervisor", CaseStatus.RECEIVED),
+    ("receive_correction", CaseStatus.CORRECTION, "registrar", {}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REGISTERED),
+    ("assign", CaseStatus.REGISTERED, "reviewer", {"lead_division_id": "a", "co_division_ids": ["b"]}, CaseStatus.HANDLING, "liaison_a", CaseStatus.RECEIVED),
+    ("claim", CaseStatus.HANDLING, "liaison_a", {}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.INVESTIGATION),
+    ("open_consultation", CaseStatus.INVESTIGATION, "liaison_a", {"party": "third_party", "party_name": "某公司"}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.HANDLING),
+    ("extend", CaseStatus.INVESTIGATION, "head", {"days": 20, "reason": "需要调取档案"}, CaseStatus.INVESTIGATION, "reviewer", CaseStatus.HANDLING),
+    ("notify_fee", CaseStatus.INVESTIGATION, "liaison_a", {"method": "per_page", "quantity": 150, "amount": "1700"}, CaseStatus.AWAITING_FEE, "registrar", CaseStatus.REVIEW),
+    ("receive_fee", CaseStatus.AWAITING_FEE, "registrar", {"amount": "200.00"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.INVESTIGATION),
+    ("propose", CaseStatus.INVESTIGATION, "liaison_a", {"disposition": Disposition.UNABLE_NOT_HELD, "basis": "《条例》第三十六条第（四）项", "reasons": "经检索未找到"}, CaseStatus.REVIEW, "reviewer", CaseStatus.HANDLING),
+    ("return_for_revision", CaseStatus.REVIEW, "reviewer", {"reason": "法律依据不准确"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.INVESTIGATION),
+    ("approve", CaseStatus.REVIEW, "head", {}, CaseStatus.APPROVED, "reviewer", CaseStatus.INVESTIGATION),
+    ("issue_reply", CaseStatus.APPROVED, "registrar", {}, CaseStatus.REPLIED, "liaison_a", CaseStatus.REVIEW),
+    ("reply_on_the_spot", CaseStatus.RECEIVED, "registrar", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（一）项"}, CaseStatus.REPLIED, "supervisor", CaseStatus.HANDLING),
+    ("record_delivery", CaseStatus.REPLIED, "registrar", {"method": "post", "tracking_number": "EMS123"}, CaseStatus.REPLIED, "liaison_a", CaseStatus.APPROVED),
+    ("archive", CaseStatus.REPLIED, "registrar", {}, CaseStatus.ARCHIVED, "supervisor", CaseStatus.APPROVED),
+    ("withdraw", CaseStatus.INVESTIGATION, "registrar", {"reason": "申请人撤回"}, CaseStatus.WITHDRAWN, "liaison_a", CaseStatus.REPLIED),
+    ("abandon", CaseStatus.CORRECTION, "reviewer", {}, CaseStatus.ABANDONED, "registrar", CaseStatus.REGISTERED),
+    ("urge", CaseStatus.INVESTIGATION, "supervisor", {"message": "请加快办理"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.ARCHIVED),
+    ("record_remedy", CaseStatus.REPLIED, "reviewer", {"remedy": "reconsideration", "outcome": "pending", "filed_on": "2026-03-02"}, CaseStatus.REPLIED, "supervisor", CaseStatus.INVESTIGATION),
+]
+
+
+@pytest.fixture
+def reach(receive: Callable[..., Case], fire: Callable[..., Case], divisions: Any) -> Callable[[str], Case]:
+    def _reach(state: str) -> Case:
+        if state == "online":
+            return receive(channel=Channel.ONLINE, arrived=BASE)
+        case = receive(arrived=BASE)
+        for name, who, fields in STEPS[state]:
+            fields = dict(fields)
+            if name == "assign":
+                fields["lead_division_id"] = divisions[fields["lead_division_id"]].pk
+            fire(case, name, who, on=BASE, **fields)
+        case.refresh_from_db()
+        assert case.status == state
+        return case
+
+    return _reach
+
+
+def _prepare(fields: dict[str, Any], divisions: Any, case: Case) -> dict[str, Any]:
+    fields = dict(fields)
+    if "lead_division_id" in fields:
+        fields["lead_division_id"] = divisions[fields["lead_division_id"]].pk
+    if "co_division_ids" in fields:
+        fields["co_division_ids"] = [divisions[c].pk for c in fields["co_division_ids"]]
+    return fields
+
+
+def _now_for(name: str) -> Any:
+    return LATER if name == "abandon" else NOW
+
+
+def _on_for(name: str) -> date:
+    # An on-the-spot reply is given on the day of receipt (BASE); others happen "now".
+    return BASE if name == "reply_on_the_spot" else _now_for(name).date()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
+def test_transition_allowed_writes_one_event(reach, fire, divisions, users, name, source, who, fields, target, wrong_who, wrong_state):
+    case = reach(source)
+    before = Event.objects.filter(case=case).count()
+    fire(case, name, who, on=_on_for(name), now=_now_for(name), **_prepare(fields, divisions, case))
+    case.refresh_from_db()
+    assert case.status == target
+    events = list(Event.objects.filter(case=case).order_by("seq"))
+    assert len(events) == before + 1
+    event = events[-1]
+    assert event.kind == name
+    assert event.actor == users[who]
+    assert event.actor_role
+    assert event.on == _on_for(name)
+    assert event.entered_at == _now_for(name)
+    assert event.to_status == target
+    assert event.seq == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
+def test_transition_from_wrong_state_is_refused(reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state):
+    case = reach(wrong_state)
+    before = (Event.objects.filter(case=case).count(), case.status, case.reply_due_on)
+    with pytest.raises(WrongState) as excinfo:
+        fire(case, name, who, on=_now_for(name).date(), now=_now_for(name), **_prepare(fields, divisions, case))
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in excinfo.value.message), excinfo.value.message
+    case.refresh_from_db()
+    assert (Event.objects.filter(case=case).count(), case.status, case.reply_due_on) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
+def test_transition_by_wrong_role_is_refused(reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state):
+    case = reach(source)
+    before = (Event.objects.filter(case=case).count(), case.status)
+    for user in (wrong_who, "nobody", "admin"):
+        with pytest.raises(NotPermitted) as excinfo:
+            fire(case, name, user, on=_now_for(name).date(), now=_now_for(name), **_prepare(fields, divisions, case))
+        assert "角色" in excinfo.value.message
+    case.refresh_from_db()
+    assert (Event.objects.filter(case=case).count(), case.status) == before
+
+
+def test_every_design_transition_is_covered():
+    from casework.choices import Transition
+
+    covered = {row[0] for row in TABLE} | {"receive", "close_consultation"}
+    assert covered == set(Transition.values)
+
+
+@pytest.mark.django_db
+def test_receive_writes_the_first_event_and_number(receive, users):
+    case = receive(arrived=BASE)
+    assert case.status == CaseStatus.RECEIVED
+    assert case.number == "2026-0001"
+    assert case.received_on == BASE
+    (event,) = Event.objects.filter(case=case)
+    assert (event.kind, event.seq, event.from_status, event.to_status) == ("receive", 1, "", "received")
+    assert event.actor == users["registrar"]
+    assert event.actor_role == "登记员"
+    assert receive(arrived=BASE).number == "2026-0002"
+
+
+@pytest.mark.django_db
+def test_close_consultation_path_and_errors(reach, fire):
+    case = reach(CaseStatus.INVESTIGATION)
+    fire(case, "open_consultation", "liaison_a", on=BASE, party="other_organ", party_name="济南市民政局")
+    key = Event.objects.filter(case=case, kind="open_consultation").get().payload["consultation_id"]
+    with pytest.raises(WrongState):
+        fire(case, "close_consultation", "liaison_a", consultation_id="nope", opinion="agree")
+    with pytest.raises(NotPermitted):
+        fire(case, "close_consultation", "liaison_b", consultation_id=key, opinion="agree")
+    fire(case, "close_consultation", "liaison_a", consultation_id=key, opinion="agree")
+    assert Event.objects.filter(case=case).last().kind == "close_consultation"
+    with pytest.raises(WrongState):
+        fire(case, "close_consultation", "liaison_a", consultation_id=key, opinion="agree")
+
+
+@pytest.mark.django_db
+def test_second_extension_is_refused(reach, fire):
+    case = reach(CaseStatus.INVESTIGATION)
+    fire(case, "extend", "head", days=5, reason="档案调取")
+    count = Event.objects.filter(case=case).count()
+    with pytest.raises(WrongState) as excinfo:
+        fire(case, "extend", "head", days=5, reason="再次延期")
+    assert "只能延长一次" in excinfo.value.message
+    assert Event.objects.filter(case=case).count() == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"days": 21, "reason": "x"}, "days"),
+        ({"days": 0, "reason": "x"}, "days"),
+        ({"days": "abc", "reason": "x"}, "days"),
+        ({"days": 5}, "reason"),
+    ],
+)
+def test_extend_with_bad_fields_is_refused(reach, fire, fields, field):
+    case = reach(CaseStatus.INVESTIGATION)
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "extend", "head", **fields)
+    assert excinfo.value.field == field
+    assert Event.objects.filter(case=case, kind="extend").count() == 0
+
+
+@pytest.mark.django_db
+def test_effective_date_in_the_future_or_before_previous_event_is_refused(reach, fire):
+    case = reach(CaseStatus.RECEIVED)
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "register", "registrar", on=TODAY + timedelta(days=1))
+    assert excinfo.value.field == "on"
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "register", "registrar", on=BASE - timedelta(days=1))
+    assert excinfo.value.field == "on"
+    assert Event.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_register_online_case_needs_confirmation_first(reach, fire):
+    case = reach("online")
+    assert case.received_on is None
+    with pytest.raises(WrongState):
+        fire(case, "register", "registrar", on=BASE)
+    fire(case, "confirm_receipt", "registrar", on=BASE + timedelta(days=1))
+    case.refresh_from_db()
+    assert case.received_on == BASE + timedelta(days=1)
+    fire(case, "register", "registrar", on=BASE + timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_confirmation_date_before_arrival_is_refused(reach, fire):
+    case = reach("online")
+    with pytest.raises(InvalidInput):
+        fire(case, "confirm_receipt", "registrar", on=BASE - timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_partial_disclosure_needs_the_withheld_part(reach, fire):
+    case = reach(CaseStatus.INVESTIGATION)
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "propose", "liaison_a", disposition=Disposition.PARTIAL, basis="《条例》第三十七条")
+    assert excinfo.value.field == "withheld"
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "propose", "liaison_a", disposition="nonsense", basis="x")
+    assert excinfo.value.field == "disposition"
+
+
+@pytest.mark.django_db
+def test_abandon_before_the_deadline_is_refused(reach, fire):
+    case = reach(CaseStatus.CORRECTION)
+    with pytest.raises(WrongState):
+        fire(case, "abandon", "reviewer", on=date(2026, 3, 9), now=at(date(2026, 3, 9), 15))
+
+
+@pytest.mark.django_db
+def test_reply_on_the_spot_only_for_counter_applications(reach, fire):
+    case = reach("online")
+    fire(case, "confirm_receipt", "registrar", on=BASE)
+    with pytest.raises(WrongState):
+        fire(case, "reply_on_the_spot", "registrar", on=BASE, disposition=Disposition.GRANTED, basis="x")

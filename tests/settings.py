@@ -1,0 +1,18 @@
+"""Test settings: the project settings plus fast hashing, an in-memory cache and a
+temporary media folder. DATABASE_URL selects PostgreSQL; without it, SQLite."""
+
+import tempfile
+from pathlib import Path
+
+from casework.settings import *  # noqa: F403
+from casework.settings import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="casework-test-media-"))
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEBUG = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so threads in the concurrency tests share one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "casework-test.sqlite3")}

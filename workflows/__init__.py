@@ -1,0 +1,1 @@
+"""Task routing, division queues and timers with viewflow.workflow (builds on casework, letters)."""
