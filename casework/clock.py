@@ -90,7 +90,7 @@ PARTIES: Final = frozenset({THIRD_PARTY, OTHER_ORGAN})
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClockEvent:
     """One lifecycle event as the clock needs it: transition name, effective date, payload.
 
@@ -102,7 +102,7 @@ class ClockEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Consultation:
     """A consultation of a third party (Art 32) or another organ (Art 34).
 
@@ -120,7 +120,7 @@ class Consultation:
     excluded_until: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One step of the clock's timeline; see the module docstring for kinds and detail keys."""
 
@@ -131,7 +131,7 @@ class Segment:
     detail: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClockResult:
     """Every date of a case's clock, with the segments that explain them.
 
@@ -265,7 +265,11 @@ def compute_clock(
             arrived_on = event.on
             value = payload.get("received_on")
             if value is not None:
-                received_on = _as_date(value, "receive.received_on")
+                received_on = (
+                    date.fromisoformat(value)
+                    if type(value) is str and len(value) == 10
+                    else _as_date(value, "receive.received_on")
+                )
         elif kind == CONFIRM_RECEIPT:
             received_on = _as_date(payload.get("received_on"), "confirm_receipt.received_on")
         elif kind == REQUEST_CORRECTION:
@@ -378,8 +382,8 @@ def compute_clock(
     # Exclusions as closed intervals of working-day numbers [lo, hi]; base = day 0's number.
     base = number(started_on) if started_on is not None else 0
     intervals: list[tuple[int, int, int]] = []  # (lo, hi, index into `excluders`)
-    # (kind, period, lo, hi, the party's or the fee's deadline number, excluded_until)
-    excluders: list[tuple[str, _OpenPeriod, int, int, int, date]] = []
+    # (kind, period, lo, hi, the party's or the fee's deadline, excluded_until)
+    excluders: list[tuple[str, _OpenPeriod, int, int, date, date]] = []
     consultation_results: list[Consultation] = []
     for period in consultations.values():
         sent_n = number(period.sent_on)
@@ -403,7 +407,7 @@ def compute_clock(
             )
         )
         lo = sent_n + 1 if sent_n >= base else base + 1
-        excluders.append(("consultation", period, lo, hi, party_due_n, excluded_until))
+        excluders.append(("consultation", period, lo, hi, party_due_on, excluded_until))
         if hi >= lo:
             intervals.append((lo, hi, len(excluders) - 1))
     fee_due_on: date | None = None
@@ -424,7 +428,7 @@ def compute_clock(
             excluded_until = period.sent_on
         sent_n = number(period.sent_on)
         lo = sent_n + 1 if sent_n >= base else base + 1
-        excluders.append(("fee", period, lo, hi, fee_due_n, excluded_until))
+        excluders.append(("fee", period, lo, hi, fee_due_on, excluded_until))
         if fee_pauses_clock and hi >= lo:
             intervals.append((lo, hi, len(excluders) - 1))
 
@@ -492,14 +496,14 @@ def compute_clock(
             )
         )
 
-    for excluder_kind, period, lo, hi, period_due_n, excluded_until in excluders:
+    for excluder_kind, period, lo, hi, period_due_on, excluded_until in excluders:
         days = hi - lo + 1 if hi >= lo else 0
         is_open = period.closed_on is None
         if excluder_kind == "consultation":
             detail: dict[str, Any] = {
                 "key": period.key,
                 "party": period.party,
-                "party_due_on": by_number(period_due_n),
+                "party_due_on": period_due_on,
                 "answered_on": period.closed_on,
                 "excluded_until": excluded_until,
                 "open": is_open,
@@ -508,7 +512,7 @@ def compute_clock(
         else:
             detail = {
                 "notice_received_on": period.received_on,
-                "fee_due_on": by_number(period_due_n),
+                "fee_due_on": period_due_on,
                 "paid_on": period.closed_on,
                 "paused": fee_pauses_clock,
                 "open": is_open,
@@ -534,7 +538,8 @@ def compute_clock(
             late = max(1, number(closed_on) - due_n)
         segments.append(_closed_segment(closed_kind, closed_on, reply_due_on, late))
 
-    segments.sort(key=_segment_order)
+    if excluders or extension_on is not None or closed_on is not None:
+        segments.sort(key=_segment_order)  # otherwise built in timeline order already
     provisional = calendar.spans_provisional(earliest, latest)
     if provisional:
         years = tuple(
@@ -549,18 +554,18 @@ def compute_clock(
             )
         )
 
-    return ClockResult(
-        started_on=started_on,
-        reply_due_on=reply_due_on,
-        correction_notice_due_on=correction_notice_due_on,
-        correction_deadline_on=correction_deadline_on,
-        fee_due_on=fee_due_on,
-        extension_days=extension_days,
-        consultations=tuple(consultation_results),
-        excluded_working_days=excluded,
-        provisional=provisional,
-        closed_on=closed_on,
-        segments=tuple(segments),
+    return ClockResult(  # positional: this runs for every case on every recomputation
+        started_on,
+        reply_due_on,
+        correction_notice_due_on,
+        correction_deadline_on,
+        fee_due_on,
+        extension_days,
+        tuple(consultation_results),
+        excluded,
+        provisional,
+        closed_on,
+        tuple(segments),
     )
 
 
@@ -645,7 +650,7 @@ def _describe_exclusion(segment: Segment) -> str:
         "first": _opt_date(detail.get("first_excluded_on")),
         "last": _opt_date(detail.get("last_excluded_on")),
         "answered": _opt_date(detail.get("answered_on") or detail.get("paid_on")),
-        "party_due": _opt_date(detail.get("party_due_on") or detail.get("fee_due_on")),
+        "deadline": _opt_date(detail.get("party_due_on") or detail.get("fee_due_on")),
     }
     if not detail.get("moves_due"):
         text = ngettext(
@@ -657,9 +662,9 @@ def _describe_exclusion(segment: Segment) -> str:
         )
     elif segment.kind == "fee" and detail.get("open"):
         text = ngettext(
-            "{what} was sent on {sent} and the fee is not paid yet: until {party_due} at the"
+            "{what} was sent on {sent} and the fee is not paid yet: until {deadline} at the"
             " latest, {days} working day ({first} to {last}) is not counted.",
-            "{what} was sent on {sent} and the fee is not paid yet: until {party_due} at the"
+            "{what} was sent on {sent} and the fee is not paid yet: until {deadline} at the"
             " latest, {days} working days ({first} to {last}) are not counted.",
             days,
         )
@@ -673,9 +678,9 @@ def _describe_exclusion(segment: Segment) -> str:
         )
     elif detail.get("open"):
         text = ngettext(
-            "{what} was sent on {sent} and is not answered yet: until {party_due} at the"
+            "{what} was sent on {sent} and is not answered yet: until {deadline} at the"
             " latest, {days} working day ({first} to {last}) is not counted.",
-            "{what} was sent on {sent} and is not answered yet: until {party_due} at the"
+            "{what} was sent on {sent} and is not answered yet: until {deadline} at the"
             " latest, {days} working days ({first} to {last}) are not counted.",
             days,
         )

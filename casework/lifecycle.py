@@ -42,6 +42,12 @@ NEW = ""  # a case being received has no status yet
 APPLICANT_ROLE = "申请人"
 
 
+def display_name(user: Any) -> str:
+    """A person's name the Chinese way: family name first, no space (王登记)."""
+    full = f"{getattr(user, 'last_name', '')}{getattr(user, 'first_name', '')}".strip()
+    return full or str(user.get_username())
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who fires a transition: a staff user, the applicant (online portal), or the system."""
@@ -56,8 +62,7 @@ class Actor:
     @property
     def name(self) -> str:
         if self.user is not None:
-            full = self.user.get_full_name() if hasattr(self.user, "get_full_name") else ""
-            return str(full or self.user.get_username())
+            return display_name(self.user)
         return APPLICANT_ROLE if self.kind == "applicant" else SYSTEM_ROLE
 
 

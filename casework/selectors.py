@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from casework.clock import (
+    ClockEvent,
+    ClockResult,
+    compute_clock,
+    explain,
+    remaining_working_days,
+    supervision_level,
+)
 from casework.errors import NotVisible
 from casework.models import CalendarYear, Case, Event, SpecialDay
 from casework.permissions import sees_all_cases, user_division_ids
@@ -71,3 +82,31 @@ def working_calendar() -> WorkingCalendar:
 
 def working_calendar_forget() -> None:
     _calendar_cache.clear()
+
+
+@dataclass(frozen=True)
+class CaseClockView:
+    """The clock of a case as shown to people: the result, its explanation, and where today
+    stands (remaining working days and the supervision level)."""
+
+    result: ClockResult
+    timeline: list[dict[str, Any]]
+    remaining: int | None
+    level: str
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
+
+
+def case_clock(*, case: Case, today: date) -> CaseClockView:
+    """Recompute the case's clock from its events for display (pure computation, one query)."""
+    calendar = working_calendar()
+    events = [
+        ClockEvent(kind=kind, on=on, payload=payload)
+        for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
+    ]
+    result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+    remaining = None if result.closed_on else remaining_working_days(result, today, calendar)
+    level = supervision_level(remaining, due_soon_within=settings.DUE_SOON_WORKING_DAYS)
+    return CaseClockView(result=result, timeline=explain(result), remaining=remaining, level=level)

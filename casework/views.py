@@ -5,12 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from casework.errors import NotVisible
 from casework.forms import CaseFilterForm
 from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
-from casework.selectors import case_get_for_user, case_history, case_list_visible_to
+from casework.selectors import case_clock, case_get_for_user, case_history, case_list_visible_to
 
 PAGE_SIZE = 50
 
@@ -63,5 +64,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": case_history(case=case),
             "attachments": case.attachments.all(),
             "co_divisions": case.co_divisions.all(),
+            "clock": case_clock(case=case, today=timezone.localdate()),
         },
     )

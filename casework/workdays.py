@@ -36,7 +36,7 @@ LAST_SUPPORTED_YEAR = 2099
 _LAST_SUPPORTED_ORDINAL = date(LAST_SUPPORTED_YEAR, 12, 31).toordinal()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarData:
     """The special days of the calendar, as the DB layer hands them over.
 
@@ -196,6 +196,8 @@ class WorkingCalendar:
         """True when any year from `start` to `end` (either order) is provisional."""
         low, high = (start.year, end.year) if start <= end else (end.year, start.year)
         official = self._official_years
+        if low == high:  # the common case, kept cheap for the clock
+            return low not in official
         return any(year not in official for year in range(low, high + 1))
 
     def working_day_number(self, day: date) -> int:
@@ -205,11 +207,17 @@ class WorkingCalendar:
         working_day_number(a)` is the number of working days after `a` up to and including `b`.
         """
         ordinal = day.toordinal()
+        first, last, cumulative, _ = self._tables
+        if first <= ordinal <= last:  # fast path: one list look-up
+            return cumulative[ordinal - first]
         tables = self._tables_for(ordinal)
         return tables.cumulative[ordinal - tables.first_ordinal]
 
     def working_day_by_number(self, number: int) -> date:
         """The working day whose `working_day_number` is `number` (>= 1)."""
+        ordinals = self._tables[3]
+        if 0 < number <= len(ordinals):  # fast path: one list look-up
+            return date.fromordinal(ordinals[number - 1])
         return date.fromordinal(self._ordinal_of_number(number))
 
     def _ordinal_of_number(self, number: int) -> int:

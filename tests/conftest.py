@@ -66,7 +66,15 @@ REQUEST = {
 
 
 @pytest.fixture
-def organ(db: Any) -> Organ:
+def official_calendar(db: Any) -> None:
+    """The State Council arrangements of 2024–2026, as the demo loads them."""
+    from casework.calendar_data import calendar_load_from_package
+
+    calendar_load_from_package([2024, 2025, 2026])
+
+
+@pytest.fixture
+def organ(official_calendar: None) -> Organ:
     return Organ.objects.create(
         name="济南市退役军人事务局",
         short_name="济退役军人",

@@ -128,6 +128,13 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     return rows
 
 
+@register.filter
+def person_name(user: Any) -> str:
+    from casework.lifecycle import display_name
+
+    return display_name(user) if user else "—"
+
+
 @register.simple_tag
 def provisional_mark(flag: bool) -> str:
     return _("(provisional)") if flag else ""
