@@ -10,6 +10,8 @@ import os
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import translation
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -769,7 +771,8 @@ def test_explain_is_json_safe_and_describes_every_segment(django_i18n):
         ev("issue_reply", D(2025, 6, 30)),
     ]
     result = compute_clock(events, LAW)
-    rows = explain(result)
+    with translation.override("en"):  # the msgids; the zh-hans catalogue is tested elsewhere
+        rows = explain(result)
     assert json.loads(json.dumps(rows)) == rows
     assert [row["kind"] for row in rows] == [segment.kind for segment in result.segments]
     for row in rows:
@@ -777,6 +780,10 @@ def test_explain_is_json_safe_and_describes_every_segment(django_i18n):
         assert "{" not in row["text"]
     assert rows[0]["text"].startswith("Received on 2025年3月3日")
     assert any("2025年3月17日" in row["text"] for row in rows if row["kind"] == "restart")
+    assert rows[0]["start"] == "2025-03-03"
+    consultation = next(row for row in rows if row["kind"] == "consultation")
+    # 15th wd after Thu 3-20: 3-21 (1), 3-24..28 (6), 3-31..4-03 (10), [4-04..06], 4-07..11 (15)
+    assert consultation["detail"]["party_due_on"] == "2025-04-11"
 
 
 @pytest.mark.parametrize(
