@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Case, Division, Event, Organ
+from casework.models import CalendarChange, CalendarYear, Case, Division, Event, Organ, SpecialDay
 from casework.permissions import DIVISION_PERM, division_grant_member, division_revoke_member
 
 admin.site.site_header = _("On-request disclosure casework administration")
@@ -87,3 +87,91 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ["case__number"]
     list_select_related = ["case"]
     show_full_result_count = False
+
+
+class SpecialDayForm(forms.ModelForm[SpecialDay]):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, help_text=_("E.g. the State Council notice and its document number."))
+
+    class Meta:
+        model = SpecialDay
+        fields = ["day", "kind", "name", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, kind = data.get("day"), data.get("kind")
+        if day and kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
+            self.add_error("kind", _("A make-up working day must fall on a Saturday or Sunday."))
+        return data
+
+
+@admin.register(SpecialDay)
+class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
+    """Add or correct special days; every change is recorded with who and why, and the open
+    cases' time limits are recomputed."""
+
+    form = SpecialDayForm
+    list_display = ["day", "kind", "name", "source"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+    search_fields = ["name", "source"]
+
+    def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
+        before = ""
+        if change:
+            old = SpecialDay.objects.get(pk=obj.pk)
+            before = f"{old.day} {old.kind} {old.name}"
+        super().save_model(request, obj, form, change)
+        CalendarChange.objects.create(
+            user=getattr(request, "user", None), action=CalendarChange.Action.CHANGE if change else CalendarChange.Action.ADD,
+            year=obj.day.year, day=obj.day, before=before, after=f"{obj.day} {obj.kind} {obj.name}",
+            reason=form.cleaned_data["reason"],
+        )
+        _recompute_after_calendar_change(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a day must carry a reason too: correct it, or re-import the year.
+        return False
+
+
+def _recompute_after_calendar_change(request: HttpRequest) -> None:
+    from django.contrib import messages
+    from django.utils import timezone
+
+    from casework.lifecycle import cases_recompute_clocks
+
+    report = cases_recompute_clocks(now=timezone.now())
+    messages.info(request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed})
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+    list_display = ["year", "source", "loaded_at"]
+    readonly_fields = ["loaded_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a year is loaded with `workdays load` or `workdays import`
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        from django.utils import timezone
+
+        loaded = set(CalendarYear.objects.values_list("year", flat=True))
+        this_year = timezone.localdate().year
+        missing = [y for y in range(this_year - 1, this_year + 2) if y not in loaded]
+        if missing:
+            from django.contrib import messages
+
+            messages.warning(
+                request,
+                _("Not loaded: %(years)s. Dates in these years are estimated and provisional; load them with “manage.py workdays import FILE” when the State Council publishes the arrangement.")
+                % {"years": "、".join(str(y) for y in missing)},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "year", "day", "before", "after", "reason"]
+    list_filter = ["action", "year"]

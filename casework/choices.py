@@ -158,6 +158,8 @@ class Transition(models.TextChoices):
     ABANDON = "abandon", _("Deem abandoned")
     URGE = "urge", _("Urge")
     RECORD_REMEDY = "record_remedy", _("Record remedy")
+    # Not a step of the case: the calendar changed and the stored time limits moved.
+    RECOMPUTE = "recompute", _("Time limits recomputed")
 
 
 class ConsultationParty(models.TextChoices):

@@ -241,7 +241,7 @@ def compute_clock(
     if reply_days < 1 or correction_notice_days < 1 or consultation_days < 1:
         raise ValueError("statutory periods must be at least one working day")
     if fee_payment_days < 1 or max_extension_days < 0:
-        raise ValueError("fee period must be at least one working day")
+        raise ValueError("the fee period must be at least one working day, extensions >= 0")
 
     arrived_on: date | None = None
     received_on: date | None = None  # the original (Art 31) receipt date
@@ -381,7 +381,7 @@ def compute_clock(
 
     # Exclusions as closed intervals of working-day numbers [lo, hi]; base = day 0's number.
     base = number(started_on) if started_on is not None else 0
-    intervals: list[tuple[int, int, int]] = []  # (lo, hi, index into `excluders`)
+    intervals: list[tuple[int, int]] = []  # (lo, hi) of the exclusions that pause the clock
     # (kind, period, lo, hi, the party's or the fee's deadline, excluded_until)
     excluders: list[tuple[str, _OpenPeriod, int, int, date, date]] = []
     consultation_results: list[Consultation] = []
@@ -409,7 +409,7 @@ def compute_clock(
         lo = sent_n + 1 if sent_n >= base else base + 1
         excluders.append(("consultation", period, lo, hi, party_due_on, excluded_until))
         if hi >= lo:
-            intervals.append((lo, hi, len(excluders) - 1))
+            intervals.append((lo, hi))
     fee_due_on: date | None = None
     for period in fees:
         fee_due_n = number(period.received_on) + fee_payment_days
@@ -430,7 +430,7 @@ def compute_clock(
         lo = sent_n + 1 if sent_n >= base else base + 1
         excluders.append(("fee", period, lo, hi, fee_due_on, excluded_until))
         if fee_pauses_clock and hi >= lo:
-            intervals.append((lo, hi, len(excluders) - 1))
+            intervals.append((lo, hi))
 
     reply_due_on: date | None = None
     excluded = 0
@@ -442,7 +442,7 @@ def compute_clock(
         counted = 0
         if len(intervals) > 1:
             intervals.sort()
-        for lo, hi, _ in intervals:
+        for lo, hi in intervals:
             if hi <= position:
                 continue  # inside a stretch already excluded (overlap)
             if lo <= position:

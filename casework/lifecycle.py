@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from viewflow import fsm
@@ -33,9 +34,11 @@ from casework.choices import (
     Role,
 )
 from casework.choices import Transition as T
+from casework.clock import ClockEvent, ClockResult, compute_clock
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case, Division, Event
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
+from casework.selectors import working_calendar_with_fingerprint
 
 NEW = ""  # a case being received has no status yet
 
@@ -103,6 +106,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     T.ABANDON: (Role.REVIEWER, Role.OFFICE_HEAD, "system"),
     T.URGE: (Role.SUPERVISOR, Role.REVIEWER, Role.OFFICE_HEAD),
     T.RECORD_REMEDY: (Role.REVIEWER, Role.OFFICE_HEAD),
+    T.RECOMPUTE: ("system",),
 }
 
 OPEN = sorted(OPEN_STATUSES)
@@ -198,13 +202,11 @@ class CaseLifecycle:
 
     status = fsm.State(CaseStatus, default=NEW)
 
-    def __init__(self, case: Case, *, actor: Any, now: datetime, on: date,
-                 clock_refresh: Callable[[Case], None] | None = None) -> None:
+    def __init__(self, case: Case, *, actor: Any, now: datetime, on: date) -> None:
         self.case = case
         self.actor = as_actor(actor)
         self.now = now
         self.on = on
-        self._clock_refresh = clock_refresh
         self._payload: dict[str, Any] = {}
         self._kind = ""
         self._co_divisions: list[Division] | None = None
@@ -242,8 +244,7 @@ class CaseLifecycle:
             to_status=self.case.status,
             payload=self._payload,
         )
-        if self._clock_refresh is not None:
-            self._clock_refresh(self.case)
+        case_clock_refresh(self.case)
 
     # --- permission ------------------------------------------------------------------------
 
@@ -523,6 +524,42 @@ class CaseLifecycle:
                          "body": _optional_text(fields, "body", max_length=200)}
 
 
+def case_clock_refresh(case: Case) -> None:
+    """Recompute the case's stored due dates from its events and the calendar.
+
+    Called after every event; the lifecycle is the only writer of these fields.
+    """
+    events = [
+        ClockEvent(kind=kind, on=on, payload=payload)
+        for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
+    ]
+    calendar, fingerprint = working_calendar_with_fingerprint()
+    result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+    changed = clock_fields_apply(case, result)
+    if case.clock_fingerprint != fingerprint:
+        case.clock_fingerprint = fingerprint
+        changed.append("clock_fingerprint")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+
+
+def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
+    """Copy a ClockResult onto the case's stored fields; return the names that changed."""
+    values = {
+        "clock_started_on": result.started_on,
+        "reply_due_on": result.reply_due_on,
+        "correction_notice_due_on": result.correction_notice_due_on,
+        "correction_deadline_on": result.correction_deadline_on,
+        "fee_due_on": result.fee_due_on,
+        "extension_days": result.extension_days,
+        "dates_provisional": result.provisional,
+    }
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    for name in changed:
+        setattr(case, name, values[name])
+    return changed
+
+
 TRANSITION_NAMES: tuple[str, ...] = tuple(T.values)
 
 
@@ -531,3 +568,97 @@ def transition_method(lifecycle: CaseLifecycle, name: str) -> Any:
     if name not in TRANSITION_NAMES:
         raise InvalidInput(_("Unknown transition: %(name)s.") % {"name": name})
     return getattr(lifecycle, name)
+
+
+CLOCK_FIELDS = (
+    "clock_started_on",
+    "reply_due_on",
+    "correction_notice_due_on",
+    "correction_deadline_on",
+    "fee_due_on",
+    "extension_days",
+    "dates_provisional",
+)
+
+
+@dataclass
+class RecomputeReport:
+    checked: int = 0
+    changed: int = 0
+    changes: list[tuple[str, dict[str, list[Any]]]] | None = None
+
+
+def cases_recompute_clocks(
+    *,
+    now: datetime,
+    force: bool = False,
+    batch_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+    keep_changes: int = 50,
+) -> RecomputeReport:
+    """Recompute the stored time limits of every open case after a calendar change.
+
+    The bulk path of the lifecycle: per batch, one transaction with the case rows locked; a
+    case whose dates move gets a `recompute` event (system actor) with the old and new values
+    in the same transaction; a case whose dates stay only records the calendar fingerprint.
+    Without `force`, cases already computed with the current calendar are skipped, so a second
+    run changes nothing and costs one query.
+    """
+    from django.db import transaction
+
+    from casework.choices import SYSTEM_ROLE
+
+    calendar, fingerprint = working_calendar_with_fingerprint()
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    if not force:
+        open_cases = open_cases.exclude(clock_fingerprint=fingerprint)
+    ids = list(open_cases.order_by("pk").values_list("pk", flat=True))
+    from django.utils import timezone
+
+    report = RecomputeReport(changes=[])
+    today = timezone.localdate(now)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            cases = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=chunk).only("pk", "number", "status", "updated_at", *CLOCK_FIELDS, "clock_fingerprint")}
+            events: dict[int, list[ClockEvent]] = {pk: [] for pk in cases}
+            last_seq: dict[int, int] = {}
+            for case_id, seq, kind, on, payload in (
+                Event.objects.filter(case_id__in=list(cases)).order_by("case_id", "seq").values_list("case_id", "seq", "kind", "on", "payload")
+            ):
+                events[case_id].append(ClockEvent(kind=kind, on=on, payload=payload))
+                last_seq[case_id] = seq
+            changed_cases: list[Case] = []
+            new_events: list[Event] = []
+            unchanged: list[int] = []
+            for pk, case in cases.items():
+                result = compute_clock(events[pk], calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+                before = {name: getattr(case, name) for name in CLOCK_FIELDS}
+                changed = clock_fields_apply(case, result)
+                if not changed:
+                    unchanged.append(pk)
+                    continue
+                case.clock_fingerprint = fingerprint
+                changed_cases.append(case)
+                diff = {name: [_json(before[name]), _json(getattr(case, name))] for name in changed}
+                new_events.append(
+                    Event(case_id=pk, seq=last_seq.get(pk, 0) + 1, kind=T.RECOMPUTE, actor=None, actor_name=SYSTEM_ROLE,
+                          actor_role=SYSTEM_ROLE, on=today, entered_at=now, from_status=case.status, to_status=case.status,
+                          payload={"changes": diff})
+                )
+                if report.changes is not None and len(report.changes) < keep_changes:
+                    report.changes.append((case.number, diff))
+            if changed_cases:
+                Case.objects.bulk_update(changed_cases, [*CLOCK_FIELDS, "clock_fingerprint"], batch_size=500)
+                Event.objects.bulk_create(new_events, batch_size=1000)
+            if unchanged:
+                Case.objects.filter(pk__in=unchanged).update(clock_fingerprint=fingerprint)
+        report.checked += len(chunk)
+        report.changed += len(changed_cases)
+        if progress is not None:
+            progress(report.checked, len(ids))
+    return report
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

@@ -237,6 +237,9 @@ class Case(models.Model):
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     dates_provisional = models.BooleanField(_("dates provisional"), default=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Fingerprint of the calendar the stored dates were computed with: recompute_deadlines
+    # only revisits cases computed with another calendar.
+    clock_fingerprint = models.CharField(_("calendar fingerprint"), max_length=16, blank=True, db_index=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -388,3 +391,34 @@ class SpecialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+class CalendarChange(models.Model):
+    """Who changed the working-day calendar, when, how and why (append-only by convention:
+    the admin offers no change or delete)."""
+
+    class Action(models.TextChoices):
+        LOAD = "load", _("Loaded from the package")
+        IMPORT = "import", _("Imported from a file")
+        ADD = "add", _("Day added")
+        CHANGE = "change", _("Day changed")
+        DELETE = "delete", _("Day deleted")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    day = models.DateField(_("day"), null=True, blank=True)
+    before = models.CharField(_("before"), max_length=100, blank=True)
+    after = models.CharField(_("after"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("calendar change")
+        verbose_name_plural = _("calendar changes")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.action} {self.day or ''}"

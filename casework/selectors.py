@@ -77,7 +77,27 @@ def working_calendar() -> WorkingCalendar:
     )
     calendar = WorkingCalendar(data)
     _calendar_cache["calendar"] = (fingerprint, calendar)
+    _calendar_cache["fingerprint"] = calendar_data_fingerprint(data)
     return calendar
+
+
+def calendar_data_fingerprint(data: CalendarData) -> str:
+    """A short stable hash of the calendar's content: equal content, equal fingerprint."""
+    import hashlib
+
+    text = "|".join(
+        [
+            ",".join(sorted(d.isoformat() for d in data.holidays)),
+            ",".join(sorted(d.isoformat() for d in data.makeup_workdays)),
+            ",".join(str(y) for y in sorted(data.official_years)),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def working_calendar_with_fingerprint() -> tuple[WorkingCalendar, str]:
+    calendar = working_calendar()
+    return calendar, str(_calendar_cache["fingerprint"])
 
 
 def working_calendar_forget() -> None:

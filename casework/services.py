@@ -21,7 +21,6 @@ from viewflow.fsm import TransitionNotAllowed
 
 from casework.choices import CaseStatus
 from casework.choices import Transition as T
-from casework.clock import ClockEvent, compute_clock
 from casework.errors import (
     InvalidInput,
     NotPermitted,
@@ -32,7 +31,6 @@ from casework.errors import (
 from casework.lifecycle import Actor, CaseLifecycle, as_actor, transition_method
 from casework.models import Agent, Applicant, Case, CaseNumberCounter, Organ
 from casework.receipt import legal_receipt_date, validate_confirmation_date
-from casework.selectors import working_calendar
 
 
 def _now(now: datetime | None) -> datetime:
@@ -48,39 +46,6 @@ def _full_clean(instance: Any, *, prefix: str = "") -> None:
             error.errors = {f"{prefix}{k}": v for k, v in error.errors.items()}
             error.field = f"{prefix}{error.field}" if error.field else None
         raise error from None
-
-
-def case_clock_refresh(case: Case) -> None:
-    """Recompute the case's stored due dates from its events and the calendar.
-
-    Called by the lifecycle after every event (it is the only writer of these fields) and by
-    `recompute_deadlines` when the calendar changes.
-    """
-    events = [
-        ClockEvent(kind=kind, on=on, payload=payload)
-        for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
-    ]
-    result = compute_clock(events, working_calendar(), fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
-    changed = clock_fields_apply(case, result)
-    if changed:
-        case.save(update_fields=[*changed, "updated_at"])
-
-
-def clock_fields_apply(case: Case, result: Any) -> list[str]:
-    """Copy a ClockResult onto the case's stored fields; return the names that changed."""
-    values = {
-        "clock_started_on": result.started_on,
-        "reply_due_on": result.reply_due_on,
-        "correction_notice_due_on": result.correction_notice_due_on,
-        "correction_deadline_on": result.correction_deadline_on,
-        "fee_due_on": result.fee_due_on,
-        "extension_days": result.extension_days,
-        "dates_provisional": result.provisional,
-    }
-    changed = [name for name, value in values.items() if getattr(case, name) != value]
-    for name in changed:
-        setattr(case, name, values[name])
-    return changed
 
 
 def _next_case_number(organ: Organ, year: int) -> str:
@@ -151,7 +116,7 @@ def case_receive(
     )
     if not case.subject:
         raise InvalidInput(_("Describe the information requested (Art 29(2))."), field="subject")
-    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=received_on or arrived_on, clock_refresh=case_clock_refresh)
+    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=received_on or arrived_on)
     if lifecycle.acting_role(T.RECEIVE) is None:
         raise NotPermitted(_("You are not allowed to record applications."))
     case.number = _next_case_number(organ, case.year)
@@ -197,7 +162,7 @@ def case_transition(
     except Case.MultipleObjectsReturned:
         raise InvalidInput(_("Name the organ of the case.")) from None
 
-    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=on, clock_refresh=case_clock_refresh)
+    lifecycle = CaseLifecycle(case, actor=actor, now=now, on=on)
     method = transition_method(lifecycle, name)
     if lifecycle.acting_role(name) is None:
         raise NotPermitted(_("Your role does not allow this action on this case."))

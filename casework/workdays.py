@@ -30,7 +30,7 @@ _SUNDAY = 6
 # The largest period this module accepts: 20 + 20 working days plus exclusions never come close;
 # anything above is a bug upstream, not a deadline.
 MAX_WORKING_DAYS = 2000
-# The `holidays` package computes the lunar festivals for 1901–2099 only.
+# The `holidays` package knows China from 1950 and the lunar calendar up to 2099.
 FIRST_SUPPORTED_YEAR = 1950
 LAST_SUPPORTED_YEAR = 2099
 _LAST_SUPPORTED_ORDINAL = date(LAST_SUPPORTED_YEAR, 12, 31).toordinal()

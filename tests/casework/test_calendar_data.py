@@ -1,0 +1,156 @@
+"""The calendar as data: package seed, file import with line-numbered errors, the workdays
+and recompute_deadlines commands, and the recompute event on cases whose dates move."""
+
+import json
+from datetime import date
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+
+import pytest
+
+from casework.calendar_data import CalendarImportError, calendar_import, parse_calendar_file
+from casework.lifecycle import cases_recompute_clocks
+from casework.models import CalendarChange, CalendarYear, Event, SpecialDay
+from tests.conftest import at
+
+
+def _write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+GOOD_2027 = {
+    "year": 2027,
+    "source": "国办发明电〔2026〕X号",
+    "holidays": [{"from": "2027-10-01", "to": "2027-10-07", "name": "国庆节"}],
+    "workdays": [{"date": "2027-09-26", "name": "国庆调休"}],
+}
+
+
+def test_parse_good_json(tmp_path):
+    parsed = parse_calendar_file(_write(tmp_path, "y.json", GOOD_2027))
+    assert parsed.year == 2027
+    assert len(parsed.days) == 8
+    assert parsed.days[date(2027, 9, 26)][0] == "workday"
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ({**GOOD_2027, "workdays": [{"date": "2028-01-02"}]}, "不在文件所属的2027年"),
+        ({**GOOD_2027, "workdays": [{"date": "2027-09-27"}]}, "是工作日"),
+        ({**GOOD_2027, "workdays": [{"date": "2027-10-02"}]}, "既是放假日又是调休上班日"),
+        ({**GOOD_2027, "holidays": [*GOOD_2027["holidays"], {"from": "2027-10-03", "to": "2027-10-03", "name": "重复"}]}, "重复列出"),
+        ({**GOOD_2027, "workdays": [{"date": "2027-02-30"}]}, "不是有效日期"),
+        ({**GOOD_2027, "holidays": [{"from": "2027-10-07", "to": "2027-10-01", "name": "x"}]}, "结束日期早于开始日期"),
+    ],
+)
+def test_bad_json_names_the_line(tmp_path, content, fragment):
+    with pytest.raises(CalendarImportError) as excinfo:
+        parse_calendar_file(_write(tmp_path, "y.json", content))
+    message = "\n".join(excinfo.value.errors)
+    assert fragment in message
+    assert "第" in message
+    assert "行" in message
+
+
+def test_wrong_year_and_broken_json(tmp_path):
+    with pytest.raises(CalendarImportError) as excinfo:
+        parse_calendar_file(_write(tmp_path, "y.json", GOOD_2027), year=2028)
+    assert "2027" in excinfo.value.errors[0]
+    with pytest.raises(CalendarImportError) as excinfo:
+        parse_calendar_file(_write(tmp_path, "y.json", '{"year": 2027,\n "holidays": [,]}'))
+    assert "第2行" in excinfo.value.errors[0]
+
+
+def test_csv_import_and_errors(tmp_path):
+    good = "date,kind,name\n2027-10-01,holiday,国庆节\n2027-09-26,workday,调休\n"
+    parsed = parse_calendar_file(_write(tmp_path, "y.csv", good), year=2027)
+    assert len(parsed.days) == 2
+    bad = "date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-02,vacation,x\n2027-09-27,workday,周一\n"
+    with pytest.raises(CalendarImportError) as excinfo:
+        parse_calendar_file(_write(tmp_path, "y.csv", bad), year=2027)
+    assert excinfo.value.errors[0].startswith("第3行")
+    assert excinfo.value.errors[1].startswith("第4行")
+    with pytest.raises(CalendarImportError):
+        parse_calendar_file(_write(tmp_path, "y.csv", good))
+
+
+@pytest.mark.django_db
+def test_bad_file_loads_nothing_through_the_command(tmp_path):
+    path = _write(tmp_path, "y.json", {**GOOD_2027, "workdays": [{"date": "2027-09-27"}]})
+    with pytest.raises(CommandError) as excinfo:
+        call_command("workdays", "import", str(path))
+    assert "未载入" in str(excinfo.value)
+    assert not SpecialDay.objects.filter(day__year=2027).exists()
+    assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+@pytest.mark.django_db
+def test_load_command_is_idempotent_and_recorded():
+    call_command("workdays", "load", "2025", stdout=StringIO(), stderr=StringIO())
+    count = SpecialDay.objects.count()
+    changes = CalendarChange.objects.count()
+    call_command("workdays", "load", "2025", stdout=StringIO(), stderr=StringIO())
+    assert SpecialDay.objects.count() == count
+    assert CalendarChange.objects.count() == changes == 1
+    with pytest.raises(CommandError):
+        call_command("workdays", "load", "2031")
+
+
+@pytest.mark.django_db
+def test_add_and_between_commands(official_calendar):
+    out = StringIO()
+    call_command("workdays", "add", "2025-09-28", "20", stdout=out)
+    assert out.getvalue().strip() == "2025-10-31"
+    out = StringIO()
+    call_command("workdays", "add", "2026-12-20", "20", stdout=out)
+    assert "provisional" in out.getvalue()
+    out = StringIO()
+    call_command("workdays", "between", "2025-09-26", "2025-10-13", stdout=out)
+    assert out.getvalue().strip() == "7"
+    for bad in (["add", "2025-13-01", "3"], ["add", "2025-01-01", "-3"], ["add", "2025-01-01", "999999"], ["between", "x", "2025-01-01"]):
+        with pytest.raises(CommandError):
+            call_command("workdays", *bad)
+
+
+@pytest.mark.django_db
+def test_loading_a_year_recomputes_open_cases_with_an_event(receive, fire, tmp_path):
+    # Received Mon 2026-12-14: the reply is due in January 2027, a year not loaded yet.
+    case = receive(arrived=date(2026, 12, 14), now=at(date(2026, 12, 14), 15))
+    assert case.dates_provisional is True
+    provisional_due = case.reply_due_on
+    # The (hypothetical) 2027 notice adds 2027-01-04..05 as days off: the due date moves later.
+    year = {"year": 2027, "source": "测试通知", "holidays": [{"from": "2027-01-01", "to": "2027-01-05", "name": "元旦"}], "workdays": []}
+    calendar_import(parse_calendar_file(_write(tmp_path, "y.json", year)))
+    report = cases_recompute_clocks(now=at(date(2026, 12, 20), 9))
+    assert report.changed == 1
+    case.refresh_from_db()
+    assert case.dates_provisional is False
+    assert case.reply_due_on > provisional_due
+    event = Event.objects.filter(case=case).last()
+    assert event.kind == "recompute"
+    assert event.payload["changes"]["reply_due_on"] == [provisional_due.isoformat(), case.reply_due_on.isoformat()]
+    again = cases_recompute_clocks(now=at(date(2026, 12, 20), 9))
+    assert (again.checked, again.changed) == (0, 0)
+    forced = cases_recompute_clocks(now=at(date(2026, 12, 20), 9), force=True)
+    assert (forced.checked, forced.changed) == (1, 0)
+    assert Event.objects.filter(case=case, kind="recompute").count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_calendar_change_is_recorded_with_reason(client, users, official_calendar):
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    response = client.post("/admin/casework/specialday/add/", {"day": "2026-03-16", "kind": "workday", "name": "x", "source": "s", "reason": "测试"})
+    assert response.status_code == 200
+    assert "周六或周日" in response.content.decode()
+    response = client.post("/admin/casework/specialday/add/", {"day": "2026-03-17", "kind": "holiday", "name": "临时放假", "source": "某通知", "reason": "按通知补录"})
+    assert response.status_code == 302
+    change = CalendarChange.objects.get(action="add")
+    assert (change.user, change.reason, change.day) == (users["admin"], "按通知补录", date(2026, 3, 17))
+    page = client.get("/admin/casework/calendaryear/").content.decode()
+    assert "2027" in page or "未载入" in page
