@@ -524,6 +524,18 @@ class CaseLifecycle:
                          "body": _optional_text(fields, "body", max_length=200)}
 
 
+# The stored clock fields of a case, in the order of _clock_values().
+CLOCK_FIELDS = (
+    "clock_started_on",
+    "reply_due_on",
+    "correction_notice_due_on",
+    "correction_deadline_on",
+    "fee_due_on",
+    "extension_days",
+    "dates_provisional",
+)
+
+
 def case_clock_refresh(case: Case) -> None:
     """Recompute the case's stored due dates from its events and the calendar.
 
@@ -533,27 +545,16 @@ def case_clock_refresh(case: Case) -> None:
         ClockEvent(kind=kind, on=on, payload=payload)
         for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
     ]
-    calendar, fingerprint = working_calendar_with_fingerprint()
+    calendar, _fingerprint = working_calendar_with_fingerprint()
     result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
     changed = clock_fields_apply(case, result)
-    if case.clock_fingerprint != fingerprint:
-        case.clock_fingerprint = fingerprint
-        changed.append("clock_fingerprint")
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
 
 
 def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
     """Copy a ClockResult onto the case's stored fields; return the names that changed."""
-    values = {
-        "clock_started_on": result.started_on,
-        "reply_due_on": result.reply_due_on,
-        "correction_notice_due_on": result.correction_notice_due_on,
-        "correction_deadline_on": result.correction_deadline_on,
-        "fee_due_on": result.fee_due_on,
-        "extension_days": result.extension_days,
-        "dates_provisional": result.provisional,
-    }
+    values = dict(zip(CLOCK_FIELDS, _clock_values(result), strict=True))
     changed = [name for name, value in values.items() if getattr(case, name) != value]
     for name in changed:
         setattr(case, name, values[name])
@@ -570,15 +571,6 @@ def transition_method(lifecycle: CaseLifecycle, name: str) -> Any:
     return getattr(lifecycle, name)
 
 
-CLOCK_FIELDS = (
-    "clock_started_on",
-    "reply_due_on",
-    "correction_notice_due_on",
-    "correction_deadline_on",
-    "fee_due_on",
-    "extension_days",
-    "dates_provisional",
-)
 
 
 @dataclass
@@ -599,65 +591,93 @@ def cases_recompute_clocks(
     """Recompute the stored time limits of every open case after a calendar change.
 
     The bulk path of the lifecycle: per batch, one transaction with the case rows locked; a
-    case whose dates move gets a `recompute` event (system actor) with the old and new values
-    in the same transaction; a case whose dates stay only records the calendar fingerprint.
-    Without `force`, cases already computed with the current calendar are skipped, so a second
-    run changes nothing and costs one query.
+    case whose dates move is updated and gets a `recompute` event (system actor, old and new
+    values) in the same transaction. Without `force`, nothing is done when the last finished
+    run used the current calendar (one query), so a second run changes nothing.
     """
-    from django.db import transaction
-
-    from casework.choices import SYSTEM_ROLE
-
-    calendar, fingerprint = working_calendar_with_fingerprint()
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    if not force:
-        open_cases = open_cases.exclude(clock_fingerprint=fingerprint)
-    ids = list(open_cases.order_by("pk").values_list("pk", flat=True))
+    from django.db import connection, transaction
+    from django.db.models import Max
     from django.utils import timezone
 
+    from casework.choices import SYSTEM_ROLE
+    from casework.clock import CLOCK_EVENT_KINDS
+    from casework.models import ClockRecompute
+
+    calendar, fingerprint = working_calendar_with_fingerprint()
     report = RecomputeReport(changes=[])
+    last = ClockRecompute.objects.filter(finished_at__isnull=False).order_by("-started_at").values_list("fingerprint", flat=True).first()
+    if not force and last == fingerprint:
+        return report
+    run = ClockRecompute.objects.create(started_at=now, fingerprint=fingerprint, forced=force)
+    ids = list(Case.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True))
     today = timezone.localdate(now)
+    table = Case._meta.db_table
+    update_sql = (
+        f"UPDATE {connection.ops.quote_name(table)} SET "  # noqa: S608 - names from our own model
+        + ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in (*CLOCK_FIELDS, "updated_at"))
+        + " WHERE id = %s"
+    )
+    clock_kinds = sorted(CLOCK_EVENT_KINDS)
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         with transaction.atomic():
-            cases = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=chunk).only("pk", "number", "status", "updated_at", *CLOCK_FIELDS, "clock_fingerprint")}
-            events: dict[int, list[ClockEvent]] = {pk: [] for pk in cases}
-            last_seq: dict[int, int] = {}
-            for case_id, seq, kind, on, payload in (
-                Event.objects.filter(case_id__in=list(cases)).order_by("case_id", "seq").values_list("case_id", "seq", "kind", "on", "payload")
+            stored = {
+                row[0]: row
+                for row in Case.objects.select_for_update().filter(pk__in=chunk, status__in=OPEN_STATUSES).values_list("pk", "number", "status", *CLOCK_FIELDS)
+            }
+            events: dict[int, list[ClockEvent]] = {pk: [] for pk in stored}
+            for case_id, kind, on, payload in (
+                Event.objects.filter(case_id__in=list(stored), kind__in=clock_kinds).order_by("case_id", "seq").values_list("case_id", "kind", "on", "payload")
             ):
                 events[case_id].append(ClockEvent(kind=kind, on=on, payload=payload))
-                last_seq[case_id] = seq
-            changed_cases: list[Case] = []
-            new_events: list[Event] = []
-            unchanged: list[int] = []
-            for pk, case in cases.items():
+            updates: list[tuple[Any, ...]] = []
+            diffs: dict[int, dict[str, list[Any]]] = {}
+            for pk, row in stored.items():
                 result = compute_clock(events[pk], calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
-                before = {name: getattr(case, name) for name in CLOCK_FIELDS}
-                changed = clock_fields_apply(case, result)
-                if not changed:
-                    unchanged.append(pk)
+                new = _clock_values(result)
+                old = row[3:]
+                if new == old:
                     continue
-                case.clock_fingerprint = fingerprint
-                changed_cases.append(case)
-                diff = {name: [_json(before[name]), _json(getattr(case, name))] for name in changed}
-                new_events.append(
-                    Event(case_id=pk, seq=last_seq.get(pk, 0) + 1, kind=T.RECOMPUTE, actor=None, actor_name=SYSTEM_ROLE,
-                          actor_role=SYSTEM_ROLE, on=today, entered_at=now, from_status=case.status, to_status=case.status,
-                          payload={"changes": diff})
+                diffs[pk] = {name: [_json(o), _json(n)] for name, o, n in zip(CLOCK_FIELDS, old, new, strict=True) if o != n}
+                updates.append((*new, now, pk))
+            if updates:
+                with connection.cursor() as cursor:
+                    cursor.executemany(update_sql, updates)
+                last_seq = dict(Event.objects.filter(case_id__in=list(diffs)).values("case_id").annotate(m=Max("seq")).values_list("case_id", "m"))
+                Event.objects.bulk_create(
+                    [
+                        Event(case_id=pk, seq=last_seq.get(pk, 0) + 1, kind=T.RECOMPUTE, actor=None, actor_name=SYSTEM_ROLE,
+                              actor_role=SYSTEM_ROLE, on=today, entered_at=now, from_status=stored[pk][2], to_status=stored[pk][2],
+                              payload={"changes": diff})
+                        for pk, diff in diffs.items()
+                    ],
+                    batch_size=1000,
                 )
-                if report.changes is not None and len(report.changes) < keep_changes:
-                    report.changes.append((case.number, diff))
-            if changed_cases:
-                Case.objects.bulk_update(changed_cases, [*CLOCK_FIELDS, "clock_fingerprint"], batch_size=500)
-                Event.objects.bulk_create(new_events, batch_size=1000)
-            if unchanged:
-                Case.objects.filter(pk__in=unchanged).update(clock_fingerprint=fingerprint)
+                if report.changes is not None:
+                    room = keep_changes - len(report.changes)
+                    report.changes.extend((stored[pk][1], diff) for pk, diff in list(diffs.items())[: max(room, 0)])
         report.checked += len(chunk)
-        report.changed += len(changed_cases)
+        report.changed += len(updates)
         if progress is not None:
             progress(report.checked, len(ids))
+    if progress is not None and not ids:
+        progress(0, 0)
+    run.finished_at = timezone.now()
+    run.checked, run.changed = report.checked, report.changed
+    run.save(update_fields=["finished_at", "checked", "changed"])
     return report
+
+
+def _clock_values(result: ClockResult) -> tuple[Any, ...]:
+    return (
+        result.started_on,
+        result.reply_due_on,
+        result.correction_notice_due_on,
+        result.correction_deadline_on,
+        result.fee_due_on,
+        result.extension_days,
+        result.provisional,
+    )
 
 
 def _json(value: Any) -> Any:

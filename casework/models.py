@@ -237,9 +237,6 @@ class Case(models.Model):
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     dates_provisional = models.BooleanField(_("dates provisional"), default=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    # Fingerprint of the calendar the stored dates were computed with: recompute_deadlines
-    # only revisits cases computed with another calendar.
-    clock_fingerprint = models.CharField(_("calendar fingerprint"), max_length=16, blank=True, db_index=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -422,3 +419,24 @@ class CalendarChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.action} {self.day or ''}"
+
+
+class ClockRecompute(models.Model):
+    """One run of recompute_deadlines: which calendar it used and what it changed. A finished
+    run with the current calendar's fingerprint means every open case is up to date (the
+    lifecycle always computes with the current calendar), so the next run has nothing to do."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    fingerprint = models.CharField(_("calendar fingerprint"), max_length=16)
+    forced = models.BooleanField(_("forced"), default=False)
+    checked = models.PositiveIntegerField(_("cases checked"), default=0)
+    changed = models.PositiveIntegerField(_("cases changed"), default=0)
+
+    class Meta:
+        verbose_name = _("time-limit recomputation")
+        verbose_name_plural = _("time-limit recomputations")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.fingerprint}"

@@ -11,7 +11,7 @@ import pytest
 
 from casework.calendar_data import CalendarImportError, calendar_import, parse_calendar_file
 from casework.lifecycle import cases_recompute_clocks
-from casework.models import CalendarChange, CalendarYear, Event, SpecialDay
+from casework.models import CalendarChange, CalendarYear, ClockRecompute, Event, SpecialDay
 from tests.conftest import at
 
 
@@ -137,6 +137,7 @@ def test_loading_a_year_recomputes_open_cases_with_an_event(receive, fire, tmp_p
     assert (again.checked, again.changed) == (0, 0)
     forced = cases_recompute_clocks(now=at(date(2026, 12, 20), 9), force=True)
     assert (forced.checked, forced.changed) == (1, 0)
+    assert ClockRecompute.objects.filter(finished_at__isnull=False).count() == 2
     assert Event.objects.filter(case=case, kind="recompute").count() == 1
 
 
