@@ -524,7 +524,7 @@ class CaseLifecycle:
                          "body": _optional_text(fields, "body", max_length=200)}
 
 
-# The stored clock fields of a case, in the order of _clock_values().
+# The stored clock fields of a case, in the order of clock_values().
 CLOCK_FIELDS = (
     "clock_started_on",
     "reply_due_on",
@@ -554,7 +554,7 @@ def case_clock_refresh(case: Case) -> None:
 
 def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
     """Copy a ClockResult onto the case's stored fields; return the names that changed."""
-    values = dict(zip(CLOCK_FIELDS, _clock_values(result), strict=True))
+    values = dict(zip(CLOCK_FIELDS, clock_values(result), strict=True))
     changed = [name for name, value in values.items() if getattr(case, name) != value]
     for name in changed:
         setattr(case, name, values[name])
@@ -634,7 +634,7 @@ def cases_recompute_clocks(
             diffs: dict[int, dict[str, list[Any]]] = {}
             for pk, row in stored.items():
                 result = compute_clock(events[pk], calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
-                new = _clock_values(result)
+                new = clock_values(result)
                 old = row[3:]
                 if new == old:
                     continue
@@ -668,7 +668,7 @@ def cases_recompute_clocks(
     return report
 
 
-def _clock_values(result: ClockResult) -> tuple[Any, ...]:
+def clock_values(result: ClockResult) -> tuple[Any, ...]:
     return (
         result.started_on,
         result.reply_due_on,
