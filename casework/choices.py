@@ -158,6 +158,14 @@ class Transition(models.TextChoices):
     ABANDON = "abandon", _("Deem abandoned")
     URGE = "urge", _("Urge")
     RECORD_REMEDY = "record_remedy", _("Record remedy")
+    # Work-routing steps the workflow needs beyond DESIGN §3's list (none changes the legal
+    # status except release/transfer, which send the case back to the division queue).
+    GIVE_OPINION = "give_opinion", _("Give co-division opinion")
+    CHECK = "check", _("Review passed")
+    RELEASE = "release", _("Release")
+    REASSIGN = "reassign", _("Reassign")
+    TRANSFER = "transfer", _("Transfer to another division")
+    REQUEST_EXTENSION = "request_extension", _("Request extension")
     # Not a step of the case: the calendar changed and the stored time limits moved.
     RECOMPUTE = "recompute", _("Time limits recomputed")
 

@@ -80,6 +80,8 @@ def as_actor(actor: Any) -> Actor:
 # Who may fire each transition. "lead_liaison" means a liaison officer of the case's lead
 # division; "applicant"/"system" are the non-staff actors.
 LEAD_LIAISON = "lead_liaison"
+CO_LIAISON = "co_liaison"
+ASSIGNEE = "assignee"
 OFFICE = tuple(sorted(OFFICE_ROLES))
 ALLOWED: dict[str, tuple[str, ...]] = {
     T.RECEIVE: (*OFFICE, "applicant", "system"),
@@ -107,6 +109,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     T.URGE: (Role.SUPERVISOR, Role.REVIEWER, Role.OFFICE_HEAD),
     T.RECORD_REMEDY: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RECOMPUTE: ("system",),
+    T.GIVE_OPINION: (CO_LIAISON,),
+    T.CHECK: (Role.REVIEWER, Role.OFFICE_HEAD),
+    T.RELEASE: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),
+    T.REASSIGN: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),
+    T.TRANSFER: (Role.REVIEWER, Role.OFFICE_HEAD),
+    T.REQUEST_EXTENSION: (LEAD_LIAISON,),
 }
 
 OPEN = sorted(OPEN_STATUSES)
@@ -209,6 +217,7 @@ class CaseLifecycle:
         self.on = on
         self._payload: dict[str, Any] = {}
         self._kind = ""
+        self._role = ""
         self._co_divisions: list[Division] | None = None
         # viewflow sets the target state before the transition body runs; keep the source.
         self.source_status = case.status
@@ -237,7 +246,7 @@ class CaseLifecycle:
             kind=self._kind,
             actor=self.actor.user,
             actor_name=self.actor.name,
-            actor_role=self.acting_role(self._kind) or "",
+            actor_role=self._role,
             on=self.on,
             entered_at=self.now,
             from_status=source or "",
@@ -253,14 +262,28 @@ class CaseLifecycle:
         allowed = ALLOWED[transition]
         if self.actor.kind != "staff":
             return (APPLICANT_ROLE if self.actor.kind == "applicant" else SYSTEM_ROLE) if self.actor.kind in allowed else None
-        roles = user_roles(self.actor.user)
+        user = self.actor.user
+        roles = user_roles(user)
         for role in allowed:
             if role == LEAD_LIAISON:
-                if Role.LIAISON in roles and self.case.lead_division_id in user_division_ids(self.actor.user):
+                if Role.LIAISON in roles and self.case.lead_division_id in user_division_ids(user):
+                    return str(Role.LIAISON)
+            elif role == ASSIGNEE:
+                if self.case.assignee_id is not None and self.case.assignee_id == getattr(user, "pk", None):
+                    return str(Role.LIAISON)
+            elif role == CO_LIAISON:
+                if Role.LIAISON in roles and self._co_division_of(user) is not None:
                     return str(Role.LIAISON)
             elif role in roles:
                 return role
         return None
+
+    def _co_division_of(self, user: Any) -> Division | None:
+        """The first co-division of the case that the user works in."""
+        if not self.case.pk:
+            return None
+        mine = user_division_ids(user)
+        return next((d for d in self.case.co_divisions.all() if d.pk in mine), None)
 
     # --- transitions -----------------------------------------------------------------------
     # Each names its audit kind first, then validates its fields (raising InvalidInput before
@@ -269,6 +292,8 @@ class CaseLifecycle:
     def _begin(self, kind: str, payload: dict[str, Any] | None = None) -> None:
         self._kind = kind
         self._payload = payload or {}
+        # The role is fixed before the body changes the case (release clears the assignee).
+        self._role = self.acting_role(kind) or ""
 
     @status.transition(source=NEW, target=CaseStatus.RECEIVED, permission=lambda self, u: self.acting_role(T.RECEIVE) is not None)
     def receive(self, **fields: Any) -> None:
@@ -503,6 +528,74 @@ class CaseLifecycle:
         self.case.closed_on = self.on
         self._payload = {"disposition": disposition, "deadline_on": deadline.isoformat(),
                          "reason": _optional_text(fields, "reason")}
+
+    @status.transition(source=[CaseStatus.HANDLING, CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE], permission=lambda self, u: self.acting_role(T.GIVE_OPINION) is not None)
+    def give_opinion(self, **fields: Any) -> None:
+        """A co-division (协办) gives its opinion on the case; the opinions join before review."""
+        self._begin(T.GIVE_OPINION)
+        division = self._co_division_of(self.actor.user)
+        if division is None:
+            raise WrongState(_("Your division is not a co-division of this case."))
+        given = {e.payload.get("division_id") for e in self._events() if e.kind == T.GIVE_OPINION}
+        if division.pk in given:
+            raise WrongState(_("Your division has already given its opinion."))
+        self._payload = {"division_id": division.pk, "division": division.name,
+                         "opinion": _require_text(fields, "opinion", _("opinion"))}
+
+    @status.transition(source=CaseStatus.REVIEW, permission=lambda self, u: self.acting_role(T.CHECK) is not None)
+    def check(self, **fields: Any) -> None:
+        """审核: the OGI office reviewer passes the proposed decision on to sign-off."""
+        self._begin(T.CHECK, {"comment": _optional_text(fields, "comment")})
+
+    @status.transition(source=CaseStatus.INVESTIGATION, target=CaseStatus.HANDLING, permission=lambda self, u: self.acting_role(T.RELEASE) is not None)
+    def release(self, **fields: Any) -> None:
+        """The assignee gives the case back to the division's queue."""
+        self._begin(T.RELEASE, {"previous": display_name(self.case.assignee) if self.case.assignee else "",
+                                "reason": _optional_text(fields, "reason")})
+        self.case.assignee = None
+
+    @status.transition(source=[CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE, CaseStatus.REVIEW], permission=lambda self, u: self.acting_role(T.REASSIGN) is not None)
+    def reassign(self, **fields: Any) -> None:
+        """Hand the case to another liaison officer of the same (lead) division."""
+        from django.contrib.auth import get_user_model
+
+        self._begin(T.REASSIGN)
+        try:
+            user = get_user_model().objects.get(pk=int(fields.get("assignee_id")), is_active=True)  # type: ignore[arg-type]
+        except (TypeError, ValueError, get_user_model().DoesNotExist):
+            raise InvalidInput(_("Choose a liaison officer of the lead division."), field="assignee_id") from None
+        if Role.LIAISON not in user_roles(user) or self.case.lead_division_id not in user_division_ids(user):
+            raise InvalidInput(_("Choose a liaison officer of the lead division."), field="assignee_id")
+        if user.pk == self.case.assignee_id:
+            raise InvalidInput(_("The case is already assigned to this officer."), field="assignee_id")
+        self._payload = {"previous": display_name(self.case.assignee) if self.case.assignee else "",
+                         "assignee_id": user.pk, "assignee": display_name(user), "reason": _optional_text(fields, "reason")}
+        self.case.assignee = user
+
+    @status.transition(source=[CaseStatus.HANDLING, CaseStatus.INVESTIGATION], target=CaseStatus.HANDLING, permission=lambda self, u: self.acting_role(T.TRANSFER) is not None)
+    def transfer(self, **fields: Any) -> None:
+        """The office moves the case to another lead division, with a reason."""
+        self._begin(T.TRANSFER)
+        reason = _require_text(fields, "reason", _("reason for the transfer"))
+        try:
+            division = Division.objects.get(pk=int(fields.get("lead_division_id")), organ_id=self.case.organ_id, is_active=True)  # type: ignore[arg-type]
+        except (TypeError, ValueError, Division.DoesNotExist):
+            raise InvalidInput(_("Choose an active lead division of this organ."), field="lead_division_id") from None
+        if division.pk == self.case.lead_division_id:
+            raise InvalidInput(_("The case is already with this division."), field="lead_division_id")
+        self._payload = {"from_division": self.case.lead_division.name if self.case.lead_division else "",
+                         "lead_division_id": division.pk, "lead_division": division.name, "reason": reason}
+        self.case.lead_division = division
+        self.case.assignee = None
+
+    @status.transition(source=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW], permission=lambda self, u: self.acting_role(T.REQUEST_EXTENSION) is not None)
+    def request_extension(self, **fields: Any) -> None:
+        """The liaison officer asks the head of the OGI office to extend (Art 33(2))."""
+        self._begin(T.REQUEST_EXTENSION)
+        if self.case.extension_days:
+            raise WrongState(_("The reply period can be extended only once (Art 33)."))
+        self._payload = {"days": _parse_int(fields, "days", _("extension days"), low=1, high=20),
+                         "reason": _require_text(fields, "reason", _("reason for the extension"))}
 
     @status.transition(source=OPEN, permission=lambda self, u: self.acting_role(T.URGE) is not None)
     def urge(self, **fields: Any) -> None:

@@ -248,6 +248,11 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organ", "number"], name="case_number_unique_per_organ"),
         ]
+        permissions = [
+            ("triage_cases", _("Register, route and dispatch cases (OGI office)")),
+            ("review_cases", _("Review proposed decisions (OGI office)")),
+            ("sign_off_cases", _("Sign off decisions (head of the OGI office)")),
+        ]
         indexes = [
             models.Index(fields=["lead_division", "status", "reply_due_on"], name="case_queue_idx"),
             models.Index(fields=["-created_at"], name="case_created_idx"),

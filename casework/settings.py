@@ -28,7 +28,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "viewflow",
+    "viewflow.workflow",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "casework",
+    "letters",
+    "workflows",
 ]
 
 MIDDLEWARE = [

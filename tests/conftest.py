@@ -111,10 +111,12 @@ def users(divisions: dict[str, Division]) -> dict[str, User]:
         "supervisor": _user("supervisor", Role.SUPERVISOR),
         "admin": _user("admin", Role.ADMINISTRATOR),
         "liaison_a": _user("liaison_a", Role.LIAISON),
+        "liaison_a2": _user("liaison_a2", Role.LIAISON),
         "liaison_b": _user("liaison_b", Role.LIAISON),
         "nobody": _user("nobody", None),
     }
     division_grant_member(result["liaison_a"], divisions["a"])
+    division_grant_member(result["liaison_a2"], divisions["a"])
     division_grant_member(result["liaison_b"], divisions["b"])
     return result
 

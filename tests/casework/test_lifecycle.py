@@ -27,6 +27,8 @@ STEPS[CaseStatus.AWAITING_FEE] = [*STEPS[CaseStatus.INVESTIGATION], ("notify_fee
 STEPS[CaseStatus.REVIEW] = [*STEPS[CaseStatus.INVESTIGATION], ("propose", "liaison_a", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"})]
 STEPS[CaseStatus.APPROVED] = [*STEPS[CaseStatus.REVIEW], ("approve", "head", {})]
 STEPS[CaseStatus.REPLIED] = [*STEPS[CaseStatus.APPROVED], ("issue_reply", "registrar", {})]
+STEPS["handling_co"] = [*STEPS[CaseStatus.REGISTERED], ("assign", "reviewer", {"lead_division_id": "a", "co_division_ids": ["b"]})]
+STEPS["review_co"] = [*STEPS["handling_co"], ("claim", "liaison_a", {}), ("propose", "liaison_a", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"})]
 STEPS[CaseStatus.ARCHIVED] = [*STEPS[CaseStatus.REPLIED], ("archive", "registrar", {})]
 
 # transition: (source state, allowed actor, fields, expected status, a wrong actor, a wrong state)
@@ -51,6 +53,12 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
     ("withdraw", CaseStatus.INVESTIGATION, "registrar", {"reason": "申请人撤回"}, CaseStatus.WITHDRAWN, "liaison_a", CaseStatus.REPLIED),
     ("abandon", CaseStatus.CORRECTION, "reviewer", {}, CaseStatus.ABANDONED, "registrar", CaseStatus.REGISTERED),
     ("urge", CaseStatus.INVESTIGATION, "supervisor", {"message": "请加快办理"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.ARCHIVED),
+    ("give_opinion", "handling_co", "liaison_b", {"opinion": "同意公开"}, CaseStatus.HANDLING, "liaison_a", "review_co"),
+    ("check", CaseStatus.REVIEW, "reviewer", {"comment": "同意"}, CaseStatus.REVIEW, "liaison_a", CaseStatus.INVESTIGATION),
+    ("release", CaseStatus.INVESTIGATION, "reviewer", {}, CaseStatus.HANDLING, "liaison_b", CaseStatus.HANDLING),
+    ("reassign", CaseStatus.INVESTIGATION, "reviewer", {"assignee_id": "liaison_a2"}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.HANDLING),
+    ("transfer", CaseStatus.HANDLING, "reviewer", {"lead_division_id": "c", "reason": "职责调整"}, CaseStatus.HANDLING, "liaison_a", CaseStatus.REVIEW),
+    ("request_extension", CaseStatus.INVESTIGATION, "liaison_a", {"days": 10, "reason": "需调取档案"}, CaseStatus.INVESTIGATION, "registrar", CaseStatus.HANDLING),
     ("record_remedy", CaseStatus.REPLIED, "reviewer", {"remedy": "reconsideration", "outcome": "pending", "filed_on": "2026-03-02"}, CaseStatus.REPLIED, "supervisor", CaseStatus.INVESTIGATION),
 ]
 
@@ -65,9 +73,10 @@ def reach(receive: Callable[..., Case], fire: Callable[..., Case], divisions: An
             fields = dict(fields)
             if name == "assign":
                 fields["lead_division_id"] = divisions[fields["lead_division_id"]].pk
+                fields["co_division_ids"] = [divisions[c].pk for c in fields.get("co_division_ids", [])]
             fire(case, name, who, on=BASE, **fields)
         case.refresh_from_db()
-        assert case.status == state
+        assert case.status == {"handling_co": CaseStatus.HANDLING, "review_co": CaseStatus.REVIEW}.get(state, state)
         return case
 
     return _reach
@@ -79,6 +88,10 @@ def _prepare(fields: dict[str, Any], divisions: Any, case: Case) -> dict[str, An
         fields["lead_division_id"] = divisions[fields["lead_division_id"]].pk
     if "co_division_ids" in fields:
         fields["co_division_ids"] = [divisions[c].pk for c in fields["co_division_ids"]]
+    if "assignee_id" in fields:
+        from django.contrib.auth.models import User
+
+        fields["assignee_id"] = User.objects.get(username=fields["assignee_id"]).pk
     return fields
 
 
@@ -256,3 +269,13 @@ def test_reply_on_the_spot_only_for_counter_applications(reach, fire):
     fire(case, "confirm_receipt", "registrar", on=BASE)
     with pytest.raises(WrongState):
         fire(case, "reply_on_the_spot", "registrar", on=BASE, disposition=Disposition.GRANTED, basis="x")
+
+
+@pytest.mark.django_db
+def test_the_assignee_releases_and_records_the_role(reach, fire):
+    case = reach(CaseStatus.INVESTIGATION)
+    with pytest.raises(NotPermitted):
+        fire(case, "release", "liaison_a2")
+    fire(case, "release", "liaison_a")
+    event = Event.objects.filter(case=case).last()
+    assert (event.kind, event.actor_role, event.to_status) == ("release", "联络员", CaseStatus.HANDLING)

@@ -14,7 +14,7 @@ from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Ro
 from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
-from casework.services import case_receive, case_transition
+from workflows.services import case_act, case_receive
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - written in the README, demo only
 
@@ -113,7 +113,7 @@ class Command(BaseCommand):
                                 now=now, **kw)
 
         def fire(case: Case, name: str, who: str, on: date, **fields: Any) -> None:
-            case_transition(number=case.number, organ=organ, name=name, actor=users[who], on=on, fields=fields, now=now)
+            case_act(number=case.number, organ=organ, name=name, actor=users[who], on=on, fields=fields, now=now)
 
         zhang = person("张建国", "370102198001011237", "13806400001")
         wang = person("王秀英", "11010519491231002X", "13906400002")
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         c4 = receive(Channel.EMAIL, back(4), ngo, "2025年度优抚对象抚恤补助资金拨付明细")
         fire(c4, "confirm_receipt", "registrar", back(4), method="电话确认")
         fire(c4, "register", "registrar", back(4))
-        fire(c4, "assign", "reviewer", back(3), lead_division_id=divisions["care"].pk, co_division_ids=[divisions["office"].pk])
+        fire(c4, "assign", "reviewer", back(3), lead_division_id=divisions["care"].pk, co_division_ids=[divisions["employment"].pk])
         c5 = receive(Channel.IN_PERSON, back(12), zhang, "退役士兵自主就业一次性经济补助标准", agent=None)
         fire(c5, "register", "registrar", back(12))
         fire(c5, "assign", "reviewer", back(11), lead_division_id=divisions["placement"].pk)
@@ -161,9 +161,11 @@ class Command(BaseCommand):
         fire(c11, "register", "registrar", back(18))
         fire(c11, "assign", "reviewer", back(17), lead_division_id=divisions["placement"].pk)
         fire(c11, "claim", "liaison_placement", back(16))
+        fire(c11, "request_extension", "liaison_placement", back(10), days=10, reason="需调取档案并征求相关处室意见")
         fire(c11, "extend", "head", back(9), days=10, reason="需调取档案并征求相关处室意见")
         fire(c11, "propose", "liaison_placement", back(4), disposition=Disposition.UNABLE_NOT_HELD,
              basis="《中华人民共和国政府信息公开条例》第三十六条第（四）项", reasons="经检索，本机关未制作或获取该报告", searched="移交安置处、档案室")
+        fire(c11, "check", "reviewer", back(3))
         fire(c11, "approve", "head", back(3))
         fire(c11, "issue_reply", "registrar", back(2))
         fire(c11, "record_delivery", "registrar", back(2), method="post", tracking_number="EMS1234567890")

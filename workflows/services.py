@@ -1,0 +1,124 @@
+"""Acting on a case as work: the lifecycle transition and the flow's task move together.
+
+`case_act` is what views, the API and commands call. Inside one transaction it fires the
+lifecycle transition (casework.services.case_transition: row lock, permission, one event)
+and then completes, claims, releases or cancels the matching viewflow task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from casework.choices import Transition as T
+from casework.lifecycle import as_actor
+from casework.models import Case, Division, Organ
+from casework.services import case_receive as casework_case_receive
+from casework.services import case_transition
+from workflows.flows import COMPLETES, ENDS_PROCESS, CaseFlow
+from workflows.models import CaseProcess
+
+OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+@transaction.atomic
+def case_receive(**kwargs: Any) -> Case:
+    """Record a new application (casework.services.case_receive) and start its flow."""
+    case = casework_case_receive(**kwargs)
+    CaseFlow.start.run(case=case)
+    return case
+
+
+def open_tasks(case: Case) -> list[Task]:
+    return list(
+        Task.objects.select_for_update()
+        .filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN")
+        .order_by("pk")
+    )
+
+
+def _task_for(case: Case, name: str, actor: Any) -> Task | None:
+    nodes = COMPLETES.get(name)
+    if not nodes:
+        return None
+    for task in open_tasks(case):
+        if task.flow_task.name not in nodes:
+            continue
+        if task.flow_task.name == "co_opinion":
+            from casework.permissions import user_division_ids
+
+            if int(task.owner_permission_obj_pk or 0) not in user_division_ids(actor):
+                continue
+        return task
+    return None
+
+
+def _run(task: Task, user: Any) -> None:
+    """Claim the task for `user` if needed, then complete it and create the next ones."""
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(user)
+    elif task.owner_id != getattr(user, "pk", None):
+        activation.reassign(user)
+    activation.start(None)
+    activation.execute()
+
+
+def _cancel_all(case: Case, now: datetime) -> None:
+    Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
+    CaseProcess.objects.filter(case=case, finished__isnull=True).update(status=PROCESS.CANCELED, finished=now)
+
+
+@transaction.atomic
+def case_act(
+    *,
+    number: str,
+    name: str,
+    actor: Any,
+    on: date | None = None,
+    fields: Mapping[str, Any] | None = None,
+    organ: Organ | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Fire the lifecycle transition `name` and move the case's flow with it."""
+    now = now or timezone.now()
+    case = case_transition(number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now)
+    user = as_actor(actor).user
+    if name == T.CLAIM:
+        task = next((t for t in open_tasks(case) if t.flow_task.name == "investigate"), None)
+        if task is not None:
+            activation = task.flow_task.activation_class(task)
+            activation.assign(user) if task.status == STATUS.NEW else activation.reassign(user)
+    elif name == T.RELEASE:
+        for task in open_tasks(case):
+            if task.flow_task.name in ("investigate", "revise") and task.status == STATUS.ASSIGNED:
+                task.flow_task.activation_class(task).unassign()
+    elif name == T.REASSIGN:
+        for task in open_tasks(case):
+            if task.flow_task.name in ("investigate", "revise") and task.owner_id:
+                task.flow_task.activation_class(task).reassign(case.assignee)
+    elif name == T.TRANSFER:
+        # The lead division's open task moves to the new division's queue, unclaimed.
+        from django.contrib.contenttypes.models import ContentType
+
+        for task in open_tasks(case):
+            if task.flow_task.name in ("investigate", "revise"):
+                task.owner = None
+                task.status = STATUS.NEW
+                task.owner_permission_content_type = ContentType.objects.get_for_model(Division)
+                task.owner_permission_obj_pk = str(case.lead_division_id)
+                task.save()
+    elif name in ENDS_PROCESS:
+        _cancel_all(case, now)
+    else:
+        task = _task_for(case, name, user)
+        if task is not None:
+            _run(task, user)
+    return case
