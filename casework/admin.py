@@ -134,6 +134,7 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
 
 
 def _recompute_after_calendar_change(request: HttpRequest) -> None:
+    """The calendar changed: recompute every open case now (recorded as events)."""
     from django.contrib import messages
     from django.utils import timezone
 

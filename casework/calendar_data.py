@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.models import CalendarChange, CalendarYear, SpecialDay
+from casework.selectors import working_calendar_forget
 
 PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅部分节假日安排通知）"
 
@@ -64,6 +65,7 @@ def calendar_load_from_package(years: Iterable[int], *, user: Any = None) -> dic
             entry.source = source
             entry.save(update_fields=["source", "loaded_at"])
         counts[year] = len(rows)
+    working_calendar_forget()
     return counts
 
 
@@ -194,4 +196,5 @@ def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -
         entry.source = source
         entry.save(update_fields=["source", "loaded_at"])
     CalendarChange.objects.create(user=user, action=CalendarChange.Action.IMPORT, year=parsed.year, after=str(len(parsed.days)), reason=source)
+    working_calendar_forget()
     return len(parsed.days)

@@ -695,7 +695,9 @@ def cases_recompute_clocks(
     from casework.choices import SYSTEM_ROLE
     from casework.clock import CLOCK_EVENT_KINDS
     from casework.models import ClockRecompute
+    from casework.selectors import working_calendar_forget
 
+    working_calendar_forget()  # never recompute with a cached calendar
     calendar, fingerprint = working_calendar_with_fingerprint()
     report = RecomputeReport(changes=[])
     last = ClockRecompute.objects.filter(finished_at__isnull=False).order_by("-started_at").values_list("fingerprint", flat=True).first()
@@ -775,3 +777,20 @@ def clock_values(result: ClockResult) -> tuple[Any, ...]:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+NOT_OFFERED = frozenset({T.RECEIVE, T.RECOMPUTE})
+
+
+def available_transitions(case: Case, user: Any, *, now: datetime) -> list[str]:
+    """The transitions `user` may fire on `case` in its current state (for the case page)."""
+    from django.utils import timezone
+
+    lifecycle = CaseLifecycle(case, actor=user, now=now, on=timezone.localdate(now))
+    return [
+        name
+        for name in TRANSITION_NAMES
+        if name not in NOT_OFFERED
+        and lifecycle.acting_role(name) is not None
+        and getattr(lifecycle, name).can_proceed()
+    ]

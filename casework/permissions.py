@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.choices import Role
 
@@ -41,17 +41,18 @@ def user_division_ids(user: Any) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_casework_division_ids", None)
     if cached is None:
-        from casework.models import Division
+        # One query over guardian's generic tables (the same grants viewflow's queues read):
+        # the user's own object grants and those of the user's groups.
+        from guardian.models import GroupObjectPermission, UserObjectPermission
 
-        cached = frozenset(
-            get_objects_for_user(
-                user,
-                DIVISION_PERM,
-                klass=Division,
-                accept_global_perms=False,
-                with_superuser=False,
-            ).values_list("pk", flat=True)
+        app_label, codename = DIVISION_PERM.split(".")
+        grant = {"permission__codename": codename, "permission__content_type__app_label": app_label}
+        rows = (
+            UserObjectPermission.objects.filter(user=user, **grant)
+            .values_list("object_pk", flat=True)
+            .union(GroupObjectPermission.objects.filter(group__user=user, **grant).values_list("object_pk", flat=True))
         )
+        cached = frozenset(int(pk) for pk in rows)
         user._casework_division_ids = cached
     return frozenset(cached)
 
@@ -78,3 +79,16 @@ def _forget(user: Any) -> None:
     for attr in ("_casework_roles", "_casework_division_ids"):
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+# The model permissions each office role holds for the flow's office tasks (granted to the
+# groups by workflows migration 0002); derived from the roles so a queue needs no extra query.
+ROLE_TASK_PERMS: dict[str, tuple[str, ...]] = {
+    Role.REGISTRAR: ("casework.triage_cases",),
+    Role.REVIEWER: ("casework.triage_cases", "casework.review_cases"),
+    Role.OFFICE_HEAD: ("casework.triage_cases", "casework.review_cases", "casework.sign_off_cases"),
+}
+
+
+def user_task_perms(user: Any) -> frozenset[str]:
+    return frozenset(p for role in user_roles(user) for p in ROLE_TASK_PERMS.get(role, ()))

@@ -53,17 +53,27 @@ def case_history(*, case: Case) -> QuerySet[Event]:
 _calendar_cache: dict[str, Any] = {}
 
 
+CALENDAR_RECHECK_SECONDS = 10.0
+
+
 def working_calendar() -> WorkingCalendar:
     """The working-day calendar built from the SpecialDay and CalendarYear rows.
 
-    Cached per process and keyed on a cheap fingerprint of the tables, so an administrator's
-    change is seen on the next call without a restart.
+    Cached per process and keyed on a cheap fingerprint of the tables, rechecked at most every
+    CALENDAR_RECHECK_SECONDS (so pages cost no query for it); writes in this process call
+    working_calendar_forget(), other processes see a change within that interval.
     """
+    import time
+
+    cached = _calendar_cache.get("calendar")
+    checked_at = _calendar_cache.get("checked_at", 0.0)
+    if cached is not None and time.monotonic() - checked_at < CALENDAR_RECHECK_SECONDS:
+        return cached[1]  # type: ignore[no-any-return]
+    _calendar_cache["checked_at"] = time.monotonic()
     fingerprint = (
         tuple(SpecialDay.objects.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at")).values()),
         tuple(CalendarYear.objects.aggregate(n=Count("pk"), at=Max("loaded_at")).values()),
     )
-    cached = _calendar_cache.get("calendar")
     if cached is not None and cached[0] == fingerprint:
         return cached[1]  # type: ignore[no-any-return]
     holidays: set[Any] = set()

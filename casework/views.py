@@ -7,8 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from casework.choices import Transition
 from casework.errors import NotVisible
 from casework.forms import CaseFilterForm
+from casework.lifecycle import available_transitions
 from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.selectors import case_clock, case_get_for_user, case_history, case_list_visible_to
@@ -65,5 +67,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "attachments": case.attachments.all(),
             "co_divisions": case.co_divisions.all(),
             "clock": case_clock(case=case, today=timezone.localdate()),
+            "actions": [(name, Transition(name).label) for name in available_transitions(case, request.user, now=timezone.now())],
         },
     )

@@ -65,6 +65,14 @@ REQUEST = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> None:
+    """Each test builds its own calendar rows; never reuse another test's cached calendar."""
+    from casework.selectors import working_calendar_forget
+
+    working_calendar_forget()
+
+
 @pytest.fixture
 def official_calendar(db: Any) -> None:
     """The State Council arrangements of 2024–2026, as the demo loads them."""

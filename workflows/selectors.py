@@ -1,0 +1,80 @@
+"""Reads for the workbench: task queues with a plain division filter (never guardian over
+big tables), sorted by the statutory due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from casework.clock import supervision_level
+from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
+from casework.workdays import WorkingCalendar
+
+TABS = ("mine", "division", "office")
+
+CASE = "process__caseprocess__case"
+
+
+def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
+    """Open human tasks of one workbench tab: my claimed tasks, my divisions' unclaimed
+    tasks, or the office's unclaimed tasks (by the user's office roles)."""
+    qs = Task.objects.filter(flow_task_type="HUMAN")
+    if tab == "mine":
+        qs = qs.filter(owner=user, status=STATUS.ASSIGNED)
+    elif tab == "division":
+        divisions = [str(pk) for pk in sorted(user_division_ids(user))]
+        qs = qs.filter(status=STATUS.NEW, owner_permission=DIVISION_PERM, owner_permission_obj_pk__in=divisions)
+    elif tab == "office":
+        qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
+    else:
+        return Task.objects.none()  # type: ignore[no-any-return]
+    return qs.select_related(  # type: ignore[no-any-return]
+        "owner", f"{CASE}__applicant", f"{CASE}__lead_division", f"{CASE}__assignee"
+    ).order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    task: Task
+    case: Any
+    title: str
+    remaining: int | None
+    level: str
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
+
+
+def _remaining(calendar: WorkingCalendar, today: date, due: date | None) -> int | None:
+    if due is None:
+        return None
+    if due >= today:
+        return calendar.working_days_between(today, due)
+    # Overdue: at least one working day late once the due date has passed.
+    return -max(1, calendar.working_days_between(due, today))
+
+
+def queue_rows(tasks: list[Task], *, calendar: WorkingCalendar, today: date) -> list[QueueRow]:
+    """Rows with the remaining working days and supervision level, computed in memory."""
+    rows = []
+    for task in tasks:
+        case = task.process.caseprocess.case
+        remaining = None if case.closed_on else _remaining(calendar, today, case.reply_due_on)
+        rows.append(
+            QueueRow(
+                task=task,
+                case=case,
+                title=str(task.flow_task.task_title or task.flow_task.name),
+                remaining=remaining,
+                level=supervision_level(remaining, due_soon_within=settings.DUE_SOON_WORKING_DAYS),
+            )
+        )
+    return rows

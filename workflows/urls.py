@@ -1,0 +1,11 @@
+from django.urls import path
+
+from workflows import views
+
+app_name = "workflows"
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("cases/<str:number>/act/<str:name>/", views.case_action, name="case-action"),
+    path("cases/<str:number>/quick/<str:name>/", views.quick_action, name="quick-action"),
+]

@@ -1,0 +1,87 @@
+"""The officers' workbench and the action pages: thin views (access check, one service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.choices import Transition
+from casework.errors import CaseworkError, InvalidInput, NotVisible
+from casework.lifecycle import TRANSITION_NAMES, available_transitions
+from casework.permissions import user_division_ids, user_task_perms
+from casework.selectors import case_get_for_user, working_calendar
+from workflows.forms import cleaned_fields, transition_form
+from workflows.selectors import TABS, queue_rows, task_queue
+from workflows.services import case_act
+
+PAGE_SIZE = 50
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    tabs = [t for t in TABS if (t != "division" or user_division_ids(user)) and (t != "office" or user_task_perms(user))]
+    tab = request.GET.get("tab") or (tabs[0] if tabs else "mine")
+    if tab not in TABS:
+        tab = "mine"
+    page = Paginator(task_queue(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate())
+    return render(request, "workflows/workbench.html", {"tab": tab, "tabs": tabs, "page": page, "rows": rows})
+
+
+def _case_or_404(request: HttpRequest, number: str) -> Any:
+    try:
+        return case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+
+
+@login_required
+def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    if name not in TRANSITION_NAMES:
+        raise Http404
+    today = timezone.localdate()
+    form = transition_form(name, case, request.POST if request.method == "POST" else None, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_act(number=case.number, organ=case.organ, name=name, actor=request.user,
+                     on=form.cleaned_data["on"], fields=cleaned_fields(form))
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except CaseworkError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+            return redirect(case)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflows/case_action.html",
+                  {"case": case, "name": name, "label": Transition(name).label, "form": form,
+                   "allowed": name in available_transitions(case, request.user, now=timezone.now())}, status=status)
+
+
+@login_required
+@require_POST
+def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    """Claim or release from the workbench (no fields beyond today's date)."""
+    if name not in (Transition.CLAIM, Transition.RELEASE):
+        raise Http404
+    case = _case_or_404(request, number)
+    try:
+        case_act(number=case.number, organ=case.organ, name=name, actor=request.user)
+    except CaseworkError as exc:
+        if name == Transition.CLAIM and exc.status_code == 409:
+            messages.error(request, _("Case %(number)s has just been claimed by someone else.") % {"number": case.number})
+        else:
+            messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+    return redirect(request.POST.get("next") or "workflows:workbench")
