@@ -103,10 +103,25 @@ def divisions(organ: Organ) -> dict[str, Division]:
     }
 
 
+def _role_group(role: str) -> Group:
+    """The role's group with its permissions. Migrations create them, but a transactional
+    test's flush removes migration data, so tests make sure they exist."""
+    from django.contrib.auth.models import Permission
+
+    from casework.permissions import ROLE_TASK_PERMS
+
+    group, _ = Group.objects.get_or_create(name=role)
+    wanted = [*ROLE_TASK_PERMS.get(role, ()), "workflows.view_caseprocess"]
+    for dotted in wanted:
+        app_label, codename = dotted.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
 def _user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username=username, password="pw-" + username)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(_role_group(role))
     return user
 
 

@@ -38,7 +38,7 @@ def case_receive(**kwargs: Any) -> Case:
 
 def open_tasks(case: Case) -> list[Task]:
     return list(
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN")
         .order_by("pk")
     )
