@@ -175,3 +175,27 @@ def fire(users: dict[str, User]) -> Callable[..., Case]:
         return case_transition(number=case.number, name=name, actor=users[who], on=on or now.date(), fields=fields, now=now)
 
     return _fire
+
+
+# --- the same through the workflow (starts the flow, moves tasks) ----------------------------
+
+
+@pytest.fixture
+def receive_flow(organ, users) -> Callable[..., Case]:
+    def _receive(channel: str = Channel.IN_PERSON, arrived: date = date(2026, 3, 2), **kwargs: Any) -> Case:
+        from workflows.services import case_receive as flow_receive
+
+        return flow_receive(organ=organ, actor=users["registrar"], channel=channel, arrived_at=at(arrived),
+                            applicant=kwargs.pop("applicant", person()), request=REQUEST, now=NOW, **kwargs)
+
+    return _receive
+
+
+@pytest.fixture
+def act(users) -> Callable[..., Case]:
+    def _act(case: Case, name: str, who: str, on: date | None = None, **fields: Any) -> Case:
+        from workflows.services import case_act
+
+        return case_act(number=case.number, name=name, actor=users[who], on=on or NOW.date(), fields=fields, now=NOW)
+
+    return _act

@@ -44,6 +44,14 @@ def open_tasks(case: Case) -> list[Task]:
     )
 
 
+def open_tasks_of(case: Case) -> list[Task]:
+    """The case's open human tasks, for reading (no lock)."""
+    return list(
+        Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN")
+        .select_related("owner").order_by("pk")
+    )
+
+
 def _task_for(case: Case, name: str, actor: Any) -> Task | None:
     nodes = COMPLETES.get(name)
     if not nodes:

@@ -1,0 +1,93 @@
+"""Every route that takes an object id answers an officer of another division and an
+anonymous visitor without showing the object: 404 for the officer (the same as a missing
+case), a login redirect or 401 for the anonymous visitor. A new id-taking route that this
+test does not know fails it."""
+
+from datetime import date
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import pytest
+from rest_framework.test import APIClient
+
+from casework.models import Event
+
+# route name -> (HTTP method, kwargs); {number} is a case of division a.
+COVERED = {
+    "casework:case-detail": ("get", {"number": "{number}"}),
+    "workflows:case-action": ("get", {"number": "{number}", "name": "propose"}),
+    "workflows:quick-action": ("post", {"number": "{number}", "name": "claim"}),
+    "api:case-detail": ("get", {"number": "{number}"}),
+    "api:case-transition": ("post", {"number": "{number}", "name": "claim"}),
+}
+
+
+def _routes(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+def _takes_an_id(route: str) -> bool:
+    return "<" in route or "(?P<" in route
+
+
+def test_every_id_taking_route_outside_admin_is_covered():
+    uncovered = [
+        (route, name) for route, name, _ in _routes()
+        if _takes_an_id(route) and not route.startswith("admin/") and name not in COVERED
+    ]
+    assert uncovered == []
+
+
+@pytest.fixture
+def case_of_division_a(receive_flow, act, divisions):
+    case = receive_flow(arrived=date(2026, 3, 2))
+    act(case, "register", "registrar")
+    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
+    return case
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_other_division_gets_404_and_anonymous_gets_no_access(client, users, case_of_division_a, name):
+    from django.urls import reverse
+
+    method, kwargs = COVERED[name]
+    url = reverse(name, kwargs={k: v.format(number=case_of_division_a.number) for k, v in kwargs.items()})
+    events = Event.objects.count()
+
+    if name.startswith("api:"):
+        api = APIClient()
+        assert getattr(api, method)(url, {}, format="json").status_code == 401
+        api.force_authenticate(users["liaison_b"])
+        response = getattr(api, method)(url, {}, format="json")
+        assert response.status_code == 404
+        assert response.json()["message"] == "案件不存在。"
+    else:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+        client.force_login(users["liaison_b"])
+        assert getattr(client, method)(url).status_code == 404
+        # the owner division sees it (so the 404 above is about visibility, not a bad URL)
+        client.force_login(users["liaison_a"])
+        assert getattr(client, method)(url).status_code in (200, 302)
+    assert Event.objects.count() - events <= (1 if name == "workflows:quick-action" else 0)
+
+
+@pytest.mark.django_db
+def test_admin_object_routes_refuse_non_staff(client, users, case_of_division_a):
+    object_routes = [route for route, _name, _ in _routes() if route.startswith("admin/") and "<path:object_id>" in route]
+    assert object_routes, "the admin exposes object routes"
+    for who in (None, "liaison_b"):
+        if who:
+            client.force_login(users[who])
+        for model in ("casework/case", "casework/event", "casework/division"):
+            response = client.get(f"/admin/{model}/{case_of_division_a.pk}/change/")
+            assert response.status_code == 302
+            assert "/admin/login/" in response["Location"]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from drf_spectacular.views import SpectacularAPIView
+
+from workflows.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("cases/", views.CaseCreateView.as_view(), name="case-create"),
+    path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<str:number>/transitions/<str:name>/", views.CaseTransitionView.as_view(), name="case-transition"),
+]
