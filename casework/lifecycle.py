@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
 
 from viewflow import fsm
@@ -36,6 +37,7 @@ from casework.choices import (
 from casework.choices import Transition as T
 from casework.clock import ClockEvent, ClockResult, compute_clock
 from casework.errors import InvalidInput, WrongState
+from casework.fees import fee_amount
 from casework.models import Case, Division, Event
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 from casework.selectors import working_calendar_with_fingerprint
@@ -365,10 +367,18 @@ class CaseLifecycle:
             if division.pk == lead.pk:
                 raise InvalidInput(_("The lead division cannot also be a co-division."), field="co_division_ids")
             co.append(division)
+        division_due = _parse_date(fields, "division_due_on", _("internal due date"), required=False)
+        reply_due = self.case.reply_due_on
+        if division_due is None and reply_due is not None:
+            division_due = working_days_before(reply_due, settings.DIVISION_DUE_WORKING_DAYS_BEFORE, on_or_after=self.on)
+        elif division_due is not None and (division_due < self.on or (reply_due and division_due > reply_due)):
+            raise InvalidInput(_("The internal due date must fall between today and the reply due date."), field="division_due_on")
         self.case.lead_division = lead
+        self.case.division_due_on = division_due
         self._co_divisions = co
         self._payload = {"lead_division_id": lead.pk, "lead_division": lead.name,
-                         "co_division_ids": [d.pk for d in co], "co_divisions": [d.name for d in co]}
+                         "co_division_ids": [d.pk for d in co], "co_divisions": [d.name for d in co],
+                         "division_due_on": division_due.isoformat() if division_due else None}
 
     @status.transition(source=CaseStatus.HANDLING, target=CaseStatus.INVESTIGATION, permission=lambda self, u: self.acting_role(T.CLAIM) is not None)
     def claim(self, **fields: Any) -> None:
@@ -435,12 +445,34 @@ class CaseLifecycle:
         self._begin(T.NOTIFY_FEE)
         method = _parse_choice(fields, "method", _("charging method"), ("per_piece", "per_page"))
         quantity = _parse_int(fields, "quantity", _("quantity"), low=1, high=1_000_000)
-        amount = _parse_amount(fields, "amount", _("amount"))
+        earlier = self._pieces_earlier_in_month() if method == "per_piece" else 0
+        computed = fee_amount(method, quantity, earlier_in_month=earlier)
+        amount = _parse_amount(fields, "amount", _("amount")) if fields.get("amount") not in (None, "") else f"{computed:.2f}"
         received = _parse_date(fields, "notice_received_on", _("date the notice was received"), required=False)
         if received is not None and received < self.on:
             raise InvalidInput(_("The notice cannot be received before it was sent."), field="notice_received_on")
-        self._payload = {"method": method, "quantity": quantity, "amount": amount,
-                         "notice_received_on": (received or self.on).isoformat()}
+        self._payload = {"method": method, "quantity": quantity, "amount": amount, "computed_amount": f"{computed:.2f}",
+                         "earlier_in_month": earlier, "notice_received_on": (received or self.on).isoformat()}
+
+    def _pieces_earlier_in_month(self) -> int:
+        """109号 Art 4: the applicant's applications received earlier in the same calendar month."""
+        received = self.case.received_on
+        if received is None:
+            return 0
+        applicant = self.case.applicant
+        # The same applicant is the same identity document or credit code, not the same row
+        # (every intake records the applicant afresh).
+        if applicant.credit_code:
+            same = models.Q(applicant__credit_code=applicant.credit_code)
+        elif applicant.id_number:
+            same = models.Q(applicant__id_type=applicant.id_type, applicant__id_number=applicant.id_number)
+        else:
+            same = models.Q(applicant_id=applicant.pk)
+        return (
+            Case.objects.filter(same, received_on__year=received.year, received_on__month=received.month)
+            .filter(models.Q(received_on__lt=received) | models.Q(received_on=received, pk__lt=self.case.pk))
+            .count()
+        )
 
     @status.transition(source=CaseStatus.AWAITING_FEE, target=CaseStatus.INVESTIGATION, permission=lambda self, u: self.acting_role(T.RECEIVE_FEE) is not None)
     def receive_fee(self, **fields: Any) -> None:
@@ -615,6 +647,14 @@ class CaseLifecycle:
         self._payload = {"remedy": kind, "outcome": outcome, "filed_on": filed_on.isoformat(),
                          "decided_on": decided_on.isoformat() if decided_on else None,
                          "body": _optional_text(fields, "body", max_length=200)}
+
+
+def working_days_before(day: date, n: int, *, on_or_after: date) -> date:
+    """The n-th working day before `day`, but not before `on_or_after`."""
+    calendar = working_calendar_with_fingerprint()[0]
+    number = calendar.working_day_number(day) - n
+    earlier = calendar.working_day_by_number(number) if number >= 1 else on_or_after
+    return max(earlier, on_or_after)
 
 
 # The stored clock fields of a case, in the order of clock_values().

@@ -222,6 +222,7 @@ class Case(models.Model):
         Division, on_delete=models.PROTECT, related_name="lead_cases", null=True, blank=True, verbose_name=_("lead division")
     )
     co_divisions = models.ManyToManyField(Division, related_name="co_cases", blank=True, verbose_name=_("co-divisions"))
+    division_due_on = models.DateField(_("internal due date for the divisions"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases", null=True, blank=True, verbose_name=_("assignee")
     )

@@ -279,3 +279,17 @@ def test_the_assignee_releases_and_records_the_role(reach, fire):
     fire(case, "release", "liaison_a")
     event = Event.objects.filter(case=case).last()
     assert (event.kind, event.actor_role, event.to_status) == ("release", "联络员", CaseStatus.HANDLING)
+
+
+@pytest.mark.django_db
+def test_fee_amount_is_computed_from_the_applicants_month(receive, fire, divisions):
+    # 109号 Art 4: the applicant's 11th application in March costs 100 yuan per piece.
+    for _ in range(10):
+        receive(arrived=BASE)
+    case = receive(arrived=BASE)
+    fire(case, "register", "registrar", on=BASE)
+    fire(case, "assign", "reviewer", on=BASE, lead_division_id=divisions["a"].pk)
+    fire(case, "claim", "liaison_a", on=BASE)
+    fire(case, "notify_fee", "liaison_a", on=BASE, method="per_piece", quantity=1)
+    payload = Event.objects.filter(case=case, kind="notify_fee").get().payload
+    assert (payload["amount"], payload["earlier_in_month"]) == ("100.00", 10)

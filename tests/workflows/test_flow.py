@@ -72,3 +72,26 @@ def test_release_reassign_and_transfer_move_the_task(receive_flow, act, division
     assert open_tasks(case) == {("investigate", "NEW", None, c)}
     case.refresh_from_db()
     assert (case.status, case.lead_division, case.assignee) == (CaseStatus.HANDLING, divisions["c"], None)
+
+
+@pytest.mark.django_db
+def test_internal_due_date_defaults_to_five_working_days_before_the_reply(receive_flow, act, divisions):
+    from datetime import date
+
+    case = receive_flow()  # received Mon 2026-03-02, reply due Mon 2026-03-30
+    act(case, "register", "registrar")
+    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
+    case.refresh_from_db()
+    assert case.reply_due_on == date(2026, 3, 30)
+    assert case.division_due_on == date(2026, 3, 23)  # Mar 23 + 5 working days = Mar 30
+
+
+@pytest.mark.django_db
+def test_internal_due_date_after_the_reply_is_refused(receive_flow, act, divisions):
+    from casework.errors import InvalidInput
+
+    case = receive_flow()
+    act(case, "register", "registrar")
+    with pytest.raises(InvalidInput) as excinfo:
+        act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk, division_due_on="2026-04-30")
+    assert excinfo.value.field == "division_due_on"
