@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from viewflow.workflow.token import Token
+
 from casework.choices import (
     OPEN_STATUSES,
     ApplicantCategory,
@@ -31,10 +33,11 @@ from casework.clock import ClockEvent, compute_clock
 from casework.lifecycle import CLOCK_FIELDS, clock_values
 from casework.management.progress import ProgressBar
 from casework.models import Applicant, Case, CaseNumberCounter, Division, Event, Organ
-from casework.permissions import division_grant_member
+from casework.permissions import DIVISION_PERM, division_grant_member
 from casework.selectors import working_calendar
 
 BENCH_ORGAN = "性能测试机关"
+START_TOKEN = Token("start")  # viewflow's execution token of a flow without splits
 
 # (status, share) — open states are a minority, as in a real year.
 STATES = [
@@ -113,9 +116,69 @@ class Command(BaseCommand):
                                             from_status=previous, to_status=status, payload=payload))
                         previous = status
                 Event.objects.bulk_create(events, batch_size=2000)
+                self._flows(rows, officers, today)
             made += size
             progress(made, cases)
         self.stdout.write(f"已生成 {cases} 件案件（机关：{organ.name}，处室 {len(divisions)} 个）。")
+
+    def _flows(self, cases: list[Case], officers: dict[int, User], today: date) -> None:
+        """The viewflow process of each case with its finished tasks and its open task(s),
+        as the flow would have left them (bulk: viewflow cannot bulk-create processes)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        from viewflow.workflow.models import Process, Task
+
+        from workflows.flows import REVIEW_PERM as REVIEW
+        from workflows.flows import SIGN_OFF_PERM, TRIAGE_PERM, CaseFlow
+
+        division_type = ContentType.objects.get_for_model(Division)
+        now = timezone.now()
+        finished: dict[str, str] = {CaseStatus.ARCHIVED: "DONE", CaseStatus.WITHDRAWN: "CANCELED", CaseStatus.ABANDONED: "CANCELED"}
+        processes = Process.objects.bulk_create(
+            [Process(flow_class=CaseFlow, status=finished.get(c.status, "NEW"), created=now,
+                     finished=now if c.status in finished else None) for c in cases], batch_size=1000)
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO workflows_caseprocess (process_ptr_id, case_id) VALUES (%s, %s)",
+                               [(p.pk, c.pk) for p, c in zip(processes, cases, strict=True)])
+        done_path = ["triage", "investigate", "review", "sign_off", "issue", "deliver", "file"]
+        # the open task per state: (node, permission, on the division?, assigned?)
+        current: dict[str, tuple[str, str, bool, bool]] = {
+            CaseStatus.RECEIVED: ("triage", TRIAGE_PERM, False, False),
+            CaseStatus.REGISTERED: ("triage", TRIAGE_PERM, False, False),
+            CaseStatus.CORRECTION: ("triage", TRIAGE_PERM, False, False),
+            CaseStatus.HANDLING: ("investigate", DIVISION_PERM, True, False),
+            CaseStatus.INVESTIGATION: ("investigate", DIVISION_PERM, True, True),
+            CaseStatus.AWAITING_FEE: ("investigate", DIVISION_PERM, True, True),
+            CaseStatus.REVIEW: ("review", REVIEW, False, False),
+            CaseStatus.APPROVED: ("issue", TRIAGE_PERM, False, False),
+            CaseStatus.REPLIED: ("deliver", TRIAGE_PERM, False, False),
+        }
+        perms = {"triage": TRIAGE_PERM, "investigate": DIVISION_PERM, "review": REVIEW, "sign_off": SIGN_OFF_PERM,
+                 "issue": TRIAGE_PERM, "deliver": TRIAGE_PERM, "file": TRIAGE_PERM}
+        tasks = []
+        for process, case in zip(processes, cases, strict=True):
+            tasks.append(Task(process=process, flow_task=CaseFlow.start, flow_task_type="START", status="DONE", token=START_TOKEN,
+                              created=now, started=now, finished=now))
+            open_node = current.get(case.status)
+            stop = done_path.index(open_node[0]) if open_node else len(done_path)
+            if case.status in (CaseStatus.WITHDRAWN, CaseStatus.ABANDONED):
+                stop = 1
+            for node in done_path[:stop]:
+                on_division = node == "investigate"
+                tasks.append(Task(process=process, flow_task=getattr(CaseFlow, node), flow_task_type="HUMAN", status="DONE",
+                                  token=START_TOKEN, created=now, started=now, finished=now, owner=officers[case.lead_division_id] if on_division and case.lead_division_id else None,
+                                  owner_permission=perms[node],
+                                  owner_permission_content_type=division_type if on_division else None,
+                                  owner_permission_obj_pk=str(case.lead_division_id) if on_division and case.lead_division_id else None))
+            if open_node:
+                node, perm, on_division, assigned = open_node
+                tasks.append(Task(process=process, flow_task=getattr(CaseFlow, node), flow_task_type="HUMAN",
+                                  status="ASSIGNED" if assigned else "NEW", token=START_TOKEN, created=now,
+                                  owner=officers[case.lead_division_id] if assigned and case.lead_division_id else None, owner_permission=perm,
+                                  owner_permission_content_type=division_type if on_division else None,
+                                  owner_permission_obj_pk=str(case.lead_division_id) if on_division else None))
+        Task.objects.bulk_create(tasks, batch_size=2000)
 
     def _organ(self) -> tuple[Organ, list[Division], dict[int, User]]:
         organ, _ = Organ.objects.get_or_create(
