@@ -493,7 +493,8 @@ class CaseLifecycle:
         self.case.disposition = disposition
         self.case.disposition_basis = basis
         return {"disposition": disposition, "basis": basis, "reasons": reasons, "withheld": withheld,
-                "searched": _optional_text(fields, "searched"), "found": _optional_text(fields, "found")}
+                "searched": _optional_text(fields, "searched"), "found": _optional_text(fields, "found"),
+                "files": _optional_text(fields, "files")}
 
     @status.transition(source=CaseStatus.INVESTIGATION, target=CaseStatus.REVIEW, permission=lambda self, u: self.acting_role(T.PROPOSE) is not None)
     def propose(self, **fields: Any) -> None:

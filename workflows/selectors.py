@@ -13,11 +13,14 @@ from django.db.models import F, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from casework.choices import CaseStatus
+from casework.choices import Transition as Tr
 from casework.clock import supervision_level
+from casework.models import Case
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
 from casework.workdays import WorkingCalendar
 
-TABS = ("mine", "division", "office")
+TABS = ("mine", "division", "office", "extensions")
 
 CASE = "process__caseprocess__case"
 
@@ -33,6 +36,11 @@ def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
         qs = qs.filter(status=STATUS.NEW, owner_permission=DIVISION_PERM, owner_permission_obj_pk__in=divisions)
     elif tab == "office":
         qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
+    elif tab == "extensions":
+        # Art 33(2): requests waiting for the head of the OGI office (the open task of such cases).
+        pending = Case.objects.filter(status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW], extension_days=0,
+                                      events__kind=Tr.REQUEST_EXTENSION).values("pk")
+        qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED], process__caseprocess__case__in=pending)
     else:
         return Task.objects.none()  # type: ignore[no-any-return]
     return qs.select_related(  # type: ignore[no-any-return]

@@ -28,7 +28,9 @@ PAGE_SIZE = 50
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
-    tabs = [t for t in TABS if (t != "division" or user_division_ids(user)) and (t != "office" or user_task_perms(user))]
+    perms = user_task_perms(user)
+    tabs = [t for t in TABS if (t != "division" or user_division_ids(user)) and (t != "office" or perms)
+            and (t != "extensions" or "casework.sign_off_cases" in perms)]
     tab = request.GET.get("tab") or (tabs[0] if tabs else "mine")
     if tab not in TABS:
         tab = "mine"

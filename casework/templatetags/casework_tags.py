@@ -48,6 +48,14 @@ PAYLOAD_LABELS: dict[str, Any] = {
     "withheld": gettext_lazy("Withheld and why"),
     "searched": gettext_lazy("Where searched"),
     "found": gettext_lazy("What was found"),
+    "files": gettext_lazy("Files to provide"),
+    "division_due_on": gettext_lazy("Internal due date"),
+    "division": gettext_lazy("Division"),
+    "previous": gettext_lazy("Previous assignee"),
+    "from_division": gettext_lazy("From division"),
+    "computed_amount": gettext_lazy("Amount under 109号 (yuan)"),
+    "earlier_in_month": gettext_lazy("Applications earlier in the month"),
+    "changes": gettext_lazy("Changes"),
     "comment": gettext_lazy("Comment"),
     "letter": gettext_lazy("Letter"),
     "tracking_number": gettext_lazy("Tracking number"),
@@ -58,7 +66,7 @@ PAYLOAD_LABELS: dict[str, Any] = {
     "decided_on": gettext_lazy("Decided on"),
     "body": gettext_lazy("Body"),
 }
-HIDDEN_KEYS = {"lead_division_id", "co_division_ids", "consultation_id"}
+HIDDEN_KEYS = {"lead_division_id", "co_division_ids", "consultation_id", "division_id", "assignee_id"}
 OPINIONS = {
     "agree": gettext_lazy("Agrees to disclosure"),
     "object": gettext_lazy("Objects to disclosure"),

@@ -144,3 +144,15 @@ def test_sixteen_officers_claim_at_once_one_wins(receive_flow, act, divisions, u
 
     task = Task.objects.get(process__caseprocess__case=case, flow_task_type="HUMAN", status="ASSIGNED")
     assert task.owner.username == winners[0]
+
+
+@pytest.mark.django_db
+def test_extension_requests_reach_the_head(client, users, routed, act):
+    act(routed, "claim", "liaison_a")
+    act(routed, "request_extension", "liaison_a", days=10, reason="需调档")
+    client.force_login(users["head"])
+    assert routed.number in client.get("/work/?tab=extensions").content.decode()
+    act(routed, "extend", "head", days=10, reason="同意")
+    assert routed.number not in client.get("/work/?tab=extensions").content.decode()
+    client.force_login(users["registrar"])
+    assert "延期申请" not in client.get("/work/").content.decode()
