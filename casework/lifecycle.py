@@ -112,6 +112,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     T.RECORD_REMEDY: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RECOMPUTE: ("system",),
     T.GIVE_OPINION: (CO_LIAISON,),
+    T.ISSUE_LETTER: OFFICE,
+    T.VOID_LETTER: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.CHECK: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RELEASE: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),
     T.REASSIGN: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),
@@ -516,6 +518,7 @@ class CaseLifecycle:
     @status.transition(source=CaseStatus.APPROVED, target=CaseStatus.REPLIED, permission=lambda self, u: self.acting_role(T.ISSUE_REPLY) is not None)
     def issue_reply(self, **fields: Any) -> None:
         self._begin(T.ISSUE_REPLY, {"letter": _optional_text(fields, "letter", max_length=100),
+                                     "sha256": _optional_text(fields, "sha256", max_length=64),
                                      "disposition": self.case.disposition})
         self.case.closed_on = self.on
 
@@ -629,6 +632,21 @@ class CaseLifecycle:
             raise WrongState(_("The reply period can be extended only once (Art 33)."))
         self._payload = {"days": _parse_int(fields, "days", _("extension days"), low=1, high=20),
                          "reason": _require_text(fields, "reason", _("reason for the extension"))}
+
+    @status.transition(source=[*OPEN, *CLOSED_WITH_DECISION], permission=lambda self, u: self.acting_role(T.ISSUE_LETTER) is not None)
+    def issue_letter(self, **fields: Any) -> None:
+        """A notice (receipt, correction, extension, consultation, fee) was issued; the letters
+        app numbers, renders and stores it in the same transaction."""
+        self._begin(T.ISSUE_LETTER, {"kind": _require_text(fields, "kind", _("letter kind"), max_length=60),
+                                      "letter": _require_text(fields, "letter", _("document number"), max_length=60),
+                                      "title": _optional_text(fields, "title", max_length=100),
+                                      "sha256": _optional_text(fields, "sha256", max_length=64)})
+
+    @status.transition(source=[*OPEN, *CLOSED_WITH_DECISION, CaseStatus.WITHDRAWN], permission=lambda self, u: self.acting_role(T.VOID_LETTER) is not None)
+    def void_letter(self, **fields: Any) -> None:
+        """An issued letter is voided (a corrected one is issued next)."""
+        self._begin(T.VOID_LETTER, {"letter": _require_text(fields, "letter", _("document number"), max_length=60),
+                                     "reason": _require_text(fields, "reason", _("reason"), max_length=300)})
 
     @status.transition(source=OPEN, permission=lambda self, u: self.acting_role(T.URGE) is not None)
     def urge(self, **fields: Any) -> None:
@@ -820,7 +838,7 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-NOT_OFFERED = frozenset({T.RECEIVE, T.RECOMPUTE})
+NOT_OFFERED = frozenset({T.RECEIVE, T.RECOMPUTE, T.ISSUE_LETTER, T.VOID_LETTER, T.ISSUE_REPLY})
 
 
 def available_transitions(case: Case, user: Any, *, now: datetime) -> list[str]:

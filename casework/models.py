@@ -34,6 +34,19 @@ from casework.validators import (
     validate_uscc,
 )
 
+SEAL_MAX_BYTES = 1024 * 1024
+
+
+def seal_upload_to(instance: Organ, filename: str) -> str:
+    import uuid
+
+    return f"seals/{uuid.uuid4().hex}"
+
+
+def validate_seal_size(file: Any) -> None:
+    if file.size > SEAL_MAX_BYTES:
+        raise ValidationError(_("The seal image is too large (at most 1 MB)."))
+
 
 class Organ(models.Model):
     """The body that answers applications (机关). One per installation to start, never hard-coded."""
@@ -53,6 +66,10 @@ class Organ(models.Model):
     )
     court = models.CharField(_("people's court"), max_length=100, blank=True)
     letter_number_prefix = models.CharField(_("letter number prefix"), max_length=30, blank=True)
+    seal = models.ImageField(
+        _("seal image"), upload_to=seal_upload_to, blank=True, validators=[validate_seal_size],
+        help_text=_("A scan of the organ's real seal (PNG with transparency preferred, at most 1 MB); never a drawn imitation."),
+    )
 
     class Meta:
         verbose_name = _("organ")

@@ -141,3 +141,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Letters (GB/T 9704-2012) -------------------------------------------------------------
+# Font families by role; a bureau with licensed fonts sets e.g. LETTER_FONT_TITLE=方正小标宋简体.
+LETTER_FONTS = {
+    "title": os.environ.get("LETTER_FONT_TITLE", "Noto Serif CJK SC"),
+    "body": os.environ.get("LETTER_FONT_BODY", "Noto Serif CJK SC"),
+    "heading": os.environ.get("LETTER_FONT_HEADING", "Noto Sans CJK SC"),
+}
+LETTER_ASSET_DIR = BASE_DIR / "letters" / "assets"
+# Document numbers (文号): "{prefix}〔{year}〕{seq}号"; the prefix is the organ's setting.
+LETTER_NUMBER_FORMAT = "{prefix}〔{year}〕{seq}号"

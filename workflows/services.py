@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -95,7 +96,38 @@ def case_act(
     organ: Organ | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """Fire the lifecycle transition `name` and move the case's flow with it."""
+    """Fire the lifecycle transition `name` and move the case's flow with it.
+
+    `issue_reply` issues the reply letter (答复书) for the case's decision: the letter is
+    numbered, rendered and stored in the same transaction as the transition.
+    """
+    if name == T.ISSUE_REPLY:
+        from letters.services import letter_issue
+
+        case = Case.objects.filter(number=number, **({"organ": organ} if organ else {})).first()
+        if case is None:
+            from casework.errors import NotVisible
+
+            raise NotVisible(_("No such case."))
+        if not case.disposition:
+            from casework.errors import WrongState
+
+            raise WrongState(_("This action is not possible in the case's current state."))
+        letter = letter_issue(number=number, kind=f"reply.{case.disposition}", actor=actor, now=now, fire=_act)
+        return letter.case
+    return _act(number=number, name=name, actor=actor, on=on, fields=fields, organ=organ, now=now)
+
+
+def _act(
+    *,
+    number: str,
+    name: str,
+    actor: Any,
+    on: date | None = None,
+    fields: Mapping[str, Any] | None = None,
+    organ: Organ | None = None,
+    now: datetime | None = None,
+) -> Case:
     now = now or timezone.now()
     case = case_transition(number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now)
     user = as_actor(actor).user

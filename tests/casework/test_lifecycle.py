@@ -152,8 +152,8 @@ def test_transition_by_wrong_role_is_refused(reach, fire, divisions, name, sourc
 def test_every_design_transition_is_covered():
     from casework.choices import Transition
 
-    # recompute is the calendar-change path (tests/casework/test_calendar_data.py), not a step
-    covered = {row[0] for row in TABLE} | {"receive", "close_consultation", "recompute"}
+    # recompute: tests/casework/test_calendar_data.py; issue_letter, void_letter: tests/letters
+    covered = {row[0] for row in TABLE} | {"receive", "close_consultation", "recompute", "issue_letter", "void_letter"}
     assert covered == set(Transition.values)
 
 

@@ -1,0 +1,144 @@
+"""The frozen data of a letter: plain JSON-safe values, so a reprint years later is identical.
+Builds on the case, its events and the organ; reads the clock for due dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.choices import Channel, ConsultationParty, DeliveryMethod, ProvisionForm
+from casework.choices import Transition as T
+from casework.errors import InvalidInput, WrongState
+from casework.models import Case
+from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
+
+
+def cn(day: date | None) -> str:
+    """2026年3月5日: Arabic numerals, full year, no zero padding (GB/T 9704 7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _last(case: Case, kind: str) -> Any:
+    return case.events.filter(kind=kind).order_by("-seq").first()
+
+
+def check_organ(case: Case) -> None:
+    """A letter names the organ, its address and, in the remedy clause, the reconsideration organ."""
+    organ = case.organ
+    missing = [label for value, label in [(organ.address, _("postal address")), (organ.reconsideration_organ, _("reconsideration organ")),
+                                          (organ.phone, _("phone"))] if not value]
+    if missing:
+        raise InvalidInput(_("The organ's settings are incomplete: %(fields)s. An administrator fills them in first.")
+                           % {"fields": "、".join(str(m) for m in missing)})
+
+
+def check_fits(case: Case, kind: Kind) -> None:
+    """Refuse a kind that does not fit the case's state or disposition (before numbering)."""
+    fits = {
+        "receipt": case.received_on is not None,
+        "correction": case.events.filter(kind=T.REQUEST_CORRECTION).exists(),
+        "extension": case.extension_days > 0,
+        "consultation": case.events.filter(kind=T.OPEN_CONSULTATION).exists(),
+        "fee": case.events.filter(kind=T.NOTIFY_FEE).exists(),
+        "decision": bool(case.disposition) and kind.key == f"reply.{case.disposition}",
+    }[kind.needs]
+    if not fits:
+        reasons = {
+            "receipt": _("the date of receipt is not confirmed yet"),
+            "correction": _("no correction was requested"),
+            "extension": _("the reply period was not extended"),
+            "consultation": _("no consultation was opened"),
+            "fee": _("no fee was notified"),
+            "decision": _("the case's decision is a different one or not made yet"),
+        }
+        raise WrongState(_("This letter does not fit the case: %(reason)s.") % {"reason": reasons[kind.needs]})
+
+
+def build_letter_context(*, case: Case, kind: Kind, number: str, issued_on: date, consultation_id: str | None = None) -> dict[str, Any]:
+    organ = case.organ
+    applicant = case.applicant
+    agent = case.agent
+    context: dict[str, Any] = {
+        "kind": kind.key,
+        "title": kind.title,
+        "number": number,
+        "organ_name": organ.name,
+        "organ_address": organ.address,
+        "organ_postal_code": organ.postal_code,
+        "organ_phone": organ.phone,
+        "case_number": case.number,
+        "subject": case.subject,
+        "channel": str(Channel(case.channel).label),
+        "received_on": case.received_on.isoformat() if case.received_on else None,
+        "received_on_cn": cn(case.received_on),
+        "reply_due_on": case.reply_due_on.isoformat() if case.reply_due_on else None,
+        "reply_due_on_cn": cn(case.reply_due_on),
+        "provisional": case.dates_provisional,
+        "provision_form": str(ProvisionForm(case.provision_form).label) if case.provision_form else "",
+        "delivery_method": str(DeliveryMethod(case.delivery_method).label) if case.delivery_method else "",
+        "via_agent": agent is not None,
+        "agent_name": agent.name if agent else "",
+        "issued_on": issued_on.isoformat(),
+        "issued_on_cn": cn(issued_on),
+        "remedy": kind.remedy,
+        "reconsideration_organ": organ.reconsideration_organ,
+        "court": organ.court,
+    }
+    # The addressee: the applicant, care of the agent (委托代理人) when there is one.
+    if kind.to == "applicant":
+        context["addressee"] = applicant.name + (f"（委托代理人：{agent.name}）" if agent else "")
+    else:
+        opened = _consultation(case, consultation_id)
+        context["addressee"] = opened.get("party_name", "")
+    if kind.key == "correction":
+        event = _last(case, T.REQUEST_CORRECTION)
+        context["correction_items"] = event.payload.get("items", "")
+        context["correction_deadline_cn"] = cn(date.fromisoformat(event.payload["deadline_on"]))
+    if kind.key == "extension":
+        event = _last(case, T.EXTEND)
+        context["extension_days"] = event.payload.get("days") if event else case.extension_days
+        context["extension_reason"] = event.payload.get("reason", "") if event else ""
+    if kind.needs == "consultation":
+        opened = _consultation(case, consultation_id)
+        context["consultation_matter"] = opened.get("matter") or case.subject
+        context["consultation_party_kind"] = str(ConsultationParty(opened.get("party", "third_party")).label).split("（")[0]
+    if kind.key == "fee_notice":
+        event = _last(case, T.NOTIFY_FEE)
+        context["fee_method"] = "按件" if event.payload.get("method") == "per_piece" else "按量"
+        context["fee_quantity"] = f"{event.payload.get('quantity')}{'件' if event.payload.get('method') == 'per_piece' else '页'}"
+        context["fee_amount"] = event.payload.get("amount")
+    if kind.needs == "decision":
+        disposition = case.disposition
+        proposal = case.events.filter(kind__in=[T.PROPOSE, T.REPLY_ON_THE_SPOT]).order_by("-seq").first()
+        payload = proposal.payload if proposal else {}
+        context.update({
+            "disposition": disposition,
+            "basis": case.disposition_basis or DEFAULT_BASIS.get(disposition, ""),
+            "reasons": payload.get("reasons", ""),
+            "withheld": payload.get("withheld", ""),
+            "files": payload.get("files", ""),
+            "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
+            "refused": disposition.startswith("refused."),
+        })
+        correction = _last(case, T.REQUEST_CORRECTION)
+        context["correction_on_cn"] = cn(correction.on) if correction else ""
+        fee = _last(case, T.NOTIFY_FEE)
+        context["fee_notice_on_cn"] = cn(fee.on) if fee else ""
+    context["page_font_note"] = settings.LETTER_FONTS["body"]
+    return context
+
+
+def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
+    events = case.events.filter(kind=T.OPEN_CONSULTATION).order_by("-seq")
+    for event in events:
+        if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
+            return dict(event.payload)
+    return {}
+
+
+def now_local(now: datetime) -> date:
+    return timezone.localdate(now)

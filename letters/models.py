@@ -1,0 +1,123 @@
+"""Letters: versioned wording, gap-free document numbers, and frozen issued letters.
+
+An issued Letter never changes: its context snapshot, HTML, PDF and SHA-256 are stored at
+issue. A correction voids it (LetterVoid) and issues a new one; both are case events.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import AppendOnlyError, Case, Organ
+from letters.kinds import KINDS
+
+KIND_CHOICES = [(k.key, k.label) for k in KINDS.values()]
+
+
+class LetterWording(models.Model):
+    """The paragraphs of one kind of letter, as a Django template. Saving a change creates a
+    new version; an issued letter keeps the version it used."""
+
+    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    version = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("wording"), help_text=_("One paragraph per block separated by a blank line; Django template syntax."))
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter wording")
+        verbose_name_plural = _("letter wordings")
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="wording_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class LetterNumberCounter(models.Model):
+    """Gap-free document numbers (文号) per organ, year and series, advanced under a row lock
+    in the issuing transaction."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=30)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "year", "series"], name="letter_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series}〔{self.year}〕{self.last}"
+
+
+def letter_upload_to(instance: Letter, filename: str) -> str:
+    return f"letters/{instance.issued_at:%Y}/{uuid.uuid4().hex}.pdf"
+
+
+def new_verification_code() -> str:
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class Letter(models.Model):
+    """An issued, numbered, frozen document about a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    number = models.CharField(_("document number"), max_length=60)
+    wording = models.ForeignKey(LetterWording, on_delete=models.PROTECT, related_name="+", verbose_name=_("wording version"))
+    context = models.JSONField(_("context snapshot"))
+    html = models.TextField(_("HTML"))
+    pdf = models.FileField(_("PDF"), upload_to=letter_upload_to)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    verification_code = models.CharField(_("verification code"), max_length=14, unique=True, default=new_verification_code)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"))
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+                                    verbose_name=_("replaces"))
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="letter_number_unique_per_case")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("An issued letter cannot be changed; void it and issue a new one."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("An issued letter cannot be deleted; void it instead."))
+
+    @property
+    def is_void(self) -> bool:
+        return hasattr(self, "void")
+
+
+class LetterVoid(models.Model):
+    """A voided letter: who, when, why. The letter itself stays as issued."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="void", verbose_name=_("letter"))
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("voided by"))
+    voided_at = models.DateTimeField(_("voided at"))
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("voided letter")
+        verbose_name_plural = _("voided letters")
+
+    def __str__(self) -> str:
+        return f"{self.letter} ✕"
