@@ -19,6 +19,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include(app_name_patterns)),
+    path("letters/", include("letters.urls")),
     path("api/v1/", include("workflows.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -67,6 +67,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "attachments": case.attachments.all(),
             "co_divisions": case.co_divisions.all(),
             "clock": case_clock(case=case, today=timezone.localdate()),
+            "letters": case.letters.select_related("issued_by", "void").order_by("issued_at") if hasattr(case, "letters") else [],
             "actions": [(name, Transition(name).label) for name in available_transitions(case, request.user, now=timezone.now())],
         },
     )

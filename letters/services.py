@@ -83,7 +83,7 @@ def letter_issue(
     """
     now = now or timezone.now()
     spec = _kind(kind)
-    case = Case.objects.select_for_update().select_related("organ", "applicant", "agent").get(number=number)
+    case = Case.objects.select_for_update(of=("self",)).select_related("organ", "applicant", "agent").get(number=number)
     check_fits(case, spec)
     check_organ(case)
     issued_on = timezone.localdate(now)

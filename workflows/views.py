@@ -87,3 +87,69 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
     return redirect(request.POST.get("next") or "workflows:workbench")
+
+
+@login_required
+def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Issue a notice or the reply letter: choose the kind, preview the draft, issue."""
+    from letters.kinds import KINDS
+    from letters.services import letter_issue, letter_preview_html
+
+    case = _case_or_404(request, number)
+    kinds = fitting_kinds(case)
+    kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    if request.method == "GET" and request.GET.get("preview") and kind in kinds:
+        return HttpResponse(letter_preview_html(case=case, kind=kind))
+    error = ""
+    if request.method == "POST":
+        if kind not in kinds:
+            error = _("Choose a kind of letter that fits this case.")
+        else:
+            try:
+                if kind.startswith("reply.") and case.status == "approved":
+                    case_act(number=case.number, organ=case.organ, name=Transition.ISSUE_REPLY, actor=request.user)
+                else:
+                    letter_issue(number=case.number, kind=kind, actor=request.user)
+            except CaseworkError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Issued: %(kind)s.") % {"kind": KINDS[kind].label})
+                return redirect(case)
+    return render(request, "workflows/letter_issue.html",
+                  {"case": case, "kinds": [(k, KINDS[k].label) for k in kinds], "kind": kind, "error": error},
+                  status=400 if error else 200)
+
+
+def fitting_kinds(case: Any) -> list[str]:
+    from casework.errors import CaseworkError as Refused
+    from letters.context import check_fits
+    from letters.kinds import KINDS
+
+    fitting = []
+    for key, spec in KINDS.items():
+        try:
+            check_fits(case, spec)
+        except Refused:
+            continue
+        fitting.append(key)
+    return fitting
+
+
+@login_required
+@require_POST
+def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from letters.models import Letter
+    from letters.services import letter_void
+
+    letter = Letter.objects.select_related("case").filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    case = _case_or_404(request, letter.case.number)
+    try:
+        letter_void(letter_id=letter.pk, actor=request.user, reason=request.POST.get("reason", ""),
+                    reissue=request.POST.get("reissue") == "1")
+    except CaseworkError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Letter %(number)s is void.") % {"number": letter.number})
+    return redirect(case)
