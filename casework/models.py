@@ -48,6 +48,23 @@ def validate_seal_size(file: Any) -> None:
         raise ValidationError(_("The seal image is too large (at most 1 MB)."))
 
 
+def validate_seal_image(file: Any) -> None:
+    """The seal must really be a PNG or JPEG image (checked by content, not by name)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(_("The seal file is not a PNG or JPEG image.")) from None
+    finally:
+        file.seek(0)
+    if kind not in ("PNG", "JPEG"):
+        raise ValidationError(_("The seal file is not a PNG or JPEG image."))
+
+
 class Organ(models.Model):
     """The body that answers applications (机关). One per installation to start, never hard-coded."""
 
@@ -67,7 +84,7 @@ class Organ(models.Model):
     court = models.CharField(_("people's court"), max_length=100, blank=True)
     letter_number_prefix = models.CharField(_("letter number prefix"), max_length=30, blank=True)
     seal = models.ImageField(
-        _("seal image"), upload_to=seal_upload_to, blank=True, validators=[validate_seal_size],
+        _("seal image"), upload_to=seal_upload_to, blank=True, validators=[validate_seal_size, validate_seal_image],
         help_text=_("A scan of the organ's real seal (PNG with transparency preferred, at most 1 MB); never a drawn imitation."),
     )
 
