@@ -19,7 +19,7 @@ from casework.errors import InvalidInput, NotVisible, WrongState
 from casework.models import Case
 from casework.services import case_transition
 from letters.context import build_letter_context, check_fits, check_organ
-from letters.kinds import DEFAULT_WORDING, KINDS, Kind
+from letters.kinds import KINDS, Kind, default_wording
 from letters.models import (
     Letter,
     LetterNumberCounter,
@@ -33,10 +33,10 @@ Fire = Callable[..., Any]
 
 
 def current_wording(kind: str) -> LetterWording:
-    """The latest wording of a kind; version 1 is the default text of letters.kinds."""
+    """The latest wording of a kind; version 1 is templates/letters/wording/<kind>.txt."""
     wording = LetterWording.objects.filter(kind=kind).order_by("-version").first()
     if wording is None:
-        wording, _created = LetterWording.objects.get_or_create(kind=kind, version=1, defaults={"body": DEFAULT_WORDING[kind]})
+        wording, _created = LetterWording.objects.get_or_create(kind=kind, version=1, defaults={"body": default_wording(kind)})
     return wording
 
 
