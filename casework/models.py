@@ -130,10 +130,13 @@ class Applicant(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     # Contact
-    phone = models.CharField(_("phone"), max_length=40, validators=[validate_phone])
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email])
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True, validators=[validate_postal_code])
+    # An application imported from a mailbox carries only a name and an address: the office
+    # completes the rest when it confirms receipt with the applicant (Art 31).
+    incomplete = models.BooleanField(_("details to be completed"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -147,6 +150,8 @@ class Applicant(models.Model):
         """Natural persons carry an identity document; organisations a credit code and a
         contact person (Art 29(1): name, identity proof, contact details)."""
         errors: dict[str, Any] = {}
+        if not self.phone and not self.incomplete:
+            errors["phone"] = _("Enter a contact phone number.")
         if self.category == ApplicantCategory.NATURAL_PERSON:
             if not self.id_type:
                 errors["id_type"] = _("Choose the type of identity document.")
@@ -272,6 +277,12 @@ class Case(models.Model):
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     dates_provisional = models.BooleanField(_("dates provisional"), default=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    # Applicant portal: the secret query code is shown once and kept only as an HMAC.
+    query_code_digest = models.CharField(_("query code digest"), max_length=64, blank=True)
+    # Idempotency: a form submitted twice, or a mail imported twice, makes one case.
+    submission_token = models.CharField(_("submission token"), max_length=64, unique=True, null=True, blank=True)
+    source_message_id = models.CharField(_("source message id"), max_length=300, unique=True, null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -480,3 +491,37 @@ class ClockRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.fingerprint}"
+
+
+class Notification(models.Model):
+    """An e-mail waiting to be sent, written in the transaction that caused it and sent after
+    commit; retried on failure; `dedupe_key` makes a second enqueue of the same message a
+    no-op, and the sending claim makes a second send impossible."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    dedupe_key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.JSONField(_("recipients"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("case"))
+    attachment_path = models.CharField(_("attachment"), max_length=500, blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -74,6 +74,10 @@ def case_receive(
     agent: Mapping[str, Any] | None = None,
     signed_on: date | None = None,
     now: datetime | None = None,
+    submission_token: str | None = None,
+    source_message_id: str | None = None,
+    query_code_digest: str = "",
+    applicant_incomplete: bool = False,
 ) -> Case:
     """Record a new application as received, with its legal date of receipt (Art 31).
 
@@ -91,9 +95,12 @@ def case_receive(
     if isinstance(applicant, Applicant):
         applicant_obj = applicant
     else:
-        applicant_obj = Applicant(**dict(applicant))
-        _full_clean(applicant_obj, prefix="applicant.")
-        applicant_obj.save()
+        applicant_obj = Applicant(**dict(applicant), incomplete=applicant_incomplete)
+        if applicant_incomplete:
+            applicant_obj.save()  # a mailbox import: the office completes the details on confirmation
+        else:
+            _full_clean(applicant_obj, prefix="applicant.")
+            applicant_obj.save()
     agent_obj = None
     if agent:
         agent_obj = Agent(**dict(agent))
@@ -113,6 +120,9 @@ def case_receive(
         description=str(request.get("description", "")).strip(),
         provision_form=request.get("provision_form", ""),
         delivery_method=request.get("delivery_method", ""),
+        submission_token=submission_token,
+        source_message_id=source_message_id,
+        query_code_digest=query_code_digest,
     )
     if not case.subject:
         raise InvalidInput(_("Describe the information requested (Art 29(2))."), field="subject")
@@ -121,6 +131,10 @@ def case_receive(
         raise NotPermitted(_("You are not allowed to record applications."))
     case.number = _next_case_number(organ, case.year)
     case.status = CaseStatus.RECEIVED  # validated below, then handed back to the lifecycle
+    if applicant_incomplete:
+        # Imported mail: only the case's own fields are checked; the request may be free text.
+        case.provision_form = case.provision_form or "electronic"
+        case.delivery_method = case.delivery_method or "email"
     _full_clean(case)
     case.status = ""
     lifecycle.receive()

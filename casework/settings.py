@@ -152,3 +152,14 @@ LETTER_FONTS = {
 LETTER_ASSET_DIR = BASE_DIR / "letters" / "assets"
 # Document numbers (文号): "{prefix}〔{year}〕{seq}号"; the prefix is the organ's setting.
 LETTER_NUMBER_FORMAT = "{prefix}〔{year}〕{seq}号"
+
+# --- E-mail ------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "依申请公开办理系统 <noreply@example.gov.cn>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Public address of the site, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Applicant portal: failed query attempts allowed per window before a pause.
+PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
+PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))

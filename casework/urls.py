@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include(app_name_patterns)),
     path("letters/", include("letters.urls")),
+    path("", include("workflows.portal.urls")),
     path("api/v1/", include("workflows.api.urls")),
     path("admin/", admin.site.urls),
 ]

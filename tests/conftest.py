@@ -68,9 +68,12 @@ REQUEST = {
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> None:
     """Each test builds its own calendar rows; never reuse another test's cached calendar."""
+    from django.core.cache import cache
+
     from casework.selectors import working_calendar_forget
 
     working_calendar_forget()
+    cache.clear()  # throttling counters and the like never leak between tests
 
 
 @pytest.fixture

@@ -22,6 +22,11 @@ COVERED = {
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
+    # The applicant portal: opened only by number + query code in this browser session;
+    # everyone else (anonymous or staff) is sent back to the look-up form, whatever exists.
+    "portal:track-case": ("get", {"number": "{number}"}),
+    "portal:track-letter": ("get", {"number": "{number}", "pk": "{letter}"}),
+    "portal:track-withdraw": ("post", {"number": "{number}"}),
 }
 
 
@@ -69,7 +74,16 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(client, users, cas
     url = reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()})
     events = Event.objects.count()
 
-    if name.startswith("api:"):
+    if name.startswith("portal:"):
+        for who in (None, "liaison_b", "registrar"):
+            if who:
+                client.force_login(users[who])
+            response = getattr(client, method)(url)
+            assert response.status_code == 302
+            assert response["Location"] == "/track/"
+        case_of_division_a.refresh_from_db()
+        assert case_of_division_a.status == "handling"
+    elif name.startswith("api:"):
         api = APIClient()
         assert getattr(api, method)(url, {}, format="json").status_code == 401
         api.force_authenticate(users["liaison_b"])

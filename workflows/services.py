@@ -30,11 +30,47 @@ OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 @transaction.atomic
-def case_receive(**kwargs: Any) -> Case:
-    """Record a new application (casework.services.case_receive) and start its flow."""
-    case = casework_case_receive(**kwargs)
+def case_receive(*, attachments: list[tuple[str, Any]] | None = None, notify_office: bool = False, **kwargs: Any) -> Case:
+    """Record a new application (casework.services.case_receive), store its checked uploads
+    and start its flow, all in one transaction. A repeated `submission_token` (double click,
+    refresh) returns the case it already made."""
+    from django.db import IntegrityError
+
+    from casework.attachments import attachment_add
+
+    token = kwargs.get("submission_token")
+    if token:
+        existing = Case.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = casework_case_receive(**kwargs)
+    except IntegrityError:
+        existing = Case.objects.filter(submission_token=token).first() if token else None
+        if existing is None:
+            raise
+        return existing  # the other request of a double submission won
+    for kind, uploaded in attachments or []:
+        attachment_add(case=case, kind=kind, uploaded=uploaded, actor=kwargs.get("actor"))
     CaseFlow.start.run(case=case)
+    if notify_office:
+        _notify_office_of_application(case)
     return case
+
+
+def _notify_office_of_application(case: Case) -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from casework.choices import Role
+    from casework.notifications import notify
+
+    emails = get_user_model().objects.filter(groups__name=Role.REGISTRAR, is_active=True).exclude(email="").values_list("email", flat=True)
+    notify(key=f"office-new:{case.pk}", to=list(emails), case=case,
+           subject=f"新的网上政府信息公开申请 {case.number}",
+           body=f"收到网上申请 {case.number}：{case.subject}\n申请人：{case.applicant.name}\n"
+                f"请与申请人确认收到申请（《条例》第三十一条）：{settings.SITE_URL}{case.get_absolute_url()}")
 
 
 def open_tasks(case: Case) -> list[Task]:
@@ -115,7 +151,33 @@ def case_act(
             raise WrongState(_("This action is not possible in the case's current state."))
         letter = letter_issue(number=number, kind=f"reply.{case.disposition}", actor=actor, now=now, fire=_act)
         return letter.case
-    return _act(number=number, name=name, actor=actor, on=on, fields=fields, organ=organ, now=now)
+    before = set(Task.objects.filter(process__caseprocess__case__number=number, status__in=OPEN_TASK).values_list("pk", flat=True))
+    case = _act(number=number, name=name, actor=actor, on=on, fields=fields, organ=organ, now=now)
+    _notify_new_division_tasks(case, before)
+    return case
+
+
+def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
+    """E-mail the liaison officers of a division when a task lands in its queue."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from guardian.shortcuts import get_users_with_perms
+
+    from casework.notifications import notify
+    from casework.permissions import DIVISION_PERM
+
+    new = Task.objects.filter(process__caseprocess__case=case, status=STATUS.NEW, owner_permission=DIVISION_PERM).exclude(pk__in=before)
+    for task in new:
+        division = Division.objects.filter(pk=task.owner_permission_obj_pk).first()
+        if division is None:
+            continue
+        users: Any = get_users_with_perms(division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
+        emails = get_user_model().objects.filter(pk__in=[u.pk for u in users], is_active=True).exclude(email="").values_list("email", flat=True)
+        notify(key=f"task:{task.pk}", to=list(emails), case=case,
+               subject=f"【待办】{case.number} {task.flow_task.task_title}",
+               body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
+                    f"答复期限：{case.reply_due_on or '—'}\n{settings.SITE_URL}/work/?tab=division")
 
 
 def _act(

@@ -146,3 +146,20 @@ def person_name(user: Any) -> str:
 @register.simple_tag
 def provisional_mark(flag: bool) -> str:
     return _("(provisional)") if flag else ""
+
+
+@register.simple_tag
+def accessible_widget(field: Any) -> str:
+    """The field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.id_for_label}-help")
+    attrs: dict[str, str] = {}
+    if field.errors:
+        ids.insert(0, f"{field.id_for_label}-errors")
+        attrs["aria-invalid"] = "true"
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.field.required:
+        attrs["required"] = "required"
+    return str(field.as_widget(attrs=attrs))

@@ -1,0 +1,56 @@
+"""Uploaded files: an allow-list checked by content (not by name or browser claim) and a
+size cap, stored under random names outside any public folder."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from casework.errors import InvalidInput
+from casework.models import Attachment, Case
+
+# What we accept, recognised by the first bytes of the file.
+SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
+    (b"%PDF-", "application/pdf", (".pdf",)),
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+]
+
+
+def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
+    """Return the real content type of an upload, or raise InvalidInput (Chinese message)."""
+    name = str(getattr(uploaded, "name", "") or "")
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            _("“%(name)s” is too large: at most %(mb)d MB.") % {"name": name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field=field,
+        )
+    if uploaded.size == 0:
+        raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field=field)
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for magic, content_type, extensions in SIGNATURES:
+        if head.startswith(magic):
+            if not name.lower().endswith(extensions):
+                raise InvalidInput(_("“%(name)s” is not what its name says; upload PDF, JPEG or PNG files only.") % {"name": name}, field=field)
+            return content_type
+    raise InvalidInput(_("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": name}, field=field)
+
+
+def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -> Attachment:
+    """Store one checked upload on a case (call inside the transaction that records the case)."""
+    content_type = attachment_check(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(case=case, kind=kind, original_name=str(uploaded.name)[:200], content_type=content_type,
+                            size=uploaded.size, sha256=digest.hexdigest(),
+                            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    attachment.file.save("upload", uploaded, save=False)
+    attachment.save()
+    return attachment

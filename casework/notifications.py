@@ -1,0 +1,85 @@
+"""E-mail notifications through Django's mail backends: queued in the database in the
+transaction that causes them, sent after commit, retried on failure, never sent twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from casework.models import Case, Notification
+
+MAX_ATTEMPTS = 5
+
+
+def notify(*, key: str, to: Iterable[str], subject: str, body: str, case: Case | None = None,
+           attachment_path: str = "", attachment_name: str = "") -> Notification | None:
+    """Queue an e-mail once per `key` and send it after the surrounding transaction commits."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return None
+    notification, created = Notification.objects.get_or_create(
+        dedupe_key=key[:200],
+        defaults={"to": recipients, "subject": subject[:200], "body": body, "case": case,
+                  "attachment_path": attachment_path, "attachment_name": attachment_name},
+    )
+    if created:
+        transaction.on_commit(lambda: notifications_send(ids=[notification.pk]))
+    return notification
+
+
+def _claim(ids: list[int] | None, now: datetime) -> list[Notification]:
+    """Mark due notifications as sending, in a short transaction of their own."""
+    with transaction.atomic():
+        qs = Notification.objects.select_for_update(skip_locked=True).filter(status=Notification.Status.PENDING)
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
+        qs = qs.filter(models_q_due(now))
+        claimed = list(qs.order_by("pk")[:200])
+        for n in claimed:
+            n.status = Notification.Status.SENDING
+            n.attempts += 1
+            n.save(update_fields=["status", "attempts"])
+    return claimed
+
+
+def models_q_due(now: datetime) -> Any:
+    from django.db.models import Q
+
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def notifications_send(*, ids: list[int] | None = None, now: datetime | None = None) -> tuple[int, int]:
+    """Send what is due; return (sent, failed). A failure is retried later with back-off;
+    after MAX_ATTEMPTS it stays failed for a person to look at."""
+    now = now or timezone.now()
+    sent = failed = 0
+    for notification in _claim(ids, now):
+        message = EmailMessage(subject=notification.subject, body=notification.body,
+                               from_email=settings.DEFAULT_FROM_EMAIL, to=list(notification.to))
+        if notification.attachment_path:
+            message.attach(notification.attachment_name or Path(notification.attachment_path).name,
+                           Path(notification.attachment_path).read_bytes(), "application/pdf")
+        try:
+            message.send()
+        except Exception as exc:  # any backend error: keep the message and retry
+            failed += 1
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+            else:
+                notification.status = Notification.Status.PENDING
+                notification.next_attempt_at = now + timedelta(minutes=5 * 2 ** (notification.attempts - 1))
+            notification.save(update_fields=["status", "last_error", "next_attempt_at"])
+        else:
+            sent += 1
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["status", "sent_at"])
+    return sent, failed

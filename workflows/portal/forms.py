@@ -1,0 +1,56 @@
+"""Applicant portal forms: shape only; the services check meaning and write."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import ApplicantCategory, DeliveryMethod, IdType, ProvisionForm
+
+
+class ApplicationForm(forms.Form):
+    """Art 29: who applies (name, identity proof, contact), what is asked, in which form."""
+
+    category = forms.ChoiceField(label=_("Applicant category"), choices=ApplicantCategory.choices, initial=ApplicantCategory.NATURAL_PERSON)
+    name = forms.CharField(label=_("Name or organisation"), max_length=200)
+    id_type = forms.ChoiceField(label=_("ID type"), choices=[("", "—"), *IdType.choices], required=False,
+                                help_text=_("Natural persons: the identity document."))
+    id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False,
+                                  help_text=_("Organisations: the 18-character code."))
+    contact_person = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
+                            help_text=_("We send the tracking number and the letters here."))
+    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=6, required=False)
+    subject = forms.CharField(label=_("Information requested"), max_length=300,
+                              help_text=_("Its name, document number (文号) or other features that let us find it."))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    provision_form = forms.ChoiceField(label=_("Form of provision"), choices=ProvisionForm.choices)
+    delivery_method = forms.ChoiceField(label=_("Delivery method"), choices=DeliveryMethod.choices)
+    id_proof = forms.FileField(label=_("Identity proof"), help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    other_file = forms.FileField(label=_("Other material (optional)"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    submission_token = forms.CharField(widget=forms.HiddenInput)
+
+    def applicant(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        keys = ["category", "name", "id_type", "id_number", "credit_code", "contact_person", "phone", "email", "address", "postal_code"]
+        return {k: data.get(k) or "" for k in keys}
+
+    def request(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {k: data.get(k) or "" for k in ("subject", "description", "provision_form", "delivery_method")}
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("Application number"), max_length=40)
+    code = forms.CharField(label=_("Query code"), max_length=20)
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code printed on the letter"), max_length=20)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from workflows.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("guide/", views.guide, name="guide"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/done/", views.apply_done, name="apply-done"),
+    path("track/", views.track, name="track"),
+    path("track/<str:number>/", views.track_case, name="track-case"),
+    path("track/<str:number>/letters/<int:pk>/", views.track_letter, name="track-letter"),
+    path("track/<str:number>/withdraw/", views.track_withdraw, name="track-withdraw"),
+    path("verify/", views.verify, name="verify"),
+]

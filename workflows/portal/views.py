@@ -1,0 +1,192 @@
+"""The applicant's side: guidance, online application, tracking, letters, verification and
+withdrawal. No staff account; a tracked case is opened by its number and secret query code."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.choices import OPEN_STATUSES, Channel, Transition
+from casework.errors import CaseworkError, InvalidInput
+from casework.lifecycle import APPLICANT
+from casework.models import Case, Organ
+from casework.notifications import notify
+from casework.portal import case_for_tracking, query_code_digest, query_code_new
+from casework.selectors import case_clock
+from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
+from workflows.services import case_act, case_receive
+
+TRACKED = "portal_tracked_cases"
+CODES = "portal_codes"
+
+
+def _organ(request: HttpRequest) -> Organ | None:
+    return Organ.objects.order_by("pk").first()
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/guide.html", {"organ": _organ(request), "channels": Channel.choices})
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    organ = _organ(request)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if form.is_valid() and organ is not None:
+            token = form.cleaned_data["submission_token"]
+            codes = request.session.setdefault(CODES, {})
+            code = codes.setdefault(token, query_code_new())  # the same code for a repeated submission
+            request.session.modified = True
+            attachments = [("applicant_id", form.cleaned_data["id_proof"])]
+            if form.cleaned_data.get("other_file"):
+                attachments.append(("other", form.cleaned_data["other_file"]))
+            try:
+                case = _receive_online(organ, form, token, code, attachments)
+            except InvalidInput as exc:
+                for field, errors in exc.errors.items():
+                    name = field.removeprefix("applicant.")
+                    target = name if name in form.fields else ("id_proof" if field == "attachments" else None)
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                codes[f"number:{token}"] = case.number
+                return redirect(f"/apply/done/?t={token}")
+        return render(request, "portal/apply.html", {"form": form, "organ": organ}, status=400)
+    form = ApplicationForm(initial={"submission_token": secrets.token_urlsafe(24)})
+    return render(request, "portal/apply.html", {"form": form, "organ": organ})
+
+
+def _receive_online(organ: Organ, form: ApplicationForm, token: str, code: str, attachments: list[tuple[str, Any]]) -> Case:
+    from django.db import transaction
+
+    with transaction.atomic():
+        case = case_receive(organ=organ, actor=APPLICANT, channel=Channel.ONLINE, arrived_at=timezone.now(),
+                            applicant=form.applicant(), request=form.request(), attachments=attachments,
+                            submission_token=token, notify_office=True)
+        if not case.query_code_digest:  # a new case (a repeated submission returns the first one)
+            # The digest binds the code to the number, which exists only now.
+            Case.objects.filter(pk=case.pk).update(query_code_digest=query_code_digest(case.number, code))
+            if case.applicant.email:
+                notify(key=f"applied:{case.pk}", to=[case.applicant.email], case=case,
+                       subject=f"{organ.name}：已收到您的政府信息公开申请 {case.number}",
+                       body=(f"{case.applicant.name}：\n\n我们已收到您的网上申请（{case.subject}）。\n"
+                             f"申请编号：{case.number}\n查询码：{code}\n\n"
+                             f"公开办将与您确认收到申请，收到申请之日起20个工作日内答复（《条例》第三十一条、第三十三条）。\n"
+                             f"查询办理进度：{settings.SITE_URL}/track/\n\n{organ.name}"))
+    return case
+
+
+def apply_done(request: HttpRequest) -> HttpResponse:
+    token = request.GET.get("t", "")
+    codes = request.session.get(CODES, {})
+    number, code = codes.get(f"number:{token}"), codes.get(token)
+    if not number or not code:
+        return redirect("portal:track")
+    request.session.setdefault(TRACKED, [])
+    if number not in request.session[TRACKED]:
+        request.session[TRACKED].append(number)
+        request.session.modified = True
+    return render(request, "portal/apply_done.html", {"number": number, "code": code})
+
+
+def _throttled(request: HttpRequest, number: str) -> bool:
+    ip = request.META.get("REMOTE_ADDR", "")
+    return any((cache.get(key) or 0) >= settings.PORTAL_MAX_FAILURES for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}"))
+
+
+def _record_failure(request: HttpRequest, number: str) -> None:
+    ip = request.META.get("REMOTE_ADDR", "")
+    for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}"):
+        cache.add(key, 0, settings.PORTAL_FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.PORTAL_FAILURE_WINDOW_SECONDS)
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        if _throttled(request, number):
+            form.add_error(None, _("Too many attempts. Please try again in 15 minutes."))
+            return render(request, "portal/track.html", {"form": form}, status=429)
+        case = case_for_tracking(number, form.cleaned_data["code"])
+        if case is None:
+            _record_failure(request, number)
+            # The same answer for an unknown number and a wrong code.
+            form.add_error(None, _("The application number or the query code is not correct."))
+        else:
+            tracked = request.session.setdefault(TRACKED, [])
+            if case.number not in tracked:
+                tracked.append(case.number)
+                request.session.modified = True
+            return redirect("portal:track-case", number=case.number)
+    return render(request, "portal/track.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+def _tracked_case(request: HttpRequest, number: str) -> Case | None:
+    if number not in request.session.get(TRACKED, []):
+        return None
+    return Case.objects.select_related("organ", "applicant").filter(number=number).first()
+
+
+def track_case(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked_case(request, number)
+    if case is None:
+        return redirect("portal:track")
+    clock = case_clock(case=case, today=timezone.localdate())
+    letters = case.letters.select_related("void").order_by("issued_at") if hasattr(case, "letters") else []
+    return render(request, "portal/track_case.html", {
+        "case": case, "clock": clock, "letters": letters, "can_withdraw": case.status in OPEN_STATUSES,
+        "withdraw_form": WithdrawForm(),
+    })
+
+
+def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    case = _tracked_case(request, number)
+    letter = case.letters.filter(pk=pk).first() if case is not None else None
+    if letter is None:
+        return redirect("portal:track")
+    response = FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.number}.pdf", content_type="application/pdf")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked_case(request, number)
+    if case is None:
+        return redirect("portal:track")
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        case_act(number=case.number, organ=case.organ, name=Transition.WITHDRAW, actor=APPLICANT,
+                 fields={"reason": reason or _("Withdrawn by the applicant online.")})
+    except CaseworkError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("portal:track-case", number=case.number)
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    from letters.services import letter_verify
+
+    form = VerifyForm(request.POST or request.GET or None)
+    letter = None
+    checked = False
+    if form.is_bound and form.is_valid():
+        checked = True
+        letter = letter_verify(form.cleaned_data["code"])
+    return render(request, "portal/verify.html", {"form": form, "letter": letter, "checked": checked})
