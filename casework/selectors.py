@@ -140,3 +140,18 @@ def case_clock(*, case: Case, today: date) -> CaseClockView:
     remaining = None if result.closed_on else remaining_working_days(result, today, calendar)
     level = supervision_level(remaining, due_soon_within=settings.DUE_SOON_WORKING_DAYS)
     return CaseClockView(result=result, timeline=explain(result), remaining=remaining, level=level)
+
+
+def case_warnings(case: Case) -> list[str]:
+    """What the office should look at: incomplete applicant details (mail import), an agent
+    without the power of attorney or the identity proofs (a ground for correction)."""
+    warnings: list[str] = []
+    if case.applicant.incomplete:
+        warnings.append(_("The applicant's details came from an e-mail and are incomplete: complete them when confirming receipt."))
+    kinds = set(case.attachments.values_list("kind", flat=True))
+    if case.agent_id:
+        missing = [label for kind, label in [("power_of_attorney", _("power of attorney")), ("applicant_id", _("applicant's identity proof")),
+                                              ("agent_id", _("agent's identity proof"))] if kind not in kinds]
+        if missing:
+            warnings.append(_("Applied through an agent, but missing: %(items)s (a ground for correction).") % {"items": "、".join(str(m) for m in missing)})
+    return warnings

@@ -13,7 +13,13 @@ from casework.forms import CaseFilterForm
 from casework.lifecycle import available_transitions
 from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
-from casework.selectors import case_clock, case_get_for_user, case_history, case_list_visible_to
+from casework.selectors import (
+    case_clock,
+    case_get_for_user,
+    case_history,
+    case_list_visible_to,
+    case_warnings,
+)
 
 PAGE_SIZE = 50
 
@@ -67,6 +73,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "attachments": case.attachments.all(),
             "co_divisions": case.co_divisions.all(),
             "clock": case_clock(case=case, today=timezone.localdate()),
+            "warnings": case_warnings(case),
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at") if hasattr(case, "letters") else [],
             "actions": [(name, Transition(name).label) for name in available_transitions(case, request.user, now=timezone.now())],
         },

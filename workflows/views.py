@@ -153,3 +153,38 @@ def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Letter %(number)s is void.") % {"number": letter.number})
     return redirect(case)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """The registrar's form for applications that did not come online (Art 31 receipt rules)."""
+    import secrets
+
+    from casework.models import Organ
+    from casework.permissions import OFFICE_ROLES, user_roles
+    from workflows.portal.forms import StaffIntakeForm
+    from workflows.services import case_receive
+
+    if not user_roles(request.user) & OFFICE_ROLES:
+        raise Http404
+    organ = Organ.objects.order_by("pk").first()
+    if request.method == "POST":
+        form = StaffIntakeForm(request.POST, request.FILES)
+        if form.is_valid() and organ is not None:
+            data = form.cleaned_data
+            try:
+                case = case_receive(organ=organ, actor=request.user, channel=data["channel"], arrived_at=data["arrived_at"],
+                                    signed_on=data.get("signed_on"), applicant=form.applicant(), agent=form.agent(),
+                                    request=form.request(), attachments=form.uploads(), submission_token=data["submission_token"])
+            except InvalidInput as exc:
+                for field, errors in exc.errors.items():
+                    name = field.replace("applicant.", "").replace("agent.", "agent_")
+                    target = name if name in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
+                return redirect(case)
+        return render(request, "workflows/intake.html", {"form": form}, status=400)
+    form = StaffIntakeForm(initial={"submission_token": secrets.token_urlsafe(24), "arrived_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    return render(request, "workflows/intake.html", {"form": form})

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.choices import ApplicantCategory, DeliveryMethod, IdType, ProvisionForm
+from casework.choices import ApplicantCategory, Channel, DeliveryMethod, IdType, ProvisionForm
 
 
 class ApplicationForm(forms.Form):
@@ -54,3 +54,41 @@ class VerifyForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
+
+
+class StaffIntakeForm(ApplicationForm):
+    """The registrar records an application that came in person, orally, by post, e-mail or
+    fax, with its scans; the Art 31 receipt rules apply to the channel."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
+    arrived_at = forms.DateTimeField(label=_("Arrived at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    signed_on = forms.DateField(label=_("Signed for on (registered post)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_id_type = forms.ChoiceField(label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False)
+    agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
+    agent_organisation = forms.CharField(label=_("Agent's organisation"), max_length=200, required=False)
+    agent_phone = forms.CharField(label=_("Agent's phone"), max_length=40, required=False)
+    application_scan = forms.FileField(label=_("Scanned application form"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    agent_id_proof = forms.FileField(label=_("Agent's identity proof"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    power_of_attorney = forms.FileField(label=_("Power of attorney"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id_proof"].required = False  # a missing proof is a ground for correction, not a refusal
+
+    def agent(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("agent_name"):
+            return None
+        return {"name": data["agent_name"], "id_type": data.get("agent_id_type") or "resident_id",
+                "id_number": data.get("agent_id_number") or "", "organisation": data.get("agent_organisation") or "",
+                "phone": data.get("agent_phone") or ""}
+
+    def uploads(self) -> list[tuple[str, Any]]:
+        pairs = [("application_scan", "application_form"), ("id_proof", "applicant_id"), ("agent_id_proof", "agent_id"),
+                 ("power_of_attorney", "power_of_attorney"), ("other_file", "other")]
+        return [(kind, self.cleaned_data[name]) for name, kind in pairs if self.cleaned_data.get(name)]
