@@ -28,7 +28,7 @@ def _text(label: Any, required: bool = True, area: bool = False, max_length: int
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 def _choice(label: Any, choices: Any, required: bool = True) -> forms.ChoiceField:
@@ -58,7 +58,7 @@ def _fields(name: str, case: Case) -> dict[str, forms.Field]:
             "co_division_ids": forms.ModelMultipleChoiceField(label=_("Co-divisions"), queryset=divisions, required=False,
                                                               widget=forms.CheckboxSelectMultiple),
             "division_due_on": forms.DateField(label=_("Internal due date for the divisions"), required=False,
-                                               widget=forms.DateInput(attrs={"type": "date"}),
+                                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                                help_text=_("Leave empty for 5 working days before the reply due date.")),
         },
         T.CLAIM: {},

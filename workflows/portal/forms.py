@@ -64,9 +64,9 @@ class StaffIntakeForm(ApplicationForm):
     fax, with its scans; the Art 31 receipt rules apply to the channel."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
-    arrived_at = forms.DateTimeField(label=_("Arrived at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    arrived_at = forms.DateTimeField(label=_("Arrived at"), widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    signed_on = forms.DateField(label=_("Signed for on (registered post)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed for on (registered post)"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
     agent_id_type = forms.ChoiceField(label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False)
     agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
