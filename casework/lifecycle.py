@@ -112,7 +112,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     T.RECORD_REMEDY: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RECOMPUTE: ("system",),
     T.GIVE_OPINION: (CO_LIAISON,),
-    T.ISSUE_LETTER: OFFICE,
+    T.ISSUE_LETTER: (*OFFICE, "system"),
     T.VOID_LETTER: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.CHECK: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RELEASE: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),

@@ -80,7 +80,8 @@ class Letter(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=letter_upload_to)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     verification_code = models.CharField(_("verification code"), max_length=14, unique=True, default=new_verification_code)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                  verbose_name=_("issued by"), help_text=_("Empty when issued by scheduled work."))
     issued_at = models.DateTimeField(_("issued at"))
     replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
                                     verbose_name=_("replaces"))

@@ -99,8 +99,10 @@ def letter_issue(
     fields = {"letter": document_number, "sha256": digest} if name == T.ISSUE_REPLY else {
         "kind": kind, "letter": document_number, "title": spec.label, "sha256": digest}
     fire(number=case.number, organ=case.organ, name=name, actor=actor, on=issued_on, fields=fields, now=now)
+    from casework.lifecycle import as_actor
+
     letter = Letter(case=case, kind=kind, number=document_number, wording=wording, context=context, html=html,
-                    sha256=digest, verification_code=code, issued_by=actor, issued_at=now, replaces=replaces)
+                    sha256=digest, verification_code=code, issued_by=as_actor(actor).user, issued_at=now, replaces=replaces)
     letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
     letter.save()
     if spec.to == "applicant" and case.applicant.email:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -16,7 +16,7 @@ from viewflow.workflow.status import STATUS
 from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
 from casework.clock import supervision_level
-from casework.models import Case
+from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
 from casework.workdays import WorkingCalendar
 
@@ -43,9 +43,11 @@ def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
         qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED], process__caseprocess__case__in=pending)
     else:
         return Task.objects.none()  # type: ignore[no-any-return]
+    urges = (Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE).order_by().values("case")
+             .annotate(n=Count("pk")).values("n"))
     return qs.select_related(  # type: ignore[no-any-return]
         "owner", f"{CASE}__applicant", f"{CASE}__lead_division", f"{CASE}__assignee"
-    ).order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
+    ).annotate(urges=Subquery(urges)).order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,24 @@ def case_act(
     before = set(Task.objects.filter(process__caseprocess__case__number=number, status__in=OPEN_TASK).values_list("pk", flat=True))
     case = _act(number=number, name=name, actor=actor, on=on, fields=fields, organ=organ, now=now)
     _notify_new_division_tasks(case, before)
+    if name == T.URGE:
+        _notify_urge(case)
     return case
+
+
+def _notify_urge(case: Case) -> None:
+    """催办 reaches the assignee (or the lead division's liaison officers) by e-mail too."""
+    from django.conf import settings
+
+    from casework.notifications import notify
+    from workflows.management.commands.run_schedule import _division_emails
+
+    event = case.events.filter(kind=T.URGE).order_by("-seq").first()
+    if event is None:
+        return
+    notify(key=f"urge:{event.pk}", to=_division_emails(case), case=case,
+           subject=f"【催办】{case.number}", body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
+           f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}")
 
 
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:

@@ -1,0 +1,211 @@
+"""Supervision: the dashboard (numbers, links, exports, the calendar banner, a fixed query
+count), urging, scheduled work (idempotent), and the annual report tables."""
+
+import io
+import json
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+import pytest
+import time_machine
+
+from casework.annual_report import report_as_data, table_3
+from casework.models import Case, Division, Event
+from letters.models import Letter
+from tests.conftest import company, person
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def moment(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
+
+
+@pytest.fixture
+def world(receive_flow, act, divisions, users):
+    """Mar 2026: one overdue case (received Jan), one due soon, one fine, one closed."""
+    overdue = receive_flow(arrived=date(2026, 1, 5))
+    act(overdue, "register", "registrar", on=date(2026, 1, 5))
+    act(overdue, "assign", "reviewer", on=date(2026, 1, 6), lead_division_id=divisions["a"].pk)
+    act(overdue, "claim", "liaison_a", on=date(2026, 1, 6))
+    soon = receive_flow(arrived=date(2026, 2, 12), applicant=company())
+    act(soon, "register", "registrar", on=date(2026, 2, 12))
+    act(soon, "assign", "reviewer", on=date(2026, 2, 12), lead_division_id=divisions["b"].pk)
+    fine = receive_flow(arrived=date(2026, 3, 13))
+    closed = receive_flow(arrived=date(2026, 3, 2))
+    act(closed, "reply_on_the_spot", "registrar", on=date(2026, 3, 2), disposition="granted", basis="《条例》第三十六条第（一）项")
+    return {"overdue": overdue, "soon": soon, "fine": fine, "closed": closed}
+
+
+@pytest.mark.django_db
+def test_dashboard_numbers_lists_and_links(client, users, world):
+    users["supervisor"].save()
+    client.force_login(users["supervisor"])
+    with time_machine.travel(moment(date(2026, 3, 16)), tick=False):
+        page = client.get("/supervision/").content.decode()
+        assert world["overdue"].number in page  # due Feb 3 (20 working days after Jan 5, Spring Festival later)
+        assert "已超期" in page
+        assert "?level=overdue" in page
+        listed = client.get("/cases/?level=overdue").content.decode()
+        assert world["overdue"].number in listed
+        assert world["fine"].number not in listed
+        assert world["soon"].number in client.get("/cases/?level=due_soon").content.decode()
+        csv_text = client.get("/supervision/?format=csv").content.decode("utf-8-sig")
+        assert "按时率" in csv_text
+        assert "安置处" in csv_text
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(client.get("/supervision/?format=xlsx").content))
+        assert book.sheetnames == ["处室统计", "超期与即将到期"]
+    client.force_login(users["liaison_a"])
+    assert client.get("/supervision/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_dashboard_banner_when_next_year_calendar_is_missing(client, users, organ):
+    client.force_login(users["supervisor"])
+    with time_machine.travel(moment(date(2026, 10, 30)), tick=False):
+        assert "尚未载入" not in client.get("/supervision/").content.decode()
+    with time_machine.travel(moment(date(2026, 11, 2)), tick=False):
+        assert "2027年节假日安排尚未载入" in client.get("/supervision/").content.decode()
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_does_not_grow_with_divisions(client, users, world, organ, django_assert_max_num_queries):
+    client.force_login(users["supervisor"])
+    client.get("/supervision/")
+    with django_assert_max_num_queries(16) as first:
+        client.get("/supervision/")
+    baseline = len(first.captured_queries)
+    for n in range(15):
+        Division.objects.create(organ=organ, code=f"x{n}", name=f"新处室{n}")
+    with django_assert_max_num_queries(baseline):
+        client.get("/supervision/")
+
+
+@pytest.mark.django_db
+def test_urging_reaches_the_queue_and_the_mailbox(client, users, world, act, django_capture_on_commit_callbacks):
+    users["liaison_a"].email = "liaison_a@example.gov.cn"
+    users["liaison_a"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world["overdue"], "urge", "supervisor", message="请于本周内答复")
+    assert Event.objects.filter(case=world["overdue"], kind="urge").count() == 1
+    assert any("催办" in m.subject and m.to == ["liaison_a@example.gov.cn"] for m in mail.outbox)
+    client.force_login(users["liaison_a"])
+    assert "催办 1 次" in client.get("/work/?tab=mine").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_schedule_abandons_once_with_the_notice_and_reminds_once(receive_flow, act, users, organ):
+    users["liaison_a"].email = "liaison_a@example.gov.cn"
+    users["liaison_a"].save()
+    case = receive_flow(arrived=date(2026, 3, 2))
+    act(case, "register", "registrar", on=date(2026, 3, 2))
+    act(case, "request_correction", "registrar", on=date(2026, 3, 3), items="请写明文件名称", deadline_on="2026-03-10")
+    with time_machine.travel(moment(date(2026, 3, 16)), tick=False):
+        out = StringIO()
+        call_command("run_schedule", stdout=out)
+        call_command("run_schedule", stdout=out)
+    case.refresh_from_db()
+    assert case.status == "abandoned"
+    assert case.disposition == "other.no_correction"
+    assert Event.objects.filter(case=case, kind="abandon").count() == 1
+    letters = Letter.objects.filter(case=case)
+    assert [letter.kind for letter in letters] == ["reply.other.no_correction"]
+    assert "视为放弃 1 件" in out.getvalue()
+    assert "视为放弃 0 件" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_reminders_go_out_once(receive_flow, act, users, divisions):
+    users["liaison_a"].email = "liaison_a@example.gov.cn"
+    users["liaison_a"].save()
+    case = receive_flow(arrived=date(2026, 3, 2))  # reply due Mon 2026-03-30
+    act(case, "register", "registrar", on=date(2026, 3, 2))
+    act(case, "assign", "reviewer", on=date(2026, 3, 2), lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a", on=date(2026, 3, 2))
+    for _ in range(2):
+        call_command("run_schedule", "--today", "2026-03-23", stdout=StringIO())  # 5 working days before
+    reminders = [m for m in mail.outbox if "提醒" in m.subject and "答复期限" in m.subject]
+    assert len(reminders) == 1
+    assert reminders[0].to == ["liaison_a@example.gov.cn"]
+
+
+@pytest.mark.django_db
+def test_annual_report_counts_and_checks(receive_flow, act, organ, divisions):
+    # 2025: two received, one closed in 2025 (granted), one carried into 2026.
+    a = receive_flow(arrived=date(2025, 12, 1))
+    act(a, "reply_on_the_spot", "registrar", on=date(2025, 12, 1), disposition="granted", basis="x")
+    b = receive_flow(arrived=date(2025, 12, 22), applicant=company())
+    # 2026: one new, b closed (unable.not_held), the new one withdrawn.
+    act(b, "register", "registrar", on=date(2025, 12, 22))
+    act(b, "assign", "reviewer", on=date(2025, 12, 23), lead_division_id=divisions["a"].pk)
+    act(b, "claim", "liaison_a", on=date(2026, 1, 5))
+    act(b, "propose", "liaison_a", on=date(2026, 1, 6), disposition="unable.not_held", basis="x", reasons="未找到")
+    act(b, "check", "reviewer", on=date(2026, 1, 6))
+    act(b, "approve", "head", on=date(2026, 1, 7))
+    act(b, "issue_reply", "registrar")
+    c = receive_flow(arrived=date(2026, 2, 2), applicant=person(name="王二"))
+    act(c, "withdraw", "registrar", on=date(2026, 2, 3))
+    t2025 = table_3(organ, 2025)
+    assert t2025.cells["new"]["total"] == 2
+    assert t2025.cells["granted"]["natural_person"] == 1
+    assert t2025.cells["carried_out"]["commercial"] == 1
+    assert all(t2025.checks.values())
+    t2026 = table_3(organ, 2026)
+    assert t2026.cells["carried_in"]["commercial"] == 1
+    assert t2026.cells["new"]["natural_person"] == 1
+    assert t2026.cells["unable.not_held"]["commercial"] == 1
+    assert t2026.cells["other.other"]["natural_person"] == 1  # the withdrawal
+    assert t2026.cells["results_total"]["total"] == 2
+    assert all(t2026.checks.values())
+    data = report_as_data(organ, 2026)
+    assert data["table_3"]["rows"][0]["label"] == "一、本年新收政府信息公开申请数量"
+    assert data["table_3"]["columns"][-1]["label"] == "总计"
+
+
+@pytest.mark.django_db
+def test_annual_report_pages_drilldown_exports_and_command(client, users, world, organ):
+    client.force_login(users["reviewer"])
+    page = client.get("/supervision/report/?year=2026").content.decode()
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in page
+    assert "?report=2026&amp;row=granted&amp;col=natural_person" in page
+    drill = client.get("/cases/?report=2026&row=granted&col=natural_person").content.decode()
+    assert world["closed"].number in drill
+    assert world["overdue"].number not in drill
+    assert client.get("/supervision/report/?year=2026&format=pdf").content.startswith(b"%PDF")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/supervision/report/?year=2026&format=xlsx").content))
+    assert book.worksheets[0]["A2"].value == "一、本年新收政府信息公开申请数量"
+    future = client.get("/supervision/report/?year=2099")
+    assert future.status_code == 400
+    assert "尚未开始" in future.content.decode()
+    empty = client.get("/supervision/report/?year=2020")
+    assert empty.status_code == 200
+    out = StringIO()
+    call_command("annual_report", "2026", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["table_3"]["rows"][3]["values"]["natural_person"] == 1
+    with pytest.raises(CommandError):
+        call_command("annual_report", "2099")
+
+
+@pytest.mark.django_db
+def test_remedy_records_fill_table_four(world, act, organ):
+    from casework.annual_report import table_4
+    from casework.errors import InvalidInput
+
+    closed = world["closed"]
+    with pytest.raises(InvalidInput):
+        act(closed, "record_remedy", "reviewer", remedy="reconsideration", outcome="upheld", filed_on="2026-03-10", decided_on="2026-03-05")
+    act(closed, "record_remedy", "reviewer", remedy="reconsideration", outcome="upheld", filed_on="2026-03-10", decided_on="2026-03-12")
+    act(closed, "record_remedy", "reviewer", remedy="litigation_after_reconsideration", outcome="pending", filed_on="2026-03-13")
+    table = table_4(organ, 2026)
+    assert table["reconsideration"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+    assert table["litigation_after_reconsideration"]["pending"] == 1
+    assert Case.objects.count() == 4
