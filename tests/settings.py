@@ -14,5 +14,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so threads in the concurrency tests share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "casework-test.sqlite3")}
+    # A file, not :memory:, so threads in the concurrency tests share one database; named
+    # after the checkout so two checkouts on one machine never share it.
+    import hashlib
+
+    from casework.settings import BASE_DIR
+
+    checkout = hashlib.sha1(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:10]
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"casework-test-{checkout}.sqlite3")}

@@ -168,6 +168,6 @@ class Command(BaseCommand):
         fire(c11, "check", "reviewer", back(3))
         fire(c11, "approve", "head", back(3))
         fire(c11, "issue_reply", "registrar", back(2))
-        fire(c11, "record_delivery", "registrar", back(2), method="post", tracking_number="EMS1234567890")
+        fire(c11, "record_delivery", "registrar", back(0), method="post", tracking_number="EMS1234567890")
         made = [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11]
         return len(made)
