@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import ReadOnlyAdmin
 from letters.models import Letter, LetterVoid, LetterWording
 
 
@@ -47,20 +48,11 @@ class LetterWordingAdmin(admin.ModelAdmin[LetterWording]):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin[Letter]):
+class LetterAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "case", "issued_by", "issued_at", "verification_code"]
     list_filter = ["kind"]
     search_fields = ["number", "case__number", "verification_code"]
     exclude = ["html", "context"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LetterVoid)

@@ -164,12 +164,11 @@ def _notify_urge(case: Case) -> None:
     from django.conf import settings
 
     from casework.notifications import notify
-    from workflows.management.commands.run_schedule import _division_emails
 
     event = case.events.filter(kind=T.URGE).order_by("-seq").first()
     if event is None:
         return
-    notify(key=f"urge:{event.pk}", to=_division_emails(case), case=case,
+    notify(key=f"urge:{event.pk}", to=division_emails(case), case=case,
            subject=f"【催办】{case.number}", body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
            f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}")
 
@@ -241,3 +240,17 @@ def _act(
         if task is not None:
             _run(task, user)
     return case
+
+
+def division_emails(case: Case) -> list[str]:
+    """Who hears about a case's work: its assignee, or else the lead division's liaison officers."""
+    from guardian.shortcuts import get_users_with_perms
+
+    from casework.permissions import DIVISION_PERM
+
+    if case.assignee and case.assignee.email:
+        return [case.assignee.email]
+    if case.lead_division is None:
+        return []
+    users: Any = get_users_with_perms(case.lead_division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
+    return [u.email for u in users if u.email and u.is_active]

@@ -22,25 +22,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from guardian.shortcuts import get_users_with_perms
-
 from casework.choices import OPEN_STATUSES, CaseStatus, Role
 from casework.choices import Transition as T
 from casework.errors import CaseworkError
 from casework.lifecycle import SYSTEM
 from casework.models import Case
 from casework.notifications import notifications_send, notify
-from casework.permissions import DIVISION_PERM
 from casework.selectors import working_calendar
-
-
-def _division_emails(case: Case) -> list[str]:
-    if case.assignee and case.assignee.email:
-        return [case.assignee.email]
-    if case.lead_division is None:
-        return []
-    users: Any = get_users_with_perms(case.lead_division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
-    return [u.email for u in users if u.email and u.is_active]
+from workflows.services import division_emails
 
 
 class Command(BaseCommand):
@@ -91,7 +80,7 @@ class Command(BaseCommand):
                 if due not in targets:
                     continue
                 n = targets[due]
-                made = notify(key=f"remind:{case.pk}:{label}:{due}:{n}", to=_division_emails(case), case=case,
+                made = notify(key=f"remind:{case.pk}:{label}:{due}:{n}", to=division_emails(case), case=case,
                               subject=f"【提醒】{case.number} 距{label}还有{n}个工作日",
                               body=f"{case.number}（{case.subject}）的{label}为{due}，还有{n}个工作日。\n{settings.SITE_URL}{case.get_absolute_url()}")
                 count += made is not None
