@@ -166,6 +166,7 @@ class Transition(models.TextChoices):
     REASSIGN = "reassign", _("Reassign")
     TRANSFER = "transfer", _("Transfer to another division")
     REQUEST_EXTENSION = "request_extension", _("Request extension")
+    UPDATE_APPLICANT = "update_applicant", _("Complete applicant details")
     ISSUE_LETTER = "issue_letter", _("Issue letter")
     VOID_LETTER = "void_letter", _("Void letter")
     # Not a step of the case: the calendar changed and the stored time limits moved.

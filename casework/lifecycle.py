@@ -113,6 +113,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     T.RECOMPUTE: ("system",),
     T.GIVE_OPINION: (CO_LIAISON,),
     T.ISSUE_LETTER: (*OFFICE, "system"),
+    T.UPDATE_APPLICANT: OFFICE,
     T.VOID_LETTER: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.CHECK: (Role.REVIEWER, Role.OFFICE_HEAD),
     T.RELEASE: (ASSIGNEE, Role.REVIEWER, Role.OFFICE_HEAD),
@@ -223,6 +224,7 @@ class CaseLifecycle:
         self._kind = ""
         self._role = ""
         self._co_divisions: list[Division] | None = None
+        self._applicant: Any = None
         # viewflow sets the target state before the transition body runs; keep the source.
         self.source_status = case.status
         self.event: Event | None = None
@@ -243,6 +245,8 @@ class CaseLifecycle:
         self.case.save()
         if self._co_divisions is not None:
             self.case.co_divisions.set(self._co_divisions)
+        if self._applicant is not None:
+            self._applicant.save()
         last_seq = self.case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
         self.event = Event.objects.create(
             case=self.case,
@@ -632,6 +636,39 @@ class CaseLifecycle:
             raise WrongState(_("The reply period can be extended only once (Art 33)."))
         self._payload = {"days": _parse_int(fields, "days", _("extension days"), low=1, high=20),
                          "reason": _require_text(fields, "reason", _("reason for the extension"))}
+
+    @status.transition(source=OPEN, permission=lambda self, u: self.acting_role(T.UPDATE_APPLICANT) is not None)
+    def update_applicant(self, **fields: Any) -> None:
+        """Complete or correct the applicant's details (e.g. after confirming an e-mailed
+        application with the applicant, Art 31); the event keeps what changed (ID masked)."""
+        from django.core.exceptions import ValidationError
+
+        from casework.errors import invalid_from_validation_error
+        from casework.validators import mask_id_number
+
+        self._begin(T.UPDATE_APPLICANT)
+        applicant = self.case.applicant
+        keys = ["category", "name", "id_type", "id_number", "credit_code", "contact_person", "phone", "email", "address", "postal_code"]
+        before = {k: getattr(applicant, k) for k in keys}
+        for key in keys:
+            if key in fields:
+                setattr(applicant, key, str(fields[key] or "").strip())
+        was_incomplete = applicant.incomplete
+        applicant.incomplete = False
+        try:
+            applicant.full_clean()
+        except ValidationError as exc:
+            applicant.incomplete = was_incomplete
+            raise invalid_from_validation_error(exc) from None
+
+        def shown(key: str, value: str) -> str:
+            return mask_id_number(value) if key == "id_number" and value else value
+
+        changes = {k: [shown(k, before[k]), shown(k, getattr(applicant, k))] for k in keys if before[k] != getattr(applicant, k)}
+        if not changes and not was_incomplete:
+            raise InvalidInput(_("Nothing was changed."))
+        self._applicant = applicant
+        self._payload = {"changes": changes, "completed": was_incomplete}
 
     @status.transition(source=[*OPEN, *CLOSED_WITH_DECISION], permission=lambda self, u: self.acting_role(T.ISSUE_LETTER) is not None)
     def issue_letter(self, **fields: Any) -> None:

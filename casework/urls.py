@@ -9,6 +9,7 @@ app_name_patterns = (
     [
         path("", views.case_list, name="case-list"),
         path("<str:number>/", views.case_detail, name="case-detail"),
+        path("<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     ],
     "casework",
 )

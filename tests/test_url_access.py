@@ -15,6 +15,7 @@ from casework.models import Event
 # route name -> (HTTP method, kwargs); {number} is a case of division a.
 COVERED = {
     "casework:case-detail": ("get", {"number": "{number}"}),
+    "casework:attachment": ("get", {"number": "{number}", "pk": "{attachment}"}),
     "workflows:case-action": ("get", {"number": "{number}", "name": "propose"}),
     "workflows:quick-action": ("post", {"number": "{number}", "name": "claim"}),
     "api:case-detail": ("get", {"number": "{number}"}),
@@ -61,6 +62,11 @@ def case_of_division_a(receive_flow, act, divisions, users):
     act(case, "register", "registrar")
     act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
     case.letter = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.attachments import attachment_add
+
+    case.attachment = attachment_add(case=case, kind="applicant_id", uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4 scan"))
     return case
 
 
@@ -70,7 +76,8 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(client, users, cas
     from django.urls import reverse
 
     method, kwargs = COVERED[name]
-    values = {"number": case_of_division_a.number, "letter": case_of_division_a.letter.pk}
+    values = {"number": case_of_division_a.number, "letter": case_of_division_a.letter.pk,
+              "attachment": case_of_division_a.attachment.pk}
     url = reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()})
     events = Event.objects.count()
 

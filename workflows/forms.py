@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import (
+    ApplicantCategory,
     ConsultationParty,
     DeliveryMethod,
     Disposition,
+    IdType,
     RemedyKind,
     RemedyOutcome,
     Role,
@@ -100,6 +102,18 @@ def _fields(name: str, case: Case) -> dict[str, forms.Field]:
         T.RELEASE: {"reason": _text(_("Reason"), required=False, area=True)},
         T.REASSIGN: {"assignee_id": forms.ModelChoiceField(label=_("Assignee"), queryset=_division_officers(case)),
                      "reason": _text(_("Reason"), required=False, area=True)},
+        T.UPDATE_APPLICANT: {
+            "category": _choice(_("Applicant category"), ApplicantCategory.choices),
+            "name": _text(_("Name"), max_length=200),
+            "id_type": _choice(_("ID type"), IdType.choices, required=False),
+            "id_number": _text(_("ID number"), required=False, max_length=40),
+            "credit_code": _text(_("Unified social credit code"), required=False, max_length=18),
+            "contact_person": _text(_("Contact person"), required=False, max_length=100),
+            "phone": _text(_("Phone"), max_length=40),
+            "email": _text(_("E-mail"), required=False, max_length=254),
+            "address": _text(_("Address"), required=False, max_length=200),
+            "postal_code": _text(_("Postal code"), required=False, max_length=6),
+        },
         T.TRANSFER: {"lead_division_id": forms.ModelChoiceField(label=_("Lead division"), queryset=other_divisions),
                      "reason": _text(_("Reason"), area=True)},
     }
@@ -131,7 +145,11 @@ def transition_form(name: str, case: Case, data: Any = None, *, today: Any = Non
     fields: dict[str, forms.Field] = {"on": _date(_("Effective date"))}
     fields.update(_fields(name, case))
     form_class: Any = type(f"{name.title()}Form", (forms.Form,), dict(fields))
-    form: forms.Form = form_class(data, initial={"on": today})
+    initial: dict[str, Any] = {"on": today}
+    if name == T.UPDATE_APPLICANT:
+        applicant = case.applicant
+        initial.update({k: getattr(applicant, k) for k in fields if k != "on"})
+    form: forms.Form = form_class(data, initial=initial)
     return form
 
 

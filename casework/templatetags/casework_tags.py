@@ -56,6 +56,7 @@ PAYLOAD_LABELS: dict[str, Any] = {
     "computed_amount": gettext_lazy("Amount under 109号 (yuan)"),
     "earlier_in_month": gettext_lazy("Applications earlier in the month"),
     "changes": gettext_lazy("Changes"),
+    "completed": gettext_lazy("Completed details of an imported application"),
     "comment": gettext_lazy("Comment"),
     "letter": gettext_lazy("Letter"),
     "tracking_number": gettext_lazy("Tracking number"),
@@ -81,6 +82,20 @@ VALUE_LABELS: dict[str, Any] = {
     "outcome": dict(RemedyOutcome.choices),
     "opinion": OPINIONS,
 }
+
+
+def _field_label(name: str) -> str:
+    """The verbose name of a case or applicant field named in a change record."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from casework.models import Applicant, Case
+
+    for model in (Case, Applicant):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
 
 
 @register.filter
@@ -126,6 +141,8 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             shown = str(dict(Channel.choices).get(value, value))
         elif key in VALUE_LABELS:
             shown = str(VALUE_LABELS[key].get(value, value))
+        elif key == "changes" and isinstance(value, dict):
+            shown = "；".join(f"{_field_label(name)}：{old or '—'} → {new or '—'}" for name, (old, new) in value.items())
         elif isinstance(value, list):
             shown = "、".join(str(v) for v in value)
         elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:

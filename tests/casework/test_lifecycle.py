@@ -59,6 +59,7 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
     ("reassign", CaseStatus.INVESTIGATION, "reviewer", {"assignee_id": "liaison_a2"}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.HANDLING),
     ("transfer", CaseStatus.HANDLING, "reviewer", {"lead_division_id": "c", "reason": "职责调整"}, CaseStatus.HANDLING, "liaison_a", CaseStatus.REVIEW),
     ("request_extension", CaseStatus.INVESTIGATION, "liaison_a", {"days": 10, "reason": "需调取档案"}, CaseStatus.INVESTIGATION, "registrar", CaseStatus.HANDLING),
+    ("update_applicant", CaseStatus.REGISTERED, "registrar", {"phone": "13900000000"}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REPLIED),
     ("record_remedy", CaseStatus.REPLIED, "reviewer", {"remedy": "reconsideration", "outcome": "pending", "filed_on": "2026-03-02"}, CaseStatus.REPLIED, "supervisor", CaseStatus.INVESTIGATION),
 ]
 
@@ -293,3 +294,18 @@ def test_fee_amount_is_computed_from_the_applicants_month(receive, fire, divisio
     fire(case, "notify_fee", "liaison_a", on=BASE, method="per_piece", quantity=1)
     payload = Event.objects.filter(case=case, kind="notify_fee").get().payload
     assert (payload["amount"], payload["earlier_in_month"]) == ("100.00", 10)
+
+
+@pytest.mark.django_db
+def test_update_applicant_validates_and_records_masked_changes(reach, fire):
+    case = reach(CaseStatus.REGISTERED)
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(case, "update_applicant", "registrar", id_number="370102198001011238")
+    assert excinfo.value.field == "id_number"
+    with pytest.raises(InvalidInput):
+        fire(case, "update_applicant", "registrar")  # nothing changed
+    fire(case, "update_applicant", "registrar", id_number="11010519491231002X", phone="13900000000")
+    event = Event.objects.filter(case=case, kind="update_applicant").get()
+    assert event.payload["changes"]["id_number"] == ["3701**********1237", "1101**********002X"]
+    case.refresh_from_db()
+    assert case.applicant.phone == "13900000000"

@@ -94,3 +94,22 @@ def test_import_mail_needs_a_source():
 
     with pytest.raises(CommandError):
         call_command("import_mail")
+
+
+@pytest.mark.django_db
+def test_office_completes_an_imported_applicant(client, tmp_path, organ, users):
+    _eml(tmp_path, "a.eml", "<c1@example.com>")
+    call_command("import_mail", "--dir", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    case = Case.objects.get()
+    client.force_login(users["registrar"])
+    assert "尚不完整" in client.get(case.get_absolute_url()).content.decode()
+    url = f"/work/cases/{case.number}/act/update_applicant/"
+    form = client.get(url).content.decode()
+    assert 'value="zhaoliu@example.com"' in form
+    response = client.post(url, {"on": case.arrived_at.date().isoformat(), "category": "natural_person", "name": "赵六",
+                                 "id_type": "resident_id", "id_number": VALID_RESIDENT_ID, "phone": "13800138000",
+                                 "email": "zhaoliu@example.com"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert not case.applicant.incomplete
+    assert "尚不完整" not in client.get(case.get_absolute_url()).content.decode()
