@@ -92,7 +92,7 @@ def _field_label(name: str) -> str:
 
     for model in (Case, Applicant):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:
             continue
     return name
