@@ -28,7 +28,7 @@ from casework.errors import (
     WrongState,
     invalid_from_validation_error,
 )
-from casework.lifecycle import Actor, CaseLifecycle, as_actor, transition_method
+from casework.lifecycle import CaseLifecycle, transition_method
 from casework.models import Agent, Applicant, Case, CaseNumberCounter, Organ
 from casework.receipt import legal_receipt_date, validate_confirmation_date
 
@@ -201,7 +201,3 @@ def case_transition(
     except TransitionNotAllowed:
         raise WrongState(_("This action is not possible in the case's current state.")) from None
     return case
-
-
-def actor_for(user: Any) -> Actor:
-    return as_actor(user)

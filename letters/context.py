@@ -3,11 +3,9 @@ Builds on the case, its events and the organ; reads the clock for due dates."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.choices import Channel, ConsultationParty, DeliveryMethod, ProvisionForm
@@ -128,7 +126,6 @@ def build_letter_context(*, case: Case, kind: Kind, number: str, issued_on: date
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)
         context["fee_notice_on_cn"] = cn(fee.on) if fee else ""
-    context["page_font_note"] = settings.LETTER_FONTS["body"]
     return context
 
 
@@ -138,7 +135,3 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
             return dict(event.payload)
     return {}
-
-
-def now_local(now: datetime) -> date:
-    return timezone.localdate(now)
