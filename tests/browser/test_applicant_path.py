@@ -35,10 +35,15 @@ def assert_accessible(page, axe):
 def browser():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref's
+        # context-local storage); close it here or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)
