@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CalendarChange, CalendarYear, Case, Division, Event, Organ, SpecialDay
-from casework.permissions import DIVISION_PERM, division_grant_member, division_revoke_member
+from casework.permissions import division_grant_member, division_members, division_revoke_member
 
 admin.site.site_header = _("On-request disclosure casework administration")
 admin.site.site_title = _("Casework administration")
@@ -37,10 +37,7 @@ class DivisionForm(forms.ModelForm[Division]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            from guardian.shortcuts import get_users_with_perms
-
-            users: Any = get_users_with_perms(self.instance, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
-            self.fields["members"].initial = [u.pk for u in users]
+            self.fields["members"].initial = list(division_members(self.instance).values_list("pk", flat=True))
 
 
 @admin.register(Division)
@@ -53,7 +50,7 @@ class DivisionAdmin(admin.ModelAdmin[Division]):
         super().save_related(request, form, formsets, change)
         division = form.instance
         wanted = set(form.cleaned_data["members"])
-        current = {get_user_model().objects.get(pk=pk) for pk in (form.fields["members"].initial or [])}
+        current = set(get_user_model().objects.filter(pk__in=form.fields["members"].initial or []))
         for user in wanted - current:
             division_grant_member(user, division)
         for user in current - wanted:

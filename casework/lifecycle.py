@@ -225,6 +225,7 @@ class CaseLifecycle:
         self._role = ""
         self._co_divisions: list[Division] | None = None
         self._applicant: Any = None
+        self._events_cache: list[Event] | None = None
         # viewflow sets the target state before the transition body runs; keep the source.
         self.source_status = case.status
         self.event: Event | None = None
@@ -394,7 +395,10 @@ class CaseLifecycle:
         self._payload = {"assignee": self.actor.name}
 
     def _events(self) -> list[Event]:
-        return list(self.case.events.order_by("seq")) if self.case.pk else []
+        """The case's events before this transition, read once per transition."""
+        if self._events_cache is None:
+            self._events_cache = list(self.case.events.order_by("seq")) if self.case.pk else []
+        return self._events_cache
 
     def open_consultations(self) -> dict[str, dict[str, Any]]:
         opened: dict[str, dict[str, Any]] = {}

@@ -64,6 +64,17 @@ def sees_all_cases(user: Any) -> bool:
     return bool(user_roles(user) & ALL_CASES_ROLES) or bool(getattr(user, "is_superuser", False))
 
 
+def division_members(division: Division) -> Any:
+    """The active users who work in a division (direct object grants; the same rows the
+    queues read). A queryset, so callers can narrow it (liaison role, e-mail address)."""
+    from django.contrib.auth import get_user_model
+
+    from guardian.shortcuts import get_users_with_perms
+
+    users: Any = get_users_with_perms(division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
+    return get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True)
+
+
 def division_grant_member(user: Any, division: Division) -> None:
     """Make a user a liaison officer of a division (idempotent)."""
     assign_perm(DIVISION_PERM, user, division)

@@ -34,14 +34,21 @@ def check_organ(case: Case) -> None:
                            % {"fields": "、".join(str(m) for m in missing)})
 
 
-def check_fits(case: Case, kind: Kind) -> None:
-    """Refuse a kind that does not fit the case's state or disposition (before numbering)."""
+def event_kinds(case: Case) -> set[str]:
+    return set(case.events.values_list("kind", flat=True).distinct())
+
+
+def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None:
+    """Refuse a kind that does not fit the case's state or disposition (before numbering).
+    `kinds` (the case's event kinds) may be passed when checking several letter kinds."""
+    if kinds is None:
+        kinds = event_kinds(case)
     fits = {
         "receipt": case.received_on is not None,
-        "correction": case.events.filter(kind=T.REQUEST_CORRECTION).exists(),
+        "correction": T.REQUEST_CORRECTION in kinds,
         "extension": case.extension_days > 0,
-        "consultation": case.events.filter(kind=T.OPEN_CONSULTATION).exists(),
-        "fee": case.events.filter(kind=T.NOTIFY_FEE).exists(),
+        "consultation": T.OPEN_CONSULTATION in kinds,
+        "fee": T.NOTIFY_FEE in kinds,
         "decision": bool(case.disposition) and kind.key == f"reply.{case.disposition}",
     }[kind.needs]
     if not fits:

@@ -21,7 +21,7 @@ from casework.choices import (
 )
 from casework.choices import Transition as T
 from casework.models import Case, Division
-from casework.permissions import DIVISION_PERM
+from casework.permissions import division_members
 
 
 def _text(label: Any, required: bool = True, area: bool = False, max_length: int = 2000) -> forms.CharField:
@@ -68,7 +68,9 @@ def _fields(name: str, case: Case) -> dict[str, forms.Field]:
         T.OPEN_CONSULTATION: {"party": _choice(_("Consulted party"), ConsultationParty.choices),
                               "party_name": _text(_("Name of the consulted party"), max_length=200),
                               "matter": _text(_("Matter"), required=False, area=True)},
-        T.CLOSE_CONSULTATION: {"consultation_id": _choice(_("Consultation"), _open_consultations(case)),
+        # Choices as a callable: the events are read only when this form is the one shown.
+        T.CLOSE_CONSULTATION: {"consultation_id": forms.ChoiceField(label=_("Consultation"),
+                                                                    choices=lambda: [("", "—"), *_open_consultations(case)]),
                                "opinion": _choice(_("Opinion"), OPINIONS), "summary": _text(_("Summary"), required=False, area=True)},
         T.REQUEST_EXTENSION: {"days": forms.IntegerField(label=_("Working days"), min_value=1, max_value=20),
                               "reason": _text(_("Reason"), area=True)},
@@ -131,12 +133,9 @@ def _open_consultations(case: Case) -> list[tuple[str, str]]:
 
 
 def _division_officers(case: Case) -> Any:
-    from guardian.shortcuts import get_users_with_perms
-
     if case.lead_division is None:
         return get_user_model().objects.none()
-    users: Any = get_users_with_perms(case.lead_division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
-    officers = get_user_model().objects.filter(pk__in=[u.pk for u in users], groups__name=Role.LIAISON, is_active=True)
+    officers = division_members(case.lead_division).filter(groups__name=Role.LIAISON)
     return officers.exclude(pk=case.assignee_id) if case.assignee_id else officers
 
 

@@ -176,20 +176,16 @@ def _notify_urge(case: Case) -> None:
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
     """E-mail the liaison officers of a division when a task lands in its queue."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-
-    from guardian.shortcuts import get_users_with_perms
 
     from casework.notifications import notify
-    from casework.permissions import DIVISION_PERM
+    from casework.permissions import DIVISION_PERM, division_members
 
     new = Task.objects.filter(process__caseprocess__case=case, status=STATUS.NEW, owner_permission=DIVISION_PERM).exclude(pk__in=before)
     for task in new:
         division = Division.objects.filter(pk=task.owner_permission_obj_pk).first()
         if division is None:
             continue
-        users: Any = get_users_with_perms(division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
-        emails = get_user_model().objects.filter(pk__in=[u.pk for u in users], is_active=True).exclude(email="").values_list("email", flat=True)
+        emails = division_members(division).exclude(email="").values_list("email", flat=True)
         notify(key=f"task:{task.pk}", to=list(emails), case=case,
                subject=f"【待办】{case.number} {task.flow_task.task_title}",
                body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
@@ -244,13 +240,10 @@ def _act(
 
 def division_emails(case: Case) -> list[str]:
     """Who hears about a case's work: its assignee, or else the lead division's liaison officers."""
-    from guardian.shortcuts import get_users_with_perms
-
-    from casework.permissions import DIVISION_PERM
+    from casework.permissions import division_members
 
     if case.assignee and case.assignee.email:
         return [case.assignee.email]
     if case.lead_division is None:
         return []
-    users: Any = get_users_with_perms(case.lead_division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
-    return [u.email for u in users if u.email and u.is_active]
+    return list(division_members(case.lead_division).exclude(email="").values_list("email", flat=True))

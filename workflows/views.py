@@ -122,13 +122,14 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 
 def fitting_kinds(case: Any) -> list[str]:
     from casework.errors import CaseworkError as Refused
-    from letters.context import check_fits
+    from letters.context import check_fits, event_kinds
     from letters.kinds import KINDS
 
+    kinds = event_kinds(case)
     fitting = []
     for key, spec in KINDS.items():
         try:
-            check_fits(case, spec)
+            check_fits(case, spec, kinds=kinds)
         except Refused:
             continue
         fitting.append(key)
