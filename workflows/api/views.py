@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from casework.errors import CaseworkError, InvalidInput, NotVisible, WrongState
+from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITION_NAMES, display_name
 from casework.models import Case, Organ
 from casework.selectors import case_clock, case_get_for_user
@@ -35,7 +35,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, CaseworkError):
         code = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}[exc.status_code]
         return _error(code, exc.message, exc.status_code, field=exc.field, errors=exc.errors)
-    if isinstance(exc, DatabaseError):  # a lock lost to a concurrent change
+    if isinstance(exc, OperationalError):  # a lock wait that timed out: a concurrent change won
         return _error("conflict", _("The case was changed at the same time; please try again."), 409)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
@@ -129,9 +129,6 @@ class CaseTransitionView(APIView):
             raise NotVisible(_("Unknown transition: %(name)s.") % {"name": name})
         body = TransitionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            case = case_act(number=case.number, organ=case.organ, name=name, actor=request.user,
-                            on=body.validated_data.get("on"), fields=body.validated_data["fields"])
-        except WrongState:
-            raise
+        case = case_act(number=case.number, organ=case.organ, name=name, actor=request.user,
+                        on=body.validated_data.get("on"), fields=body.validated_data["fields"])
         return Response(CaseOut(case_data(Case.objects.get(pk=case.pk))).data)
