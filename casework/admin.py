@@ -37,7 +37,9 @@ class DivisionForm(forms.ModelForm[Division]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["members"].initial = list(division_members(self.instance).values_list("pk", flat=True))
+            self.fields["members"].initial = list(
+                division_members(self.instance).values_list("pk", flat=True)
+            )
 
 
 @admin.register(Division)
@@ -87,7 +89,11 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 class SpecialDayForm(forms.ModelForm[SpecialDay]):
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300, help_text=_("E.g. the State Council notice and its document number."))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        help_text=_("E.g. the State Council notice and its document number."),
+    )
 
     class Meta:
         model = SpecialDay
@@ -119,8 +125,12 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
             before = f"{old.day} {old.kind} {old.name}"
         super().save_model(request, obj, form, change)
         CalendarChange.objects.create(
-            user=getattr(request, "user", None), action=CalendarChange.Action.CHANGE if change else CalendarChange.Action.ADD,
-            year=obj.day.year, day=obj.day, before=before, after=f"{obj.day} {obj.kind} {obj.name}",
+            user=getattr(request, "user", None),
+            action=CalendarChange.Action.CHANGE if change else CalendarChange.Action.ADD,
+            year=obj.day.year,
+            day=obj.day,
+            before=before,
+            after=f"{obj.day} {obj.kind} {obj.name}",
             reason=form.cleaned_data["reason"],
         )
         _recompute_after_calendar_change(request)
@@ -152,7 +162,9 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
         from django.utils import timezone
 
         loaded = set(CalendarYear.objects.values_list("year", flat=True))
@@ -163,7 +175,9 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
 
             messages.warning(
                 request,
-                _("Not loaded: %(years)s. Dates in these years are estimated and provisional; load them with “manage.py workdays import FILE” when the State Council publishes the arrangement.")
+                _(
+                    "Not loaded: %(years)s. Dates in these years are estimated and provisional; load them with “manage.py workdays import FILE” when the State Council publishes the arrangement."
+                )
                 % {"years": "、".join(str(y) for y in missing)},
             )
         return super().changelist_view(request, extra_context)

@@ -24,7 +24,14 @@ from casework.choices import Transition as T
 from casework.models import Case, Event, Organ
 
 DATA = Path(__file__).resolve().parent / "data" / "annual_report_2021.json"
-COLUMN_KEYS = ["natural_person", "commercial", "research", "public_welfare", "legal_services", "other"]
+COLUMN_KEYS = [
+    "natural_person",
+    "commercial",
+    "research",
+    "public_welfare",
+    "legal_services",
+    "other",
+]
 WITHDRAWN_ROW = Disposition.OTHER.value  # （六）3.其他
 
 
@@ -57,9 +64,13 @@ def _scopes(organ: Organ, year: int) -> dict[str, QuerySet[Case]]:
     base = _base(organ)
     return {
         "new": base.filter(received_on__gte=start, received_on__lte=end),
-        "carried_in": base.filter(received_on__lt=start).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start)),
+        "carried_in": base.filter(received_on__lt=start).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+        ),
         "results": base.filter(closed_on__gte=start, closed_on__lte=end),
-        "carried_out": base.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)),
+        "carried_out": base.filter(received_on__lte=end).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=end)
+        ),
     }
 
 
@@ -75,10 +86,15 @@ def table_3(organ: Organ, year: int) -> Table3:
     cells = {row["key"]: _empty_row() for row in fmt["rows"]}
     scopes = _scopes(organ, year)
     for key in ("new", "carried_in", "carried_out"):
-        for category, n in scopes[key].values_list("applicant__category").annotate(n=Count("pk")).order_by():
+        for category, n in (
+            scopes[key].values_list("applicant__category").annotate(n=Count("pk")).order_by()
+        ):
             cells[key][category] += n
     for category, status, disposition, n in (
-        scopes["results"].values_list("applicant__category", "status", "disposition").annotate(n=Count("pk")).order_by()
+        scopes["results"]
+        .values_list("applicant__category", "status", "disposition")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         cells[_result_row(status, disposition)][category] += n
     leaves = fmt["leaf_rows_summing_to_results_total"]
@@ -88,7 +104,8 @@ def table_3(organ: Organ, year: int) -> Table3:
         row["total"] = sum(row[c] for c in COLUMN_KEYS)
     # Group rows (三、（三）…（六）) are labels only in the official layout: no subtotals printed.
     checks = {
-        column: cells["new"][column] + cells["carried_in"][column] == cells["results_total"][column] + cells["carried_out"][column]
+        column: cells["new"][column] + cells["carried_in"][column]
+        == cells["results_total"][column] + cells["carried_out"][column]
         for column in [*COLUMN_KEYS, "total"]
     }
     return Table3(year=year, cells=cells, checks=checks)
@@ -115,8 +132,17 @@ def report_cell_cases(organ: Organ, year: int, row: str, column: str) -> QuerySe
     return qs
 
 
-REMEDY_GROUPS = [RemedyKind.RECONSIDERATION, RemedyKind.LITIGATION_DIRECT, RemedyKind.LITIGATION_AFTER_RECONSIDERATION]
-OUTCOMES = [RemedyOutcome.UPHELD, RemedyOutcome.CORRECTED, RemedyOutcome.OTHER, RemedyOutcome.PENDING]
+REMEDY_GROUPS = [
+    RemedyKind.RECONSIDERATION,
+    RemedyKind.LITIGATION_DIRECT,
+    RemedyKind.LITIGATION_AFTER_RECONSIDERATION,
+]
+OUTCOMES = [
+    RemedyOutcome.UPHELD,
+    RemedyOutcome.CORRECTED,
+    RemedyOutcome.OTHER,
+    RemedyOutcome.PENDING,
+]
 
 
 def table_4(organ: Organ, year: int) -> dict[str, dict[str, int]]:
@@ -126,7 +152,9 @@ def table_4(organ: Organ, year: int) -> dict[str, dict[str, int]]:
     end = date(year, 12, 31)
     latest: dict[tuple[int, str], dict[str, Any]] = {}
     for case_id, payload in (
-        Event.objects.filter(case__organ=organ, kind=T.RECORD_REMEDY, on__lte=end).order_by("case_id", "seq").values_list("case_id", "payload")
+        Event.objects.filter(case__organ=organ, kind=T.RECORD_REMEDY, on__lte=end)
+        .order_by("case_id", "seq")
+        .values_list("case_id", "payload")
     ):
         latest[(case_id, payload["remedy"])] = payload
     table = {str(group): {**{str(o): 0 for o in OUTCOMES}, "total": 0} for group in REMEDY_GROUPS}
@@ -149,13 +177,25 @@ def report_as_data(organ: Organ, year: int) -> dict[str, Any]:
         "year": year,
         "table_3": {
             "title": fmt["table_3"]["title"],
-            "columns": [{"key": c["key"], "label": c["label"], "group": c["group"]} for c in fmt["table_3"]["columns"]],
-            "rows": [{"key": r["key"], "label": r["label"], "values": t3.cells[r["key"]]} for r in fmt["table_3"]["rows"]],
+            "columns": [
+                {"key": c["key"], "label": c["label"], "group": c["group"]}
+                for c in fmt["table_3"]["columns"]
+            ],
+            "rows": [
+                {"key": r["key"], "label": r["label"], "values": t3.cells[r["key"]]}
+                for r in fmt["table_3"]["rows"]
+            ],
             "check": {"rule": fmt["table_3"]["corner"], "holds": t3.checks},
         },
         "table_4": {
             "title": fmt["table_4"]["title"],
-            "groups": [{"label": g["label"], "columns": g["columns"], "values": list(table_4(organ, year)[str(k)].values())}
-                       for g, k in zip(fmt["table_4"]["groups"], REMEDY_GROUPS, strict=True)],
+            "groups": [
+                {
+                    "label": g["label"],
+                    "columns": g["columns"],
+                    "values": list(table_4(organ, year)[str(k)].values()),
+                }
+                for g, k in zip(fmt["table_4"]["groups"], REMEDY_GROUPS, strict=True)
+            ],
         },
     }

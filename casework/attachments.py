@@ -25,7 +25,8 @@ def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
     name = str(getattr(uploaded, "name", "") or "")
     if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
         raise InvalidInput(
-            _("“%(name)s” is too large: at most %(mb)d MB.") % {"name": name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            _("“%(name)s” is too large: at most %(mb)d MB.")
+            % {"name": name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
             field=field,
         )
     if uploaded.size == 0:
@@ -36,9 +37,15 @@ def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
     for magic, content_type, extensions in SIGNATURES:
         if head.startswith(magic):
             if not name.lower().endswith(extensions):
-                raise InvalidInput(_("“%(name)s” is not what its name says; upload PDF, JPEG or PNG files only.") % {"name": name}, field=field)
+                raise InvalidInput(
+                    _("“%(name)s” is not what its name says; upload PDF, JPEG or PNG files only.")
+                    % {"name": name},
+                    field=field,
+                )
             return content_type
-    raise InvalidInput(_("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": name}, field=field)
+    raise InvalidInput(
+        _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": name}, field=field
+    )
 
 
 def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -> Attachment:
@@ -48,9 +55,15 @@ def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    attachment = Attachment(case=case, kind=kind, original_name=str(uploaded.name)[:200], content_type=content_type,
-                            size=uploaded.size, sha256=digest.hexdigest(),
-                            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        original_name=str(uploaded.name)[:200],
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()
     return attachment

@@ -50,15 +50,16 @@ def calendar_load_from_package(years: Iterable[int], *, user: Any = None) -> dic
             for day, name in constants.workdays.items()
             if day.year == year
         ]
-        existing = {
-            (d.day, d.kind, d.name) for d in SpecialDay.objects.filter(day__year=year)
-        }
+        existing = {(d.day, d.kind, d.name) for d in SpecialDay.objects.filter(day__year=year)}
         if existing != {(r.day, r.kind, r.name) for r in rows}:
             SpecialDay.objects.filter(day__year=year).delete()
             SpecialDay.objects.bulk_create(rows)
             CalendarChange.objects.create(
-                user=user, action=CalendarChange.Action.LOAD, year=year,
-                after=f"{len(rows)}", reason=source,
+                user=user,
+                action=CalendarChange.Action.LOAD,
+                year=year,
+                after=f"{len(rows)}",
+                reason=source,
             )
         entry, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
         if not created and entry.source != source:
@@ -81,7 +82,9 @@ class CalendarImportError(Exception):
 class ParsedYear:
     year: int
     source: str
-    days: dict[date, tuple[str, str, int]] = field(default_factory=dict)  # day -> (kind, name, line)
+    days: dict[date, tuple[str, str, int]] = field(
+        default_factory=dict
+    )  # day -> (kind, name, line)
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -93,23 +96,44 @@ def _parse_day(value: Any, line: int, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        errors.append(_("Line %(line)d: “%(value)s” is not a date (YYYY-MM-DD).") % {"line": line, "value": value})
+        errors.append(
+            _("Line %(line)d: “%(value)s” is not a date (YYYY-MM-DD).")
+            % {"line": line, "value": value}
+        )
         return None
 
 
-def _add_day(parsed: ParsedYear, day: date, kind: str, name: str, line: int, errors: list[str]) -> None:
+def _add_day(
+    parsed: ParsedYear, day: date, kind: str, name: str, line: int, errors: list[str]
+) -> None:
     if day.year != parsed.year:
-        errors.append(_("Line %(line)d: %(day)s is not in the year %(year)d of the file.") % {"line": line, "day": day.isoformat(), "year": parsed.year})
+        errors.append(
+            _("Line %(line)d: %(day)s is not in the year %(year)d of the file.")
+            % {"line": line, "day": day.isoformat(), "year": parsed.year}
+        )
         return
     if kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
-        errors.append(_("Line %(line)d: %(day)s is a weekday; a make-up working day must fall on a Saturday or Sunday.") % {"line": line, "day": day.isoformat()})
+        errors.append(
+            _(
+                "Line %(line)d: %(day)s is a weekday; a make-up working day must fall on a Saturday or Sunday."
+            )
+            % {"line": line, "day": day.isoformat()}
+        )
         return
     previous = parsed.days.get(day)
     if previous is not None:
         if previous[0] != kind:
-            errors.append(_("Line %(line)d: %(day)s is both a holiday and a make-up working day (see line %(other)d).") % {"line": line, "day": day.isoformat(), "other": previous[2]})
+            errors.append(
+                _(
+                    "Line %(line)d: %(day)s is both a holiday and a make-up working day (see line %(other)d)."
+                )
+                % {"line": line, "day": day.isoformat(), "other": previous[2]}
+            )
         else:
-            errors.append(_("Line %(line)d: %(day)s is listed twice (see line %(other)d).") % {"line": line, "day": day.isoformat(), "other": previous[2]})
+            errors.append(
+                _("Line %(line)d: %(day)s is listed twice (see line %(other)d).")
+                % {"line": line, "day": day.isoformat(), "other": previous[2]}
+            )
         return
     parsed.days[day] = (kind, name, line)
 
@@ -120,38 +144,61 @@ def parse_calendar_file(path: Path, *, year: int | None = None) -> ParsedYear:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CalendarImportError([_("The file cannot be read: %(error)s") % {"error": exc}]) from None
+        raise CalendarImportError(
+            [_("The file cannot be read: %(error)s") % {"error": exc}]
+        ) from None
     errors: list[str] = []
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CalendarImportError([_("Line %(line)d: not valid JSON (%(msg)s).") % {"line": exc.lineno, "msg": exc.msg}]) from None
+            raise CalendarImportError(
+                [
+                    _("Line %(line)d: not valid JSON (%(msg)s).")
+                    % {"line": exc.lineno, "msg": exc.msg}
+                ]
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("year"), int):
-            raise CalendarImportError([_("Line 1: the file must be an object with a whole-number “year”.")])
+            raise CalendarImportError(
+                [_("Line 1: the file must be an object with a whole-number “year”.")]
+            )
         file_year = data["year"]
         if year is not None and year != file_year:
-            raise CalendarImportError([_("Line %(line)d: the file is for %(file)d, not %(year)d.") % {"line": _line_of(text, '"year"'), "file": file_year, "year": year}])
+            raise CalendarImportError(
+                [
+                    _("Line %(line)d: the file is for %(file)d, not %(year)d.")
+                    % {"line": _line_of(text, '"year"'), "file": file_year, "year": year}
+                ]
+            )
         parsed = ParsedYear(year=file_year, source=str(data.get("source") or "").strip())
         for item in data.get("holidays") or []:
             start_raw = item.get("from") if isinstance(item, dict) else item
             line = _line_of(text, str(start_raw))
             if not isinstance(item, dict):
-                errors.append(_("Line %(line)d: a holiday needs “from”, “to” and “name”.") % {"line": line})
+                errors.append(
+                    _("Line %(line)d: a holiday needs “from”, “to” and “name”.") % {"line": line}
+                )
                 continue
             start = _parse_day(item.get("from"), line, errors)
             end = _parse_day(item.get("to", item.get("from")), line, errors)
             if start is None or end is None:
                 continue
             if end < start:
-                errors.append(_("Line %(line)d: the holiday ends before it starts.") % {"line": line})
+                errors.append(
+                    _("Line %(line)d: the holiday ends before it starts.") % {"line": line}
+                )
                 continue
             if (end - start).days > 15:
-                errors.append(_("Line %(line)d: a holiday block of more than 16 days is not plausible.") % {"line": line})
+                errors.append(
+                    _("Line %(line)d: a holiday block of more than 16 days is not plausible.")
+                    % {"line": line}
+                )
                 continue
             day = start
             while day <= end:
-                _add_day(parsed, day, SpecialDay.Kind.HOLIDAY, str(item.get("name", "")), line, errors)
+                _add_day(
+                    parsed, day, SpecialDay.Kind.HOLIDAY, str(item.get("name", "")), line, errors
+                )
                 day += timedelta(days=1)
         for item in data.get("workdays") or []:
             raw = item.get("date") if isinstance(item, dict) else item
@@ -166,13 +213,18 @@ def parse_calendar_file(path: Path, *, year: int | None = None) -> ParsedYear:
         parsed = ParsedYear(year=year, source="")
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not {"date", "kind"} <= set(reader.fieldnames):
-            raise CalendarImportError([_("Line 1: the CSV header must name the columns date,kind,name.")])
+            raise CalendarImportError(
+                [_("Line 1: the CSV header must name the columns date,kind,name.")]
+            )
         for row in reader:
             line = reader.line_num
             row_day = _parse_day(row.get("date"), line, errors)
             kind = (row.get("kind") or "").strip()
             if kind not in SpecialDay.Kind.values:
-                errors.append(_("Line %(line)d: the kind must be “holiday” or “workday”, not “%(kind)s”.") % {"line": line, "kind": kind})
+                errors.append(
+                    _("Line %(line)d: the kind must be “holiday” or “workday”, not “%(kind)s”.")
+                    % {"line": line, "kind": kind}
+                )
                 continue
             if row_day is not None:
                 _add_day(parsed, row_day, kind, (row.get("name") or "").strip(), line, errors)
@@ -189,12 +241,23 @@ def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -
     source = source or parsed.source or _("imported file")
     SpecialDay.objects.filter(day__year=parsed.year).delete()
     SpecialDay.objects.bulk_create(
-        [SpecialDay(day=day, kind=kind, name=name, source=source) for day, (kind, name, _line) in sorted(parsed.days.items())]
+        [
+            SpecialDay(day=day, kind=kind, name=name, source=source)
+            for day, (kind, name, _line) in sorted(parsed.days.items())
+        ]
     )
-    entry, created = CalendarYear.objects.get_or_create(year=parsed.year, defaults={"source": source})
+    entry, created = CalendarYear.objects.get_or_create(
+        year=parsed.year, defaults={"source": source}
+    )
     if not created:
         entry.source = source
         entry.save(update_fields=["source", "loaded_at"])
-    CalendarChange.objects.create(user=user, action=CalendarChange.Action.IMPORT, year=parsed.year, after=str(len(parsed.days)), reason=source)
+    CalendarChange.objects.create(
+        user=user,
+        action=CalendarChange.Action.IMPORT,
+        year=parsed.year,
+        after=str(len(parsed.days)),
+        reason=source,
+    )
     working_calendar_forget()
     return len(parsed.days)

@@ -72,7 +72,10 @@ class ApplicantCategory(models.TextChoices):
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident identity card")
     PASSPORT = "passport", _("Passport")
-    HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland travel permit for Hong Kong and Macao residents")
+    HK_MACAO_PERMIT = (
+        "hk_macao_permit",
+        _("Mainland travel permit for Hong Kong and Macao residents"),
+    )
     TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
     FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent resident ID card")
     OTHER = "other", _("Other identity document")
@@ -112,21 +115,54 @@ class Disposition(models.TextChoices):
     GRANTED = "granted", _("Disclosed")
     PARTIAL = "partial", _("Partially disclosed")
     REFUSED_STATE_SECRET = "refused.state_secret", _("Not disclosed: state secret")
-    REFUSED_PROHIBITED_BY_LAW = "refused.prohibited_by_law", _("Not disclosed: prohibited by other laws")
-    REFUSED_SECURITY_STABILITY = "refused.security_stability", _("Not disclosed: endangers security or stability")
-    REFUSED_THIRD_PARTY_RIGHTS = "refused.third_party_rights", _("Not disclosed: protects third-party rights")
+    REFUSED_PROHIBITED_BY_LAW = (
+        "refused.prohibited_by_law",
+        _("Not disclosed: prohibited by other laws"),
+    )
+    REFUSED_SECURITY_STABILITY = (
+        "refused.security_stability",
+        _("Not disclosed: endangers security or stability"),
+    )
+    REFUSED_THIRD_PARTY_RIGHTS = (
+        "refused.third_party_rights",
+        _("Not disclosed: protects third-party rights"),
+    )
     REFUSED_INTERNAL_AFFAIRS = "refused.internal_affairs", _("Not disclosed: internal affairs")
-    REFUSED_PROCESS_INFORMATION = "refused.process_information", _("Not disclosed: process information")
-    REFUSED_ENFORCEMENT_FILE = "refused.enforcement_file", _("Not disclosed: administrative enforcement file")
-    REFUSED_ADMINISTRATIVE_INQUIRY = "refused.administrative_inquiry", _("Not disclosed: administrative inquiry matter")
+    REFUSED_PROCESS_INFORMATION = (
+        "refused.process_information",
+        _("Not disclosed: process information"),
+    )
+    REFUSED_ENFORCEMENT_FILE = (
+        "refused.enforcement_file",
+        _("Not disclosed: administrative enforcement file"),
+    )
+    REFUSED_ADMINISTRATIVE_INQUIRY = (
+        "refused.administrative_inquiry",
+        _("Not disclosed: administrative inquiry matter"),
+    )
     UNABLE_NOT_HELD = "unable.not_held", _("Cannot provide: not held by this organ")
     UNABLE_NEEDS_CREATION = "unable.needs_creation", _("Cannot provide: would need to be created")
-    UNABLE_UNCLEAR_AFTER_CORRECTION = "unable.unclear_after_correction", _("Cannot provide: still unclear after correction")
-    NOT_PROCESSED_PETITION = "not_processed.petition_complaint", _("Not processed: petition, report or complaint")
+    UNABLE_UNCLEAR_AFTER_CORRECTION = (
+        "unable.unclear_after_correction",
+        _("Cannot provide: still unclear after correction"),
+    )
+    NOT_PROCESSED_PETITION = (
+        "not_processed.petition_complaint",
+        _("Not processed: petition, report or complaint"),
+    )
     NOT_PROCESSED_REPEATED = "not_processed.repeated", _("Not processed: repeated application")
-    NOT_PROCESSED_PUBLICATION = "not_processed.publication", _("Not processed: asks for a publication")
-    NOT_PROCESSED_UNREASONABLE = "not_processed.unreasonable_volume", _("Not processed: unreasonable volume without good reason")
-    NOT_PROCESSED_CONFIRM = "not_processed.confirm_or_reissue", _("Not processed: asks to confirm or reissue information")
+    NOT_PROCESSED_PUBLICATION = (
+        "not_processed.publication",
+        _("Not processed: asks for a publication"),
+    )
+    NOT_PROCESSED_UNREASONABLE = (
+        "not_processed.unreasonable_volume",
+        _("Not processed: unreasonable volume without good reason"),
+    )
+    NOT_PROCESSED_CONFIRM = (
+        "not_processed.confirm_or_reissue",
+        _("Not processed: asks to confirm or reissue information"),
+    )
     OTHER_NO_CORRECTION = "other.no_correction", _("Other: no correction in time")
     OTHER_FEE_UNPAID = "other.fee_unpaid", _("Other: fee not paid in time")
     OTHER = "other.other", _("Other")
@@ -183,7 +219,10 @@ class RemedyKind(models.TextChoices):
 
     RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
     LITIGATION_DIRECT = "litigation_direct", _("Litigation without reconsideration")
-    LITIGATION_AFTER_RECONSIDERATION = "litigation_after_reconsideration", _("Litigation after reconsideration")
+    LITIGATION_AFTER_RECONSIDERATION = (
+        "litigation_after_reconsideration",
+        _("Litigation after reconsideration"),
+    )
 
 
 class RemedyOutcome(models.TextChoices):

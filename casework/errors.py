@@ -44,7 +44,10 @@ def invalid_from_validation_error(error: Any) -> InvalidInput:
     """Turn a Django ValidationError (possibly with several fields) into InvalidInput."""
     errors: dict[str, list[str]] = {}
     if hasattr(error, "error_dict"):
-        errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+        errors = {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
     else:
         errors = {"__all__": [str(m) for m in error.messages]}
     field, messages = next(iter(errors.items()))

@@ -43,7 +43,9 @@ def fee_amount(method: str, quantity: int, *, earlier_in_month: int = 0) -> Deci
     if quantity < 0 or earlier_in_month < 0:
         raise ValueError("quantities are never negative")
     if method == PER_PIECE:
-        total = sum(_piece_rate(n) for n in range(earlier_in_month + 1, earlier_in_month + quantity + 1))
+        total = sum(
+            _piece_rate(n) for n in range(earlier_in_month + 1, earlier_in_month + quantity + 1)
+        )
     elif method == PER_PAGE:
         total = sum(_page_rate(n) for n in range(1, quantity + 1))
     else:

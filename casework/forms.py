@@ -11,11 +11,28 @@ from casework.models import Division
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Number or applicant"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *list(CaseStatus.choices)])
-    division = forms.ModelChoiceField(label=_("Lead division"), required=False, queryset=Division.objects.none(), empty_label=_("All"))
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *list(Channel.choices)])
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *list(CaseStatus.choices)]
+    )
+    division = forms.ModelChoiceField(
+        label=_("Lead division"),
+        required=False,
+        queryset=Division.objects.none(),
+        empty_label=_("All"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *list(Channel.choices)]
+    )
+    received_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    received_to = forms.DateField(
+        label=_("Received to"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, divisions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

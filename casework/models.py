@@ -72,20 +72,29 @@ class Organ(models.Model):
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     office_name = models.CharField(_("receiving office"), max_length=100, blank=True)
     address = models.CharField(_("postal address"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=6, validators=[validate_postal_code])
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, validators=[validate_postal_code]
+    )
     phone = models.CharField(_("phone"), max_length=40)
     email = models.EmailField(_("e-mail"), blank=True)
     office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     reconsideration_organ = models.CharField(
         _("reconsideration organ"),
         max_length=100,
-        help_text=_("Named in the remedy clause of reply letters (Administrative Reconsideration Law Art 24)."),
+        help_text=_(
+            "Named in the remedy clause of reply letters (Administrative Reconsideration Law Art 24)."
+        ),
     )
     court = models.CharField(_("people's court"), max_length=100, blank=True)
     letter_number_prefix = models.CharField(_("letter number prefix"), max_length=30, blank=True)
     seal = models.ImageField(
-        _("seal image"), upload_to=seal_upload_to, blank=True, validators=[validate_seal_size, validate_seal_image],
-        help_text=_("A scan of the organ's real seal (PNG with transparency preferred, at most 1 MB); never a drawn imitation."),
+        _("seal image"),
+        upload_to=seal_upload_to,
+        blank=True,
+        validators=[validate_seal_size, validate_seal_image],
+        help_text=_(
+            "A scan of the organ's real seal (PNG with transparency preferred, at most 1 MB); never a drawn imitation."
+        ),
     )
 
     class Meta:
@@ -99,7 +108,9 @@ class Organ(models.Model):
 class Division(models.Model):
     """A unit of the organ (处室). Liaison officers are members through an object permission."""
 
-    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="divisions", verbose_name=_("organ"))
+    organ = models.ForeignKey(
+        Organ, on_delete=models.PROTECT, related_name="divisions", verbose_name=_("organ")
+    )
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=40)
     is_active = models.BooleanField(_("active"), default=True)
@@ -109,8 +120,12 @@ class Division(models.Model):
         verbose_name_plural = _("divisions")
         ordering = ["organ", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organ", "code"], name="division_code_unique_per_organ"),
-            models.UniqueConstraint(fields=["organ", "name"], name="division_name_unique_per_organ"),
+            models.UniqueConstraint(
+                fields=["organ", "code"], name="division_code_unique_per_organ"
+            ),
+            models.UniqueConstraint(
+                fields=["organ", "name"], name="division_name_unique_per_organ"
+            ),
         ]
         permissions = [("work_in_division", _("Work on the division's cases (liaison officer)"))]
 
@@ -121,7 +136,9 @@ class Division(models.Model):
 class Applicant(models.Model):
     """A person or organisation applying (申请人); the category is an annual-report column."""
 
-    category = models.CharField(_("applicant category"), max_length=20, choices=ApplicantCategory.choices)
+    category = models.CharField(
+        _("applicant category"), max_length=20, choices=ApplicantCategory.choices
+    )
     name = models.CharField(_("name"), max_length=200)
     # Natural persons
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
@@ -133,7 +150,9 @@ class Applicant(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email])
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=6, blank=True, validators=[validate_postal_code])
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[validate_postal_code]
+    )
     # An application imported from a mailbox carries only a name and an address: the office
     # completes the rest when it confirms receipt with the applicant (Art 31).
     incomplete = models.BooleanField(_("details to be completed"), default=False)
@@ -226,7 +245,9 @@ class CaseNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="case_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year"], name="case_counter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organ_id}/{self.year}: {self.last}"
@@ -235,7 +256,9 @@ class CaseNumberCounter(models.Model):
 class Case(models.Model):
     """One application (申请). Status and due dates are written only by the lifecycle."""
 
-    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ"))
+    organ = models.ForeignKey(
+        Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ")
+    )
     number = models.CharField(_("case number"), max_length=40)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, db_index=True)
@@ -245,33 +268,62 @@ class Case(models.Model):
     arrived_at = models.DateTimeField(_("arrived at"))
     received_on = models.DateField(_("date of receipt"), null=True, blank=True, db_index=True)
 
-    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant"))
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
+    )
     agent = models.ForeignKey(
-        Agent, on_delete=models.PROTECT, related_name="cases", null=True, blank=True, verbose_name=_("agent")
+        Agent,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("agent"),
     )
 
     # Request contents (Art 29)
     subject = models.CharField(_("information requested"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    provision_form = models.CharField(_("form of provision"), max_length=20, choices=ProvisionForm.choices)
-    delivery_method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+    provision_form = models.CharField(
+        _("form of provision"), max_length=20, choices=ProvisionForm.choices
+    )
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=20, choices=DeliveryMethod.choices
+    )
 
     # Routing and handling
     lead_division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="lead_cases", null=True, blank=True, verbose_name=_("lead division")
+        Division,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("lead division"),
     )
-    co_divisions = models.ManyToManyField(Division, related_name="co_cases", blank=True, verbose_name=_("co-divisions"))
-    division_due_on = models.DateField(_("internal due date for the divisions"), null=True, blank=True)
+    co_divisions = models.ManyToManyField(
+        Division, related_name="co_cases", blank=True, verbose_name=_("co-divisions")
+    )
+    division_due_on = models.DateField(
+        _("internal due date for the divisions"), null=True, blank=True
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases", null=True, blank=True, verbose_name=_("assignee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("assignee"),
     )
-    disposition = models.CharField(_("disposition"), max_length=40, choices=Disposition.choices, blank=True)
+    disposition = models.CharField(
+        _("disposition"), max_length=40, choices=Disposition.choices, blank=True
+    )
     disposition_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
 
     # The clock (written by the lifecycle from the events; see casework.clock)
     clock_started_on = models.DateField(_("clock started on"), null=True, blank=True)
     reply_due_on = models.DateField(_("reply due on"), null=True, blank=True, db_index=True)
-    correction_notice_due_on = models.DateField(_("correction notice due on"), null=True, blank=True)
+    correction_notice_due_on = models.DateField(
+        _("correction notice due on"), null=True, blank=True
+    )
     correction_deadline_on = models.DateField(_("correction deadline"), null=True, blank=True)
     fee_due_on = models.DateField(_("fee payment due on"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
@@ -281,8 +333,12 @@ class Case(models.Model):
     # Applicant portal: the secret query code is shown once and kept only as an HMAC.
     query_code_digest = models.CharField(_("query code digest"), max_length=64, blank=True)
     # Idempotency: a form submitted twice, or a mail imported twice, makes one case.
-    submission_token = models.CharField(_("submission token"), max_length=64, unique=True, null=True, blank=True)
-    source_message_id = models.CharField(_("source message id"), max_length=300, unique=True, null=True, blank=True)
+    submission_token = models.CharField(
+        _("submission token"), max_length=64, unique=True, null=True, blank=True
+    )
+    source_message_id = models.CharField(
+        _("source message id"), max_length=300, unique=True, null=True, blank=True
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -292,7 +348,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organ", "number"], name="case_number_unique_per_organ"),
+            models.UniqueConstraint(
+                fields=["organ", "number"], name="case_number_unique_per_organ"
+            ),
         ]
         permissions = [
             ("triage_cases", _("Register, route and dispatch cases (OGI office)")),
@@ -323,7 +381,9 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A file belonging to a case: application form, identity proofs, power of attorney..."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_upload_to)
     original_name = models.CharField(_("original file name"), max_length=200)
@@ -331,7 +391,12 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -364,11 +429,18 @@ class Event(models.Model):
     trigger also rejects UPDATE and DELETE (migration 0002), so even raw SQL cannot rewrite history.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=30, choices=Transition.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_name = models.CharField(_("actor name"), max_length=150)
     actor_role = models.CharField(_("role"), max_length=30)
@@ -384,7 +456,9 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["case", "seq"]
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_seq_unique_per_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="event_seq_unique_per_case")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"
@@ -454,7 +528,12 @@ class CalendarChange(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -508,10 +587,19 @@ class Notification(models.Model):
     to = models.JSONField(_("recipients"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("case"),
+    )
     attachment_path = models.CharField(_("attachment"), max_length=500, blank=True)
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

@@ -18,16 +18,30 @@ from casework.models import Case, Notification
 MAX_ATTEMPTS = 5
 
 
-def notify(*, key: str, to: Iterable[str], subject: str, body: str, case: Case | None = None,
-           attachment_path: str = "", attachment_name: str = "") -> Notification | None:
+def notify(
+    *,
+    key: str,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    case: Case | None = None,
+    attachment_path: str = "",
+    attachment_name: str = "",
+) -> Notification | None:
     """Queue an e-mail once per `key` and send it after the surrounding transaction commits."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
     notification, created = Notification.objects.get_or_create(
         dedupe_key=key[:200],
-        defaults={"to": recipients, "subject": subject[:200], "body": body, "case": case,
-                  "attachment_path": attachment_path, "attachment_name": attachment_name},
+        defaults={
+            "to": recipients,
+            "subject": subject[:200],
+            "body": body,
+            "case": case,
+            "attachment_path": attachment_path,
+            "attachment_name": attachment_name,
+        },
     )
     if created:
         transaction.on_commit(lambda: notifications_send(ids=[notification.pk]))
@@ -37,7 +51,9 @@ def notify(*, key: str, to: Iterable[str], subject: str, body: str, case: Case |
 def _claim(ids: list[int] | None, now: datetime) -> list[Notification]:
     """Mark due notifications as sending, in a short transaction of their own."""
     with transaction.atomic():
-        qs = Notification.objects.select_for_update(skip_locked=True).filter(status=Notification.Status.PENDING)
+        qs = Notification.objects.select_for_update(skip_locked=True).filter(
+            status=Notification.Status.PENDING
+        )
         if ids is not None:
             qs = qs.filter(pk__in=ids)
         qs = qs.filter(models_q_due(now))
@@ -55,17 +71,26 @@ def models_q_due(now: datetime) -> Any:
     return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
-def notifications_send(*, ids: list[int] | None = None, now: datetime | None = None) -> tuple[int, int]:
+def notifications_send(
+    *, ids: list[int] | None = None, now: datetime | None = None
+) -> tuple[int, int]:
     """Send what is due; return (sent, failed). A failure is retried later with back-off;
     after MAX_ATTEMPTS it stays failed for a person to look at."""
     now = now or timezone.now()
     sent = failed = 0
     for notification in _claim(ids, now):
-        message = EmailMessage(subject=notification.subject, body=notification.body,
-                               from_email=settings.DEFAULT_FROM_EMAIL, to=list(notification.to))
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=list(notification.to),
+        )
         if notification.attachment_path:
-            message.attach(notification.attachment_name or Path(notification.attachment_path).name,
-                           Path(notification.attachment_path).read_bytes(), "application/pdf")
+            message.attach(
+                notification.attachment_name or Path(notification.attachment_path).name,
+                Path(notification.attachment_path).read_bytes(),
+                "application/pdf",
+            )
         try:
             message.send()
         except Exception as exc:  # any backend error: keep the message and retry
@@ -75,7 +100,9 @@ def notifications_send(*, ids: list[int] | None = None, now: datetime | None = N
                 notification.status = Notification.Status.FAILED
             else:
                 notification.status = Notification.Status.PENDING
-                notification.next_attempt_at = now + timedelta(minutes=5 * 2 ** (notification.attempts - 1))
+                notification.next_attempt_at = now + timedelta(
+                    minutes=5 * 2 ** (notification.attempts - 1)
+                )
             notification.save(update_fields=["status", "last_error", "next_attempt_at"])
         else:
             sent += 1

@@ -50,7 +50,11 @@ def user_division_ids(user: Any) -> frozenset[int]:
         rows = (
             UserObjectPermission.objects.filter(user=user, **grant)
             .values_list("object_pk", flat=True)
-            .union(GroupObjectPermission.objects.filter(group__user=user, **grant).values_list("object_pk", flat=True))
+            .union(
+                GroupObjectPermission.objects.filter(group__user=user, **grant).values_list(
+                    "object_pk", flat=True
+                )
+            )
         )
         cached = frozenset(int(pk) for pk in rows)
         user._casework_division_ids = cached
@@ -71,7 +75,9 @@ def division_members(division: Division) -> Any:
 
     from guardian.shortcuts import get_users_with_perms
 
-    users: Any = get_users_with_perms(division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False)
+    users: Any = get_users_with_perms(
+        division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False
+    )
     return get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True)
 
 

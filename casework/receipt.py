@@ -20,7 +20,9 @@ def legal_receipt_date(
     date is fixed later by the `confirm_receipt` transition.
     """
     if channel not in Channel.values:
-        raise InvalidInput(_("Unknown channel: %(channel)s.") % {"channel": channel}, field="channel")
+        raise InvalidInput(
+            _("Unknown channel: %(channel)s.") % {"channel": channel}, field="channel"
+        )
     if arrived_on > today:
         raise InvalidInput(_("The arrival date cannot be in the future."), field="arrived_at")
     if channel in CHANNELS_NEEDING_CONFIRMATION:

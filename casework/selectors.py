@@ -34,7 +34,9 @@ def case_list_visible_to(*, user: Any) -> QuerySet[Case]:
     divisions = user_division_ids(user)
     if not divisions:
         return qs.none()
-    co_case_ids = Case.co_divisions.through.objects.filter(division_id__in=divisions).values("case_id")
+    co_case_ids = Case.co_divisions.through.objects.filter(division_id__in=divisions).values(
+        "case_id"
+    )
     return qs.filter(Q(lead_division_id__in=divisions) | Q(pk__in=co_case_ids))
 
 
@@ -71,7 +73,9 @@ def working_calendar() -> WorkingCalendar:
         return cached[1]  # type: ignore[no-any-return]
     _calendar_cache["checked_at"] = time.monotonic()
     fingerprint = (
-        tuple(SpecialDay.objects.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at")).values()),
+        tuple(
+            SpecialDay.objects.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at")).values()
+        ),
         tuple(CalendarYear.objects.aggregate(n=Count("pk"), at=Max("loaded_at")).values()),
     )
     if cached is not None and cached[0] == fingerprint:
@@ -147,11 +151,25 @@ def case_warnings(case: Case) -> list[str]:
     without the power of attorney or the identity proofs (a ground for correction)."""
     warnings: list[str] = []
     if case.applicant.incomplete:
-        warnings.append(_("The applicant's details came from an e-mail and are incomplete: complete them when confirming receipt."))
+        warnings.append(
+            _(
+                "The applicant's details came from an e-mail and are incomplete: complete them when confirming receipt."
+            )
+        )
     kinds = set(case.attachments.values_list("kind", flat=True))
     if case.agent_id:
-        missing = [label for kind, label in [("power_of_attorney", _("power of attorney")), ("applicant_id", _("applicant's identity proof")),
-                                              ("agent_id", _("agent's identity proof"))] if kind not in kinds]
+        missing = [
+            label
+            for kind, label in [
+                ("power_of_attorney", _("power of attorney")),
+                ("applicant_id", _("applicant's identity proof")),
+                ("agent_id", _("agent's identity proof")),
+            ]
+            if kind not in kinds
+        ]
         if missing:
-            warnings.append(_("Applied through an agent, but missing: %(items)s (a ground for correction).") % {"items": "、".join(str(m) for m in missing)})
+            warnings.append(
+                _("Applied through an agent, but missing: %(items)s (a ground for correction).")
+                % {"items": "、".join(str(m) for m in missing)}
+            )
     return warnings

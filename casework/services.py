@@ -90,7 +90,9 @@ def case_receive(
     if timezone.is_naive(arrived_at):
         raise InvalidInput(_("The arrival time needs a time zone."), field="arrived_at")
     arrived_on = timezone.localdate(arrived_at)
-    received_on = legal_receipt_date(channel=channel, arrived_on=arrived_on, today=today, signed_on=signed_on)
+    received_on = legal_receipt_date(
+        channel=channel, arrived_on=arrived_on, today=today, signed_on=signed_on
+    )
 
     if isinstance(applicant, Applicant):
         applicant_obj = applicant
@@ -195,7 +197,9 @@ def case_transition(
             field="on",
         )
     if name == T.CONFIRM_RECEIPT:
-        validate_confirmation_date(confirmed_on=on, arrived_on=timezone.localdate(case.arrived_at), today=today)
+        validate_confirmation_date(
+            confirmed_on=on, arrived_on=timezone.localdate(case.arrived_at), today=today
+        )
     try:
         method(**dict(fields or {}))
     except TransitionNotAllowed:

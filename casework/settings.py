@@ -157,7 +157,9 @@ LETTER_NUMBER_FORMAT = "{prefix}〔{year}〕{seq}号"
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "依申请公开办理系统 <noreply@example.gov.cn>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "依申请公开办理系统 <noreply@example.gov.cn>"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 # Public address of the site, for links in e-mails.

@@ -69,9 +69,7 @@ def validate_uscc(value: str) -> None:
             _("The unified social credit code contains characters that are not allowed."),
             code="uscc_format",
         )
-    total = sum(
-        _USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True)
-    )
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
     expected = _USCC_ALPHABET[(31 - total % 31) % 31]
     if code[17] != expected:
         raise ValidationError(

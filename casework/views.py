@@ -78,8 +78,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "co_divisions": case.co_divisions.all(),
             "clock": case_clock(case=case, today=timezone.localdate()),
             "warnings": case_warnings(case),
-            "letters": case.letters.select_related("issued_by", "void").order_by("issued_at") if hasattr(case, "letters") else [],
-            "actions": [(name, Transition(name).label) for name in available_transitions(case, request.user, now=timezone.now())],
+            "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
+            if hasattr(case, "letters")
+            else [],
+            "actions": [
+                (name, Transition(name).label)
+                for name in available_transitions(case, request.user, now=timezone.now())
+            ],
         },
     )
 
@@ -138,8 +143,12 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     attachment = case.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

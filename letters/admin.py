@@ -23,7 +23,9 @@ class LetterWordingForm(forms.ModelForm[LetterWording]):
         try:
             Template(body)
         except TemplateSyntaxError as exc:
-            raise forms.ValidationError(_("The wording has a template error: %(error)s") % {"error": exc}) from None
+            raise forms.ValidationError(
+                _("The wording has a template error: %(error)s") % {"error": exc}
+            ) from None
         return body
 
 
@@ -38,8 +40,13 @@ class LetterWordingAdmin(admin.ModelAdmin[LetterWording]):
 
     def save_model(self, request: HttpRequest, obj: LetterWording, form: Any, change: bool) -> None:
         last = LetterWording.objects.filter(kind=obj.kind).aggregate(m=Max("version"))["m"] or 0
-        new = LetterWording(kind=obj.kind, version=last + 1, body=obj.body, note=obj.note,
-                            created_by=request.user if request.user.is_authenticated else None)
+        new = LetterWording(
+            kind=obj.kind,
+            version=last + 1,
+            body=obj.body,
+            note=obj.note,
+            created_by=request.user if request.user.is_authenticated else None,
+        )
         new.save()
         form.instance = new
 

@@ -27,11 +27,22 @@ def _last(case: Case, kind: str) -> Any:
 def check_organ(case: Case) -> None:
     """A letter names the organ, its address and, in the remedy clause, the reconsideration organ."""
     organ = case.organ
-    missing = [label for value, label in [(organ.address, _("postal address")), (organ.reconsideration_organ, _("reconsideration organ")),
-                                          (organ.phone, _("phone"))] if not value]
+    missing = [
+        label
+        for value, label in [
+            (organ.address, _("postal address")),
+            (organ.reconsideration_organ, _("reconsideration organ")),
+            (organ.phone, _("phone")),
+        ]
+        if not value
+    ]
     if missing:
-        raise InvalidInput(_("The organ's settings are incomplete: %(fields)s. An administrator fills them in first.")
-                           % {"fields": "、".join(str(m) for m in missing)})
+        raise InvalidInput(
+            _(
+                "The organ's settings are incomplete: %(fields)s. An administrator fills them in first."
+            )
+            % {"fields": "、".join(str(m) for m in missing)}
+        )
 
 
 def event_kinds(case: Case) -> set[str]:
@@ -60,10 +71,14 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
             "fee": _("no fee was notified"),
             "decision": _("the case's decision is a different one or not made yet"),
         }
-        raise WrongState(_("This letter does not fit the case: %(reason)s.") % {"reason": reasons[kind.needs]})
+        raise WrongState(
+            _("This letter does not fit the case: %(reason)s.") % {"reason": reasons[kind.needs]}
+        )
 
 
-def build_letter_context(*, case: Case, kind: Kind, number: str, issued_on: date, consultation_id: str | None = None) -> dict[str, Any]:
+def build_letter_context(
+    *, case: Case, kind: Kind, number: str, issued_on: date, consultation_id: str | None = None
+) -> dict[str, Any]:
     organ = case.organ
     applicant = case.applicant
     agent = case.agent
@@ -83,8 +98,12 @@ def build_letter_context(*, case: Case, kind: Kind, number: str, issued_on: date
         "reply_due_on": case.reply_due_on.isoformat() if case.reply_due_on else None,
         "reply_due_on_cn": cn(case.reply_due_on),
         "provisional": case.dates_provisional,
-        "provision_form": str(ProvisionForm(case.provision_form).label) if case.provision_form else "",
-        "delivery_method": str(DeliveryMethod(case.delivery_method).label) if case.delivery_method else "",
+        "provision_form": str(ProvisionForm(case.provision_form).label)
+        if case.provision_form
+        else "",
+        "delivery_method": str(DeliveryMethod(case.delivery_method).label)
+        if case.delivery_method
+        else "",
         "via_agent": agent is not None,
         "agent_name": agent.name if agent else "",
         "issued_on": issued_on.isoformat(),
@@ -110,25 +129,33 @@ def build_letter_context(*, case: Case, kind: Kind, number: str, issued_on: date
     if kind.needs == "consultation":
         opened = _consultation(case, consultation_id)
         context["consultation_matter"] = opened.get("matter") or case.subject
-        context["consultation_party_kind"] = str(ConsultationParty(opened.get("party", "third_party")).label).split("（")[0]
+        context["consultation_party_kind"] = str(
+            ConsultationParty(opened.get("party", "third_party")).label
+        ).split("（")[0]
     if kind.key == "fee_notice":
         event = _last(case, T.NOTIFY_FEE)
         context["fee_method"] = "按件" if event.payload.get("method") == "per_piece" else "按量"
-        context["fee_quantity"] = f"{event.payload.get('quantity')}{'件' if event.payload.get('method') == 'per_piece' else '页'}"
+        context["fee_quantity"] = (
+            f"{event.payload.get('quantity')}{'件' if event.payload.get('method') == 'per_piece' else '页'}"
+        )
         context["fee_amount"] = event.payload.get("amount")
     if kind.needs == "decision":
         disposition = case.disposition
-        proposal = case.events.filter(kind__in=[T.PROPOSE, T.REPLY_ON_THE_SPOT]).order_by("-seq").first()
+        proposal = (
+            case.events.filter(kind__in=[T.PROPOSE, T.REPLY_ON_THE_SPOT]).order_by("-seq").first()
+        )
         payload = proposal.payload if proposal else {}
-        context.update({
-            "disposition": disposition,
-            "basis": case.disposition_basis or DEFAULT_BASIS.get(disposition, ""),
-            "reasons": payload.get("reasons", ""),
-            "withheld": payload.get("withheld", ""),
-            "files": payload.get("files", ""),
-            "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
-            "refused": disposition.startswith("refused."),
-        })
+        context.update(
+            {
+                "disposition": disposition,
+                "basis": case.disposition_basis or DEFAULT_BASIS.get(disposition, ""),
+                "reasons": payload.get("reasons", ""),
+                "withheld": payload.get("withheld", ""),
+                "files": payload.get("files", ""),
+                "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
+                "refused": disposition.startswith("refused."),
+            }
+        )
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)

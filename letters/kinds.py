@@ -25,16 +25,49 @@ class Kind:
 
 NOTICES = [
     Kind("acknowledgement", "政府信息公开申请登记回执", "登记回执", "applicant", "receipt", False),
-    Kind("correction", "政府信息公开申请补正告知书", "补正告知书", "applicant", "correction", False),
-    Kind("extension", "政府信息公开申请延期答复告知书", "延期答复告知书", "applicant", "extension", False),
-    Kind("consultation_third_party", "政府信息公开征求意见书", "征求意见书（第三方）", "third_party", "consultation", False),
-    Kind("consultation_organ", "政府信息公开征求意见书", "征求意见书（共同制作机关）", "organ", "consultation", False),
-    Kind("consultation_notice", "政府信息公开申请征求意见告知书", "征求意见告知书", "applicant", "consultation", False),
+    Kind(
+        "correction", "政府信息公开申请补正告知书", "补正告知书", "applicant", "correction", False
+    ),
+    Kind(
+        "extension",
+        "政府信息公开申请延期答复告知书",
+        "延期答复告知书",
+        "applicant",
+        "extension",
+        False,
+    ),
+    Kind(
+        "consultation_third_party",
+        "政府信息公开征求意见书",
+        "征求意见书（第三方）",
+        "third_party",
+        "consultation",
+        False,
+    ),
+    Kind(
+        "consultation_organ",
+        "政府信息公开征求意见书",
+        "征求意见书（共同制作机关）",
+        "organ",
+        "consultation",
+        False,
+    ),
+    Kind(
+        "consultation_notice",
+        "政府信息公开申请征求意见告知书",
+        "征求意见告知书",
+        "applicant",
+        "consultation",
+        False,
+    ),
     Kind("fee_notice", "政府信息公开信息处理费收费通知书", "收费通知书", "applicant", "fee", False),
 ]
 
 REPLY_TITLE = "政府信息公开申请答复书"
-REPLIES = [Kind(f"reply.{d.value}", REPLY_TITLE, f"答复书（{d.label}）", "applicant", "decision", True) for d in Disposition]
+REPLIES = [
+    Kind(f"reply.{d.value}", REPLY_TITLE, f"答复书（{d.label}）", "applicant", "decision", True)
+    for d in Disposition
+]
 
 KINDS: dict[str, Kind] = {k.key: k for k in [*NOTICES, *REPLIES]}
 
@@ -74,6 +107,7 @@ DEFAULT_BASIS: dict[str, str] = {
     Disposition.OTHER_FEE_UNPAID: "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
     Disposition.OTHER: "《中华人民共和国政府信息公开条例》第三十六条",
 }
+
 
 def default_wording(kind: str) -> str:
     """The default wording of a kind: templates/letters/wording/<kind>.txt (version 1)."""

@@ -26,17 +26,28 @@ class LetterWording(models.Model):
 
     kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
     version = models.PositiveIntegerField(_("version"))
-    body = models.TextField(_("wording"), help_text=_("One paragraph per block separated by a blank line; Django template syntax."))
+    body = models.TextField(
+        _("wording"),
+        help_text=_("One paragraph per block separated by a blank line; Django template syntax."),
+    )
     note = models.CharField(_("reason for the change"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("letter wording")
         verbose_name_plural = _("letter wordings")
         ordering = ["kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="wording_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="wording_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
@@ -52,7 +63,11 @@ class LetterNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organ", "year", "series"], name="letter_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "year", "series"], name="letter_counter_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.series}〔{self.year}〕{self.last}"
@@ -71,33 +86,56 @@ def new_verification_code() -> str:
 class Letter(models.Model):
     """An issued, numbered, frozen document about a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
     number = models.CharField(_("document number"), max_length=60)
-    wording = models.ForeignKey(LetterWording, on_delete=models.PROTECT, related_name="+", verbose_name=_("wording version"))
+    wording = models.ForeignKey(
+        LetterWording, on_delete=models.PROTECT, related_name="+", verbose_name=_("wording version")
+    )
     context = models.JSONField(_("context snapshot"))
     html = models.TextField(_("HTML"))
     pdf = models.FileField(_("PDF"), upload_to=letter_upload_to)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
-    verification_code = models.CharField(_("verification code"), max_length=14, unique=True, default=new_verification_code)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-                                  verbose_name=_("issued by"), help_text=_("Empty when issued by scheduled work."))
+    verification_code = models.CharField(
+        _("verification code"), max_length=14, unique=True, default=new_verification_code
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("issued by"),
+        help_text=_("Empty when issued by scheduled work."),
+    )
     issued_at = models.DateTimeField(_("issued at"))
-    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
-                                    verbose_name=_("replaces"))
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
 
     class Meta:
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="letter_number_unique_per_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="letter_number_unique_per_case")
+        ]
 
     def __str__(self) -> str:
         return self.number
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise AppendOnlyError(_("An issued letter cannot be changed; void it and issue a new one."))
+            raise AppendOnlyError(
+                _("An issued letter cannot be changed; void it and issue a new one.")
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -111,8 +149,15 @@ class Letter(models.Model):
 class LetterVoid(models.Model):
     """A voided letter: who, when, why. The letter itself stays as issued."""
 
-    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="void", verbose_name=_("letter"))
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("voided by"))
+    letter = models.OneToOneField(
+        Letter, on_delete=models.PROTECT, related_name="void", verbose_name=_("letter")
+    )
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
     voided_at = models.DateTimeField(_("voided at"))
     reason = models.CharField(_("reason"), max_length=300)
 

@@ -24,7 +24,11 @@ _font_config: Any = None
 def render_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
     """The wording template rendered with autoescape, split into paragraphs."""
     text = Template(wording).render(Context(context, autoescape=True))
-    return [mark_safe(block.strip().replace("\n", "<br>")) for block in text.split("\n\n") if block.strip()]
+    return [
+        mark_safe(block.strip().replace("\n", "<br>"))
+        for block in text.split("\n\n")
+        if block.strip()
+    ]
 
 
 def seal_data_uri(path: str | None) -> str | None:
@@ -35,12 +39,24 @@ def seal_data_uri(path: str | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def render_letter_html(*, context: dict[str, Any], wording: str, verification_code: str, seal: str | None = None,
-                       draft: bool = False) -> str:
+def render_letter_html(
+    *,
+    context: dict[str, Any],
+    wording: str,
+    verification_code: str,
+    seal: str | None = None,
+    draft: bool = False,
+) -> str:
     return render_to_string(
         "letters/letter.html",
-        {"c": context, "paragraphs": render_paragraphs(wording, context), "fonts": settings.LETTER_FONTS,
-         "verification_code": verification_code, "seal": seal, "draft": draft},
+        {
+            "c": context,
+            "paragraphs": render_paragraphs(wording, context),
+            "fonts": settings.LETTER_FONTS,
+            "verification_code": verification_code,
+            "seal": seal,
+            "draft": draft,
+        },
     )
 
 
@@ -79,7 +95,11 @@ def shared_font_config() -> Any:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # native libraries load only when a PDF is made; no fallback
 
-    document = HTML(string=html, base_url=str(Path(settings.LETTER_ASSET_DIR).resolve()) + "/", url_fetcher=_fetcher())
+    document = HTML(
+        string=html,
+        base_url=str(Path(settings.LETTER_ASSET_DIR).resolve()) + "/",
+        url_fetcher=_fetcher(),
+    )
     pdf: bytes = document.write_pdf(font_config=shared_font_config())
     _release_freed_memory()
     return pdf

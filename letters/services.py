@@ -36,7 +36,9 @@ def current_wording(kind: str) -> LetterWording:
     """The latest wording of a kind; version 1 is templates/letters/wording/<kind>.txt."""
     wording = LetterWording.objects.filter(kind=kind).order_by("-version").first()
     if wording is None:
-        wording, _created = LetterWording.objects.get_or_create(kind=kind, version=1, defaults={"body": default_wording(kind)})
+        wording, _created = LetterWording.objects.get_or_create(
+            kind=kind, version=1, defaults={"body": default_wording(kind)}
+        )
     return wording
 
 
@@ -54,7 +56,9 @@ def _next_number(case: Case, year: int) -> str:
             LetterNumberCounter.objects.get_or_create(organ=organ, year=year, series=series)
     except IntegrityError:
         pass
-    counter = LetterNumberCounter.objects.select_for_update().get(organ=organ, year=year, series=series)
+    counter = LetterNumberCounter.objects.select_for_update().get(
+        organ=organ, year=year, series=series
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
     return str(settings.LETTER_NUMBER_FORMAT.format(prefix=series, year=year, seq=counter.last))
@@ -65,14 +69,24 @@ def letter_preview_html(*, case: Case, kind: str, now: datetime | None = None) -
     spec = _kind(kind)
     check_fits(case, spec)
     issued_on = timezone.localdate(now or timezone.now())
-    context = build_letter_context(case=case, kind=spec, number=_("(number assigned on issue)"), issued_on=issued_on)
-    return render_letter_html(context=context, wording=current_wording(kind).body, verification_code="—", draft=True)
+    context = build_letter_context(
+        case=case, kind=spec, number=_("(number assigned on issue)"), issued_on=issued_on
+    )
+    return render_letter_html(
+        context=context, wording=current_wording(kind).body, verification_code="—", draft=True
+    )
 
 
 @transaction.atomic
 def letter_issue(
-    *, number: str, kind: str, actor: Any, now: datetime | None = None, replaces: Letter | None = None,
-    consultation_id: str | None = None, fire: Fire = case_transition,
+    *,
+    number: str,
+    kind: str,
+    actor: Any,
+    now: datetime | None = None,
+    replaces: Letter | None = None,
+    consultation_id: str | None = None,
+    fire: Fire = case_transition,
 ) -> Letter:
     """Number, render, freeze and store a letter, and record it on the case.
 
@@ -83,42 +97,94 @@ def letter_issue(
     """
     now = now or timezone.now()
     spec = _kind(kind)
-    case = Case.objects.select_for_update(of=("self",)).select_related("organ", "applicant", "agent").get(number=number)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organ", "applicant", "agent")
+        .get(number=number)
+    )
     check_fits(case, spec)
     check_organ(case)
     issued_on = timezone.localdate(now)
     document_number = _next_number(case, issued_on.year)
     wording = current_wording(kind)
-    context = build_letter_context(case=case, kind=spec, number=document_number, issued_on=issued_on, consultation_id=consultation_id)
+    context = build_letter_context(
+        case=case,
+        kind=spec,
+        number=document_number,
+        issued_on=issued_on,
+        consultation_id=consultation_id,
+    )
     code = new_verification_code()
-    html = render_letter_html(context=context, wording=wording.body, verification_code=code,
-                              seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None))
+    html = render_letter_html(
+        context=context,
+        wording=wording.body,
+        verification_code=code,
+        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None),
+    )
     pdf = html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
-    name = T.ISSUE_REPLY if spec.needs == "decision" and case.status == "approved" else T.ISSUE_LETTER
-    fields = {"letter": document_number, "sha256": digest} if name == T.ISSUE_REPLY else {
-        "kind": kind, "letter": document_number, "title": spec.label, "sha256": digest}
-    fire(number=case.number, organ=case.organ, name=name, actor=actor, on=issued_on, fields=fields, now=now)
+    name = (
+        T.ISSUE_REPLY if spec.needs == "decision" and case.status == "approved" else T.ISSUE_LETTER
+    )
+    fields = (
+        {"letter": document_number, "sha256": digest}
+        if name == T.ISSUE_REPLY
+        else {"kind": kind, "letter": document_number, "title": spec.label, "sha256": digest}
+    )
+    fire(
+        number=case.number,
+        organ=case.organ,
+        name=name,
+        actor=actor,
+        on=issued_on,
+        fields=fields,
+        now=now,
+    )
     from casework.lifecycle import as_actor
 
-    letter = Letter(case=case, kind=kind, number=document_number, wording=wording, context=context, html=html,
-                    sha256=digest, verification_code=code, issued_by=as_actor(actor).user, issued_at=now, replaces=replaces)
+    letter = Letter(
+        case=case,
+        kind=kind,
+        number=document_number,
+        wording=wording,
+        context=context,
+        html=html,
+        sha256=digest,
+        verification_code=code,
+        issued_by=as_actor(actor).user,
+        issued_at=now,
+        replaces=replaces,
+    )
     letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
     letter.save()
     if spec.to == "applicant" and case.applicant.email:
         from casework.notifications import notify
 
-        notify(key=f"letter:{letter.pk}", to=[case.applicant.email], case=case,
-               subject=f"{case.organ.name}：{spec.title}（{letter.number}）",
-               body=(f"{case.applicant.name}：\n\n您的政府信息公开申请（编号 {case.number}）有新的文书：{spec.title}，"
-                     f"文号 {letter.number}，见附件。\n文书验证码：{letter.verification_code}\n\n{case.organ.name}"),
-               attachment_path=letter.pdf.path, attachment_name=f"{letter.number}.pdf")
+        notify(
+            key=f"letter:{letter.pk}",
+            to=[case.applicant.email],
+            case=case,
+            subject=f"{case.organ.name}：{spec.title}（{letter.number}）",
+            body=(
+                f"{case.applicant.name}：\n\n您的政府信息公开申请（编号 {case.number}）有新的文书：{spec.title}，"
+                f"文号 {letter.number}，见附件。\n文书验证码：{letter.verification_code}\n\n{case.organ.name}"
+            ),
+            attachment_path=letter.pdf.path,
+            attachment_name=f"{letter.number}.pdf",
+        )
     return letter
 
 
 @transaction.atomic
-def letter_void(*, letter_id: int, actor: Any, reason: str, now: datetime | None = None, reissue: bool = True,
-                fire: Fire = case_transition) -> Letter | None:
+def letter_void(
+    *,
+    letter_id: int,
+    actor: Any,
+    reason: str,
+    now: datetime | None = None,
+    reissue: bool = True,
+    fire: Fire = case_transition,
+) -> Letter | None:
     """Void an issued letter (recorded as an event) and, by default, issue its correction."""
     now = now or timezone.now()
     try:
@@ -129,14 +195,30 @@ def letter_void(*, letter_id: int, actor: Any, reason: str, now: datetime | None
         raise WrongState(_("This letter is already void."))
     if not reason.strip():
         raise InvalidInput(_("Please fill in: %(label)s.") % {"label": _("reason")}, field="reason")
-    fire(number=letter.case.number, organ=letter.case.organ, name=T.VOID_LETTER, actor=actor,
-         on=timezone.localdate(now), fields={"letter": letter.number, "reason": reason}, now=now)
+    fire(
+        number=letter.case.number,
+        organ=letter.case.organ,
+        name=T.VOID_LETTER,
+        actor=actor,
+        on=timezone.localdate(now),
+        fields={"letter": letter.number, "reason": reason},
+        now=now,
+    )
     LetterVoid.objects.create(letter=letter, voided_by=actor, voided_at=now, reason=reason)
     if not reissue:
         return None
-    return letter_issue(number=letter.case.number, kind=letter.kind, actor=actor, now=now, replaces=letter, fire=fire)
+    return letter_issue(
+        number=letter.case.number,
+        kind=letter.kind,
+        actor=actor,
+        now=now,
+        replaces=letter,
+        fire=fire,
+    )
 
 
 def letter_verify(code: str) -> Letter | None:
     """The letter with this verification code (for the applicant portal), or None."""
-    return Letter.objects.select_related("case").filter(verification_code=code.strip().upper()).first()
+    return (
+        Letter.objects.select_related("case").filter(verification_code=code.strip().upper()).first()
+    )

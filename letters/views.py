@@ -14,11 +14,17 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     if letter is None:
         raise Http404
     try:
-        case_get_for_user(user=request.user, number=letter.case.number)  # same 404 for missing and forbidden
+        case_get_for_user(
+            user=request.user, number=letter.case.number
+        )  # same 404 for missing and forbidden
     except NotVisible:
         raise Http404 from None
-    response = FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.number}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{letter.number}.pdf",
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -117,7 +117,9 @@ def _role_group(role: str) -> Group:
     wanted = [*ROLE_TASK_PERMS.get(role, ()), "workflows.view_caseprocess"]
     for dotted in wanted:
         app_label, codename = dotted.split(".")
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return group
 
 
@@ -174,8 +176,17 @@ def receive(organ: Organ, users: dict[str, User]) -> Callable[..., Case]:
 def fire(users: dict[str, User]) -> Callable[..., Case]:
     """fire(case, "register", "registrar", on=..., **fields)"""
 
-    def _fire(case: Case, name: str, who: str, on: date | None = None, now: datetime = NOW, **fields: Any) -> Case:
-        return case_transition(number=case.number, name=name, actor=users[who], on=on or now.date(), fields=fields, now=now)
+    def _fire(
+        case: Case, name: str, who: str, on: date | None = None, now: datetime = NOW, **fields: Any
+    ) -> Case:
+        return case_transition(
+            number=case.number,
+            name=name,
+            actor=users[who],
+            on=on or now.date(),
+            fields=fields,
+            now=now,
+        )
 
     return _fire
 
@@ -185,11 +196,21 @@ def fire(users: dict[str, User]) -> Callable[..., Case]:
 
 @pytest.fixture
 def receive_flow(organ, users) -> Callable[..., Case]:
-    def _receive(channel: str = Channel.IN_PERSON, arrived: date = date(2026, 3, 2), **kwargs: Any) -> Case:
+    def _receive(
+        channel: str = Channel.IN_PERSON, arrived: date = date(2026, 3, 2), **kwargs: Any
+    ) -> Case:
         from workflows.services import case_receive as flow_receive
 
-        return flow_receive(organ=organ, actor=users["registrar"], channel=channel, arrived_at=at(arrived),
-                            applicant=kwargs.pop("applicant", person()), request=REQUEST, now=NOW, **kwargs)
+        return flow_receive(
+            organ=organ,
+            actor=users["registrar"],
+            channel=channel,
+            arrived_at=at(arrived),
+            applicant=kwargs.pop("applicant", person()),
+            request=REQUEST,
+            now=NOW,
+            **kwargs,
+        )
 
     return _receive
 
@@ -199,6 +220,13 @@ def act(users) -> Callable[..., Case]:
     def _act(case: Case, name: str, who: str, on: date | None = None, **fields: Any) -> Case:
         from workflows.services import case_act
 
-        return case_act(number=case.number, name=name, actor=users[who], on=on or NOW.date(), fields=fields, now=NOW)
+        return case_act(
+            number=case.number,
+            name=name,
+            actor=users[who],
+            on=on or NOW.date(),
+            fields=fields,
+            now=NOW,
+        )
 
     return _act

@@ -21,7 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     from casework.settings import BASE_DIR
 
     checkout = hashlib.sha1(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:10]
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"casework-test-{checkout}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"casework-test-{checkout}.sqlite3")
+    }
 
 # Close connections at the end of each request: the live server's request threads would
 # otherwise keep theirs open and block dropping the PostgreSQL test database.

@@ -12,13 +12,23 @@ def _entries():
         block = "\n".join(line for line in raw.splitlines() if not line.startswith("#|"))
         if "msgid " not in block:
             continue
-        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', block.split("msgid_plural")[0].split("msgstr")[0].split("msgid ", 1)[1], re.M))
+        msgid = "".join(
+            re.findall(
+                r'^(?:msgid )?"(.*)"$',
+                block.split("msgid_plural")[0].split("msgstr")[0].split("msgid ", 1)[1],
+                re.M,
+            )
+        )
         msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr", 1)[1]))
         yield msgid, msgstr, block
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():
-    missing = [msgid for msgid, msgstr, block in _entries() if msgid and (not msgstr or "#, fuzzy" in block)]
+    missing = [
+        msgid
+        for msgid, msgstr, block in _entries()
+        if msgid and (not msgstr or "#, fuzzy" in block)
+    ]
     assert missing == []
 
 

@@ -38,7 +38,11 @@ def _routes(resolver=None, prefix="", namespace=""):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _routes(entry, prefix + str(entry.pattern), ns)
         elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None, entry
+            yield (
+                prefix + str(entry.pattern),
+                f"{namespace}{entry.name}" if entry.name else None,
+                entry,
+            )
 
 
 def _takes_an_id(route: str) -> bool:
@@ -47,7 +51,8 @@ def _takes_an_id(route: str) -> bool:
 
 def test_every_id_taking_route_outside_admin_is_covered():
     uncovered = [
-        (route, name) for route, name, _ in _routes()
+        (route, name)
+        for route, name, _ in _routes()
         if _takes_an_id(route) and not route.startswith("admin/") and name not in COVERED
     ]
     assert uncovered == []
@@ -61,23 +66,32 @@ def case_of_division_a(receive_flow, act, divisions, users):
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar")
     act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
-    case.letter = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    case.letter = letter_issue(
+        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from casework.attachments import attachment_add
 
-    case.attachment = attachment_add(case=case, kind="applicant_id", uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4 scan"))
+    case.attachment = attachment_add(
+        case=case, kind="applicant_id", uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4 scan")
+    )
     return case
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(COVERED))
-def test_other_division_gets_404_and_anonymous_gets_no_access(client, users, case_of_division_a, name):
+def test_other_division_gets_404_and_anonymous_gets_no_access(
+    client, users, case_of_division_a, name
+):
     from django.urls import reverse
 
     method, kwargs = COVERED[name]
-    values = {"number": case_of_division_a.number, "letter": case_of_division_a.letter.pk,
-              "attachment": case_of_division_a.attachment.pk}
+    values = {
+        "number": case_of_division_a.number,
+        "letter": case_of_division_a.letter.pk,
+        "attachment": case_of_division_a.attachment.pk,
+    }
     url = reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()})
     events = Event.objects.count()
 
@@ -107,12 +121,18 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(client, users, cas
         client.force_login(users["liaison_a"])
         assert getattr(client, method)(url).status_code in (200, 302)
     # only the owner division's own action may have written something
-    assert Event.objects.count() - events <= (1 if name in ("workflows:quick-action", "workflows:letter-void") else 0)
+    assert Event.objects.count() - events <= (
+        1 if name in ("workflows:quick-action", "workflows:letter-void") else 0
+    )
 
 
 @pytest.mark.django_db
 def test_admin_object_routes_refuse_non_staff(client, users, case_of_division_a):
-    object_routes = [route for route, _name, _ in _routes() if route.startswith("admin/") and "<path:object_id>" in route]
+    object_routes = [
+        route
+        for route, _name, _ in _routes()
+        if route.startswith("admin/") and "<path:object_id>" in route
+    ]
     assert object_routes, "the admin exposes object routes"
     for who in (None, "liaison_b"):
         if who:

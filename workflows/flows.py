@@ -81,32 +81,53 @@ class CaseFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.triage)
 
-    triage = flow.View(task_view).Annotation(title="登记交办").Permission(TRIAGE_PERM).Next(this.split)
+    triage = (
+        flow.View(task_view).Annotation(title="登记交办").Permission(TRIAGE_PERM).Next(this.split)
+    )
 
     split = DynamicSplit().Next(this.investigate).NextEach(this.co_opinion, this.co_division_items)
 
     investigate = (
-        flow.View(task_view).Annotation(title="调查办理").Permission(DIVISION_PERM, obj=_lead_division).Next(this.join)
+        flow.View(task_view)
+        .Annotation(title="调查办理")
+        .Permission(DIVISION_PERM, obj=_lead_division)
+        .Next(this.join)
     )
 
     co_opinion = (
-        flow.View(task_view).Annotation(title="协办意见").Permission(DIVISION_PERM).onCreate(this.bind_co_division).Next(this.join)
+        flow.View(task_view)
+        .Annotation(title="协办意见")
+        .Permission(DIVISION_PERM)
+        .onCreate(this.bind_co_division)
+        .Next(this.join)
     )
 
     join = flow.Join().Next(this.review)
 
-    review = flow.View(task_view).Annotation(title="审核").Permission(REVIEW_PERM).Next(this.review_outcome)
+    review = (
+        flow.View(task_view)
+        .Annotation(title="审核")
+        .Permission(REVIEW_PERM)
+        .Next(this.review_outcome)
+    )
 
     review_outcome = flow.If(this.was_returned).Then(this.revise).Else(this.sign_off)
 
     revise = (
-        flow.View(task_view).Annotation(title="修改拟办意见").Permission(DIVISION_PERM, obj=_lead_division)
-        .Assign(this.current_assignee).Next(this.review)
+        flow.View(task_view)
+        .Annotation(title="修改拟办意见")
+        .Permission(DIVISION_PERM, obj=_lead_division)
+        .Assign(this.current_assignee)
+        .Next(this.review)
     )
 
-    sign_off = flow.View(task_view).Annotation(title="审签").Permission(SIGN_OFF_PERM).Next(this.issue)
+    sign_off = (
+        flow.View(task_view).Annotation(title="审签").Permission(SIGN_OFF_PERM).Next(this.issue)
+    )
 
-    issue = flow.View(task_view).Annotation(title="出具答复").Permission(TRIAGE_PERM).Next(this.deliver)
+    issue = (
+        flow.View(task_view).Annotation(title="出具答复").Permission(TRIAGE_PERM).Next(this.deliver)
+    )
 
     deliver = flow.View(task_view).Annotation(title="送达").Permission(TRIAGE_PERM).Next(this.file)
 
@@ -128,7 +149,11 @@ class CaseFlow(flow.Flow):
         task.save()
 
     def was_returned(self, activation: Any) -> bool:
-        last = activation.process.case.events.exclude(kind__in=[T.URGE, T.RECOMPUTE]).order_by("-seq").first()
+        last = (
+            activation.process.case.events.exclude(kind__in=[T.URGE, T.RECOMPUTE])
+            .order_by("-seq")
+            .first()
+        )
         return bool(last and last.kind == T.RETURN_FOR_REVISION)
 
     def current_assignee(self, activation: Any) -> Any:

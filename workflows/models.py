@@ -11,7 +11,9 @@ from casework.models import Case
 class CaseProcess(Process):
     """The handling process of one case (依申请公开办理流程)."""
 
-    case: models.OneToOneField[Case, Case] = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="process", verbose_name=_("case"))
+    case: models.OneToOneField[Case, Case] = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="process", verbose_name=_("case")
+    )
 
     class Meta:
         verbose_name = _("case process")

@@ -33,21 +33,37 @@ def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
         qs = qs.filter(owner=user, status=STATUS.ASSIGNED)
     elif tab == "division":
         divisions = [str(pk) for pk in sorted(user_division_ids(user))]
-        qs = qs.filter(status=STATUS.NEW, owner_permission=DIVISION_PERM, owner_permission_obj_pk__in=divisions)
+        qs = qs.filter(
+            status=STATUS.NEW, owner_permission=DIVISION_PERM, owner_permission_obj_pk__in=divisions
+        )
     elif tab == "office":
         qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
     elif tab == "extensions":
         # Art 33(2): requests waiting for the head of the OGI office (the open task of such cases).
-        pending = Case.objects.filter(status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW], extension_days=0,
-                                      events__kind=Tr.REQUEST_EXTENSION).values("pk")
-        qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED], process__caseprocess__case__in=pending)
+        pending = Case.objects.filter(
+            status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW],
+            extension_days=0,
+            events__kind=Tr.REQUEST_EXTENSION,
+        ).values("pk")
+        qs = qs.filter(
+            status__in=[STATUS.NEW, STATUS.ASSIGNED], process__caseprocess__case__in=pending
+        )
     else:
         return Task.objects.none()  # type: ignore[no-any-return]
-    urges = (Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE).order_by().values("case")
-             .annotate(n=Count("pk")).values("n"))
-    return qs.select_related(  # type: ignore[no-any-return]
-        "owner", f"{CASE}__applicant", f"{CASE}__lead_division", f"{CASE}__assignee"
-    ).annotate(urges=Subquery(urges)).order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
+    urges = (
+        Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (  # type: ignore[no-any-return]
+        qs.select_related(
+            "owner", f"{CASE}__applicant", f"{CASE}__lead_division", f"{CASE}__assignee"
+        )
+        .annotate(urges=Subquery(urges))
+        .order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 @transaction.atomic
-def case_receive(*, attachments: list[tuple[str, Any]] | None = None, notify_office: bool = False, **kwargs: Any) -> Case:
+def case_receive(
+    *, attachments: list[tuple[str, Any]] | None = None, notify_office: bool = False, **kwargs: Any
+) -> Case:
     """Record a new application (casework.services.case_receive), store its checked uploads
     and start its flow, all in one transaction. A repeated `submission_token` (double click,
     refresh) returns the case it already made."""
@@ -66,11 +68,20 @@ def _notify_office_of_application(case: Case) -> None:
     from casework.choices import Role
     from casework.notifications import notify
 
-    emails = get_user_model().objects.filter(groups__name=Role.REGISTRAR, is_active=True).exclude(email="").values_list("email", flat=True)
-    notify(key=f"office-new:{case.pk}", to=list(emails), case=case,
-           subject=f"新的网上政府信息公开申请 {case.number}",
-           body=f"收到网上申请 {case.number}：{case.subject}\n申请人：{case.applicant.name}\n"
-                f"请与申请人确认收到申请（《条例》第三十一条）：{settings.SITE_URL}{case.get_absolute_url()}")
+    emails = (
+        get_user_model()
+        .objects.filter(groups__name=Role.REGISTRAR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    notify(
+        key=f"office-new:{case.pk}",
+        to=list(emails),
+        case=case,
+        subject=f"新的网上政府信息公开申请 {case.number}",
+        body=f"收到网上申请 {case.number}：{case.subject}\n申请人：{case.applicant.name}\n"
+        f"请与申请人确认收到申请（《条例》第三十一条）：{settings.SITE_URL}{case.get_absolute_url()}",
+    )
 
 
 def open_tasks(case: Case) -> list[Task]:
@@ -84,8 +95,11 @@ def open_tasks(case: Case) -> list[Task]:
 def open_tasks_of(case: Case) -> list[Task]:
     """The case's open human tasks, for reading (no lock)."""
     return list(
-        Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN")
-        .select_related("owner").order_by("pk")
+        Task.objects.filter(
+            process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN"
+        )
+        .select_related("owner")
+        .order_by("pk")
     )
 
 
@@ -117,8 +131,12 @@ def _run(task: Task, user: Any) -> None:
 
 
 def _cancel_all(case: Case, now: datetime) -> None:
-    Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
-    CaseProcess.objects.filter(case=case, finished__isnull=True).update(status=PROCESS.CANCELED, finished=now)
+    Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK).update(
+        status=STATUS.CANCELED, finished=now
+    )
+    CaseProcess.objects.filter(case=case, finished__isnull=True).update(
+        status=PROCESS.CANCELED, finished=now
+    )
 
 
 @transaction.atomic
@@ -149,9 +167,15 @@ def case_act(
             from casework.errors import WrongState
 
             raise WrongState(_("This action is not possible in the case's current state."))
-        letter = letter_issue(number=number, kind=f"reply.{case.disposition}", actor=actor, now=now, fire=_act)
+        letter = letter_issue(
+            number=number, kind=f"reply.{case.disposition}", actor=actor, now=now, fire=_act
+        )
         return letter.case
-    before = set(Task.objects.filter(process__caseprocess__case__number=number, status__in=OPEN_TASK).values_list("pk", flat=True))
+    before = set(
+        Task.objects.filter(
+            process__caseprocess__case__number=number, status__in=OPEN_TASK
+        ).values_list("pk", flat=True)
+    )
     case = _act(number=number, name=name, actor=actor, on=on, fields=fields, organ=organ, now=now)
     _notify_new_division_tasks(case, before)
     if name == T.URGE:
@@ -168,9 +192,14 @@ def _notify_urge(case: Case) -> None:
     event = case.events.filter(kind=T.URGE).order_by("-seq").first()
     if event is None:
         return
-    notify(key=f"urge:{event.pk}", to=division_emails(case), case=case,
-           subject=f"【催办】{case.number}", body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
-           f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}")
+    notify(
+        key=f"urge:{event.pk}",
+        to=division_emails(case),
+        case=case,
+        subject=f"【催办】{case.number}",
+        body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
+        f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}",
+    )
 
 
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
@@ -180,16 +209,22 @@ def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
     from casework.notifications import notify
     from casework.permissions import DIVISION_PERM, division_members
 
-    new = Task.objects.filter(process__caseprocess__case=case, status=STATUS.NEW, owner_permission=DIVISION_PERM).exclude(pk__in=before)
+    new = Task.objects.filter(
+        process__caseprocess__case=case, status=STATUS.NEW, owner_permission=DIVISION_PERM
+    ).exclude(pk__in=before)
     for task in new:
         division = Division.objects.filter(pk=task.owner_permission_obj_pk).first()
         if division is None:
             continue
         emails = division_members(division).exclude(email="").values_list("email", flat=True)
-        notify(key=f"task:{task.pk}", to=list(emails), case=case,
-               subject=f"【待办】{case.number} {task.flow_task.task_title}",
-               body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
-                    f"答复期限：{case.reply_due_on or '—'}\n{settings.SITE_URL}/work/?tab=division")
+        notify(
+            key=f"task:{task.pk}",
+            to=list(emails),
+            case=case,
+            subject=f"【待办】{case.number} {task.flow_task.task_title}",
+            body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
+            f"答复期限：{case.reply_due_on or '—'}\n{settings.SITE_URL}/work/?tab=division",
+        )
 
 
 def _act(
@@ -203,7 +238,9 @@ def _act(
     now: datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    case = case_transition(number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now)
+    case = case_transition(
+        number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now
+    )
     user = as_actor(actor).user
     if name == T.CLAIM:
         task = next((t for t in open_tasks(case) if t.flow_task.name == "investigate"), None)
@@ -246,4 +283,6 @@ def division_emails(case: Case) -> list[str]:
         return [case.assignee.email]
     if case.lead_division is None:
         return []
-    return list(division_members(case.lead_division).exclude(email="").values_list("email", flat=True))
+    return list(
+        division_members(case.lead_division).exclude(email="").values_list("email", flat=True)
+    )

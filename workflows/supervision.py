@@ -63,7 +63,9 @@ class DivisionStat:
         return round(100 * self.on_time / self.closed, 1) if self.closed else None
 
 
-def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end: date) -> dict[str, Any]:
+def dashboard_data(
+    *, organ: Organ, today: date, period_start: date, period_end: date
+) -> dict[str, Any]:
     calendar = working_calendar()
     soon = due_soon_until(calendar, today)
     open_cases = Case.objects.filter(organ=organ, status__in=OPEN_STATUSES)
@@ -71,23 +73,43 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
     divisions: dict[int | None, DivisionStat] = {}
     for division_id, name, n, overdue, due_soon in (
         open_cases.values_list("lead_division_id", "lead_division__name")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(reply_due_on__lt=today)),
-                  due_soon=Count("pk", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)))
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(reply_due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
+        )
         .order_by()
     ):
-        divisions[division_id] = DivisionStat(division_id, name or _("Not routed yet"), n, overdue, due_soon, 0, 0, 0, None)
+        divisions[division_id] = DivisionStat(
+            division_id, name or _("Not routed yet"), n, overdue, due_soon, 0, 0, 0, None
+        )
     for division_id, n in (
-        Event.objects.filter(case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end)
-        .values_list("case__lead_division_id").annotate(n=Count("pk")).order_by()
+        Event.objects.filter(
+            case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end
+        )
+        .values_list("case__lead_division_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        divisions.setdefault(division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)).urged = n
+        divisions.setdefault(
+            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
+        ).urged = n
     # Handling time in working days, from day 0 of the (last) count to the day the case closed.
     spans: dict[int | None, list[int]] = {}
-    closed = Case.objects.filter(organ=organ, closed_on__gte=period_start, closed_on__lte=period_end, reply_due_on__isnull=False)
-    for division_id, start, end, due in closed.values_list("lead_division_id", "clock_started_on", "closed_on", "reply_due_on"):
+    closed = Case.objects.filter(
+        organ=organ,
+        closed_on__gte=period_start,
+        closed_on__lte=period_end,
+        reply_due_on__isnull=False,
+    )
+    for division_id, start, end, due in closed.values_list(
+        "lead_division_id", "clock_started_on", "closed_on", "reply_due_on"
+    ):
         if end is None or due is None:  # excluded by the filter; keeps the types exact
             continue
-        stat = divisions.setdefault(division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None))
+        stat = divisions.setdefault(
+            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
+        )
         stat.closed += 1
         stat.on_time += end <= due
         if start is not None:
@@ -98,8 +120,16 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
     for division_id, values in spans.items():
         divisions[division_id].avg_working_days = round(sum(values) / len(values), 1)
     lists = {
-        "overdue": list(open_cases.filter(reply_due_on__lt=today).select_related("lead_division", "assignee", "applicant").order_by("reply_due_on")[:50]),
-        "due_soon": list(open_cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon).select_related("lead_division", "assignee", "applicant").order_by("reply_due_on")[:50]),
+        "overdue": list(
+            open_cases.filter(reply_due_on__lt=today)
+            .select_related("lead_division", "assignee", "applicant")
+            .order_by("reply_due_on")[:50]
+        ),
+        "due_soon": list(
+            open_cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon)
+            .select_related("lead_division", "assignee", "applicant")
+            .order_by("reply_due_on")[:50]
+        ),
     }
     rows = []
     for kind, cases in lists.items():
@@ -110,20 +140,43 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
                 remaining = -max(1, calendar.working_days_between(case.reply_due_on, today))
             else:
                 remaining = calendar.working_days_between(today, case.reply_due_on)
-            rows.append({"kind": kind, "case": case, "remaining": remaining, "overdue_days": -remaining if remaining < 0 else 0})
+            rows.append(
+                {
+                    "kind": kind,
+                    "case": case,
+                    "remaining": remaining,
+                    "overdue_days": -remaining if remaining < 0 else 0,
+                }
+            )
     provisional = open_cases.filter(dates_provisional=True).count()
     next_year = today.year + 1
-    calendar_missing = today >= date(today.year, 11, 1) and not CalendarYear.objects.filter(year=next_year).exists()
+    calendar_missing = (
+        today >= date(today.year, 11, 1)
+        and not CalendarYear.objects.filter(year=next_year).exists()
+    )
     stats = sorted(divisions.values(), key=lambda s: (-s.overdue, -s.open, s.name))
     total_open = sum(by_status.values())
     return {
-        "today": today, "soon_until": soon, "period_start": period_start, "period_end": period_end,
-        "by_status": [(CaseStatus(s).label, s, by_status.get(s, 0)) for s in CaseStatus.values if s in OPEN_STATUSES],
-        "total_open": total_open, "max_status": max(by_status.values(), default=0),
-        "divisions": stats, "max_division": max((s.open for s in stats), default=0),
-        "overdue": [r for r in rows if r["kind"] == "overdue"], "due_soon": [r for r in rows if r["kind"] == "due_soon"],
-        "overdue_total": sum(s.overdue for s in stats), "due_soon_total": sum(s.due_soon for s in stats),
-        "provisional": provisional, "calendar_missing": calendar_missing, "next_year": next_year,
+        "today": today,
+        "soon_until": soon,
+        "period_start": period_start,
+        "period_end": period_end,
+        "by_status": [
+            (CaseStatus(s).label, s, by_status.get(s, 0))
+            for s in CaseStatus.values
+            if s in OPEN_STATUSES
+        ],
+        "total_open": total_open,
+        "max_status": max(by_status.values(), default=0),
+        "divisions": stats,
+        "max_division": max((s.open for s in stats), default=0),
+        "overdue": [r for r in rows if r["kind"] == "overdue"],
+        "due_soon": [r for r in rows if r["kind"] == "due_soon"],
+        "overdue_total": sum(s.overdue for s in stats),
+        "due_soon_total": sum(s.due_soon for s in stats),
+        "provisional": provisional,
+        "calendar_missing": calendar_missing,
+        "next_year": next_year,
         "urged_total": sum(s.urged for s in stats),
     }
 
@@ -154,25 +207,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from django.urls import reverse
 
     cases = reverse("casework:case-list")
-    data["status_bars"] = [(label, n, f"{cases}?status={value}") for label, value, n in data["by_status"]]
+    data["status_bars"] = [
+        (label, n, f"{cases}?status={value}") for label, value, n in data["by_status"]
+    ]
     data["lists"] = [(_("Overdue"), data["overdue"]), (_("Due soon"), data["due_soon"])]
     return render(request, "supervision/dashboard.html", data)
 
 
-HEADERS = ["处室", "在办", "已超期", "即将到期", "催办次数", "期内办结", "按时办结", "按时率(%)", "平均办理工作日"]
+HEADERS = [
+    "处室",
+    "在办",
+    "已超期",
+    "即将到期",
+    "催办次数",
+    "期内办结",
+    "按时办结",
+    "按时率(%)",
+    "平均办理工作日",
+]
 
 
 def _division_rows(data: dict[str, Any]) -> list[list[Any]]:
-    return [[s.name, s.open, s.overdue, s.due_soon, s.urged, s.closed, s.on_time,
-             "" if s.on_time_rate is None else s.on_time_rate, "" if s.avg_working_days is None else s.avg_working_days]
-            for s in data["divisions"]]
+    return [
+        [
+            s.name,
+            s.open,
+            s.overdue,
+            s.due_soon,
+            s.urged,
+            s.closed,
+            s.on_time,
+            "" if s.on_time_rate is None else s.on_time_rate,
+            "" if s.avg_working_days is None else s.avg_working_days,
+        ]
+        for s in data["divisions"]
+    ]
 
 
 def _case_rows(data: dict[str, Any]) -> list[list[Any]]:
-    return [["已超期" if r["kind"] == "overdue" else "即将到期", r["case"].number, r["case"].subject,
-             r["case"].lead_division.name if r["case"].lead_division else "", str(r["case"].reply_due_on), r["remaining"],
-             (r["case"].assignee.last_name + r["case"].assignee.first_name) if r["case"].assignee else ""]
-            for r in [*data["overdue"], *data["due_soon"]]]
+    return [
+        [
+            "已超期" if r["kind"] == "overdue" else "即将到期",
+            r["case"].number,
+            r["case"].subject,
+            r["case"].lead_division.name if r["case"].lead_division else "",
+            str(r["case"].reply_due_on),
+            r["remaining"],
+            (r["case"].assignee.last_name + r["case"].assignee.first_name)
+            if r["case"].assignee
+            else "",
+        ]
+        for r in [*data["overdue"], *data["due_soon"]]
+    ]
 
 
 def _csv(data: dict[str, Any]) -> HttpResponse:
@@ -203,7 +289,10 @@ def _xlsx(data: dict[str, Any]) -> HttpResponse:
         cases.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="supervision-{data["today"]}.xlsx"'
     return response
 
@@ -228,8 +317,16 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _report_year(request, today)
     if year > today.year:
-        return render(request, "supervision/annual_report.html",
-                      {"year": year, "error": _("The year %(year)d has not begun: there is no report for it yet.") % {"year": year}}, status=400)
+        return render(
+            request,
+            "supervision/annual_report.html",
+            {
+                "year": year,
+                "error": _("The year %(year)d has not begun: there is no report for it yet.")
+                % {"year": year},
+            },
+            status=400,
+        )
     organ = _organ()
     fmt = report_format()
     t3 = table_3(organ, year)
@@ -239,10 +336,20 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         return _report_xlsx(organ, year)
     if kind == "pdf":
         return _report_pdf(request, organ, year)
-    return render(request, "supervision/annual_report.html", {
-        "year": year, "organ": organ, "fmt": fmt, "t3": t3, "t4": t4, "columns": [*COLUMN_KEYS, "total"], "group_rows": GROUP_ROWS,
-        "t4_groups": list(zip(fmt["table_4"]["groups"], t4.values(), strict=True)),
-    })
+    return render(
+        request,
+        "supervision/annual_report.html",
+        {
+            "year": year,
+            "organ": organ,
+            "fmt": fmt,
+            "t3": t3,
+            "t4": t4,
+            "columns": [*COLUMN_KEYS, "total"],
+            "group_rows": GROUP_ROWS,
+            "t4_groups": list(zip(fmt["table_4"]["groups"], t4.values(), strict=True)),
+        },
+    )
 
 
 def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
@@ -252,7 +359,9 @@ def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "三、依申请公开"
-    sheet.append([data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]])
+    sheet.append(
+        [data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]]
+    )
     keys = [c["key"] for c in data["table_3"]["columns"]]
     for row in data["table_3"]["rows"]:
         sheet.append([row["label"], *[row["values"][k] for k in keys]])
@@ -262,7 +371,10 @@ def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
         four.append(["", *group["values"]])
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.xlsx"'
     return response
 
@@ -274,10 +386,19 @@ def _report_pdf(request: HttpRequest, organ: Organ, year: int) -> HttpResponse:
 
     fmt = report_format()
     t4 = table_4(organ, year)
-    html = render_to_string("supervision/annual_report_print.html", {
-        "year": year, "organ": organ, "fmt": fmt, "t3": table_3(organ, year), "columns": [*COLUMN_KEYS, "total"], "group_rows": GROUP_ROWS,
-        "t4_groups": list(zip(fmt["table_4"]["groups"], t4.values(), strict=True)), "fonts": settings.LETTER_FONTS,
-    })
+    html = render_to_string(
+        "supervision/annual_report_print.html",
+        {
+            "year": year,
+            "organ": organ,
+            "fmt": fmt,
+            "t3": table_3(organ, year),
+            "columns": [*COLUMN_KEYS, "total"],
+            "group_rows": GROUP_ROWS,
+            "t4_groups": list(zip(fmt["table_4"]["groups"], t4.values(), strict=True)),
+            "fonts": settings.LETTER_FONTS,
+        },
+    )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
     return response

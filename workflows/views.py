@@ -29,14 +29,21 @@ PAGE_SIZE = 50
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     perms = user_task_perms(user)
-    tabs = [t for t in TABS if (t != "division" or user_division_ids(user)) and (t != "office" or perms)
-            and (t != "extensions" or "casework.sign_off_cases" in perms)]
+    tabs = [
+        t
+        for t in TABS
+        if (t != "division" or user_division_ids(user))
+        and (t != "office" or perms)
+        and (t != "extensions" or "casework.sign_off_cases" in perms)
+    ]
     tab = request.GET.get("tab") or (tabs[0] if tabs else "mine")
     if tab not in TABS:
         tab = "mine"
     page = Paginator(task_queue(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate())
-    return render(request, "workflows/workbench.html", {"tab": tab, "tabs": tabs, "page": page, "rows": rows})
+    return render(
+        request, "workflows/workbench.html", {"tab": tab, "tabs": tabs, "page": page, "rows": rows}
+    )
 
 
 def _case_or_404(request: HttpRequest, number: str) -> Any:
@@ -52,11 +59,19 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     if name not in TRANSITION_NAMES:
         raise Http404
     today = timezone.localdate()
-    form = transition_form(name, case, request.POST if request.method == "POST" else None, today=today)
+    form = transition_form(
+        name, case, request.POST if request.method == "POST" else None, today=today
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            case_act(number=case.number, organ=case.organ, name=name, actor=request.user,
-                     on=form.cleaned_data["on"], fields=cleaned_fields(form))
+            case_act(
+                number=case.number,
+                organ=case.organ,
+                name=name,
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                fields=cleaned_fields(form),
+            )
         except InvalidInput as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except CaseworkError as exc:
@@ -65,9 +80,18 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
             messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
             return redirect(case)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workflows/case_action.html",
-                  {"case": case, "name": name, "label": Transition(name).label, "form": form,
-                   "allowed": name in available_transitions(case, request.user, now=timezone.now())}, status=status)
+    return render(
+        request,
+        "workflows/case_action.html",
+        {
+            "case": case,
+            "name": name,
+            "label": Transition(name).label,
+            "form": form,
+            "allowed": name in available_transitions(case, request.user, now=timezone.now()),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -81,7 +105,11 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         case_act(number=case.number, organ=case.organ, name=name, actor=request.user)
     except CaseworkError as exc:
         if name == Transition.CLAIM and exc.status_code == 409:
-            messages.error(request, _("Case %(number)s has just been claimed by someone else.") % {"number": case.number})
+            messages.error(
+                request,
+                _("Case %(number)s has just been claimed by someone else.")
+                % {"number": case.number},
+            )
         else:
             messages.error(request, exc.message)
     else:
@@ -107,7 +135,12 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
         else:
             try:
                 if kind.startswith("reply.") and case.status == "approved":
-                    case_act(number=case.number, organ=case.organ, name=Transition.ISSUE_REPLY, actor=request.user)
+                    case_act(
+                        number=case.number,
+                        organ=case.organ,
+                        name=Transition.ISSUE_REPLY,
+                        actor=request.user,
+                    )
                 else:
                     letter_issue(number=case.number, kind=kind, actor=request.user)
             except CaseworkError as exc:
@@ -115,9 +148,12 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 messages.success(request, _("Issued: %(kind)s.") % {"kind": KINDS[kind].label})
                 return redirect(case)
-    return render(request, "workflows/letter_issue.html",
-                  {"case": case, "kinds": [(k, KINDS[k].label) for k in kinds], "kind": kind, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "workflows/letter_issue.html",
+        {"case": case, "kinds": [(k, KINDS[k].label) for k in kinds], "kind": kind, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def fitting_kinds(case: Any) -> list[str]:
@@ -147,8 +183,12 @@ def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     case = _case_or_404(request, letter.case.number)
     try:
-        letter_void(letter_id=letter.pk, actor=request.user, reason=request.POST.get("reason", ""),
-                    reissue=request.POST.get("reissue") == "1")
+        letter_void(
+            letter_id=letter.pk,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            reissue=request.POST.get("reissue") == "1",
+        )
     except CaseworkError as exc:
         messages.error(request, exc.message)
     else:
@@ -174,9 +214,18 @@ def intake(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and organ is not None:
             data = form.cleaned_data
             try:
-                case = case_receive(organ=organ, actor=request.user, channel=data["channel"], arrived_at=data["arrived_at"],
-                                    signed_on=data.get("signed_on"), applicant=form.applicant(), agent=form.agent(),
-                                    request=form.request(), attachments=form.uploads(), submission_token=data["submission_token"])
+                case = case_receive(
+                    organ=organ,
+                    actor=request.user,
+                    channel=data["channel"],
+                    arrived_at=data["arrived_at"],
+                    signed_on=data.get("signed_on"),
+                    applicant=form.applicant(),
+                    agent=form.agent(),
+                    request=form.request(),
+                    attachments=form.uploads(),
+                    submission_token=data["submission_token"],
+                )
             except InvalidInput as exc:
                 for field, errors in exc.errors.items():
                     name = field.replace("applicant.", "").replace("agent.", "agent_")
@@ -187,5 +236,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
                 return redirect(case)
         return render(request, "workflows/intake.html", {"form": form}, status=400)
-    form = StaffIntakeForm(initial={"submission_token": secrets.token_urlsafe(24), "arrived_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    form = StaffIntakeForm(
+        initial={
+            "submission_token": secrets.token_urlsafe(24),
+            "arrived_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        }
+    )
     return render(request, "workflows/intake.html", {"form": form})

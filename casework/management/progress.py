@@ -21,7 +21,9 @@ class ProgressBar:
         fraction = done / total if total else 1.0
         filled = int(self.width * fraction)
         bar = "█" * filled + "░" * (self.width - filled)
-        self.stream.write(f"\r{self.label} {bar} {done}/{total} ({fraction:.0%}, {now - self.started:.1f} 秒)")
+        self.stream.write(
+            f"\r{self.label} {bar} {done}/{total} ({fraction:.0%}, {now - self.started:.1f} 秒)"
+        )
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()

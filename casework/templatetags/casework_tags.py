@@ -67,7 +67,13 @@ PAYLOAD_LABELS: dict[str, Any] = {
     "decided_on": gettext_lazy("Decided on"),
     "body": gettext_lazy("Body"),
 }
-HIDDEN_KEYS = {"lead_division_id", "co_division_ids", "consultation_id", "division_id", "assignee_id"}
+HIDDEN_KEYS = {
+    "lead_division_id",
+    "co_division_ids",
+    "consultation_id",
+    "division_id",
+    "assignee_id",
+}
 OPINIONS = {
     "agree": gettext_lazy("Agrees to disclosure"),
     "object": gettext_lazy("Objects to disclosure"),
@@ -142,7 +148,10 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         elif key in VALUE_LABELS:
             shown = str(VALUE_LABELS[key].get(value, value))
         elif key == "changes" and isinstance(value, dict):
-            shown = "；".join(f"{_field_label(name)}：{old or '—'} → {new or '—'}" for name, (old, new) in value.items())
+            shown = "；".join(
+                f"{_field_label(name)}：{old or '—'} → {new or '—'}"
+                for name, (old, new) in value.items()
+            )
         elif isinstance(value, list):
             shown = "、".join(str(v) for v in value)
         elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:

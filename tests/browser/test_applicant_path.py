@@ -15,8 +15,15 @@ from casework.models import Case
 from tests.conftest import VALID_RESIDENT_ID
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def _png() -> bytes:
@@ -26,7 +33,12 @@ def _png() -> bytes:
 
 
 def assert_accessible(page, axe):
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    results = axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
 
@@ -60,13 +72,17 @@ def test_apply_confirm_register_and_track(live_server, browser, organ, users):
     applicant.get_by_label("证件号码").fill(VALID_RESIDENT_ID)
     applicant.get_by_label("电话").fill("1380013800")  # one digit short: refused, input kept
     applicant.get_by_label("所需政府信息").fill("2025年度部门预算")
-    applicant.get_by_label("身份证明").set_input_files({"name": "id.png", "mimeType": "image/png", "buffer": _png()})
+    applicant.get_by_label("身份证明").set_input_files(
+        {"name": "id.png", "mimeType": "image/png", "buffer": _png()}
+    )
     applicant.get_by_role("button", name="提交申请").click()
     assert "手机号码" in applicant.content()
     assert applicant.get_by_label("姓名或单位名称").input_value() == "李明"
     assert_accessible(applicant, axe)  # the error state is accessible too (messages tied to fields)
     applicant.get_by_label("电话").fill("13800138000")
-    applicant.get_by_label("身份证明").set_input_files({"name": "id.png", "mimeType": "image/png", "buffer": _png()})
+    applicant.get_by_label("身份证明").set_input_files(
+        {"name": "id.png", "mimeType": "image/png", "buffer": _png()}
+    )
     applicant.get_by_role("button", name="提交申请").click()
     applicant.wait_for_url(re.compile(r".*/apply/done/.*"))
     assert_accessible(applicant, axe)
@@ -99,6 +115,8 @@ def test_apply_confirm_register_and_track(live_server, browser, organ, users):
 
 def test_the_accessibility_check_does_fail_on_a_bad_page(browser):
     page = browser.new_page()
-    page.set_content('<html lang="zh"><head><title>x</title></head><body><main><input type="text"><img src="data:,"></main></body></html>')
+    page.set_content(
+        '<html lang="zh"><head><title>x</title></head><body><main><input type="text"><img src="data:,"></main></body></html>'
+    )
     with pytest.raises(AssertionError):
         assert_accessible(page, Axe())

@@ -52,9 +52,17 @@ def test_database_trigger_rejects_update_and_delete_on_postgresql(receive):
         # SQLite has no such trigger; the ORM guard above is the protection there.
         assert Event.objects.filter(case=case).count() == 1
         return
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE casework_event SET kind = 'register' WHERE case_id = %s", [case.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM casework_event WHERE case_id = %s", [case.pk])
     assert Event.objects.filter(case=case, kind="receive").count() == 1
 
@@ -69,7 +77,13 @@ def test_sixteen_threads_fire_one_transition_exactly_once(receive, users):
     def worker() -> None:
         try:
             barrier.wait()
-            case_transition(number=case.number, name="register", actor=users["registrar"], on=NOW.date(), now=NOW)
+            case_transition(
+                number=case.number,
+                name="register",
+                actor=users["registrar"],
+                on=NOW.date(),
+                now=NOW,
+            )
             result: Any = "ok"
         except WrongState as exc:
             result = exc

@@ -17,7 +17,10 @@ from tests.conftest import at
 
 def _write(tmp_path, name, content):
     path = tmp_path / name
-    path.write_text(content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(
+        content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -42,9 +45,21 @@ def test_parse_good_json(tmp_path):
         ({**GOOD_2027, "workdays": [{"date": "2028-01-02"}]}, "不在文件所属的2027年"),
         ({**GOOD_2027, "workdays": [{"date": "2027-09-27"}]}, "是工作日"),
         ({**GOOD_2027, "workdays": [{"date": "2027-10-02"}]}, "既是放假日又是调休上班日"),
-        ({**GOOD_2027, "holidays": [*GOOD_2027["holidays"], {"from": "2027-10-03", "to": "2027-10-03", "name": "重复"}]}, "重复列出"),
+        (
+            {
+                **GOOD_2027,
+                "holidays": [
+                    *GOOD_2027["holidays"],
+                    {"from": "2027-10-03", "to": "2027-10-03", "name": "重复"},
+                ],
+            },
+            "重复列出",
+        ),
         ({**GOOD_2027, "workdays": [{"date": "2027-02-30"}]}, "不是有效日期"),
-        ({**GOOD_2027, "holidays": [{"from": "2027-10-07", "to": "2027-10-01", "name": "x"}]}, "结束日期早于开始日期"),
+        (
+            {**GOOD_2027, "holidays": [{"from": "2027-10-07", "to": "2027-10-01", "name": "x"}]},
+            "结束日期早于开始日期",
+        ),
     ],
 )
 def test_bad_json_names_the_line(tmp_path, content, fragment):
@@ -111,7 +126,12 @@ def test_add_and_between_commands(official_calendar):
     out = StringIO()
     call_command("workdays", "between", "2025-09-26", "2025-10-13", stdout=out)
     assert out.getvalue().strip() == "7"
-    for bad in (["add", "2025-13-01", "3"], ["add", "2025-01-01", "-3"], ["add", "2025-01-01", "999999"], ["between", "x", "2025-01-01"]):
+    for bad in (
+        ["add", "2025-13-01", "3"],
+        ["add", "2025-01-01", "-3"],
+        ["add", "2025-01-01", "999999"],
+        ["between", "x", "2025-01-01"],
+    ):
         with pytest.raises(CommandError):
             call_command("workdays", *bad)
 
@@ -123,7 +143,12 @@ def test_loading_a_year_recomputes_open_cases_with_an_event(receive, fire, tmp_p
     assert case.dates_provisional is True
     provisional_due = case.reply_due_on
     # The (hypothetical) 2027 notice adds 2027-01-04..05 as days off: the due date moves later.
-    year = {"year": 2027, "source": "测试通知", "holidays": [{"from": "2027-01-01", "to": "2027-01-05", "name": "元旦"}], "workdays": []}
+    year = {
+        "year": 2027,
+        "source": "测试通知",
+        "holidays": [{"from": "2027-01-01", "to": "2027-01-05", "name": "元旦"}],
+        "workdays": [],
+    }
     calendar_import(parse_calendar_file(_write(tmp_path, "y.json", year)))
     report = cases_recompute_clocks(now=at(date(2026, 12, 20), 9))
     assert report.changed == 1
@@ -132,7 +157,10 @@ def test_loading_a_year_recomputes_open_cases_with_an_event(receive, fire, tmp_p
     assert case.reply_due_on > provisional_due
     event = Event.objects.filter(case=case).last()
     assert event.kind == "recompute"
-    assert event.payload["changes"]["reply_due_on"] == [provisional_due.isoformat(), case.reply_due_on.isoformat()]
+    assert event.payload["changes"]["reply_due_on"] == [
+        provisional_due.isoformat(),
+        case.reply_due_on.isoformat(),
+    ]
     again = cases_recompute_clocks(now=at(date(2026, 12, 20), 9))
     assert (again.checked, again.changed) == (0, 0)
     forced = cases_recompute_clocks(now=at(date(2026, 12, 20), 9), force=True)
@@ -146,12 +174,28 @@ def test_admin_calendar_change_is_recorded_with_reason(client, users, official_c
     users["admin"].is_staff = users["admin"].is_superuser = True
     users["admin"].save()
     client.force_login(users["admin"])
-    response = client.post("/admin/casework/specialday/add/", {"day": "2026-03-16", "kind": "workday", "name": "x", "source": "s", "reason": "测试"})
+    response = client.post(
+        "/admin/casework/specialday/add/",
+        {"day": "2026-03-16", "kind": "workday", "name": "x", "source": "s", "reason": "测试"},
+    )
     assert response.status_code == 200
     assert "周六或周日" in response.content.decode()
-    response = client.post("/admin/casework/specialday/add/", {"day": "2026-03-17", "kind": "holiday", "name": "临时放假", "source": "某通知", "reason": "按通知补录"})
+    response = client.post(
+        "/admin/casework/specialday/add/",
+        {
+            "day": "2026-03-17",
+            "kind": "holiday",
+            "name": "临时放假",
+            "source": "某通知",
+            "reason": "按通知补录",
+        },
+    )
     assert response.status_code == 302
     change = CalendarChange.objects.get(action="add")
-    assert (change.user, change.reason, change.day) == (users["admin"], "按通知补录", date(2026, 3, 17))
+    assert (change.user, change.reason, change.day) == (
+        users["admin"],
+        "按通知补录",
+        date(2026, 3, 17),
+    )
     page = client.get("/admin/casework/calendaryear/").content.decode()
     assert "2027" in page or "未载入" in page

@@ -20,52 +20,309 @@ STEPS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     CaseStatus.RECEIVED: [],
     CaseStatus.REGISTERED: [("register", "registrar", {})],
 }
-STEPS[CaseStatus.CORRECTION] = [*STEPS[CaseStatus.REGISTERED], ("request_correction", "registrar", {"items": "请写明文件名称", "deadline_on": "2026-03-09"})]
-STEPS[CaseStatus.HANDLING] = [*STEPS[CaseStatus.REGISTERED], ("assign", "reviewer", {"lead_division_id": "a"})]
+STEPS[CaseStatus.CORRECTION] = [
+    *STEPS[CaseStatus.REGISTERED],
+    ("request_correction", "registrar", {"items": "请写明文件名称", "deadline_on": "2026-03-09"}),
+]
+STEPS[CaseStatus.HANDLING] = [
+    *STEPS[CaseStatus.REGISTERED],
+    ("assign", "reviewer", {"lead_division_id": "a"}),
+]
 STEPS[CaseStatus.INVESTIGATION] = [*STEPS[CaseStatus.HANDLING], ("claim", "liaison_a", {})]
-STEPS[CaseStatus.AWAITING_FEE] = [*STEPS[CaseStatus.INVESTIGATION], ("notify_fee", "liaison_a", {"method": "per_piece", "quantity": 12, "amount": "200"})]
-STEPS[CaseStatus.REVIEW] = [*STEPS[CaseStatus.INVESTIGATION], ("propose", "liaison_a", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"})]
+STEPS[CaseStatus.AWAITING_FEE] = [
+    *STEPS[CaseStatus.INVESTIGATION],
+    ("notify_fee", "liaison_a", {"method": "per_piece", "quantity": 12, "amount": "200"}),
+]
+STEPS[CaseStatus.REVIEW] = [
+    *STEPS[CaseStatus.INVESTIGATION],
+    (
+        "propose",
+        "liaison_a",
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
+    ),
+]
 STEPS[CaseStatus.APPROVED] = [*STEPS[CaseStatus.REVIEW], ("approve", "head", {})]
 STEPS[CaseStatus.REPLIED] = [*STEPS[CaseStatus.APPROVED], ("issue_reply", "registrar", {})]
-STEPS["handling_co"] = [*STEPS[CaseStatus.REGISTERED], ("assign", "reviewer", {"lead_division_id": "a", "co_division_ids": ["b"]})]
-STEPS["review_co"] = [*STEPS["handling_co"], ("claim", "liaison_a", {}), ("propose", "liaison_a", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"})]
+STEPS["handling_co"] = [
+    *STEPS[CaseStatus.REGISTERED],
+    ("assign", "reviewer", {"lead_division_id": "a", "co_division_ids": ["b"]}),
+]
+STEPS["review_co"] = [
+    *STEPS["handling_co"],
+    ("claim", "liaison_a", {}),
+    (
+        "propose",
+        "liaison_a",
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
+    ),
+]
 STEPS[CaseStatus.ARCHIVED] = [*STEPS[CaseStatus.REPLIED], ("archive", "registrar", {})]
 
 # transition: (source state, allowed actor, fields, expected status, a wrong actor, a wrong state)
 TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
-    ("confirm_receipt", "online", "registrar", {"method": "电话确认"}, CaseStatus.RECEIVED, "liaison_a", CaseStatus.REGISTERED),
-    ("register", CaseStatus.RECEIVED, "registrar", {}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REGISTERED),
-    ("request_correction", CaseStatus.REGISTERED, "reviewer", {"items": "请写明文件名称", "deadline_on": "2026-03-30"}, CaseStatus.CORRECTION, "supervisor", CaseStatus.RECEIVED),
-    ("receive_correction", CaseStatus.CORRECTION, "registrar", {}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REGISTERED),
-    ("assign", CaseStatus.REGISTERED, "reviewer", {"lead_division_id": "a", "co_division_ids": ["b"]}, CaseStatus.HANDLING, "liaison_a", CaseStatus.RECEIVED),
-    ("claim", CaseStatus.HANDLING, "liaison_a", {}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.INVESTIGATION),
-    ("open_consultation", CaseStatus.INVESTIGATION, "liaison_a", {"party": "third_party", "party_name": "某公司"}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.HANDLING),
-    ("extend", CaseStatus.INVESTIGATION, "head", {"days": 20, "reason": "需要调取档案"}, CaseStatus.INVESTIGATION, "reviewer", CaseStatus.HANDLING),
-    ("notify_fee", CaseStatus.INVESTIGATION, "liaison_a", {"method": "per_page", "quantity": 150, "amount": "1700"}, CaseStatus.AWAITING_FEE, "registrar", CaseStatus.REVIEW),
-    ("receive_fee", CaseStatus.AWAITING_FEE, "registrar", {"amount": "200.00"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.INVESTIGATION),
-    ("propose", CaseStatus.INVESTIGATION, "liaison_a", {"disposition": Disposition.UNABLE_NOT_HELD, "basis": "《条例》第三十六条第（四）项", "reasons": "经检索未找到"}, CaseStatus.REVIEW, "reviewer", CaseStatus.HANDLING),
-    ("return_for_revision", CaseStatus.REVIEW, "reviewer", {"reason": "法律依据不准确"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.INVESTIGATION),
-    ("approve", CaseStatus.REVIEW, "head", {}, CaseStatus.APPROVED, "reviewer", CaseStatus.INVESTIGATION),
-    ("issue_reply", CaseStatus.APPROVED, "registrar", {}, CaseStatus.REPLIED, "liaison_a", CaseStatus.REVIEW),
-    ("reply_on_the_spot", CaseStatus.RECEIVED, "registrar", {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（一）项"}, CaseStatus.REPLIED, "supervisor", CaseStatus.HANDLING),
-    ("record_delivery", CaseStatus.REPLIED, "registrar", {"method": "post", "tracking_number": "EMS123"}, CaseStatus.REPLIED, "liaison_a", CaseStatus.APPROVED),
-    ("archive", CaseStatus.REPLIED, "registrar", {}, CaseStatus.ARCHIVED, "supervisor", CaseStatus.APPROVED),
-    ("withdraw", CaseStatus.INVESTIGATION, "registrar", {"reason": "申请人撤回"}, CaseStatus.WITHDRAWN, "liaison_a", CaseStatus.REPLIED),
-    ("abandon", CaseStatus.CORRECTION, "reviewer", {}, CaseStatus.ABANDONED, "registrar", CaseStatus.REGISTERED),
-    ("urge", CaseStatus.INVESTIGATION, "supervisor", {"message": "请加快办理"}, CaseStatus.INVESTIGATION, "liaison_a", CaseStatus.ARCHIVED),
-    ("give_opinion", "handling_co", "liaison_b", {"opinion": "同意公开"}, CaseStatus.HANDLING, "liaison_a", "review_co"),
-    ("check", CaseStatus.REVIEW, "reviewer", {"comment": "同意"}, CaseStatus.REVIEW, "liaison_a", CaseStatus.INVESTIGATION),
-    ("release", CaseStatus.INVESTIGATION, "reviewer", {}, CaseStatus.HANDLING, "liaison_b", CaseStatus.HANDLING),
-    ("reassign", CaseStatus.INVESTIGATION, "reviewer", {"assignee_id": "liaison_a2"}, CaseStatus.INVESTIGATION, "liaison_b", CaseStatus.HANDLING),
-    ("transfer", CaseStatus.HANDLING, "reviewer", {"lead_division_id": "c", "reason": "职责调整"}, CaseStatus.HANDLING, "liaison_a", CaseStatus.REVIEW),
-    ("request_extension", CaseStatus.INVESTIGATION, "liaison_a", {"days": 10, "reason": "需调取档案"}, CaseStatus.INVESTIGATION, "registrar", CaseStatus.HANDLING),
-    ("update_applicant", CaseStatus.REGISTERED, "registrar", {"phone": "13900000000"}, CaseStatus.REGISTERED, "liaison_a", CaseStatus.REPLIED),
-    ("record_remedy", CaseStatus.REPLIED, "reviewer", {"remedy": "reconsideration", "outcome": "pending", "filed_on": "2026-03-02"}, CaseStatus.REPLIED, "supervisor", CaseStatus.INVESTIGATION),
+    (
+        "confirm_receipt",
+        "online",
+        "registrar",
+        {"method": "电话确认"},
+        CaseStatus.RECEIVED,
+        "liaison_a",
+        CaseStatus.REGISTERED,
+    ),
+    (
+        "register",
+        CaseStatus.RECEIVED,
+        "registrar",
+        {},
+        CaseStatus.REGISTERED,
+        "liaison_a",
+        CaseStatus.REGISTERED,
+    ),
+    (
+        "request_correction",
+        CaseStatus.REGISTERED,
+        "reviewer",
+        {"items": "请写明文件名称", "deadline_on": "2026-03-30"},
+        CaseStatus.CORRECTION,
+        "supervisor",
+        CaseStatus.RECEIVED,
+    ),
+    (
+        "receive_correction",
+        CaseStatus.CORRECTION,
+        "registrar",
+        {},
+        CaseStatus.REGISTERED,
+        "liaison_a",
+        CaseStatus.REGISTERED,
+    ),
+    (
+        "assign",
+        CaseStatus.REGISTERED,
+        "reviewer",
+        {"lead_division_id": "a", "co_division_ids": ["b"]},
+        CaseStatus.HANDLING,
+        "liaison_a",
+        CaseStatus.RECEIVED,
+    ),
+    (
+        "claim",
+        CaseStatus.HANDLING,
+        "liaison_a",
+        {},
+        CaseStatus.INVESTIGATION,
+        "liaison_b",
+        CaseStatus.INVESTIGATION,
+    ),
+    (
+        "open_consultation",
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        {"party": "third_party", "party_name": "某公司"},
+        CaseStatus.INVESTIGATION,
+        "liaison_b",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "extend",
+        CaseStatus.INVESTIGATION,
+        "head",
+        {"days": 20, "reason": "需要调取档案"},
+        CaseStatus.INVESTIGATION,
+        "reviewer",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "notify_fee",
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        {"method": "per_page", "quantity": 150, "amount": "1700"},
+        CaseStatus.AWAITING_FEE,
+        "registrar",
+        CaseStatus.REVIEW,
+    ),
+    (
+        "receive_fee",
+        CaseStatus.AWAITING_FEE,
+        "registrar",
+        {"amount": "200.00"},
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        CaseStatus.INVESTIGATION,
+    ),
+    (
+        "propose",
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        {
+            "disposition": Disposition.UNABLE_NOT_HELD,
+            "basis": "《条例》第三十六条第（四）项",
+            "reasons": "经检索未找到",
+        },
+        CaseStatus.REVIEW,
+        "reviewer",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "return_for_revision",
+        CaseStatus.REVIEW,
+        "reviewer",
+        {"reason": "法律依据不准确"},
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        CaseStatus.INVESTIGATION,
+    ),
+    (
+        "approve",
+        CaseStatus.REVIEW,
+        "head",
+        {},
+        CaseStatus.APPROVED,
+        "reviewer",
+        CaseStatus.INVESTIGATION,
+    ),
+    (
+        "issue_reply",
+        CaseStatus.APPROVED,
+        "registrar",
+        {},
+        CaseStatus.REPLIED,
+        "liaison_a",
+        CaseStatus.REVIEW,
+    ),
+    (
+        "reply_on_the_spot",
+        CaseStatus.RECEIVED,
+        "registrar",
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（一）项"},
+        CaseStatus.REPLIED,
+        "supervisor",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "record_delivery",
+        CaseStatus.REPLIED,
+        "registrar",
+        {"method": "post", "tracking_number": "EMS123"},
+        CaseStatus.REPLIED,
+        "liaison_a",
+        CaseStatus.APPROVED,
+    ),
+    (
+        "archive",
+        CaseStatus.REPLIED,
+        "registrar",
+        {},
+        CaseStatus.ARCHIVED,
+        "supervisor",
+        CaseStatus.APPROVED,
+    ),
+    (
+        "withdraw",
+        CaseStatus.INVESTIGATION,
+        "registrar",
+        {"reason": "申请人撤回"},
+        CaseStatus.WITHDRAWN,
+        "liaison_a",
+        CaseStatus.REPLIED,
+    ),
+    (
+        "abandon",
+        CaseStatus.CORRECTION,
+        "reviewer",
+        {},
+        CaseStatus.ABANDONED,
+        "registrar",
+        CaseStatus.REGISTERED,
+    ),
+    (
+        "urge",
+        CaseStatus.INVESTIGATION,
+        "supervisor",
+        {"message": "请加快办理"},
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        CaseStatus.ARCHIVED,
+    ),
+    (
+        "give_opinion",
+        "handling_co",
+        "liaison_b",
+        {"opinion": "同意公开"},
+        CaseStatus.HANDLING,
+        "liaison_a",
+        "review_co",
+    ),
+    (
+        "check",
+        CaseStatus.REVIEW,
+        "reviewer",
+        {"comment": "同意"},
+        CaseStatus.REVIEW,
+        "liaison_a",
+        CaseStatus.INVESTIGATION,
+    ),
+    (
+        "release",
+        CaseStatus.INVESTIGATION,
+        "reviewer",
+        {},
+        CaseStatus.HANDLING,
+        "liaison_b",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "reassign",
+        CaseStatus.INVESTIGATION,
+        "reviewer",
+        {"assignee_id": "liaison_a2"},
+        CaseStatus.INVESTIGATION,
+        "liaison_b",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "transfer",
+        CaseStatus.HANDLING,
+        "reviewer",
+        {"lead_division_id": "c", "reason": "职责调整"},
+        CaseStatus.HANDLING,
+        "liaison_a",
+        CaseStatus.REVIEW,
+    ),
+    (
+        "request_extension",
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        {"days": 10, "reason": "需调取档案"},
+        CaseStatus.INVESTIGATION,
+        "registrar",
+        CaseStatus.HANDLING,
+    ),
+    (
+        "update_applicant",
+        CaseStatus.REGISTERED,
+        "registrar",
+        {"phone": "13900000000"},
+        CaseStatus.REGISTERED,
+        "liaison_a",
+        CaseStatus.REPLIED,
+    ),
+    (
+        "record_remedy",
+        CaseStatus.REPLIED,
+        "reviewer",
+        {"remedy": "reconsideration", "outcome": "pending", "filed_on": "2026-03-02"},
+        CaseStatus.REPLIED,
+        "supervisor",
+        CaseStatus.INVESTIGATION,
+    ),
 ]
 
 
 @pytest.fixture
-def reach(receive: Callable[..., Case], fire: Callable[..., Case], divisions: Any) -> Callable[[str], Case]:
+def reach(
+    receive: Callable[..., Case], fire: Callable[..., Case], divisions: Any
+) -> Callable[[str], Case]:
     def _reach(state: str) -> Case:
         if state == "online":
             return receive(channel=Channel.ONLINE, arrived=BASE)
@@ -74,10 +331,15 @@ def reach(receive: Callable[..., Case], fire: Callable[..., Case], divisions: An
             fields = dict(fields)
             if name == "assign":
                 fields["lead_division_id"] = divisions[fields["lead_division_id"]].pk
-                fields["co_division_ids"] = [divisions[c].pk for c in fields.get("co_division_ids", [])]
+                fields["co_division_ids"] = [
+                    divisions[c].pk for c in fields.get("co_division_ids", [])
+                ]
             fire(case, name, who, on=BASE, **fields)
         case.refresh_from_db()
-        assert case.status == {"handling_co": CaseStatus.HANDLING, "review_co": CaseStatus.REVIEW}.get(state, state)
+        assert case.status == {
+            "handling_co": CaseStatus.HANDLING,
+            "review_co": CaseStatus.REVIEW,
+        }.get(state, state)
         return case
 
     return _reach
@@ -106,8 +368,14 @@ def _on_for(name: str) -> date:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
-def test_transition_allowed_writes_one_event(reach, fire, divisions, users, name, source, who, fields, target, wrong_who, wrong_state):
+@pytest.mark.parametrize(
+    ("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"),
+    TABLE,
+    ids=[row[0] for row in TABLE],
+)
+def test_transition_allowed_writes_one_event(
+    reach, fire, divisions, users, name, source, who, fields, target, wrong_who, wrong_state
+):
     case = reach(source)
     before = Event.objects.filter(case=case).count()
     fire(case, name, who, on=_on_for(name), now=_now_for(name), **_prepare(fields, divisions, case))
@@ -126,25 +394,51 @@ def test_transition_allowed_writes_one_event(reach, fire, divisions, users, name
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
-def test_transition_from_wrong_state_is_refused(reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state):
+@pytest.mark.parametrize(
+    ("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"),
+    TABLE,
+    ids=[row[0] for row in TABLE],
+)
+def test_transition_from_wrong_state_is_refused(
+    reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state
+):
     case = reach(wrong_state)
     before = (Event.objects.filter(case=case).count(), case.status, case.reply_due_on)
     with pytest.raises(WrongState) as excinfo:
-        fire(case, name, who, on=_now_for(name).date(), now=_now_for(name), **_prepare(fields, divisions, case))
+        fire(
+            case,
+            name,
+            who,
+            on=_now_for(name).date(),
+            now=_now_for(name),
+            **_prepare(fields, divisions, case),
+        )
     assert any("\u4e00" <= ch <= "\u9fff" for ch in excinfo.value.message), excinfo.value.message
     case.refresh_from_db()
     assert (Event.objects.filter(case=case).count(), case.status, case.reply_due_on) == before
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"), TABLE, ids=[row[0] for row in TABLE])
-def test_transition_by_wrong_role_is_refused(reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state):
+@pytest.mark.parametrize(
+    ("name", "source", "who", "fields", "target", "wrong_who", "wrong_state"),
+    TABLE,
+    ids=[row[0] for row in TABLE],
+)
+def test_transition_by_wrong_role_is_refused(
+    reach, fire, divisions, name, source, who, fields, target, wrong_who, wrong_state
+):
     case = reach(source)
     before = (Event.objects.filter(case=case).count(), case.status)
     for user in (wrong_who, "nobody", "admin"):
         with pytest.raises(NotPermitted) as excinfo:
-            fire(case, name, user, on=_now_for(name).date(), now=_now_for(name), **_prepare(fields, divisions, case))
+            fire(
+                case,
+                name,
+                user,
+                on=_now_for(name).date(),
+                now=_now_for(name),
+                **_prepare(fields, divisions, case),
+            )
         assert "角色" in excinfo.value.message
     case.refresh_from_db()
     assert (Event.objects.filter(case=case).count(), case.status) == before
@@ -154,7 +448,13 @@ def test_every_design_transition_is_covered():
     from casework.choices import Transition
 
     # recompute: tests/casework/test_calendar_data.py; issue_letter, void_letter: tests/letters
-    covered = {row[0] for row in TABLE} | {"receive", "close_consultation", "recompute", "issue_letter", "void_letter"}
+    covered = {row[0] for row in TABLE} | {
+        "receive",
+        "close_consultation",
+        "recompute",
+        "issue_letter",
+        "void_letter",
+    }
     assert covered == set(Transition.values)
 
 
@@ -165,7 +465,12 @@ def test_receive_writes_the_first_event_and_number(receive, users):
     assert case.number == "2026-0001"
     assert case.received_on == BASE
     (event,) = Event.objects.filter(case=case)
-    assert (event.kind, event.seq, event.from_status, event.to_status) == ("receive", 1, "", "received")
+    assert (event.kind, event.seq, event.from_status, event.to_status) == (
+        "receive",
+        1,
+        "",
+        "received",
+    )
     assert event.actor == users["registrar"]
     assert event.actor_role == "登记员"
     assert receive(arrived=BASE).number == "2026-0002"
@@ -174,7 +479,14 @@ def test_receive_writes_the_first_event_and_number(receive, users):
 @pytest.mark.django_db
 def test_close_consultation_path_and_errors(reach, fire):
     case = reach(CaseStatus.INVESTIGATION)
-    fire(case, "open_consultation", "liaison_a", on=BASE, party="other_organ", party_name="济南市民政局")
+    fire(
+        case,
+        "open_consultation",
+        "liaison_a",
+        on=BASE,
+        party="other_organ",
+        party_name="济南市民政局",
+    )
     key = Event.objects.filter(case=case, kind="open_consultation").get().payload["consultation_id"]
     with pytest.raises(WrongState):
         fire(case, "close_consultation", "liaison_a", consultation_id="nope", opinion="agree")
@@ -250,7 +562,13 @@ def test_confirmation_date_before_arrival_is_refused(reach, fire):
 def test_partial_disclosure_needs_the_withheld_part(reach, fire):
     case = reach(CaseStatus.INVESTIGATION)
     with pytest.raises(InvalidInput) as excinfo:
-        fire(case, "propose", "liaison_a", disposition=Disposition.PARTIAL, basis="《条例》第三十七条")
+        fire(
+            case,
+            "propose",
+            "liaison_a",
+            disposition=Disposition.PARTIAL,
+            basis="《条例》第三十七条",
+        )
     assert excinfo.value.field == "withheld"
     with pytest.raises(InvalidInput) as excinfo:
         fire(case, "propose", "liaison_a", disposition="nonsense", basis="x")
@@ -269,7 +587,14 @@ def test_reply_on_the_spot_only_for_counter_applications(reach, fire):
     case = reach("online")
     fire(case, "confirm_receipt", "registrar", on=BASE)
     with pytest.raises(WrongState):
-        fire(case, "reply_on_the_spot", "registrar", on=BASE, disposition=Disposition.GRANTED, basis="x")
+        fire(
+            case,
+            "reply_on_the_spot",
+            "registrar",
+            on=BASE,
+            disposition=Disposition.GRANTED,
+            basis="x",
+        )
 
 
 @pytest.mark.django_db
@@ -279,7 +604,11 @@ def test_the_assignee_releases_and_records_the_role(reach, fire):
         fire(case, "release", "liaison_a2")
     fire(case, "release", "liaison_a")
     event = Event.objects.filter(case=case).last()
-    assert (event.kind, event.actor_role, event.to_status) == ("release", "联络员", CaseStatus.HANDLING)
+    assert (event.kind, event.actor_role, event.to_status) == (
+        "release",
+        "联络员",
+        CaseStatus.HANDLING,
+    )
 
 
 @pytest.mark.django_db

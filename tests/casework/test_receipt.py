@@ -25,7 +25,12 @@ TODAY = date(2026, 3, 16)
     ],
 )
 def test_receipt_date_per_channel(channel, signed_on, expected):
-    assert legal_receipt_date(channel=channel, arrived_on=date(2026, 3, 13), today=TODAY, signed_on=signed_on) == expected
+    assert (
+        legal_receipt_date(
+            channel=channel, arrived_on=date(2026, 3, 13), today=TODAY, signed_on=signed_on
+        )
+        == expected
+    )
 
 
 def test_unknown_channel_future_arrival_and_bad_signature_are_refused():
@@ -36,7 +41,17 @@ def test_unknown_channel_future_arrival_and_bad_signature_are_refused():
         legal_receipt_date(channel=Channel.IN_PERSON, arrived_on=date(2026, 3, 17), today=TODAY)
     assert excinfo.value.field == "arrived_at"
     with pytest.raises(InvalidInput) as excinfo:
-        legal_receipt_date(channel=Channel.REGISTERED_POST, arrived_on=date(2026, 3, 13), today=TODAY, signed_on=date(2026, 3, 12))
+        legal_receipt_date(
+            channel=Channel.REGISTERED_POST,
+            arrived_on=date(2026, 3, 13),
+            today=TODAY,
+            signed_on=date(2026, 3, 12),
+        )
     assert excinfo.value.field == "signed_on"
     with pytest.raises(InvalidInput):
-        legal_receipt_date(channel=Channel.REGISTERED_POST, arrived_on=date(2026, 3, 13), today=TODAY, signed_on=date(2026, 3, 17))
+        legal_receipt_date(
+            channel=Channel.REGISTERED_POST,
+            arrived_on=date(2026, 3, 13),
+            today=TODAY,
+            signed_on=date(2026, 3, 17),
+        )

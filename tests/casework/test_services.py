@@ -12,7 +12,12 @@ from tests.conftest import NOW, REQUEST, TODAY, company, person
 
 
 def _nothing_saved():
-    return Case.objects.count() == 0 and Applicant.objects.count() == 0 and Event.objects.count() == 0 and Agent.objects.count() == 0
+    return (
+        Case.objects.count() == 0
+        and Applicant.objects.count() == 0
+        and Event.objects.count() == 0
+        and Agent.objects.count() == 0
+    )
 
 
 @pytest.mark.django_db
@@ -52,8 +57,15 @@ def test_future_arrival_unknown_channel_and_early_signature_are_refused(receive)
 @pytest.mark.django_db
 def test_missing_subject_is_refused(organ, users):
     with pytest.raises(InvalidInput) as excinfo:
-        case_receive(organ=organ, actor=users["registrar"], channel=Channel.IN_PERSON, arrived_at=NOW,
-                     applicant=person(), request={**REQUEST, "subject": "  "}, now=NOW)
+        case_receive(
+            organ=organ,
+            actor=users["registrar"],
+            channel=Channel.IN_PERSON,
+            arrived_at=NOW,
+            applicant=person(),
+            request={**REQUEST, "subject": "  "},
+            now=NOW,
+        )
     assert excinfo.value.field == "subject"
     assert _nothing_saved()
 
@@ -61,8 +73,15 @@ def test_missing_subject_is_refused(organ, users):
 @pytest.mark.django_db
 def test_a_liaison_officer_cannot_record_applications(organ, users):
     with pytest.raises(NotPermitted):
-        case_receive(organ=organ, actor=users["liaison_a"], channel=Channel.IN_PERSON, arrived_at=NOW,
-                     applicant=person(), request=REQUEST, now=NOW)
+        case_receive(
+            organ=organ,
+            actor=users["liaison_a"],
+            channel=Channel.IN_PERSON,
+            arrived_at=NOW,
+            applicant=person(),
+            request=REQUEST,
+            now=NOW,
+        )
     assert _nothing_saved()
 
 
@@ -85,7 +104,13 @@ def test_numbers_restart_each_year(receive):
 
 @pytest.mark.django_db
 def test_agent_is_recorded(receive):
-    agent = {"name": "郑律师", "id_type": IdType.RESIDENT_ID, "id_number": "11010519491231002X", "organisation": "某律所", "phone": "13706400004"}
+    agent = {
+        "name": "郑律师",
+        "id_type": IdType.RESIDENT_ID,
+        "id_number": "11010519491231002X",
+        "organisation": "某律所",
+        "phone": "13706400004",
+    }
     case = receive(applicant=company(), agent=agent)
     assert case.agent.name == "郑律师"
     assert case.applicant.category == ApplicantCategory.COMMERCIAL
@@ -93,7 +118,12 @@ def test_agent_is_recorded(receive):
 
 @pytest.mark.django_db
 def test_bad_agent_id_is_refused(receive):
-    agent = {"name": "郑律师", "id_type": IdType.RESIDENT_ID, "id_number": "11010519491231002Y", "phone": "13706400004"}
+    agent = {
+        "name": "郑律师",
+        "id_type": IdType.RESIDENT_ID,
+        "id_number": "11010519491231002Y",
+        "phone": "13706400004",
+    }
     with pytest.raises(InvalidInput) as excinfo:
         receive(agent=agent)
     assert "agent.id_number" in excinfo.value.errors
@@ -102,8 +132,12 @@ def test_bad_agent_id_is_refused(receive):
 
 @pytest.mark.django_db
 def test_receipt_channels_fix_or_defer_the_date(receive):
-    assert receive(channel=Channel.IN_PERSON, arrived=date(2026, 3, 13)).received_on == date(2026, 3, 13)
-    post = receive(channel=Channel.REGISTERED_POST, arrived=date(2026, 3, 13), signed_on=date(2026, 3, 14))
+    assert receive(channel=Channel.IN_PERSON, arrived=date(2026, 3, 13)).received_on == date(
+        2026, 3, 13
+    )
+    post = receive(
+        channel=Channel.REGISTERED_POST, arrived=date(2026, 3, 13), signed_on=date(2026, 3, 14)
+    )
     assert post.received_on == date(2026, 3, 14)
     online = receive(channel=Channel.ONLINE, arrived=date(2026, 3, 13))
     assert online.received_on is None
@@ -113,8 +147,15 @@ def test_receipt_channels_fix_or_defer_the_date(receive):
 @pytest.mark.django_db
 def test_naive_arrival_time_is_refused(organ, users):
     with pytest.raises(InvalidInput):
-        case_receive(organ=organ, actor=users["registrar"], channel=Channel.IN_PERSON, arrived_at=datetime(2026, 3, 13, 10),
-                     applicant=person(), request=REQUEST, now=NOW)
+        case_receive(
+            organ=organ,
+            actor=users["registrar"],
+            channel=Channel.IN_PERSON,
+            arrived_at=datetime(2026, 3, 13, 10),
+            applicant=person(),
+            request=REQUEST,
+            now=NOW,
+        )
 
 
 @pytest.mark.django_db

@@ -13,7 +13,10 @@ from casework.validators import (
 from tests.conftest import VALID_RESIDENT_ID, VALID_RESIDENT_ID_2, VALID_USCC
 
 
-@pytest.mark.parametrize("number", [VALID_RESIDENT_ID, VALID_RESIDENT_ID_2, VALID_RESIDENT_ID_2.lower(), " 370102198001011237 "])
+@pytest.mark.parametrize(
+    "number",
+    [VALID_RESIDENT_ID, VALID_RESIDENT_ID_2, VALID_RESIDENT_ID_2.lower(), " 370102198001011237 "],
+)
 def test_valid_resident_ids_pass(number):
     validate_resident_id(number)
 
@@ -38,7 +41,11 @@ def test_invalid_resident_ids_get_specific_chinese_errors(number, code, fragment
 def test_uscc_check_character():
     validate_uscc(VALID_USCC)
     validate_uscc("91110000600037341L")
-    for bad, code in [("91370100MA3C5XY015", "uscc_checksum"), ("91370100MA3C5XY0I4", "uscc_format"), ("9137", "uscc_length")]:
+    for bad, code in [
+        ("91370100MA3C5XY015", "uscc_checksum"),
+        ("91370100MA3C5XY0I4", "uscc_format"),
+        ("9137", "uscc_length"),
+    ]:
         with pytest.raises(ValidationError) as excinfo:
             validate_uscc(bad)
         assert excinfo.value.code == code

@@ -60,13 +60,17 @@ def test_office_sees_all_cases_and_filters(client, users, routed, divisions):
     page = client.get("/cases/", {"channel": "online"}).content.decode()
     assert routed["online"].number in page
     assert routed["b"].number not in page
-    page = client.get("/cases/", {"received_from": "2026-03-05", "received_to": "2026-03-31"}).content.decode()
+    page = client.get(
+        "/cases/", {"received_from": "2026-03-05", "received_to": "2026-03-31"}
+    ).content.decode()
     assert routed["b"].number in page
     assert routed["a"].number not in page
     page = client.get("/cases/", {"q": "科技"}).content.decode()
     assert routed["b"].number in page
     assert routed["a"].number not in page
-    page = client.get("/cases/", {"received_from": "2026-03-31", "received_to": "2026-03-01"}).content.decode()
+    page = client.get(
+        "/cases/", {"received_from": "2026-03-31", "received_to": "2026-03-01"}
+    ).content.decode()
     assert "结束日期早于开始日期" in page
 
 
@@ -86,7 +90,14 @@ def test_liaison_sees_only_own_division(client, users, routed):
 def test_co_division_sees_the_case(client, users, receive, fire, divisions):
     case = receive(arrived=date(2026, 3, 2))
     fire(case, "register", "registrar", on=date(2026, 3, 2))
-    fire(case, "assign", "reviewer", on=date(2026, 3, 2), lead_division_id=divisions["a"].pk, co_division_ids=[divisions["b"].pk])
+    fire(
+        case,
+        "assign",
+        "reviewer",
+        on=date(2026, 3, 2),
+        lead_division_id=divisions["a"].pk,
+        co_division_ids=[divisions["b"].pk],
+    )
     client.force_login(users["liaison_b"])
     assert client.get(f"/cases/{case.number}/").status_code == 200
 
@@ -104,7 +115,18 @@ def test_case_page_masks_the_id_and_shows_history_in_chinese(client, users, rout
     page = client.get(f"/cases/{routed['a'].number}/").content.decode()
     assert "3701**********1237" in page
     assert "370102198001011237" not in page
-    for text in ["办理记录", "接收", "登记", "交办处室", "已接收", "已登记", "主办处室", "安置处", "答复期限", "2026年3月30日"]:
+    for text in [
+        "办理记录",
+        "接收",
+        "登记",
+        "交办处室",
+        "已接收",
+        "已登记",
+        "主办处室",
+        "安置处",
+        "答复期限",
+        "2026年3月30日",
+    ]:
         assert text in page, text
 
 
@@ -117,11 +139,13 @@ def test_case_list_paginates(client, users, receive):
     assert "第 1 页，共 2 页" in first
     second = client.get("/cases/", {"page": 2}).content.decode()
     assert "第 2 页，共 2 页" in second
-    assert second.count('<tr>') == 1 + 1  # header + the one case on page 2
+    assert second.count("<tr>") == 1 + 1  # header + the one case on page 2
 
 
 @pytest.mark.django_db
-def test_case_list_query_count_does_not_grow_with_cases(client, users, receive, django_assert_max_num_queries):
+def test_case_list_query_count_does_not_grow_with_cases(
+    client, users, receive, django_assert_max_num_queries
+):
     for _ in range(10):
         receive()
     client.force_login(users["registrar"])

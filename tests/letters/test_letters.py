@@ -25,13 +25,17 @@ from tests.conftest import NOW, person
 def pdf_text(data: bytes, tmp_path) -> str:
     path = tmp_path / "letter.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def pdf_fonts(data: bytes, tmp_path) -> str:
     path = tmp_path / "fonts.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -42,9 +46,16 @@ def approved(receive_flow, act, divisions):
         act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
         act(case, "claim", "liaison_a", on=date(2026, 3, 3))
         proposal = {"disposition": disposition, "basis": "", **fields}
-        proposal["basis"] = proposal["basis"] or (KINDS[f"reply.{disposition}"].title and {
-            "granted": "《中华人民共和国政府信息公开条例》第三十六条第（二）项"}.get(disposition, "《中华人民共和国政府信息公开条例》第三十六条"))
-        if disposition.startswith(("refused.", "unable.", "not_processed.")) and "reasons" not in proposal:
+        proposal["basis"] = proposal["basis"] or (
+            KINDS[f"reply.{disposition}"].title
+            and {"granted": "《中华人民共和国政府信息公开条例》第三十六条第（二）项"}.get(
+                disposition, "《中华人民共和国政府信息公开条例》第三十六条"
+            )
+        )
+        if (
+            disposition.startswith(("refused.", "unable.", "not_processed."))
+            and "reasons" not in proposal
+        ):
             proposal["reasons"] = "依法说明的理由"
         if disposition == "partial":
             proposal.setdefault("withheld", "第五条报价明细")
@@ -70,8 +81,17 @@ def test_reply_letter_contents_and_fonts(approved, act, tmp_path):
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == letter.sha256
     text = _clean(pdf_text(data, tmp_path))
-    for expected in [letter.number, "政府信息公开申请答复书", "张三：", "2026年3月2日", "第三十六条第（二）项",
-                     "60日内向济南市人民政府申请行政复议", "6个月内", letter.verification_code, "2026年3月16日"]:
+    for expected in [
+        letter.number,
+        "政府信息公开申请答复书",
+        "张三：",
+        "2026年3月2日",
+        "第三十六条第（二）项",
+        "60日内向济南市人民政府申请行政复议",
+        "6个月内",
+        letter.verification_code,
+        "2026年3月16日",
+    ]:
         assert _clean(expected) in text, expected
     fonts = pdf_fonts(data, tmp_path)
     assert "NotoSerifCJKSC" in fonts.replace("-", "")
@@ -85,7 +105,9 @@ def test_reply_letter_contents_and_fonts(approved, act, tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("disposition", [k.removeprefix("reply.") for k in KINDS if k.startswith("reply.")])
+@pytest.mark.parametrize(
+    "disposition", [k.removeprefix("reply.") for k in KINDS if k.startswith("reply.")]
+)
 def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition):
     from letters.kinds import DEFAULT_BASIS
 
@@ -101,13 +123,30 @@ def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["acknowledgement", "correction", "extension", "consultation_third_party",
-                                  "consultation_organ", "consultation_notice", "fee_notice"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "acknowledgement",
+        "correction",
+        "extension",
+        "consultation_third_party",
+        "consultation_organ",
+        "consultation_notice",
+        "fee_notice",
+    ],
+)
 def test_every_notice_kind_renders(receive_flow, act, divisions, users, tmp_path, kind):
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar", on=date(2026, 3, 2))
     if kind == "correction":
-        act(case, "request_correction", "registrar", on=date(2026, 3, 3), items="请写明文件名称", deadline_on="2026-03-13")
+        act(
+            case,
+            "request_correction",
+            "registrar",
+            on=date(2026, 3, 3),
+            items="请写明文件名称",
+            deadline_on="2026-03-13",
+        )
     else:
         act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
         act(case, "claim", "liaison_a", on=date(2026, 3, 3))
@@ -115,26 +154,54 @@ def test_every_notice_kind_renders(receive_flow, act, divisions, users, tmp_path
             act(case, "extend", "head", on=date(2026, 3, 4), days=10, reason="需调取档案")
         if kind.startswith("consultation"):
             party = "other_organ" if kind == "consultation_organ" else "third_party"
-            act(case, "open_consultation", "liaison_a", on=date(2026, 3, 4), party=party, party_name="济南某某公司", matter="合同报价")
+            act(
+                case,
+                "open_consultation",
+                "liaison_a",
+                on=date(2026, 3, 4),
+                party=party,
+                party_name="济南某某公司",
+                matter="合同报价",
+            )
         if kind == "fee_notice":
-            act(case, "notify_fee", "liaison_a", on=date(2026, 3, 4), method="per_page", quantity=150)
+            act(
+                case,
+                "notify_fee",
+                "liaison_a",
+                on=date(2026, 3, 4),
+                method="per_page",
+                quantity=150,
+            )
     letter = letter_issue(number=case.number, kind=kind, actor=users["registrar"], now=NOW)
     text = _clean(pdf_text(letter.pdf.read(), tmp_path))
     assert _clean(letter.number) in text
     assert _clean(KINDS[kind].title) in text
-    expected = {"acknowledgement": "2026年3月30日", "correction": "2026年3月13日前", "extension": "延长10个工作日",
-                "consultation_third_party": "15个工作日内", "consultation_organ": "视为同意公开",
-                "consultation_notice": "不计算在答复期限内", "fee_notice": "1700.00元"}[kind]
+    expected = {
+        "acknowledgement": "2026年3月30日",
+        "correction": "2026年3月13日前",
+        "extension": "延长10个工作日",
+        "consultation_third_party": "15个工作日内",
+        "consultation_organ": "视为同意公开",
+        "consultation_notice": "不计算在答复期限内",
+        "fee_notice": "1700.00元",
+    }[kind]
     assert _clean(expected) in text
-    addressee = "济南某某公司：" if kind in ("consultation_third_party", "consultation_organ") else "张三："
+    addressee = (
+        "济南某某公司：" if kind in ("consultation_third_party", "consultation_organ") else "张三："
+    )
     assert addressee in text
-    assert Event.objects.filter(case=case, kind="issue_letter", payload__letter=letter.number).count() == 1
+    assert (
+        Event.objects.filter(case=case, kind="issue_letter", payload__letter=letter.number).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
 def test_numbers_are_gap_free_when_an_issue_fails_half_way(approved, act, users, monkeypatch):
     case = approved("granted")
-    first = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    first = letter_issue(
+        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
 
     def broken(html):
         raise RuntimeError("renderer crashed")
@@ -143,7 +210,9 @@ def test_numbers_are_gap_free_when_an_issue_fails_half_way(approved, act, users,
     with pytest.raises(RuntimeError):
         letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
     monkeypatch.undo()
-    second = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    second = letter_issue(
+        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
     assert first.number.endswith("〔2026〕1号")
     assert second.number.endswith("〔2026〕2号")
     assert LetterNumberCounter.objects.get().last == 2
@@ -166,14 +235,18 @@ def test_issued_letter_is_frozen_and_voiding_reissues(approved, act, users):
     assert new.replaces == letter
     assert new.number != letter.number
     assert Letter.objects.get(pk=letter.pk).is_void
-    kinds = list(Event.objects.filter(case=case).order_by("seq").values_list("kind", flat=True))[-3:]
+    kinds = list(Event.objects.filter(case=case).order_by("seq").values_list("kind", flat=True))[
+        -3:
+    ]
     assert kinds == ["issue_reply", "void_letter", "issue_letter"]
     with pytest.raises(WrongState):
         letter_void(letter_id=letter.pk, actor=users["reviewer"], reason="再次作废")
 
 
 @pytest.mark.django_db
-def test_kind_that_does_not_fit_and_missing_organ_settings_are_refused_before_numbering(receive_flow, users, organ):
+def test_kind_that_does_not_fit_and_missing_organ_settings_are_refused_before_numbering(
+    receive_flow, users, organ
+):
     case = receive_flow(channel="online")
     with pytest.raises(WrongState) as excinfo:
         letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
@@ -186,7 +259,9 @@ def test_kind_that_does_not_fit_and_missing_organ_settings_are_refused_before_nu
     organ.reconsideration_organ = ""
     organ.save()
     with pytest.raises(InvalidInput) as excinfo:
-        letter_issue(number=in_person.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+        letter_issue(
+            number=in_person.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+        )
     assert "行政复议机关" in excinfo.value.message
     assert not LetterNumberCounter.objects.exists()
     assert not Letter.objects.exists()
@@ -224,21 +299,27 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.django_db
-def test_hostile_application_text_stays_text_and_nothing_is_fetched(receive_flow, act, users, tmp_path):
+def test_hostile_application_text_stays_text_and_nothing_is_fetched(
+    receive_flow, act, users, tmp_path
+):
     server = http.server.HTTPServer(("127.0.0.1", 0), _CountingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    hostile = (f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
-               f'<link rel="attachment" href="file://{secret}"><img src="http://127.0.0.1:{port}/i.png">'
-               f'<style>@import url(http://127.0.0.1:{port}/y.css);</style>')
+    hostile = (
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
+        f'<link rel="attachment" href="file://{secret}"><img src="http://127.0.0.1:{port}/i.png">'
+        f"<style>@import url(http://127.0.0.1:{port}/y.css);</style>"
+    )
     _CountingHandler.hits.clear()
     case = receive_flow(applicant=person(name="张三<script>"), arrived=date(2026, 3, 2))
     from casework.models import Case
 
     Case.objects.filter(pk=case.pk).update(subject=hostile[:300])
-    letter = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    letter = letter_issue(
+        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
     data = letter.pdf.read()
     text = _clean(pdf_text(data, tmp_path))
     assert "<linkrel=" in text  # printed literally

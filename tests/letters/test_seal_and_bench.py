@@ -25,7 +25,9 @@ def test_seal_must_be_an_image_and_small(organ):
     with pytest.raises(ValidationError) as excinfo:
         organ.full_clean()
     assert "seal" in excinfo.value.message_dict
-    organ.seal = SimpleUploadedFile("seal.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1), content_type="image/png")
+    organ.seal = SimpleUploadedFile(
+        "seal.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1), content_type="image/png"
+    )
     with pytest.raises(ValidationError) as excinfo:
         organ.full_clean()
     assert any("1 MB" in m for m in excinfo.value.message_dict["seal"])
@@ -37,7 +39,9 @@ def test_uploaded_seal_is_embedded(organ, receive_flow, users):
     organ.full_clean()
     organ.save()
     case = receive_flow()
-    letter = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    letter = letter_issue(
+        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
     assert b"/Subtype /Image" in Letter.objects.get(pk=letter.pk).pdf.read()
 
 
@@ -54,5 +58,7 @@ def test_bench_letters_prints_its_figures():
 @pytest.mark.django_db
 def test_letter_sample_writes_a_pdf(tmp_path):
     out = tmp_path / "sample.pdf"
-    call_command("letter_sample", "reply.refused.process_information", "--out", str(out), stdout=StringIO())
+    call_command(
+        "letter_sample", "reply.refused.process_information", "--out", str(out), stdout=StringIO()
+    )
     assert out.read_bytes().startswith(b"%PDF")

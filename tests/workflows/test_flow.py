@@ -9,8 +9,19 @@ from workflows.models import CaseProcess
 
 
 def open_tasks(case):
-    return {(t.flow_task.name, t.status, t.owner.username if t.owner else None, t.owner_permission_obj_pk)
-            for t in Task.objects.filter(process__caseprocess__case=case, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED", "STARTED"])}
+    return {
+        (
+            t.flow_task.name,
+            t.status,
+            t.owner.username if t.owner else None,
+            t.owner_permission_obj_pk,
+        )
+        for t in Task.objects.filter(
+            process__caseprocess__case=case,
+            flow_task_type="HUMAN",
+            status__in=["NEW", "ASSIGNED", "STARTED"],
+        )
+    }
 
 
 @pytest.mark.django_db
@@ -20,17 +31,36 @@ def test_full_path_with_co_division_return_and_archive(receive_flow, act, divisi
     assert open_tasks(case) == {("triage", "NEW", None, None)}
     act(case, "register", "registrar")
     assert open_tasks(case) == {("triage", "NEW", None, None)}
-    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk, co_division_ids=[divisions["b"].pk])
+    act(
+        case,
+        "assign",
+        "reviewer",
+        lead_division_id=divisions["a"].pk,
+        co_division_ids=[divisions["b"].pk],
+    )
     assert open_tasks(case) == {("investigate", "NEW", None, a), ("co_opinion", "NEW", None, b)}
     act(case, "claim", "liaison_a")
     assert ("investigate", "ASSIGNED", "liaison_a", a) in open_tasks(case)
     act(case, "give_opinion", "liaison_b", opinion="同意公开")
     assert open_tasks(case) == {("investigate", "ASSIGNED", "liaison_a", a)}
-    act(case, "propose", "liaison_a", disposition=Disposition.GRANTED, basis="《条例》第三十六条第（二）项")
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        disposition=Disposition.GRANTED,
+        basis="《条例》第三十六条第（二）项",
+    )
     assert open_tasks(case) == {("review", "NEW", None, None)}
     act(case, "return_for_revision", "reviewer", reason="请补充检索范围")
     assert open_tasks(case) == {("revise", "ASSIGNED", "liaison_a", a)}
-    act(case, "propose", "liaison_a", disposition=Disposition.GRANTED, basis="《条例》第三十六条第（二）项", searched="档案室")
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        disposition=Disposition.GRANTED,
+        basis="《条例》第三十六条第（二）项",
+        searched="档案室",
+    )
     assert open_tasks(case) == {("review", "NEW", None, None)}
     act(case, "check", "reviewer")
     assert open_tasks(case) == {("sign_off", "NEW", None, None)}
@@ -71,11 +101,17 @@ def test_release_reassign_and_transfer_move_the_task(receive_flow, act, division
     act(case, "transfer", "reviewer", lead_division_id=divisions["c"].pk, reason="职责调整")
     assert open_tasks(case) == {("investigate", "NEW", None, c)}
     case.refresh_from_db()
-    assert (case.status, case.lead_division, case.assignee) == (CaseStatus.HANDLING, divisions["c"], None)
+    assert (case.status, case.lead_division, case.assignee) == (
+        CaseStatus.HANDLING,
+        divisions["c"],
+        None,
+    )
 
 
 @pytest.mark.django_db
-def test_internal_due_date_defaults_to_five_working_days_before_the_reply(receive_flow, act, divisions):
+def test_internal_due_date_defaults_to_five_working_days_before_the_reply(
+    receive_flow, act, divisions
+):
     from datetime import date
 
     case = receive_flow()  # received Mon 2026-03-02, reply due Mon 2026-03-30
@@ -93,5 +129,11 @@ def test_internal_due_date_after_the_reply_is_refused(receive_flow, act, divisio
     case = receive_flow()
     act(case, "register", "registrar")
     with pytest.raises(InvalidInput) as excinfo:
-        act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk, division_due_on="2026-04-30")
+        act(
+            case,
+            "assign",
+            "reviewer",
+            lead_division_id=divisions["a"].pk,
+            division_due_on="2026-04-30",
+        )
     assert excinfo.value.field == "division_due_on"

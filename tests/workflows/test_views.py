@@ -69,20 +69,29 @@ def test_action_form_errors_are_field_level_and_nothing_changes(client, users, r
 @pytest.mark.django_db
 def test_action_form_fires_the_transition(client, users, routed):
     client.force_login(users["liaison_a"])
-    response = client.post(f"/work/cases/{routed.number}/act/claim/", {"on": NOW.date().isoformat()})
+    response = client.post(
+        f"/work/cases/{routed.number}/act/claim/", {"on": NOW.date().isoformat()}
+    )
     assert response.status_code == 302
     client.force_login(users["liaison_a"])
-    response = client.post(f"/work/cases/{routed.number}/act/request_extension/", {"on": NOW.date().isoformat(), "days": "10", "reason": "需调档"})
+    response = client.post(
+        f"/work/cases/{routed.number}/act/request_extension/",
+        {"on": NOW.date().isoformat(), "days": "10", "reason": "需调档"},
+    )
     assert response.status_code == 302
     assert Event.objects.filter(case=routed, kind="request_extension").count() == 1
     # a wrong state is refused with the Chinese message as a form error
-    response = client.post(f"/work/cases/{routed.number}/act/claim/", {"on": NOW.date().isoformat()})
+    response = client.post(
+        f"/work/cases/{routed.number}/act/claim/", {"on": NOW.date().isoformat()}
+    )
     assert response.status_code == 400
     assert "不能执行此操作" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_queue_page_query_count_is_bounded(client, users, receive_flow, act, divisions, django_assert_max_num_queries):
+def test_queue_page_query_count_is_bounded(
+    client, users, receive_flow, act, divisions, django_assert_max_num_queries
+):
     for _ in range(12):
         case = receive_flow()
         act(case, "register", "registrar")
@@ -142,7 +151,9 @@ def test_sixteen_officers_claim_at_once_one_wins(receive_flow, act, divisions, u
     assert case.assignee.username == winners[0]
     from viewflow.workflow.models import Task
 
-    task = Task.objects.get(process__caseprocess__case=case, flow_task_type="HUMAN", status="ASSIGNED")
+    task = Task.objects.get(
+        process__caseprocess__case=case, flow_task_type="HUMAN", status="ASSIGNED"
+    )
     assert task.owner.username == winners[0]
 
 

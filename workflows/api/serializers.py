@@ -35,17 +35,25 @@ class AgentIn(serializers.Serializer):
 
 
 class RequestIn(serializers.Serializer):
-    subject = serializers.CharField(max_length=300, help_text=_("The information requested (Art 29(2))."))
+    subject = serializers.CharField(
+        max_length=300, help_text=_("The information requested (Art 29(2)).")
+    )
     description = serializers.CharField(required=False, allow_blank=True)
     provision_form = serializers.ChoiceField(choices=ProvisionForm.choices)
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices)
 
 
 class CaseCreateIn(serializers.Serializer):
-    organ = serializers.CharField(required=False, help_text=_("Name of the organ; optional when there is one."))
+    organ = serializers.CharField(
+        required=False, help_text=_("Name of the organ; optional when there is one.")
+    )
     channel = serializers.ChoiceField(choices=Channel.choices)
-    arrived_at = serializers.DateTimeField(help_text=_("When the application arrived (with time zone)."))
-    signed_on = serializers.DateField(required=False, help_text=_("Signature date for registered post."))
+    arrived_at = serializers.DateTimeField(
+        help_text=_("When the application arrived (with time zone).")
+    )
+    signed_on = serializers.DateField(
+        required=False, help_text=_("Signature date for registered post.")
+    )
     applicant = ApplicantIn()
     agent = AgentIn(required=False)
     request = RequestIn()
@@ -58,7 +66,9 @@ class TransitionIn(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": [_("The body must be a JSON object.")]})
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("The body must be a JSON object.")]}
+            )
         value = super().to_internal_value({"on": data["on"]} if data.get("on") else {})
         value["fields"] = {k: v for k, v in data.items() if k != "on"}
         return value
@@ -89,7 +99,9 @@ class CaseOut(serializers.Serializer):
     arrived_at = serializers.DateTimeField()
     received_on = serializers.DateField(allow_null=True)
     reply_due_on = serializers.DateField(allow_null=True)
-    provisional = serializers.BooleanField(help_text=_("The due dates rely on a calendar year that is not loaded yet."))
+    provisional = serializers.BooleanField(
+        help_text=_("The due dates rely on a calendar year that is not loaded yet.")
+    )
     extension_days = serializers.IntegerField()
     remaining_working_days = serializers.IntegerField(allow_null=True)
     supervision_level = serializers.CharField()

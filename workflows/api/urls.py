@@ -10,5 +10,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("cases/", views.CaseCreateView.as_view(), name="case-create"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
-    path("cases/<str:number>/transitions/<str:name>/", views.CaseTransitionView.as_view(), name="case-transition"),
+    path(
+        "cases/<str:number>/transitions/<str:name>/",
+        views.CaseTransitionView.as_view(),
+        name="case-transition",
+    ),
 ]

@@ -23,28 +23,58 @@ from casework.selectors import case_clock, case_get_for_user
 from workflows.api.serializers import CaseCreateIn, CaseOut, ErrorOut, TransitionIn
 from workflows.services import case_act, case_receive, open_tasks_of
 
-ERRORS = {400: OpenApiResponse(ErrorOut), 403: OpenApiResponse(ErrorOut), 404: OpenApiResponse(ErrorOut), 409: OpenApiResponse(ErrorOut)}
+ERRORS = {
+    400: OpenApiResponse(ErrorOut),
+    403: OpenApiResponse(ErrorOut),
+    404: OpenApiResponse(ErrorOut),
+    409: OpenApiResponse(ErrorOut),
+}
 
 
-def _error(code: str, message: str, status_code: int, *, field: str | None = None, errors: dict[str, list[str]] | None = None) -> Response:
-    return Response({"code": code, "message": message, "field": field, "errors": errors or {}}, status=status_code)
+def _error(
+    code: str,
+    message: str,
+    status_code: int,
+    *,
+    field: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> Response:
+    return Response(
+        {"code": code, "message": message, "field": field, "errors": errors or {}},
+        status=status_code,
+    )
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors and DRF's own, as {code, message, field, errors} in Chinese."""
     if isinstance(exc, CaseworkError):
-        code = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}[exc.status_code]
+        code = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}[
+            exc.status_code
+        ]
         return _error(code, exc.message, exc.status_code, field=exc.field, errors=exc.errors)
     if isinstance(exc, OperationalError):  # a lock wait that timed out: a concurrent change won
-        return _error("conflict", _("The case was changed at the same time; please try again."), 409)
+        return _error(
+            "conflict", _("The case was changed at the same time; please try again."), 409
+        )
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         flat = _flatten(detail)
         field, messages = next(iter(flat.items()), (None, [_("Invalid input.")]))
-        return _error("invalid", messages[0], 400, field=None if field == "non_field_errors" else field, errors=flat)
+        return _error(
+            "invalid",
+            messages[0],
+            400,
+            field=None if field == "non_field_errors" else field,
+            errors=flat,
+        )
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
-        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(response.status_code, "error")
+        code = {
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }.get(response.status_code, "error")
         response.data = {"code": code, "message": str(exc.detail), "field": None, "errors": {}}
     return response
 
@@ -78,11 +108,20 @@ def case_data(case: Case) -> dict[str, Any]:
         "lead_division": case.lead_division.name if case.lead_division else None,
         "assignee": display_name(case.assignee) if case.assignee else None,
         "disposition": case.disposition,
-        "clock": [{k: step[k] for k in ("kind", "start", "end", "working_days", "text")} for step in clock.timeline],
+        "clock": [
+            {k: step[k] for k in ("kind", "start", "end", "working_days", "text")}
+            for step in clock.timeline
+        ],
         "open_tasks": [
-            {"task": t.flow_task.name, "title": str(t.flow_task.task_title), "status": t.status,
-             "owner": display_name(t.owner) if t.owner else None,
-             "division_id": int(t.owner_permission_obj_pk) if t.owner_permission_obj_pk else None}
+            {
+                "task": t.flow_task.name,
+                "title": str(t.flow_task.task_title),
+                "status": t.status,
+                "owner": display_name(t.owner) if t.owner else None,
+                "division_id": int(t.owner_permission_obj_pk)
+                if t.owner_permission_obj_pk
+                else None,
+            }
             for t in open_tasks_of(case)
         ],
         "letters": [],
@@ -97,7 +136,11 @@ def _visible(request: Request, number: str) -> Case:
 
 
 class CaseCreateView(APIView):
-    @extend_schema(request=CaseCreateIn, responses={201: CaseOut, **ERRORS}, summary="Record an application received through a channel")
+    @extend_schema(
+        request=CaseCreateIn,
+        responses={201: CaseOut, **ERRORS},
+        summary="Record an application received through a channel",
+    )
     def post(self, request: Request) -> Response:
         data = CaseCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,8 +152,14 @@ class CaseCreateView(APIView):
         if len(organ_list) != 1:
             raise InvalidInput(_("Name the organ of the case."), field="organ")
         case = case_receive(
-            organ=organ_list[0], actor=request.user, channel=values["channel"], arrived_at=values["arrived_at"],
-            signed_on=values.get("signed_on"), applicant=values["applicant"], agent=values.get("agent"), request=values["request"],
+            organ=organ_list[0],
+            actor=request.user,
+            channel=values["channel"],
+            arrived_at=values["arrived_at"],
+            signed_on=values.get("signed_on"),
+            applicant=values["applicant"],
+            agent=values.get("agent"),
+            request=values["request"],
         )
         return Response(CaseOut(case_data(case)).data, status=status.HTTP_201_CREATED)
 
@@ -122,13 +171,23 @@ class CaseDetailView(APIView):
 
 
 class CaseTransitionView(APIView):
-    @extend_schema(request=TransitionIn, responses={200: CaseOut, **ERRORS}, summary="Fire a lifecycle transition (DESIGN §3)")
+    @extend_schema(
+        request=TransitionIn,
+        responses={200: CaseOut, **ERRORS},
+        summary="Fire a lifecycle transition (DESIGN §3)",
+    )
     def post(self, request: Request, number: str, name: str) -> Response:
         case = _visible(request, number)
         if name not in TRANSITION_NAMES:
             raise NotVisible(_("Unknown transition: %(name)s.") % {"name": name})
         body = TransitionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        case = case_act(number=case.number, organ=case.organ, name=name, actor=request.user,
-                        on=body.validated_data.get("on"), fields=body.validated_data["fields"])
+        case = case_act(
+            number=case.number,
+            organ=case.organ,
+            name=name,
+            actor=request.user,
+            on=body.validated_data.get("on"),
+            fields=body.validated_data["fields"],
+        )
         return Response(CaseOut(case_data(Case.objects.get(pk=case.pk))).data)

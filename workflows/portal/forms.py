@@ -11,36 +11,77 @@ from casework.choices import ApplicantCategory, Channel, DeliveryMethod, IdType,
 class ApplicationForm(forms.Form):
     """Art 29: who applies (name, identity proof, contact), what is asked, in which form."""
 
-    category = forms.ChoiceField(label=_("Applicant category"), choices=ApplicantCategory.choices, initial=ApplicantCategory.NATURAL_PERSON)
+    category = forms.ChoiceField(
+        label=_("Applicant category"),
+        choices=ApplicantCategory.choices,
+        initial=ApplicantCategory.NATURAL_PERSON,
+    )
     name = forms.CharField(label=_("Name or organisation"), max_length=200)
-    id_type = forms.ChoiceField(label=_("ID type"), choices=[("", "—"), *IdType.choices], required=False,
-                                help_text=_("Natural persons: the identity document."))
+    id_type = forms.ChoiceField(
+        label=_("ID type"),
+        choices=[("", "—"), *IdType.choices],
+        required=False,
+        help_text=_("Natural persons: the identity document."),
+    )
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False,
-                                  help_text=_("Organisations: the 18-character code."))
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        required=False,
+        help_text=_("Organisations: the 18-character code."),
+    )
     contact_person = forms.CharField(label=_("Contact person"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40)
-    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
-                            help_text=_("We send the tracking number and the letters here."))
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("We send the tracking number and the letters here."),
+    )
     address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=6, required=False)
-    subject = forms.CharField(label=_("Information requested"), max_length=300,
-                              help_text=_("Its name, document number (文号) or other features that let us find it."))
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    subject = forms.CharField(
+        label=_("Information requested"),
+        max_length=300,
+        help_text=_("Its name, document number (文号) or other features that let us find it."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     provision_form = forms.ChoiceField(label=_("Form of provision"), choices=ProvisionForm.choices)
     delivery_method = forms.ChoiceField(label=_("Delivery method"), choices=DeliveryMethod.choices)
-    id_proof = forms.FileField(label=_("Identity proof"), help_text=_("PDF, JPEG or PNG, at most 10 MB."))
-    other_file = forms.FileField(label=_("Other material (optional)"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    id_proof = forms.FileField(
+        label=_("Identity proof"), help_text=_("PDF, JPEG or PNG, at most 10 MB.")
+    )
+    other_file = forms.FileField(
+        label=_("Other material (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
     submission_token = forms.CharField(widget=forms.HiddenInput)
 
     def applicant(self) -> dict[str, Any]:
         data = self.cleaned_data
-        keys = ["category", "name", "id_type", "id_number", "credit_code", "contact_person", "phone", "email", "address", "postal_code"]
+        keys = [
+            "category",
+            "name",
+            "id_type",
+            "id_number",
+            "credit_code",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "postal_code",
+        ]
         return {k: data.get(k) or "" for k in keys}
 
     def request(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {k: data.get(k) or "" for k in ("subject", "description", "provision_form", "delivery_method")}
+        return {
+            k: data.get(k) or ""
+            for k in ("subject", "description", "provision_form", "delivery_method")
+        }
 
 
 class TrackForm(forms.Form):
@@ -53,7 +94,12 @@ class VerifyForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
@@ -64,31 +110,67 @@ class StaffIntakeForm(ApplicationForm):
     fax, with its scans; the Art 31 receipt rules apply to the channel."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
-    arrived_at = forms.DateTimeField(label=_("Arrived at"), widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    signed_on = forms.DateField(label=_("Signed for on (registered post)"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    arrived_at = forms.DateTimeField(
+        label=_("Arrived at"),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    signed_on = forms.DateField(
+        label=_("Signed for on (registered post)"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
-    agent_id_type = forms.ChoiceField(label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False)
+    agent_id_type = forms.ChoiceField(
+        label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False
+    )
     agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
-    agent_organisation = forms.CharField(label=_("Agent's organisation"), max_length=200, required=False)
+    agent_organisation = forms.CharField(
+        label=_("Agent's organisation"), max_length=200, required=False
+    )
     agent_phone = forms.CharField(label=_("Agent's phone"), max_length=40, required=False)
-    application_scan = forms.FileField(label=_("Scanned application form"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
-    agent_id_proof = forms.FileField(label=_("Agent's identity proof"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
-    power_of_attorney = forms.FileField(label=_("Power of attorney"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    application_scan = forms.FileField(
+        label=_("Scanned application form"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+    agent_id_proof = forms.FileField(
+        label=_("Agent's identity proof"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+    power_of_attorney = forms.FileField(
+        label=_("Power of attorney"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["id_proof"].required = False  # a missing proof is a ground for correction, not a refusal
+        self.fields[
+            "id_proof"
+        ].required = False  # a missing proof is a ground for correction, not a refusal
 
     def agent(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         if not data.get("agent_name"):
             return None
-        return {"name": data["agent_name"], "id_type": data.get("agent_id_type") or "resident_id",
-                "id_number": data.get("agent_id_number") or "", "organisation": data.get("agent_organisation") or "",
-                "phone": data.get("agent_phone") or ""}
+        return {
+            "name": data["agent_name"],
+            "id_type": data.get("agent_id_type") or "resident_id",
+            "id_number": data.get("agent_id_number") or "",
+            "organisation": data.get("agent_organisation") or "",
+            "phone": data.get("agent_phone") or "",
+        }
 
     def uploads(self) -> list[tuple[str, Any]]:
-        pairs = [("application_scan", "application_form"), ("id_proof", "applicant_id"), ("agent_id_proof", "agent_id"),
-                 ("power_of_attorney", "power_of_attorney"), ("other_file", "other")]
-        return [(kind, self.cleaned_data[name]) for name, kind in pairs if self.cleaned_data.get(name)]
+        pairs = [
+            ("application_scan", "application_form"),
+            ("id_proof", "applicant_id"),
+            ("agent_id_proof", "agent_id"),
+            ("power_of_attorney", "power_of_attorney"),
+            ("other_file", "other"),
+        ]
+        return [
+            (kind, self.cleaned_data[name]) for name, kind in pairs if self.cleaned_data.get(name)
+        ]

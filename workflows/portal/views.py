@@ -35,7 +35,9 @@ def _organ(request: HttpRequest) -> Organ | None:
 
 
 def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/guide.html", {"organ": _organ(request), "channels": Channel.choices})
+    return render(
+        request, "portal/guide.html", {"organ": _organ(request), "channels": Channel.choices}
+    )
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -45,7 +47,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and organ is not None:
             token = form.cleaned_data["submission_token"]
             codes = request.session.setdefault(CODES, {})
-            code = codes.setdefault(token, query_code_new())  # the same code for a repeated submission
+            code = codes.setdefault(
+                token, query_code_new()
+            )  # the same code for a repeated submission
             request.session.modified = True
             attachments = [("applicant_id", form.cleaned_data["id_proof"])]
             if form.cleaned_data.get("other_file"):
@@ -55,7 +59,11 @@ def apply(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 for field, errors in exc.errors.items():
                     name = field.removeprefix("applicant.")
-                    target = name if name in form.fields else ("id_proof" if field == "attachments" else None)
+                    target = (
+                        name
+                        if name in form.fields
+                        else ("id_proof" if field == "attachments" else None)
+                    )
                     for error in errors:
                         form.add_error(target, error)
             else:
@@ -66,23 +74,41 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply.html", {"form": form, "organ": organ})
 
 
-def _receive_online(organ: Organ, form: ApplicationForm, token: str, code: str, attachments: list[tuple[str, Any]]) -> Case:
+def _receive_online(
+    organ: Organ, form: ApplicationForm, token: str, code: str, attachments: list[tuple[str, Any]]
+) -> Case:
     from django.db import transaction
 
     with transaction.atomic():
-        case = case_receive(organ=organ, actor=APPLICANT, channel=Channel.ONLINE, arrived_at=timezone.now(),
-                            applicant=form.applicant(), request=form.request(), attachments=attachments,
-                            submission_token=token, notify_office=True)
+        case = case_receive(
+            organ=organ,
+            actor=APPLICANT,
+            channel=Channel.ONLINE,
+            arrived_at=timezone.now(),
+            applicant=form.applicant(),
+            request=form.request(),
+            attachments=attachments,
+            submission_token=token,
+            notify_office=True,
+        )
         if not case.query_code_digest:  # a new case (a repeated submission returns the first one)
             # The digest binds the code to the number, which exists only now.
-            Case.objects.filter(pk=case.pk).update(query_code_digest=query_code_digest(case.number, code))
+            Case.objects.filter(pk=case.pk).update(
+                query_code_digest=query_code_digest(case.number, code)
+            )
             if case.applicant.email:
-                notify(key=f"applied:{case.pk}", to=[case.applicant.email], case=case,
-                       subject=f"{organ.name}：已收到您的政府信息公开申请 {case.number}",
-                       body=(f"{case.applicant.name}：\n\n我们已收到您的网上申请（{case.subject}）。\n"
-                             f"申请编号：{case.number}\n查询码：{code}\n\n"
-                             f"公开办将与您确认收到申请，收到申请之日起20个工作日内答复（《条例》第三十一条、第三十三条）。\n"
-                             f"查询办理进度：{settings.SITE_URL}/track/\n\n{organ.name}"))
+                notify(
+                    key=f"applied:{case.pk}",
+                    to=[case.applicant.email],
+                    case=case,
+                    subject=f"{organ.name}：已收到您的政府信息公开申请 {case.number}",
+                    body=(
+                        f"{case.applicant.name}：\n\n我们已收到您的网上申请（{case.subject}）。\n"
+                        f"申请编号：{case.number}\n查询码：{code}\n\n"
+                        f"公开办将与您确认收到申请，收到申请之日起20个工作日内答复（《条例》第三十一条、第三十三条）。\n"
+                        f"查询办理进度：{settings.SITE_URL}/track/\n\n{organ.name}"
+                    ),
+                )
     return case
 
 
@@ -101,7 +127,10 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 
 def _throttled(request: HttpRequest, number: str) -> bool:
     ip = request.META.get("REMOTE_ADDR", "")
-    return any((cache.get(key) or 0) >= settings.PORTAL_MAX_FAILURES for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}"))
+    return any(
+        (cache.get(key) or 0) >= settings.PORTAL_MAX_FAILURES
+        for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}")
+    )
 
 
 def _record_failure(request: HttpRequest, number: str) -> None:
@@ -132,7 +161,12 @@ def track(request: HttpRequest) -> HttpResponse:
                 tracked.append(case.number)
                 request.session.modified = True
             return redirect("portal:track-case", number=case.number)
-    return render(request, "portal/track.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "portal/track.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _tracked_case(request: HttpRequest, number: str) -> Case | None:
@@ -146,11 +180,22 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
     if case is None:
         return redirect("portal:track")
     clock = case_clock(case=case, today=timezone.localdate())
-    letters = case.letters.select_related("void").order_by("issued_at") if hasattr(case, "letters") else []
-    return render(request, "portal/track_case.html", {
-        "case": case, "clock": clock, "letters": letters, "can_withdraw": case.status in OPEN_STATUSES,
-        "withdraw_form": WithdrawForm(),
-    })
+    letters = (
+        case.letters.select_related("void").order_by("issued_at")
+        if hasattr(case, "letters")
+        else []
+    )
+    return render(
+        request,
+        "portal/track_case.html",
+        {
+            "case": case,
+            "clock": clock,
+            "letters": letters,
+            "can_withdraw": case.status in OPEN_STATUSES,
+            "withdraw_form": WithdrawForm(),
+        },
+    )
 
 
 def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
@@ -158,7 +203,12 @@ def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase
     letter = case.letters.filter(pk=pk).first() if case is not None else None
     if letter is None:
         return redirect("portal:track")
-    response = FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.number}.pdf", content_type="application/pdf")
+    response = FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{letter.number}.pdf",
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -171,8 +221,13 @@ def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
-        case_act(number=case.number, organ=case.organ, name=Transition.WITHDRAW, actor=APPLICANT,
-                 fields={"reason": reason or _("Withdrawn by the applicant online.")})
+        case_act(
+            number=case.number,
+            organ=case.organ,
+            name=Transition.WITHDRAW,
+            actor=APPLICANT,
+            fields={"reason": reason or _("Withdrawn by the applicant online.")},
+        )
     except CaseworkError as exc:
         messages.error(request, exc.message)
     else:
@@ -189,4 +244,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         checked = True
         letter = letter_verify(form.cleaned_data["code"])
-    return render(request, "portal/verify.html", {"form": form, "letter": letter, "checked": checked})
+    return render(
+        request, "portal/verify.html", {"form": form, "letter": letter, "checked": checked}
+    )

@@ -13,10 +13,20 @@ register = template.Library()
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, int, str]]) -> SafeString:
     top = max((value for _label, value, _href in items), default=0) or 1
     bars: list[tuple[Any, ...]] = [
-        (label, value, href, round(330 * value / top), 4 + 24 * n) for n, (label, value, href) in enumerate(items)
+        (label, value, href, round(330 * value / top), 4 + 24 * n)
+        for n, (label, value, href) in enumerate(items)
     ]
-    return SafeString(render_to_string("supervision/_bars.html", {
-        "chart_id": chart_id, "chart_title": title, "bars": bars, "height": 8 + 24 * len(bars)}))
+    return SafeString(
+        render_to_string(
+            "supervision/_bars.html",
+            {
+                "chart_id": chart_id,
+                "chart_title": title,
+                "bars": bars,
+                "height": 8 + 24 * len(bars),
+            },
+        )
+    )
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 """Print the on-request tables of the annual report (国办公开办函〔2021〕30号).
 
-    manage.py annual_report 2026 --format json
-    manage.py annual_report 2026            (a readable table)
+manage.py annual_report 2026 --format json
+manage.py annual_report 2026            (a readable table)
 """
 
 import json
@@ -27,7 +27,11 @@ class Command(BaseCommand):
             raise CommandError(f"{year} 年尚未开始，不能生成年度报告。")
         if year < 2019:
             raise CommandError("2019 年以前的申请适用旧条例和旧报告格式，本系统不生成。")
-        found = Organ.objects.filter(name=organ).first() if organ else Organ.objects.order_by("pk").first()
+        found = (
+            Organ.objects.filter(name=organ).first()
+            if organ
+            else Organ.objects.order_by("pk").first()
+        )
         if found is None:
             raise CommandError("未找到机关。")
         data = report_as_data(found, year)
@@ -39,9 +43,23 @@ class Command(BaseCommand):
         self.stdout.write("".ljust(44) + "".join(c["label"].rjust(8) for c in three["columns"]))
         keys = [c["key"] for c in three["columns"]]
         for row in three["rows"]:
-            self.stdout.write(row["label"][:40].ljust(44) + "".join(str(row["values"][k]).rjust(8) for k in keys))
+            self.stdout.write(
+                row["label"][:40].ljust(44) + "".join(str(row["values"][k]).rjust(8) for k in keys)
+            )
         holds = three["check"]["holds"]
-        self.stdout.write("勾稽关系（一+二=三(七)+四）：" + ("全部成立" if all(holds.values()) else f"不成立：{[k for k, v in holds.items() if not v]}"))
+        self.stdout.write(
+            "勾稽关系（一+二=三(七)+四）："
+            + (
+                "全部成立"
+                if all(holds.values())
+                else f"不成立：{[k for k, v in holds.items() if not v]}"
+            )
+        )
         self.stdout.write(data["table_4"]["title"])
         for group in data["table_4"]["groups"]:
-            self.stdout.write(f"  {group['label']}：" + "，".join(f"{c} {v}" for c, v in zip(group["columns"], group["values"], strict=True)))
+            self.stdout.write(
+                f"  {group['label']}："
+                + "，".join(
+                    f"{c} {v}" for c, v in zip(group["columns"], group["values"], strict=True)
+                )
+            )

@@ -26,7 +26,9 @@ def package_calendar() -> WorkingCalendar:
     return WorkingCalendar(
         CalendarData(
             holidays=frozenset(d for d in chinese_calendar.constants.holidays if d.year in YEARS),
-            makeup_workdays=frozenset(d for d in chinese_calendar.constants.workdays if d.year in YEARS),
+            makeup_workdays=frozenset(
+                d for d in chinese_calendar.constants.workdays if d.year in YEARS
+            ),
             official_years=frozenset(YEARS),
         )
     )
@@ -36,31 +38,60 @@ def synthetic_case(rng: random.Random) -> list[ClockEvent]:
     """Receipt in 2025–2026 (due dates stay within 2026), with corrections, overlapping
     consultations (some still open), fee notices, extensions and replies."""
     receipt = date(2025, 1, 1) + timedelta(days=rng.randrange(640))
-    events = [ClockEvent("receive", receipt, {"received_on": receipt.isoformat()}), ClockEvent("register", receipt, {})]
+    events = [
+        ClockEvent("receive", receipt, {"received_on": receipt.isoformat()}),
+        ClockEvent("register", receipt, {}),
+    ]
     day = receipt
     if rng.random() < 0.15:
         notice = day + timedelta(days=rng.randrange(1, 8))
-        events.append(ClockEvent("request_correction", notice, {"deadline_on": (notice + timedelta(15)).isoformat()}))
+        events.append(
+            ClockEvent(
+                "request_correction", notice, {"deadline_on": (notice + timedelta(15)).isoformat()}
+            )
+        )
         day = notice + timedelta(days=rng.randrange(1, 15))
         events.append(ClockEvent("receive_correction", day, {}))
     events.append(ClockEvent("claim", day + timedelta(days=1), {}))
     later: list[ClockEvent] = []
     for i in range(rng.choice((0, 0, 0, 1, 1, 2))):
         sent = day + timedelta(days=rng.randrange(2, 20))
-        later.append(ClockEvent("open_consultation", sent, {"consultation_id": f"c{i}", "party": rng.choice(("third_party", "other_organ"))}))
+        later.append(
+            ClockEvent(
+                "open_consultation",
+                sent,
+                {"consultation_id": f"c{i}", "party": rng.choice(("third_party", "other_organ"))},
+            )
+        )
         if rng.random() < 0.8:
-            later.append(ClockEvent("close_consultation", sent + timedelta(days=rng.randrange(0, 25)), {"consultation_id": f"c{i}"}))
+            later.append(
+                ClockEvent(
+                    "close_consultation",
+                    sent + timedelta(days=rng.randrange(0, 25)),
+                    {"consultation_id": f"c{i}"},
+                )
+            )
     if rng.random() < 0.05:
         notice = day + timedelta(days=rng.randrange(3, 15))
-        later.append(ClockEvent("notify_fee", notice, {"notice_received_on": (notice + timedelta(2)).isoformat()}))
+        later.append(
+            ClockEvent(
+                "notify_fee", notice, {"notice_received_on": (notice + timedelta(2)).isoformat()}
+            )
+        )
         if rng.random() < 0.7:
-            later.append(ClockEvent("receive_fee", notice + timedelta(days=rng.randrange(1, 20)), {}))
+            later.append(
+                ClockEvent("receive_fee", notice + timedelta(days=rng.randrange(1, 20)), {})
+            )
     if rng.random() < 0.1:
         later.append(ClockEvent("extend", day + timedelta(days=20), {"days": rng.randrange(1, 21)}))
     later.sort(key=lambda e: (e.on, e.kind != "open_consultation"))
     events.extend(later)
     if rng.random() < 0.5:
-        events.append(ClockEvent("issue_reply", max(e.on for e in events) + timedelta(days=rng.randrange(1, 30)), {}))
+        events.append(
+            ClockEvent(
+                "issue_reply", max(e.on for e in events) + timedelta(days=rng.randrange(1, 30)), {}
+            )
+        )
     return events
 
 
@@ -93,7 +124,9 @@ def due_by_package(events: list[ClockEvent], *, fee_pauses: bool = True) -> date
             periods[i] = (periods[i][0], e.on, periods[i][2])
         elif e.kind == "notify_fee" and fee_pauses:
             opened["fee"] = len(periods)
-            periods.append((e.on, None, nth_after(date.fromisoformat(e.payload["notice_received_on"]), 20)))
+            periods.append(
+                (e.on, None, nth_after(date.fromisoformat(e.payload["notice_received_on"]), 20))
+            )
         elif e.kind == "receive_fee" and fee_pauses:
             i = opened["fee"]
             periods[i] = (periods[i][0], e.on, periods[i][2])
@@ -134,7 +167,9 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         calendar = package_calendar()
         build = time.perf_counter() - t0
-        self.stdout.write(f"cases: {cases:,}  events: {sum(map(len, histories)):,}  calendar build: {build * 1000:.0f} ms")
+        self.stdout.write(
+            f"cases: {cases:,}  events: {sum(map(len, histories)):,}  calendar build: {build * 1000:.0f} ms"
+        )
 
         gc.collect()
         dues: list[date | None] = []
@@ -157,11 +192,19 @@ class Command(BaseCommand):
         mismatches = [i for i in range(loop_n) if package_dues[i] != dues[i]]
         ours_rate = cases / ours
         loop_rate = loop_n / loop
-        self.stdout.write(f"clock (with its segment timeline): {ours:.3f} s  → {ours_rate:,.0f} cases/s")
-        self.stdout.write(f"clock + Chinese explanation text ({len(sample):,} cases): {len(sample) / explained:,.0f} cases/s")
-        self.stdout.write(f"chinese_calendar.is_workday day-by-day loop ({loop_n:,} cases): {loop_rate:,.0f} cases/s")
+        self.stdout.write(
+            f"clock (with its segment timeline): {ours:.3f} s  → {ours_rate:,.0f} cases/s"
+        )
+        self.stdout.write(
+            f"clock + Chinese explanation text ({len(sample):,} cases): {len(sample) / explained:,.0f} cases/s"
+        )
+        self.stdout.write(
+            f"chinese_calendar.is_workday day-by-day loop ({loop_n:,} cases): {loop_rate:,.0f} cases/s"
+        )
         self.stdout.write(f"ratio: {ours_rate / loop_rate:.1f}×")
         self.stdout.write(f"due dates compared: {loop_n:,}, disagreements: {len(mismatches)}")
         if mismatches:
             i = mismatches[0]
-            raise CommandError(f"first disagreement at case {i}: clock {dues[i]} vs package {package_dues[i]}: {histories[i]}")
+            raise CommandError(
+                f"first disagreement at case {i}: clock {dues[i]} vs package {package_dues[i]}: {histories[i]}"
+            )

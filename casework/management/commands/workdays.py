@@ -1,10 +1,10 @@
 """The working-day calendar from the command line.
 
-    manage.py workdays load 2024 2025 2026     seed years from the chinesecalendar package
-    manage.py workdays import FILE [--year Y]  load a year from a JSON or CSV file
-    manage.py workdays years                   list loaded and missing years
-    manage.py workdays add 2025-09-28 20       the 20th working day after a date
-    manage.py workdays between A B             working days after A up to and including B
+manage.py workdays load 2024 2025 2026     seed years from the chinesecalendar package
+manage.py workdays import FILE [--year Y]  load a year from a JSON or CSV file
+manage.py workdays years                   list loaded and missing years
+manage.py workdays add 2025-09-28 20       the 20th working day after a date
+manage.py workdays between A B             working days after A up to and including B
 """
 
 from datetime import date
@@ -32,7 +32,9 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"“{value}”不是有效日期，请使用“年-月-日”格式，如 2025-09-28。") from None
+        raise CommandError(
+            f"“{value}”不是有效日期，请使用“年-月-日”格式，如 2025-09-28。"
+        ) from None
 
 
 class Command(BaseCommand):
@@ -58,7 +60,9 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _recompute(self) -> None:
-        report = cases_recompute_clocks(now=timezone.now(), progress=ProgressBar("重新计算办理时限"))
+        report = cases_recompute_clocks(
+            now=timezone.now(), progress=ProgressBar("重新计算办理时限")
+        )
         self.stdout.write(f"已检查在办案件 {report.checked} 件，时限变化 {report.changed} 件。")
 
     def _load(self, years: list[int], **_: Any) -> None:
@@ -88,7 +92,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for year in range(min(loaded, default=today.year), today.year + 2):
             entry = loaded.get(year)
-            state = f"已载入（{entry.source}）" if entry else "未载入：日期按双休日和法定节假日推算，为暂定"
+            state = (
+                f"已载入（{entry.source}）"
+                if entry
+                else "未载入：日期按双休日和法定节假日推算，为暂定"
+            )
             self.stdout.write(f"{year}  {state}")
 
     def _add(self, start: str, days: str, **_: Any) -> None:

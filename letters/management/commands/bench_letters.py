@@ -50,8 +50,17 @@ class Command(BaseCommand):
         memory: list[float] = []
         for n in range(count):
             started = time.perf_counter()
-            context = build_letter_context(case=case, kind=spec, number=f"济退役军人依复〔2026〕{n + 1}号", issued_on=timezone.localdate())
-            pdf = html_to_pdf(render_letter_html(context=context, wording=wording, verification_code="BENC-HMAR-K000"))
+            context = build_letter_context(
+                case=case,
+                kind=spec,
+                number=f"济退役军人依复〔2026〕{n + 1}号",
+                issued_on=timezone.localdate(),
+            )
+            pdf = html_to_pdf(
+                render_letter_html(
+                    context=context, wording=wording, verification_code="BENC-HMAR-K000"
+                )
+            )
             times.append((time.perf_counter() - started) * 1000)
             memory.append(_rss_mb())
             if not pdf.startswith(b"%PDF"):
@@ -60,6 +69,10 @@ class Command(BaseCommand):
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         self.stdout.write(f"letters: {count} ({spec.label}), PDF size {len(pdf):,} bytes")
         self.stdout.write(f"first letter: {times[0]:.0f} ms (fonts loaded once per process)")
-        self.stdout.write(f"p50 {statistics.median(times):.0f} ms  p95 {p95:.0f} ms  max {max(times):.0f} ms")
-        self.stdout.write(f"memory after the first letter {memory[0]:.1f} MB, after the last {memory[-1]:.1f} MB "
-                          f"(ratio {memory[-1] / memory[0]:.2f})")
+        self.stdout.write(
+            f"p50 {statistics.median(times):.0f} ms  p95 {p95:.0f} ms  max {max(times):.0f} ms"
+        )
+        self.stdout.write(
+            f"memory after the first letter {memory[0]:.1f} MB, after the last {memory[-1]:.1f} MB "
+            f"(ratio {memory[-1] / memory[0]:.2f})"
+        )

@@ -51,10 +51,16 @@ def test_create_read_and_transition(api, organ, divisions):
     assert data["open_tasks"][0]["task"] == "triage"
     assert data["clock"][0]["text"].startswith("2026年3月2日收到申请")
 
-    response = registrar.post(f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-03-02"}, format="json")
+    response = registrar.post(
+        f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-03-02"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     reviewer = api("reviewer")
-    response = reviewer.post(f"/api/v1/cases/{number}/transitions/assign/", {"on": "2026-03-03", "lead_division_id": divisions["a"].pk}, format="json")
+    response = reviewer.post(
+        f"/api/v1/cases/{number}/transitions/assign/",
+        {"on": "2026-03-03", "lead_division_id": divisions["a"].pk},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["open_tasks"][0]["division_id"] == divisions["a"].pk
     assert api("liaison_a").get(f"/api/v1/cases/{number}/").json()["status"] == "handling"
@@ -67,28 +73,41 @@ def test_errors_are_chinese_json_with_the_right_status(api, organ, divisions):
     events = Event.objects.count()
 
     # 400: malformed field, missing field, bad applicant data, effective date in the future
-    response = registrar.post(f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-13-01"}, format="json")
+    response = registrar.post(
+        f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-13-01"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    response = registrar.post("/api/v1/cases/", {**BODY, "applicant": person(id_number="370102198001011238")}, format="json")
+    response = registrar.post(
+        "/api/v1/cases/",
+        {**BODY, "applicant": person(id_number="370102198001011238")},
+        format="json",
+    )
     assert response.status_code == 400
     assert "校验位" in response.json()["message"]
     assert response.json()["field"] == "applicant.id_number"
     response = registrar.post("/api/v1/cases/", {**BODY, "channel": "pigeon"}, format="json")
     assert response.status_code == 400
-    response = registrar.post(f"/api/v1/cases/{number}/transitions/register/", {"on": "2099-01-01"}, format="json")
+    response = registrar.post(
+        f"/api/v1/cases/{number}/transitions/register/", {"on": "2099-01-01"}, format="json"
+    )
     assert response.status_code == 400
     assert "不能晚于今天" in response.json()["message"]
 
     # 403: wrong role (the supervisor sees the case but cannot register it)
-    response = api("supervisor").post(f"/api/v1/cases/{number}/transitions/register/", {}, format="json")
+    response = api("supervisor").post(
+        f"/api/v1/cases/{number}/transitions/register/", {}, format="json"
+    )
     assert response.status_code == 403
     assert "角色" in response.json()["message"]
 
     # 404: another division's officer, an unknown case, an unknown transition
     assert api("liaison_b").get(f"/api/v1/cases/{number}/").status_code == 404
     assert registrar.get("/api/v1/cases/2099-9999/").status_code == 404
-    assert registrar.post(f"/api/v1/cases/{number}/transitions/fly/", {}, format="json").status_code == 404
+    assert (
+        registrar.post(f"/api/v1/cases/{number}/transitions/fly/", {}, format="json").status_code
+        == 404
+    )
 
     # 409: wrong state; a consultation closed that was never opened; a second extension
     response = registrar.post(f"/api/v1/cases/{number}/transitions/approve/", {}, format="json")
@@ -102,20 +121,52 @@ def test_errors_are_chinese_json_with_the_right_status(api, organ, divisions):
 @pytest.mark.django_db
 def test_consultation_and_extension_errors(api, organ, divisions):
     registrar = api("registrar")
-    number = registrar.post("/api/v1/cases/", {**BODY, "arrived_at": "2026-03-02T10:00:00+08:00"}, format="json").json()["number"]
-    registrar.post(f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-03-02"}, format="json")
-    api("reviewer").post(f"/api/v1/cases/{number}/transitions/assign/", {"on": "2026-03-02", "lead_division_id": divisions["a"].pk}, format="json")
+    number = registrar.post(
+        "/api/v1/cases/", {**BODY, "arrived_at": "2026-03-02T10:00:00+08:00"}, format="json"
+    ).json()["number"]
+    registrar.post(
+        f"/api/v1/cases/{number}/transitions/register/", {"on": "2026-03-02"}, format="json"
+    )
+    api("reviewer").post(
+        f"/api/v1/cases/{number}/transitions/assign/",
+        {"on": "2026-03-02", "lead_division_id": divisions["a"].pk},
+        format="json",
+    )
     liaison = api("liaison_a")
-    assert liaison.post(f"/api/v1/cases/{number}/transitions/claim/", {"on": "2026-03-03"}, format="json").status_code == 200
-    response = liaison.post(f"/api/v1/cases/{number}/transitions/close_consultation/", {"on": "2026-03-04", "consultation_id": "abc", "opinion": "agree"}, format="json")
+    assert (
+        liaison.post(
+            f"/api/v1/cases/{number}/transitions/claim/", {"on": "2026-03-03"}, format="json"
+        ).status_code
+        == 200
+    )
+    response = liaison.post(
+        f"/api/v1/cases/{number}/transitions/close_consultation/",
+        {"on": "2026-03-04", "consultation_id": "abc", "opinion": "agree"},
+        format="json",
+    )
     assert response.status_code == 409
     assert "征求意见" in response.json()["message"]
     head = api("head")
-    assert head.post(f"/api/v1/cases/{number}/transitions/extend/", {"on": "2026-03-05", "days": 10, "reason": "调档"}, format="json").status_code == 200
-    response = head.post(f"/api/v1/cases/{number}/transitions/extend/", {"on": "2026-03-05", "days": 5, "reason": "再延"}, format="json")
+    assert (
+        head.post(
+            f"/api/v1/cases/{number}/transitions/extend/",
+            {"on": "2026-03-05", "days": 10, "reason": "调档"},
+            format="json",
+        ).status_code
+        == 200
+    )
+    response = head.post(
+        f"/api/v1/cases/{number}/transitions/extend/",
+        {"on": "2026-03-05", "days": 5, "reason": "再延"},
+        format="json",
+    )
     assert response.status_code == 409
     assert "只能延长一次" in response.json()["message"]
-    response = head.post(f"/api/v1/cases/{number}/transitions/open_consultation/", {"on": "2026-03-06", "party": "third_party"}, format="json")
+    response = head.post(
+        f"/api/v1/cases/{number}/transitions/open_consultation/",
+        {"on": "2026-03-06", "party": "third_party"},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["field"] == "party_name"
 

@@ -13,9 +13,17 @@ from tests.conftest import VALID_RESIDENT_ID
 
 def _intake(**overrides):
     data = {
-        "channel": "registered_post", "arrived_at": "2026-11-20T10:00", "signed_on": "2026-11-21",
-        "category": "natural_person", "name": "王五", "id_type": "resident_id", "id_number": VALID_RESIDENT_ID,
-        "phone": "13800138000", "subject": "优抚对象名单", "provision_form": "paper", "delivery_method": "post",
+        "channel": "registered_post",
+        "arrived_at": "2026-11-20T10:00",
+        "signed_on": "2026-11-21",
+        "category": "natural_person",
+        "name": "王五",
+        "id_type": "resident_id",
+        "id_number": VALID_RESIDENT_ID,
+        "phone": "13800138000",
+        "subject": "优抚对象名单",
+        "provision_form": "paper",
+        "delivery_method": "post",
         "submission_token": "intake-1",
     }
     data.update(overrides)
@@ -35,8 +43,15 @@ def test_registrar_records_a_registered_letter_with_the_signature_date(client, u
 @pytest.mark.django_db
 def test_agent_without_proofs_is_flagged_on_the_case_page(client, users, organ):
     client.force_login(users["registrar"])
-    client.post("/work/intake/", _intake(agent_name="郑律师", agent_id_type="resident_id",
-                                          agent_id_number="11010519491231002X", agent_phone="13706400004"))
+    client.post(
+        "/work/intake/",
+        _intake(
+            agent_name="郑律师",
+            agent_id_type="resident_id",
+            agent_id_number="11010519491231002X",
+            agent_phone="13706400004",
+        ),
+    )
     case = Case.objects.get()
     page = client.get(case.get_absolute_url()).content.decode()
     assert "授权委托书" in page
@@ -65,7 +80,9 @@ def _eml(tmp_path, name, message_id, attachment=None):
         message["Message-ID"] = message_id
     message.set_content("您好，我申请公开以下信息：……")
     if attachment:
-        message.add_attachment(attachment[1], maintype="application", subtype="octet-stream", filename=attachment[0])
+        message.add_attachment(
+            attachment[1], maintype="application", subtype="octet-stream", filename=attachment[0]
+        )
     (tmp_path / name).write_bytes(bytes(message))
 
 
@@ -106,9 +123,18 @@ def test_office_completes_an_imported_applicant(client, tmp_path, organ, users):
     url = f"/work/cases/{case.number}/act/update_applicant/"
     form = client.get(url).content.decode()
     assert 'value="zhaoliu@example.com"' in form
-    response = client.post(url, {"on": case.arrived_at.date().isoformat(), "category": "natural_person", "name": "赵六",
-                                 "id_type": "resident_id", "id_number": VALID_RESIDENT_ID, "phone": "13800138000",
-                                 "email": "zhaoliu@example.com"})
+    response = client.post(
+        url,
+        {
+            "on": case.arrived_at.date().isoformat(),
+            "category": "natural_person",
+            "name": "赵六",
+            "id_type": "resident_id",
+            "id_number": VALID_RESIDENT_ID,
+            "phone": "13800138000",
+            "email": "zhaoliu@example.com",
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert not case.applicant.incomplete

@@ -23,9 +23,17 @@ def _png() -> bytes:
 
 def _form(**overrides):
     data = {
-        "category": "natural_person", "name": "李明", "id_type": "resident_id", "id_number": VALID_RESIDENT_ID,
-        "phone": "13800138000", "email": "liming@example.com", "subject": "2025年度部门预算", "description": "",
-        "provision_form": "electronic", "delivery_method": "email", "submission_token": "tok-123",
+        "category": "natural_person",
+        "name": "李明",
+        "id_type": "resident_id",
+        "id_number": VALID_RESIDENT_ID,
+        "phone": "13800138000",
+        "email": "liming@example.com",
+        "subject": "2025年度部门预算",
+        "description": "",
+        "provision_form": "electronic",
+        "delivery_method": "email",
+        "submission_token": "tok-123",
         "id_proof": SimpleUploadedFile("id.png", _png(), content_type="image/png"),
     }
     data.update(overrides)
@@ -40,7 +48,9 @@ def office_with_registrar(organ, users):
 
 
 @pytest.mark.django_db
-def test_apply_online_once_even_when_submitted_twice(client, office_with_registrar, django_capture_on_commit_callbacks):
+def test_apply_online_once_even_when_submitted_twice(
+    client, office_with_registrar, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/apply/", _form())
     assert response.status_code == 302
@@ -79,9 +89,19 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(client, office_with_re
 @pytest.mark.parametrize(
     ("upload", "fragment"),
     [
-        (SimpleUploadedFile("id.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf"), "不是 PDF"),
+        (
+            SimpleUploadedFile(
+                "id.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf"
+            ),
+            "不是 PDF",
+        ),
         (SimpleUploadedFile("id.pdf", _png(), content_type="application/pdf"), "名称不符"),
-        (SimpleUploadedFile("big.pdf", b"%PDF-1.7" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"), "过大"),
+        (
+            SimpleUploadedFile(
+                "big.pdf", b"%PDF-1.7" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+            ),
+            "过大",
+        ),
     ],
 )
 def test_disguised_or_oversized_upload_is_refused(client, office_with_registrar, upload, fragment):
@@ -106,7 +126,9 @@ def applied(client, office_with_registrar):
 @pytest.mark.django_db
 def test_track_with_number_and_code(client, applied):
     case, code = applied
-    response = client.post("/track/", {"number": case.number, "code": code.lower().replace("-", "")})
+    response = client.post(
+        "/track/", {"number": case.number, "code": code.lower().replace("-", "")}
+    )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "已接收" in page
@@ -114,7 +136,9 @@ def test_track_with_number_and_code(client, applied):
 
 
 @pytest.mark.django_db
-def test_wrong_code_and_unknown_number_get_the_same_answer_and_are_throttled(client, applied, settings):
+def test_wrong_code_and_unknown_number_get_the_same_answer_and_are_throttled(
+    client, applied, settings
+):
     case, code = applied
     wrong = client.post("/track/", {"number": case.number, "code": "AAAA-AAAA"})
     unknown = client.post("/track/", {"number": "2099-9999", "code": code})
@@ -194,5 +218,12 @@ def test_failed_mail_is_retried_and_never_sent_twice(office_with_registrar, sett
 @pytest.mark.django_db
 def test_guide_shows_the_office_and_the_rules(client, organ):
     page = client.get("/guide/").content.decode()
-    for text in [organ.address, organ.postal_code, organ.phone, "20个工作日", "第三十一条", "信息处理费"]:
+    for text in [
+        organ.address,
+        organ.postal_code,
+        organ.phone,
+        "20个工作日",
+        "第三十一条",
+        "信息处理费",
+    ]:
         assert text in page

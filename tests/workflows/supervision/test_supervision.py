@@ -37,7 +37,14 @@ def world(receive_flow, act, divisions, users):
     act(soon, "assign", "reviewer", on=date(2026, 2, 12), lead_division_id=divisions["b"].pk)
     fine = receive_flow(arrived=date(2026, 3, 13))
     closed = receive_flow(arrived=date(2026, 3, 2))
-    act(closed, "reply_on_the_spot", "registrar", on=date(2026, 3, 2), disposition="granted", basis="《条例》第三十六条第（一）项")
+    act(
+        closed,
+        "reply_on_the_spot",
+        "registrar",
+        on=date(2026, 3, 2),
+        disposition="granted",
+        basis="《条例》第三十六条第（一）项",
+    )
     return {"overdue": overdue, "soon": soon, "fine": fine, "closed": closed}
 
 
@@ -47,7 +54,9 @@ def test_dashboard_numbers_lists_and_links(client, users, world):
     client.force_login(users["supervisor"])
     with time_machine.travel(moment(date(2026, 3, 16)), tick=False):
         page = client.get("/supervision/").content.decode()
-        assert world["overdue"].number in page  # due Feb 3 (20 working days after Jan 5, Spring Festival later)
+        assert (
+            world["overdue"].number in page
+        )  # due Feb 3 (20 working days after Jan 5, Spring Festival later)
         assert "已超期" in page
         assert "?level=overdue" in page
         listed = client.get("/cases/?level=overdue").content.decode()
@@ -75,7 +84,9 @@ def test_dashboard_banner_when_next_year_calendar_is_missing(client, users, orga
 
 
 @pytest.mark.django_db
-def test_dashboard_query_count_does_not_grow_with_divisions(client, users, world, organ, django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow_with_divisions(
+    client, users, world, organ, django_assert_max_num_queries
+):
     client.force_login(users["supervisor"])
     client.get("/supervision/")
     with django_assert_max_num_queries(16) as first:
@@ -88,7 +99,9 @@ def test_dashboard_query_count_does_not_grow_with_divisions(client, users, world
 
 
 @pytest.mark.django_db
-def test_urging_reaches_the_queue_and_the_mailbox(client, users, world, act, django_capture_on_commit_callbacks):
+def test_urging_reaches_the_queue_and_the_mailbox(
+    client, users, world, act, django_capture_on_commit_callbacks
+):
     users["liaison_a"].email = "liaison_a@example.gov.cn"
     users["liaison_a"].save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,12 +113,21 @@ def test_urging_reaches_the_queue_and_the_mailbox(client, users, world, act, dja
 
 
 @pytest.mark.django_db(transaction=True)
-def test_run_schedule_abandons_once_with_the_notice_and_reminds_once(receive_flow, act, users, organ):
+def test_run_schedule_abandons_once_with_the_notice_and_reminds_once(
+    receive_flow, act, users, organ
+):
     users["liaison_a"].email = "liaison_a@example.gov.cn"
     users["liaison_a"].save()
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar", on=date(2026, 3, 2))
-    act(case, "request_correction", "registrar", on=date(2026, 3, 3), items="请写明文件名称", deadline_on="2026-03-10")
+    act(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 3),
+        items="请写明文件名称",
+        deadline_on="2026-03-10",
+    )
     with time_machine.travel(moment(date(2026, 3, 16)), tick=False):
         out = StringIO()
         call_command("run_schedule", stdout=out)
@@ -129,7 +151,9 @@ def test_reminders_go_out_once(receive_flow, act, users, divisions):
     act(case, "assign", "reviewer", on=date(2026, 3, 2), lead_division_id=divisions["a"].pk)
     act(case, "claim", "liaison_a", on=date(2026, 3, 2))
     for _ in range(2):
-        call_command("run_schedule", "--today", "2026-03-23", stdout=StringIO())  # 5 working days before
+        call_command(
+            "run_schedule", "--today", "2026-03-23", stdout=StringIO()
+        )  # 5 working days before
     reminders = [m for m in mail.outbox if "提醒" in m.subject and "答复期限" in m.subject]
     assert len(reminders) == 1
     assert reminders[0].to == ["liaison_a@example.gov.cn"]
@@ -145,7 +169,15 @@ def test_annual_report_counts_and_checks(receive_flow, act, organ, divisions):
     act(b, "register", "registrar", on=date(2025, 12, 22))
     act(b, "assign", "reviewer", on=date(2025, 12, 23), lead_division_id=divisions["a"].pk)
     act(b, "claim", "liaison_a", on=date(2026, 1, 5))
-    act(b, "propose", "liaison_a", on=date(2026, 1, 6), disposition="unable.not_held", basis="x", reasons="未找到")
+    act(
+        b,
+        "propose",
+        "liaison_a",
+        on=date(2026, 1, 6),
+        disposition="unable.not_held",
+        basis="x",
+        reasons="未找到",
+    )
     act(b, "check", "reviewer", on=date(2026, 1, 6))
     act(b, "approve", "head", on=date(2026, 1, 7))
     act(b, "issue_reply", "registrar")
@@ -180,7 +212,9 @@ def test_annual_report_pages_drilldown_exports_and_command(client, users, world,
     assert client.get("/supervision/report/?year=2026&format=pdf").content.startswith(b"%PDF")
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(client.get("/supervision/report/?year=2026&format=xlsx").content))
+    book = load_workbook(
+        io.BytesIO(client.get("/supervision/report/?year=2026&format=xlsx").content)
+    )
     assert book.worksheets[0]["A2"].value == "一、本年新收政府信息公开申请数量"
     future = client.get("/supervision/report/?year=2099")
     assert future.status_code == 400
@@ -202,10 +236,39 @@ def test_remedy_records_fill_table_four(world, act, organ):
 
     closed = world["closed"]
     with pytest.raises(InvalidInput):
-        act(closed, "record_remedy", "reviewer", remedy="reconsideration", outcome="upheld", filed_on="2026-03-10", decided_on="2026-03-05")
-    act(closed, "record_remedy", "reviewer", remedy="reconsideration", outcome="upheld", filed_on="2026-03-10", decided_on="2026-03-12")
-    act(closed, "record_remedy", "reviewer", remedy="litigation_after_reconsideration", outcome="pending", filed_on="2026-03-13")
+        act(
+            closed,
+            "record_remedy",
+            "reviewer",
+            remedy="reconsideration",
+            outcome="upheld",
+            filed_on="2026-03-10",
+            decided_on="2026-03-05",
+        )
+    act(
+        closed,
+        "record_remedy",
+        "reviewer",
+        remedy="reconsideration",
+        outcome="upheld",
+        filed_on="2026-03-10",
+        decided_on="2026-03-12",
+    )
+    act(
+        closed,
+        "record_remedy",
+        "reviewer",
+        remedy="litigation_after_reconsideration",
+        outcome="pending",
+        filed_on="2026-03-13",
+    )
     table = table_4(organ, 2026)
-    assert table["reconsideration"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+    assert table["reconsideration"] == {
+        "upheld": 1,
+        "corrected": 0,
+        "other": 0,
+        "pending": 0,
+        "total": 1,
+    }
     assert table["litigation_after_reconsideration"]["pending"] == 1
     assert Case.objects.count() == 4

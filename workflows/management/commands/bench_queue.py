@@ -41,7 +41,9 @@ def _pct(values: list[float], p: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "p50/p95 server time of a liaison officer's queue page and a case page (after seed_bench)."
+    help = (
+        "p50/p95 server time of a liaison officer's queue page and a case page (after seed_bench)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--requests", type=int, default=200)
@@ -58,8 +60,17 @@ class Command(BaseCommand):
         client.force_login(user)
         total = Case.objects.count()
         self.stdout.write(f"cases in the database: {total:,}; officer: {user.username}")
-        pages = [("queue: division tab", "/work/?tab=division"), ("queue: my tasks", "/work/?tab=mine")]
-        first = Case.objects.filter(organ__name=BENCH_ORGAN, lead_division__code="bench-01", status="handling").order_by("reply_due_on").first()
+        pages = [
+            ("queue: division tab", "/work/?tab=division"),
+            ("queue: my tasks", "/work/?tab=mine"),
+        ]
+        first = (
+            Case.objects.filter(
+                organ__name=BENCH_ORGAN, lead_division__code="bench-01", status="handling"
+            )
+            .order_by("reply_due_on")
+            .first()
+        )
         if first is not None:
             pages.append(("case page", f"/cases/{first.number}/"))
         for label, url in pages:

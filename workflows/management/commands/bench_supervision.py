@@ -1,6 +1,6 @@
 """Benchmark the supervision dashboard and the annual report (after seed_bench).
 
-    manage.py bench_supervision [--requests 50] [--year 2026]
+manage.py bench_supervision [--requests 50] [--year 2026]
 """
 
 import statistics
@@ -52,11 +52,17 @@ class Command(BaseCommand):
                     raise CommandError(f"dashboard answered {response.status_code}")
         ordered = sorted(times)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        self.stdout.write(f"dashboard: p50 {statistics.median(times):.1f} ms  p95 {p95:.1f} ms  queries {count}  ({requests} requests)")
+        self.stdout.write(
+            f"dashboard: p50 {statistics.median(times):.1f} ms  p95 {p95:.1f} ms  queries {count}  ({requests} requests)"
+        )
         year = year or timezone.localdate().year
         started = time.perf_counter()
         data = report_as_data(organ, year)
         elapsed = time.perf_counter() - started
-        total = next(r for r in data["table_3"]["rows"] if r["key"] == "results_total")["values"]["total"]
+        total = next(r for r in data["table_3"]["rows"] if r["key"] == "results_total")["values"][
+            "total"
+        ]
         checks = all(data["table_3"]["check"]["holds"].values())
-        self.stdout.write(f"annual report {year}: {elapsed:.2f} s (results total {total:,}; column checks hold: {checks})")
+        self.stdout.write(
+            f"annual report {year}: {elapsed:.2f} s (results total {total:,}; column checks hold: {checks})"
+        )

@@ -84,9 +84,15 @@ class Command(BaseCommand):
             yield path.read_bytes()
 
     def _from_imap(self) -> Any:
-        host, user, password = os.environ.get("IMAP_HOST"), os.environ.get("IMAP_USER"), os.environ.get("IMAP_PASSWORD")
+        host, user, password = (
+            os.environ.get("IMAP_HOST"),
+            os.environ.get("IMAP_USER"),
+            os.environ.get("IMAP_PASSWORD"),
+        )
         if not (host and user and password):
-            raise CommandError("请设置环境变量 IMAP_HOST、IMAP_USER、IMAP_PASSWORD（可选 IMAP_FOLDER）。")
+            raise CommandError(
+                "请设置环境变量 IMAP_HOST、IMAP_USER、IMAP_PASSWORD（可选 IMAP_FOLDER）。"
+            )
         with imaplib.IMAP4_SSL(host) as client:
             client.login(user, password)
             client.select(os.environ.get("IMAP_FOLDER", "INBOX"), readonly=True)
@@ -117,8 +123,18 @@ class Command(BaseCommand):
             description += "\n\n未保存的附件：" + "；".join(refused)
         subject = str(message.get("Subject") or "").strip()[:300] or "（电子邮件申请，未写主题）"
         case_receive(
-            organ=organ, actor=SYSTEM, channel=Channel.EMAIL, arrived_at=_arrived(message),
-            applicant={"category": ApplicantCategory.NATURAL_PERSON, "name": (name or address or "未署名")[:200], "email": address},
-            request={"subject": subject, "description": description}, attachments=uploads,
-            source_message_id=key, applicant_incomplete=True, notify_office=True,
+            organ=organ,
+            actor=SYSTEM,
+            channel=Channel.EMAIL,
+            arrived_at=_arrived(message),
+            applicant={
+                "category": ApplicantCategory.NATURAL_PERSON,
+                "name": (name or address or "未署名")[:200],
+                "email": address,
+            },
+            request={"subject": subject, "description": description},
+            attachments=uploads,
+            source_message_id=key,
+            applicant_incomplete=True,
+            notify_office=True,
         )

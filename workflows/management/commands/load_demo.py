@@ -60,16 +60,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         years = package_years()
         counts = calendar_load_from_package(years)
-        self.stdout.write(f"工作日历：已载入 {years[0]}–{years[-1]} 年（{sum(counts.values())} 个特殊日）")
+        self.stdout.write(
+            f"工作日历：已载入 {years[0]}–{years[-1]} 年（{sum(counts.values())} 个特殊日）"
+        )
         with transaction.atomic():
             organ, _created = Organ.objects.get_or_create(name=ORGAN["name"], defaults=ORGAN)
             divisions = {}
             for code, name in DIVISIONS:
-                divisions[code], _ = Division.objects.get_or_create(organ=organ, code=code, defaults={"name": name})
+                divisions[code], _ = Division.objects.get_or_create(
+                    organ=organ, code=code, defaults={"name": name}
+                )
             users = {}
             for username, last, first, role, division_codes in USERS:
                 user, user_created = User.objects.get_or_create(
-                    username=username, defaults={"last_name": last, "first_name": first, "is_staff": role == Role.ADMINISTRATOR, "is_superuser": role == Role.ADMINISTRATOR}
+                    username=username,
+                    defaults={
+                        "last_name": last,
+                        "first_name": first,
+                        "is_staff": role == Role.ADMINISTRATOR,
+                        "is_superuser": role == Role.ADMINISTRATOR,
+                    },
                 )
                 if user_created:
                     user.set_password(DEMO_PASSWORD)
@@ -104,50 +114,149 @@ class Command(BaseCommand):
             return timezone.make_aware(datetime.combine(day, time(hour)))
 
         def person(name: str, id_number: str, phone: str) -> dict[str, Any]:
-            return {"category": ApplicantCategory.NATURAL_PERSON, "name": name, "id_type": IdType.RESIDENT_ID,
-                    "id_number": id_number, "phone": phone, "email": "", "address": "济南市市中区某小区1号楼", "postal_code": "250001"}
+            return {
+                "category": ApplicantCategory.NATURAL_PERSON,
+                "name": name,
+                "id_type": IdType.RESIDENT_ID,
+                "id_number": id_number,
+                "phone": phone,
+                "email": "",
+                "address": "济南市市中区某小区1号楼",
+                "postal_code": "250001",
+            }
 
-        def receive(channel: str, day: date, applicant: dict[str, Any], subject: str, **kw: Any) -> Case:
-            return case_receive(organ=organ, actor=users["registrar"], channel=channel, arrived_at=arrive(day), applicant=applicant,
-                                request={"subject": subject, "description": kw.pop("description", ""), "provision_form": "paper", "delivery_method": "post"},
-                                now=now, **kw)
+        def receive(
+            channel: str, day: date, applicant: dict[str, Any], subject: str, **kw: Any
+        ) -> Case:
+            return case_receive(
+                organ=organ,
+                actor=users["registrar"],
+                channel=channel,
+                arrived_at=arrive(day),
+                applicant=applicant,
+                request={
+                    "subject": subject,
+                    "description": kw.pop("description", ""),
+                    "provision_form": "paper",
+                    "delivery_method": "post",
+                },
+                now=now,
+                **kw,
+            )
 
         def fire(case: Case, name: str, who: str, on: date, **fields: Any) -> None:
-            case_act(number=case.number, organ=organ, name=name, actor=users[who], on=on, fields=fields, now=now)
+            case_act(
+                number=case.number,
+                organ=organ,
+                name=name,
+                actor=users[who],
+                on=on,
+                fields=fields,
+                now=now,
+            )
 
         zhang = person("张建国", "370102198001011237", "13806400001")
         wang = person("王秀英", "11010519491231002X", "13906400002")
-        firm = {"category": ApplicantCategory.COMMERCIAL, "name": "济南鲁安物业服务有限公司", "credit_code": "91370100MA3C5XY014",
-                "contact_person": "刘经理", "phone": "0531-88001234", "address": "济南市历城区工业北路100号", "postal_code": "250100"}
-        ngo = {"category": ApplicantCategory.PUBLIC_WELFARE, "name": "济南市拥军志愿者协会", "credit_code": "52370100MJD1234565",
-               "contact_person": "马会长", "phone": "13506400003", "email": "contact@example.org"}
-        lawyer = {"name": "郑律师", "id_type": IdType.RESIDENT_ID, "id_number": "37010219900307456X", "organisation": "山东某某律师事务所", "phone": "13706400004"}
+        firm = {
+            "category": ApplicantCategory.COMMERCIAL,
+            "name": "济南鲁安物业服务有限公司",
+            "credit_code": "91370100MA3C5XY014",
+            "contact_person": "刘经理",
+            "phone": "0531-88001234",
+            "address": "济南市历城区工业北路100号",
+            "postal_code": "250100",
+        }
+        ngo = {
+            "category": ApplicantCategory.PUBLIC_WELFARE,
+            "name": "济南市拥军志愿者协会",
+            "credit_code": "52370100MJD1234565",
+            "contact_person": "马会长",
+            "phone": "13506400003",
+            "email": "contact@example.org",
+        }
+        lawyer = {
+            "name": "郑律师",
+            "id_type": IdType.RESIDENT_ID,
+            "id_number": "37010219900307456X",
+            "organisation": "山东某某律师事务所",
+            "phone": "13706400004",
+        }
 
         c1 = receive(Channel.ONLINE, back(0), zhang, "本市2025年退役士兵安置计划及落实情况")
-        c2 = receive(Channel.IN_PERSON, back(1), wang, "本人父亲烈士褒扬金发放标准文件", description="请提供相关文件的复印件。")
+        c2 = receive(
+            Channel.IN_PERSON,
+            back(1),
+            wang,
+            "本人父亲烈士褒扬金发放标准文件",
+            description="请提供相关文件的复印件。",
+        )
         c3 = receive(Channel.REGISTERED_POST, back(6), firm, "退役军人创业园区物业服务采购合同")
         fire(c3, "register", "registrar", back(6))
-        fire(c3, "request_correction", "registrar", back(4), items="请写明所需合同的签订年份及项目名称。", deadline_on=(today + timedelta(days=10)).isoformat())
+        fire(
+            c3,
+            "request_correction",
+            "registrar",
+            back(4),
+            items="请写明所需合同的签订年份及项目名称。",
+            deadline_on=(today + timedelta(days=10)).isoformat(),
+        )
         c4 = receive(Channel.EMAIL, back(4), ngo, "2025年度优抚对象抚恤补助资金拨付明细")
         fire(c4, "confirm_receipt", "registrar", back(4), method="电话确认")
         fire(c4, "register", "registrar", back(4))
-        fire(c4, "assign", "reviewer", back(3), lead_division_id=divisions["care"].pk, co_division_ids=[divisions["employment"].pk])
-        c5 = receive(Channel.IN_PERSON, back(12), zhang, "退役士兵自主就业一次性经济补助标准", agent=None)
+        fire(
+            c4,
+            "assign",
+            "reviewer",
+            back(3),
+            lead_division_id=divisions["care"].pk,
+            co_division_ids=[divisions["employment"].pk],
+        )
+        c5 = receive(
+            Channel.IN_PERSON, back(12), zhang, "退役士兵自主就业一次性经济补助标准", agent=None
+        )
         fire(c5, "register", "registrar", back(12))
         fire(c5, "assign", "reviewer", back(11), lead_division_id=divisions["placement"].pk)
         fire(c5, "claim", "liaison_placement", back(10))
-        fire(c5, "open_consultation", "liaison_placement", back(8), party="other_organ", party_name="济南市财政局", matter="共同制定的补助标准文件是否可以公开")
-        c6 = receive(Channel.REGISTERED_POST, back(15), firm, "军休所改造项目招标文件", agent=lawyer)
+        fire(
+            c5,
+            "open_consultation",
+            "liaison_placement",
+            back(8),
+            party="other_organ",
+            party_name="济南市财政局",
+            matter="共同制定的补助标准文件是否可以公开",
+        )
+        c6 = receive(
+            Channel.REGISTERED_POST, back(15), firm, "军休所改造项目招标文件", agent=lawyer
+        )
         fire(c6, "register", "registrar", back(15))
         fire(c6, "assign", "reviewer", back(14), lead_division_id=divisions["employment"].pk)
         fire(c6, "claim", "liaison_employment", back(13))
-        fire(c6, "propose", "liaison_employment", back(5), disposition=Disposition.PARTIAL, basis="《中华人民共和国政府信息公开条例》第三十七条",
-             reasons="招标文件中投标人报价属商业秘密", withheld="投标人报价明细（第十五条、第三十七条）", searched="就业创业处档案室、电子公文系统", found="招标文件1份")
+        fire(
+            c6,
+            "propose",
+            "liaison_employment",
+            back(5),
+            disposition=Disposition.PARTIAL,
+            basis="《中华人民共和国政府信息公开条例》第三十七条",
+            reasons="招标文件中投标人报价属商业秘密",
+            withheld="投标人报价明细（第十五条、第三十七条）",
+            searched="就业创业处档案室、电子公文系统",
+            found="招标文件1份",
+        )
         c7 = receive(Channel.IN_PERSON, back(20), wang, "2024年退役军人事务局部门预算", agent=None)
         fire(c7, "register", "registrar", back(20))
         fire(c7, "assign", "reviewer", back(19), lead_division_id=divisions["office"].pk)
         c8 = receive(Channel.IN_PERSON, back(30), zhang, "本局政府信息公开指南")
-        fire(c8, "reply_on_the_spot", "registrar", back(30), disposition=Disposition.GRANTED, basis="《中华人民共和国政府信息公开条例》第三十六条第（一）项", reasons="已主动公开，告知获取方式")
+        fire(
+            c8,
+            "reply_on_the_spot",
+            "registrar",
+            back(30),
+            disposition=Disposition.GRANTED,
+            basis="《中华人民共和国政府信息公开条例》第三十六条第（一）项",
+            reasons="已主动公开，告知获取方式",
+        )
         fire(c8, "archive", "registrar", back(29))
         c9 = receive(Channel.ORDINARY_LETTER, back(2), wang, "本市光荣院入住条件")
         fire(c9, "confirm_receipt", "registrar", back(2), method="电话确认")
@@ -161,13 +270,35 @@ class Command(BaseCommand):
         fire(c11, "register", "registrar", back(18))
         fire(c11, "assign", "reviewer", back(17), lead_division_id=divisions["placement"].pk)
         fire(c11, "claim", "liaison_placement", back(16))
-        fire(c11, "request_extension", "liaison_placement", back(10), days=10, reason="需调取档案并征求相关处室意见")
+        fire(
+            c11,
+            "request_extension",
+            "liaison_placement",
+            back(10),
+            days=10,
+            reason="需调取档案并征求相关处室意见",
+        )
         fire(c11, "extend", "head", back(9), days=10, reason="需调取档案并征求相关处室意见")
-        fire(c11, "propose", "liaison_placement", back(4), disposition=Disposition.UNABLE_NOT_HELD,
-             basis="《中华人民共和国政府信息公开条例》第三十六条第（四）项", reasons="经检索，本机关未制作或获取该报告", searched="移交安置处、档案室")
+        fire(
+            c11,
+            "propose",
+            "liaison_placement",
+            back(4),
+            disposition=Disposition.UNABLE_NOT_HELD,
+            basis="《中华人民共和国政府信息公开条例》第三十六条第（四）项",
+            reasons="经检索，本机关未制作或获取该报告",
+            searched="移交安置处、档案室",
+        )
         fire(c11, "check", "reviewer", back(3))
         fire(c11, "approve", "head", back(3))
         fire(c11, "issue_reply", "registrar", back(2))
-        fire(c11, "record_delivery", "registrar", back(0), method="post", tracking_number="EMS1234567890")
+        fire(
+            c11,
+            "record_delivery",
+            "registrar",
+            back(0),
+            method="post",
+            tracking_number="EMS1234567890",
+        )
         made = [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11]
         return len(made)

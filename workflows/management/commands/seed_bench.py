@@ -41,10 +41,18 @@ START_TOKEN = Token("start")  # viewflow's execution token of a flow without spl
 
 # (status, share) — open states are a minority, as in a real year.
 STATES = [
-    (CaseStatus.RECEIVED, 2), (CaseStatus.REGISTERED, 2), (CaseStatus.CORRECTION, 2),
-    (CaseStatus.HANDLING, 6), (CaseStatus.INVESTIGATION, 14), (CaseStatus.AWAITING_FEE, 1),
-    (CaseStatus.REVIEW, 5), (CaseStatus.APPROVED, 3), (CaseStatus.REPLIED, 25),
-    (CaseStatus.ARCHIVED, 35), (CaseStatus.WITHDRAWN, 3), (CaseStatus.ABANDONED, 2),
+    (CaseStatus.RECEIVED, 2),
+    (CaseStatus.REGISTERED, 2),
+    (CaseStatus.CORRECTION, 2),
+    (CaseStatus.HANDLING, 6),
+    (CaseStatus.INVESTIGATION, 14),
+    (CaseStatus.AWAITING_FEE, 1),
+    (CaseStatus.REVIEW, 5),
+    (CaseStatus.APPROVED, 3),
+    (CaseStatus.REPLIED, 25),
+    (CaseStatus.ARCHIVED, 35),
+    (CaseStatus.WITHDRAWN, 3),
+    (CaseStatus.ABANDONED, 2),
 ]
 # The path of transitions that leads to each state.
 PATHS: dict[str, list[str]] = {
@@ -57,18 +65,42 @@ PATHS: dict[str, list[str]] = {
     CaseStatus.REVIEW: ["register", "assign", "claim", "propose"],
     CaseStatus.APPROVED: ["register", "assign", "claim", "propose", "approve"],
     CaseStatus.REPLIED: ["register", "assign", "claim", "propose", "approve", "issue_reply"],
-    CaseStatus.ARCHIVED: ["register", "assign", "claim", "propose", "approve", "issue_reply", "archive"],
+    CaseStatus.ARCHIVED: [
+        "register",
+        "assign",
+        "claim",
+        "propose",
+        "approve",
+        "issue_reply",
+        "archive",
+    ],
     CaseStatus.WITHDRAWN: ["register", "assign", "withdraw"],
     CaseStatus.ABANDONED: ["register", "request_correction", "abandon"],
 }
 STATUS_AFTER = {
-    "receive": CaseStatus.RECEIVED, "register": CaseStatus.REGISTERED, "request_correction": CaseStatus.CORRECTION,
-    "assign": CaseStatus.HANDLING, "claim": CaseStatus.INVESTIGATION, "notify_fee": CaseStatus.AWAITING_FEE,
-    "propose": CaseStatus.REVIEW, "approve": CaseStatus.APPROVED, "issue_reply": CaseStatus.REPLIED,
-    "archive": CaseStatus.ARCHIVED, "withdraw": CaseStatus.WITHDRAWN, "abandon": CaseStatus.ABANDONED,
+    "receive": CaseStatus.RECEIVED,
+    "register": CaseStatus.REGISTERED,
+    "request_correction": CaseStatus.CORRECTION,
+    "assign": CaseStatus.HANDLING,
+    "claim": CaseStatus.INVESTIGATION,
+    "notify_fee": CaseStatus.AWAITING_FEE,
+    "propose": CaseStatus.REVIEW,
+    "approve": CaseStatus.APPROVED,
+    "issue_reply": CaseStatus.REPLIED,
+    "archive": CaseStatus.ARCHIVED,
+    "withdraw": CaseStatus.WITHDRAWN,
+    "abandon": CaseStatus.ABANDONED,
 }
-DISPOSITIONS = [Disposition.GRANTED] * 5 + [Disposition.PARTIAL] * 2 + [Disposition.UNABLE_NOT_HELD] * 3 + [
-    Disposition.REFUSED_PROCESS_INFORMATION, Disposition.NOT_PROCESSED_PETITION, Disposition.REFUSED_THIRD_PARTY_RIGHTS]
+DISPOSITIONS = (
+    [Disposition.GRANTED] * 5
+    + [Disposition.PARTIAL] * 2
+    + [Disposition.UNABLE_NOT_HELD] * 3
+    + [
+        Disposition.REFUSED_PROCESS_INFORMATION,
+        Disposition.NOT_PROCESSED_PETITION,
+        Disposition.REFUSED_THIRD_PARTY_RIGHTS,
+    ]
+)
 
 
 class Command(BaseCommand):
@@ -78,9 +110,15 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=2000)
-        parser.add_argument("--open-only", action="store_true", help="only cases still being handled (for recompute_deadlines)")
+        parser.add_argument(
+            "--open-only",
+            action="store_true",
+            help="only cases still being handled (for recompute_deadlines)",
+        )
 
-    def handle(self, *args: Any, cases: int, seed: int, batch: int, open_only: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, cases: int, seed: int, batch: int, open_only: bool, **options: Any
+    ) -> None:
         if not 1 <= cases <= 2_000_000:
             raise CommandError("--cases 须在 1 至 2,000,000 之间。")
         rng = random.Random(seed)
@@ -88,7 +126,9 @@ class Command(BaseCommand):
         applicants = self._applicants(organ, rng)
         calendar = working_calendar()
         today = timezone.localdate()
-        states = [s for s, share in STATES for _ in range(share) if not open_only or s in OPEN_STATUSES]
+        states = [
+            s for s, share in STATES for _ in range(share) if not open_only or s in OPEN_STATUSES
+        ]
         counter, _ = CaseNumberCounter.objects.get_or_create(organ=organ, year=2099)
         progress = ProgressBar("生成测试案件")
         made = 0
@@ -102,7 +142,17 @@ class Command(BaseCommand):
                 rows: list[Case] = []
                 histories: list[list[Any]] = []
                 for i in range(size):
-                    case, history = self._case(organ, divisions, officers, applicants, states, rng, calendar, today, first + i)
+                    case, history = self._case(
+                        organ,
+                        divisions,
+                        officers,
+                        applicants,
+                        states,
+                        rng,
+                        calendar,
+                        today,
+                        first + i,
+                    )
                     rows.append(case)
                     histories.append(history)
                 Case.objects.bulk_create(rows, batch_size=1000)
@@ -111,15 +161,29 @@ class Command(BaseCommand):
                     previous = ""
                     for seq, (kind, on, payload, actor) in enumerate(history, start=1):
                         status = STATUS_AFTER.get(kind, previous)
-                        events.append(Event(case_id=case.pk, seq=seq, kind=kind, actor=actor, actor_name=actor.last_name + actor.first_name if actor else "系统",
-                                            actor_role=Role.REGISTRAR, on=on, entered_at=timezone.make_aware(datetime.combine(on, time(10))),
-                                            from_status=previous, to_status=status, payload=payload))
+                        events.append(
+                            Event(
+                                case_id=case.pk,
+                                seq=seq,
+                                kind=kind,
+                                actor=actor,
+                                actor_name=actor.last_name + actor.first_name if actor else "系统",
+                                actor_role=Role.REGISTRAR,
+                                on=on,
+                                entered_at=timezone.make_aware(datetime.combine(on, time(10))),
+                                from_status=previous,
+                                to_status=status,
+                                payload=payload,
+                            )
+                        )
                         previous = status
                 Event.objects.bulk_create(events, batch_size=2000)
                 self._flows(rows, officers, today)
             made += size
             progress(made, cases)
-        self.stdout.write(f"已生成 {cases} 件案件（机关：{organ.name}，处室 {len(divisions)} 个）。")
+        self.stdout.write(
+            f"已生成 {cases} 件案件（机关：{organ.name}，处室 {len(divisions)} 个）。"
+        )
 
     def _flows(self, cases: list[Case], officers: dict[int, User], today: date) -> None:
         """The viewflow process of each case with its finished tasks and its open task(s),
@@ -134,13 +198,28 @@ class Command(BaseCommand):
 
         division_type = ContentType.objects.get_for_model(Division)
         now = timezone.now()
-        finished: dict[str, str] = {CaseStatus.ARCHIVED: "DONE", CaseStatus.WITHDRAWN: "CANCELED", CaseStatus.ABANDONED: "CANCELED"}
+        finished: dict[str, str] = {
+            CaseStatus.ARCHIVED: "DONE",
+            CaseStatus.WITHDRAWN: "CANCELED",
+            CaseStatus.ABANDONED: "CANCELED",
+        }
         processes = Process.objects.bulk_create(
-            [Process(flow_class=CaseFlow, status=finished.get(c.status, "NEW"), created=now,
-                     finished=now if c.status in finished else None) for c in cases], batch_size=1000)
+            [
+                Process(
+                    flow_class=CaseFlow,
+                    status=finished.get(c.status, "NEW"),
+                    created=now,
+                    finished=now if c.status in finished else None,
+                )
+                for c in cases
+            ],
+            batch_size=1000,
+        )
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO workflows_caseprocess (process_ptr_id, case_id) VALUES (%s, %s)",
-                               [(p.pk, c.pk) for p, c in zip(processes, cases, strict=True)])
+            cursor.executemany(
+                "INSERT INTO workflows_caseprocess (process_ptr_id, case_id) VALUES (%s, %s)",
+                [(p.pk, c.pk) for p, c in zip(processes, cases, strict=True)],
+            )
         done_path = ["triage", "investigate", "review", "sign_off", "issue", "deliver", "file"]
         # the open task per state: (node, permission, on the division?, assigned?)
         current: dict[str, tuple[str, str, bool, bool]] = {
@@ -154,42 +233,95 @@ class Command(BaseCommand):
             CaseStatus.APPROVED: ("issue", TRIAGE_PERM, False, False),
             CaseStatus.REPLIED: ("deliver", TRIAGE_PERM, False, False),
         }
-        perms = {"triage": TRIAGE_PERM, "investigate": DIVISION_PERM, "review": REVIEW, "sign_off": SIGN_OFF_PERM,
-                 "issue": TRIAGE_PERM, "deliver": TRIAGE_PERM, "file": TRIAGE_PERM}
+        perms = {
+            "triage": TRIAGE_PERM,
+            "investigate": DIVISION_PERM,
+            "review": REVIEW,
+            "sign_off": SIGN_OFF_PERM,
+            "issue": TRIAGE_PERM,
+            "deliver": TRIAGE_PERM,
+            "file": TRIAGE_PERM,
+        }
         tasks = []
         for process, case in zip(processes, cases, strict=True):
-            tasks.append(Task(process=process, flow_task=CaseFlow.start, flow_task_type="START", status="DONE", token=START_TOKEN,
-                              created=now, started=now, finished=now))
+            tasks.append(
+                Task(
+                    process=process,
+                    flow_task=CaseFlow.start,
+                    flow_task_type="START",
+                    status="DONE",
+                    token=START_TOKEN,
+                    created=now,
+                    started=now,
+                    finished=now,
+                )
+            )
             open_node = current.get(case.status)
             stop = done_path.index(open_node[0]) if open_node else len(done_path)
             if case.status in (CaseStatus.WITHDRAWN, CaseStatus.ABANDONED):
                 stop = 1
             for node in done_path[:stop]:
                 on_division = node == "investigate"
-                tasks.append(Task(process=process, flow_task=getattr(CaseFlow, node), flow_task_type="HUMAN", status="DONE",
-                                  token=START_TOKEN, created=now, started=now, finished=now, owner=officers[case.lead_division_id] if on_division and case.lead_division_id else None,
-                                  owner_permission=perms[node],
-                                  owner_permission_content_type=division_type if on_division else None,
-                                  owner_permission_obj_pk=str(case.lead_division_id) if on_division and case.lead_division_id else None))
+                tasks.append(
+                    Task(
+                        process=process,
+                        flow_task=getattr(CaseFlow, node),
+                        flow_task_type="HUMAN",
+                        status="DONE",
+                        token=START_TOKEN,
+                        created=now,
+                        started=now,
+                        finished=now,
+                        owner=officers[case.lead_division_id]
+                        if on_division and case.lead_division_id
+                        else None,
+                        owner_permission=perms[node],
+                        owner_permission_content_type=division_type if on_division else None,
+                        owner_permission_obj_pk=str(case.lead_division_id)
+                        if on_division and case.lead_division_id
+                        else None,
+                    )
+                )
             if open_node:
                 node, perm, on_division, assigned = open_node
-                tasks.append(Task(process=process, flow_task=getattr(CaseFlow, node), flow_task_type="HUMAN",
-                                  status="ASSIGNED" if assigned else "NEW", token=START_TOKEN, created=now,
-                                  owner=officers[case.lead_division_id] if assigned and case.lead_division_id else None, owner_permission=perm,
-                                  owner_permission_content_type=division_type if on_division else None,
-                                  owner_permission_obj_pk=str(case.lead_division_id) if on_division else None))
+                tasks.append(
+                    Task(
+                        process=process,
+                        flow_task=getattr(CaseFlow, node),
+                        flow_task_type="HUMAN",
+                        status="ASSIGNED" if assigned else "NEW",
+                        token=START_TOKEN,
+                        created=now,
+                        owner=officers[case.lead_division_id]
+                        if assigned and case.lead_division_id
+                        else None,
+                        owner_permission=perm,
+                        owner_permission_content_type=division_type if on_division else None,
+                        owner_permission_obj_pk=str(case.lead_division_id) if on_division else None,
+                    )
+                )
         Task.objects.bulk_create(tasks, batch_size=2000)
 
     def _organ(self) -> tuple[Organ, list[Division], dict[int, User]]:
         organ, _ = Organ.objects.get_or_create(
             name=BENCH_ORGAN,
-            defaults={"address": "测试地址", "postal_code": "250000", "phone": "0531-00000000", "reconsideration_organ": "测试市人民政府"},
+            defaults={
+                "address": "测试地址",
+                "postal_code": "250000",
+                "phone": "0531-00000000",
+                "reconsideration_organ": "测试市人民政府",
+            },
         )
         divisions, officers = [], {}
         liaison = Group.objects.get(name=Role.LIAISON)
         for n in range(1, 21):
-            division, _ = Division.objects.get_or_create(organ=organ, code=f"bench-{n:02d}", defaults={"name": f"测试处室{n:02d}"})
-            user, created = User.objects.get_or_create(username=f"bench_liaison_{n:02d}", defaults={"last_name": "测试", "first_name": f"联络员{n:02d}"})
+            division, _ = Division.objects.get_or_create(
+                organ=organ, code=f"bench-{n:02d}", defaults={"name": f"测试处室{n:02d}"}
+            )
+            user, created = User.objects.get_or_create(
+                username=f"bench_liaison_{n:02d}",
+                defaults={"last_name": "测试", "first_name": f"联络员{n:02d}"},
+            )
             if created:
                 user.set_unusable_password()
                 user.save()
@@ -203,21 +335,46 @@ class Command(BaseCommand):
         existing = list(Applicant.objects.filter(name__startswith="测试申请人")[:2000])
         if existing:
             return existing
-        categories = [ApplicantCategory.NATURAL_PERSON] * 12 + [c for c in ApplicantCategory.values if c != ApplicantCategory.NATURAL_PERSON]
+        categories = [ApplicantCategory.NATURAL_PERSON] * 12 + [
+            c for c in ApplicantCategory.values if c != ApplicantCategory.NATURAL_PERSON
+        ]
         rows = []
         for n in range(2000):
             category = rng.choice(categories)
             person = category == ApplicantCategory.NATURAL_PERSON
-            rows.append(Applicant(category=category, name=f"测试申请人{n:04d}", id_type=IdType.PASSPORT if person else "",
-                                  id_number=f"E{n:08d}" if person else "", credit_code="" if person else "91370100MA3C5XY014",
-                                  contact_person="" if person else "联系人", phone=f"138{n:08d}"))
+            rows.append(
+                Applicant(
+                    category=category,
+                    name=f"测试申请人{n:04d}",
+                    id_type=IdType.PASSPORT if person else "",
+                    id_number=f"E{n:08d}" if person else "",
+                    credit_code="" if person else "91370100MA3C5XY014",
+                    contact_person="" if person else "联系人",
+                    phone=f"138{n:08d}",
+                )
+            )
         return Applicant.objects.bulk_create(rows)
 
-    def _case(self, organ: Organ, divisions: list[Division], officers: dict[int, User], applicants: list[Applicant],
-              states: list[CaseStatus], rng: random.Random, calendar: Any, today: date, seq: int) -> tuple[Case, list[Any]]:
+    def _case(
+        self,
+        organ: Organ,
+        divisions: list[Division],
+        officers: dict[int, User],
+        applicants: list[Applicant],
+        states: list[CaseStatus],
+        rng: random.Random,
+        calendar: Any,
+        today: date,
+        seq: int,
+    ) -> tuple[Case, list[Any]]:
         state = rng.choice(states)
         path = PATHS[state]
-        closed = state in (CaseStatus.REPLIED, CaseStatus.ARCHIVED, CaseStatus.WITHDRAWN, CaseStatus.ABANDONED)
+        closed = state in (
+            CaseStatus.REPLIED,
+            CaseStatus.ARCHIVED,
+            CaseStatus.WITHDRAWN,
+            CaseStatus.ABANDONED,
+        )
         # Open cases are recent; closed ones spread over 2025–2026.
         span = 45 if not closed else 650
         received = today - timedelta(days=rng.randrange(3, span))
@@ -225,29 +382,66 @@ class Command(BaseCommand):
         division = rng.choice(divisions)
         officer = officers[division.pk]
         day = received
-        history: list[Any] = [("receive", received, {"channel": channel, "received_on": received.isoformat()}, None)]
+        history: list[Any] = [
+            ("receive", received, {"channel": channel, "received_on": received.isoformat()}, None)
+        ]
         disposition = ""
         for kind in path:
             day = min(today, calendar.add_working_days(day, rng.randrange(0, 3)))
             payload: dict[str, Any] = {}
             actor = None
             if kind == "request_correction":
-                payload = {"items": "请写明文件名称", "deadline_on": (day + timedelta(days=15)).isoformat()}
+                payload = {
+                    "items": "请写明文件名称",
+                    "deadline_on": (day + timedelta(days=15)).isoformat(),
+                }
             elif kind == "assign":
-                payload = {"lead_division_id": division.pk, "lead_division": division.name, "co_division_ids": [], "co_divisions": []}
+                payload = {
+                    "lead_division_id": division.pk,
+                    "lead_division": division.name,
+                    "co_division_ids": [],
+                    "co_divisions": [],
+                }
             elif kind == "claim":
                 actor = officer
                 if rng.random() < 0.1:
                     history.append(("claim", day, {"assignee": officer.username}, actor))
-                    history.append(("open_consultation", day, {"consultation_id": f"c{seq}", "party": "third_party", "party_name": "第三方"}, actor))
+                    history.append(
+                        (
+                            "open_consultation",
+                            day,
+                            {
+                                "consultation_id": f"c{seq}",
+                                "party": "third_party",
+                                "party_name": "第三方",
+                            },
+                            actor,
+                        )
+                    )
                     if rng.random() < 0.7:
-                        history.append(("close_consultation", min(today, day + timedelta(days=rng.randrange(1, 20))), {"consultation_id": f"c{seq}", "opinion": "agree"}, actor))
+                        history.append(
+                            (
+                                "close_consultation",
+                                min(today, day + timedelta(days=rng.randrange(1, 20))),
+                                {"consultation_id": f"c{seq}", "opinion": "agree"},
+                                actor,
+                            )
+                        )
                     continue
             elif kind == "notify_fee":
-                payload = {"method": "per_piece", "quantity": 12, "amount": "200.00", "notice_received_on": day.isoformat()}
+                payload = {
+                    "method": "per_piece",
+                    "quantity": 12,
+                    "amount": "200.00",
+                    "notice_received_on": day.isoformat(),
+                }
             elif kind == "propose":
                 disposition = rng.choice(DISPOSITIONS)
-                payload = {"disposition": disposition, "basis": "《条例》第三十六条", "reasons": "测试"}
+                payload = {
+                    "disposition": disposition,
+                    "basis": "《条例》第三十六条",
+                    "reasons": "测试",
+                }
                 actor = officer
             elif kind == "abandon":
                 day = today
@@ -255,14 +449,27 @@ class Command(BaseCommand):
                 disposition = Disposition.OTHER_NO_CORRECTION
             history.append((kind, day, payload, actor))
         history.sort(key=lambda item: item[1])
-        result = compute_clock([ClockEvent(kind=k, on=on, payload=p) for k, on, p, _a in history], calendar)
+        result = compute_clock(
+            [ClockEvent(kind=k, on=on, payload=p) for k, on, p, _a in history], calendar
+        )
         values = dict(zip(CLOCK_FIELDS, clock_values(result), strict=True))
         assigned = "assign" in path
         case = Case(
-            organ=organ, number=f"T-{seq:07d}", year=received.year, status=state, channel=channel,
-            arrived_at=timezone.make_aware(datetime.combine(received, time(9))), received_on=received,
-            applicant=rng.choice(applicants), subject=f"测试申请{seq}", provision_form="paper", delivery_method="post",
-            lead_division=division if assigned else None, assignee=officer if "claim" in path else None,
-            disposition=disposition, closed_on=result.closed_on, **values,
+            organ=organ,
+            number=f"T-{seq:07d}",
+            year=received.year,
+            status=state,
+            channel=channel,
+            arrived_at=timezone.make_aware(datetime.combine(received, time(9))),
+            received_on=received,
+            applicant=rng.choice(applicants),
+            subject=f"测试申请{seq}",
+            provision_form="paper",
+            delivery_method="post",
+            lead_division=division if assigned else None,
+            assignee=officer if "claim" in path else None,
+            disposition=disposition,
+            closed_on=result.closed_on,
+            **values,
         )
         return case, history
