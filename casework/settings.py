@@ -103,7 +103,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The main catalogue, plus one catalogue per area under locale/extra/<area>/ so that work on
+# different areas never edits the same file.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *sorted(p for p in (BASE_DIR / "locale" / "extra").glob("*") if p.is_dir()),
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -3,11 +3,15 @@
 import re
 from pathlib import Path
 
-PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+CATALOGUES = [
+    LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    *sorted(LOCALE.glob("extra/*/zh_Hans/LC_MESSAGES/django.po")),
+]
 
 
 def _entries():
-    text = PO.read_text(encoding="utf-8")
+    text = "\n\n".join(po.read_text(encoding="utf-8") for po in CATALOGUES)
     for raw in text.split("\n\n"):
         block = "\n".join(line for line in raw.splitlines() if not line.startswith("#|"))
         if "msgid " not in block:
