@@ -139,6 +139,7 @@ def letter_issue(
         on=issued_on,
         fields=fields,
         now=now,
+        internal=True,
     )
     from casework.lifecycle import as_actor
 
@@ -203,6 +204,7 @@ def letter_void(
         on=timezone.localdate(now),
         fields={"letter": letter.number, "reason": reason},
         now=now,
+        internal=True,
     )
     LetterVoid.objects.create(letter=letter, voided_by=actor, voided_at=now, reason=reason)
     if not reissue:

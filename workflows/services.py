@@ -19,11 +19,18 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from casework.choices import Transition as T
-from casework.lifecycle import as_actor
+from casework.lifecycle import TRANSITIONS, as_actor
+from casework.lifecycle.table import (
+    CLAIMS_TASK,
+    ENDS_FLOW,
+    MOVES_TASK,
+    REASSIGNS_TASK,
+    RELEASES_TASK,
+)
 from casework.models import Case, Division, Organ
 from casework.services import case_receive as casework_case_receive
 from casework.services import case_transition
-from workflows.flows import COMPLETES, ENDS_PROCESS, CaseFlow
+from workflows.flows import CaseFlow
 from workflows.models import CaseProcess
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -104,7 +111,7 @@ def open_tasks_of(case: Case) -> list[Task]:
 
 
 def _task_for(case: Case, name: str, actor: Any) -> Task | None:
-    nodes = COMPLETES.get(name)
+    nodes = TRANSITIONS[name].completes
     if not nodes:
         return None
     for task in open_tasks(case):
@@ -236,37 +243,48 @@ def _act(
     fields: Mapping[str, Any] | None = None,
     organ: Organ | None = None,
     now: datetime | None = None,
+    internal: bool = False,
 ) -> Case:
+    """The transition, then its effect on the flow as the transition table declares it."""
     now = now or timezone.now()
     case = case_transition(
-        number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now
+        number=number,
+        organ=organ,
+        name=name,
+        actor=actor,
+        on=on,
+        fields=fields,
+        now=now,
+        internal=internal,
     )
     user = as_actor(actor).user
-    if name == T.CLAIM:
+    effect = TRANSITIONS[name].flow
+    division_work = ("investigate", "revise")
+    if effect == CLAIMS_TASK:
         task = next((t for t in open_tasks(case) if t.flow_task.name == "investigate"), None)
         if task is not None:
             activation = task.flow_task.activation_class(task)
             activation.assign(user) if task.status == STATUS.NEW else activation.reassign(user)
-    elif name == T.RELEASE:
+    elif effect == RELEASES_TASK:
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise") and task.status == STATUS.ASSIGNED:
+            if task.flow_task.name in division_work and task.status == STATUS.ASSIGNED:
                 task.flow_task.activation_class(task).unassign()
-    elif name == T.REASSIGN:
+    elif effect == REASSIGNS_TASK:
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise") and task.owner_id:
+            if task.flow_task.name in division_work and task.owner_id:
                 task.flow_task.activation_class(task).reassign(case.assignee)
-    elif name == T.TRANSFER:
+    elif effect == MOVES_TASK:
         # The lead division's open task moves to the new division's queue, unclaimed.
         from django.contrib.contenttypes.models import ContentType
 
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise"):
+            if task.flow_task.name in division_work:
                 task.owner = None
                 task.status = STATUS.NEW
                 task.owner_permission_content_type = ContentType.objects.get_for_model(Division)
                 task.owner_permission_obj_pk = str(case.lead_division_id)
                 task.save()
-    elif name in ENDS_PROCESS:
+    elif effect == ENDS_FLOW:
         _cancel_all(case, now)
     else:
         task = _task_for(case, name, user)
