@@ -1,5 +1,6 @@
-"""Writes to the working-day calendar (SpecialDay, CalendarYear) from the `chinesecalendar`
-package. Every change is followed by recomputing the open cases' dates elsewhere."""
+"""Writes to the working-day calendar (SpecialDay, CalendarYear): seeding from the
+`chinesecalendar` package, importing a year from a file, an administrator's single day. Every
+write is recorded as a CalendarChange (who, when, why)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.models import CalendarChange, CalendarYear, SpecialDay
 from casework.selectors import working_calendar_forget
+
+if TYPE_CHECKING:
+    from casework.lifecycle import RecomputeReport
 
 PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅部分节假日安排通知）"
 
@@ -261,3 +265,39 @@ def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -
     )
     working_calendar_forget()
     return len(parsed.days)
+
+
+def _describe(day: SpecialDay) -> str:
+    return f"{day.day} {day.kind} {day.name}"
+
+
+def special_day_save(*, day: SpecialDay, actor: Any, reason: str, now: datetime) -> RecomputeReport:
+    """Add or correct one special day (an administrator's edit) and recompute the open cases.
+
+    A make-up working day (调休上班) must be a Saturday or Sunday (the notices only ever move
+    weekend days); otherwise InvalidInput. The change is recorded with its before and after
+    and the reason (e.g. the notice's document number) in the same transaction; then every open
+    case's time limits are recomputed on the new calendar, each move recorded as an event
+    (casework.lifecycle.cases_recompute_clocks). Returns that recompute's report.
+    """
+    from casework.errors import InvalidInput
+    from casework.lifecycle import cases_recompute_clocks
+
+    if day.kind == SpecialDay.Kind.WORKDAY and day.day.weekday() < 5:
+        raise InvalidInput(
+            _("A make-up working day must fall on a Saturday or Sunday."), field="kind"
+        )
+    with transaction.atomic():
+        old = SpecialDay.objects.filter(pk=day.pk).first() if day.pk else None
+        day.save()
+        CalendarChange.objects.create(
+            user=actor,
+            action=CalendarChange.Action.CHANGE if old else CalendarChange.Action.ADD,
+            year=day.day.year,
+            day=day.day,
+            before=_describe(old) if old else "",
+            after=_describe(day),
+            reason=reason,
+        )
+    working_calendar_forget()
+    return cases_recompute_clocks(now=now)

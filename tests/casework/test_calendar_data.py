@@ -199,3 +199,35 @@ def test_admin_calendar_change_is_recorded_with_reason(client, users, official_c
     )
     page = client.get("/admin/casework/calendaryear/").content.decode()
     assert "2027" in page or "未载入" in page
+
+
+@pytest.mark.django_db
+def test_special_day_save_records_the_change_and_recomputes(receive, users):
+    from casework.calendar_data import special_day_save
+    from casework.errors import InvalidInput
+    from tests.conftest import NOW
+
+    case = receive(arrived=date(2026, 3, 16))
+    due = case.reply_due_on
+    day = SpecialDay(day=date(2026, 3, 17), kind="holiday", name="临时放假", source="某通知")
+    report = special_day_save(day=day, actor=users["admin"], reason="按通知补录", now=NOW)
+    assert report.changed == 1
+    case.refresh_from_db()
+    assert case.reply_due_on > due
+    added = CalendarChange.objects.get(action="add")
+    assert (added.user, added.day, added.before, added.reason) == (
+        users["admin"],
+        date(2026, 3, 17),
+        "",
+        "按通知补录",
+    )
+    day.name = "临时放假（更正）"
+    special_day_save(day=day, actor=users["admin"], reason="更正名称", now=NOW)
+    changed = CalendarChange.objects.get(action="change")
+    assert changed.before == "2026-03-17 holiday 临时放假"
+    assert changed.after == "2026-03-17 holiday 临时放假（更正）"
+    weekday = SpecialDay(day=date(2026, 3, 18), kind="workday", name="x", source="s")
+    with pytest.raises(InvalidInput) as excinfo:
+        special_day_save(day=weekday, actor=users["admin"], reason="r", now=NOW)
+    assert "周六或周日" in excinfo.value.message
+    assert not SpecialDay.objects.filter(day=date(2026, 3, 18)).exists()
