@@ -102,8 +102,11 @@ class SpecialDayForm(forms.ModelForm[SpecialDay]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day, kind = data.get("day"), data.get("kind")
-        if day and kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
-            self.add_error("kind", _("A make-up working day must fall on a Saturday or Sunday."))
+        if day and kind:
+            from casework.calendar_data import special_day_problems
+
+            for field_name, message in special_day_problems(day=day, kind=kind).items():
+                self.add_error(field_name, message)
         return data
 
 
