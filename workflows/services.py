@@ -69,11 +69,10 @@ def case_receive(
 
 
 def _notify_office_of_application(case: Case) -> None:
-    from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from casework.choices import Role
-    from casework.notifications import notify
+    from casework.notifications import notify_template
 
     emails = (
         get_user_model()
@@ -81,13 +80,12 @@ def _notify_office_of_application(case: Case) -> None:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    notify(
+    notify_template(
         key=f"office-new:{case.pk}",
         to=list(emails),
         case=case,
-        subject=f"新的网上政府信息公开申请 {case.number}",
-        body=f"收到网上申请 {case.number}：{case.subject}\n申请人：{case.applicant.name}\n"
-        f"请与申请人确认收到申请（《条例》第三十一条）：{settings.SITE_URL}{case.get_absolute_url()}",
+        template="office_new_application",
+        context={},
     )
 
 
@@ -192,28 +190,23 @@ def case_act(
 
 def _notify_urge(case: Case) -> None:
     """催办 reaches the assignee (or the lead division's liaison officers) by e-mail too."""
-    from django.conf import settings
-
-    from casework.notifications import notify
+    from casework.notifications import notify_template
 
     event = case.events.filter(kind=T.URGE).order_by("-seq").first()
     if event is None:
         return
-    notify(
+    notify_template(
         key=f"urge:{event.pk}",
         to=division_emails(case),
         case=case,
-        subject=f"【催办】{case.number}",
-        body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
-        f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}",
+        template="urge",
+        context={"message": event.payload.get("message", "")},
     )
 
 
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
     """E-mail the liaison officers of a division when a task lands in its queue."""
-    from django.conf import settings
-
-    from casework.notifications import notify
+    from casework.notifications import notify_template
     from casework.permissions import DIVISION_PERM, division_members
 
     new = Task.objects.filter(
@@ -224,13 +217,12 @@ def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
         if division is None:
             continue
         emails = division_members(division).exclude(email="").values_list("email", flat=True)
-        notify(
+        notify_template(
             key=f"task:{task.pk}",
             to=list(emails),
             case=case,
-            subject=f"【待办】{case.number} {task.flow_task.task_title}",
-            body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
-            f"答复期限：{case.reply_due_on or '—'}\n{settings.SITE_URL}/work/?tab=division",
+            template="division_task",
+            context={"division": division, "task_title": task.flow_task.task_title},
         )
 
 
