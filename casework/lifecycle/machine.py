@@ -624,22 +624,30 @@ class CaseLifecycle:
     )
     def propose(self, data: dict[str, Any]) -> dict[str, Any]:
         """The liaison officer proposes the decision with its legal basis (Art 36–39)."""
-        payload = self._decide(data)
-        payload.update({key: data[key] for key in ("withheld", "searched", "found", "files")})
-        return payload
+        return self._decide(data)
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+        basis = data["basis"]  # a Basis of the disposition (the form checked it fits)
         self.case.disposition = data["disposition"]
-        self.case.disposition_basis = data["basis"]
-        return {
+        self.case.disposition_basis = basis.citation
+        payload = {
             "disposition": data["disposition"],
-            "basis": data["basis"],
+            "basis": basis.citation,
+            "basis_key": basis.key,
             "reasons": data["reasons"],
-            "withheld": data.get("withheld", ""),
-            "searched": data.get("searched", ""),
-            "found": data.get("found", ""),
-            "files": data.get("files", ""),
         }
+        for key in (
+            "withheld",
+            "searched",
+            "found",
+            "files",
+            "where_published",
+            "responsible_organ",
+            "responsible_contact",
+        ):
+            if data.get(key):
+                payload[key] = data[key]
+        return payload
 
     # === awaiting fee ===========================================================================
 
