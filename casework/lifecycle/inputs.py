@@ -259,7 +259,7 @@ class DecisionInput(TransitionForm):
     def setup(self) -> None:
         from casework.dispositions import basis_choices
 
-        self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]  # type: ignore[attr-defined]
+        self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
 
     def clean(self) -> dict[str, Any]:
         from casework.dispositions import BASES, basis_for
