@@ -30,10 +30,17 @@ from casework.models import Case, Division
 
 
 def text(
-    label: Any, *, required: bool = True, area: bool = False, max_length: int = 2000
+    label: Any,
+    *,
+    required: bool = True,
+    area: bool = False,
+    max_length: int = 2000,
+    help_text: Any = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=widget, help_text=help_text
+    )
 
 
 def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -208,8 +215,41 @@ class CloseConsultationInput(TransitionForm):
 
 
 class ExtensionInput(TransitionForm):
+    """The liaison officer's request: how many days, and why the reply cannot be given in time."""
+
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
     reason = text(_("Reason"), area=True)
+
+
+class ExtendInput(TransitionForm):
+    """The head's approval (Art 33(2)), prefilled with the pending request. `reason` is the
+    ground printed in the extension notice; `note` stays internal."""
+
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
+    reason = text(
+        _("Ground told to the applicant"),
+        area=True,
+        max_length=300,
+        help_text=_(
+            "Printed in the extension notice: why the reply cannot be given within 20 working days."
+        ),
+    )
+    note = text(_("Internal note"), required=False, area=True)
+
+    def setup(self) -> None:
+        if self.is_bound:
+            return
+        from casework.choices import Transition as T
+
+        events = list(
+            self.case.events.filter(
+                kind__in=[T.REQUEST_EXTENSION, T.EXTEND, "reject_extension"]
+            ).order_by("seq")
+        )
+        if events and events[-1].kind == T.REQUEST_EXTENSION:
+            self.initial.update(
+                {"days": events[-1].payload.get("days"), "reason": events[-1].payload.get("reason")}
+            )
 
 
 class NotifyFeeInput(TransitionForm):
