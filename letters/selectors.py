@@ -9,9 +9,14 @@ applicant)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from casework.errors import NotVisible
 from casework.models import Case
+from casework.selectors import case_get_for_user
 from letters.kinds import KINDS
 from letters.models import Letter
 
@@ -26,6 +31,16 @@ def letters_of_case(case: Case) -> QuerySet[Letter]:
         .select_related("void", "replaces", "replaced_by")
         .order_by("issued_at", "pk")
     )
+
+
+def letter_get_for_user(*, user: Any, pk: int) -> Letter:
+    """One letter of a case the user may see, or NotVisible: the same answer for a missing
+    letter and a letter of a case the user may not see."""
+    letter = Letter.objects.select_related("case").filter(pk=pk).first()
+    if letter is None:
+        raise NotVisible(_("No such case."))
+    case_get_for_user(user=user, number=letter.case.number)
+    return letter
 
 
 def letters_for_applicant(case: Case) -> QuerySet[Letter]:

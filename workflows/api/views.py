@@ -37,7 +37,7 @@ from casework.selectors import (
     working_days_left,
 )
 from letters.models import Letter
-from letters.selectors import letters_of_case
+from letters.selectors import letter_get_for_user, letters_of_case
 from workflows.api.serializers import (
     CaseCreateIn,
     CaseListFilterIn,
@@ -392,11 +392,7 @@ class LetterPdfView(APIView):
         summary=gettext_lazy("Download an issued letter"),
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        letter = Letter.objects.select_related("case").filter(pk=pk).first()
-        # The same answer for a missing letter and one of a case the caller may not see.
-        if letter is None:
-            raise NotVisible(_("No such case."))
-        _visible(request, letter.case.number)
+        letter = letter_get_for_user(user=request.user, pk=pk)
         response = FileResponse(
             letter.pdf.open("rb"),
             as_attachment=True,

@@ -276,7 +276,10 @@ def test_case_detail_lists_letters_deadlines_and_actions(api, organ, divisions, 
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert new["pdf_url"].endswith(f"/letters/{second.pk}/pdf/")
-    assert api("liaison_b").get(new["download_url"]).status_code == 404
+    forbidden = api("liaison_b").get(new["download_url"])
+    missing = liaison.get("/api/v1/letters/999999/pdf/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.json() == missing.json()  # the same answer: nothing to learn
 
     deadlines = detail["deadlines"]
     assert set(deadlines) == {
