@@ -286,7 +286,7 @@ class CaseListCreateView(generics.GenericAPIView[Case]):
     @extend_schema(
         request=CaseCreateIn,
         responses={201: CaseOut, **ERRORS},
-        summary="Record an application received through a channel",
+        summary=gettext_lazy("Record an application received through a channel"),
     )
     def post(self, request: Request) -> Response:
         data = CaseCreateIn(data=request.data)
@@ -312,7 +312,9 @@ class CaseListCreateView(generics.GenericAPIView[Case]):
 
 
 class CaseDetailView(APIView):
-    @extend_schema(responses={200: CaseOut, **ERRORS}, summary="Read a case by its number")
+    @extend_schema(
+        responses={200: CaseOut, **ERRORS}, summary=gettext_lazy("Read a case by its number")
+    )
     def get(self, request: Request, number: str) -> Response:
         return Response(CaseOut(case_data(_visible(request, number), request)).data)
 

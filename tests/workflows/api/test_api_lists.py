@@ -339,6 +339,8 @@ def test_lists_are_documented_in_the_schema(client, users):
     )
     assert "申请人" in params["q"]["description"]
     assert {p["name"] for p in paths["/api/v1/tasks/"]["get"]["parameters"]} >= {"tab", "page"}
+    assert paths["/api/v1/tasks/"]["get"]["summary"] == "列出调用者某一待办队列中的未完成任务"
+    assert paths["/api/v1/cases/{number}/"]["get"]["summary"] == "按申请编号读取案件"
     components = schema.json()["components"]["schemas"]
     assert {"count", "next", "previous", "results"} <= set(
         components["PaginatedCaseListOutList"]["properties"]
