@@ -10,7 +10,7 @@ from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyAdmin
-from letters.models import Letter, LetterVoid, LetterWording
+from letters.models import Letter, LetterSettings, LetterVoid, LetterWording
 
 
 class LetterWordingForm(forms.ModelForm[LetterWording]):
@@ -68,3 +68,8 @@ class LetterVoidAdmin(LetterAdmin):
     list_filter = []
     search_fields = ["letter__number"]
     exclude = []
+
+
+@admin.register(LetterSettings)
+class LetterSettingsAdmin(admin.ModelAdmin[LetterSettings]):
+    list_display = ["organ", "contact_person", "reply_series", "notice_series"]

@@ -167,3 +167,32 @@ class LetterVoid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} ✕"
+
+
+class LetterSettings(models.Model):
+    """An organ's settings for its letters: the contact line (附注), how fees are paid
+    (国办函〔2020〕109号: the fee notice states how, where and by when to pay), and the number
+    series per kind of letter (e.g. 依复 for replies, 依告 for notices)."""
+
+    organ = models.OneToOneField(
+        Organ, on_delete=models.CASCADE, related_name="letter_settings", verbose_name=_("organ")
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    fee_payee = models.CharField(_("fee payee"), max_length=100, blank=True)
+    fee_bank = models.CharField(_("fee bank"), max_length=100, blank=True)
+    fee_account = models.CharField(_("fee account"), max_length=50, blank=True)
+    fee_how = models.CharField(
+        _("how fees are paid"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. bank transfer, or in person at the office with a receipt."),
+    )
+    reply_series = models.CharField(_("number series of replies"), max_length=30, blank=True)
+    notice_series = models.CharField(_("number series of notices"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("letter settings")
+        verbose_name_plural = _("letter settings")
+
+    def __str__(self) -> str:
+        return str(self.organ)

@@ -110,6 +110,20 @@ def _build(kind: Kind) -> Case:
     organ = Organ.objects.filter(name=DEMO_ORGAN["name"]).first()
     if organ is None:
         organ = Organ.objects.create(**DEMO_ORGAN)
+    from letters.models import LetterSettings
+
+    LetterSettings.objects.get_or_create(
+        organ=organ,
+        defaults={
+            "contact_person": "王登记",
+            "fee_how": "银行转账",
+            "fee_payee": "济南市非税收入财政专户（示例）",
+            "fee_bank": "中国工商银行济南分行营业部（示例）",
+            "fee_account": "1602000000000000000",
+            "reply_series": "济退役军人依复",
+            "notice_series": "济退役军人依告",
+        },
+    )
     division = Division.objects.create(organ=organ, code="sample-letters", name="移交安置处")
     users = {
         "registrar": _user("sample-registrar", Role.REGISTRAR),
@@ -190,7 +204,7 @@ def _build(kind: Kind) -> Case:
             return _reload(case)
         fire(T.ABANDON, "head", back(2), reason="逾期未缴纳信息处理费")
         return _reload(case)
-    proposal = {"reasons": "依法说明的理由：经核查，情况如上所述。"}
+    proposal = {"reasons": "经核查，所申请信息的情况如上所述。"}
     proposal.update(PROPOSALS.get(disposition, {}))
     fire(
         T.PROPOSE,
@@ -213,20 +227,53 @@ def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
     """The PDF of a sample letter of `kind`, rendered as letter_issue renders it."""
     from letters.context import build_letter_context
     from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
-    from letters.services import current_wording
+    from letters.services import current_wording, number_series
 
     with sample_case(kind) as case:
         issued_on = timezone.localdate()
         context = build_letter_context(
             case=case,
             kind=kind,
-            number=number or f"{case.organ.letter_number_prefix}〔{issued_on.year}〕1号",
+            number=number or f"{number_series(case, kind)}〔{issued_on.year}〕1号",
             issued_on=issued_on,
         )
         html = render_letter_html(
             context=context,
             wording=current_wording(kind.key).body,
             verification_code="SAMP-LE00-0000",
-            seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None),
+            seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None) or sample_seal(),
         )
     return html_to_pdf(html)
+
+
+def sample_seal() -> str:
+    """A specimen seal (红色圆章, 42 mm, marked 样章) for samples when the organ has none."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from letters.fonts import typefaces
+    from letters.typeset import font_file
+
+    size = 420
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (230, 0, 0, 255)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=red, width=14)
+    centre, radius = size / 2, 70
+    points = []
+    import math
+
+    for n in range(10):
+        r = radius if n % 2 == 0 else radius * 0.38
+        angle = math.pi / 2 + n * math.pi / 5
+        points.append((centre + r * math.cos(angle), centre - r * math.sin(angle)))
+    draw.polygon(points, fill=red)
+    path = font_file(typefaces()["fallback"])
+    if path:
+        font = ImageFont.truetype(path, 64)
+        draw.text((centre, centre + 120), "样章", fill=red, font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

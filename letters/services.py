@@ -48,9 +48,42 @@ def _kind(key: str) -> Kind:
     return KINDS[key]
 
 
-def _next_number(case: Case, year: int) -> str:
+def number_series(case: Case, kind: Kind) -> str:
+    """The number series (文号 prefix) of a kind: the organ's letter settings name one for
+    replies (e.g. 依复) and one for notices (e.g. 依告); without them, the organ's prefix."""
     organ = case.organ
-    series = organ.letter_number_prefix or organ.short_name or organ.name
+    from letters.context import letter_settings
+
+    row = letter_settings(case)
+    own = (row.reply_series if kind.needs == "decision" else row.notice_series) if row else ""
+    return own or organ.letter_number_prefix or organ.short_name or organ.name
+
+
+def seal_allowed(case: Case, kind: Kind) -> bool:
+    """The seal only on a letter whose step the head of the OGI office approved: a reply after
+    sign-off (审签, `approve`) or a decision the head took (abandonment); an extension (Art
+    33(2): the head's consent); other notices when the head fired their step."""
+    from casework.choices import Role
+
+    trigger = {
+        "receipt": [T.RECEIVE, T.CONFIRM_RECEIPT],
+        "correction": [T.REQUEST_CORRECTION],
+        "extension": [T.EXTEND],
+        "consultation": [T.OPEN_CONSULTATION],
+        "fee": [T.NOTIFY_FEE],
+        "decision": [T.APPROVE, T.ABANDON, T.REPLY_ON_THE_SPOT, T.PROPOSE],
+    }[kind.needs]
+    event = case.events.filter(kind__in=trigger).order_by("-seq").first()
+    if event is None:
+        return False
+    if kind.needs == "decision" and event.kind == T.APPROVE:
+        return True
+    return bool(event.actor_role == Role.OFFICE_HEAD)
+
+
+def _next_number(case: Case, year: int, series: str | None = None) -> str:
+    organ = case.organ
+    series = series or organ.letter_number_prefix or organ.short_name or organ.name
     try:
         with transaction.atomic():
             LetterNumberCounter.objects.get_or_create(organ=organ, year=year, series=series)
@@ -105,7 +138,7 @@ def letter_issue(
     check_fits(case, spec)
     check_organ(case)
     issued_on = timezone.localdate(now)
-    document_number = _next_number(case, issued_on.year)
+    document_number = _next_number(case, issued_on.year, number_series(case, spec))
     wording = current_wording(kind)
     context = build_letter_context(
         case=case,
@@ -119,7 +152,9 @@ def letter_issue(
         context=context,
         wording=wording.body,
         verification_code=code,
-        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None),
+        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None)
+        if seal_allowed(case, spec)
+        else None,
     )
     pdf = html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
