@@ -102,6 +102,16 @@ class LetterLayout:
         return round(centre - SEAL_MM / 2, 2)
 
 
+def closing_height_mm(pitch: float, sealed: bool) -> float:
+    """The signature block: with a seal two blank lines, the signature and the date, and tall
+    enough that the note line (附注) below starts under the seal (its top touches the body's
+    last line box, so 7.3.5.1's "within one line" holds); without one, a blank line, the
+    signature and the date (7.3.5.3)."""
+    if not sealed:
+        return 3 * pitch
+    return max(4 * pitch, SEAL_MM + 0.5 - (pitch - BODY_PT / MM) / 2)
+
+
 def _text_mm(text: str) -> float:
     family = typefaces()["body"]
     return sum(char_width(c, family) for c in text) / MM + max(len(text) - 1, 0) * (
@@ -233,16 +243,17 @@ def layout_letter(
 
     title_lines = 1 if len(str(context.get("title", ""))) <= 20 else 2
     body_lines = sum(len(b.lines) for b in blocks) + sum(len(b.lines) for b in keep)
-    closing_lines = (4 if sealed else 3) + len(note)
     # number, two blank lines, title, one blank line, addressee (7.3.3: 主送机关 below the title)
     head_lines = 1 + 2 + title_lines + 1 + 1
-    total = head_lines + body_lines + closing_lines
-    room = TYPE_AREA_HEIGHT_MM - FIRST_LINE_MM
+    lines = head_lines + body_lines + len(note)
+    room = TYPE_AREA_HEIGHT_MM - FIRST_LINE_MM - 1.0  # 1 mm for rounding in the renderer
     pitch = STANDARD_PITCH_MM
-    room -= 1.0  # rounding in the renderer
-    one_page = total * pitch <= room
-    if not one_page and room / total >= MIN_PITCH_MM:
-        pitch, one_page = room / total, True
+    one_page = lines * pitch + closing_height_mm(pitch, sealed) <= room
+    while not one_page and pitch - 0.05 >= MIN_PITCH_MM:
+        pitch -= 0.05
+        one_page = lines * pitch + closing_height_mm(pitch, sealed) <= room
+    if not one_page:
+        pitch = STANDARD_PITCH_MM
     return LetterLayout(
         blocks=blocks,
         keep=keep,

@@ -70,7 +70,7 @@ def render_letter_html(
 ) -> str:
     """The letter's HTML, laid out on the GB/T 9704-2012 letter format (letters.layout)."""
     from letters.fonts import typefaces
-    from letters.layout import clean_context, layout_letter
+    from letters.layout import clean_context, closing_height_mm, layout_letter
     from letters.typeset import BASE_SPACING_PT
 
     layout = layout_letter(context=context, wording=wording, sealed=bool(seal))
@@ -119,7 +119,7 @@ def render_letter_html(
             "base_spacing": round(BASE_SPACING_PT, 4),
             "sig_top": f"{(2 if seal else 1) * pitch:.4f}",
             "date_top": f"{(3 if seal else 2) * pitch:.4f}",
-            "closing_height": f"{(4 if seal else 3) * pitch:.4f}",
+            "closing_height": f"{closing_height_mm(pitch, bool(seal)):.4f}",
         },
     )
 

@@ -227,7 +227,7 @@ def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
     """The PDF of a sample letter of `kind`, rendered as letter_issue renders it."""
     from letters.context import build_letter_context
     from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
-    from letters.services import current_wording, number_series
+    from letters.services import current_wording, number_series, seal_allowed
 
     with sample_case(kind) as case:
         issued_on = timezone.localdate()
@@ -241,7 +241,10 @@ def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
             context=context,
             wording=current_wording(kind.key).body,
             verification_code="SAMP-LE00-0000",
-            seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None) or sample_seal(),
+            # As on issue: the seal only where the letter's step was approved.
+            seal=(seal_data_uri(case.organ.seal.path if case.organ.seal else None) or sample_seal())
+            if seal_allowed(case, kind)
+            else None,
         )
     return html_to_pdf(html)
 

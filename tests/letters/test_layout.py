@@ -25,6 +25,17 @@ MM = 72 / 25.4
 CELL = 156 / 28
 
 
+# The sample's steps that nobody approved: the registrar or a liaison officer fired them.
+UNAPPROVED = {
+    "acknowledgement",
+    "correction",
+    "consultation_third_party",
+    "consultation_organ",
+    "consultation_notice",
+    "fee_notice",
+}
+
+
 def _rows(page):
     rows: dict[float, list] = {}
     for char in page.chars:
@@ -49,12 +60,13 @@ def test_every_sample_but_the_multi_file_reply_fits_one_page():
                 assert len(body) >= 5, (key, body)  # never the closing alone
                 continue
             assert len(pdf.pages) == 1, key
-            assert len(pdf.pages[0].images) == 1, key  # the seal, with signature and date
+            # The seal (with signature and date) only where the head approved the step.
+            assert len(pdf.pages[0].images) == (key not in UNAPPROVED), key
 
 
 @pytest.mark.django_db
 def test_gbt_9704_measurements_of_a_letter():
-    with pdfplumber.open(io.BytesIO(sample_pdf(KINDS["acknowledgement"]))) as pdf:
+    with pdfplumber.open(io.BytesIO(sample_pdf(KINDS["extension"]))) as pdf:
         page = pdf.pages[0]
         assert (round(page.width / MM), round(page.height / MM)) == (210, 297)  # A4
         rows = _rows(page)
@@ -96,6 +108,22 @@ def test_gbt_9704_measurements_of_a_letter():
         assert abs(max(r["bottom"] for r in reds) / MM - 277) <= 0.5  # 20 mm above the edge
         footer = next(r for r in rows if "验证码" in _text(r))
         assert footer[0]["top"] / MM > 262  # in the footer, below the type area
+
+
+@pytest.mark.django_db
+def test_an_unsealed_notice_signs_two_characters_from_the_right():
+    """GB/T 9704 7.3.5.3: no seal: the signature two characters from the right, the date
+    below it, starting two characters to the right of the signature's first character."""
+    with pdfplumber.open(io.BytesIO(sample_pdf(KINDS["acknowledgement"]))) as pdf:
+        page = pdf.pages[0]
+        assert not page.images
+        rows = _rows(page)
+        signature = next(
+            r for r in rows if _text(r) == "济南市退役军人事务局" and r[0]["size"] < 20
+        )
+        date = rows[rows.index(signature) + 1]
+        assert abs((184 - signature[-1]["x1"] / MM) - 2 * CELL) <= 0.5
+        assert abs(date[0]["x0"] / MM - signature[0]["x0"] / MM - 2 * CELL) <= 0.5
 
 
 @pytest.mark.django_db
