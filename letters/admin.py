@@ -35,7 +35,16 @@ class LetterWordingAdmin(admin.ModelAdmin[LetterWording]):
     issued letter keeps the version it used."""
 
     form = LetterWordingForm
-    list_display = ["kind", "version", "note", "created_by", "created_at"]
+    list_display = [
+        "kind",
+        "version",
+        "note",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+    ]
+    readonly_fields = ["approved_by", "approved_at"]
     list_filter = ["kind"]
 
     def save_model(self, request: HttpRequest, obj: LetterWording, form: Any, change: bool) -> None:

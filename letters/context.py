@@ -132,7 +132,7 @@ def build_letter_context(
         "reconsideration_organ": organ.reconsideration_organ,
         "court": organ.court,
         "contact_person": getattr(letter_settings(case), "contact_person", "") or "",
-        "contact_office": organ.office_name or organ.name,
+        "contact_office": organ.office_name,
     }
     # The addressee: the applicant, care of the agent (委托代理人) when there is one.
     if kind.to == "applicant":

@@ -40,6 +40,17 @@ class LetterWording(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A new version takes effect only once the head of the OGI office approves it (the
+    # letters speak for the organ); until then letters keep the last approved version.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("letter wording")
@@ -196,3 +207,44 @@ class LetterSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organ)
+
+
+class DeliveryMethod(models.TextChoices):
+    POST = "post", _("By post (邮寄送达)")
+    IN_PERSON = "in_person", _("In person (直接送达)")
+
+
+class LetterDelivery(models.Model):
+    """The delivery of one letter (送达): how, when, to whom, who signed for it. The printable
+    proof of service (送达回证) comes back signed and is recorded here; the record is kept on
+    the letter and never edited (a correction is a new record)."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter")
+    )
+    method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+    delivered_on = models.DateField(_("delivered on"))
+    signed_by = models.CharField(_("signed for by"), max_length=100)
+    address = models.CharField(_("delivery address"), max_length=200, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("letter delivery")
+        verbose_name_plural = _("letter deliveries")
+        ordering = ["letter", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.letter} · {self.get_method_display()} · {self.delivered_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("A delivery record cannot be changed; record a new one."))
+        super().save(*args, **kwargs)

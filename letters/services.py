@@ -33,12 +33,61 @@ Fire = Callable[..., Any]
 
 
 def current_wording(kind: str) -> LetterWording:
-    """The latest wording of a kind; version 1 is templates/letters/wording/<kind>.txt."""
-    wording = LetterWording.objects.filter(kind=kind).order_by("-version").first()
+    """The latest approved wording of a kind; version 1 is templates/letters/wording/<kind>.txt
+    (approved as shipped). A newer version waits for the office head's approval."""
+    wording = (
+        LetterWording.objects.filter(kind=kind, approved_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
     if wording is None:
         wording, _created = LetterWording.objects.get_or_create(
-            kind=kind, version=1, defaults={"body": default_wording(kind)}
+            kind=kind,
+            version=1,
+            defaults={"body": default_wording(kind), "approved_at": timezone.now()},
         )
+    return wording
+
+
+def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[str]]]:
+    """Versions waiting for approval, each with the version in effect and a line diff."""
+    import difflib
+
+    result = []
+    for wording in LetterWording.objects.filter(approved_at__isnull=True).order_by(
+        "kind", "version"
+    ):
+        current = (
+            LetterWording.objects.filter(kind=wording.kind, approved_at__isnull=False)
+            .order_by("-version")
+            .first()
+        )
+        before = (current.body if current else default_wording(wording.kind)).splitlines()
+        diff = list(difflib.unified_diff(before, wording.body.splitlines(), lineterm="", n=1))[2:]
+        result.append((wording, current, diff))
+    return result
+
+
+@transaction.atomic
+def wording_approve(*, wording_id: int, actor: Any, now: datetime | None = None) -> LetterWording:
+    """The head of the OGI office puts a new wording version into effect (the organ speaks
+    through its letters; 国办公开办函 practice: the office head signs off wording)."""
+    from casework.choices import Role
+    from casework.errors import NotPermitted
+    from casework.permissions import user_roles
+
+    if Role.OFFICE_HEAD not in user_roles(actor):
+        raise NotPermitted(_("Only the head of the OGI office approves a letter wording."))
+    try:
+        wording = LetterWording.objects.select_for_update().get(pk=wording_id)
+    except LetterWording.DoesNotExist:
+        raise NotVisible(_("No such wording.")) from None
+    if wording.approved_at is not None:
+        raise WrongState(_("This wording is already approved."))
+    LetterWording.objects.filter(pk=wording.pk).update(
+        approved_by=actor, approved_at=now or timezone.now()
+    )
+    wording.refresh_from_db()
     return wording
 
 
@@ -108,6 +157,29 @@ def letter_preview_html(*, case: Case, kind: str, now: datetime | None = None) -
     return render_letter_html(
         context=context, wording=current_wording(kind).body, verification_code="—", draft=True
     )
+
+
+def letter_preview_pdf(*, case: Case, kind: str, now: datetime | None = None) -> bytes:
+    """The exact PDF the letter would be if issued now, watermarked 样稿 (sample): the same
+    layout, fonts and seal rule; the number's sequence and the verification code are left
+    blank because they are assigned only on issue."""
+    spec = _kind(kind)
+    check_fits(case, spec)
+    issued_on = timezone.localdate(now or timezone.now())
+    series = number_series(case, spec)
+    context = build_letter_context(
+        case=case, kind=spec, number=f"{series}〔{issued_on.year}〕　号", issued_on=issued_on
+    )
+    html = render_letter_html(
+        context=context,
+        wording=current_wording(kind).body,
+        verification_code="（签发时生成）",
+        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None)
+        if seal_allowed(case, spec)
+        else None,
+        draft=True,
+    )
+    return html_to_pdf(html)
 
 
 @transaction.atomic
@@ -256,3 +328,82 @@ def letter_verify(code: str) -> Letter | None:
     return (
         Letter.objects.select_related("case").filter(verification_code=code.strip().upper()).first()
     )
+
+
+# --- proof of service (送达回证) ------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_record_delivery(
+    *,
+    letter_id: int,
+    actor: Any,
+    method: str,
+    delivered_on: Any,
+    signed_by: str,
+    address: str = "",
+    tracking_number: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Any:
+    """Record how, when and to whom a letter was delivered and who signed the proof of service
+    (国办公开办函〔2016〕235号: the delivery date is the signature date; for post, the date
+    the addressee signs the receipt). Office staff of the case's organ only."""
+    from datetime import date
+
+    from casework.errors import NotPermitted
+    from casework.permissions import OFFICE_ROLES, user_roles
+    from casework.text import one_line
+    from letters.models import DeliveryMethod, LetterDelivery
+
+    if not user_roles(actor) & OFFICE_ROLES:
+        raise NotPermitted(_("Your role does not allow this action on this case."))
+    try:
+        letter = Letter.objects.select_related("case").get(pk=letter_id)
+    except Letter.DoesNotExist:
+        raise NotVisible(_("No such letter.")) from None
+    if method not in DeliveryMethod.values:
+        raise InvalidInput(_("Choose how the letter was delivered."), field="method")
+    if isinstance(delivered_on, str):
+        try:
+            delivered_on = date.fromisoformat(delivered_on)
+        except ValueError:
+            raise InvalidInput(_("Enter a valid date."), field="delivered_on") from None
+    now = now or timezone.now()
+    if not isinstance(delivered_on, date) or delivered_on > timezone.localdate(now):
+        raise InvalidInput(_("The effective date cannot be in the future."), field="delivered_on")
+    if delivered_on < timezone.localdate(letter.issued_at):
+        raise InvalidInput(
+            _("A letter cannot be delivered before it was issued."), field="delivered_on"
+        )
+    signed_by = one_line(signed_by)
+    if not signed_by:
+        raise InvalidInput(
+            _("Please fill in: %(label)s.") % {"label": _("signed for by")}, field="signed_by"
+        )
+    return LetterDelivery.objects.create(
+        letter=letter,
+        method=method,
+        delivered_on=delivered_on,
+        signed_by=signed_by,
+        address=one_line(address),
+        tracking_number=one_line(tracking_number),
+        note=one_line(note),
+        recorded_by=actor,
+        recorded_at=now,
+    )
+
+
+def letter_service_proof_pdf(letter: Letter) -> bytes:
+    """The proof of service (送达回证) of a letter, printable on A4: blank for the signature
+    before delivery, filled in from the last delivery record after it."""
+    from django.template.loader import render_to_string
+
+    from letters.fonts import typefaces
+
+    delivery = letter.deliveries.order_by("-recorded_at").first()
+    html = render_to_string(
+        "letters/service_proof.html",
+        {"letter": letter, "c": letter.context, "d": delivery, "fonts": typefaces()},
+    )
+    return html_to_pdf(html)
