@@ -91,9 +91,10 @@ def test_gbt_9704_measurements_of_a_letter():
             assert abs(row[-1]["x1"] / MM - 184) <= 0.4
             cells = sum(1 if ord(c["text"]) > 0x2E80 else 0.5 for c in row)
             assert 26.5 <= cells + (2 if row[0]["x0"] / MM > 30 else 0) <= 29.5
-        tops = [r[0]["top"] / MM for r in body]
+        closing = next(i for i, r in enumerate(body) if _text(r).startswith("特此告知"))
+        tops = [r[0]["top"] / MM for r in body[: closing + 1]]
         pitches = {round(b - a, 1) for a, b in itertools.pairwise(tops)}
-        assert min(pitches) >= 7.8  # 22 lines a page (10.2 mm), or tightened to keep one page
+        assert pitches == {10.2}  # this one fits at the standard 22 lines of 225/22 mm
         date = next(r for r in rows if _text(r).endswith("日") and _text(r).startswith("20"))
         assert (
             abs((184 - date[-1]["x1"] / MM) - 4 * CELL) <= 0.5
@@ -137,6 +138,39 @@ def test_page_numbers_alternate_in_song_7_mm_below_the_type_area():
         assert round(row[0]["size"]) == 14
         assert abs(row[0]["top"] / MM - 262 - 7) <= 1
         assert abs(row[0]["x0"] / MM - 28 - CELL) <= 0.6  # even page: left, one character in
+
+
+@pytest.mark.django_db
+def test_a_long_letter_runs_on_at_22_lines_of_28_characters():
+    kind = KINDS["reply.refused.process_information"]
+    with sample_case(kind) as case:
+        context = build_letter_context(
+            case=case, kind=kind, number="X〔2026〕1号", issued_on=timezone.localdate()
+        )
+    context["reasons"] = (
+        "所申请信息系本机关在研究论证过程中形成的讨论记录和请示报告，尚未定稿。" * 30
+    )
+    html = render_letter_html(
+        context=context,
+        wording=current_wording(kind.key).body,
+        verification_code="C",
+        seal=sample_seal(),
+    )
+    with pdfplumber.open(io.BytesIO(html_to_pdf(html))) as pdf:
+        assert len(pdf.pages) >= 3
+        rows = [r for r in _rows(pdf.pages[1]) if round(r[0]["size"]) == 16]
+        assert len(rows) == 22  # a full page: 22 lines
+        assert abs(rows[0][0]["top"] / MM - 37 - (10.227 - 5.644) / 2) <= 1  # top margin 37 mm
+        tops = [r[0]["top"] / MM for r in rows]
+        assert {round(b - a, 1) for a, b in itertools.pairwise(tops)} == {10.2}
+        for row in rows[:-1]:
+            assert abs(row[0]["x0"] / MM - 28) <= 0.2  # left margin 28 mm
+            assert abs(row[-1]["x1"] / MM - 184) <= 0.4  # flush right: 156 mm type area
+            assert len(row) == 28  # 28 characters (all full-width here)
+        last = pdf.pages[-1]
+        texts = [_text(r) for r in _rows(last)]
+        assert "济南市退役军人事务局" in texts  # the signature never alone:
+        assert len([t for t in texts if t and "—" not in t]) >= 5  # body lines came with it
 
 
 @pytest.mark.django_db
