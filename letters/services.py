@@ -33,19 +33,28 @@ Fire = Callable[..., Any]
 
 
 def current_wording(kind: str) -> LetterWording:
-    """The latest approved wording of a kind; version 1 is templates/letters/wording/<kind>.txt
-    (approved as shipped). A newer version waits for the office head's approval."""
+    """The wording in effect: the version of the kind the office head approved last. Version 1
+    is templates/letters/wording/<kind>.txt, in effect as shipped; a newer version waits for
+    approval (wording_approve)."""
     wording = (
         LetterWording.objects.filter(kind=kind, approved_at__isnull=False)
-        .order_by("-version")
+        .order_by("-approved_at", "-version")
         .first()
     )
     if wording is None:
-        wording, _created = LetterWording.objects.get_or_create(
-            kind=kind,
-            version=1,
-            defaults={"body": default_wording(kind), "approved_at": timezone.now()},
-        )
+        # Nothing approved yet (a pending version never takes effect by default): the shipped
+        # wording, approved as shipped, numbered after any pending version.
+        last = LetterWording.objects.filter(kind=kind).order_by("-version").first()
+        try:
+            with transaction.atomic():
+                wording = LetterWording.objects.create(
+                    kind=kind,
+                    version=(last.version + 1) if last else 1,
+                    body=default_wording(kind),
+                    approved_at=timezone.now(),
+                )
+        except IntegrityError:  # another process made it meanwhile: use theirs
+            return current_wording(kind)
     return wording
 
 
@@ -59,7 +68,7 @@ def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[st
     ):
         current = (
             LetterWording.objects.filter(kind=wording.kind, approved_at__isnull=False)
-            .order_by("-version")
+            .order_by("-approved_at", "-version")
             .first()
         )
         before = (current.body if current else default_wording(wording.kind)).splitlines()

@@ -156,3 +156,43 @@ def client_get_pdf(client, users, letter) -> bytes:
     response = client.get(reverse("letters:letter-service-proof", args=[letter.pk]))
     assert response.status_code == 200
     return response.content
+
+
+@pytest.mark.django_db
+def test_a_pending_first_version_never_takes_effect_by_default():
+    pending = LetterWording.objects.create(kind="correction", version=1, body="未经批准的措辞。")
+    current = current_wording("correction")
+    assert current != pending
+    assert current.version == 2
+    assert current.approved_at is not None
+    assert "补正" in current.body
+
+
+@pytest.mark.django_db
+def test_the_reworded_letters_reach_existing_organs_through_approval(monkeypatch):
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("letters.migrations.0006_reworded_letters")
+    shipped_old = "本机关于{{ received_on_cn }}收到您的申请。（旧版）"
+    LetterWording.objects.create(
+        kind="extension", version=1, body=shipped_old, approved_at=timezone.now()
+    )
+    LetterWording.objects.create(
+        kind="fee_notice", version=1, body="本机关自拟的收费通知。", approved_at=timezone.now()
+    )
+    monkeypatch.setitem(
+        migration.SHIPPED_BEFORE,
+        "extension",
+        hashlib.sha256(shipped_old.encode()).hexdigest()[:16],
+    )
+    migration.add_new_wordings(apps, None)
+    extension = LetterWording.objects.get(kind="extension", version=2)
+    assert extension.approved_at is not None  # the organ never changed it: in effect at once
+    assert current_wording("extension") == extension
+    fee = LetterWording.objects.get(kind="fee_notice", version=2)
+    assert fee.approved_at is None  # the organ's own wording stays until the head approves
+    assert current_wording("fee_notice").version == 1
