@@ -79,10 +79,9 @@ def status_label(value: str) -> str:
 
 @register.filter
 def transition_label(value: str) -> str:
-    try:
-        return str(Transition(value).label)
-    except ValueError:
-        return value
+    from casework.lifecycle.table import event_kind_label
+
+    return event_kind_label(value)
 
 
 @register.filter
