@@ -70,7 +70,10 @@ def wording_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
     """The wording rendered as plain text (escaped later, line by line), one item a paragraph.
     Only the wording's own blank lines separate paragraphs."""
     text = Template(wording).render(Context(clean_context(context), autoescape=False))
-    return [" ".join(block.split("\n")).strip() for block in text.split("\n\n") if block.strip()]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # wording typed in a browser
+    # A single line break inside a block is only where the author wrapped the text: Chinese
+    # joins without a space.
+    return ["".join(block.split("\n")).strip() for block in text.split("\n\n") if block.strip()]
 
 
 @dataclass
