@@ -35,7 +35,7 @@ from letters.typeset import (
 
 TYPE_AREA_HEIGHT_MM = 225.0
 STANDARD_PITCH_MM = 10.2272  # 22 lines in 225 mm (a hair under 225/22, so 22 fit)
-# GB/T 9704 7.3.5.4 lets the office tighten the line spacing so that the seal and date are not
+# GB/T 9704 7.3.5.5 lets the office tighten the line spacing so that the seal and date are not
 # left alone; below 1.38 lines of 3号 it stops looking like a letter, so the letter runs on.
 MIN_PITCH_MM = 7.8
 FIRST_LINE_MM = 13.5  # the document number's line box starts below the red double line
@@ -69,7 +69,7 @@ def clean_context(context: dict[str, Any]) -> dict[str, Any]:
 def wording_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
     """The wording rendered as plain text (escaped later, line by line), one item a paragraph.
     Only the wording's own blank lines separate paragraphs."""
-    text = Template(wording).render(Context(clean_context(context), autoescape=False))
+    text = str(Template(wording).render(Context(clean_context(context), autoescape=False)))
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # wording typed in a browser
     # A single line break inside a block is only where the author wrapped the text: Chinese
     # joins without a space.
@@ -109,7 +109,7 @@ def closing_height_mm(pitch: float, sealed: bool) -> float:
     """The signature block: with a seal two blank lines, the signature and the date, and tall
     enough that the note line (附注) below starts under the seal (its top touches the body's
     last line box, so 7.3.5.1's "within one line" holds); without one, a blank line, the
-    signature and the date (7.3.5.3)."""
+    signature and the date (7.3.5.2)."""
     if not sealed:
         return 3 * pitch
     return max(4 * pitch, SEAL_MM + 0.5 - (pitch - BODY_PT / MM) / 2)
@@ -147,13 +147,26 @@ def _closing(kind: str) -> str:
     )
 
 
+# Administrative Reconsideration Law (2023) Art 23(1)(4): a refusal to disclose goes to
+# reconsideration before court; 法释〔2025〕8号 Art 1 reads "不予公开" as refusals under Arts 14,
+# 15 and 16 of the OGI Regulations, including the withheld part of a partial disclosure (Art
+# 37). Other outcomes (无法提供, 不予处理, Art 36(7) inquiries) keep the ordinary clause.
+# The setting LETTER_RECONSIDERATION_FIRST replaces this list (a trailing * matches a prefix).
+RECONSIDERATION_FIRST = (
+    "refused.state_secret",
+    "refused.prohibited_by_law",
+    "refused.security_stability",
+    "refused.third_party_rights",
+    "refused.internal_affairs",
+    "refused.process_information",
+    "refused.enforcement_file",
+    "partial",
+)
+
+
 def _reconsideration_first(context: dict[str, Any]) -> bool:
-    """Administrative Reconsideration Law (2023) Art 23(1)(4): a refusal to disclose must go to
-    reconsideration before court. Which outcomes count is the setting
-    LETTER_RECONSIDERATION_FIRST (default: every refusal and the withheld part of a partial
-    disclosure)."""
     disposition = str(context.get("disposition") or "")
-    wanted = getattr(settings, "LETTER_RECONSIDERATION_FIRST", ("refused.*", "partial"))
+    wanted = getattr(settings, "LETTER_RECONSIDERATION_FIRST", RECONSIDERATION_FIRST)
     return any(
         disposition.startswith(rule[:-1]) if rule.endswith("*") else disposition == rule
         for rule in wanted
@@ -236,7 +249,7 @@ def layout_letter(
         date_right = 4 * CHAR_MM
         signature_right = max(date_right + (date_mm - sig_mm) / 2, 0.0)
     elif sig_mm >= date_mm + 2 * CHAR_MM:
-        # 7.3.5.3: signature two characters from the right, the date two characters to the right
+        # 7.3.5.2: signature two characters from the right, the date two characters to the right
         # of the signature's first character.
         signature_right = 2 * CHAR_MM
         date_right = signature_right + sig_mm - 2 * CHAR_MM - date_mm

@@ -8,7 +8,7 @@ Chinese typesetting (禁则, GB/T 15834 / W3C clreq: no "，。" at a line start
 line end), punctuation squeezed into the line (挤进) before a character is pushed down (推出),
 and each full line gets the letter spacing that makes it exactly 156 mm wide. Knowing the
 number of lines also lets the renderer decide, before WeasyPrint lays anything out, whether a
-letter fits on one page (GB/T 9704 7.3.5.4: adjust line spacing rather than leave the seal
+letter fits on one page (GB/T 9704 7.3.5.5: adjust line spacing rather than leave the seal
 alone on a page).
 """
 

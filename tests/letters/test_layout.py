@@ -113,7 +113,7 @@ def test_gbt_9704_measurements_of_a_letter():
 
 @pytest.mark.django_db
 def test_an_unsealed_notice_signs_two_characters_from_the_right():
-    """GB/T 9704 7.3.5.3: no seal: the signature two characters from the right, the date
+    """GB/T 9704 7.3.5.2: no seal: the signature two characters from the right, the date
     below it, starting two characters to the right of the signature's first character."""
     with pdfplumber.open(io.BytesIO(sample_pdf(KINDS["acknowledgement"]))) as pdf:
         page = pdf.pages[0]

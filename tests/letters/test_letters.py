@@ -117,10 +117,13 @@ def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition
     text = _clean(pdf_text(Letter.objects.get(case=case).pdf.read(), tmp_path))
     assert _clean(DEFAULT_BASIS[disposition]) in text
     assert "2026年3月2日收到" in text
-    if disposition.startswith("refused.") or disposition == "partial":
-        # Administrative Reconsideration Law Art 23(1)(4): reconsideration first.
-        assert "应当先自收到本答复书之日起60日内向济南市人民政府申请行政复议" in text
-    if not disposition.startswith("refused."):
+    first = disposition == "partial" or (
+        disposition.startswith("refused.") and disposition != "refused.administrative_inquiry"
+    )
+    # Administrative Reconsideration Law Art 23(1)(4), 法释〔2025〕8号 Art 1: reconsideration
+    # first for refusals under Arts 14–16 and the withheld part of a partial disclosure.
+    assert ("应当先自收到本答复书之日起60日内向济南市人民政府申请行政复议" in text) == first
+    if not first or disposition == "partial":
         assert "或者自收到本答复书之日起6个月内依法向济南铁路运输法院提起行政诉讼" in text
     assert text.count("特此告知") == 1
 
