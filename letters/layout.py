@@ -210,6 +210,10 @@ def layout_letter(
     family = typefaces()["body"]
     texts = paragraphs if paragraphs is not None else wording_paragraphs(wording, context)
     kind = str(context.get("kind", ""))
+    if context.get("replaces_number"):
+        texts.append(
+            f"本文书替代本机关此前出具的{one_line(context['replaces_number'])}文书，原文书作废。"
+        )
     if context.get("remedy"):
         texts.append(remedy_paragraph(context))
     closing = _closing(kind)

@@ -58,6 +58,14 @@ SUBJECT = "本市2025年退役士兵安置计划及落实情况"
 # What the liaison officer writes for each decision (reasons, withheld part, files).
 PROPOSALS: dict[str, dict[str, str]] = {
     Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》"},
+    Disposition.GRANTED_ALREADY_PUBLISHED: {
+        "where_published": "本机关门户网站“政府信息公开—规划计划”栏目（2025年12月31日发布）"
+    },
+    Disposition.UNABLE_NOT_THIS_ORGAN: {
+        "reasons": "退役士兵安置计划由市人力资源和社会保障局会同有关部门制定并公开。",
+        "responsible_organ": "济南市人力资源和社会保障局",
+        "responsible_contact": "0531-12345678",
+    },
     Disposition.PARTIAL: {
         "reasons": "所申请信息中含有第三方商业秘密。",
         "withheld": "合同第五条报价明细涉及第三方商业秘密，依据《中华人民共和国政府信息公开条例》"

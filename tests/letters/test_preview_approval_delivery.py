@@ -176,7 +176,7 @@ def test_the_reworded_letters_reach_existing_organs_through_approval(monkeypatch
     from django.apps import apps
     from django.utils import timezone
 
-    migration = importlib.import_module("letters.migrations.0006_reworded_letters")
+    migration = importlib.import_module("letters.migrations.0008_reworded_letters")
     shipped_old = "本机关于{{ received_on_cn }}收到您的申请。（旧版）"
     LetterWording.objects.create(
         kind="extension", version=1, body=shipped_old, approved_at=timezone.now()
@@ -187,7 +187,7 @@ def test_the_reworded_letters_reach_existing_organs_through_approval(monkeypatch
     monkeypatch.setitem(
         migration.SHIPPED_BEFORE,
         "extension",
-        hashlib.sha256(shipped_old.encode()).hexdigest()[:16],
+        [hashlib.sha256(shipped_old.encode()).hexdigest()[:16]],
     )
     migration.add_new_wordings(apps, None)
     extension = LetterWording.objects.get(kind="extension", version=2)

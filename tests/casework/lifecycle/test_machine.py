@@ -194,7 +194,7 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         "reply_on_the_spot",
         CaseStatus.RECEIVED,
         "registrar",
-        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（一）项"},
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
         CaseStatus.REPLIED,
         "supervisor",
         CaseStatus.HANDLING,
@@ -571,7 +571,7 @@ def test_partial_disclosure_needs_the_withheld_part(reach, fire):
         )
     assert excinfo.value.field == "withheld"
     with pytest.raises(InvalidInput) as excinfo:
-        fire(case, "propose", "liaison_a", disposition="nonsense", basis="x")
+        fire(case, "propose", "liaison_a", disposition="nonsense", basis="")
     assert excinfo.value.field == "disposition"
 
 
@@ -593,7 +593,7 @@ def test_reply_on_the_spot_only_for_counter_applications(reach, fire):
             "registrar",
             on=BASE,
             disposition=Disposition.GRANTED,
-            basis="x",
+            basis="",
         )
 
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0009_alter_event_kind'),
-        ('letters', '0002_system_issued'),
+        ('letters', '0004_replies_of_art_36_1_and_36_5'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0004_wording_approval'),
+        ('letters', '0006_wording_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

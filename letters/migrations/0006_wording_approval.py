@@ -16,7 +16,7 @@ def approve_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0003_letter_settings'),
+        ('letters', '0005_letter_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
