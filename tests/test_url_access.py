@@ -25,6 +25,9 @@ COVERED = {
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
+    "letters:letter-preview": ("get", {"number": "{number}", "kind": "acknowledgement"}),
+    "letters:letter-delivery": ("get", {"pk": "{letter}"}),
+    "letters:letter-service-proof": ("get", {"pk": "{letter}"}),
     # The applicant portal: opened only by number + query code in this browser session;
     # everyone else (anonymous or staff) is sent back to the look-up form, whatever exists.
     "portal:track-case": ("get", {"number": "{number}"}),
