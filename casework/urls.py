@@ -16,6 +16,7 @@ app_name_patterns = (
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
+    path("", include("letters.records.urls")),  # /work/cases/<number>/records/...
     path("work/", include("workflows.urls")),
     path("supervision/", include("workflows.supervision_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

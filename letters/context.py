@@ -156,6 +156,7 @@ def build_letter_context(
                 "refused": disposition.startswith("refused."),
             }
         )
+        context.update(records_context(case))
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)
@@ -169,3 +170,11 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
             return dict(event.payload)
     return {}
+
+
+def records_context(case: Case) -> dict[str, Any]:
+    """The 附件 list and the statement of the withheld parts with their grounds, taken from
+    the case's approved release set (letters.records) when there is one (Art 37)."""
+    from letters.records.selectors import letter_records_context
+
+    return letter_records_context(case)
