@@ -6,11 +6,12 @@ import io
 import json
 import subprocess
 
+from django.core.management import call_command
+from django.utils import translation
+
 import pikepdf
 import pypdfium2
 import pytest
-from django.core.management import call_command
-from django.utils import translation
 from PIL import Image
 
 from letters.records import pdf
@@ -63,7 +64,8 @@ def assert_nothing_recoverable(path, data: bytes, secrets) -> None:
     raw = raw_streams(data)
     compact = "".join(text.split())
     for secret in secrets:
-        assert secret not in text and secret not in compact, secret
+        assert secret not in text, secret
+        assert secret not in compact, secret
         assert secret not in "".join(extracted.split()), secret
         for encoding in ("utf-8", "utf-16-be"):
             assert secret.encode(encoding) not in raw, (secret, encoding)
@@ -88,7 +90,7 @@ def test_apply_pii_on_a_text_pdf_leaves_nothing_recoverable(tmp_path, text_pdf):
     out = tmp_path / "out.pdf"
     call_command("redact_pdf", str(source), str(out), "--apply-pii", "--names", SAMPLE_NAME)
     data = out.read_bytes()
-    assert_nothing_recoverable(out, data, SECRETS + [SAMPLE_PLATE])
+    assert_nothing_recoverable(out, data, [*SECRETS, SAMPLE_PLATE])
     with pikepdf.open(io.BytesIO(data)) as doc:
         assert len(doc.pages) == 2
     assert_clean(data)

@@ -40,7 +40,7 @@ def test_an_id_number_is_not_also_a_card_or_a_phone():
 def test_a_number_wrapped_at_the_end_of_a_line_is_found_with_a_box_on_each_line():
     page = PageText()
     page.add("手机139123", None)
-    for i, box in enumerate(page.boxes):
+    for i in range(len(page.boxes)):
         page.boxes[i] = (0.1 + i * 0.01, 0.1, 0.11 + i * 0.01, 0.12)
     page.add("\n", None)
     start = len(page.text)
