@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,3 +174,67 @@ def case_warnings(case: Case) -> list[str]:
                 % {"items": "、".join(str(m) for m in missing)}
             )
     return warnings
+
+
+def case_list_filter(cases: QuerySet[Case], data: Mapping[str, Any]) -> QuerySet[Case]:
+    """The case list's filter form: number or applicant, status, division, channel, receipt dates."""
+    from django.db.models import Q
+
+    if data.get("q"):
+        q = str(data["q"]).strip()
+        cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q))
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("division"):
+        cases = cases.filter(lead_division=data["division"])
+    if data.get("channel"):
+        cases = cases.filter(channel=data["channel"])
+    if data.get("received_from"):
+        cases = cases.filter(received_on__gte=data["received_from"])
+    if data.get("received_to"):
+        cases = cases.filter(received_on__lte=data["received_to"])
+    return cases
+
+
+def case_list_drilldown(
+    cases: QuerySet[Case], params: Mapping[str, str], *, today: date
+) -> QuerySet[Case]:
+    """Filters behind the numbers of the supervision dashboard and the annual report, so every
+    number drills down to its cases (DESIGN §6)."""
+    from casework.choices import OPEN_STATUSES
+    from casework.models import Organ
+
+    if params.get("open"):
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    level = params.get("level")
+    if level in ("overdue", "due_soon"):
+        cases = cases.filter(status__in=OPEN_STATUSES)
+        if level == "overdue":
+            cases = cases.filter(reply_due_on__lt=today)
+        else:
+            soon = working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+            cases = cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon)
+    if params.get("provisional"):
+        cases = cases.filter(status__in=OPEN_STATUSES, dates_provisional=True)
+    if params.get("division") == "none":
+        cases = cases.filter(lead_division__isnull=True)
+    try:
+        if params.get("closed_from"):
+            cases = cases.filter(closed_on__gte=date.fromisoformat(params["closed_from"]))
+        if params.get("closed_to"):
+            cases = cases.filter(closed_on__lte=date.fromisoformat(params["closed_to"]))
+    except ValueError:
+        return cases.none()
+    if params.get("report"):
+        from casework.annual_report import report_cell_cases
+
+        try:
+            year = int(params["report"])
+        except ValueError:
+            return cases.none()
+        organ = Organ.objects.order_by("pk").first()
+        if organ is None:
+            return cases.none()
+        cell = report_cell_cases(organ, year, params.get("row", ""), params.get("col", "total"))
+        cases = cases.filter(pk__in=cell.values("pk"))
+    return cases

@@ -1,28 +1,26 @@
-"""Staff pages: thin views (fetch with an access check, call one service, respond)."""
+"""The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from casework.choices import Transition
 from casework.errors import NotVisible
-from casework.forms import CaseFilterForm
 from casework.lifecycle import available_transitions
-from casework.models import Division, Organ
+from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.selectors import (
     case_clock,
     case_get_for_user,
     case_history,
+    case_list_drilldown,
+    case_list_filter,
     case_list_visible_to,
     case_warnings,
 )
+from workflows.workbench.filters import CaseFilterForm
 
 PAGE_SIZE = 50
 
@@ -36,21 +34,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, divisions=divisions)
     cases = case_list_visible_to(user=user)
     if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            q = data["q"].strip()
-            cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q))
-        if data.get("status"):
-            cases = cases.filter(status=data["status"])
-        if data.get("division"):
-            cases = cases.filter(lead_division=data["division"])
-        if data.get("channel"):
-            cases = cases.filter(channel=data["channel"])
-        if data.get("received_from"):
-            cases = cases.filter(received_on__gte=data["received_from"])
-        if data.get("received_to"):
-            cases = cases.filter(received_on__lte=data["received_to"])
-    cases = apply_drilldown(cases, request.GET)
+        cases = case_list_filter(cases, form.cleaned_data)
+    cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
     cases = cases.order_by("-created_at", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -87,50 +72,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             ],
         },
     )
-
-
-def apply_drilldown(cases: Any, params: Any) -> Any:
-    """Filters behind the numbers of the supervision dashboard and the annual report."""
-    from datetime import date as _date
-
-    from casework.choices import OPEN_STATUSES
-    from casework.selectors import working_calendar
-
-    today = timezone.localdate()
-    if params.get("open"):
-        cases = cases.filter(status__in=OPEN_STATUSES)
-    level = params.get("level")
-    if level in ("overdue", "due_soon"):
-        cases = cases.filter(status__in=OPEN_STATUSES)
-        if level == "overdue":
-            cases = cases.filter(reply_due_on__lt=today)
-        else:
-            soon = working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
-            cases = cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon)
-    if params.get("provisional"):
-        cases = cases.filter(status__in=OPEN_STATUSES, dates_provisional=True)
-    if params.get("division") == "none":
-        cases = cases.filter(lead_division__isnull=True)
-    try:
-        if params.get("closed_from"):
-            cases = cases.filter(closed_on__gte=_date.fromisoformat(params["closed_from"]))
-        if params.get("closed_to"):
-            cases = cases.filter(closed_on__lte=_date.fromisoformat(params["closed_to"]))
-    except ValueError:
-        return cases.none()
-    if params.get("report"):
-        from casework.annual_report import report_cell_cases
-
-        try:
-            year = int(params["report"])
-        except ValueError:
-            return cases.none()
-        organ = Organ.objects.order_by("pk").first()
-        if organ is None:
-            return cases.none()
-        cell = report_cell_cases(organ, year, params.get("row", ""), params.get("col", "total"))
-        cases = cases.filter(pk__in=cell.values("pk"))
-    return cases
 
 
 @login_required

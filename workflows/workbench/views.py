@@ -18,9 +18,9 @@ from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITION_NAMES, available_transitions
 from casework.permissions import user_division_ids, user_task_perms
 from casework.selectors import case_get_for_user, working_calendar
-from workflows.forms import cleaned_fields, transition_form
 from workflows.selectors import TABS, queue_rows, task_queue
 from workflows.services import case_act
+from workflows.workbench.forms import cleaned_fields, transition_form
 
 PAGE_SIZE = 50
 
