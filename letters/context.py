@@ -177,4 +177,6 @@ def records_context(case: Case) -> dict[str, Any]:
     the case's approved release set (letters.records) when there is one (Art 37)."""
     from letters.records.selectors import letter_records_context
 
+    if not isinstance(case, Case) or case.pk is None:
+        return {}  # a sample letter (letters.sample) has no records
     return letter_records_context(case)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0009_alter_event_kind'),
-        ('letters', '0003_alter_letter_kind_alter_letterwording_kind'),
+        ('letters', '0002_system_issued'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
