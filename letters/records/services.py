@@ -118,6 +118,7 @@ def record_add(
     """Check an upload (type by content, size, pages, encryption, pixel limit) and store it;
     conversion, text and OCR follow in the background (record_process). A refused file
     leaves nothing behind."""
+    case = Case.objects.select_related("lead_division").get(pk=case.pk)  # current routing
     _check_editable(case)
     if division not in divisions_user_may_add_for(actor, case):
         raise NotPermitted(_("You may add records only for your own division's part of the case."))

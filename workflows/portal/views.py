@@ -224,13 +224,12 @@ def _released_files(case: Case) -> Any:
 
 
 def track_released(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
-    """A file released with the reply, to the applicant who opened the case (404 otherwise)."""
-    from django.http import Http404
-
+    """A file released with the reply, to the applicant who opened the case (others are sent
+    back to the look-up form, as for letters)."""
     case = _tracked_case(request, number)
     released = _released_files(case).filter(pk=pk).first() if case is not None else None
     if released is None:
-        raise Http404
+        return redirect("portal:track")
     response = FileResponse(
         released.file.open("rb"),
         as_attachment=True,

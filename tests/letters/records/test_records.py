@@ -156,7 +156,7 @@ def test_records_from_upload_to_the_applicants_download(
     assert body != text_pdf
     assert applicant.get(f"{base}{record.pk}/original/").status_code == 302  # to the login
     stranger = client.__class__()
-    assert stranger.get(f"/track/{case.number}/released/{released.pk}/").status_code == 404
+    assert stranger.get(f"/track/{case.number}/released/{released.pk}/")["Location"] == "/track/"
     verify = applicant.get("/verify/", {"code": letter.verification_code}).content.decode()
     assert released.sha256 in verify
 
