@@ -172,7 +172,7 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
     return {}
 
 
-def records_context(case: Case) -> dict[str, Any]:
+def records_context(case: Any) -> dict[str, Any]:
     """The 附件 list and the statement of the withheld parts with their grounds, taken from
     the case's approved release set (letters.records) when there is one (Art 37)."""
     from letters.records.selectors import letter_records_context
