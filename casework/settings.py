@@ -185,6 +185,7 @@ RECORDS_PREVIEW_DPI = int(os.environ.get("RECORDS_PREVIEW_DPI", "80"))
 RECORDS_OCR_DPI = int(os.environ.get("RECORDS_OCR_DPI", "150"))
 RECORDS_OCR_LANG = os.environ.get("RECORDS_OCR_LANG", "chi_sim")
 RECORDS_OCR_WORKERS = int(os.environ.get("RECORDS_OCR_WORKERS", "2"))
+RECORDS_OCR_BATCH = int(os.environ.get("RECORDS_OCR_BATCH", "10"))  # pages per tesseract run
 RECORDS_OCR_TIMEOUT = int(os.environ.get("RECORDS_OCR_TIMEOUT", "120"))
 RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
 # Lay an OCR text layer over the released pages (read from the redacted pictures).

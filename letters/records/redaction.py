@@ -97,38 +97,56 @@ def burn_in(
     a new file with the same page count and page sizes. `redactions` maps page index (0-based)
     to what to paint. With `text_layer`, Tesseract reads each painted picture and its invisible
     text is laid over the page (two processes at once)."""
+    import os
+    import tempfile
+
     import pikepdf
+
+    from letters.records.pdf import tesseract_text_pdf
 
     dpi = dpi or int(settings.RECORDS_RENDER_DPI)
     if text_layer is None:
         text_layer = bool(settings.RECORDS_RELEASE_TEXT_LAYER)
+    batch_size = max(1, int(settings.RECORDS_OCR_BATCH))
     out = pikepdf.new()
-    overlays: dict[int, Any] = {}
-    with open_pdf(data) as doc, ThreadPoolExecutor(int(settings.RECORDS_OCR_WORKERS)) as pool:
-        from letters.records.pdf import tesseract_text_pdf
+    overlays: list[tuple[list[int], Any]] = []
+    batch: list[tuple[int, str]] = []
+    with (
+        open_pdf(data) as doc,
+        tempfile.TemporaryDirectory(prefix="records-burn-") as tmp,
+        ThreadPoolExecutor(int(settings.RECORDS_OCR_WORKERS)) as pool,
+    ):
 
-        total = len(doc)
-        for index in range(total):
+        def submit() -> None:
+            future = pool.submit(tesseract_text_pdf, [path for _i, path in batch], dpi)
+            overlays.append(([index for index, _p in batch], future))
+            batch.clear()
+
+        for index in range(len(doc)):
             image = render_page(doc, index, dpi)
             page_redactions = redactions.get(index, PageRedactions())
             if text_layer:
                 # OCR reads a copy with the same boxes blanked out (never the original).
                 grey = paint(image.convert("L"), page_redactions, for_ocr=True)
+                path = os.path.join(tmp, f"page-{index:05d}.png")
+                grey.save(path, format="PNG")
+                batch.append((index, path))
+                if len(batch) >= batch_size:
+                    submit()
             paint(image, page_redactions)
             _append_image_page(out, image, dpi)
-            if text_layer:
-                buffer = io.BytesIO()
-                grey.save(buffer, format="PNG")
-                overlays[index] = pool.submit(tesseract_text_pdf, buffer.getvalue(), dpi)
-            elif progress is not None:
-                progress(index + 1)
             image.close()
-        for index, future in overlays.items():
-            with pikepdf.open(io.BytesIO(future.result())) as text_pdf:
-                target = out.pages[index]
-                target.add_overlay(text_pdf.pages[0], pikepdf.Rectangle(target.mediabox))
-            if progress is not None:
+            if not text_layer and progress is not None:
                 progress(index + 1)
+        if batch:
+            submit()
+        for indexes, future in overlays:
+            with pikepdf.open(io.BytesIO(future.result())) as text_pdf:
+                for position, index in enumerate(indexes):
+                    target = out.pages[index]
+                    target.add_overlay(text_pdf.pages[position], pikepdf.Rectangle(target.mediabox))
+            if progress is not None:
+                progress(indexes[-1] + 1)
     return _save_clean(out)
 
 
