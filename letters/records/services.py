@@ -216,9 +216,13 @@ def record_process(record_id: int) -> None:
             Record.objects.filter(pk=record_id).update(pages_done=done)
 
         suggestions = []
+        # Findings already accepted (before the names changed, say) are not suggested twice.
+        accepted = set(
+            record.suggestions.filter(accepted=True).values_list("page", "kind", "value")
+        )
         for index, text in pdf.pages_text(data, progress=progress):
             for finding, rects in page_findings(text, record.names):
-                if rects:
+                if rects and (index + 1, finding.kind, finding.value[:200]) not in accepted:
                     suggestions.append(
                         Suggestion(
                             record=record,
