@@ -89,6 +89,14 @@ def test_draw_accept_approve_release_download(
     reviewer.goto(base)
     reviewer.get_by_role("link", name="审核公开文件集").click()
     assert reviewer.locator("img[alt^='遮盖后第1页']").count() == 1
+    reviewer.wait_for_load_state("networkidle")
+    # Every original and redacted page picture loads (side by side, 2 pages × 2).
+    assert (
+        reviewer.evaluate(
+            "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length"
+        )
+        == 4
+    )
     reviewer.get_by_role("button", name="批准公开").click()
     reviewer.wait_for_load_state()
     release_set.refresh_from_db()
