@@ -9,8 +9,10 @@ layer and a box painted at any DPI are the same numbers.
 from __future__ import annotations
 
 import ctypes
+import html
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -390,7 +392,8 @@ def ocr_page(image: Any) -> PageText:
 
 
 def ocr_png(png: bytes, width: int, height: int) -> PageText:
-    return _parse_tsv(tesseract(png, "tsv"), [(width, height)])[0]
+    hocr = tesseract(png, "-c", "hocr_char_boxes=1", "hocr")
+    return _parse_hocr(hocr, [(width, height)])[0]
 
 
 def ocr_files(pages: list[tuple[str, int, int]]) -> list[PageText]:
@@ -399,8 +402,57 @@ def ocr_files(pages: list[tuple[str, int, int]]) -> list[PageText]:
     if not pages:
         return []
     listing = _listing([path for path, _w, _h in pages])
-    tsv = _tesseract_run(listing, None, "tsv").decode("utf-8", errors="replace")
-    return _parse_tsv(tsv, [(w, h) for _p, w, h in pages])
+    hocr = _tesseract_run(listing, None, "-c", "hocr_char_boxes=1", "hocr")
+    return _parse_hocr(hocr.decode("utf-8", errors="replace"), [(w, h) for _p, w, h in pages])
+
+
+_HOCR_PAGE = re.compile(r"class='ocr_page'[^>]*ppageno (\d+)")
+_HOCR_LINE = re.compile(r"class='(?:ocr_line|ocr_header|ocr_caption|ocr_textfloat)'")
+_HOCR_WORD = re.compile(r"class='ocrx_word'")
+_HOCR_BBOX = re.compile(r"^[^>]*title='bbox (\d+) (\d+) (\d+) (\d+)")
+_HOCR_CHAR = re.compile(r"x_bboxes (\d+) (\d+) (\d+) (\d+);[^>]*>([^<]*)<")
+
+
+def _parse_hocr(hocr: str, sizes: list[tuple[int, int]]) -> list[PageText]:
+    """Tesseract's hOCR with character boxes (hocr_char_boxes=1) as PageText per page: a line
+    break between lines, a space between words unless both sides are Chinese."""
+    results = [PageText(source="ocr") for _ in sizes]
+    pages = _HOCR_PAGE.split(hocr)
+    # split() gives [before, pageno, body, pageno, body, ...]
+    for number, body in zip(pages[1::2], pages[2::2], strict=True):
+        index = int(number)
+        if not 0 <= index < len(sizes):
+            continue
+        result = results[index]
+        width, height = sizes[index]
+        for line in _HOCR_LINE.split(body)[1:]:
+            if result.text:
+                result.add("\n", None)
+            line_start = len(result.text)
+            for word in _HOCR_WORD.split(line)[1:]:
+                chars = [
+                    (html.unescape(text), (int(a), int(b), int(c), int(d)))
+                    for a, b, c, d, text in _HOCR_CHAR.findall(word)
+                ]
+                chars = [(text, box) for text, box in chars if text.strip()]
+                if not chars:
+                    continue
+                # Character boxes from the LSTM engine are approximate, the word's box is
+                # not: the word's first and last characters reach its edges.
+                edges = _HOCR_BBOX.search(word)
+                if edges:
+                    left, right = int(edges.group(1)), int(edges.group(3))
+                    text, (a, b, c, d) = chars[0]
+                    chars[0] = (text, (min(a, left), b, c, d))
+                    text, (a, b, c, d) = chars[-1]
+                    chars[-1] = (text, (a, b, max(c, right), d))
+                if len(result.text) > line_start and not (
+                    _is_cjk(result.text[-1]) and _is_cjk(chars[0][0][0])
+                ):
+                    result.add(" ", None)
+                for text, (x0, y0, x1, y1) in chars:
+                    result.add(text, (x0 / width, y0 / height, x1 / width, y1 / height))
+    return results
 
 
 def _listing(paths: list[str]) -> str:
@@ -408,36 +460,6 @@ def _listing(paths: list[str]) -> str:
     with open(listing, "w", encoding="utf-8") as handle:
         handle.write("\n".join(paths) + "\n")
     return listing
-
-
-def _parse_tsv(tsv: str, sizes: list[tuple[int, int]]) -> list[PageText]:
-    """Tesseract's TSV (one row per word, with page, block, paragraph and line numbers) as
-    PageText per page."""
-    results = [PageText(source="ocr") for _ in sizes]
-    last_line: tuple[str, ...] | None = None
-    for row in tsv.splitlines()[1:]:
-        cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5":
-            continue
-        word = cols[11].strip()
-        page_index = int(cols[1]) - 1
-        if not word or not 0 <= page_index < len(sizes):
-            continue
-        result = results[page_index]
-        width, height = sizes[page_index]
-        line = tuple(cols[1:5])
-        if result.text and last_line is not None and line != last_line:
-            result.add("\n", None)
-        elif result.text and not (_is_cjk(result.text[-1]) and _is_cjk(word[0])):
-            result.add(" ", None)
-        last_line = line
-        left, top, w, h = (int(v) for v in cols[6:10])
-        step = w / len(word)
-        for k, char in enumerate(word):
-            x0 = (left + k * step) / width
-            x1 = (left + (k + 1) * step) / width
-            result.add(char, (x0, top / height, x1, (top + h) / height))
-    return results
 
 
 def tesseract(png: bytes, *configs: str) -> str:

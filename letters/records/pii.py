@@ -158,11 +158,15 @@ def page_findings(page: PageText, names: Iterable[str] = ()) -> list[tuple[Findi
         original = Finding(
             finding.kind, kept[finding.start], kept[finding.end - 1] + 1, finding.value
         )
-        result.append((original, finding_rects(page, original)))
+        # OCR boxes (Tesseract's LSTM engine) can be off by about a character: pad them by
+        # most of a line height on each side. That may cover a neighbouring character, which
+        # the officer sees before accepting; it never leaves part of the finding showing.
+        pad = 0.8 if page.source == "ocr" else 0.1
+        result.append((original, finding_rects(page, original, pad=pad)))
     return result
 
 
-def finding_rects(page: PageText, finding: Finding) -> list[Rect]:
+def finding_rects(page: PageText, finding: Finding, *, pad: float = 0.1) -> list[Rect]:
     """The boxes covering a finding's characters: one per line, padded a little so the
     painted box covers ascenders, descenders and anti-aliasing."""
     rects: list[Rect] = []
@@ -176,17 +180,18 @@ def finding_rects(page: PageText, finding: Finding) -> list[Rect]:
             current = [current[0], min(current[1], y0), max(current[2], x1), max(current[3], y1)]
         else:
             if current is not None:
-                rects.append(_pad(current))
+                rects.append(_pad(current, pad))
             current = [x0, y0, x1, y1]
     if current is not None:
-        rects.append(_pad(current))
+        rects.append(_pad(current, pad))
     return rects
 
 
-def _pad(box: list[float]) -> Rect:
+def _pad(box: list[float], pad: float) -> Rect:
+    """Pad horizontally by `pad` line heights, vertically by 0.15 of one."""
     height = box[3] - box[1]
     pad_y = height * 0.15
-    pad_x = height * 0.1
+    pad_x = height * pad
     return (
         max(0.0, box[0] - pad_x),
         max(0.0, box[1] - pad_y),
