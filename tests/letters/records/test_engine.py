@@ -228,3 +228,30 @@ def test_scans_and_office_documents_become_pdfs(tmp_path):
     result = pdf.office_to_pdf(xlsx.getvalue(), "名单.xlsx")
     with pdf.open_pdf(result) as doc:
         assert SAMPLE_MOBILE in pdf.page_text(doc, 0).text
+
+
+def test_ocr_boxes_cover_where_the_text_really_is(tmp_path, text_pdf, scanned_pdf):
+    """The scan is a picture of the text PDF's first page, so the text layer tells where each
+    character really is: every OCR'd finding must be painted over there."""
+    from letters.records.pii import page_findings
+
+    with pdf.open_pdf(text_pdf) as doc:
+        truth = page_findings(pdf.page_text(doc, 0))
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(scanned_pdf)
+    out = tmp_path / "out.pdf"
+    call_command("redact_pdf", str(source), str(out), "--apply-pii", "--no-text-layer")
+    with pdf.open_pdf(out.read_bytes()) as doc:
+        image = pdf.render_page(doc, 0, 100, grey=True)
+    kinds = set()
+    for finding, rects in truth:
+        for x0, y0, x1, y1 in rects:
+            w, h = image.size
+            region = image.crop(
+                (int(x0 * w) + 1, int(y0 * h) + 1, int(x1 * w) - 1, int(y1 * h) - 1)
+            )
+            histogram = region.histogram()
+            dark = sum(histogram[:80]) / sum(histogram)
+            assert dark > 0.8, (finding.kind, dark)
+        kinds.add(finding.kind)
+    assert {"id_number", "mobile", "email", "phone", "bank_card"} <= kinds

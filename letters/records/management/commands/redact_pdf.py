@@ -61,6 +61,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-ocr", action="store_true", help="no OCR (suggestions and text layer)"
         )
+        parser.add_argument(
+            "--no-text-layer", action="store_true", help="no OCR text layer on the output"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["input"])
@@ -87,7 +90,8 @@ class Command(BaseCommand):
                     )
                 )
             redactions = merge(*maps)
-            output = burn_in(data, redactions, text_layer=False if options["no_ocr"] else None)
+            no_layer = options["no_ocr"] or options["no_text_layer"]
+            output = burn_in(data, redactions, text_layer=False if no_layer else None)
         except CaseworkError as exc:
             raise CommandError(exc.message) from None
         Path(options["output"]).write_bytes(output)
