@@ -7,11 +7,15 @@ import re
 from datetime import date
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from casework.models import Case
 from casework.portal import query_code_digest, query_code_new
 from letters.records.models import Record, Redaction, ReleaseSet
-from tests.browser.test_applicant_path import browser  # noqa: F401  (the fixture)
+from tests.browser.test_applicant_path import (
+    assert_accessible,
+    browser,  # noqa: F401  (the fixture)
+)
 from tests.letters.records.test_records import approve_case
 
 
@@ -57,6 +61,7 @@ def test_draw_accept_approve_release_download(
     officer.get_by_role("link", name="调查报告").click()
 
     # Draw a box on page 1 with the mouse; the form takes the fractions of the page.
+    assert_accessible(officer, Axe())
     sheet = officer.locator("#page-1 .sheet img")
     sheet.wait_for()
     box = sheet.bounding_box()
@@ -97,6 +102,7 @@ def test_draw_accept_approve_release_download(
         )
         == 4
     )
+    assert_accessible(reviewer, Axe())
     reviewer.get_by_role("button", name="批准公开").click()
     reviewer.wait_for_load_state()
     release_set.refresh_from_db()
@@ -113,6 +119,7 @@ def test_draw_accept_approve_release_download(
     applicant.get_by_label("查询码").fill(code)
     applicant.get_by_role("button", name="查询").click()
     applicant.wait_for_url(re.compile(rf".*/track/{case.number}/"))
+    assert_accessible(applicant, Axe())  # the released files' list too
     with applicant.expect_download() as download_info:
         applicant.locator("#released a").first.click()
     path = tmp_path / "released.pdf"

@@ -79,6 +79,9 @@ def test_records_from_upload_to_the_applicants_download(
     assert record.suggestions.filter(kind="id_number").count() == 2
     assert RecordAudit.objects.filter(case=case, action="record_added").exists()
     assert client.get(f"/cases/{case.number}/").content.decode().count("调查报告") >= 1
+    progress = client.get(f"{base}progress/").json()
+    assert progress["busy"] is False
+    assert progress["records"][0]["pages_done"] == 2
     page = client.get(f"{base}{record.pk}/")
     assert page.status_code == 200
     assert client.get(f"{base}{record.pk}/pages/1.png")["Content-Type"] == "image/png"
