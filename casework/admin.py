@@ -79,13 +79,36 @@ class CaseAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """Event kinds by their Chinese labels, from the transition table."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from casework.lifecycle.table import OTHER_EVENT_LABELS, TRANSITIONS
+
+        return [(name, spec.label) for name, spec in TRANSITIONS.items()] + [
+            (name, str(label)) for name, label in OTHER_EVENT_LABELS.items()
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ["case", "seq", "kind", "actor_name", "actor_role", "on", "entered_at"]
-    list_filter = ["kind"]
+    list_display = ["case", "seq", "kind_label", "actor_name", "actor_role", "on", "entered_at"]
+    list_filter = [EventKindFilter]
     search_fields = ["case__number"]
     list_select_related = ["case"]
     show_full_result_count = False
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, event: Event) -> str:
+        from casework.lifecycle.table import event_kind_label
+
+        return event_kind_label(event.kind)
 
 
 class SpecialDayForm(forms.ModelForm[SpecialDay]):
@@ -102,8 +125,11 @@ class SpecialDayForm(forms.ModelForm[SpecialDay]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day, kind = data.get("day"), data.get("kind")
-        if day and kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
-            self.add_error("kind", _("A make-up working day must fall on a Saturday or Sunday."))
+        if day and kind:
+            from casework.calendar_data import special_day_problems
+
+            for field_name, message in special_day_problems(day=day, kind=kind).items():
+                self.add_error(field_name, message)
         return data
 
 
@@ -119,36 +145,24 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     search_fields = ["name", "source"]
 
     def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
-        before = ""
-        if change:
-            old = SpecialDay.objects.get(pk=obj.pk)
-            before = f"{old.day} {old.kind} {old.name}"
-        super().save_model(request, obj, form, change)
-        CalendarChange.objects.create(
-            user=getattr(request, "user", None),
-            action=CalendarChange.Action.CHANGE if change else CalendarChange.Action.ADD,
-            year=obj.day.year,
-            day=obj.day,
-            before=before,
-            after=f"{obj.day} {obj.kind} {obj.name}",
+        from django.contrib import messages
+        from django.utils import timezone
+
+        from casework.calendar_data import special_day_save
+
+        report = special_day_save(
+            day=obj,
+            actor=getattr(request, "user", None),
             reason=form.cleaned_data["reason"],
+            now=timezone.now(),
         )
-        _recompute_after_calendar_change(request)
+        messages.info(
+            request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed}
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Deleting a day must carry a reason too: correct it, or re-import the year.
         return False
-
-
-def _recompute_after_calendar_change(request: HttpRequest) -> None:
-    """The calendar changed: recompute every open case now (recorded as events)."""
-    from django.contrib import messages
-    from django.utils import timezone
-
-    from casework.lifecycle import cases_recompute_clocks
-
-    report = cases_recompute_clocks(now=timezone.now())
-    messages.info(request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed})
 
 
 @admin.register(CalendarYear)

@@ -238,3 +238,79 @@ def case_list_drilldown(
         cell = report_cell_cases(organ, year, params.get("row", ""), params.get("col", "total"))
         cases = cases.filter(pk__in=cell.values("pk"))
     return cases
+
+
+def applicant_pieces_earlier_in_month(case: Case) -> int:
+    """109号 Art 4: the applicant's applications received earlier in the same calendar month.
+
+    The same applicant is the same identity document or credit code, not the same row (every
+    intake records the applicant afresh)."""
+    received = case.received_on
+    if received is None:
+        return 0
+    applicant = case.applicant
+    if applicant.credit_code:
+        same = Q(applicant__credit_code=applicant.credit_code)
+    elif applicant.id_number:
+        same = Q(applicant__id_type=applicant.id_type, applicant__id_number=applicant.id_number)
+    else:
+        same = Q(applicant_id=applicant.pk)
+    return (
+        Case.objects.filter(
+            same, received_on__year=received.year, received_on__month=received.month
+        )
+        .filter(Q(received_on__lt=received) | Q(received_on=received, pk__lt=case.pk))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """A consultation of a third party (Art 32) or another organ (Art 34), from the ledger."""
+
+    consultation_id: str
+    party: str
+    party_name: str
+    matter: str
+    sent_on: date
+    closed_on: date | None
+    opinion: str
+
+
+def consultations(case: Case) -> list[Consultation]:
+    """Every consultation of the case, in the order they were sent."""
+    from casework.choices import Transition as T
+
+    found: dict[str, Consultation] = {}
+    for kind, on, payload in (
+        case.events.filter(kind__in=[T.OPEN_CONSULTATION, T.CLOSE_CONSULTATION])
+        .order_by("seq")
+        .values_list("kind", "on", "payload")
+    ):
+        key = str(payload.get("consultation_id", ""))
+        if kind == T.OPEN_CONSULTATION:
+            found[key] = Consultation(
+                key,
+                payload.get("party", ""),
+                payload.get("party_name", ""),
+                payload.get("matter", ""),
+                on,
+                None,
+                "",
+            )
+        elif key in found:
+            opened = found[key]
+            found[key] = Consultation(
+                key,
+                opened.party,
+                opened.party_name,
+                opened.matter,
+                opened.sent_on,
+                on,
+                payload.get("opinion", ""),
+            )
+    return list(found.values())
+
+
+def consultations_open(case: Case) -> list[Consultation]:
+    return [c for c in consultations(case) if c.closed_on is None]

@@ -6,9 +6,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from casework.choices import Transition
 from casework.errors import NotVisible
-from casework.lifecycle import available_transitions
+from casework.lifecycle import available_actions
 from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.selectors import (
@@ -67,8 +66,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if hasattr(case, "letters")
             else [],
             "actions": [
-                (name, Transition(name).label)
-                for name in available_transitions(case, request.user, now=timezone.now())
+                (a.name, a.label) for a in available_actions(case, request.user, now=timezone.now())
             ],
         },
     )

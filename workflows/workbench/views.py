@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
-from casework.lifecycle import TRANSITION_NAMES, available_transitions
+from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.permissions import user_division_ids, user_task_perms
 from casework.selectors import case_get_for_user, working_calendar
 from workflows.selectors import TABS, queue_rows, task_queue
@@ -55,9 +55,10 @@ def _case_or_404(request: HttpRequest, number: str) -> Any:
 
 @login_required
 def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    spec = TRANSITIONS.get(name)
+    if spec is None or not spec.offered:
+        raise Http404(_("There is no such action: %(name)s.") % {"name": name[:60]})
     case = _case_or_404(request, number)
-    if name not in TRANSITION_NAMES:
-        raise Http404
     today = timezone.localdate()
     form = transition_form(
         name, case, request.POST if request.method == "POST" else None, today=today
@@ -77,7 +78,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         except CaseworkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
             return redirect(case)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -86,7 +87,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         {
             "case": case,
             "name": name,
-            "label": Transition(name).label,
+            "label": TRANSITIONS[name].label,
             "form": form,
             "allowed": name in available_transitions(case, request.user, now=timezone.now()),
         },
@@ -113,7 +114,7 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         else:
             messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
     return redirect(request.POST.get("next") or "workflows:workbench")
 
 
