@@ -4,6 +4,7 @@ withdrawal. No staff account; a tracked case is opened by its number and secret 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
