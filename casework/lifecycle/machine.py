@@ -25,13 +25,14 @@ from viewflow import fsm
 
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
+from casework.clock import ClockEvent
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
 from casework.ledger import event_append
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
 from casework.lifecycle.actors import Actor, as_actor, display_name
-from casework.lifecycle.clock_store import case_clock_refresh, working_days_before
+from casework.lifecycle.clock_store import case_clock_with, clock_fields_apply, working_days_before
 from casework.lifecycle.inputs import clean_input
 from casework.lifecycle.roles import (
     APPLICANT,
@@ -56,6 +57,7 @@ from casework.lifecycle.table import (
     RELEASES_TASK,
     TRANSITIONS,
     TransitionSpec,
+    event_kind_label,
     register,
 )
 from casework.models import Case, Division, Event
@@ -156,6 +158,14 @@ class CaseLifecycle:
     @status.on_success()
     def _record(self, descriptor: Any, source: str, target: Any, **kwargs: Any) -> None:
         assert self.spec is not None  # noqa: S101 - begin() ran
+        # The clock replays the whole ledger with this event; when the dates move, the event
+        # says so (a true date recorded late can move them), and the history shows it.
+        result, changes = case_clock_with(
+            self.case, ClockEvent(kind=self.spec.name, on=self.on, payload=self.payload)
+        )
+        if changes and self.spec.name != T.RECEIVE:
+            self.payload = {**self.payload, "clock_changes": changes}
+        clock_fields_apply(self.case, result)
         self.case.save()
         if self._co_divisions is not None:
             self.case.co_divisions.set(self._co_divisions)
@@ -173,7 +183,6 @@ class CaseLifecycle:
             to_status=self.case.status,
             payload=self.payload,
         )
-        case_clock_refresh(self.case)
 
     # --- the checks every transition passes -----------------------------------------------------
 
@@ -199,7 +208,45 @@ class CaseLifecycle:
         reason = self.blocked_by(spec)
         if reason:
             raise WrongState(reason)
+        earliest, after = self.earliest_on(spec)
+        if earliest is not None and self.on < earliest:
+            raise InvalidInput(
+                _("The effective date cannot be before %(what)s (%(date)s).")
+                % {"what": after, "date": earliest.isoformat()},
+                field="on",
+            )
         return clean_input(spec.form, self.case, fields)
+
+    def earliest_on(self, spec: TransitionSpec) -> tuple[date | None, str]:
+        """The earliest effective date the law's order allows for `spec`, and what it follows.
+
+        Nothing happens before the application arrived (nor, once fixed, before the legal date
+        of receipt, Art 31); an action taken in a state cannot precede the day the case entered
+        that state; an extension follows its request. Events that change no status (urges,
+        letters, recomputation, opinions, consultations) never block a true date.
+        """
+        from django.utils import timezone
+
+        if spec.name == T.RECEIVE or self.case.arrived_at is None:
+            return None, ""
+        earliest = timezone.localdate(self.case.arrived_at)
+        after = str(_("the arrival of the application"))
+        if (
+            self.case.received_on is not None
+            and spec.name != T.CONFIRM_RECEIPT
+            and self.case.received_on > earliest
+        ):
+            earliest, after = self.case.received_on, str(_("the date of receipt"))
+        entered = next((e for e in reversed(self.events()) if e.to_status != e.from_status), None)
+        if entered is not None and entered.on > earliest:
+            earliest, after = entered.on, event_kind_label(entered.kind)
+        if spec.name == T.EXTEND:
+            asked = next(
+                (e for e in reversed(self.events()) if e.kind == T.REQUEST_EXTENSION), None
+            )
+            if asked is not None and asked.on > earliest:
+                earliest, after = asked.on, event_kind_label(asked.kind)
+        return earliest, after
 
     # --- reads of the ledger, once per transition ----------------------------------------------
 

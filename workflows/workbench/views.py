@@ -158,19 +158,9 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def fitting_kinds(case: Any) -> list[str]:
-    from casework.errors import CaseworkError as Refused
-    from letters.context import check_fits, event_kinds
-    from letters.kinds import KINDS
+    from letters.services import letter_kinds_issuable
 
-    kinds = event_kinds(case)
-    fitting = []
-    for key, spec in KINDS.items():
-        try:
-            check_fits(case, spec, kinds=kinds)
-        except Refused:
-            continue
-        fitting.append(key)
-    return fitting
+    return letter_kinds_issuable(case)
 
 
 @login_required
