@@ -145,6 +145,12 @@ def test_records_from_upload_to_the_applicants_download(
     assert "第十五条" in letter.context["withheld"]
     assert "第十六条第二款" in letter.context["withheld"]
 
+    # The applicant is told by e-mail, with links to the tracking page's downloads.
+    from casework.models import Notification
+
+    mail = Notification.objects.get(dedupe_key=f"released:{release_set.pk}")
+    assert f"/track/{case.number}/released/{released.pk}/" in mail.body
+    assert released.sha256 in mail.body
     # The applicant (a tracked session) downloads the released file, never the original.
     applicant = client.__class__()
     session = applicant.session
@@ -232,3 +238,24 @@ def test_a_co_division_adds_only_for_its_part(users, handling, divisions, text_p
             uploaded=SimpleUploadedFile("a.pdf", text_pdf),
             actor=users["liaison_b"],
         )
+
+
+@pytest.mark.django_db
+def test_progress_shows_on_the_case_page(client, users, handling, text_pdf):
+    record = services.record_add(
+        case=handling,
+        division=handling.lead_division,
+        uploaded=SimpleUploadedFile("a.pdf", text_pdf),
+        actor=users["liaison_a"],
+    )  # no commit in this test: the job has not run
+    Record.objects.filter(pk=record.pk).update(
+        status=Record.Status.PROCESSING, pages_done=1, pages_total=2
+    )
+    login(client, users["liaison_a"])
+    with translation.override("zh-hans"):
+        page = client.get(f"/cases/{handling.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert "处理中 1/2" in html
+    assert f'data-poll="/work/cases/{handling.number}/records/progress/"' in html
+    assert "records/records.js" in html  # the poller is a static file, not inline script
+    assert "<script>" not in html
