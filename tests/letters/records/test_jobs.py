@@ -22,14 +22,18 @@ def test_a_record_is_processed_in_a_background_thread_after_commit(
     act(case, "register", "registrar", on=date(2026, 3, 2))
     act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.record_add(
-            case=case,
-            division=divisions["a"],
-            uploaded=SimpleUploadedFile("a.pdf", text_pdf),
-            actor=users["liaison_a"],
-        )
-        raise RuntimeError("rolled back")
+    def add_then_roll_back():
+        with transaction.atomic():
+            services.record_add(
+                case=case,
+                division=divisions["a"],
+                uploaded=SimpleUploadedFile("a.pdf", text_pdf),
+                actor=users["liaison_a"],
+            )
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        add_then_roll_back()
     assert not Record.objects.exists()
 
     record = services.record_add(
