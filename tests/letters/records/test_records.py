@@ -259,3 +259,42 @@ def test_progress_shows_on_the_case_page(client, users, handling, text_pdf):
     assert f'data-poll="/work/cases/{handling.number}/records/progress/"' in html
     assert "records/records.js" in html  # the poller is a static file, not inline script
     assert "<script>" not in html
+
+
+@pytest.mark.django_db
+def test_a_returned_or_changed_set_cannot_go_out(
+    users, handling, act, text_pdf, django_capture_on_commit_callbacks, settings
+):
+    settings.RECORDS_RELEASE_TEXT_LAYER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        record = services.record_add(
+            case=handling,
+            division=handling.lead_division,
+            uploaded=SimpleUploadedFile("a.pdf", text_pdf),
+            actor=users["liaison_a"],
+        )
+    record.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.release_set_start(case=handling, actor=users["liaison_a"])
+    with pytest.raises(CaseworkError):
+        services.release_set_return(
+            case=handling, set_id=first.pk, actor=users["reviewer"], note=""
+        )
+    services.release_set_return(
+        case=handling, set_id=first.pk, actor=users["reviewer"], note="第2页电话未遮盖"
+    )
+    with pytest.raises(WrongState):
+        services.release_set_approve(case=handling, set_id=first.pk, actor=users["reviewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.release_set_start(case=handling, actor=users["liaison_a"])
+    services.release_set_approve(case=handling, set_id=second.pk, actor=users["reviewer"])
+    # A change after approval supersedes the approved set: it must be built and approved again.
+    services.page_withhold(
+        record=record, page=2, ground="art16_1", note="", actor=users["liaison_a"]
+    )
+    second.refresh_from_db()
+    assert second.status == ReleaseSet.Status.SUPERSEDED
+    approve_case(handling, act)
+    with pytest.raises(CaseworkError):
+        act(handling, "issue_reply", "registrar")
+    assert not Letter.objects.filter(case=handling).exists()
