@@ -255,3 +255,38 @@ def test_ocr_boxes_cover_where_the_text_really_is(tmp_path, text_pdf, scanned_pd
             assert dark > 0.8, (finding.kind, dark)
         kinds.add(finding.kind)
     assert {"id_number", "mobile", "email", "phone", "bank_card"} <= kinds
+
+
+def _docx(text: str) -> bytes:
+    """The smallest Word document: three parts in a zip."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        z.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def test_a_word_document_is_converted_and_its_personal_information_found():
+    from letters.records.pii import page_findings
+
+    result = pdf.office_to_pdf(_docx(f"联系人手机{SAMPLE_MOBILE}，身份证{SAMPLE_ID}。"), "函.docx")
+    with pdf.open_pdf(result) as doc:
+        found = {f.kind for f, _rects in page_findings(pdf.page_text(doc, 0))}
+    assert {"mobile", "id_number"} <= found
