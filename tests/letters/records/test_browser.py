@@ -94,6 +94,7 @@ def test_draw_accept_approve_release_download(
     reviewer.goto(base)
     reviewer.get_by_role("link", name="审核公开文件集").click()
     assert reviewer.locator("img[alt^='遮盖后第1页']").count() == 1
+    reviewer.mouse.wheel(0, 5000)  # the pictures load lazily, as they come into view
     reviewer.wait_for_load_state("networkidle")
     # Every original and redacted page picture loads (side by side, 2 pages × 2).
     assert (
