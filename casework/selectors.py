@@ -387,8 +387,8 @@ CONSULTATION_WORKING_DAYS = 15
 class ConsultationWithDeadline:
     """A consultation and the consulted party's deadline (Art 32: 15 working days).
 
-    `party_due_on` is counted from the day the request was sent, so it is `estimated`: the
-    statutory period runs from the day the party receives it."""
+    `party_due_on` runs from the party's recorded receipt of the letter; until that is
+    recorded it is counted from the sending day and `estimated`."""
 
     consultation: Consultation
     party_due_on: date
@@ -400,14 +400,18 @@ def consultations_with_deadlines(
 ) -> list[ConsultationWithDeadline]:
     """Every consultation of the case with the party's deadline: the one the clock used to
     exclude working days (casework.clock), else the 15th working day after sending."""
-    by_key = {c.key: c.party_due_on for c in clock.consultations} if clock else {}
+    by_key = {c.key: c for c in clock.consultations} if clock else {}
     calendar = working_calendar()
-    return [
-        ConsultationWithDeadline(
-            consultation=c,
-            party_due_on=by_key.get(c.consultation_id)
-            or calendar.add_working_days(c.sent_on, CONSULTATION_WORKING_DAYS),
-            estimated=True,
+    result = []
+    for c in consultations(case):
+        counted = by_key.get(c.consultation_id)
+        result.append(
+            ConsultationWithDeadline(
+                consultation=c,
+                party_due_on=counted.party_due_on
+                if counted
+                else calendar.add_working_days(c.sent_on, CONSULTATION_WORKING_DAYS),
+                estimated=counted.estimated if counted else True,
+            )
         )
-        for c in consultations(case)
-    ]
+    return result

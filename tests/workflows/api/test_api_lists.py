@@ -233,6 +233,16 @@ def test_a_consultation_opened_through_the_api_is_closed_with_the_id_from_the_de
     assert "consultation_id" in close["fields"]
     assert close["url"].endswith(f"/api/v1/cases/{number}/transitions/close_consultation/")
 
+    # Art 32: once the party's receipt of the letter is recorded, its deadline runs from then.
+    response = liaison.post(
+        f"/api/v1/cases/{number}/transitions/record_consultation_delivery/",
+        {"on": "2026-03-06", "consultation_id": consultation["id"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    (delivered,) = liaison.get(f"/api/v1/cases/{number}/").json()["consultations"]
+    assert delivered["party_deadline"] == {"due_on": "2026-03-27", "estimated": False}
+
     response = liaison.post(
         close["url"],
         {"on": "2026-03-10", "consultation_id": consultation["id"], "opinion": "agree"},
