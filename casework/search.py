@@ -5,9 +5,10 @@ applicant (name, phone, e-mail, full ID number or credit code) and letter docume
 Chinese is written without spaces, so matching is by substring, not by words: every term must
 occur somewhere in one of the fields. On PostgreSQL the substring tests (`icontains`, which
 Django writes as ``UPPER(col) LIKE UPPER('%term%')``) are served by pg_trgm GIN indexes on
-``UPPER(col)`` (migration casework 0010, letters 0003) for terms of three characters or more;
-shorter terms are rare enough in a real query log and still cheap, because the case table's
-own text columns are short. SQLite uses the same lookups without an index.
+``UPPER(col)`` (migrations casework 0010, letters 0003) for terms of three characters or
+more; a trigram index cannot serve one or two characters, so those terms (安置, 李娟) are
+looked up in GIN indexes of the text's 1- and 2-character pieces (same result as LIKE).
+SQLite uses the plain lookups without an index (the demo's few cases).
 
 Identity document numbers match in full only: a partial ID number is personal data a staff
 member has no business fishing with (PIPL Art 6, data minimisation).
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 
 from casework.models import Applicant, Case
 
@@ -39,28 +43,86 @@ def _letter_case_ids(term: str) -> QuerySet[Any] | None:
     if relation is None:
         return None
     model: Any = relation.related_model
-    return model.objects.filter(number__icontains=term).values("case_id")  # type: ignore[no-any-return]
+    return model.objects.filter(number__icontains=term).order_by()  # type: ignore[no-any-return]
+
+
+# PostgreSQL, terms of one or two characters: the array of 1- and 2-character pieces of the
+# text, GIN-indexed (migration 0010; the expressions must stay identical to the indexes').
+SHORT_TERM = 2
+# The LIKE beside each array test is for the plans that walk another index (newest first)
+# and filter row by row: PostgreSQL evaluates the cheap LIKE first and computes the pieces
+# only for the rows that match.
+SHORT_CASE_TEXT = (
+    """UPPER("subject"::text || ' ' || "description") LIKE %s"""
+    """ AND casework_short_grams(UPPER("subject"::text || ' ' || "description")) @> ARRAY[%s]"""
+)
+SHORT_APPLICANT_NAME = (
+    'UPPER("name"::text) LIKE %s AND casework_short_grams(UPPER("name"::text)) @> ARRAY[%s]'
+)
+
+
+def _like_contains(upper: str) -> str:
+    escaped = upper.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+MAX_ID_LIST = 10_000
+
+
+def _ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
+    """The ids as a list when there are not too many: `col = ANY(list)` can join the other
+    conditions in one PostgreSQL BitmapOr, where a subquery cannot."""
+    ids = list(queryset[: MAX_ID_LIST + 1])
+    return ids if len(ids) <= MAX_ID_LIST else queryset
 
 
 def _term_filter(term: str) -> Q:
+    """Cases matching `term`: their own text, their applicant's details, their letters'
+    document numbers. Each part is served by an index on PostgreSQL and the parts are ORed
+    on the cases table, so a rare term reads a handful of rows and a common one a bitmap."""
     upper = term.upper()
-    applicants = Applicant.objects.filter(
-        Q(name__icontains=term)
-        | Q(phone__icontains=term)
-        | Q(email__icontains=term)
-        | Q(id_number=upper)
-        | Q(id_number=term)
-        | Q(credit_code=upper)
-    ).values("pk")
-    match = (
-        Q(number__icontains=term)
-        | Q(subject__icontains=term)
-        | Q(description__icontains=term)
-        | Q(applicant_id__in=applicants)
-    )
-    letters = _letter_case_ids(term)
+    if connection.vendor == "postgresql" and len(term) <= SHORT_TERM:
+        # Too short for a number, phone, e-mail or document number: text and names only.
+        text = Q(
+            Exact(
+                RawSQL(  # noqa: S611 - constant SQL, the term is a parameter
+                    SHORT_CASE_TEXT, [_like_contains(upper), upper], output_field=BooleanField()
+                ),
+                True,
+            )
+        )
+        applicants = Applicant.objects.filter(
+            Exact(
+                RawSQL(  # noqa: S611 - constant SQL, the term is a parameter
+                    SHORT_APPLICANT_NAME,
+                    [_like_contains(upper), upper],
+                    output_field=BooleanField(),
+                ),
+                True,
+            )
+        )
+        letters = None
+    else:
+        text = (
+            Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
+        )
+        applicants = Applicant.objects.filter(
+            Q(name__icontains=term)
+            | Q(phone__icontains=term)
+            | Q(email__icontains=term)
+            | Q(id_number=upper)
+            | Q(id_number=term)
+            | Q(credit_code=upper)
+        )
+        letters = _letter_case_ids(term)
+    match = text
+    applicant_ids = _ids(applicants.values_list("pk", flat=True).order_by())
+    if applicant_ids:
+        match |= Q(applicant_id__in=applicant_ids)
     if letters is not None:
-        match |= Q(pk__in=letters)
+        letter_case_ids = _ids(letters.values_list("case_id", flat=True))
+        if letter_case_ids:
+            match |= Q(pk__in=letter_case_ids)
     return match
 
 
@@ -77,3 +139,18 @@ def case_search(*, user: Any, q: str) -> QuerySet[Case]:
     from casework.selectors import case_list_visible_to  # selectors imports this module
 
     return case_search_filter(case_list_visible_to(user=user), q)
+
+
+def case_page(cases: QuerySet[Case], number: Any, *, size: int) -> Any:
+    """One page of `cases`, newest first (a django Page whose object_list holds the cases).
+
+    The ordering and the count run on ids only, then the page's rows are fetched with their
+    related rows: joining the related tables before the sort would join every match."""
+    from django.core.paginator import Paginator
+
+    ids = cases.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    page = Paginator(ids, size).get_page(number)
+    wanted = list(page.object_list)
+    rows = cases.order_by().in_bulk(wanted)
+    page.object_list = [rows[pk] for pk in wanted]
+    return page

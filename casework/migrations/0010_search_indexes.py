@@ -15,38 +15,67 @@ TRIGRAM_INDEXES = [
 ]
 
 
+# A trigram index cannot serve a term of one or two characters (no trigram in it), and such
+# terms are common in Chinese (安置, a two-character name). For them: the set of 1- and
+# 2-character pieces of the text (an IMMUTABLE SQL function) in a GIN array index, queried
+# with `@> ARRAY[term]` (casework.search.SHORT_*). Same result as LIKE '%term%'.
+GRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION casework_short_grams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+    SELECT substr(t, i, 1) AS g FROM generate_series(1, length(t)) AS i
+    UNION ALL
+    SELECT substr(t, i, 2) FROM generate_series(1, length(t) - 1) AS i
+  ) AS grams
+$$
+"""
+GRAMS_INDEXES = [
+    (
+        "case_text_grams",
+        "casework_case",
+        """casework_short_grams(UPPER("subject"::text || ' ' || "description"))""",
+    ),
+    ("applicant_name_grams", "casework_applicant", 'casework_short_grams(UPPER("name"::text))'),
+]
+
+
 def trigram_indexes_create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in TRIGRAM_INDEXES:
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {name} ON {table} '
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
             f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
+        )
+    schema_editor.execute(GRAMS_FUNCTION)
+    for name, table, expression in GRAMS_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({expression}))"
         )
 
 
 def trigram_indexes_drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _table, _column in TRIGRAM_INDEXES:
+    for name, _table, _column in TRIGRAM_INDEXES + GRAMS_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS casework_short_grams(text)")
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0009_alter_event_kind'),
+        ("casework", "0009_alter_event_kind"),
     ]
 
     operations = [
         migrations.RunPython(trigram_indexes_create, trigram_indexes_drop),
         migrations.AddIndex(
-            model_name='applicant',
-            index=models.Index(fields=['id_number'], name='applicant_id_number_idx'),
+            model_name="applicant",
+            index=models.Index(fields=["id_number"], name="applicant_id_number_idx"),
         ),
         migrations.AddIndex(
-            model_name='applicant',
-            index=models.Index(fields=['credit_code'], name='applicant_credit_code_idx'),
+            model_name="applicant",
+            index=models.Index(fields=["credit_code"], name="applicant_credit_code_idx"),
         ),
     ]

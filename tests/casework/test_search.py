@@ -41,6 +41,7 @@ def test_finds_each_field_without_spaces(cases, users):
         a: a,  # the case number
         "安置计划": a,  # a word inside the subject, Chinese without spaces
         "安置": a,  # two characters
+        "恤": b,  # one character
         "抚恤补助资金": b,
         "光荣院入住": a,  # the request text (description)
         "王秀英": a,  # applicant name
@@ -83,6 +84,8 @@ def test_every_term_must_match_and_empty_query_lists_all_visible(cases, users):
     office = users["reviewer"]
     assert _found(office, "安置　王秀英") == {cases["a"].number}  # ideographic space
     assert _found(office, "安置 抚恤") == set()
+    assert _found(office, "%") == set()  # a LIKE wildcard is a plain character here
+    assert _found(office, "_") == set()
     assert _found(office, "") == {cases["a"].number, cases["b"].number}
     assert search_terms(" a  b\u3000c d e f g ") == ["a", "b", "c", "d", "e"]
 

@@ -10,7 +10,8 @@ cases a reply letter with a document number (文号). Later runs reuse them.
 
 For each query (a case number, a 2- and a 4-character subject word, a name, a phone, an ID
 number, a document number) and for an office user and a liaison officer, it times what the
-case list does with the search box: the count and the first page of 50 cases, newest first;
+case list does with the search box (casework.search.case_page): the count and the first page
+of 50 cases, newest first, with their related rows;
 then prints p50/p95 milliseconds per query and over all queries.
 """
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from casework.choices import ApplicantCategory, CaseStatus, IdType, Role
 from casework.models import Applicant, Case, Organ
-from casework.search import case_search
+from casework.search import case_page, case_search
 from workflows.management.commands.seed_bench import BENCH_ORGAN
 
 PLACEHOLDER = "测试申请"
@@ -143,9 +144,8 @@ class Command(BaseCommand):
         times = []
         for i in range(repeat + 1):
             started = time.perf_counter()
-            cases = case_search(user=user, q=q).order_by("-created_at", "-pk")
-            found = cases.count()
-            list(cases[:50])
+            page = case_page(case_search(user=user, q=q), 1, size=50)
+            found = page.paginator.count
             if i:  # the first run warms up the connection and caches
                 times.append((time.perf_counter() - started) * 1000)
         return times, found
