@@ -152,5 +152,5 @@ def case_page(cases: QuerySet[Case], number: Any, *, size: int) -> Any:
     page = Paginator(ids, size).get_page(number)
     wanted = list(page.object_list)
     rows = cases.order_by().in_bulk(wanted)
-    page.object_list = [rows[pk] for pk in wanted]
+    page.object_list = [rows[pk] for pk in wanted]  # type: ignore[misc]
     return page
