@@ -208,15 +208,16 @@ def test_numbers_are_gap_free_when_an_issue_fails_half_way(approved, act, users,
 
     monkeypatch.setattr("letters.services.html_to_pdf", broken)
     with pytest.raises(RuntimeError):
-        letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+        letter_issue(number=case.number, kind="reply.granted", actor=users["registrar"], now=NOW)
     monkeypatch.undo()
     second = letter_issue(
-        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+        number=case.number, kind="reply.granted", actor=users["registrar"], now=NOW
     )
     assert first.number.endswith("〔2026〕1号")
     assert second.number.endswith("〔2026〕2号")
     assert LetterNumberCounter.objects.get().last == 2
-    assert Event.objects.filter(case=case, kind="issue_letter").count() == 2
+    assert Event.objects.filter(case=case, kind="issue_letter").count() == 1
+    assert Event.objects.filter(case=case, kind="issue_reply").count() == 1
 
 
 @pytest.mark.django_db

@@ -455,7 +455,7 @@ def test_every_design_transition_is_covered():
         "issue_letter",
         "void_letter",
     }
-    assert covered == set(Transition.values)
+    assert covered == {t.value for t in Transition}
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ class Rollback(Exception):
 def test_every_transition_of_the_event_kinds_is_declared_once():
     from casework.choices import Transition
 
-    assert set(TRANSITIONS) == set(Transition.values) - {"recompute"}
+    assert set(TRANSITIONS) == {t.value for t in Transition} - {"recompute"}
     assert all(spec.name == name for name, spec in TRANSITIONS.items())
 
 
