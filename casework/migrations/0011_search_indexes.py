@@ -65,7 +65,7 @@ def trigram_indexes_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0009_alter_event_kind"),
+        ("casework", "0010_event_kind_from_the_table"),
     ]
 
     operations = [
