@@ -24,6 +24,7 @@ COVERED = {
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
+    "letters:casefile": ("get", {"number": "{number}"}),
     # The applicant portal: opened only by number + query code in this browser session;
     # everyone else (anonymous or staff) is sent back to the look-up form, whatever exists.
     "portal:track-case": ("get", {"number": "{number}"}),
