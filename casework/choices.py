@@ -109,12 +109,18 @@ class AttachmentKind(models.TextChoices):
 
 
 class Disposition(models.TextChoices):
-    """The 21 leaf results of annual-report table 三 (LAW.md §3.1); each case maps to one row.
-
-    Keys are those of `domain/annual_report_2021.json`; the row labels are printed from there.
+    """The legal outcomes of a case (Art 36–39, 109号, Art 30). Each maps to exactly one of the
+    21 leaf rows of annual-report table 三 (LAW.md §3.1): the 21 rows' own keys (those of
+    `domain/annual_report_2021.json`), plus two outcomes of Art 36 that the report counts in
+    another row (casework.dispositions.REPORT_ROW).
     """
 
     GRANTED = "granted", _("Disclosed")
+    # Art 36(1): already proactively disclosed; the reply tells where to get it (report （一）).
+    GRANTED_ALREADY_PUBLISHED = (
+        "granted.already_published",
+        _("Already published: told where to get it"),
+    )
     PARTIAL = "partial", _("Partially disclosed")
     REFUSED_STATE_SECRET = "refused.state_secret", _("Not disclosed: state secret")
     REFUSED_PROHIBITED_BY_LAW = (
@@ -143,6 +149,11 @@ class Disposition(models.TextChoices):
         _("Not disclosed: administrative inquiry matter"),
     )
     UNABLE_NOT_HELD = "unable.not_held", _("Cannot provide: not held by this organ")
+    # Art 36(5): not this organ's to disclose; the reply names the responsible organ (report （四）1).
+    UNABLE_NOT_THIS_ORGAN = (
+        "unable.not_this_organ",
+        _("Cannot provide: another organ's information"),
+    )
     UNABLE_NEEDS_CREATION = "unable.needs_creation", _("Cannot provide: would need to be created")
     UNABLE_UNCLEAR_AFTER_CORRECTION = (
         "unable.unclear_after_correction",

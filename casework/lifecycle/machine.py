@@ -558,10 +558,11 @@ class CaseLifecycle:
         roles=(LEAD_LIAISON,),
         form=i.ExtensionInput,
         article="Art 33(2)",
-        guards=(g.not_extended,),
+        guards=(g.not_extended, g.no_extension_pending),
     )
     def request_extension(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The liaison officer asks the head of the OGI office to extend (Art 33(2))."""
+        """The liaison officer asks the head of the OGI office to extend (Art 33(2)); one
+        request waits at a time."""
         return {"days": data["days"], "reason": data["reason"]}
 
     @transition(
@@ -570,15 +571,31 @@ class CaseLifecycle:
         source=[S.INVESTIGATION, S.REVIEW],
         target=None,
         roles=HEAD,
-        form=i.ExtensionInput,
+        form=i.ExtendInput,
         article="Art 33(2)",
         letters=("extension",),
         guards=(g.not_extended, g.reply_not_overdue),
     )
     def extend(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 33(2): once, at most 20 working days, approved by the head of the OGI office
-        before the reply is due, with a notice to the applicant."""
-        return {"days": data["days"], "reason": data["reason"]}
+        before the reply is due, with a notice to the applicant. `reason` is the ground the
+        notice states; the head's `note` stays internal."""
+        ground = data["reason"].strip().rstrip("。；;，,. ")
+        return {"days": data["days"], "reason": ground, "note": data["note"]}
+
+    @transition(
+        "reject_extension",
+        label=gettext_lazy("Reject extension"),
+        source=[S.INVESTIGATION, S.REVIEW],
+        target=None,
+        roles=HEAD,
+        form=i.ReasonInput,
+        article="Art 33(2)",
+        guards=(g.extension_pending,),
+    )
+    def reject_extension(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The head of the OGI office refuses a pending request to extend, with a reason."""
+        return {"reason": data["reason"]}
 
     @transition(
         T.NOTIFY_FEE,
@@ -624,22 +641,30 @@ class CaseLifecycle:
     )
     def propose(self, data: dict[str, Any]) -> dict[str, Any]:
         """The liaison officer proposes the decision with its legal basis (Art 36–39)."""
-        payload = self._decide(data)
-        payload.update({key: data[key] for key in ("withheld", "searched", "found", "files")})
-        return payload
+        return self._decide(data)
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+        basis = data["basis"]  # a Basis of the disposition (the form checked it fits)
         self.case.disposition = data["disposition"]
-        self.case.disposition_basis = data["basis"]
-        return {
+        self.case.disposition_basis = basis.citation
+        payload = {
             "disposition": data["disposition"],
-            "basis": data["basis"],
+            "basis": basis.citation,
+            "basis_key": basis.key,
             "reasons": data["reasons"],
-            "withheld": data.get("withheld", ""),
-            "searched": data.get("searched", ""),
-            "found": data.get("found", ""),
-            "files": data.get("files", ""),
         }
+        for key in (
+            "withheld",
+            "searched",
+            "found",
+            "files",
+            "where_published",
+            "responsible_organ",
+            "responsible_contact",
+        ):
+            if data.get(key):
+                payload[key] = data[key]
+        return payload
 
     # === awaiting fee ===========================================================================
 
