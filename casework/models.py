@@ -161,7 +161,7 @@ class Applicant(models.Model):
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
         # The search box matches identity numbers in full (casework.search); the substring
-        # indexes of the other fields are PostgreSQL-only (migration 0011).
+        # indexes of the other fields are PostgreSQL-only (migration 0012).
         indexes = [
             models.Index(fields=["id_number"], name="applicant_id_number_idx"),
             models.Index(fields=["credit_code"], name="applicant_credit_code_idx"),

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def trigram_index_create(apps, schema_editor):
     """Letter document numbers (文号) in the staff search box (casework.search): a pg_trgm
-    GIN index on UPPER(number) on PostgreSQL (the extension comes from casework 0011);
+    GIN index on UPPER(number) on PostgreSQL (the extension comes from casework 0012);
     nothing on SQLite."""
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -21,8 +21,8 @@ def trigram_index_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0003_letter_once_per_step"),
-        ("casework", "0011_search_indexes"),
+        ("letters", "0004_replies_of_art_36_1_and_36_5"),
+        ("casework", "0012_search_indexes"),
     ]
 
     operations = [

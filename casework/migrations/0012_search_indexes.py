@@ -65,7 +65,7 @@ def trigram_indexes_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0010_event_kind_from_the_table"),
+        ("casework", "0011_dispositions_of_art_36_1_and_36_5"),
     ]
 
     operations = [
