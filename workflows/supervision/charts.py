@@ -15,7 +15,7 @@ PLOT_LEFT = 44
 PLOT_RIGHT = 630
 PLOT_TOP = 16
 PLOT_BOTTOM = 176
-HEIGHT = 206
+HEIGHT = 216
 
 
 def _nice_top(value: float) -> int:
