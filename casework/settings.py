@@ -143,6 +143,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "workflows.api.views.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Rows per page of the API's lists (a client may ask for fewer, or up to 100, with page_size).
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "依申请公开办理 API",
     "DESCRIPTION": "Create applications, read cases and fire lifecycle transitions (DESIGN §3).",

@@ -154,6 +154,19 @@ class Letter(models.Model):
     def is_void(self) -> bool:
         return hasattr(self, "void")
 
+    @property
+    def replacement(self) -> Letter | None:
+        """The letter issued to replace this one (its correction), or None."""
+        try:
+            return self.replaced_by
+        except Letter.DoesNotExist:  # the reverse accessor's error subclasses it
+            return None
+
+    @property
+    def addressed_to(self) -> str:
+        """Who the letter is addressed to: "applicant", "third_party" or "organ" (its kind's `to`)."""
+        return KINDS[self.kind].to if self.kind in KINDS else ""
+
 
 class LetterVoid(models.Model):
     """A voided letter: who, when, why. The letter itself stays as issued."""

@@ -345,10 +345,3 @@ def letter_void(
         replaces=letter,
         fire=fire,
     )
-
-
-def letter_verify(code: str) -> Letter | None:
-    """The letter with this verification code (for the applicant portal), or None."""
-    return (
-        Letter.objects.select_related("case").filter(verification_code=code.strip().upper()).first()
-    )

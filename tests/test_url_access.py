@@ -21,6 +21,7 @@ COVERED = {
     "workflows:quick-action": ("post", {"number": "{number}", "name": "claim"}),
     "api:case-detail": ("get", {"number": "{number}"}),
     "api:case-transition": ("post", {"number": "{number}", "name": "claim"}),
+    "api:letter-pdf": ("get", {"pk": "{letter}"}),
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),

@@ -21,6 +21,7 @@ from casework.permissions import DIVISION_PERM, user_division_ids, user_task_per
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
+EXTENSION_PERM = "casework.sign_off_cases"
 
 CASE = "process__caseprocess__case"
 
@@ -39,7 +40,10 @@ def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
     elif tab == "office":
         qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
     elif tab == "extensions":
-        # Art 33(2): requests waiting for the head of the OGI office (the open task of such cases).
+        # Art 33(2): requests waiting for the head of the OGI office (the open task of such
+        # cases); only the head decides them, so only the head's queue lists them.
+        if EXTENSION_PERM not in user_task_perms(user):
+            return Task.objects.none()  # type: ignore[no-any-return]
         pending = Case.objects.filter(
             status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW],
             extension_days=0,
@@ -64,6 +68,30 @@ def task_queue(*, user: Any, tab: str) -> QuerySet[Task]:
         .annotate(urges=Subquery(urges))
         .order_by(F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
     )
+
+
+def tabs_for(user: Any) -> list[str]:
+    """The workbench tabs that can hold tasks for `user`, in order."""
+    perms = user_task_perms(user)
+    return [
+        t
+        for t in TABS
+        if (t != "division" or user_division_ids(user))
+        and (t != "office" or perms)
+        and (t != "extensions" or EXTENSION_PERM in perms)
+    ]
+
+
+def task_list_visible_to(*, user: Any, tab: str) -> QuerySet[Task]:
+    """One tab's tasks (task_queue), limited to the cases the user may see
+    (casework.selectors.case_list_visible_to): a task never shows a case its page would hide."""
+    from casework.permissions import sees_all_cases
+    from casework.selectors import case_list_visible_to
+
+    tasks = task_queue(user=user, tab=tab)
+    if sees_all_cases(user):
+        return tasks
+    return tasks.filter(**{f"{CASE}__in": case_list_visible_to(user=user).values("pk")})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
 from casework.portal import application_problems, case_for_tracking, query_code_new
 from casework.selectors import case_clock
+from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal import pending
 from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
 from workflows.portal.services import application_submit
@@ -211,11 +212,7 @@ def track_case(
     if case is None:
         return redirect("portal:track")
     clock = case_clock(case=case, today=timezone.localdate())
-    letters = (
-        case.letters.select_related("void").order_by("issued_at")
-        if hasattr(case, "letters")
-        else []
-    )
+    letters = letters_for_applicant(case)
     return render(
         request,
         "portal/track_case.html",
@@ -232,9 +229,12 @@ def track_case(
 
 def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     case = _tracked_case(request, number)
-    letter = case.letters.filter(pk=pk).first() if case is not None else None
-    if letter is None:
+    if case is None:
         return redirect("portal:track")
+    # Only a letter addressed to the applicant and not void is ever handed out.
+    letter = letter_for_applicant_download(case, pk)
+    if letter is None:
+        raise Http404
     response = FileResponse(
         letter.pdf.open("rb"),
         as_attachment=True,
@@ -269,8 +269,6 @@ def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
-    from letters.services import letter_verify
-
     form = VerifyForm(request.POST or request.GET or None)
     letter = None
     checked = False
