@@ -16,10 +16,22 @@ member has no business fishing with (PIPL Art 6, data minimisation).
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any, overload
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
@@ -141,16 +153,61 @@ def case_search(*, user: Any, q: str) -> QuerySet[Case]:
     return case_search_filter(case_list_visible_to(user=user), q)
 
 
-def case_page(cases: QuerySet[Case], number: Any, *, size: int) -> Any:
+class _CountedIds(Sequence[int]):
+    """The ids of one page with the total count of the list, for django's Paginator."""
+
+    def __init__(self, total: int, offset: int, ids: list[int]) -> None:
+        self.total, self.offset, self.ids = total, offset, ids
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice):
+            start = (index.start or 0) - self.offset
+            stop = (index.stop if index.stop is not None else self.total) - self.offset
+            return self.ids[max(start, 0) : max(stop, 0)]
+        return self.ids[index - self.offset]
+
+
+def case_page(cases: QuerySet[Case], number: Any, *, size: int, searched: bool = False) -> Any:
     """One page of `cases`, newest first (a django Page whose object_list holds the cases).
 
-    The ordering and the count run on ids only, then the page's rows are fetched with their
-    related rows: joining the related tables before the sort would join every match."""
+    Ids first, then the page's rows with their related rows (joining them before the sort
+    would join every match). For a search (`searched`: the matches come from the search
+    indexes) one query gives the page's ids and the total (a window count over one bitmap
+    scan), where count() and the page would scan the matches twice; the sort key is an
+    expression so that PostgreSQL does not walk the whole date index to feed the window.
+    For a plain list the page walks the date index and stops after `size` rows."""
     from django.core.paginator import Paginator
 
-    ids = cases.order_by("-created_at", "-pk").values_list("pk", flat=True)
-    page = Paginator(ids, size).get_page(number)
-    wanted = list(page.object_list)
-    rows = cases.order_by().in_bulk(wanted)
-    page.object_list = [rows[pk] for pk in wanted]  # type: ignore[misc]
+    try:
+        wanted_number = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted_number = 1
+    offset = (wanted_number - 1) * size
+    ordered = cases.order_by("-created_at", "-pk")
+    found: list[tuple[int, int]] = []
+    if searched:
+        newest = ExpressionWrapper(F("created_at") + timedelta(0), output_field=DateTimeField())
+        found = list(
+            cases.annotate(total=Window(Count("pk")), newest=newest)
+            .order_by("-newest", "-pk")
+            .values_list("pk", "total")[offset : offset + size]
+        )
+    if found:
+        total = found[0][1]
+    else:  # a plain list, an empty search, or a page past the end
+        total = cases.count()
+        wanted_number = min(wanted_number, max(1, math.ceil(total / size)))
+        offset = (wanted_number - 1) * size
+        found = [(pk, total) for pk in ordered.values_list("pk", flat=True)[offset : offset + size]]
+    ids = [pk for pk, _total in found]
+    page = Paginator(_CountedIds(total, offset, ids), size).get_page(wanted_number)
+    rows = cases.order_by().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]  # type: ignore[misc]
     return page

@@ -113,3 +113,29 @@ def test_the_box_in_the_staff_header_searches_the_case_list(client, cases, users
     page = client.get("/cases/", {"q": "王秀英"}).content.decode()
     assert cases["a"].number not in page
     assert "共 0 件" in page
+
+
+@pytest.mark.django_db
+def test_case_page_counts_and_pages_newest_first(receive, users):
+    from casework.search import case_page
+
+    made = [receive(arrived=date(2026, 3, 2)) for _ in range(5)]
+    newest_first = [c.number for c in reversed(made)]
+    cases = case_search(user=users["reviewer"], q="")
+    pages = [case_page(cases, n, size=2, searched=True) for n in (1, 2, 3)]
+    assert [[c.number for c in p.object_list] for p in pages] == [
+        [c.number for c in case_page(cases, n, size=2).object_list] for n in (1, 2, 3)
+    ]
+    assert [p.paginator.count for p in pages] == [5, 5, 5]
+    assert [[c.number for c in p.object_list] for p in pages] == [
+        newest_first[:2],
+        newest_first[2:4],
+        newest_first[4:],
+    ]
+    assert pages[0].has_next()
+    assert not pages[2].has_next()
+    past = case_page(cases, 9, size=2, searched=True)  # past the end: the last page
+    assert (past.number, [c.number for c in past.object_list]) == (3, newest_first[4:])
+    assert case_page(cases, "x", size=2).number == 1
+    empty = case_page(case_search(user=users["liaison_b"], q=""), 1, size=2)
+    assert (empty.paginator.count, list(empty.object_list)) == (0, [])

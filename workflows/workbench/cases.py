@@ -35,7 +35,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cases = case_list_filter(cases, form.cleaned_data)
     cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
-    page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE)
+    searched = bool(form.is_valid() and form.cleaned_data.get("q"))
+    page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

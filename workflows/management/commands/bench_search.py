@@ -144,7 +144,7 @@ class Command(BaseCommand):
         times = []
         for i in range(repeat + 1):
             started = time.perf_counter()
-            page = case_page(case_search(user=user, q=q), 1, size=50)
+            page = case_page(case_search(user=user, q=q), 1, size=50, searched=True)
             found = page.paginator.count
             if i:  # the first run warms up the connection and caches
                 times.append((time.perf_counter() - started) * 1000)
