@@ -5,7 +5,7 @@ applicant (name, phone, e-mail, full ID number or credit code) and letter docume
 Chinese is written without spaces, so matching is by substring, not by words: every term must
 occur somewhere in one of the fields. On PostgreSQL the substring tests (`icontains`, which
 Django writes as ``UPPER(col) LIKE UPPER('%term%')``) are served by pg_trgm GIN indexes on
-``UPPER(col)`` (migrations casework 0012, letters 0005) for terms of three characters or
+``UPPER(col)`` (migrations casework 0012, letters 0009) for terms of three characters or
 more; a trigram index cannot serve one or two characters, so those terms (安置, 李娟) are
 looked up in GIN indexes of the text's 1- and 2-character pieces (same result as LIKE).
 SQLite uses the plain lookups without an index (the demo's few cases).

@@ -21,7 +21,7 @@ def trigram_index_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0004_replies_of_art_36_1_and_36_5"),
+        ("letters", "0008_reworded_letters"),
         ("casework", "0012_search_indexes"),
     ]
 
