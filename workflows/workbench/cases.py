@@ -1,7 +1,6 @@
 """The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from casework.errors import NotVisible
 from casework.lifecycle import available_actions
 from casework.models import Division
 from casework.permissions import sees_all_cases, user_division_ids
+from casework.search import case_page
 from casework.selectors import (
     case_clock,
     case_get_for_user,
@@ -35,8 +35,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cases = case_list_filter(cases, form.cleaned_data)
     cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
-    cases = cases.order_by("-created_at", "-pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(form.is_valid() and form.cleaned_data.get("q"))
+    page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
