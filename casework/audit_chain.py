@@ -3,7 +3,7 @@ hash of the case's previous event, so a changed, removed or inserted event break
 
 The chain is per case: the case's row lock, already held by every writer of events, is then
 enough to keep it linear. The first event of a case links to `GENESIS`. The canonical form is
-fixed: changing it needs a migration that re-hashes every event (see migration 0012).
+fixed: changing it needs a migration that re-hashes every event (see migration 0013).
 This module imports no model, so migrations can use it.
 """
 

@@ -34,7 +34,7 @@ def chain_existing_events(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0011_dispositions_of_art_36_1_and_36_5"),
+        ("casework", "0012_search_indexes"),
     ]
 
     operations = [

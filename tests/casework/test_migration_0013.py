@@ -1,4 +1,4 @@
-"""Migration 0012 chains the events that exist before it, in order per case, through the
+"""Migration 0013 chains the events that exist before it, in order per case, through the
 append-only trigger on PostgreSQL."""
 
 from io import StringIO
@@ -12,12 +12,12 @@ import pytest
 from casework.audit_chain import GENESIS, event_digest_of
 from casework.models import Event
 
-BEFORE = [("casework", "0011_dispositions_of_art_36_1_and_36_5")]
-AFTER = [("casework", "0012_event_hash_chain")]
+BEFORE = [("casework", "0012_search_indexes")]
+AFTER = [("casework", "0013_event_hash_chain")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0012_back_fills_the_chains(receive, users):
+def test_migration_0013_back_fills_the_chains(receive, users):
     from casework.services import case_transition
     from tests.conftest import NOW
 
