@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from casework import views
+from casework.health import healthz
 
 app_name_patterns = (
     [
@@ -15,6 +16,7 @@ app_name_patterns = (
 )
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
     path("work/", include("workflows.urls")),
     path("supervision/", include("workflows.supervision_urls")),
