@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "casework.storage.StaticFilesConfig",  # django.contrib.staticfiles, minus viewflow's UI
     "guardian",
     "viewflow",
     "viewflow.workflow",
@@ -196,7 +196,7 @@ STORAGES = {
     "staticfiles": {
         # Production serves `collectstatic`'s hashed, compressed files (WhiteNoise); the demo
         # and the tests use the app folders directly.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "casework.storage.StaticStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
