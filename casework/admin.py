@@ -102,8 +102,11 @@ class SpecialDayForm(forms.ModelForm[SpecialDay]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day, kind = data.get("day"), data.get("kind")
-        if day and kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
-            self.add_error("kind", _("A make-up working day must fall on a Saturday or Sunday."))
+        if day and kind:
+            from casework.calendar_data import special_day_problems
+
+            for field_name, message in special_day_problems(day=day, kind=kind).items():
+                self.add_error(field_name, message)
         return data
 
 
@@ -119,36 +122,24 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     search_fields = ["name", "source"]
 
     def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
-        before = ""
-        if change:
-            old = SpecialDay.objects.get(pk=obj.pk)
-            before = f"{old.day} {old.kind} {old.name}"
-        super().save_model(request, obj, form, change)
-        CalendarChange.objects.create(
-            user=getattr(request, "user", None),
-            action=CalendarChange.Action.CHANGE if change else CalendarChange.Action.ADD,
-            year=obj.day.year,
-            day=obj.day,
-            before=before,
-            after=f"{obj.day} {obj.kind} {obj.name}",
+        from django.contrib import messages
+        from django.utils import timezone
+
+        from casework.calendar_data import special_day_save
+
+        report = special_day_save(
+            day=obj,
+            actor=getattr(request, "user", None),
             reason=form.cleaned_data["reason"],
+            now=timezone.now(),
         )
-        _recompute_after_calendar_change(request)
+        messages.info(
+            request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed}
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Deleting a day must carry a reason too: correct it, or re-import the year.
         return False
-
-
-def _recompute_after_calendar_change(request: HttpRequest) -> None:
-    """The calendar changed: recompute every open case now (recorded as events)."""
-    from django.contrib import messages
-    from django.utils import timezone
-
-    from casework.lifecycle import cases_recompute_clocks
-
-    report = cases_recompute_clocks(now=timezone.now())
-    messages.info(request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed})
 
 
 @admin.register(CalendarYear)

@@ -1,5 +1,6 @@
-"""Writes to the working-day calendar (SpecialDay, CalendarYear) from the `chinesecalendar`
-package. Every change is followed by recomputing the open cases' dates elsewhere."""
+"""Writes to the working-day calendar (SpecialDay, CalendarYear): seeding from the
+`chinesecalendar` package, importing a year from a file, an administrator's single day. Every
+write is recorded as a CalendarChange (who, when, why)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.models import CalendarChange, CalendarYear, SpecialDay
 from casework.selectors import working_calendar_forget
+from casework.workdays import FIRST_CALENDAR_YEAR, LAST_SUPPORTED_YEAR, statutory_holidays
+
+if TYPE_CHECKING:
+    from casework.lifecycle import RecomputeReport
 
 PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅部分节假日安排通知）"
 
@@ -170,6 +175,9 @@ def parse_calendar_file(path: Path, *, year: int | None = None) -> ParsedYear:
                     % {"line": _line_of(text, '"year"'), "file": file_year, "year": year}
                 ]
             )
+        range_error = _year_out_of_range(file_year, _line_of(text, '"year"'))
+        if range_error:
+            raise CalendarImportError([range_error])
         parsed = ParsedYear(year=file_year, source=str(data.get("source") or "").strip())
         for item in data.get("holidays") or []:
             start_raw = item.get("from") if isinstance(item, dict) else item
@@ -210,6 +218,9 @@ def parse_calendar_file(path: Path, *, year: int | None = None) -> ParsedYear:
     else:
         if year is None:
             raise CalendarImportError([_("A CSV file needs the year: add --year.")])
+        range_error = _year_out_of_range(year, 1)
+        if range_error:
+            raise CalendarImportError([range_error])
         parsed = ParsedYear(year=year, source="")
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not {"date", "kind"} <= set(reader.fieldnames):
@@ -230,14 +241,75 @@ def parse_calendar_file(path: Path, *, year: int | None = None) -> ParsedYear:
                 _add_day(parsed, row_day, kind, (row.get("name") or "").strip(), line, errors)
     if not parsed.days and not errors:
         errors.append(_("The file lists no days."))
+    errors.extend(statutory_holidays_missing(parsed))
     if errors:
         raise CalendarImportError(errors)
     return parsed
 
 
+def _year_out_of_range(year: int, line: int) -> str:
+    if FIRST_CALENDAR_YEAR <= year <= LAST_SUPPORTED_YEAR:
+        return ""
+    return _(
+        "Line %(line)d: the year %(year)d is outside the working-day calendar (%(first)d to %(last)d)."
+    ) % {"line": line, "year": year, "first": FIRST_CALENDAR_YEAR, "last": LAST_SUPPORTED_YEAR}
+
+
+def statutory_holidays_missing(parsed: ParsedYear) -> list[str]:
+    """The problem, if any, that the year's file leaves a statutory holiday a working day.
+
+    《全国年节及纪念日放假办法》 (as amended 2024-11-10, from 2025: 元旦 1, 春节 4, 清明 1, 劳动节 2,
+    端午 1, 中秋 1, 国庆 3 — 13 days; earlier years the rules then in force) fixes the statutory
+    days; the State Council's notice only adds to them (substitute and swapped days). So every
+    statutory day must be a holiday in the file; a holiday period may be longer. An incomplete
+    notice would silently turn 春节 or 国庆 into working days and stop the year's dates being
+    provisional, so it is refused, naming every missing day.
+    """
+    missing = [
+        (day, name)
+        for day, name in statutory_holidays(parsed.year).items()
+        if parsed.days.get(day, ("",))[0] != SpecialDay.Kind.HOLIDAY
+    ]
+    if not missing:
+        return []
+    return [
+        _(
+            "The file leaves statutory holidays of %(year)d (《全国年节及纪念日放假办法》) as working days: %(days)s. A year is loaded only with all of them; until the State Council's notice is complete the year stays provisional."
+        )
+        % {
+            "year": parsed.year,
+            "days": "、".join(f"{day.isoformat()}（{name}）" for day, name in missing),
+        }
+    ]
+
+
+def calendar_year_problems(parsed: ParsedYear) -> list[str]:
+    """Why a parsed year cannot become official: a year outside the calendar, a make-up
+    working day (调休上班) that is not a Saturday or Sunday, a statutory holiday missing."""
+    problems = [p for p in [_year_out_of_range(parsed.year, 1)] if p]
+    if problems:
+        return problems
+    problems += [
+        _(
+            "Line %(line)d: %(day)s is a weekday; a make-up working day must fall on a Saturday or Sunday."
+        )
+        % {"line": line, "day": day.isoformat()}
+        for day, (kind, _name, line) in sorted(parsed.days.items())
+        if kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5
+    ]
+    return problems + statutory_holidays_missing(parsed)
+
+
 @transaction.atomic
 def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -> int:
-    """Replace the year's special days with the parsed ones and mark the year official."""
+    """Replace the year's special days with the parsed ones and mark the year official.
+
+    Only a complete year becomes official (see `calendar_year_problems`); otherwise
+    CalendarImportError and nothing is written.
+    """
+    problems = calendar_year_problems(parsed)
+    if problems:
+        raise CalendarImportError(problems)
     source = source or parsed.source or _("imported file")
     SpecialDay.objects.filter(day__year=parsed.year).delete()
     SpecialDay.objects.bulk_create(
@@ -261,3 +333,52 @@ def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -
     )
     working_calendar_forget()
     return len(parsed.days)
+
+
+def _describe(day: SpecialDay) -> str:
+    return f"{day.day} {day.kind} {day.name}"
+
+
+def special_day_problems(*, day: date, kind: str) -> dict[str, str]:
+    """Why a single special day cannot be saved, by form field: a day outside the calendar's
+    years, a make-up working day (调休上班) that is not a Saturday or Sunday."""
+    if not FIRST_CALENDAR_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
+        return {
+            "day": _(
+                "The working-day calendar covers %(first)d to %(last)d; %(day)s is outside it."
+            )
+            % {"first": FIRST_CALENDAR_YEAR, "last": LAST_SUPPORTED_YEAR, "day": day.isoformat()}
+        }
+    if kind == SpecialDay.Kind.WORKDAY and day.weekday() < 5:
+        return {"kind": _("A make-up working day must fall on a Saturday or Sunday.")}
+    return {}
+
+
+def special_day_save(*, day: SpecialDay, actor: Any, reason: str, now: datetime) -> RecomputeReport:
+    """Add or correct one special day (an administrator's edit) and recompute the open cases.
+
+    A make-up working day (调休上班) must be a Saturday or Sunday (the notices only ever move
+    weekend days); otherwise InvalidInput. The change is recorded with its before and after
+    and the reason (e.g. the notice's document number) in the same transaction; then every open
+    case's time limits are recomputed on the new calendar, each move recorded as an event
+    (casework.lifecycle.cases_recompute_clocks). Returns that recompute's report.
+    """
+    from casework.errors import InvalidInput
+    from casework.lifecycle import cases_recompute_clocks
+
+    for field_name, message in special_day_problems(day=day.day, kind=day.kind).items():
+        raise InvalidInput(message, field=field_name)
+    with transaction.atomic():
+        old = SpecialDay.objects.filter(pk=day.pk).first() if day.pk else None
+        day.save()
+        CalendarChange.objects.create(
+            user=actor,
+            action=CalendarChange.Action.CHANGE if old else CalendarChange.Action.ADD,
+            year=day.day.year,
+            day=day.day,
+            before=_describe(old) if old else "",
+            after=_describe(day),
+            reason=reason,
+        )
+    working_calendar_forget()
+    return cases_recompute_clocks(now=now)

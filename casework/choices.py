@@ -214,6 +214,22 @@ class ConsultationParty(models.TextChoices):
     OTHER_ORGAN = "other_organ", _("Other organ (Art 34)")
 
 
+class ConsultationOpinion(models.TextChoices):
+    """What the consulted party answered (Art 32: its opinion is weighed, not binding)."""
+
+    AGREE = "agree", _("Agrees to disclosure")
+    OBJECT = "object", _("Objects to disclosure")
+    NO_ANSWER = "no_answer", _("No answer within the time limit")
+    OTHER = "other", _("Other")
+
+
+class FeeMethod(models.TextChoices):
+    """Charging methods of 国办函〔2020〕109号 Art 4."""
+
+    PER_PIECE = "per_piece", _("Per piece")
+    PER_PAGE = "per_page", _("Per page")
+
+
 class RemedyKind(models.TextChoices):
     """Annual-report table 四 columns groups."""
 

@@ -7,11 +7,14 @@ now + NOTIFICATION_LEASE_SECONDS). A worker that dies mid-send leaves it "sendin
 lease has expired another run claims it again. SMTP has a timeout (EMAIL_TIMEOUT) far shorter
 than the lease, so a live worker always finishes before anyone may reclaim its message, and
 the result is written only while the claim is still the writer's own (`attempts` fences it).
+
+The wording of every e-mail is a template, templates/email/<name>.txt: the first line is the
+subject, then one blank line, then the body (plain text: nothing is HTML-escaped).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
 from casework.models import Case, Notification
@@ -56,6 +61,44 @@ def notify(
 
         enqueue_on_commit(send_notifications, ids=[notification.pk])
     return notification
+
+
+def email_render(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """Render templates/email/<template>.txt into (subject, body).
+
+    Plain text: autoescape is off, so an applicant called "A&B" stays "A&B" (an e-mail is not
+    HTML). `site_url` is always available. The file's final newline is not part of the body.
+    """
+    source = get_template(f"email/{template}.txt").template  # type: ignore[attr-defined]
+    text: str = source.render(Context({"site_url": settings.SITE_URL, **context}, autoescape=False))
+    subject, _blank, body = text.partition("\n\n")
+    if "\n" in subject or not subject.strip():
+        raise ValueError(f"email/{template}.txt: the first line is the subject, then a blank line")
+    return subject, body.removesuffix("\n")
+
+
+def notify_template(
+    *,
+    key: str,
+    to: Iterable[str],
+    template: str,
+    context: Mapping[str, Any],
+    case: Case | None = None,
+    attachment_path: str = "",
+    attachment_name: str = "",
+) -> Notification | None:
+    """Queue the e-mail written in templates/email/<template>.txt once per `key` (see
+    `notify`, which it returns)."""
+    subject, body = email_render(template, {"case": case, **context})
+    return notify(
+        key=key,
+        to=to,
+        subject=subject,
+        body=body,
+        case=case,
+        attachment_path=attachment_path,
+        attachment_name=attachment_name,
+    )
 
 
 def _claim(ids: list[int] | None, now: datetime) -> list[Notification]:

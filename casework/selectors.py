@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,3 +174,143 @@ def case_warnings(case: Case) -> list[str]:
                 % {"items": "、".join(str(m) for m in missing)}
             )
     return warnings
+
+
+def case_list_filter(cases: QuerySet[Case], data: Mapping[str, Any]) -> QuerySet[Case]:
+    """The case list's filter form: number or applicant, status, division, channel, receipt dates."""
+    from django.db.models import Q
+
+    if data.get("q"):
+        q = str(data["q"]).strip()
+        cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q))
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("division"):
+        cases = cases.filter(lead_division=data["division"])
+    if data.get("channel"):
+        cases = cases.filter(channel=data["channel"])
+    if data.get("received_from"):
+        cases = cases.filter(received_on__gte=data["received_from"])
+    if data.get("received_to"):
+        cases = cases.filter(received_on__lte=data["received_to"])
+    return cases
+
+
+def case_list_drilldown(
+    cases: QuerySet[Case], params: Mapping[str, str], *, today: date
+) -> QuerySet[Case]:
+    """Filters behind the numbers of the supervision dashboard and the annual report, so every
+    number drills down to its cases (DESIGN §6)."""
+    from casework.choices import OPEN_STATUSES
+    from casework.models import Organ
+
+    if params.get("open"):
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    level = params.get("level")
+    if level in ("overdue", "due_soon"):
+        cases = cases.filter(status__in=OPEN_STATUSES)
+        if level == "overdue":
+            cases = cases.filter(reply_due_on__lt=today)
+        else:
+            soon = working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+            cases = cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon)
+    if params.get("provisional"):
+        cases = cases.filter(status__in=OPEN_STATUSES, dates_provisional=True)
+    if params.get("division") == "none":
+        cases = cases.filter(lead_division__isnull=True)
+    try:
+        if params.get("closed_from"):
+            cases = cases.filter(closed_on__gte=date.fromisoformat(params["closed_from"]))
+        if params.get("closed_to"):
+            cases = cases.filter(closed_on__lte=date.fromisoformat(params["closed_to"]))
+    except ValueError:
+        return cases.none()
+    if params.get("report"):
+        from casework.annual_report import report_cell_cases
+
+        try:
+            year = int(params["report"])
+        except ValueError:
+            return cases.none()
+        organ = Organ.objects.order_by("pk").first()
+        if organ is None:
+            return cases.none()
+        cell = report_cell_cases(organ, year, params.get("row", ""), params.get("col", "total"))
+        cases = cases.filter(pk__in=cell.values("pk"))
+    return cases
+
+
+def applicant_pieces_earlier_in_month(case: Case) -> int:
+    """109号 Art 4: the applicant's applications received earlier in the same calendar month.
+
+    The same applicant is the same identity document or credit code, not the same row (every
+    intake records the applicant afresh)."""
+    received = case.received_on
+    if received is None:
+        return 0
+    applicant = case.applicant
+    if applicant.credit_code:
+        same = Q(applicant__credit_code=applicant.credit_code)
+    elif applicant.id_number:
+        same = Q(applicant__id_type=applicant.id_type, applicant__id_number=applicant.id_number)
+    else:
+        same = Q(applicant_id=applicant.pk)
+    return (
+        Case.objects.filter(
+            same, received_on__year=received.year, received_on__month=received.month
+        )
+        .filter(Q(received_on__lt=received) | Q(received_on=received, pk__lt=case.pk))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """A consultation of a third party (Art 32) or another organ (Art 34), from the ledger."""
+
+    consultation_id: str
+    party: str
+    party_name: str
+    matter: str
+    sent_on: date
+    closed_on: date | None
+    opinion: str
+
+
+def consultations(case: Case) -> list[Consultation]:
+    """Every consultation of the case, in the order they were sent."""
+    from casework.choices import Transition as T
+
+    found: dict[str, Consultation] = {}
+    for kind, on, payload in (
+        case.events.filter(kind__in=[T.OPEN_CONSULTATION, T.CLOSE_CONSULTATION])
+        .order_by("seq")
+        .values_list("kind", "on", "payload")
+    ):
+        key = str(payload.get("consultation_id", ""))
+        if kind == T.OPEN_CONSULTATION:
+            found[key] = Consultation(
+                key,
+                payload.get("party", ""),
+                payload.get("party_name", ""),
+                payload.get("matter", ""),
+                on,
+                None,
+                "",
+            )
+        elif key in found:
+            opened = found[key]
+            found[key] = Consultation(
+                key,
+                opened.party,
+                opened.party_name,
+                opened.matter,
+                opened.sent_on,
+                on,
+                payload.get("opinion", ""),
+            )
+    return list(found.values())
+
+
+def consultations_open(case: Case) -> list[Consultation]:
+    return [c for c in consultations(case) if c.closed_on is None]

@@ -28,7 +28,7 @@ from casework.errors import (
     WrongState,
     invalid_from_validation_error,
 )
-from casework.lifecycle import CaseLifecycle, transition_method
+from casework.lifecycle import TRANSITIONS, CaseLifecycle
 from casework.models import Agent, Applicant, Case, CaseNumberCounter, Organ
 from casework.receipt import legal_receipt_date, validate_confirmation_date
 
@@ -157,14 +157,22 @@ def case_transition(
     on: date | None = None,
     fields: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    internal: bool = False,
 ) -> Case:
     """Fire the lifecycle transition `name` (DESIGN §3) on the case `number`.
+
+    Only the transitions the table offers can be fired by name; the others (receipt, letter
+    events) only by the services that own them (`internal=True`). A name that is not offered
+    answers NotVisible (404), as an unknown page would.
 
     Locks the case row, checks the actor's role and division, validates the effective date
     `on` (not in the future, not before the case's previous event) and the transition's own
     fields, then applies it and writes exactly one event. Raises NotVisible, NotPermitted,
     WrongState or InvalidInput with a Chinese message; on any error nothing is written.
     """
+    spec = TRANSITIONS.get(name)
+    if spec is None or not (spec.offered or internal):
+        raise NotVisible(_("There is no such action: %(name)s.") % {"name": name[:60]})
     now = _now(now)
     today = timezone.localdate(now)
     on = on or today
@@ -179,7 +187,7 @@ def case_transition(
         raise InvalidInput(_("Name the organ of the case.")) from None
 
     lifecycle = CaseLifecycle(case, actor=actor, now=now, on=on)
-    method = transition_method(lifecycle, name)
+    method = getattr(lifecycle, name)
     if lifecycle.acting_role(name) is None:
         raise NotPermitted(_("Your role does not allow this action on this case."))
     if not method.can_proceed():

@@ -318,6 +318,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Create applications, read cases and fire lifecycle transitions (DESIGN §3).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two transitions take a "method" of different kinds: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "FeeMethodEnum": "casework.choices.FeeMethod",
+        "DeliveryMethodEnum": "casework.choices.DeliveryMethod",
+    },
 }
 
 # --- Letters (GB/T 9704-2012) -------------------------------------------------------------

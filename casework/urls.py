@@ -3,26 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from casework import views
 from casework.health import healthz
-
-app_name_patterns = (
-    [
-        path("", views.case_list, name="case-list"),
-        path("<str:number>/", views.case_detail, name="case-detail"),
-        path("<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    ],
-    "casework",
-)
+from workflows.workbench.urls import case_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
-    path("work/", include("workflows.urls")),
-    path("supervision/", include("workflows.supervision_urls")),
+    path("work/", include("workflows.workbench.urls")),
+    path("supervision/", include("workflows.supervision.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("cases/", include(app_name_patterns)),
+    path("cases/", include(case_patterns)),
     path("letters/", include("letters.urls")),
     path("", include("workflows.portal.urls")),
     path("api/v1/", include("workflows.api.urls")),

@@ -1,6 +1,7 @@
 """The working-day calendar (工作日) behind every statutory period (DESIGN §4, LAW §4).
 
-Pure: no ORM, no clock, no settings. The DB layer hands over a `CalendarData`; years without an
+Pure: no ORM, no clock, no settings (only the message of `OutsideCalendar` is translated, as
+the clock's texts are). The DB layer hands over a `CalendarData`; years without an
 official State Council notice fall back to weekends plus the statutory holidays of
 《全国年节及纪念日放假办法》 (estimated with the `holidays` package) and are flagged provisional.
 """
@@ -8,20 +9,29 @@ official State Council notice fall back to weekends plus the statutory holidays 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
+
+from django.utils.translation import gettext
 
 import holidays as holidays_lib
 
+from casework.errors import InvalidInput
+
 __all__ = [
+    "FIRST_CALENDAR_YEAR",
     "FIRST_SUPPORTED_YEAR",
     "LAST_SUPPORTED_YEAR",
     "MAX_WORKING_DAYS",
     "CalendarData",
+    "OutsideCalendar",
     "WorkingCalendar",
     "estimated_holidays",
+    "statutory_holidays",
 ]
 
 # Saturday and Sunday are the weekly rest days of state organs (《国务院关于职工工作时间的规定》 Art 7).
@@ -34,6 +44,27 @@ MAX_WORKING_DAYS = 2000
 FIRST_SUPPORTED_YEAR = 1950
 LAST_SUPPORTED_YEAR = 2099
 _LAST_SUPPORTED_ORDINAL = date(LAST_SUPPORTED_YEAR, 12, 31).toordinal()
+# The first year the calendar prepares: chinesecalendar's first year, well before the OGI
+# Regulations took effect (2008-05-01), so no case date needs an earlier one.
+FIRST_CALENDAR_YEAR = 2004
+
+
+class OutsideCalendar(InvalidInput, ValueError):
+    """A date outside the years the working-day calendar covers.
+
+    An InvalidInput (the faces show its Chinese message: a form error, a 400, a CommandError)
+    and a ValueError (what the pure calendar has always raised for it).
+    """
+
+    def __init__(self, day: date, first_year: int, last_year: int) -> None:
+        super().__init__(
+            gettext(
+                "The date %(date)s is outside the working-day calendar (%(first)d-01-01 to"
+                " %(last)d-12-31): working days cannot be counted there. Check the date."
+            )
+            % {"date": day.isoformat(), "first": first_year, "last": last_year}
+        )
+        self.day = day
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,25 +90,36 @@ class CalendarData:
 
 
 @lru_cache(maxsize=256)
-def estimated_holidays(year: int) -> frozenset[date]:
-    """Statutory holidays of 《全国年节及纪念日放假办法》 for `year`, without any State Council swap.
+def statutory_holidays(year: int) -> Mapping[date, str]:
+    """Statutory holidays of 《全国年节及纪念日放假办法》 for `year`, with their Chinese names,
+    without any State Council swap.
 
     For 2025 onwards (4th revision, 2024-11-10): 元旦 1, 春节 4 (除夕 and 正月初一–初三), 清明 1,
     劳动节 2, 端午 1, 中秋 1, 国庆 3 — 13 days; earlier years follow the rules then in force, as the
     `holidays` package encodes them. No 调休 (swapped days) and no 补假 (substitute day for a
-    holiday on a weekend): which days those are is only known from the notice. A deadline
-    computed on an estimate can therefore be off by a few days either way, hence provisional.
+    holiday on a weekend): which days those are is only known from the notice.
     """
     if not FIRST_SUPPORTED_YEAR <= year <= LAST_SUPPORTED_YEAR:
         raise ValueError(
             f"no holiday estimate for {year}: supported {FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR}"
         )
-    cn = holidays_lib.country_holidays("CN", observed=False)
+    cn = holidays_lib.country_holidays("CN", observed=False, language="zh_CN")
     # Statutory rules only: the package also carries the State Council's swaps (调休) and one-off
     # days off for the years it knows; those are exactly what an estimate must not contain.
     cn.has_special_holidays = False
     _ = date(year, 1, 1) in cn  # expand=True: looking a date up populates its year
-    return frozenset(day for day in cn if day.year == year)
+    return MappingProxyType(
+        {day: str(name) for day, name in sorted(cn.items()) if day.year == year}
+    )
+
+
+def estimated_holidays(year: int) -> frozenset[date]:
+    """The days of `statutory_holidays(year)`: the days off of a year without a notice.
+
+    A deadline computed on an estimate can be off by a few days either way (the notice adds
+    swapped days and substitute days), hence provisional.
+    """
+    return frozenset(statutory_holidays(year))
 
 
 class _Tables(NamedTuple):
@@ -103,14 +145,19 @@ class WorkingCalendar:
     working days per calendar day and the ordinal of the k-th working day, so adding or counting
     working days is two list look-ups. Dates after `last_year` extend the range lazily (up to
     2099; years without an official notice are estimated and provisional); dates before
-    `first_year` raise ValueError.
+    `first_year` or after 2099 raise OutsideCalendar (a ValueError with a Chinese message).
     """
 
     def __init__(
-        self, data: CalendarData, *, first_year: int = 2004, last_year: int | None = None
+        self,
+        data: CalendarData,
+        *,
+        first_year: int = FIRST_CALENDAR_YEAR,
+        last_year: int | None = None,
     ) -> None:
         if last_year is None:
-            last_year = max(data.official_years, default=first_year) + 1
+            # Never past the last supported year, even when that year itself is official.
+            last_year = min(max(data.official_years, default=first_year) + 1, LAST_SUPPORTED_YEAR)
         if not FIRST_SUPPORTED_YEAR <= first_year <= last_year <= LAST_SUPPORTED_YEAR:
             raise ValueError(
                 f"calendar years must satisfy {FIRST_SUPPORTED_YEAR} <= first_year <= last_year"
@@ -156,9 +203,7 @@ class WorkingCalendar:
     def _extend_to(self, ordinal: int) -> _Tables:
         """Prepare the range up to the year after `ordinal`'s year; return the new tables."""
         if ordinal > _LAST_SUPPORTED_ORDINAL:
-            raise ValueError(
-                f"date beyond the working-day calendar (supported up to {LAST_SUPPORTED_YEAR})"
-            )
+            raise OutsideCalendar(date.fromordinal(ordinal), self.first_year, LAST_SUPPORTED_YEAR)
         year = date.fromordinal(ordinal).year
         with self._lock:
             tables = self._tables
@@ -170,10 +215,7 @@ class WorkingCalendar:
     def _tables_for(self, ordinal: int) -> _Tables:
         tables = self._tables
         if ordinal < tables.first_ordinal:
-            raise ValueError(
-                f"{date.fromordinal(ordinal).isoformat()} is before the working-day calendar"
-                f" (starts {self.first_year}-01-01)"
-            )
+            raise OutsideCalendar(date.fromordinal(ordinal), self.first_year, LAST_SUPPORTED_YEAR)
         if ordinal > tables.last_ordinal:
             tables = self._extend_to(ordinal)
         return tables

@@ -139,6 +139,7 @@ def letter_issue(
         on=issued_on,
         fields=fields,
         now=now,
+        internal=True,
     )
     from casework.lifecycle import as_actor
 
@@ -158,17 +159,14 @@ def letter_issue(
     letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
     letter.save()
     if spec.to == "applicant" and case.applicant.email:
-        from casework.notifications import notify
+        from casework.notifications import notify_template
 
-        notify(
+        notify_template(
             key=f"letter:{letter.pk}",
             to=[case.applicant.email],
             case=case,
-            subject=f"{case.organ.name}：{spec.title}（{letter.number}）",
-            body=(
-                f"{case.applicant.name}：\n\n您的政府信息公开申请（编号 {case.number}）有新的文书：{spec.title}，"
-                f"文号 {letter.number}，见附件。\n文书验证码：{letter.verification_code}\n\n{case.organ.name}"
-            ),
+            template="letter_issued",
+            context={"letter": letter, "title": spec.title},
             attachment_path=letter.pdf.path,
             attachment_name=f"{letter.number}.pdf",
         )
@@ -203,6 +201,7 @@ def letter_void(
         on=timezone.localdate(now),
         fields={"letter": letter.number, "reason": reason},
         now=now,
+        internal=True,
     )
     LetterVoid.objects.create(letter=letter, voided_by=actor, voided_at=now, reason=reason)
     if not reissue:

@@ -174,7 +174,9 @@ def receive(organ: Organ, users: dict[str, User]) -> Callable[..., Case]:
 
 @pytest.fixture
 def fire(users: dict[str, User]) -> Callable[..., Case]:
-    """fire(case, "register", "registrar", on=..., **fields)"""
+    """fire(case, "register", "registrar", on=..., **fields); the transitions only services
+    fire (issue_reply, letter events) are fired as those services do (internal)."""
+    from casework.lifecycle import TRANSITIONS
 
     def _fire(
         case: Case, name: str, who: str, on: date | None = None, now: datetime = NOW, **fields: Any
@@ -186,6 +188,7 @@ def fire(users: dict[str, User]) -> Callable[..., Case]:
             on=on or now.date(),
             fields=fields,
             now=now,
+            internal=not TRANSITIONS[name].offered,
         )
 
     return _fire

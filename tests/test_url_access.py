@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import pytest
 from rest_framework.test import APIClient
 
+from casework.lifecycle import offered_transitions
 from casework.models import Event
 
 # route name -> (HTTP method, kwargs); {number} is a case of division a.
@@ -29,6 +30,13 @@ COVERED = {
     "portal:track-letter": ("get", {"number": "{number}", "pk": "{letter}"}),
     "portal:track-withdraw": ("post", {"number": "{number}"}),
 }
+# One API path per transition the table offers (workflows.api.transitions).
+COVERED.update(
+    {
+        f"api:transition-{spec.name}": ("post", {"number": "{number}"})
+        for spec in offered_transitions()
+    }
+)
 
 
 def _routes(resolver=None, prefix="", namespace=""):

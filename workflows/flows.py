@@ -160,17 +160,5 @@ class CaseFlow(flow.Flow):
         return activation.process.case.assignee
 
 
-# Which lifecycle transition completes which task (and claims it first if nobody has).
-COMPLETES: dict[str, tuple[str, ...]] = {
-    T.ASSIGN: ("triage",),
-    T.PROPOSE: ("investigate", "revise"),
-    T.GIVE_OPINION: ("co_opinion",),
-    T.CHECK: ("review",),
-    T.RETURN_FOR_REVISION: ("review",),
-    T.APPROVE: ("sign_off",),
-    T.ISSUE_REPLY: ("issue",),
-    T.RECORD_DELIVERY: ("deliver",),
-    T.ARCHIVE: ("file",),
-}
-# Transitions that end the case outside the normal path: every open task is cancelled.
-ENDS_PROCESS = frozenset({T.WITHDRAW, T.ABANDON, T.REPLY_ON_THE_SPOT})
+# Which transitions complete which task, and which end the flow: declared in the transition
+# table (casework.lifecycle.table), read from there.

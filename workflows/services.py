@@ -19,11 +19,18 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from casework.choices import Transition as T
-from casework.lifecycle import as_actor
+from casework.lifecycle import TRANSITIONS, as_actor
+from casework.lifecycle.table import (
+    CLAIMS_TASK,
+    ENDS_FLOW,
+    MOVES_TASK,
+    REASSIGNS_TASK,
+    RELEASES_TASK,
+)
 from casework.models import Case, Division, Organ
 from casework.services import case_receive as casework_case_receive
 from casework.services import case_transition
-from workflows.flows import COMPLETES, ENDS_PROCESS, CaseFlow
+from workflows.flows import CaseFlow
 from workflows.models import CaseProcess
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -62,11 +69,10 @@ def case_receive(
 
 
 def _notify_office_of_application(case: Case) -> None:
-    from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from casework.choices import Role
-    from casework.notifications import notify
+    from casework.notifications import notify_template
 
     emails = (
         get_user_model()
@@ -74,13 +80,12 @@ def _notify_office_of_application(case: Case) -> None:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    notify(
+    notify_template(
         key=f"office-new:{case.pk}",
         to=list(emails),
         case=case,
-        subject=f"新的网上政府信息公开申请 {case.number}",
-        body=f"收到网上申请 {case.number}：{case.subject}\n申请人：{case.applicant.name}\n"
-        f"请与申请人确认收到申请（《条例》第三十一条）：{settings.SITE_URL}{case.get_absolute_url()}",
+        template="office_new_application",
+        context={},
     )
 
 
@@ -104,7 +109,7 @@ def open_tasks_of(case: Case) -> list[Task]:
 
 
 def _task_for(case: Case, name: str, actor: Any) -> Task | None:
-    nodes = COMPLETES.get(name)
+    nodes = TRANSITIONS[name].completes
     if not nodes:
         return None
     for task in open_tasks(case):
@@ -185,28 +190,23 @@ def case_act(
 
 def _notify_urge(case: Case) -> None:
     """催办 reaches the assignee (or the lead division's liaison officers) by e-mail too."""
-    from django.conf import settings
-
-    from casework.notifications import notify
+    from casework.notifications import notify_template
 
     event = case.events.filter(kind=T.URGE).order_by("-seq").first()
     if event is None:
         return
-    notify(
+    notify_template(
         key=f"urge:{event.pk}",
         to=division_emails(case),
         case=case,
-        subject=f"【催办】{case.number}",
-        body=f"{event.payload.get('message', '')}\n\n{case.number}（{case.subject}），"
-        f"答复期限 {case.reply_due_on or '—'}。\n{settings.SITE_URL}{case.get_absolute_url()}",
+        template="urge",
+        context={"message": event.payload.get("message", "")},
     )
 
 
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
     """E-mail the liaison officers of a division when a task lands in its queue."""
-    from django.conf import settings
-
-    from casework.notifications import notify
+    from casework.notifications import notify_template
     from casework.permissions import DIVISION_PERM, division_members
 
     new = Task.objects.filter(
@@ -217,13 +217,12 @@ def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
         if division is None:
             continue
         emails = division_members(division).exclude(email="").values_list("email", flat=True)
-        notify(
+        notify_template(
             key=f"task:{task.pk}",
             to=list(emails),
             case=case,
-            subject=f"【待办】{case.number} {task.flow_task.task_title}",
-            body=f"{division.name}有新的待办：{case.number}（{case.subject}）\n"
-            f"答复期限：{case.reply_due_on or '—'}\n{settings.SITE_URL}/work/?tab=division",
+            template="division_task",
+            context={"division": division, "task_title": task.flow_task.task_title},
         )
 
 
@@ -236,37 +235,48 @@ def _act(
     fields: Mapping[str, Any] | None = None,
     organ: Organ | None = None,
     now: datetime | None = None,
+    internal: bool = False,
 ) -> Case:
+    """The transition, then its effect on the flow as the transition table declares it."""
     now = now or timezone.now()
     case = case_transition(
-        number=number, organ=organ, name=name, actor=actor, on=on, fields=fields, now=now
+        number=number,
+        organ=organ,
+        name=name,
+        actor=actor,
+        on=on,
+        fields=fields,
+        now=now,
+        internal=internal,
     )
     user = as_actor(actor).user
-    if name == T.CLAIM:
+    effect = TRANSITIONS[name].flow
+    division_work = ("investigate", "revise")
+    if effect == CLAIMS_TASK:
         task = next((t for t in open_tasks(case) if t.flow_task.name == "investigate"), None)
         if task is not None:
             activation = task.flow_task.activation_class(task)
             activation.assign(user) if task.status == STATUS.NEW else activation.reassign(user)
-    elif name == T.RELEASE:
+    elif effect == RELEASES_TASK:
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise") and task.status == STATUS.ASSIGNED:
+            if task.flow_task.name in division_work and task.status == STATUS.ASSIGNED:
                 task.flow_task.activation_class(task).unassign()
-    elif name == T.REASSIGN:
+    elif effect == REASSIGNS_TASK:
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise") and task.owner_id:
+            if task.flow_task.name in division_work and task.owner_id:
                 task.flow_task.activation_class(task).reassign(case.assignee)
-    elif name == T.TRANSFER:
+    elif effect == MOVES_TASK:
         # The lead division's open task moves to the new division's queue, unclaimed.
         from django.contrib.contenttypes.models import ContentType
 
         for task in open_tasks(case):
-            if task.flow_task.name in ("investigate", "revise"):
+            if task.flow_task.name in division_work:
                 task.owner = None
                 task.status = STATUS.NEW
                 task.owner_permission_content_type = ContentType.objects.get_for_model(Division)
                 task.owner_permission_obj_pk = str(case.lead_division_id)
                 task.save()
-    elif name in ENDS_PROCESS:
+    elif effect == ENDS_FLOW:
         _cancel_all(case, now)
     else:
         task = _task_for(case, name, user)

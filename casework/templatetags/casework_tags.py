@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy
 
 from casework.choices import (
     CaseStatus,
+    ConsultationOpinion,
     ConsultationParty,
     DeliveryMethod,
     Disposition,
+    FeeMethod,
     RemedyKind,
     RemedyOutcome,
     Transition,
@@ -19,74 +21,27 @@ from casework.choices import (
 
 register = template.Library()
 
-PAYLOAD_LABELS: dict[str, Any] = {
-    "channel": gettext_lazy("Channel"),
-    "arrived_at": gettext_lazy("Arrived at"),
-    "received_on": gettext_lazy("Date of receipt"),
-    "number": gettext_lazy("Case number"),
-    "method": gettext_lazy("Method"),
-    "note": gettext_lazy("Note"),
-    "items": gettext_lazy("Items to correct"),
-    "deadline_on": gettext_lazy("Deadline"),
-    "lead_division": gettext_lazy("Lead division"),
-    "co_divisions": gettext_lazy("Co-divisions"),
-    "assignee": gettext_lazy("Assignee"),
-    "party": gettext_lazy("Consulted party"),
-    "party_name": gettext_lazy("Name of the consulted party"),
-    "matter": gettext_lazy("Matter"),
-    "opinion": gettext_lazy("Opinion"),
-    "summary": gettext_lazy("Summary"),
-    "days": gettext_lazy("Working days"),
-    "reason": gettext_lazy("Reason"),
-    "quantity": gettext_lazy("Quantity"),
-    "amount": gettext_lazy("Amount (yuan)"),
-    "notice_received_on": gettext_lazy("Notice received on"),
-    "receipt_number": gettext_lazy("Receipt number"),
-    "disposition": gettext_lazy("Disposition"),
-    "basis": gettext_lazy("Legal basis"),
-    "reasons": gettext_lazy("Reasons"),
-    "withheld": gettext_lazy("Withheld and why"),
-    "searched": gettext_lazy("Where searched"),
-    "found": gettext_lazy("What was found"),
-    "files": gettext_lazy("Files to provide"),
-    "division_due_on": gettext_lazy("Internal due date"),
-    "division": gettext_lazy("Division"),
-    "previous": gettext_lazy("Previous assignee"),
-    "from_division": gettext_lazy("From division"),
-    "computed_amount": gettext_lazy("Amount under 109号 (yuan)"),
-    "earlier_in_month": gettext_lazy("Applications earlier in the month"),
-    "changes": gettext_lazy("Changes"),
-    "completed": gettext_lazy("Completed details of an imported application"),
-    "comment": gettext_lazy("Comment"),
-    "letter": gettext_lazy("Letter"),
-    "tracking_number": gettext_lazy("Tracking number"),
-    "message": gettext_lazy("Message"),
-    "remedy": gettext_lazy("Remedy"),
-    "outcome": gettext_lazy("Outcome"),
-    "filed_on": gettext_lazy("Filed on"),
-    "decided_on": gettext_lazy("Decided on"),
-    "body": gettext_lazy("Body"),
-}
-HIDDEN_KEYS = {
-    "lead_division_id",
-    "co_division_ids",
-    "consultation_id",
-    "division_id",
-    "assignee_id",
-}
-OPINIONS = {
-    "agree": gettext_lazy("Agrees to disclosure"),
-    "object": gettext_lazy("Objects to disclosure"),
-    "no_answer": gettext_lazy("No answer within the time limit"),
-    "other": gettext_lazy("Other"),
-}
-FEE_METHODS = {"per_piece": gettext_lazy("Per piece"), "per_page": gettext_lazy("Per page")}
+
+def _labels() -> tuple[dict[str, Any], frozenset[str]]:
+    """Labels of every key an event may record, and the keys never shown: from the transition
+    table's input forms (the same labels as the action forms)."""
+    from casework.lifecycle import TRANSITIONS
+
+    labels: dict[str, Any] = {"kind": gettext_lazy("letter kind")}
+    hidden: set[str] = set()
+    for spec in TRANSITIONS.values():
+        labels.update(spec.payload_labels())
+        hidden |= spec.form.hidden
+    return labels, frozenset(hidden)
+
+
+PAYLOAD_LABELS, HIDDEN_KEYS = _labels()
 VALUE_LABELS: dict[str, Any] = {
     "disposition": dict(Disposition.choices),
     "party": dict(ConsultationParty.choices),
     "remedy": dict(RemedyKind.choices),
     "outcome": dict(RemedyOutcome.choices),
-    "opinion": OPINIONS,
+    "opinion": dict(ConsultationOpinion.choices),
 }
 
 
@@ -138,7 +93,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         if key in HIDDEN_KEYS or value in (None, "", []):
             continue
         if key == "method" and event.kind == Transition.NOTIFY_FEE:
-            shown = str(FEE_METHODS.get(value, value))
+            shown = str(dict(FeeMethod.choices).get(value, value))
         elif key == "method" and event.kind == Transition.RECORD_DELIVERY:
             shown = str(dict(DeliveryMethod.choices).get(value, value))
         elif key == "channel":

@@ -166,3 +166,15 @@ def test_reply_due_date_is_stored_on_receipt(receive):
     assert case.reply_due_on == date(2026, 4, 14)
     assert case.dates_provisional is False
     assert Case.objects.get(pk=case.pk).reply_due_on == date(2026, 4, 14)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arrived", [date(2003, 6, 2), date(1990, 6, 4)])
+def test_an_application_received_before_the_calendar_is_refused_in_chinese(receive, arrived):
+    from casework.errors import InvalidInput
+    from casework.models import Case
+
+    with pytest.raises(InvalidInput) as excinfo:
+        receive(arrived=arrived)
+    assert f"日期 {arrived.isoformat()} 超出工作日日历的范围" in excinfo.value.message
+    assert not Case.objects.exists()

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casework.errors import InvalidInput
 from casework.workdays import (
     MAX_WORKING_DAYS,
     CalendarData,
+    OutsideCalendar,
     WorkingCalendar,
     estimated_holidays,
 )
@@ -278,11 +280,25 @@ def test_add_working_days_refuses_absurd_n():
         LAW.add_working_days(date(2025, 3, 3), MAX_WORKING_DAYS + 1)
 
 
-def test_dates_before_the_calendar_are_refused():
-    with pytest.raises(ValueError, match="before the working-day calendar"):
+def test_dates_before_the_calendar_are_refused_in_chinese():
+    with pytest.raises(OutsideCalendar, match="2024-12-31 超出工作日日历的范围"):
         LAW.is_working_day(date(2024, 12, 31))
-    with pytest.raises(ValueError, match="before the working-day calendar"):
+    with pytest.raises(ValueError, match=r"（2004年1月1日至2099年12月31日），无法计算工作日"):
         SEED.add_working_days(date(2003, 12, 31), 5)
+
+
+def test_outside_the_calendar_is_invalid_input_for_the_faces():
+    with pytest.raises(InvalidInput) as excinfo:
+        SEED.working_days_between(date(2025, 1, 1), date(2100, 1, 4))
+    assert excinfo.value.message.startswith("日期 2100-01-04 超出工作日日历的范围")
+    with pytest.raises(InvalidInput, match="2100-01-01 超出"):
+        SEED.add_working_days(date(2099, 12, 20), 20)  # the count would run into 2100
+
+
+def test_an_official_last_supported_year_does_not_break_the_calendar():
+    calendar = WorkingCalendar(CalendarData(official_years=frozenset({2099})))
+    assert calendar.last_year == 2099
+    assert not calendar.is_provisional(date(2099, 6, 1))
 
 
 def test_dates_after_the_prepared_range_extend_it_lazily():
@@ -294,7 +310,7 @@ def test_dates_after_the_prepared_range_extend_it_lazily():
     assert calendar.last_year >= 2026
     assert not calendar.is_working_day(date(2030, 10, 1))  # 国庆 estimated
     assert calendar.last_year >= 2030
-    with pytest.raises(ValueError, match="beyond"):
+    with pytest.raises(OutsideCalendar, match="2100-01-04"):
         calendar.is_working_day(date(2100, 1, 4))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -57,21 +55,6 @@ class CaseCreateIn(serializers.Serializer):
     applicant = ApplicantIn()
     agent = AgentIn(required=False)
     request = RequestIn()
-
-
-class TransitionIn(serializers.Serializer):
-    """The effective date plus the transition's own fields (see DESIGN §3)."""
-
-    on = serializers.DateField(required=False, help_text=_("Effective date; today when omitted."))
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("The body must be a JSON object.")]}
-            )
-        value = super().to_internal_value({"on": data["on"]} if data.get("on") else {})
-        value["fields"] = {k: v for k, v in data.items() if k != "on"}
-        return value
 
 
 class TimelineOut(serializers.Serializer):

@@ -4,7 +4,6 @@ withdrawal. No staff account; a tracked case is opened by its number and secret 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,11 +19,11 @@ from casework.choices import OPEN_STATUSES, Channel, Transition
 from casework.errors import CaseworkError, InvalidInput
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
-from casework.notifications import notify
-from casework.portal import case_for_tracking, query_code_digest, query_code_new
+from casework.portal import case_for_tracking, query_code_new
 from casework.selectors import case_clock
 from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
-from workflows.services import case_act, case_receive
+from workflows.portal.services import application_submit
+from workflows.services import case_act
 
 TRACKED = "portal_tracked_cases"
 CODES = "portal_codes"
@@ -55,7 +54,15 @@ def apply(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data.get("other_file"):
                 attachments.append(("other", form.cleaned_data["other_file"]))
             try:
-                case = _receive_online(organ, form, token, code, attachments)
+                submission = application_submit(
+                    organ=organ,
+                    applicant=form.applicant(),
+                    request=form.request(),
+                    attachments=attachments,
+                    submission_token=token,
+                    now=timezone.now(),
+                    query_code=code,
+                )
             except InvalidInput as exc:
                 for field, errors in exc.errors.items():
                     name = field.removeprefix("applicant.")
@@ -67,49 +74,11 @@ def apply(request: HttpRequest) -> HttpResponse:
                     for error in errors:
                         form.add_error(target, error)
             else:
-                codes[f"number:{token}"] = case.number
+                codes[f"number:{token}"] = submission.case.number
                 return redirect(f"/apply/done/?t={token}")
         return render(request, "portal/apply.html", {"form": form, "organ": organ}, status=400)
     form = ApplicationForm(initial={"submission_token": secrets.token_urlsafe(24)})
     return render(request, "portal/apply.html", {"form": form, "organ": organ})
-
-
-def _receive_online(
-    organ: Organ, form: ApplicationForm, token: str, code: str, attachments: list[tuple[str, Any]]
-) -> Case:
-    from django.db import transaction
-
-    with transaction.atomic():
-        case = case_receive(
-            organ=organ,
-            actor=APPLICANT,
-            channel=Channel.ONLINE,
-            arrived_at=timezone.now(),
-            applicant=form.applicant(),
-            request=form.request(),
-            attachments=attachments,
-            submission_token=token,
-            notify_office=True,
-        )
-        if not case.query_code_digest:  # a new case (a repeated submission returns the first one)
-            # The digest binds the code to the number, which exists only now.
-            Case.objects.filter(pk=case.pk).update(
-                query_code_digest=query_code_digest(case.number, code)
-            )
-            if case.applicant.email:
-                notify(
-                    key=f"applied:{case.pk}",
-                    to=[case.applicant.email],
-                    case=case,
-                    subject=f"{organ.name}：已收到您的政府信息公开申请 {case.number}",
-                    body=(
-                        f"{case.applicant.name}：\n\n我们已收到您的网上申请（{case.subject}）。\n"
-                        f"申请编号：{case.number}\n查询码：{code}\n\n"
-                        f"公开办将与您确认收到申请，收到申请之日起20个工作日内答复（《条例》第三十一条、第三十三条）。\n"
-                        f"查询办理进度：{settings.SITE_URL}/track/\n\n{organ.name}"
-                    ),
-                )
-    return case
 
 
 def apply_done(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,7 @@ from casework.lifecycle import cases_recompute_clocks
 from casework.management.progress import ProgressBar
 from casework.models import CalendarYear
 from casework.selectors import working_calendar
-from casework.workdays import MAX_WORKING_DAYS
+from casework.workdays import MAX_WORKING_DAYS, OutsideCalendar
 
 
 def _date(value: str) -> date:
@@ -81,9 +81,9 @@ class Command(BaseCommand):
     def _import(self, file: Path, year: int | None, source: str, **_: Any) -> None:
         try:
             parsed = parse_calendar_file(file, year=year)
+            count = calendar_import(parsed, source=source)
         except CalendarImportError as exc:
             raise CommandError("文件未载入：\n" + "\n".join(exc.errors)) from None
-        count = calendar_import(parsed, source=source)
         self.stdout.write(f"{parsed.year} 年：已载入 {count} 个特殊日。")
         self._recompute()
 
@@ -108,13 +108,19 @@ class Command(BaseCommand):
         if not 0 <= n <= MAX_WORKING_DAYS:
             raise CommandError(f"工作日数须在 0 至 {MAX_WORKING_DAYS} 之间。")
         calendar = working_calendar()
-        result = calendar.add_working_days(day, n)
+        try:
+            result = calendar.add_working_days(day, n)
+        except OutsideCalendar as exc:
+            raise CommandError(exc.message) from None
         provisional = calendar.spans_provisional(day, result)
         self.stdout.write(result.isoformat() + (" provisional（暂定）" if provisional else ""))
 
     def _between(self, a: str, b: str, **_: Any) -> None:
         first, last = _date(a), _date(b)
         calendar = working_calendar()
-        count = calendar.working_days_between(first, last)
+        try:
+            count = calendar.working_days_between(first, last)
+        except OutsideCalendar as exc:
+            raise CommandError(exc.message) from None
         provisional = calendar.spans_provisional(min(first, last), max(first, last))
         self.stdout.write(str(count) + (" provisional（暂定）" if provisional else ""))

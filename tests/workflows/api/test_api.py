@@ -177,7 +177,7 @@ def test_anonymous_is_refused_and_schema_is_served(client, users):
     client.force_login(users["registrar"])
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
-    assert b"/api/v1/cases/{number}/transitions/{name}/" in response.content
+    assert b"/api/v1/cases/{number}/transitions/assign/" in response.content
 
 
 @pytest.mark.django_db

@@ -139,3 +139,15 @@ def test_office_completes_an_imported_applicant(client, tmp_path, organ, users):
     case.refresh_from_db()
     assert not case.applicant.incomplete
     assert "尚不完整" not in client.get(case.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_arrival_outside_the_calendar_is_a_form_error_not_a_crash(client, users, organ):
+    client.force_login(users["registrar"])
+    response = client.post(
+        "/work/intake/",
+        _intake(arrived_at="2003-06-02T10:00", signed_on="2003-06-03", channel="registered_post"),
+    )
+    assert response.status_code == 400
+    assert "日期 2003-06-03 超出工作日日历的范围" in response.content.decode()
+    assert not Case.objects.exists()

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casework.models import Case
 from workflows.management.commands.seed_bench import BENCH_ORGAN
-from workflows.views import PAGE_SIZE
+from workflows.workbench.views import PAGE_SIZE
 
 
 def _measure(client: Client, url: str, n: int) -> tuple[list[float], int]:

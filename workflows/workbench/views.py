@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
-from casework.lifecycle import TRANSITION_NAMES, available_transitions
+from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.permissions import user_division_ids, user_task_perms
 from casework.selectors import case_get_for_user, working_calendar
-from workflows.forms import cleaned_fields, transition_form
 from workflows.selectors import TABS, queue_rows, task_queue
 from workflows.services import case_act
+from workflows.workbench.forms import cleaned_fields, transition_form
 
 PAGE_SIZE = 50
 
@@ -55,9 +55,10 @@ def _case_or_404(request: HttpRequest, number: str) -> Any:
 
 @login_required
 def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    spec = TRANSITIONS.get(name)
+    if spec is None or not spec.offered:
+        raise Http404(_("There is no such action: %(name)s.") % {"name": name[:60]})
     case = _case_or_404(request, number)
-    if name not in TRANSITION_NAMES:
-        raise Http404
     today = timezone.localdate()
     form = transition_form(
         name, case, request.POST if request.method == "POST" else None, today=today

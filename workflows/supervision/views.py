@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.annual_report import COLUMN_KEYS, report_as_data, report_format, table_3, table_4
-from casework.choices import OPEN_STATUSES, CaseStatus
-from casework.choices import Transition as T
-from casework.models import CalendarYear, Case, Division, Event, Organ
+from casework.models import Organ
 from casework.permissions import sees_all_cases
-from casework.selectors import working_calendar
-from casework.workdays import WorkingCalendar
+from workflows.supervision.selectors import dashboard_data
 
 
 def _organ() -> Organ:
@@ -39,146 +34,6 @@ def _organ() -> Organ:
 def _require_supervision(request: HttpRequest) -> None:
     if not sees_all_cases(request.user):
         raise Http404
-
-
-def due_soon_until(calendar: WorkingCalendar, today: date) -> date:
-    """The last due date that counts as due soon (DUE_SOON_WORKING_DAYS working days ahead)."""
-    return calendar.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
-
-
-@dataclass
-class DivisionStat:
-    division_id: int | None
-    name: str
-    open: int
-    overdue: int
-    due_soon: int
-    urged: int
-    closed: int
-    on_time: int
-    avg_working_days: float | None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return round(100 * self.on_time / self.closed, 1) if self.closed else None
-
-
-def dashboard_data(
-    *, organ: Organ, today: date, period_start: date, period_end: date
-) -> dict[str, Any]:
-    calendar = working_calendar()
-    soon = due_soon_until(calendar, today)
-    open_cases = Case.objects.filter(organ=organ, status__in=OPEN_STATUSES)
-    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
-    divisions: dict[int | None, DivisionStat] = {}
-    for division_id, name, n, overdue, due_soon in (
-        open_cases.values_list("lead_division_id", "lead_division__name")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(reply_due_on__lt=today)),
-            due_soon=Count("pk", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
-        )
-        .order_by()
-    ):
-        divisions[division_id] = DivisionStat(
-            division_id, name or _("Not routed yet"), n, overdue, due_soon, 0, 0, 0, None
-        )
-    for division_id, n in (
-        Event.objects.filter(
-            case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end
-        )
-        .values_list("case__lead_division_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        divisions.setdefault(
-            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
-        ).urged = n
-    # Handling time in working days, from day 0 of the (last) count to the day the case closed.
-    spans: dict[int | None, list[int]] = {}
-    closed = Case.objects.filter(
-        organ=organ,
-        closed_on__gte=period_start,
-        closed_on__lte=period_end,
-        reply_due_on__isnull=False,
-    )
-    for division_id, start, end, due in closed.values_list(
-        "lead_division_id", "clock_started_on", "closed_on", "reply_due_on"
-    ):
-        if end is None or due is None:  # excluded by the filter; keeps the types exact
-            continue
-        stat = divisions.setdefault(
-            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
-        )
-        stat.closed += 1
-        stat.on_time += end <= due
-        if start is not None:
-            spans.setdefault(division_id, []).append(calendar.working_days_between(start, end))
-    for division_id, name in Division.objects.filter(organ=organ).values_list("pk", "name"):
-        if division_id in divisions and not divisions[division_id].name:
-            divisions[division_id].name = name
-    for division_id, values in spans.items():
-        divisions[division_id].avg_working_days = round(sum(values) / len(values), 1)
-    lists = {
-        "overdue": list(
-            open_cases.filter(reply_due_on__lt=today)
-            .select_related("lead_division", "assignee", "applicant")
-            .order_by("reply_due_on")[:50]
-        ),
-        "due_soon": list(
-            open_cases.filter(reply_due_on__gte=today, reply_due_on__lte=soon)
-            .select_related("lead_division", "assignee", "applicant")
-            .order_by("reply_due_on")[:50]
-        ),
-    }
-    rows = []
-    for kind, cases in lists.items():
-        for case in cases:
-            if case.reply_due_on is None:
-                continue
-            if kind == "overdue":
-                remaining = -max(1, calendar.working_days_between(case.reply_due_on, today))
-            else:
-                remaining = calendar.working_days_between(today, case.reply_due_on)
-            rows.append(
-                {
-                    "kind": kind,
-                    "case": case,
-                    "remaining": remaining,
-                    "overdue_days": -remaining if remaining < 0 else 0,
-                }
-            )
-    provisional = open_cases.filter(dates_provisional=True).count()
-    next_year = today.year + 1
-    calendar_missing = (
-        today >= date(today.year, 11, 1)
-        and not CalendarYear.objects.filter(year=next_year).exists()
-    )
-    stats = sorted(divisions.values(), key=lambda s: (-s.overdue, -s.open, s.name))
-    total_open = sum(by_status.values())
-    return {
-        "today": today,
-        "soon_until": soon,
-        "period_start": period_start,
-        "period_end": period_end,
-        "by_status": [
-            (CaseStatus(s).label, s, by_status.get(s, 0))
-            for s in CaseStatus.values
-            if s in OPEN_STATUSES
-        ],
-        "total_open": total_open,
-        "max_status": max(by_status.values(), default=0),
-        "divisions": stats,
-        "max_division": max((s.open for s in stats), default=0),
-        "overdue": [r for r in rows if r["kind"] == "overdue"],
-        "due_soon": [r for r in rows if r["kind"] == "due_soon"],
-        "overdue_total": sum(s.overdue for s in stats),
-        "due_soon_total": sum(s.due_soon for s in stats),
-        "provisional": provisional,
-        "calendar_missing": calendar_missing,
-        "next_year": next_year,
-        "urged_total": sum(s.urged for s in stats),
-    }
 
 
 def _period(request: HttpRequest, today: date) -> tuple[date, date]:

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from casework.choices import Channel
-from casework.views import PAGE_SIZE
 from tests.conftest import NOW, company
+from workflows.workbench.cases import PAGE_SIZE
 
 
 @pytest.fixture

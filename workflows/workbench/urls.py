@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import views
+from workflows.workbench import cases, views
 
 app_name = "workflows"
 
@@ -12,3 +12,13 @@ urlpatterns = [
     path("cases/<str:number>/letters/", views.letter_issue_view, name="letter-issue"),
     path("letters/<int:pk>/void/", views.letter_void_view, name="letter-void"),
 ]
+
+# The case pages keep their own namespace and /cases/ prefix (bookmarked by officers).
+case_patterns = (
+    [
+        path("", cases.case_list, name="case-list"),
+        path("<str:number>/", cases.case_detail, name="case-detail"),
+        path("<str:number>/attachments/<int:pk>/", cases.attachment_download, name="attachment"),
+    ],
+    "casework",
+)

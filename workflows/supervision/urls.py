@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import supervision
+from workflows.supervision import views as supervision
 
 app_name = "supervision"
 

@@ -1,0 +1,66 @@
+"""The case's stored time limits: recomputed from its events and the calendar after every
+event (the lifecycle is the only writer of these fields)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+
+from casework.clock import ClockEvent, ClockResult, compute_clock
+from casework.models import Case
+from casework.selectors import working_calendar_with_fingerprint
+
+# The stored clock fields of a case, in the order of clock_values().
+CLOCK_FIELDS = (
+    "clock_started_on",
+    "reply_due_on",
+    "correction_notice_due_on",
+    "correction_deadline_on",
+    "fee_due_on",
+    "extension_days",
+    "dates_provisional",
+)
+
+
+def clock_values(result: ClockResult) -> tuple[Any, ...]:
+    return (
+        result.started_on,
+        result.reply_due_on,
+        result.correction_notice_due_on,
+        result.correction_deadline_on,
+        result.fee_due_on,
+        result.extension_days,
+        result.provisional,
+    )
+
+
+def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
+    """Copy a ClockResult onto the case's stored fields; return the names that changed."""
+    values = dict(zip(CLOCK_FIELDS, clock_values(result), strict=True))
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    for name in changed:
+        setattr(case, name, values[name])
+    return changed
+
+
+def case_clock_refresh(case: Case) -> None:
+    """Recompute the case's stored due dates from its whole ledger and the calendar."""
+    events = [
+        ClockEvent(kind=kind, on=on, payload=payload)
+        for kind, on, payload in case.events.order_by("seq").values_list("kind", "on", "payload")
+    ]
+    calendar, _fingerprint = working_calendar_with_fingerprint()
+    result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+    changed = clock_fields_apply(case, result)
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+
+
+def working_days_before(day: date, n: int, *, on_or_after: date) -> date:
+    """The n-th working day before `day`, but not before `on_or_after`."""
+    calendar = working_calendar_with_fingerprint()[0]
+    number = calendar.working_day_number(day) - n
+    earlier = calendar.working_day_by_number(number) if number >= 1 else on_or_after
+    return max(earlier, on_or_after)

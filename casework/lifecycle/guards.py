@@ -1,0 +1,90 @@
+"""Conditions a transition needs beyond its source state, each answering why it cannot happen
+now (a Chinese message) or None. The lifecycle raises WrongState with the message; the
+actions offered to a user leave out what would fail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from casework.choices import CHANNELS_NEEDING_CONFIRMATION, CHANNELS_ON_THE_SPOT, CaseStatus
+from casework.choices import Transition as T
+
+if TYPE_CHECKING:
+    from casework.lifecycle.machine import CaseLifecycle
+
+
+def receipt_unconfirmed(lc: CaseLifecycle) -> str | None:
+    """Art 31(3)-(4): only ordinary letters, online, e-mail and fax wait for confirmation."""
+    if lc.case.channel not in CHANNELS_NEEDING_CONFIRMATION or lc.case.received_on is not None:
+        return _("The date of receipt of this application is already fixed.")
+    return None
+
+
+def receipt_known(lc: CaseLifecycle) -> str | None:
+    if lc.case.received_on is None:
+        return _("Confirm the receipt with the applicant before registering (Art 31).")
+    return None
+
+
+def at_the_counter(lc: CaseLifecycle) -> str | None:
+    """Art 33(1): only an applicant standing at the counter is answered on the spot."""
+    if lc.case.channel not in CHANNELS_ON_THE_SPOT:
+        return _("Only applications handed in at the counter can be answered on the spot.")
+    return None
+
+
+def no_correction_yet(lc: CaseLifecycle) -> str | None:
+    """Art 30: one notice that lists everything (一次性告知)."""
+    if lc.has_event(T.REQUEST_CORRECTION):
+        return _("A correction can be requested only once (Art 30).")
+    return None
+
+
+def consultation_open(lc: CaseLifecycle) -> str | None:
+    if not lc.open_consultations():
+        return _("There is no open consultation with this id.")
+    return None
+
+
+def no_consultation_open(lc: CaseLifecycle) -> str | None:
+    if lc.open_consultations():
+        return _("Close the open consultations before proposing a decision.")
+    return None
+
+
+def not_extended(lc: CaseLifecycle) -> str | None:
+    """Art 33(2): the reply period is extended once at most."""
+    if lc.case.extension_days or lc.has_event(T.EXTEND):
+        return _("The reply period can be extended only once (Art 33).")
+    return None
+
+
+def reply_not_overdue(lc: CaseLifecycle) -> str | None:
+    """Art 33(2): an extension is approved before the reply period runs out."""
+    if lc.case.reply_due_on is not None and lc.on > lc.case.reply_due_on:
+        return _("The reply period has already run out; it can no longer be extended.")
+    return None
+
+
+def opinion_owed(lc: CaseLifecycle) -> str | None:
+    division = lc.actor_co_division()
+    if division is None:
+        return _("Your division is not a co-division of this case.")
+    given = {e.payload.get("division_id") for e in lc.events() if e.kind == T.GIVE_OPINION}
+    if division.pk in given:
+        return _("Your division has already given its opinion.")
+    return None
+
+
+def applicant_deadline_passed(lc: CaseLifecycle) -> str | None:
+    """Art 30 / 109号: abandonment only after the applicant's own deadline."""
+    deadline = (
+        lc.case.correction_deadline_on
+        if lc.source_status == CaseStatus.CORRECTION
+        else lc.case.fee_due_on
+    )
+    if deadline is None or lc.on <= deadline:
+        return _("The applicant's deadline has not passed yet.")
+    return None

@@ -1,0 +1,410 @@
+"""The input of each transition: one form class per transition, declared once.
+
+The same class validates the lifecycle's input (`clean_input`), renders the staff pages' form
+and, through `workflows.api.transitions`, becomes the API request body and its OpenAPI
+schema. Forms check the shape and the simple rules of the input; the transition body checks
+its meaning against the case and the law. Labels are the Chinese field names of the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import (
+    ApplicantCategory,
+    ConsultationOpinion,
+    ConsultationParty,
+    DeliveryMethod,
+    Disposition,
+    FeeMethod,
+    IdType,
+    RemedyKind,
+    RemedyOutcome,
+    Role,
+)
+from casework.errors import InvalidInput
+from casework.models import Case, Division
+
+
+def text(
+    label: Any, *, required: bool = True, area: bool = False, max_length: int = 2000
+) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+
+
+def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+def choice(label: Any, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=required)
+
+
+class TransitionForm(forms.Form):
+    """The input of one transition on one case.
+
+    `records` names (and labels) what the event stores beyond the fields themselves, so the
+    history can label every key; `hidden` keys are stored but never shown.
+    """
+
+    records: ClassVar[dict[str, Any]] = {}
+    hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, data: Any = None, *, case: Case, **kwargs: Any) -> None:
+        self.case = case
+        super().__init__(data, **kwargs)
+        self.setup()
+
+    def setup(self) -> None:
+        """Fit the fields to the case (querysets, choices); nothing by default."""
+
+
+def clean_input(form_class: type[TransitionForm], case: Case, fields: Any) -> dict[str, Any]:
+    """Validate `fields` (a mapping of JSON-safe values) with the transition's form; raise
+    InvalidInput naming the first field at fault (all fault lines in `errors`)."""
+    if not isinstance(fields, dict):
+        raise InvalidInput(_("The body must be a JSON object."))
+    for key, value in fields.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidInput(_("The text contains a character that is not allowed."), field=key)
+    form = form_class(fields, case=case)
+    if form.is_valid():
+        return dict(form.cleaned_data)
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    name, messages = next(iter(errors.items()))
+    labels = {key: str(field.label) for key, field in form.fields.items()}
+    message = messages[0] if name == "__all__" else f"{labels.get(name, name)}：{messages[0]}"
+    error = InvalidInput(message, field=None if name == "__all__" else name)
+    error.errors = errors
+    return _raise(error)
+
+
+def _raise(error: InvalidInput) -> dict[str, Any]:
+    raise error
+
+
+def json_safe(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned form data as the JSON-safe fields the lifecycle takes (ids, ISO dates)."""
+    values: dict[str, Any] = {}
+    for key, value in cleaned.items():
+        if value in (None, "") or key == "on":
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "values_list"):
+            value = list(value.values_list("pk", flat=True))
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif not isinstance(value, str | int | bool | list):
+            value = str(value)
+        values[key] = value
+    return values
+
+
+# --- the forms, in the order of the lifecycle ---------------------------------------------------
+
+
+class NoInput(TransitionForm):
+    """A transition that takes nothing but its effective date."""
+
+
+class ReceiveInput(TransitionForm):
+    records = {
+        "channel": _("Channel"),
+        "arrived_at": _("Arrived at"),
+        "received_on": _("Date of receipt"),
+        "number": _("Case number"),
+    }
+
+
+class ConfirmReceiptInput(TransitionForm):
+    method = text(_("How receipt was confirmed"), required=False, max_length=200)
+    records = {"received_on": _("Date of receipt")}
+
+
+class NoteInput(TransitionForm):
+    note = text(_("Note"), required=False, area=True)
+
+
+class RequestCorrectionInput(TransitionForm):
+    items = text(_("Items to correct"), area=True)
+    deadline_on = day(_("Correction deadline"))
+
+
+class AssignInput(TransitionForm):
+    lead_division_id = forms.ModelChoiceField(
+        label=_("Lead division"), queryset=Division.objects.none()
+    )
+    co_division_ids = forms.ModelMultipleChoiceField(
+        label=_("Co-divisions"),
+        queryset=Division.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    division_due_on = day(
+        _("Internal due date for the divisions"),
+        required=False,
+        help_text=_("Leave empty for 5 working days before the reply due date."),
+    )
+    records = {"lead_division": _("Lead division"), "co_divisions": _("Co-divisions")}
+    hidden = frozenset({"lead_division_id", "co_division_ids"})
+
+    def setup(self) -> None:
+        divisions = Division.objects.filter(organ_id=self.case.organ_id, is_active=True)
+        self.fields["lead_division_id"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["co_division_ids"].queryset = divisions  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead, co = data.get("lead_division_id"), data.get("co_division_ids")
+        if lead is not None and co is not None and lead in co:
+            self.add_error("co_division_ids", _("The lead division cannot also be a co-division."))
+        return data
+
+
+class ClaimInput(TransitionForm):
+    records = {"assignee": _("Assignee")}
+
+
+class GiveOpinionInput(TransitionForm):
+    opinion = text(_("Opinion"), area=True)
+    records = {"division": _("Division")}
+    hidden = frozenset({"division_id"})
+
+
+class OpenConsultationInput(TransitionForm):
+    party = choice(_("Consulted party"), ConsultationParty.choices)
+    party_name = text(_("Name of the consulted party"), max_length=200)
+    matter = text(_("Matter"), required=False, area=True)
+    hidden = frozenset({"consultation_id"})
+
+
+class CloseConsultationInput(TransitionForm):
+    # Text, not a choice: an id that is not (or no longer) open is a state error (409) that
+    # the lifecycle reports; the page shows the open ones as a list.
+    consultation_id = forms.CharField(label=_("Consultation"), max_length=40, widget=forms.Select)
+    opinion = choice(_("Opinion"), ConsultationOpinion.choices)
+    summary = text(_("Summary"), required=False, area=True)
+    records = {"party_name": _("Name of the consulted party")}
+    hidden = frozenset({"consultation_id"})
+
+    def setup(self) -> None:
+        from casework.selectors import consultations_open
+
+        # A callable: the events are read only when the list is drawn.
+        self.fields["consultation_id"].widget.choices = lambda: [
+            ("", "—"),
+            *((c.consultation_id, c.party_name) for c in consultations_open(self.case)),
+        ]
+
+
+class ExtensionInput(TransitionForm):
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
+    reason = text(_("Reason"), area=True)
+
+
+class NotifyFeeInput(TransitionForm):
+    method = choice(_("Charging method"), FeeMethod.choices)
+    quantity = forms.IntegerField(label=_("Pieces or pages"), min_value=1, max_value=1_000_000)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Leave empty to compute it under 国办函〔2020〕109号."),
+    )
+    notice_received_on = day(_("Notice received on"), required=False)
+    records = {
+        "computed_amount": _("Amount under 109号 (yuan)"),
+        "earlier_in_month": _("Applications earlier in the month"),
+    }
+
+
+class ReceiveFeeInput(TransitionForm):
+    amount = forms.DecimalField(
+        label=_("Amount paid (yuan)"), min_value=0, max_digits=12, decimal_places=2
+    )
+    receipt_number = text(_("Receipt number"), required=False, max_length=100)
+
+
+class DecisionInput(TransitionForm):
+    """A decision with its legal basis (Art 36–39)."""
+
+    disposition = choice(_("Disposition"), Disposition.choices)
+    basis = text(_("Legal basis"), max_length=200)
+    reasons = text(_("Reasons"), required=False, area=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        disposition = data.get("disposition") or ""
+        if disposition.startswith(("refused.", "unable.", "not_processed.")) and not data.get(
+            "reasons"
+        ):
+            # Art 36: a refusal states its reasons.
+            self.add_error("reasons", _("State the reasons for this decision (Art 36)."))
+        return data
+
+
+class ProposeInput(DecisionInput):
+    withheld = text(_("Withheld and why"), required=False, area=True)
+    searched = text(_("Where searched"), required=False, area=True)
+    found = text(_("What was found"), required=False, area=True)
+    # The metaclass moves fields off the class, so this never shadows Form.files.
+    files = text(_("Files to provide"), required=False, area=True)  # type: ignore[assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("disposition") == Disposition.PARTIAL and not data.get("withheld"):
+            # Art 37: the withheld part must be explained.
+            self.add_error(
+                "withheld", _("For partial disclosure, state what is withheld and why (Art 37).")
+            )
+        return data
+
+
+class ReasonInput(TransitionForm):
+    reason = text(_("Reason"), area=True)
+
+
+class OptionalReasonInput(TransitionForm):
+    reason = text(_("Reason"), required=False, area=True)
+
+
+class CommentInput(TransitionForm):
+    comment = text(_("Comment"), required=False, area=True)
+
+
+class IssueReplyInput(TransitionForm):
+    letter = text(_("Letter"), required=False, max_length=100)
+    sha256 = text(_("SHA-256"), required=False, max_length=64)
+    records = {"disposition": _("Disposition")}
+
+
+class RecordDeliveryInput(TransitionForm):
+    method = choice(_("Delivery method"), DeliveryMethod.choices)
+    tracking_number = text(_("Tracking number"), required=False, max_length=100)
+
+
+class AbandonInput(TransitionForm):
+    reason = text(_("Reason"), required=False, area=True)
+    records = {"disposition": _("Disposition"), "deadline_on": _("Deadline")}
+
+
+class UrgeInput(TransitionForm):
+    message = text(_("Message"), area=True)
+
+
+class RecordRemedyInput(TransitionForm):
+    remedy = choice(_("Remedy"), RemedyKind.choices)
+    outcome = choice(_("Outcome"), RemedyOutcome.choices)
+    filed_on = day(_("Filed on"))
+    decided_on = day(_("Decided on"), required=False)
+    body = text(_("Body"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filed, decided = data.get("filed_on"), data.get("decided_on")
+        if data.get("outcome") and data["outcome"] != RemedyOutcome.PENDING and decided is None:
+            self.add_error(
+                "decided_on", _("Please fill in: %(label)s.") % {"label": _("decision date")}
+            )
+        if filed and decided and decided < filed:
+            self.add_error("decided_on", _("The decision date cannot be before the filing date."))
+        return data
+
+
+class ReleaseInput(TransitionForm):
+    reason = text(_("Reason"), required=False, area=True)
+    records = {"previous": _("Previous assignee")}
+
+
+class ReassignInput(TransitionForm):
+    assignee_id = forms.ModelChoiceField(label=_("Assignee"), queryset=Division.objects.none())
+    reason = text(_("Reason"), required=False, area=True)
+    records = {"previous": _("Previous assignee"), "assignee": _("Assignee")}
+    hidden = frozenset({"assignee_id"})
+
+    def setup(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from casework.permissions import division_members
+
+        officers: Any = get_user_model().objects.none()
+        if self.case.lead_division_id is not None and self.case.lead_division is not None:
+            officers = division_members(self.case.lead_division).filter(groups__name=Role.LIAISON)
+            if self.case.assignee_id:
+                officers = officers.exclude(pk=self.case.assignee_id)
+        self.fields["assignee_id"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["assignee_id"].error_messages["invalid_choice"] = _(
+            "Choose a liaison officer of the lead division."
+        )
+
+
+class TransferInput(TransitionForm):
+    lead_division_id = forms.ModelChoiceField(
+        label=_("Lead division"), queryset=Division.objects.none()
+    )
+    reason = text(_("Reason"), area=True)
+    records = {"from_division": _("From division"), "lead_division": _("Lead division")}
+    hidden = frozenset({"lead_division_id"})
+
+    def setup(self) -> None:
+        divisions = Division.objects.filter(organ_id=self.case.organ_id, is_active=True)
+        if self.case.lead_division_id:
+            divisions = divisions.exclude(pk=self.case.lead_division_id)
+        self.fields["lead_division_id"].queryset = divisions  # type: ignore[attr-defined]
+
+
+class UpdateApplicantInput(TransitionForm):
+    category = choice(_("Applicant category"), ApplicantCategory.choices)
+    name = text(_("Name"), max_length=200)
+    id_type = choice(_("ID type"), IdType.choices, required=False)
+    id_number = text(_("ID number"), required=False, max_length=40)
+    credit_code = text(_("Unified social credit code"), required=False, max_length=18)
+    contact_person = text(_("Contact person"), required=False, max_length=100)
+    phone = text(_("Phone"), max_length=40)
+    email = text(_("E-mail"), required=False, max_length=254)
+    address = text(_("Address"), required=False, max_length=200)
+    postal_code = text(_("Postal code"), required=False, max_length=6)
+    records = {
+        "changes": _("Changes"),
+        "completed": _("Completed details of an imported application"),
+    }
+
+    def setup(self) -> None:
+        # A field left out keeps its value: the API may send only what changes.
+        current = {
+            name: getattr(self.case.applicant, name)
+            for name in type(self).base_fields
+            if name != "on"
+        }
+        if self.is_bound:
+            data: Any = self.data.copy()  # type: ignore[attr-defined]  # QueryDict or dict
+            for name, value in current.items():
+                if name not in data:
+                    data[name] = value
+            self.data = data
+        else:
+            self.initial.update(current)
+
+
+class IssueLetterInput(TransitionForm):
+    kind = text(_("letter kind"), max_length=60)
+    letter = text(_("document number"), max_length=60)
+    title = text(_("Title"), required=False, max_length=100)
+    sha256 = text(_("SHA-256"), required=False, max_length=64)
+
+
+class VoidLetterInput(TransitionForm):
+    letter = text(_("document number"), max_length=60)
+    reason = text(_("reason"), max_length=300)

@@ -1,0 +1,69 @@
+"""Print the transition table (casework.lifecycle.table): name, label, from → to, who may
+fire it, its input fields; `--format json` for tools."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from casework.choices import CaseStatus
+from casework.lifecycle import TRANSITIONS, TransitionSpec
+from casework.lifecycle.roles import rules_text
+
+
+def _state(value: str) -> str:
+    return str(CaseStatus(value).label) if value else "（新）"
+
+
+def spec_as_data(spec: TransitionSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "label": spec.label,
+        "from": list(spec.source),
+        "to": spec.target,
+        "roles": rules_text(spec.roles),
+        "fields": [
+            {
+                "name": name,
+                "label": str(field.label),
+                "required": field.required,
+                "type": type(field).__name__,
+            }
+            for name, field in spec.form.base_fields.items()
+        ],
+        "article": spec.article,
+        "completes": list(spec.completes),
+        "flow": spec.flow,
+        "offered": spec.offered,
+        "letters": list(spec.letters),
+        "guards": [g.__name__ for g in spec.guards],
+    }
+
+
+class Command(BaseCommand):
+    help = "Print the case lifecycle's transition table."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = [spec_as_data(spec) for spec in TRANSITIONS.values()]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for spec, row in zip(TRANSITIONS.values(), rows, strict=True):
+            source = "、".join(_state(s) for s in spec.source)
+            target = _state(spec.target) if spec.target is not None else "（不变）"
+            fields = (
+                ", ".join(f"{f['name']}{'' if f['required'] else '?'}" for f in row["fields"])
+                or "—"
+            )
+            flags = "" if spec.offered else "  [services only]"
+            self.stdout.write(f"{spec.name:<20} {spec.label}{flags}")
+            self.stdout.write(f"    {source} → {target}")
+            self.stdout.write(f"    roles: {', '.join(row['roles'])}")
+            self.stdout.write(f"    fields: {fields}")
+            if spec.article:
+                self.stdout.write(f"    basis: {spec.article}")

@@ -1,0 +1,78 @@
+"""The applicant portal's writes: an online application with its secret query code.
+
+The portal's views only check access, call one function here and respond; which code belongs
+to which submission (the session) stays in the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from casework.choices import Channel
+from casework.lifecycle import APPLICANT
+from casework.models import Case, Organ
+from casework.notifications import notify_template
+from casework.portal import query_code_digest, query_code_new
+from workflows.services import case_receive
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the applicant is told after applying: the case and the query code to track it."""
+
+    case: Case
+    query_code: str
+    created: bool
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    organ: Organ,
+    applicant: Mapping[str, Any],
+    request: Mapping[str, Any],
+    attachments: list[tuple[str, Any]],
+    submission_token: str,
+    now: datetime,
+    query_code: str | None = None,
+) -> Submission:
+    """Receive an online application (channel 网上; received_on waits for the office's
+    confirmation, Art 31), start its flow, tell the office, and bind the query code to it.
+
+    Only an HMAC of the code is stored (casework.portal). The applicant gets the number and
+    the code by e-mail after commit (key `applied:<case>`). A repeated `submission_token`
+    (double click, refresh) returns the first case and stores nothing new: `created` is False,
+    and the code that counts is the one given with the first submission. Raises InvalidInput
+    with every problem of the input; nothing is stored then.
+    """
+    code = query_code or query_code_new()
+    case = case_receive(
+        organ=organ,
+        actor=APPLICANT,
+        channel=Channel.ONLINE,
+        arrived_at=now,
+        applicant=dict(applicant),
+        request=dict(request),
+        attachments=attachments,
+        submission_token=submission_token,
+        notify_office=True,
+    )
+    if case.query_code_digest:  # a repeated submission returns the first case
+        return Submission(case=case, query_code=code, created=False)
+    # The digest binds the code to the number, which exists only now.
+    case.query_code_digest = query_code_digest(case.number, code)
+    Case.objects.filter(pk=case.pk).update(query_code_digest=case.query_code_digest)
+    if case.applicant.email:
+        notify_template(
+            key=f"applied:{case.pk}",
+            to=[case.applicant.email],
+            case=case,
+            template="application_received",
+            context={"organ": organ, "query_code": code},
+        )
+    return Submission(case=case, query_code=code, created=True)

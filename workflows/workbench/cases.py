@@ -1,0 +1,93 @@
+"""The staff case pages (case list, case page, attachments): thin views over the selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from casework.errors import NotVisible
+from casework.lifecycle import available_actions
+from casework.models import Division
+from casework.permissions import sees_all_cases, user_division_ids
+from casework.selectors import (
+    case_clock,
+    case_get_for_user,
+    case_history,
+    case_list_drilldown,
+    case_list_filter,
+    case_list_visible_to,
+    case_warnings,
+)
+from workflows.workbench.filters import CaseFilterForm
+
+PAGE_SIZE = 50
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    divisions = Division.objects.filter(is_active=True).select_related("organ")
+    if not sees_all_cases(user):
+        divisions = divisions.filter(pk__in=user_division_ids(user))
+    form = CaseFilterForm(request.GET or None, divisions=divisions)
+    cases = case_list_visible_to(user=user)
+    if form.is_valid():
+        cases = case_list_filter(cases, form.cleaned_data)
+    cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
+    cases = cases.order_by("-created_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "casework/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    return render(
+        request,
+        "casework/case_detail.html",
+        {
+            "case": case,
+            "events": case_history(case=case),
+            "attachments": case.attachments.all(),
+            "co_divisions": case.co_divisions.all(),
+            "clock": case_clock(case=case, today=timezone.localdate()),
+            "warnings": case_warnings(case),
+            "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
+            if hasattr(case, "letters")
+            else [],
+            "actions": [
+                (a.name, a.label) for a in available_actions(case, request.user, now=timezone.now())
+            ],
+        },
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """An uploaded file of a case: same 404 for missing and forbidden, never inline."""
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    attachment = case.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
