@@ -232,7 +232,8 @@ TASKS = {
         "QUEUES": ["default", "long"],
     }
 }
-# The scheduler (`manage.py scheduler`) enqueues run_schedule this often (seconds).
+# The scheduler (`manage.py scheduler`) enqueues run_schedule this often (seconds; 0: never,
+# e.g. when a systemd timer runs `manage.py scheduler --once` instead).
 SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "300"))
 # /healthz: a worker heartbeat older than this is reported stale.
 HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "180"))

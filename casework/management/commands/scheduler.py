@@ -40,9 +40,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool, **options: Any) -> None:
         jobs: list[tuple[Task[Any, Any], int]] = [
             (tasks.heartbeat, HEARTBEAT_SECONDS),
-            (tasks.run_schedule, settings.SCHEDULE_INTERVAL_SECONDS),
             (tasks.prune_results, PRUNE_SECONDS),
         ]
+        if settings.SCHEDULE_INTERVAL_SECONDS > 0:
+            # 0 leaves run_schedule to a systemd timer (`scheduler --once`) or to nobody
+            # (the load test, whose synthetic cases must not be abandoned under it).
+            jobs.insert(1, (tasks.run_schedule, settings.SCHEDULE_INTERVAL_SECONDS))
         if once:
             for job, _period in jobs:
                 job.enqueue()
