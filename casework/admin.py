@@ -79,13 +79,36 @@ class CaseAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """Event kinds by their Chinese labels, from the transition table."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from casework.lifecycle.table import OTHER_EVENT_LABELS, TRANSITIONS
+
+        return [(name, spec.label) for name, spec in TRANSITIONS.items()] + [
+            (name, str(label)) for name, label in OTHER_EVENT_LABELS.items()
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ["case", "seq", "kind", "actor_name", "actor_role", "on", "entered_at"]
-    list_filter = ["kind"]
+    list_display = ["case", "seq", "kind_label", "actor_name", "actor_role", "on", "entered_at"]
+    list_filter = [EventKindFilter]
     search_fields = ["case__number"]
     list_select_related = ["case"]
     show_full_result_count = False
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, event: Event) -> str:
+        from casework.lifecycle.table import event_kind_label
+
+        return event_kind_label(event.kind)
 
 
 class SpecialDayForm(forms.ModelForm[SpecialDay]):

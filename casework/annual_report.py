@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 
 from casework.choices import CaseStatus, Disposition, RemedyKind, RemedyOutcome
 from casework.choices import Transition as T
+from casework.dispositions import dispositions_in_row, report_row
 from casework.models import Case, Event, Organ
 
 DATA = Path(__file__).resolve().parent / "data" / "annual_report_2021.json"
@@ -77,7 +78,7 @@ def _scopes(organ: Organ, year: int) -> dict[str, QuerySet[Case]]:
 def _result_row(status: str, disposition: str) -> str:
     if status == CaseStatus.WITHDRAWN or not disposition:
         return WITHDRAWN_ROW
-    return disposition
+    return report_row(disposition)  # Art 36(1) and 36(5) count in （一） and （四）1
 
 
 def table_3(organ: Organ, year: int) -> Table3:
@@ -124,7 +125,9 @@ def report_cell_cases(organ: Organ, year: int, row: str, column: str) -> QuerySe
         if row == WITHDRAWN_ROW:
             qs = qs.filter(Q(status=CaseStatus.WITHDRAWN) | Q(disposition="") | Q(disposition=row))
         else:
-            qs = qs.filter(disposition=row).exclude(status=CaseStatus.WITHDRAWN)
+            qs = qs.filter(disposition__in=dispositions_in_row(row)).exclude(
+                status=CaseStatus.WITHDRAWN
+            )
     else:
         return Case.objects.none()
     if column != "total":

@@ -1,6 +1,8 @@
 """Enumerations of the domain vocabulary (DESIGN §2–3). Values are stable identifiers used in
 the database, events and the API; labels are translated (zh-hans) for the UI."""
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -107,12 +109,18 @@ class AttachmentKind(models.TextChoices):
 
 
 class Disposition(models.TextChoices):
-    """The 21 leaf results of annual-report table 三 (LAW.md §3.1); each case maps to one row.
-
-    Keys are those of `domain/annual_report_2021.json`; the row labels are printed from there.
+    """The legal outcomes of a case (Art 36–39, 109号, Art 30). Each maps to exactly one of the
+    21 leaf rows of annual-report table 三 (LAW.md §3.1): the 21 rows' own keys (those of
+    `domain/annual_report_2021.json`), plus two outcomes of Art 36 that the report counts in
+    another row (casework.dispositions.REPORT_ROW).
     """
 
     GRANTED = "granted", _("Disclosed")
+    # Art 36(1): already proactively disclosed; the reply tells where to get it (report （一）).
+    GRANTED_ALREADY_PUBLISHED = (
+        "granted.already_published",
+        _("Already published: told where to get it"),
+    )
     PARTIAL = "partial", _("Partially disclosed")
     REFUSED_STATE_SECRET = "refused.state_secret", _("Not disclosed: state secret")
     REFUSED_PROHIBITED_BY_LAW = (
@@ -141,6 +149,11 @@ class Disposition(models.TextChoices):
         _("Not disclosed: administrative inquiry matter"),
     )
     UNABLE_NOT_HELD = "unable.not_held", _("Cannot provide: not held by this organ")
+    # Art 36(5): not this organ's to disclose; the reply names the responsible organ (report （四）1).
+    UNABLE_NOT_THIS_ORGAN = (
+        "unable.not_this_organ",
+        _("Cannot provide: another organ's information"),
+    )
     UNABLE_NEEDS_CREATION = "unable.needs_creation", _("Cannot provide: would need to be created")
     UNABLE_UNCLEAR_AFTER_CORRECTION = (
         "unable.unclear_after_correction",
@@ -168,45 +181,44 @@ class Disposition(models.TextChoices):
     OTHER = "other.other", _("Other")
 
 
-class Transition(models.TextChoices):
-    """Lifecycle transition names (DESIGN §3), also the kinds of audit events."""
+class Transition(StrEnum):
+    """Names of the lifecycle's transitions (DESIGN §3) and of the other event kinds, as
+    constants. Labels, states, roles and inputs are declared once, in the transition table
+    (casework.lifecycle.machine)."""
 
-    RECEIVE = "receive", _("Receive")
-    CONFIRM_RECEIPT = "confirm_receipt", _("Confirm receipt")
-    REGISTER = "register", _("Register")
-    REQUEST_CORRECTION = "request_correction", _("Request correction")
-    RECEIVE_CORRECTION = "receive_correction", _("Receive correction")
-    ASSIGN = "assign", _("Assign to division")
-    CLAIM = "claim", _("Claim")
-    OPEN_CONSULTATION = "open_consultation", _("Open consultation")
-    CLOSE_CONSULTATION = "close_consultation", _("Close consultation")
-    EXTEND = "extend", _("Extend")
-    NOTIFY_FEE = "notify_fee", _("Notify fee")
-    RECEIVE_FEE = "receive_fee", _("Receive fee")
-    PROPOSE = "propose", _("Propose decision")
-    RETURN_FOR_REVISION = "return_for_revision", _("Return for revision")
-    APPROVE = "approve", _("Approve")
-    ISSUE_REPLY = "issue_reply", _("Issue reply")
-    REPLY_ON_THE_SPOT = "reply_on_the_spot", _("Reply on the spot")
-    RECORD_DELIVERY = "record_delivery", _("Record delivery")
-    ARCHIVE = "archive", _("Archive")
-    WITHDRAW = "withdraw", _("Withdraw")
-    ABANDON = "abandon", _("Deem abandoned")
-    URGE = "urge", _("Urge")
-    RECORD_REMEDY = "record_remedy", _("Record remedy")
-    # Work-routing steps the workflow needs beyond DESIGN §3's list (none changes the legal
-    # status except release/transfer, which send the case back to the division queue).
-    GIVE_OPINION = "give_opinion", _("Give co-division opinion")
-    CHECK = "check", _("Review passed")
-    RELEASE = "release", _("Release")
-    REASSIGN = "reassign", _("Reassign")
-    TRANSFER = "transfer", _("Transfer to another division")
-    REQUEST_EXTENSION = "request_extension", _("Request extension")
-    UPDATE_APPLICANT = "update_applicant", _("Complete applicant details")
-    ISSUE_LETTER = "issue_letter", _("Issue letter")
-    VOID_LETTER = "void_letter", _("Void letter")
-    # Not a step of the case: the calendar changed and the stored time limits moved.
-    RECOMPUTE = "recompute", _("Time limits recomputed")
+    RECEIVE = "receive"
+    CONFIRM_RECEIPT = "confirm_receipt"
+    REGISTER = "register"
+    REQUEST_CORRECTION = "request_correction"
+    RECEIVE_CORRECTION = "receive_correction"
+    ASSIGN = "assign"
+    CLAIM = "claim"
+    OPEN_CONSULTATION = "open_consultation"
+    CLOSE_CONSULTATION = "close_consultation"
+    EXTEND = "extend"
+    NOTIFY_FEE = "notify_fee"
+    RECEIVE_FEE = "receive_fee"
+    PROPOSE = "propose"
+    RETURN_FOR_REVISION = "return_for_revision"
+    APPROVE = "approve"
+    ISSUE_REPLY = "issue_reply"
+    REPLY_ON_THE_SPOT = "reply_on_the_spot"
+    RECORD_DELIVERY = "record_delivery"
+    ARCHIVE = "archive"
+    WITHDRAW = "withdraw"
+    ABANDON = "abandon"
+    URGE = "urge"
+    RECORD_REMEDY = "record_remedy"
+    GIVE_OPINION = "give_opinion"
+    CHECK = "check"
+    RELEASE = "release"
+    REASSIGN = "reassign"
+    TRANSFER = "transfer"
+    REQUEST_EXTENSION = "request_extension"
+    UPDATE_APPLICANT = "update_applicant"
+    ISSUE_LETTER = "issue_letter"
+    VOID_LETTER = "void_letter"
+    RECOMPUTE = "recompute"
 
 
 class ConsultationParty(models.TextChoices):

@@ -243,57 +243,176 @@ def compute_clock(
     if fee_payment_days < 1 or max_extension_days < 0:
         raise ValueError("the fee period must be at least one working day, extensions >= 0")
 
-    arrived_on: date | None = None
-    received_on: date | None = None  # the original (Art 31) receipt date
-    restarted_on: date | None = None  # the corrected application's receipt (Art 30)
-    correction_on: date | None = None
-    correction_deadline_on: date | None = None
-    extension_days = 0
-    extension_on: date | None = None
-    extension_seen = False
-    consultations: dict[str, _OpenPeriod] = {}
-    fees: list[_OpenPeriod] = []
-    closed_on: date | None = None
-    closed_kind = ""
+    ledger = _replay(events, max_extension_days=max_extension_days)
+    received_on = ledger.received_on
+    if received_on is None:
+        return _unconfirmed_result(ledger)
 
+    number = calendar.working_day_number
+    by_number = calendar.working_day_by_number
+    correction_notice_due_on = by_number(number(received_on) + correction_notice_days)
+    awaiting_correction = ledger.correction_on is not None and ledger.restarted_on is None
+    started_on = None if awaiting_correction else (ledger.restarted_on or received_on)
+    segments = _receipt_segments(ledger, received_on, correction_notice_due_on)
+
+    # Exclusions as closed intervals of working-day numbers [lo, hi]; base = day 0's number.
+    base = number(started_on) if started_on is not None else 0
+    found = _exclusions(
+        ledger,
+        calendar,
+        base=base,
+        consultation_days=consultation_days,
+        fee_payment_days=fee_payment_days,
+        fee_pauses_clock=fee_pauses_clock,
+    )
+    latest = max(
+        correction_notice_due_on,
+        ledger.correction_deadline_on or correction_notice_due_on,
+        found.latest or correction_notice_due_on,
+    )
+
+    reply_due_on: date | None = None
+    excluded = 0
+    due_n = 0
+    if started_on is not None:
+        target = reply_days + ledger.extension_days
+        due_n, excluded, counting = _count(base, target, found.intervals, calendar)
+        reply_due_on = by_number(due_n)
+        segments.extend(counting)
+        if reply_due_on > latest:
+            latest = reply_due_on
+        if ledger.extension_on is not None:
+            days = ledger.extension_days
+            segments.append(Segment("extension", ledger.extension_on, None, days, {"days": days}))
+        segments.append(
+            Segment(
+                "due",
+                reply_due_on,
+                reply_due_on,
+                target,
+                {
+                    "reply_days": reply_days,
+                    "extension_days": ledger.extension_days,
+                    "counted_days": target,
+                    "excluded_working_days": excluded,
+                },
+            )
+        )
+
+    segments.extend(
+        _exclusion_segments(
+            found.excluders,
+            calendar,
+            due_n=due_n,
+            started=started_on is not None,
+            fee_pauses_clock=fee_pauses_clock,
+        )
+    )
+    closed_on = ledger.closed_on
+    if closed_on is not None:
+        late = 0
+        if reply_due_on is not None and closed_on > reply_due_on:
+            # A reply on the weekend after a Friday due date is still late: at least 1.
+            late = max(1, number(closed_on) - due_n)
+        segments.append(_closed_segment(ledger.closed_kind, closed_on, reply_due_on, late))
+
+    if found.excluders or ledger.extension_on is not None or closed_on is not None:
+        segments.sort(key=_segment_order)  # otherwise built in timeline order already
+    provisional = calendar.spans_provisional(received_on, latest)
+    if provisional:
+        segments.append(_provisional_segment(calendar, received_on, latest))
+
+    return ClockResult(  # positional: this runs for every case on every recomputation
+        started_on,
+        reply_due_on,
+        correction_notice_due_on,
+        ledger.correction_deadline_on,
+        found.fee_due_on,
+        ledger.extension_days,
+        tuple(found.consultations),
+        excluded,
+        provisional,
+        closed_on,
+        tuple(segments),
+    )
+
+
+# --- 1. replay: the ledger's clock facts, in recorded order ----------------------------------
+
+
+class _Ledger:
+    """What the clock needs from a case's events (mutable while replaying, internal)."""
+
+    __slots__ = (
+        "arrived_on",
+        "closed_kind",
+        "closed_on",
+        "consultations",
+        "correction_deadline_on",
+        "correction_on",
+        "extension_days",
+        "extension_on",
+        "fees",
+        "received_on",
+        "restarted_on",
+    )
+
+    def __init__(self) -> None:
+        self.arrived_on: date | None = None
+        self.received_on: date | None = None  # the original (Art 31) receipt date
+        self.restarted_on: date | None = None  # the corrected application's receipt (Art 30)
+        self.correction_on: date | None = None
+        self.correction_deadline_on: date | None = None
+        self.extension_days = 0
+        self.extension_on: date | None = None
+        self.consultations: dict[str, _OpenPeriod] = {}
+        self.fees: list[_OpenPeriod] = []
+        self.closed_on: date | None = None
+        self.closed_kind = ""
+
+
+def _replay(events: Sequence[ClockEvent], *, max_extension_days: int) -> _Ledger:
+    """Replay the clock events; raise ValueError for an inconsistent history."""
+    ledger = _Ledger()
+    extension_seen = False
     for event in events:
         kind = event.kind
         if kind not in CLOCK_EVENT_KINDS:
             continue
         payload = event.payload
         if kind == RECEIVE:
-            arrived_on = event.on
+            ledger.arrived_on = event.on
             value = payload.get("received_on")
             if value is not None:
-                received_on = (
+                ledger.received_on = (
                     date.fromisoformat(value)
                     if type(value) is str and len(value) == 10
                     else _as_date(value, "receive.received_on")
                 )
         elif kind == CONFIRM_RECEIPT:
-            received_on = _as_date(payload.get("received_on"), "confirm_receipt.received_on")
+            ledger.received_on = _as_date(payload.get("received_on"), "confirm_receipt.received_on")
         elif kind == REQUEST_CORRECTION:
-            correction_on = event.on
-            correction_deadline_on = _optional_date(
+            ledger.correction_on = event.on
+            ledger.correction_deadline_on = _optional_date(
                 payload, "deadline_on", "request_correction.deadline_on"
             )
-            restarted_on = None
+            ledger.restarted_on = None
         elif kind == RECEIVE_CORRECTION:
-            restarted_on = event.on
+            ledger.restarted_on = event.on
             # Art 30: a new count; an extension granted before it no longer applies.
-            extension_days = 0
-            extension_on = None
+            ledger.extension_days = 0
+            ledger.extension_on = None
         elif kind == OPEN_CONSULTATION:
             key = str(payload.get("consultation_id", ""))
-            if not key or key in consultations:
+            if not key or key in ledger.consultations:
                 raise ValueError(f"open_consultation: missing or repeated consultation_id {key!r}")
             party = str(payload.get("party", THIRD_PARTY))
             if party not in PARTIES:
                 raise ValueError(f"open_consultation: unknown party {party!r}")
-            consultations[key] = _OpenPeriod(key, party, event.on, event.on)
+            ledger.consultations[key] = _OpenPeriod(key, party, event.on, event.on)
         elif kind == CLOSE_CONSULTATION:
             key = str(payload.get("consultation_id", ""))
-            period = consultations.get(key)
+            period = ledger.consultations.get(key)
             if period is None or period.closed_on is not None:
                 raise ValueError(f"close_consultation: no open consultation {key!r}")
             period.closed_on = event.on
@@ -306,54 +425,53 @@ def compute_clock(
                     f"extend: days must be an integer in 1..{max_extension_days}, got {days!r}"
                 )
             extension_seen = True
-            extension_days = days
-            extension_on = event.on
+            ledger.extension_days = days
+            ledger.extension_on = event.on
         elif kind == NOTIFY_FEE:
             notice_received_on = (
                 _optional_date(payload, "notice_received_on", "notify_fee.notice_received_on")
                 or event.on
             )
-            fees.append(_OpenPeriod(str(len(fees) + 1), "", event.on, notice_received_on))
+            ledger.fees.append(
+                _OpenPeriod(str(len(ledger.fees) + 1), "", event.on, notice_received_on)
+            )
         elif kind == RECEIVE_FEE:
-            if not fees or fees[-1].closed_on is not None:
+            if not ledger.fees or ledger.fees[-1].closed_on is not None:
                 raise ValueError("receive_fee: no fee notice awaiting payment")
-            fees[-1].closed_on = event.on
+            ledger.fees[-1].closed_on = event.on
         else:  # terminal: the first one stops the clock; nothing after it counts
-            closed_on = event.on
-            closed_kind = kind
+            ledger.closed_on = event.on
+            ledger.closed_kind = kind
             break
+    return ledger
 
+
+def _unconfirmed_result(ledger: _Ledger) -> ClockResult:
+    """Art 31(3)-(4): no legal date of receipt yet, so no clock."""
     segments: list[Segment] = []
-    if received_on is None:
-        if arrived_on is not None:
-            segments.append(Segment("awaiting_confirmation", arrived_on, None, None, _EMPTY))
-        if closed_on is not None:
-            segments.append(_closed_segment(closed_kind, closed_on, None, 0))
-        return ClockResult(
-            started_on=None,
-            reply_due_on=None,
-            correction_notice_due_on=None,
-            correction_deadline_on=correction_deadline_on,
-            fee_due_on=None,
-            extension_days=extension_days,
-            consultations=(),
-            excluded_working_days=0,
-            provisional=False,
-            closed_on=closed_on,
-            segments=tuple(segments),
-        )
+    if ledger.arrived_on is not None:
+        segments.append(Segment("awaiting_confirmation", ledger.arrived_on, None, None, _EMPTY))
+    if ledger.closed_on is not None:
+        segments.append(_closed_segment(ledger.closed_kind, ledger.closed_on, None, 0))
+    return ClockResult(
+        started_on=None,
+        reply_due_on=None,
+        correction_notice_due_on=None,
+        correction_deadline_on=ledger.correction_deadline_on,
+        fee_due_on=None,
+        extension_days=ledger.extension_days,
+        consultations=(),
+        excluded_working_days=0,
+        provisional=False,
+        closed_on=ledger.closed_on,
+        segments=tuple(segments),
+    )
 
-    number = calendar.working_day_number
-    by_number = calendar.working_day_by_number
-    correction_notice_due_on = by_number(number(received_on) + correction_notice_days)
-    awaiting_correction = correction_on is not None and restarted_on is None
-    started_on = None if awaiting_correction else (restarted_on or received_on)
-    earliest = received_on
-    latest = correction_notice_due_on
-    if correction_deadline_on is not None and correction_deadline_on > latest:
-        latest = correction_deadline_on
 
-    segments.append(
+def _receipt_segments(
+    ledger: _Ledger, received_on: date, correction_notice_due_on: date
+) -> list[Segment]:
+    segments = [
         Segment(
             "receipt",
             received_on,
@@ -361,144 +479,181 @@ def compute_clock(
             0,
             {"correction_notice_due_on": correction_notice_due_on},
         )
-    )
-    if correction_on is not None:
+    ]
+    if ledger.correction_on is not None:
         segments.append(
             Segment(
                 "correction",
-                correction_on,
-                restarted_on,
+                ledger.correction_on,
+                ledger.restarted_on,
                 None,
                 {
-                    "deadline_on": correction_deadline_on,
+                    "deadline_on": ledger.correction_deadline_on,
                     "notice_due_on": correction_notice_due_on,
-                    "corrected_on": restarted_on,
+                    "corrected_on": ledger.restarted_on,
                 },
             )
         )
-    if restarted_on is not None:
-        segments.append(Segment("restart", restarted_on, restarted_on, 0, _EMPTY))
+    if ledger.restarted_on is not None:
+        segments.append(Segment("restart", ledger.restarted_on, ledger.restarted_on, 0, _EMPTY))
+    return segments
 
-    # Exclusions as closed intervals of working-day numbers [lo, hi]; base = day 0's number.
-    base = number(started_on) if started_on is not None else 0
-    intervals: list[tuple[int, int]] = []  # (lo, hi) of the exclusions that pause the clock
-    # (kind, period, lo, hi, the party's or the fee's deadline, excluded_until)
-    excluders: list[tuple[str, _OpenPeriod, int, int, date, date]] = []
-    consultation_results: list[Consultation] = []
-    for period in consultations.values():
+
+# --- 2. exclusions: consultations (Arts 32–34) and fee periods (109号) --------------------------
+
+
+# (kind, period, lo, hi, the party's or the fee's deadline, excluded_until)
+_Excluder = tuple[str, _OpenPeriod, int, int, date, date]
+
+
+class _Exclusions:
+    __slots__ = ("consultations", "excluders", "fee_due_on", "intervals", "latest")
+
+    def __init__(self) -> None:
+        self.intervals: list[
+            tuple[int, int]
+        ] = []  # (lo, hi) of the exclusions that pause the clock
+        self.excluders: list[_Excluder] = []
+        self.consultations: list[Consultation] = []
+        self.fee_due_on: date | None = None
+        self.latest: date | None = None  # the latest deadline of a party or a fee
+
+    def reach(self, day: date) -> None:
+        if self.latest is None or day > self.latest:
+            self.latest = day
+
+
+def _bounded(
+    period: _OpenPeriod, due_n: int, due_on: date, calendar: WorkingCalendar
+) -> tuple[int, date]:
+    """The last excluded working-day number and day: the answer (or payment) day, at most the
+    period's own deadline; the deadline itself while it is open."""
+    closed_on = period.closed_on
+    if closed_on is None:
+        hi, until = due_n, due_on
+    else:
+        closed_n = calendar.working_day_number(closed_on)
+        hi = closed_n if closed_n < due_n else due_n
+        until = closed_on if closed_on < due_on else due_on
+    return hi, (until if until >= period.sent_on else period.sent_on)
+
+
+def _exclusions(
+    ledger: _Ledger,
+    calendar: WorkingCalendar,
+    *,
+    base: int,
+    consultation_days: int,
+    fee_payment_days: int,
+    fee_pauses_clock: bool,
+) -> _Exclusions:
+    """The working days that do not count: after the sending day up to the answer (at most the
+    party's deadline); and, when `fee_pauses_clock`, from the fee notice to the payment."""
+    number, by_number = calendar.working_day_number, calendar.working_day_by_number
+    found = _Exclusions()
+    for period in ledger.consultations.values():
         sent_n = number(period.sent_on)
         party_due_n = sent_n + consultation_days
         party_due_on = by_number(party_due_n)
-        answered_on = period.closed_on
-        if answered_on is None:
-            hi = party_due_n
-            excluded_until = party_due_on
-        else:
-            answered_n = number(answered_on)
-            hi = answered_n if answered_n < party_due_n else party_due_n
-            excluded_until = answered_on if answered_on < party_due_on else party_due_on
-        if excluded_until < period.sent_on:
-            excluded_until = period.sent_on
-        if party_due_on > latest:
-            latest = party_due_on
-        consultation_results.append(
+        hi, excluded_until = _bounded(period, party_due_n, party_due_on, calendar)
+        found.reach(party_due_on)
+        found.consultations.append(
             Consultation(
-                period.key, period.party, period.sent_on, party_due_on, answered_on, excluded_until
+                period.key,
+                period.party,
+                period.sent_on,
+                party_due_on,
+                period.closed_on,
+                excluded_until,
             )
         )
         lo = sent_n + 1 if sent_n >= base else base + 1
-        excluders.append(("consultation", period, lo, hi, party_due_on, excluded_until))
+        found.excluders.append(("consultation", period, lo, hi, party_due_on, excluded_until))
         if hi >= lo:
-            intervals.append((lo, hi))
-    fee_due_on: date | None = None
-    for period in fees:
+            found.intervals.append((lo, hi))
+    for period in ledger.fees:
         fee_due_n = number(period.received_on) + fee_payment_days
         fee_due_on = by_number(fee_due_n)
-        if fee_due_on > latest:
-            latest = fee_due_on
-        paid_on = period.closed_on
-        if paid_on is None:
-            hi = fee_due_n
-            excluded_until = fee_due_on
-        else:
-            paid_n = number(paid_on)
-            hi = paid_n if paid_n < fee_due_n else fee_due_n
-            excluded_until = paid_on if paid_on < fee_due_on else fee_due_on
-        if excluded_until < period.sent_on:
-            excluded_until = period.sent_on
+        found.fee_due_on = fee_due_on
+        found.reach(fee_due_on)
+        hi, excluded_until = _bounded(period, fee_due_n, fee_due_on, calendar)
         sent_n = number(period.sent_on)
         lo = sent_n + 1 if sent_n >= base else base + 1
-        excluders.append(("fee", period, lo, hi, fee_due_on, excluded_until))
+        found.excluders.append(("fee", period, lo, hi, fee_due_on, excluded_until))
         if fee_pauses_clock and hi >= lo:
-            intervals.append((lo, hi))
+            found.intervals.append((lo, hi))
+    return found
 
-    reply_due_on: date | None = None
+
+# --- 3. counting: the due date past the exclusions ---------------------------------------------
+
+
+def _count(
+    base: int, target: int, intervals: list[tuple[int, int]], calendar: WorkingCalendar
+) -> tuple[int, int, list[Segment]]:
+    """Count `target` working days after day 0 (number `base`), skipping the excluded
+    intervals; a working day excluded twice (overlap) is skipped once. Returns the due day's
+    number, the excluded working days that moved it, and the counting segments."""
+    by_number = calendar.working_day_by_number
+    segments: list[Segment] = []
+    position = base  # the last working-day number already accounted for
+    remaining = target
+    counted = 0
     excluded = 0
-    due_n = 0
-    if started_on is not None:
-        target = reply_days + extension_days
-        position = base  # the last working-day number already accounted for
-        remaining = target
-        counted = 0
-        if len(intervals) > 1:
-            intervals.sort()
-        for lo, hi in intervals:
-            if hi <= position:
-                continue  # inside a stretch already excluded (overlap)
-            if lo <= position:
-                lo = position + 1
-            gap = lo - 1 - position
-            if remaining <= gap:
-                break  # this exclusion starts after the due date: it moves nothing
-            if gap:
-                segments.append(
-                    Segment(
-                        "counting",
-                        by_number(position + 1),
-                        by_number(lo - 1),
-                        gap,
-                        {"first_day": counted + 1, "last_day": counted + gap},
-                    )
-                )
-                counted += gap
-                remaining -= gap
-            excluded += hi - lo + 1
-            position = hi
-        due_n = position + remaining
-        reply_due_on = by_number(due_n)
-        segments.append(
-            Segment(
-                "counting",
-                by_number(position + 1),
-                reply_due_on,
-                remaining,
-                {"first_day": counted + 1, "last_day": target},
-            )
-        )
-        if reply_due_on > latest:
-            latest = reply_due_on
-        if extension_on is not None:
+    if len(intervals) > 1:
+        intervals = sorted(intervals)
+    for lo, hi in intervals:
+        if hi <= position:
+            continue  # inside a stretch already excluded (overlap)
+        if lo <= position:
+            lo = position + 1
+        gap = lo - 1 - position
+        if remaining <= gap:
+            break  # this exclusion starts after the due date: it moves nothing
+        if gap:
             segments.append(
-                Segment("extension", extension_on, None, extension_days, {"days": extension_days})
+                Segment(
+                    "counting",
+                    by_number(position + 1),
+                    by_number(lo - 1),
+                    gap,
+                    {"first_day": counted + 1, "last_day": counted + gap},
+                )
             )
-        segments.append(
-            Segment(
-                "due",
-                reply_due_on,
-                reply_due_on,
-                target,
-                {
-                    "reply_days": reply_days,
-                    "extension_days": extension_days,
-                    "counted_days": target,
-                    "excluded_working_days": excluded,
-                },
-            )
+            counted += gap
+            remaining -= gap
+        excluded += hi - lo + 1
+        position = hi
+    due_n = position + remaining
+    segments.append(
+        Segment(
+            "counting",
+            by_number(position + 1),
+            by_number(due_n),
+            remaining,
+            {"first_day": counted + 1, "last_day": target},
         )
+    )
+    return due_n, excluded, segments
 
+
+# --- 4. explanation: one segment per exclusion, and the provisional years ---------------------
+
+
+def _exclusion_segments(
+    excluders: list[_Excluder],
+    calendar: WorkingCalendar,
+    *,
+    due_n: int,
+    started: bool,
+    fee_pauses_clock: bool,
+) -> list[Segment]:
+    by_number = calendar.working_day_by_number
+    segments = []
     for excluder_kind, period, lo, hi, period_due_on, excluded_until in excluders:
         days = hi - lo + 1 if hi >= lo else 0
         is_open = period.closed_on is None
+        end: date | None
         if excluder_kind == "consultation":
             detail: dict[str, Any] = {
                 "key": period.key,
@@ -508,7 +663,7 @@ def compute_clock(
                 "excluded_until": excluded_until,
                 "open": is_open,
             }
-            end: date | None = excluded_until
+            end = excluded_until
         else:
             detail = {
                 "notice_received_on": period.received_on,
@@ -525,47 +680,22 @@ def compute_clock(
         if days:
             detail["first_excluded_on"] = by_number(lo)
             detail["last_excluded_on"] = by_number(hi)
-            detail["moves_due"] = started_on is not None and lo <= due_n
+            detail["moves_due"] = started and lo <= due_n
         else:
             detail["first_excluded_on"] = detail["last_excluded_on"] = None
             detail["moves_due"] = False
         segments.append(Segment(excluder_kind, period.sent_on, end, days, detail))
+    return segments
 
-    if closed_on is not None:
-        late = 0
-        if reply_due_on is not None and closed_on > reply_due_on:
-            # A reply on the weekend after a Friday due date is still late: at least 1.
-            late = max(1, number(closed_on) - due_n)
-        segments.append(_closed_segment(closed_kind, closed_on, reply_due_on, late))
 
-    if excluders or extension_on is not None or closed_on is not None:
-        segments.sort(key=_segment_order)  # otherwise built in timeline order already
-    provisional = calendar.spans_provisional(earliest, latest)
-    if provisional:
-        years = tuple(
-            year
-            for year in range(earliest.year, latest.year + 1)
-            if calendar.is_provisional(date(year, 1, 1))
-        )
-        first_year = years[0]
-        segments.append(
-            Segment(
-                "provisional", max(earliest, date(first_year, 1, 1)), latest, None, {"years": years}
-            )
-        )
-
-    return ClockResult(  # positional: this runs for every case on every recomputation
-        started_on,
-        reply_due_on,
-        correction_notice_due_on,
-        correction_deadline_on,
-        fee_due_on,
-        extension_days,
-        tuple(consultation_results),
-        excluded,
-        provisional,
-        closed_on,
-        tuple(segments),
+def _provisional_segment(calendar: WorkingCalendar, earliest: date, latest: date) -> Segment:
+    years = tuple(
+        year
+        for year in range(earliest.year, latest.year + 1)
+        if calendar.is_provisional(date(year, 1, 1))
+    )
+    return Segment(
+        "provisional", max(earliest, date(years[0], 1, 1)), latest, None, {"years": years}
     )
 
 

@@ -173,7 +173,29 @@ def case_warnings(case: Case) -> list[str]:
                 _("Applied through an agent, but missing: %(items)s (a ground for correction).")
                 % {"items": "、".join(str(m) for m in missing)}
             )
+    if case.extension_days and not _notice_stands(case, "extension"):
+        # Art 33(2): an extension is approved *and told to the applicant*.
+        warnings.append(
+            _(
+                "The extension is approved but the applicant has not been sent the extension notice (Art 33(2)): issue it now."
+            )
+        )
     return warnings
+
+
+def _notice_stands(case: Case, kind: str) -> bool:
+    """Whether a letter of `kind` was issued on the case and not voided (from the ledger)."""
+    from casework.choices import Transition as T
+
+    issued: set[str] = set()
+    for event_kind, payload in case.events.filter(
+        kind__in=[T.ISSUE_LETTER, T.VOID_LETTER]
+    ).values_list("kind", "payload"):
+        if event_kind == T.ISSUE_LETTER and payload.get("kind") == kind:
+            issued.add(payload.get("letter", ""))
+        elif event_kind == T.VOID_LETTER:
+            issued.discard(payload.get("letter", ""))
+    return bool(issued)
 
 
 def case_list_filter(cases: QuerySet[Case], data: Mapping[str, Any]) -> QuerySet[Case]:

@@ -143,10 +143,6 @@ def case_receive(
     return case
 
 
-def _last_event_on(case: Case) -> date | None:
-    return case.events.order_by("-seq").values_list("on", flat=True).first()
-
-
 @transaction.atomic
 def case_transition(
     *,
@@ -197,13 +193,8 @@ def case_transition(
         )
     if on > today:
         raise InvalidInput(_("The effective date cannot be in the future."), field="on")
-    previous = _last_event_on(case)
-    if previous is not None and on < previous:
-        raise InvalidInput(
-            _("The effective date cannot be before the case's previous event (%(date)s).")
-            % {"date": previous.isoformat()},
-            field="on",
-        )
+    # The order the law gives (before receipt, before the step it answers …) is the
+    # lifecycle's check; unrelated later events (an urge, a letter) never block a true date.
     if name == T.CONFIRM_RECEIPT:
         validate_confirmation_date(
             confirmed_on=on, arrived_on=timezone.localdate(case.arrived_at), today=today

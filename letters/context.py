@@ -152,8 +152,14 @@ def build_letter_context(
                 "reasons": payload.get("reasons", ""),
                 "withheld": payload.get("withheld", ""),
                 "files": payload.get("files", ""),
+                "where_published": payload.get("where_published", ""),
+                "responsible_organ": payload.get("responsible_organ", ""),
+                "responsible_contact": payload.get("responsible_contact", ""),
                 "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
-                "refused": disposition.startswith("refused."),
+                # Art 36(7) directs the applicant to the special access procedure: it is not a
+                # decision not to disclose, so no reconsideration-first clause (行政复议法 Art 23).
+                "refused": disposition.startswith("refused.")
+                and disposition != "refused.administrative_inquiry",
             }
         )
         correction = _last(case, T.REQUEST_CORRECTION)

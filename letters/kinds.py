@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casework.choices import Disposition
+from casework.dispositions import BASES
 
 
 @dataclass(frozen=True)
@@ -79,34 +80,12 @@ REFUSAL_GROUNDS: dict[str, str] = {
     Disposition.REFUSED_INTERNAL_AFFAIRS: "属于人事管理、后勤管理、内部工作流程等内部事务信息",
     Disposition.REFUSED_PROCESS_INFORMATION: "属于行政机关在履行行政管理职能过程中形成的过程性信息",
     Disposition.REFUSED_ENFORCEMENT_FILE: "属于行政执法案卷信息",
-    Disposition.REFUSED_ADMINISTRATIVE_INQUIRY: "属于法律、行政法规对信息的获取有特别规定的行政查询事项，请依照有关法律、行政法规的规定办理",
+    Disposition.REFUSED_ADMINISTRATIVE_INQUIRY: "属于法律、行政法规对信息的获取有特别规定的行政查询事项",
 }
 
-# The statutory basis printed when the officer gave none more specific (LAW.md §3.1 mapping).
-DEFAULT_BASIS: dict[str, str] = {
-    Disposition.GRANTED: "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
-    Disposition.PARTIAL: "《中华人民共和国政府信息公开条例》第三十七条",
-    Disposition.REFUSED_STATE_SECRET: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Disposition.REFUSED_PROHIBITED_BY_LAW: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Disposition.REFUSED_SECURITY_STABILITY: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Disposition.REFUSED_THIRD_PARTY_RIGHTS: "《中华人民共和国政府信息公开条例》第十五条、第三十六条第（三）项",
-    Disposition.REFUSED_INTERNAL_AFFAIRS: "《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第（三）项",
-    Disposition.REFUSED_PROCESS_INFORMATION: "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项",
-    Disposition.REFUSED_ENFORCEMENT_FILE: "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项",
-    Disposition.REFUSED_ADMINISTRATIVE_INQUIRY: "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
-    Disposition.UNABLE_NOT_HELD: "《中华人民共和国政府信息公开条例》第三十六条第（四）项",
-    Disposition.UNABLE_NEEDS_CREATION: "《中华人民共和国政府信息公开条例》第三十八条",
-    Disposition.UNABLE_UNCLEAR_AFTER_CORRECTION: "《中华人民共和国政府信息公开条例》第三十条",
-    Disposition.NOT_PROCESSED_PETITION: "《中华人民共和国政府信息公开条例》第三十九条第一款",
-    Disposition.NOT_PROCESSED_REPEATED: "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
-    Disposition.NOT_PROCESSED_PUBLICATION: "《中华人民共和国政府信息公开条例》第三十九条第二款",
-    Disposition.NOT_PROCESSED_UNREASONABLE: "《中华人民共和国政府信息公开条例》第三十五条",
-    # UNCONFIRMED: no article names this ground; Art 38 (information already made or obtained) is the usual citation.
-    Disposition.NOT_PROCESSED_CONFIRM: "《中华人民共和国政府信息公开条例》第三十八条",
-    Disposition.OTHER_NO_CORRECTION: "《中华人民共和国政府信息公开条例》第三十条",
-    Disposition.OTHER_FEE_UNPAID: "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
-    Disposition.OTHER: "《中华人民共和国政府信息公开条例》第三十六条",
-}
+# The statutory basis printed when the case records none (cases decided before bases were
+# checked): the disposition's usual basis (casework.dispositions).
+DEFAULT_BASIS: dict[str, str] = {d: bases[0].citation for d, bases in BASES.items()}
 
 
 def default_wording(kind: str) -> str:

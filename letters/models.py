@@ -119,13 +119,22 @@ class Letter(models.Model):
         related_name="replaced_by",
         verbose_name=_("replaces"),
     )
+    # The step of the case the letter documents (letters.services.letter_step): one letter per
+    # case, kind and step; a correction is the next generation, replacing the voided one.
+    step = models.CharField(_("step"), max_length=60, default="")
+    generation = models.PositiveSmallIntegerField(_("generation"), default=0)
 
     class Meta:
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="letter_number_unique_per_case")
+            models.UniqueConstraint(
+                fields=["case", "number"], name="letter_number_unique_per_case"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind", "step", "generation"], name="letter_once_per_step"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -64,6 +64,114 @@ def _next_number(case: Case, year: int) -> str:
     return str(settings.LETTER_NUMBER_FORMAT.format(prefix=series, year=year, seq=counter.last))
 
 
+# No letter goes out on a case that is archived or withdrawn.
+CLOSED_TO_LETTERS = frozenset({"archived", "withdrawn"})
+# The steps that decide a case: the sign-off (审签), an on-the-spot reply, an abandonment.
+DECIDING_KINDS = (T.APPROVE, T.REPLY_ON_THE_SPOT, T.ABANDON)
+
+
+def letter_step(
+    case: Case, spec: Kind, *, consultation_id: str | None = None
+) -> tuple[str, str | None]:
+    """The step of the case a letter of `spec` documents, and the consultation it is about.
+
+    Refuses (WrongState) when the step has not happened: a reply only after sign-off (or an
+    on-the-spot reply or abandonment decided it), a consultation letter only while the
+    consultation is open. Each notice documents the latest event of its step.
+    """
+    events = list(case.events.order_by("seq").values_list("seq", "kind", "payload"))
+
+    def last(*kinds: str) -> tuple[int, dict[str, Any]] | None:
+        return next(
+            ((seq, payload) for seq, kind, payload in reversed(events) if kind in kinds), None
+        )
+
+    needs = spec.needs
+    if needs == "receipt":
+        return "receipt", None
+    if needs == "consultation":
+        opened: dict[str, Any] = {}
+        for _seq, kind, payload in events:
+            if kind == T.OPEN_CONSULTATION:
+                opened[payload["consultation_id"]] = payload
+            elif kind == T.CLOSE_CONSULTATION:
+                opened.pop(payload["consultation_id"], None)
+        if consultation_id is None and len(opened) == 1:
+            consultation_id = next(iter(opened))
+        if consultation_id not in opened:
+            raise WrongState(
+                _("This letter does not fit the case: %(reason)s.")
+                % {"reason": _("no consultation is open")}
+            )
+        party = opened[consultation_id]["party"]
+        if (spec.key == "consultation_third_party" and party != "third_party") or (
+            spec.key == "consultation_organ" and party != "other_organ"
+        ):
+            raise WrongState(
+                _("This letter does not fit the case: %(reason)s.")
+                % {"reason": _("the consulted party is of another kind")}
+            )
+        return f"consultation:{consultation_id}", consultation_id
+    if needs == "decision":
+        decided = last(*DECIDING_KINDS)
+        reopened = last(T.PROPOSE, T.RETURN_FOR_REVISION)
+        if (
+            decided is None
+            or (reopened is not None and reopened[0] > decided[0])
+            or case.status
+            not in (
+                "approved",
+                "replied",
+                "abandoned",
+            )
+        ):
+            raise WrongState(
+                _(
+                    "The reply letter can be issued only after the head of the office has signed off the decision."
+                )
+            )
+        return f"decision:{decided[0]}", None
+    event_kind = {"correction": T.REQUEST_CORRECTION, "extension": T.EXTEND, "fee": T.NOTIFY_FEE}[
+        needs
+    ]
+    found = last(event_kind)
+    if found is None:  # check_fits refused already; keeps the type narrow
+        raise WrongState(_("This letter does not fit the case: %(reason)s.") % {"reason": needs})
+    return f"{event_kind}:{found[0]}", None
+
+
+def letter_kinds_issuable(case: Case) -> list[str]:
+    """The kinds that can be issued on the case now: they fit, their step happened, and no
+    letter stands for that step yet (a voided one can be reissued)."""
+    from letters.context import event_kinds
+
+    if case.status in CLOSED_TO_LETTERS:
+        return []
+    kinds = event_kinds(case)
+    issued = {(k, step) for k, step, void in _standing_letters(case) if not void}
+    result = []
+    for key, spec in KINDS.items():
+        try:
+            check_fits(case, spec, kinds=kinds)
+            step, _consultation = letter_step(case, spec)
+        except (WrongState, InvalidInput):
+            continue
+        if (key, step) not in issued:
+            result.append(key)
+    return result
+
+
+def _standing_letters(case: Case) -> list[tuple[str, str, bool]]:
+    """(kind, step, voided) of the latest generation of each of the case's letters."""
+    latest: dict[tuple[str, str], tuple[int, bool]] = {}
+    for kind, step, generation, void_id in case.letters.values_list(
+        "kind", "step", "generation", "void"
+    ):
+        if (kind, step) not in latest or generation > latest[(kind, step)][0]:
+            latest[(kind, step)] = (generation, void_id is not None)
+    return [(kind, step, void) for (kind, step), (_g, void) in latest.items()]
+
+
 def letter_preview_html(*, case: Case, kind: str, now: datetime | None = None) -> str:
     """A draft: the letter as it would be issued today, unnumbered and marked as a draft."""
     spec = _kind(kind)
@@ -97,12 +205,31 @@ def letter_issue(
     """
     now = now or timezone.now()
     spec = _kind(kind)
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("organ", "applicant", "agent")
-        .get(number=number)
-    )
+    try:
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("organ", "applicant", "agent")
+            .get(number=number)
+        )
+    except Case.DoesNotExist:
+        raise NotVisible(_("No such case.")) from None
+    # Under the case's row lock: parallel requests see each other's letter (once per step).
+    if case.status in CLOSED_TO_LETTERS:
+        raise WrongState(_("The case is closed: no letter can be issued on it."))
     check_fits(case, spec)
+    step, consultation_id = letter_step(case, spec, consultation_id=consultation_id)
+    previous = (
+        Letter.objects.filter(case=case, kind=kind, step=step).order_by("-generation").first()
+    )
+    if previous is not None and not previous.is_void:
+        raise WrongState(
+            _("This letter was already issued for this step (%(number)s); void it to correct it.")
+            % {"number": previous.number}
+        )
+    if replaces is None:
+        replaces = previous  # a correction is always the next generation of the voided one
+    elif replaces != previous:
+        raise WrongState(_("Only the latest voided letter of this step can be replaced."))
     check_organ(case)
     issued_on = timezone.localdate(now)
     document_number = _next_number(case, issued_on.year)
@@ -114,6 +241,8 @@ def letter_issue(
         issued_on=issued_on,
         consultation_id=consultation_id,
     )
+    # A correction names the letter it replaces (the old one stays on record as void).
+    context["replaces_number"] = replaces.number if replaces is not None else ""
     code = new_verification_code()
     html = render_letter_html(
         context=context,
@@ -155,6 +284,8 @@ def letter_issue(
         issued_by=as_actor(actor).user,
         issued_at=now,
         replaces=replaces,
+        step=step,
+        generation=replaces.generation + 1 if replaces is not None else 0,
     )
     letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
     letter.save()

@@ -45,6 +45,35 @@ def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
     return changed
 
 
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def case_clock_with(case: Case, new: ClockEvent) -> tuple[ClockResult, dict[str, list[Any]]]:
+    """The clock replayed over the whole ledger plus the event about to be written, and what
+    it changes on the case's stored fields ({field: [old, new]}), before anything is saved."""
+    events = (
+        [
+            ClockEvent(kind=kind, on=on, payload=payload)
+            for kind, on, payload in case.events.order_by("seq").values_list(
+                "kind", "on", "payload"
+            )
+        ]
+        if case.pk
+        else []
+    )
+    events.append(new)
+    calendar, _fingerprint = working_calendar_with_fingerprint()
+    result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
+    values = dict(zip(CLOCK_FIELDS, clock_values(result), strict=True))
+    changes = {
+        name: [_json(getattr(case, name)), _json(v)]
+        for name, v in values.items()
+        if getattr(case, name) != v
+    }
+    return result, changes
+
+
 def case_clock_refresh(case: Case) -> None:
     """Recompute the case's stored due dates from its whole ledger and the calendar."""
     events = [

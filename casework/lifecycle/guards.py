@@ -88,3 +88,25 @@ def applicant_deadline_passed(lc: CaseLifecycle) -> str | None:
     if deadline is None or lc.on <= deadline:
         return _("The applicant's deadline has not passed yet.")
     return None
+
+
+def _extension_pending(lc: CaseLifecycle) -> bool:
+    """A request to extend that no approval or rejection has answered yet."""
+    for event in reversed(lc.events()):
+        if event.kind == T.REQUEST_EXTENSION:
+            return True
+        if event.kind in (T.EXTEND, "reject_extension"):
+            return False
+    return False
+
+
+def no_extension_pending(lc: CaseLifecycle) -> str | None:
+    if _extension_pending(lc):
+        return _("An extension request is already waiting for the head of the office.")
+    return None
+
+
+def extension_pending(lc: CaseLifecycle) -> str | None:
+    if not _extension_pending(lc):
+        return _("There is no extension request to decide.")
+    return None

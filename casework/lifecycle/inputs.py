@@ -30,10 +30,17 @@ from casework.models import Case, Division
 
 
 def text(
-    label: Any, *, required: bool = True, area: bool = False, max_length: int = 2000
+    label: Any,
+    *,
+    required: bool = True,
+    area: bool = False,
+    max_length: int = 2000,
+    help_text: Any = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=widget, help_text=help_text
+    )
 
 
 def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -208,8 +215,41 @@ class CloseConsultationInput(TransitionForm):
 
 
 class ExtensionInput(TransitionForm):
+    """The liaison officer's request: how many days, and why the reply cannot be given in time."""
+
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
     reason = text(_("Reason"), area=True)
+
+
+class ExtendInput(TransitionForm):
+    """The head's approval (Art 33(2)), prefilled with the pending request. `reason` is the
+    ground printed in the extension notice; `note` stays internal."""
+
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
+    reason = text(
+        _("Ground told to the applicant"),
+        area=True,
+        max_length=300,
+        help_text=_(
+            "Printed in the extension notice: why the reply cannot be given within 20 working days."
+        ),
+    )
+    note = text(_("Internal note"), required=False, area=True)
+
+    def setup(self) -> None:
+        if self.is_bound:
+            return
+        from casework.choices import Transition as T
+
+        events = list(
+            self.case.events.filter(
+                kind__in=[T.REQUEST_EXTENSION, T.EXTEND, "reject_extension"]
+            ).order_by("seq")
+        )
+        if events and events[-1].kind == T.REQUEST_EXTENSION:
+            self.initial.update(
+                {"days": events[-1].payload.get("days"), "reason": events[-1].payload.get("reason")}
+            )
 
 
 class NotifyFeeInput(TransitionForm):
@@ -238,20 +278,59 @@ class ReceiveFeeInput(TransitionForm):
 
 
 class DecisionInput(TransitionForm):
-    """A decision with its legal basis (Art 36–39)."""
+    """A decision with its legal basis (Art 36–39): the basis is one that fits the disposition
+    (casework.dispositions); free text adds reasons, never replaces it."""
 
     disposition = choice(_("Disposition"), Disposition.choices)
-    basis = text(_("Legal basis"), max_length=200)
+    basis = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        max_length=200,
+        widget=forms.Select,
+        help_text=_("The articles that fit the disposition; empty for its usual basis."),
+    )
     reasons = text(_("Reasons"), required=False, area=True)
+    where_published = text(_("Where it was published (Art 36(1))"), required=False, max_length=300)
+    responsible_organ = text(_("Responsible organ (Art 36(5))"), required=False, max_length=200)
+    responsible_contact = text(_("Its contact details"), required=False, max_length=200)
+    records = {"basis_key": _("Legal basis")}
+    hidden = frozenset({"basis_key"})
+
+    def setup(self) -> None:
+        from casework.dispositions import basis_choices
+
+        self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
 
     def clean(self) -> dict[str, Any]:
+        from casework.dispositions import BASES, basis_for
+
         data = super().clean() or {}
         disposition = data.get("disposition") or ""
+        if disposition:
+            basis = basis_for(disposition, data.get("basis") or "")
+            if basis is None:
+                allowed = "；".join(b.short for b in BASES.get(disposition, ()))
+                self.add_error(
+                    "basis", _("This disposition rests on: %(allowed)s.") % {"allowed": allowed}
+                )
+            else:
+                data["basis"] = basis
         if disposition.startswith(("refused.", "unable.", "not_processed.")) and not data.get(
             "reasons"
         ):
             # Art 36: a refusal states its reasons.
             self.add_error("reasons", _("State the reasons for this decision (Art 36)."))
+        if disposition == Disposition.GRANTED_ALREADY_PUBLISHED and not data.get("where_published"):
+            self.add_error(
+                "where_published", _("Art 36(1): tell the applicant where and how to get it.")
+            )
+        if disposition == Disposition.UNABLE_NOT_THIS_ORGAN and not data.get("responsible_organ"):
+            self.add_error(
+                "responsible_organ",
+                _(
+                    "Art 36(5): name the organ responsible and how to reach it, where it can be identified."
+                ),
+            )
         return data
 
 

@@ -1,5 +1,5 @@
 """The state machine of one case (DESIGN §3): the ONLY code that changes a case's status or
-its dates.
+its dates, and the declaration of every transition (the table).
 
 `CaseLifecycle` wraps one locked Case row. Each transition is declared in the table
 (casework.lifecycle.table); here `@step(name)` binds a body to its declaration: viewflow.fsm
@@ -19,24 +19,53 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from viewflow import fsm
 
-from casework.choices import CaseStatus, Disposition
+from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
+from casework.clock import ClockEvent
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
 from casework.ledger import event_append
+from casework.lifecycle import guards as g
+from casework.lifecycle import inputs as i
 from casework.lifecycle.actors import Actor, as_actor, display_name
-from casework.lifecycle.clock_store import case_clock_refresh, working_days_before
+from casework.lifecycle.clock_store import case_clock_with, clock_fields_apply, working_days_before
 from casework.lifecycle.inputs import clean_input
-from casework.lifecycle.roles import acting_role, co_division_of
-from casework.lifecycle.table import NEW, TRANSITIONS, TransitionSpec
+from casework.lifecycle.roles import (
+    APPLICANT,
+    ASSIGNEE,
+    CO_LIAISON,
+    HEAD,
+    LEAD_LIAISON,
+    OFFICE,
+    REVIEWERS,
+    SYSTEM,
+    acting_role,
+    co_division_of,
+)
+from casework.lifecycle.table import (
+    CLAIMS_TASK,
+    CLOSED_WITH_DECISION,
+    ENDS_FLOW,
+    MOVES_TASK,
+    NEW,
+    OPEN,
+    REASSIGNS_TASK,
+    RELEASES_TASK,
+    TRANSITIONS,
+    TransitionSpec,
+    event_kind_label,
+    register,
+)
 from casework.models import Case, Division, Event
 from casework.selectors import applicant_pieces_earlier_in_month
 
 Body = Callable[["CaseLifecycle", dict[str, Any]], dict[str, Any]]
 
+S = CaseStatus
 status_slot = fsm.State(CaseStatus, default=NEW)
 
 
@@ -47,9 +76,34 @@ def _permission(spec: TransitionSpec) -> Callable[[CaseLifecycle, Any], bool]:
     )
 
 
-def step(name: str) -> Callable[[Body], Any]:
-    """Declare the body of the transition `name` from the table."""
-    spec = TRANSITIONS[name]
+def transition(
+    name: str,
+    *,
+    label: Any,
+    source: str | list[str] | tuple[str, ...],
+    target: str | None,
+    roles: tuple[str, ...],
+    form: type[i.TransitionForm],
+    **options: Any,
+) -> Callable[[Body], Any]:
+    """Declare a transition (registered in the table) and bind its body.
+
+    viewflow.fsm gets the source and target states and a permission that answers for the user
+    asked. Before the body runs, the actor's role, the guards and the input form are checked;
+    the body applies the change and returns what the event records.
+    """
+    sources = tuple(source) if isinstance(source, list | tuple) else (source,)
+    spec = register(
+        TransitionSpec(
+            name=name,
+            label_text=label,
+            source=sources,
+            target=target,
+            roles=roles,
+            form=form,
+            **options,
+        )
+    )
 
     def decorate(body: Body) -> Any:
         def run(self: CaseLifecycle, **fields: Any) -> None:
@@ -57,9 +111,12 @@ def step(name: str) -> Callable[[Body], Any]:
             self.payload = body(self, data) or {}
 
         run.__name__, run.__doc__ = body.__name__, body.__doc__
-        target = {} if spec.target is None else {"target": spec.target}
+        target_state = {} if spec.target is None else {"target": spec.target}
         return status_slot.transition(
-            source=list(spec.source), permission=_permission(spec), custom={"spec": spec}, **target
+            source=list(spec.source),
+            permission=_permission(spec),
+            custom={"spec": spec},
+            **target_state,
         )(run)
 
     return decorate
@@ -101,6 +158,14 @@ class CaseLifecycle:
     @status.on_success()
     def _record(self, descriptor: Any, source: str, target: Any, **kwargs: Any) -> None:
         assert self.spec is not None  # noqa: S101 - begin() ran
+        # The clock replays the whole ledger with this event; when the dates move, the event
+        # says so (a true date recorded late can move them), and the history shows it.
+        result, changes = case_clock_with(
+            self.case, ClockEvent(kind=self.spec.name, on=self.on, payload=self.payload)
+        )
+        if changes and self.spec.name != T.RECEIVE:
+            self.payload = {**self.payload, "clock_changes": changes}
+        clock_fields_apply(self.case, result)
         self.case.save()
         if self._co_divisions is not None:
             self.case.co_divisions.set(self._co_divisions)
@@ -118,7 +183,6 @@ class CaseLifecycle:
             to_status=self.case.status,
             payload=self.payload,
         )
-        case_clock_refresh(self.case)
 
     # --- the checks every transition passes -----------------------------------------------------
 
@@ -144,7 +208,45 @@ class CaseLifecycle:
         reason = self.blocked_by(spec)
         if reason:
             raise WrongState(reason)
+        earliest, after = self.earliest_on(spec)
+        if earliest is not None and self.on < earliest:
+            raise InvalidInput(
+                _("The effective date cannot be before %(what)s (%(date)s).")
+                % {"what": after, "date": earliest.isoformat()},
+                field="on",
+            )
         return clean_input(spec.form, self.case, fields)
+
+    def earliest_on(self, spec: TransitionSpec) -> tuple[date | None, str]:
+        """The earliest effective date the law's order allows for `spec`, and what it follows.
+
+        Nothing happens before the application arrived (nor, once fixed, before the legal date
+        of receipt, Art 31); an action taken in a state cannot precede the day the case entered
+        that state; an extension follows its request. Events that change no status (urges,
+        letters, recomputation, opinions, consultations) never block a true date.
+        """
+        from django.utils import timezone
+
+        if spec.name == T.RECEIVE or self.case.arrived_at is None:
+            return None, ""
+        earliest = timezone.localdate(self.case.arrived_at)
+        after = str(_("the arrival of the application"))
+        if (
+            self.case.received_on is not None
+            and spec.name != T.CONFIRM_RECEIPT
+            and self.case.received_on > earliest
+        ):
+            earliest, after = self.case.received_on, str(_("the date of receipt"))
+        entered = next((e for e in reversed(self.events()) if e.to_status != e.from_status), None)
+        if entered is not None and entered.on > earliest:
+            earliest, after = entered.on, event_kind_label(entered.kind)
+        if spec.name == T.EXTEND:
+            asked = next(
+                (e for e in reversed(self.events()) if e.kind == T.REQUEST_EXTENSION), None
+            )
+            if asked is not None and asked.on > earliest:
+                earliest, after = asked.on, event_kind_label(asked.kind)
+        return earliest, after
 
     # --- reads of the ledger, once per transition ----------------------------------------------
 
@@ -170,7 +272,17 @@ class CaseLifecycle:
 
     # === received ===============================================================================
 
-    @step(T.RECEIVE)
+    @transition(
+        T.RECEIVE,
+        label=gettext_lazy("Receive"),
+        source=NEW,
+        target=S.RECEIVED,
+        roles=(*OFFICE, APPLICANT, SYSTEM),
+        form=i.ReceiveInput,
+        article="Art 29, 31",
+        offered=False,
+        letters=("acknowledgement",),
+    )
     def receive(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record a new application (the case row is filled in by services.case_receive)."""
         return {
@@ -180,18 +292,46 @@ class CaseLifecycle:
             "number": self.case.number,
         }
 
-    @step(T.CONFIRM_RECEIPT)
+    @transition(
+        T.CONFIRM_RECEIPT,
+        label=gettext_lazy("Confirm receipt"),
+        source=S.RECEIVED,
+        target=None,
+        roles=OFFICE,
+        form=i.ConfirmReceiptInput,
+        article="Art 31(3)-(4)",
+        guards=(g.receipt_unconfirmed,),
+    )
     def confirm_receipt(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 31(3)-(4): the confirmation date becomes the legal date of receipt."""
         self.case.received_on = self.on
         return {"received_on": self.on.isoformat(), "method": data["method"]}
 
-    @step(T.REGISTER)
+    @transition(
+        T.REGISTER,
+        label=gettext_lazy("Register"),
+        source=S.RECEIVED,
+        target=S.REGISTERED,
+        roles=OFFICE,
+        form=i.NoteInput,
+        article="Art 45",
+        guards=(g.receipt_known,),
+    )
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 45: registration, once the legal date of receipt is known."""
         return {"note": data["note"]}
 
-    @step(T.REPLY_ON_THE_SPOT)
+    @transition(
+        T.REPLY_ON_THE_SPOT,
+        label=gettext_lazy("Reply on the spot"),
+        source=[S.RECEIVED, S.REGISTERED],
+        target=S.REPLIED,
+        roles=OFFICE,
+        form=i.DecisionInput,
+        article="Art 33(1)",
+        flow=ENDS_FLOW,
+        guards=(g.at_the_counter,),
+    )
     def reply_on_the_spot(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 33(1): an application that can be answered at the counter is answered there."""
         if self.case.received_on != self.on:
@@ -201,7 +341,17 @@ class CaseLifecycle:
 
     # === registered =============================================================================
 
-    @step(T.REQUEST_CORRECTION)
+    @transition(
+        T.REQUEST_CORRECTION,
+        label=gettext_lazy("Request correction"),
+        source=S.REGISTERED,
+        target=S.CORRECTION,
+        roles=OFFICE,
+        form=i.RequestCorrectionInput,
+        article="Art 30",
+        letters=("correction",),
+        guards=(g.no_correction_yet,),
+    )
     def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: one notice listing everything to correct, with a reasonable deadline."""
         if data["deadline_on"] <= self.on:
@@ -210,7 +360,15 @@ class CaseLifecycle:
             )
         return {"items": data["items"], "deadline_on": data["deadline_on"].isoformat()}
 
-    @step(T.ASSIGN)
+    @transition(
+        T.ASSIGN,
+        label=gettext_lazy("Assign to division"),
+        source=S.REGISTERED,
+        target=S.HANDLING,
+        roles=OFFICE,
+        form=i.AssignInput,
+        completes=("triage",),
+    )
     def assign(self, data: dict[str, Any]) -> dict[str, Any]:
         """Route the case to a lead division (主办) and optional co-divisions (协办)."""
         lead: Division = data["lead_division_id"]
@@ -241,20 +399,44 @@ class CaseLifecycle:
 
     # === correction =============================================================================
 
-    @step(T.RECEIVE_CORRECTION)
+    @transition(
+        T.RECEIVE_CORRECTION,
+        label=gettext_lazy("Receive correction"),
+        source=S.CORRECTION,
+        target=S.REGISTERED,
+        roles=OFFICE,
+        form=i.NoteInput,
+        article="Art 30",
+    )
     def receive_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: the reply period runs again from the day the corrected application arrives."""
         return {"note": data["note"]}
 
     # === handling (routed to a division) ========================================================
 
-    @step(T.CLAIM)
+    @transition(
+        T.CLAIM,
+        label=gettext_lazy("Claim"),
+        source=S.HANDLING,
+        target=S.INVESTIGATION,
+        roles=(LEAD_LIAISON,),
+        form=i.ClaimInput,
+        flow=CLAIMS_TASK,
+    )
     def claim(self, data: dict[str, Any]) -> dict[str, Any]:
         """A liaison officer of the lead division takes the case from the division's queue."""
         self.case.assignee = self.actor.user
         return {"assignee": self.actor.name}
 
-    @step(T.TRANSFER)
+    @transition(
+        T.TRANSFER,
+        label=gettext_lazy("Transfer to another division"),
+        source=[S.HANDLING, S.INVESTIGATION],
+        target=S.HANDLING,
+        roles=REVIEWERS,
+        form=i.TransferInput,
+        flow=MOVES_TASK,
+    )
     def transfer(self, data: dict[str, Any]) -> dict[str, Any]:
         """The office moves the case to another lead division, with a reason."""
         division: Division = data["lead_division_id"]
@@ -268,7 +450,16 @@ class CaseLifecycle:
         self.case.assignee = None
         return payload
 
-    @step(T.GIVE_OPINION)
+    @transition(
+        T.GIVE_OPINION,
+        label=gettext_lazy("Give co-division opinion"),
+        source=[S.HANDLING, S.INVESTIGATION, S.AWAITING_FEE],
+        target=None,
+        roles=(CO_LIAISON,),
+        form=i.GiveOpinionInput,
+        completes=("co_opinion",),
+        guards=(g.opinion_owed,),
+    )
     def give_opinion(self, data: dict[str, Any]) -> dict[str, Any]:
         """A co-division (协办) gives its opinion; the opinions join before review."""
         division = self.actor_co_division()
@@ -277,14 +468,30 @@ class CaseLifecycle:
 
     # === investigation ==========================================================================
 
-    @step(T.RELEASE)
+    @transition(
+        T.RELEASE,
+        label=gettext_lazy("Release"),
+        source=S.INVESTIGATION,
+        target=S.HANDLING,
+        roles=(ASSIGNEE, *REVIEWERS),
+        form=i.ReleaseInput,
+        flow=RELEASES_TASK,
+    )
     def release(self, data: dict[str, Any]) -> dict[str, Any]:
         """The assignee gives the case back to the division's queue."""
         previous = display_name(self.case.assignee) if self.case.assignee else ""
         self.case.assignee = None
         return {"previous": previous, "reason": data["reason"]}
 
-    @step(T.REASSIGN)
+    @transition(
+        T.REASSIGN,
+        label=gettext_lazy("Reassign"),
+        source=[S.INVESTIGATION, S.AWAITING_FEE, S.REVIEW],
+        target=None,
+        roles=(ASSIGNEE, *REVIEWERS),
+        form=i.ReassignInput,
+        flow=REASSIGNS_TASK,
+    )
     def reassign(self, data: dict[str, Any]) -> dict[str, Any]:
         """Hand the case to another liaison officer of the same (lead) division."""
         user = data["assignee_id"]
@@ -297,7 +504,16 @@ class CaseLifecycle:
         self.case.assignee = user
         return payload
 
-    @step(T.OPEN_CONSULTATION)
+    @transition(
+        T.OPEN_CONSULTATION,
+        label=gettext_lazy("Open consultation"),
+        source=[S.INVESTIGATION, S.REVIEW],
+        target=None,
+        roles=(LEAD_LIAISON, *REVIEWERS),
+        form=i.OpenConsultationInput,
+        article="Art 32, 34",
+        letters=("consultation_third_party", "consultation_organ", "consultation_notice"),
+    )
     def open_consultation(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 32 (third party) / Art 34 (other organ): written consultation; the time until the
         answer (at most the party's 15 working days) is not counted (Art 33(3))."""
@@ -308,7 +524,16 @@ class CaseLifecycle:
             "matter": data["matter"],
         }
 
-    @step(T.CLOSE_CONSULTATION)
+    @transition(
+        T.CLOSE_CONSULTATION,
+        label=gettext_lazy("Close consultation"),
+        source=[S.INVESTIGATION, S.REVIEW, S.AWAITING_FEE],
+        target=None,
+        roles=(LEAD_LIAISON, *REVIEWERS),
+        form=i.CloseConsultationInput,
+        article="Art 32, 33(3)",
+        guards=(g.consultation_open,),
+    )
     def close_consultation(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record the consulted party's answer (or its silence after 15 working days)."""
         opened = self.open_consultations().get(data["consultation_id"])
@@ -325,18 +550,63 @@ class CaseLifecycle:
             "summary": data["summary"],
         }
 
-    @step(T.REQUEST_EXTENSION)
+    @transition(
+        T.REQUEST_EXTENSION,
+        label=gettext_lazy("Request extension"),
+        source=[S.INVESTIGATION, S.REVIEW],
+        target=None,
+        roles=(LEAD_LIAISON,),
+        form=i.ExtensionInput,
+        article="Art 33(2)",
+        guards=(g.not_extended, g.no_extension_pending),
+    )
     def request_extension(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The liaison officer asks the head of the OGI office to extend (Art 33(2))."""
+        """The liaison officer asks the head of the OGI office to extend (Art 33(2)); one
+        request waits at a time."""
         return {"days": data["days"], "reason": data["reason"]}
 
-    @step(T.EXTEND)
+    @transition(
+        T.EXTEND,
+        label=gettext_lazy("Extend"),
+        source=[S.INVESTIGATION, S.REVIEW],
+        target=None,
+        roles=HEAD,
+        form=i.ExtendInput,
+        article="Art 33(2)",
+        letters=("extension",),
+        guards=(g.not_extended, g.reply_not_overdue),
+    )
     def extend(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 33(2): once, at most 20 working days, approved by the head of the OGI office
-        before the reply is due, with a notice to the applicant."""
-        return {"days": data["days"], "reason": data["reason"]}
+        before the reply is due, with a notice to the applicant. `reason` is the ground the
+        notice states; the head's `note` stays internal."""
+        ground = data["reason"].strip().rstrip("。；;，,. ")
+        return {"days": data["days"], "reason": ground, "note": data["note"]}
 
-    @step(T.NOTIFY_FEE)
+    @transition(
+        "reject_extension",
+        label=gettext_lazy("Reject extension"),
+        source=[S.INVESTIGATION, S.REVIEW],
+        target=None,
+        roles=HEAD,
+        form=i.ReasonInput,
+        article="Art 33(2)",
+        guards=(g.extension_pending,),
+    )
+    def reject_extension(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The head of the OGI office refuses a pending request to extend, with a reason."""
+        return {"reason": data["reason"]}
+
+    @transition(
+        T.NOTIFY_FEE,
+        label=gettext_lazy("Notify fee"),
+        source=S.INVESTIGATION,
+        target=S.AWAITING_FEE,
+        roles=(LEAD_LIAISON, *REVIEWERS),
+        form=i.NotifyFeeInput,
+        article="国办函〔2020〕109号",
+        letters=("fee_notice",),
+    )
     def notify_fee(self, data: dict[str, Any]) -> dict[str, Any]:
         """国办函〔2020〕109号: fee notice stating basis, rate and amount; the applicant pays
         within 20 working days from the day after receiving it."""
@@ -358,51 +628,111 @@ class CaseLifecycle:
             "notice_received_on": (received or self.on).isoformat(),
         }
 
-    @step(T.PROPOSE)
+    @transition(
+        T.PROPOSE,
+        label=gettext_lazy("Propose decision"),
+        source=S.INVESTIGATION,
+        target=S.REVIEW,
+        roles=(LEAD_LIAISON,),
+        form=i.ProposeInput,
+        article="Art 36–39",
+        completes=("investigate", "revise"),
+        guards=(g.no_consultation_open,),
+    )
     def propose(self, data: dict[str, Any]) -> dict[str, Any]:
         """The liaison officer proposes the decision with its legal basis (Art 36–39)."""
-        payload = self._decide(data)
-        payload.update({key: data[key] for key in ("withheld", "searched", "found", "files")})
-        return payload
+        return self._decide(data)
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+        basis = data["basis"]  # a Basis of the disposition (the form checked it fits)
         self.case.disposition = data["disposition"]
-        self.case.disposition_basis = data["basis"]
-        return {
+        self.case.disposition_basis = basis.citation
+        payload = {
             "disposition": data["disposition"],
-            "basis": data["basis"],
+            "basis": basis.citation,
+            "basis_key": basis.key,
             "reasons": data["reasons"],
-            "withheld": data.get("withheld", ""),
-            "searched": data.get("searched", ""),
-            "found": data.get("found", ""),
-            "files": data.get("files", ""),
         }
+        for key in (
+            "withheld",
+            "searched",
+            "found",
+            "files",
+            "where_published",
+            "responsible_organ",
+            "responsible_contact",
+        ):
+            if data.get(key):
+                payload[key] = data[key]
+        return payload
 
     # === awaiting fee ===========================================================================
 
-    @step(T.RECEIVE_FEE)
+    @transition(
+        T.RECEIVE_FEE,
+        label=gettext_lazy("Receive fee"),
+        source=S.AWAITING_FEE,
+        target=S.INVESTIGATION,
+        roles=OFFICE,
+        form=i.ReceiveFeeInput,
+        article="国办函〔2020〕109号",
+    )
     def receive_fee(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"]}
 
     # === review =================================================================================
 
-    @step(T.CHECK)
+    @transition(
+        T.CHECK,
+        label=gettext_lazy("Review passed"),
+        source=S.REVIEW,
+        target=None,
+        roles=REVIEWERS,
+        form=i.CommentInput,
+        completes=("review",),
+    )
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
         """审核: the OGI office reviewer passes the proposed decision on to sign-off."""
         return {"comment": data["comment"]}
 
-    @step(T.RETURN_FOR_REVISION)
+    @transition(
+        T.RETURN_FOR_REVISION,
+        label=gettext_lazy("Return for revision"),
+        source=S.REVIEW,
+        target=S.INVESTIGATION,
+        roles=REVIEWERS,
+        form=i.ReasonInput,
+        completes=("review",),
+    )
     def return_for_revision(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"reason": data["reason"]}
 
-    @step(T.APPROVE)
+    @transition(
+        T.APPROVE,
+        label=gettext_lazy("Approve"),
+        source=S.REVIEW,
+        target=S.APPROVED,
+        roles=HEAD,
+        form=i.CommentInput,
+        completes=("sign_off",),
+    )
     def approve(self, data: dict[str, Any]) -> dict[str, Any]:
         """Sign-off (审签) by the head of the OGI office."""
         return {"comment": data["comment"]}
 
     # === approved, replied, archived ============================================================
 
-    @step(T.ISSUE_REPLY)
+    @transition(
+        T.ISSUE_REPLY,
+        label=gettext_lazy("Issue reply"),
+        source=S.APPROVED,
+        target=S.REPLIED,
+        roles=OFFICE,
+        form=i.IssueReplyInput,
+        article="Art 36",
+        completes=("issue",),
+        offered=False,
+    )
     def issue_reply(self, data: dict[str, Any]) -> dict[str, Any]:
         self.case.closed_on = self.on
         return {
@@ -411,17 +741,42 @@ class CaseLifecycle:
             "disposition": self.case.disposition,
         }
 
-    @step(T.RECORD_DELIVERY)
+    @transition(
+        T.RECORD_DELIVERY,
+        label=gettext_lazy("Record delivery"),
+        source=[S.REPLIED, S.ARCHIVED],
+        target=None,
+        roles=OFFICE,
+        form=i.RecordDeliveryInput,
+        article="国办公开办函〔2016〕235号",
+        completes=("deliver",),
+    )
     def record_delivery(self, data: dict[str, Any]) -> dict[str, Any]:
         """国办公开办函〔2016〕235号: the delivery date is the signature date, or the day it is
         handed to the post office for postal delivery."""
         return {"method": data["method"], "tracking_number": data["tracking_number"]}
 
-    @step(T.ARCHIVE)
+    @transition(
+        T.ARCHIVE,
+        label=gettext_lazy("Archive"),
+        source=S.REPLIED,
+        target=S.ARCHIVED,
+        roles=OFFICE,
+        form=i.NoteInput,
+        completes=("file",),
+    )
     def archive(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"note": data["note"]}
 
-    @step(T.RECORD_REMEDY)
+    @transition(
+        T.RECORD_REMEDY,
+        label=gettext_lazy("Record remedy"),
+        source=list(CLOSED_WITH_DECISION),
+        target=None,
+        roles=REVIEWERS,
+        form=i.RecordRemedyInput,
+        article="国办公开办函〔2021〕30号 table 四",
+    )
     def record_remedy(self, data: dict[str, Any]) -> dict[str, Any]:
         """Reconsideration or litigation about the decision, for annual-report table 四."""
         return {
@@ -434,12 +789,30 @@ class CaseLifecycle:
 
     # === any open state =========================================================================
 
-    @step(T.WITHDRAW)
+    @transition(
+        T.WITHDRAW,
+        label=gettext_lazy("Withdraw"),
+        source=list(OPEN),
+        target=S.WITHDRAWN,
+        roles=(*OFFICE, APPLICANT),
+        form=i.OptionalReasonInput,
+        flow=ENDS_FLOW,
+    )
     def withdraw(self, data: dict[str, Any]) -> dict[str, Any]:
         self.case.closed_on = self.on
         return {"reason": data["reason"]}
 
-    @step(T.ABANDON)
+    @transition(
+        T.ABANDON,
+        label=gettext_lazy("Deem abandoned"),
+        source=[S.CORRECTION, S.AWAITING_FEE],
+        target=S.ABANDONED,
+        roles=(*REVIEWERS, SYSTEM),
+        form=i.AbandonInput,
+        article="Art 30; 国办函〔2020〕109号",
+        flow=ENDS_FLOW,
+        guards=(g.applicant_deadline_passed,),
+    )
     def abandon(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30 (no correction in time) / 109号 (fee unpaid in time): deemed abandoned."""
         if self.source_status == CaseStatus.CORRECTION:
@@ -453,12 +826,27 @@ class CaseLifecycle:
         self.case.closed_on = self.on
         return {"disposition": disposition, "deadline_on": _iso(deadline), "reason": data["reason"]}
 
-    @step(T.URGE)
+    @transition(
+        T.URGE,
+        label=gettext_lazy("Urge"),
+        source=list(OPEN),
+        target=None,
+        roles=(Role.SUPERVISOR, *REVIEWERS),
+        form=i.UrgeInput,
+    )
     def urge(self, data: dict[str, Any]) -> dict[str, Any]:
         """催办: the supervising office presses the division on a case."""
         return {"message": data["message"]}
 
-    @step(T.UPDATE_APPLICANT)
+    @transition(
+        T.UPDATE_APPLICANT,
+        label=gettext_lazy("Complete applicant details"),
+        source=list(OPEN),
+        target=None,
+        roles=OFFICE,
+        form=i.UpdateApplicantInput,
+        article="Art 31",
+    )
     def update_applicant(self, data: dict[str, Any]) -> dict[str, Any]:
         """Complete or correct the applicant's details (e.g. after confirming an e-mailed
         application with the applicant, Art 31); the event keeps what changed (ID masked)."""
@@ -495,7 +883,15 @@ class CaseLifecycle:
 
     # === written by the letters service =========================================================
 
-    @step(T.ISSUE_LETTER)
+    @transition(
+        T.ISSUE_LETTER,
+        label=gettext_lazy("Issue letter"),
+        source=[*OPEN, *CLOSED_WITH_DECISION],
+        target=None,
+        roles=(*OFFICE, SYSTEM),
+        form=i.IssueLetterInput,
+        offered=False,
+    )
     def issue_letter(self, data: dict[str, Any]) -> dict[str, Any]:
         """A notice (receipt, correction, extension, consultation, fee) was issued; the letters
         app numbers, renders and stores it in the same transaction."""
@@ -506,7 +902,15 @@ class CaseLifecycle:
             "sha256": data["sha256"],
         }
 
-    @step(T.VOID_LETTER)
+    @transition(
+        T.VOID_LETTER,
+        label=gettext_lazy("Void letter"),
+        source=[*OPEN, *CLOSED_WITH_DECISION, S.WITHDRAWN],
+        target=None,
+        roles=REVIEWERS,
+        form=i.VoidLetterInput,
+        offered=False,
+    )
     def void_letter(self, data: dict[str, Any]) -> dict[str, Any]:
         """An issued letter is voided (a corrected one is issued next)."""
         return {"letter": data["letter"], "reason": data["reason"]}

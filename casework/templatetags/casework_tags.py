@@ -27,7 +27,10 @@ def _labels() -> tuple[dict[str, Any], frozenset[str]]:
     table's input forms (the same labels as the action forms)."""
     from casework.lifecycle import TRANSITIONS
 
-    labels: dict[str, Any] = {"kind": gettext_lazy("letter kind")}
+    labels: dict[str, Any] = {
+        "kind": gettext_lazy("letter kind"),
+        "clock_changes": gettext_lazy("Time limits changed"),
+    }
     hidden: set[str] = set()
     for spec in TRANSITIONS.values():
         labels.update(spec.payload_labels())
@@ -79,10 +82,9 @@ def status_label(value: str) -> str:
 
 @register.filter
 def transition_label(value: str) -> str:
-    try:
-        return str(Transition(value).label)
-    except ValueError:
-        return value
+    from casework.lifecycle.table import event_kind_label
+
+    return event_kind_label(value)
 
 
 @register.filter
@@ -102,7 +104,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             shown = str(dict(Channel.choices).get(value, value))
         elif key in VALUE_LABELS:
             shown = str(VALUE_LABELS[key].get(value, value))
-        elif key == "changes" and isinstance(value, dict):
+        elif key in ("changes", "clock_changes") and isinstance(value, dict):
             shown = "；".join(
                 f"{_field_label(name)}：{old or '—'} → {new or '—'}"
                 for name, (old, new) in value.items()

@@ -45,13 +45,12 @@ def approved(receive_flow, act, divisions):
         act(case, "register", "registrar", on=date(2026, 3, 2))
         act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
         act(case, "claim", "liaison_a", on=date(2026, 3, 3))
+        # An empty basis is the disposition's usual one (casework.dispositions).
         proposal = {"disposition": disposition, "basis": "", **fields}
-        proposal["basis"] = proposal["basis"] or (
-            KINDS[f"reply.{disposition}"].title
-            and {"granted": "《中华人民共和国政府信息公开条例》第三十六条第（二）项"}.get(
-                disposition, "《中华人民共和国政府信息公开条例》第三十六条"
-            )
-        )
+        if disposition == "granted.already_published":
+            proposal.setdefault("where_published", "本机关门户网站“政府信息公开”栏目")
+        if disposition == "unable.not_this_organ":
+            proposal.setdefault("responsible_organ", "济南市人力资源和社会保障局")
         if (
             disposition.startswith(("refused.", "unable.", "not_processed."))
             and "reasons" not in proposal
@@ -116,10 +115,20 @@ def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition
     text = _clean(pdf_text(Letter.objects.get(case=case).pdf.read(), tmp_path))
     assert _clean(DEFAULT_BASIS[disposition]) in text
     assert "2026年3月2日收到" in text
-    if disposition.startswith("refused."):
+    # Not disclosing (Art 36(3)) needs reconsideration first; Art 36(7) only directs the
+    # applicant to the special procedure and decides nothing of the kind.
+    if disposition.startswith("refused.") and disposition != "refused.administrative_inquiry":
         assert "应当先申请行政复议" in text
     else:
         assert "或者在6个月内" in text
+    if disposition == "refused.administrative_inquiry":
+        assert "不予公开" not in text
+        assert "依照有关法律、行政法规的规定办理" in text
+    if disposition == "granted.already_published":
+        assert "已经主动公开" in text
+        assert "政府信息公开”栏目" in text
+    if disposition == "unable.not_this_organ":
+        assert "济南市人力资源和社会保障局" in text
 
 
 @pytest.mark.django_db
@@ -208,15 +217,16 @@ def test_numbers_are_gap_free_when_an_issue_fails_half_way(approved, act, users,
 
     monkeypatch.setattr("letters.services.html_to_pdf", broken)
     with pytest.raises(RuntimeError):
-        letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+        letter_issue(number=case.number, kind="reply.granted", actor=users["registrar"], now=NOW)
     monkeypatch.undo()
     second = letter_issue(
-        number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+        number=case.number, kind="reply.granted", actor=users["registrar"], now=NOW
     )
     assert first.number.endswith("〔2026〕1号")
     assert second.number.endswith("〔2026〕2号")
     assert LetterNumberCounter.objects.get().last == 2
-    assert Event.objects.filter(case=case, kind="issue_letter").count() == 2
+    assert Event.objects.filter(case=case, kind="issue_letter").count() == 1
+    assert Event.objects.filter(case=case, kind="issue_reply").count() == 1
 
 
 @pytest.mark.django_db

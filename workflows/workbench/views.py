@@ -78,7 +78,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         except CaseworkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
             return redirect(case)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -87,7 +87,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         {
             "case": case,
             "name": name,
-            "label": Transition(name).label,
+            "label": TRANSITIONS[name].label,
             "form": form,
             "allowed": name in available_transitions(case, request.user, now=timezone.now()),
         },
@@ -114,7 +114,7 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         else:
             messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Transition(name).label})
+        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
     return redirect(request.POST.get("next") or "workflows:workbench")
 
 
@@ -158,19 +158,9 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def fitting_kinds(case: Any) -> list[str]:
-    from casework.errors import CaseworkError as Refused
-    from letters.context import check_fits, event_kinds
-    from letters.kinds import KINDS
+    from letters.services import letter_kinds_issuable
 
-    kinds = event_kinds(case)
-    fitting = []
-    for key, spec in KINDS.items():
-        try:
-            check_fits(case, spec, kinds=kinds)
-        except Refused:
-            continue
-        fitting.append(key)
-    return fitting
+    return letter_kinds_issuable(case)
 
 
 @login_required

@@ -29,6 +29,10 @@ STEPS[CaseStatus.HANDLING] = [
     ("assign", "reviewer", {"lead_division_id": "a"}),
 ]
 STEPS[CaseStatus.INVESTIGATION] = [*STEPS[CaseStatus.HANDLING], ("claim", "liaison_a", {})]
+STEPS["extension_requested"] = [
+    *STEPS[CaseStatus.INVESTIGATION],
+    ("request_extension", "liaison_a", {"days": 10, "reason": "需调取档案"}),
+]
 STEPS[CaseStatus.AWAITING_FEE] = [
     *STEPS[CaseStatus.INVESTIGATION],
     ("notify_fee", "liaison_a", {"method": "per_piece", "quantity": 12, "amount": "200"}),
@@ -194,7 +198,7 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         "reply_on_the_spot",
         CaseStatus.RECEIVED,
         "registrar",
-        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（一）项"},
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
         CaseStatus.REPLIED,
         "supervisor",
         CaseStatus.HANDLING,
@@ -290,6 +294,15 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         CaseStatus.REVIEW,
     ),
     (
+        "reject_extension",
+        "extension_requested",
+        "head",
+        {"reason": "可以按期答复"},
+        CaseStatus.INVESTIGATION,
+        "reviewer",
+        CaseStatus.HANDLING,
+    ),
+    (
         "request_extension",
         CaseStatus.INVESTIGATION,
         "liaison_a",
@@ -339,6 +352,7 @@ def reach(
         assert case.status == {
             "handling_co": CaseStatus.HANDLING,
             "review_co": CaseStatus.REVIEW,
+            "extension_requested": CaseStatus.INVESTIGATION,
         }.get(state, state)
         return case
 
@@ -445,7 +459,7 @@ def test_transition_by_wrong_role_is_refused(
 
 
 def test_every_design_transition_is_covered():
-    from casework.choices import Transition
+    from casework.lifecycle import TRANSITIONS
 
     # recompute: tests/casework/test_calendar_data.py; issue_letter, void_letter: tests/letters
     covered = {row[0] for row in TABLE} | {
@@ -455,7 +469,7 @@ def test_every_design_transition_is_covered():
         "issue_letter",
         "void_letter",
     }
-    assert covered == set(Transition.values)
+    assert covered == {*TRANSITIONS, "recompute"}
 
 
 @pytest.mark.django_db
@@ -571,7 +585,7 @@ def test_partial_disclosure_needs_the_withheld_part(reach, fire):
         )
     assert excinfo.value.field == "withheld"
     with pytest.raises(InvalidInput) as excinfo:
-        fire(case, "propose", "liaison_a", disposition="nonsense", basis="x")
+        fire(case, "propose", "liaison_a", disposition="nonsense", basis="")
     assert excinfo.value.field == "disposition"
 
 
@@ -593,7 +607,7 @@ def test_reply_on_the_spot_only_for_counter_applications(reach, fire):
             "registrar",
             on=BASE,
             disposition=Disposition.GRANTED,
-            basis="x",
+            basis="",
         )
 
 

@@ -43,7 +43,7 @@ def world(receive_flow, act, divisions, users):
         "registrar",
         on=date(2026, 3, 2),
         disposition="granted",
-        basis="《条例》第三十六条第（一）项",
+        basis="《条例》第三十六条第（二）项",
     )
     return {"overdue": overdue, "soon": soon, "fine": fine, "closed": closed}
 
@@ -163,7 +163,7 @@ def test_reminders_go_out_once(receive_flow, act, users, divisions):
 def test_annual_report_counts_and_checks(receive_flow, act, organ, divisions):
     # 2025: two received, one closed in 2025 (granted), one carried into 2026.
     a = receive_flow(arrived=date(2025, 12, 1))
-    act(a, "reply_on_the_spot", "registrar", on=date(2025, 12, 1), disposition="granted", basis="x")
+    act(a, "reply_on_the_spot", "registrar", on=date(2025, 12, 1), disposition="granted", basis="")
     b = receive_flow(arrived=date(2025, 12, 22), applicant=company())
     # 2026: one new, b closed (unable.not_held), the new one withdrawn.
     act(b, "register", "registrar", on=date(2025, 12, 22))
@@ -175,7 +175,7 @@ def test_annual_report_counts_and_checks(receive_flow, act, organ, divisions):
         "liaison_a",
         on=date(2026, 1, 6),
         disposition="unable.not_held",
-        basis="x",
+        basis="",
         reasons="未找到",
     )
     act(b, "check", "reviewer", on=date(2026, 1, 6))

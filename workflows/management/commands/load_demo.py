@@ -259,9 +259,8 @@ class Command(BaseCommand):
             "reply_on_the_spot",
             "registrar",
             back(30),
-            disposition=Disposition.GRANTED,
-            basis="《中华人民共和国政府信息公开条例》第三十六条第（一）项",
-            reasons="已主动公开，告知获取方式",
+            disposition=Disposition.GRANTED_ALREADY_PUBLISHED,
+            where_published="本局门户网站“政府信息公开—政府信息公开指南”栏目",
         )
         fire(c8, "archive", "registrar", back(29))
         c9 = receive(Channel.ORDINARY_LETTER, back(2), wang, "本市光荣院入住条件")
