@@ -144,6 +144,17 @@ def _finish(notification: Notification, **values: Any) -> bool:
     )
 
 
+def _attachment_bytes(path: str) -> bytes:
+    """An absolute path is a local file; anything else is a name in Django's default storage
+    (shared by every app server and worker, docs/DEPLOY.md §3)."""
+    if Path(path).is_absolute():
+        return Path(path).read_bytes()
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(path, "rb") as f:
+        return bytes(f.read())
+
+
 def notifications_send(
     *, ids: list[int] | None = None, now: datetime | None = None
 ) -> tuple[int, int]:
@@ -161,7 +172,7 @@ def notifications_send(
         if notification.attachment_path:
             message.attach(
                 notification.attachment_name or Path(notification.attachment_path).name,
-                Path(notification.attachment_path).read_bytes(),
+                _attachment_bytes(notification.attachment_path),
                 "application/pdf",
             )
         try:

@@ -120,3 +120,23 @@ def test_two_workers_send_each_notification_exactly_once(tmp_path):
     assert results.count() == 12
     assert {r.status for r in results} == {"SUCCESSFUL"}
     assert {wid for r in results for wid in r.worker_ids} <= {"test-worker-1", "test-worker-2"}
+
+
+@pytest.mark.django_db
+def test_an_attachment_is_read_from_the_default_storage_by_its_name(mailoutbox):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from casework.notifications import notifications_send
+
+    name = default_storage.save("letters/test/notice.pdf", ContentFile(b"%PDF-1.7 notice"))
+    Notification.objects.create(
+        dedupe_key="with-attachment",
+        to=["applicant@example.com"],
+        subject="告知书",
+        body="附件为告知书。",
+        attachment_path=name,
+        attachment_name="告知书.pdf",
+    )
+    assert notifications_send() == (1, 0)
+    assert mailoutbox[0].attachments[0][:2] == ("告知书.pdf", b"%PDF-1.7 notice")
