@@ -205,9 +205,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-# --- Cache (rate limits, the calendar): shared by every process, never per-process memory.
-# REDIS_URL in production (DESIGN §9); otherwise the database cache table
-# (`manage.py createcachetable`, run by bin/bootstrap).
+# --- Cache (rate limits, the workers' heartbeat): shared by every process in production and
+# in the demo, never per-process memory there: REDIS_URL (DESIGN §9), otherwise the database
+# cache table (`manage.py createcachetable`, run by bin/bootstrap run and serve). Development
+# mode (a bare manage.py) keeps memory, so that no command needs the cache table.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -215,13 +216,15 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
-else:
+elif PRODUCTION or DEMO:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "casework_cache",
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background work: Django's tasks framework (django-tasks backport of Django 6's
 # django.tasks) with the database backend; `manage.py db_worker` runs the jobs, and several
