@@ -60,6 +60,7 @@ REQUEST_CORRECTION: Final = "request_correction"
 RECEIVE_CORRECTION: Final = "receive_correction"
 OPEN_CONSULTATION: Final = "open_consultation"
 CLOSE_CONSULTATION: Final = "close_consultation"
+CONSULTATION_DELIVERED: Final = "record_consultation_delivery"
 EXTEND: Final = "extend"
 NOTIFY_FEE: Final = "notify_fee"
 RECEIVE_FEE: Final = "receive_fee"
@@ -76,6 +77,7 @@ CLOCK_EVENT_KINDS: Final = frozenset(
         RECEIVE_CORRECTION,
         OPEN_CONSULTATION,
         CLOSE_CONSULTATION,
+        CONSULTATION_DELIVERED,
         EXTEND,
         NOTIFY_FEE,
         RECEIVE_FEE,
@@ -106,8 +108,9 @@ class ClockEvent:
 class Consultation:
     """A consultation of a third party (Art 32) or another organ (Art 34).
 
-    `party_due_on` is the consulted party's own deadline, the 15th working day after
-    `sent_on`; `excluded_until` is the last day the reply clock stands still for it: the answer
+    `party_due_on` is the consulted party's own deadline, the 15th working day after it
+    received the letter (Art 32; `delivered_on`), estimated from `sent_on` until the delivery
+    is recorded (`estimated`); `excluded_until` is the last day the reply clock stands still for it: the answer
     day, capped at `party_due_on`, or `party_due_on` while no answer has arrived (`sent_on`
     itself when nothing is excluded).
     """
@@ -118,6 +121,8 @@ class Consultation:
     party_due_on: date
     answered_on: date | None
     excluded_until: date
+    delivered_on: date | None = None
+    estimated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,13 +176,14 @@ def _optional_date(payload: Mapping[str, Any], key: str, what: str) -> date | No
 class _OpenPeriod:
     """A consultation or fee period while events are replayed (mutable, internal)."""
 
-    __slots__ = ("closed_on", "key", "party", "received_on", "sent_on")
+    __slots__ = ("closed_on", "delivered", "key", "party", "received_on", "sent_on")
 
     def __init__(self, key: str, party: str, sent_on: date, received_on: date) -> None:
         self.key = key
         self.party = party
         self.sent_on = sent_on
-        self.received_on = received_on
+        self.received_on = received_on  # the party's (or applicant's) receipt of the letter
+        self.delivered = False  # whether that receipt is recorded or still the sending day
         self.closed_on: date | None = None
 
 
@@ -416,6 +422,14 @@ def _replay(events: Sequence[ClockEvent], *, max_extension_days: int) -> _Ledger
             if period is None or period.closed_on is not None:
                 raise ValueError(f"close_consultation: no open consultation {key!r}")
             period.closed_on = event.on
+        elif kind == CONSULTATION_DELIVERED:
+            # Art 32: the party's 15 working days run from its receipt of the letter.
+            key = str(payload.get("consultation_id", ""))
+            period = ledger.consultations.get(key)
+            if period is None:
+                raise ValueError(f"{kind}: no consultation {key!r}")
+            period.received_on = event.on
+            period.delivered = True
         elif kind == EXTEND:
             if extension_seen:
                 raise ValueError("extend: the reply period may be extended only once (Art 33)")
@@ -553,7 +567,7 @@ def _exclusions(
     found = _Exclusions()
     for period in ledger.consultations.values():
         sent_n = number(period.sent_on)
-        party_due_n = sent_n + consultation_days
+        party_due_n = number(period.received_on) + consultation_days
         party_due_on = by_number(party_due_n)
         hi, excluded_until = _bounded(period, party_due_n, party_due_on, calendar)
         found.reach(party_due_on)
@@ -565,6 +579,8 @@ def _exclusions(
                 party_due_on,
                 period.closed_on,
                 excluded_until,
+                period.received_on if period.delivered else None,
+                not period.delivered,
             )
         )
         lo = sent_n + 1 if sent_n >= base else base + 1
@@ -661,6 +677,7 @@ def _exclusion_segments(
                 "party_due_on": period_due_on,
                 "answered_on": period.closed_on,
                 "excluded_until": excluded_until,
+                "delivered_on": period.received_on if period.delivered else None,
                 "open": is_open,
             }
             end = excluded_until
@@ -822,7 +839,19 @@ def _describe_exclusion(segment: Segment) -> str:
             " ({first} to {last}) are not counted.",
             days,
         )
-    return text.format(**values)
+    text = text.format(**values)
+    if segment.kind == "consultation" and detail.get("open"):
+        delivered = detail.get("delivered_on")
+        if delivered is None:
+            text += gettext(
+                " The party's deadline is an estimate from the sending day until its receipt of"
+                " the letter is recorded (Art 32)."
+            )
+        else:
+            text += gettext(" The party received the letter on {date} (Art 32).").format(
+                date=format_date(delivered)
+            )
+    return text
 
 
 def describe_segment(segment: Segment) -> str:

@@ -167,6 +167,10 @@ class Applicant(models.Model):
     def clean(self) -> None:
         """Natural persons carry an identity document; organisations a credit code and a
         contact person (Art 29(1): name, identity proof, contact details)."""
+        from casework.text import one_line
+
+        for name in ("name", "contact_person", "address", "phone", "id_number", "credit_code"):
+            setattr(self, name, one_line(getattr(self, name)))
         errors: dict[str, Any] = {}
         if not self.phone and not self.incomplete:
             errors["phone"] = _("Enter a contact phone number.")
@@ -227,6 +231,11 @@ class Agent(models.Model):
         return mask_id_number(self.id_number)
 
     def clean(self) -> None:
+        from casework.text import one_line
+
+        for name in ("name", "organisation", "phone", "id_number"):
+            if hasattr(self, name):
+                setattr(self, name, one_line(getattr(self, name)))
         if self.id_type == IdType.RESIDENT_ID and self.id_number:
             self.id_number = normalize_id_number(self.id_number)
             try:
@@ -368,6 +377,12 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("casework:case-detail", kwargs={"number": self.number})
+
+    def clean(self) -> None:
+        """The subject is one line: a line break in it would start a paragraph of a letter."""
+        from casework.text import one_line
+
+        self.subject = one_line(self.subject)
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

@@ -336,3 +336,82 @@ def consultations(case: Case) -> list[Consultation]:
 
 def consultations_open(case: Case) -> list[Consultation]:
     return [c for c in consultations(case) if c.closed_on is None]
+
+
+def working_days_left(due: date | None, today: date, calendar: WorkingCalendar) -> int | None:
+    """Working days from `today` to `due`, the way the reply clock counts them
+    (casework.clock.remaining_working_days): 0 on the due date, negative once it has passed
+    (at least -1), None without a date."""
+    if due is None:
+        return None
+    if today <= due:
+        return calendar.working_days_between(today, due)
+    return -max(1, calendar.working_days_between(due, today))
+
+
+INTERNAL_DEADLINES = (
+    "division_due_on",
+    "correction_notice_due_on",
+    "correction_deadline_on",
+    "fee_due_on",
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_on: date
+    remaining_working_days: int | None
+
+
+def case_deadlines(case: Case, *, today: date) -> dict[str, Deadline | None]:
+    """The case's other time limits beside the reply due date, as the lifecycle stored them:
+    the divisions' internal due date, the correction notice (Art 30: 7 working days), the
+    applicant's correction deadline and the fee payment deadline (国办函〔2020〕109号 Art 6);
+    None where the case has none."""
+    calendar = working_calendar()
+    result: dict[str, Deadline | None] = {}
+    for name in INTERNAL_DEADLINES:
+        due = getattr(case, name)
+        result[name] = (
+            Deadline(due_on=due, remaining_working_days=working_days_left(due, today, calendar))
+            if due
+            else None
+        )
+    return result
+
+
+CONSULTATION_WORKING_DAYS = 15
+
+
+@dataclass(frozen=True)
+class ConsultationWithDeadline:
+    """A consultation and the consulted party's deadline (Art 32: 15 working days).
+
+    `party_due_on` runs from the party's recorded receipt of the letter; until that is
+    recorded it is counted from the sending day and `estimated`."""
+
+    consultation: Consultation
+    party_due_on: date
+    estimated: bool
+
+
+def consultations_with_deadlines(
+    case: Case, clock: ClockResult | None = None
+) -> list[ConsultationWithDeadline]:
+    """Every consultation of the case with the party's deadline: the one the clock used to
+    exclude working days (casework.clock), else the 15th working day after sending."""
+    by_key = {c.key: c for c in clock.consultations} if clock else {}
+    calendar = working_calendar()
+    result = []
+    for c in consultations(case):
+        counted = by_key.get(c.consultation_id)
+        result.append(
+            ConsultationWithDeadline(
+                consultation=c,
+                party_due_on=counted.party_due_on
+                if counted
+                else calendar.add_working_days(c.sent_on, CONSULTATION_WORKING_DAYS),
+                estimated=counted.estimated if counted else True,
+            )
+        )
+    return result

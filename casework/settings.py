@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "casework",
     "letters",
     "workflows",
+    "letters.records",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "workflows.api.views.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Rows per page of the API's lists (a client may ask for fewer, or up to 100, with page_size).
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "依申请公开办理 API",
     "DESCRIPTION": "Create applications, read cases and fire lifecycle transitions (DESIGN §3).",
@@ -361,3 +364,22 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+
+# --- Responsive records (letters.records): limits and the redaction engine -----------------
+RECORDS_MAX_BYTES = int(os.environ.get("RECORDS_MAX_BYTES", str(50 * 1024 * 1024)))
+RECORDS_MAX_PAGES = int(os.environ.get("RECORDS_MAX_PAGES", "500"))
+# Decompression bombs: an image (or a page rendered at RECORDS_RENDER_DPI) over this many
+# pixels is refused before it is decoded. 60 MP is an A0 sheet at 150 dpi.
+RECORDS_MAX_IMAGE_PIXELS = int(os.environ.get("RECORDS_MAX_IMAGE_PIXELS", str(60_000_000)))
+RECORDS_RENDER_DPI = int(os.environ.get("RECORDS_RENDER_DPI", "150"))
+RECORDS_PREVIEW_DPI = int(os.environ.get("RECORDS_PREVIEW_DPI", "80"))
+RECORDS_OCR_DPI = int(os.environ.get("RECORDS_OCR_DPI", "150"))
+RECORDS_OCR_LANG = os.environ.get("RECORDS_OCR_LANG", "chi_sim")
+RECORDS_OCR_WORKERS = int(os.environ.get("RECORDS_OCR_WORKERS", "2"))
+RECORDS_OCR_BATCH = int(os.environ.get("RECORDS_OCR_BATCH", "10"))  # pages per tesseract run
+RECORDS_OCR_TIMEOUT = int(os.environ.get("RECORDS_OCR_TIMEOUT", "120"))
+RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
+# Lay an OCR text layer over the released pages (read from the redacted pictures).
+RECORDS_RELEASE_TEXT_LAYER = os.environ.get("RECORDS_RELEASE_TEXT_LAYER", "1") == "1"
+# Run record jobs in the request's thread after commit (tests) or in a background thread.
+RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"

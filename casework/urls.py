@@ -9,6 +9,7 @@ from workflows.workbench.urls import case_patterns
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
+    path("", include("letters.records.urls")),  # /work/cases/<number>/records/...
     path("work/", include("workflows.workbench.urls")),
     path("supervision/", include("workflows.supervision.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -10,7 +10,7 @@ from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyAdmin
-from letters.models import Letter, LetterVoid, LetterWording
+from letters.models import Letter, LetterSettings, LetterVoid, LetterWording
 
 
 class LetterWordingForm(forms.ModelForm[LetterWording]):
@@ -35,7 +35,16 @@ class LetterWordingAdmin(admin.ModelAdmin[LetterWording]):
     issued letter keeps the version it used."""
 
     form = LetterWordingForm
-    list_display = ["kind", "version", "note", "created_by", "created_at"]
+    list_display = [
+        "kind",
+        "version",
+        "note",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+    ]
+    readonly_fields = ["approved_by", "approved_at"]
     list_filter = ["kind"]
 
     def save_model(self, request: HttpRequest, obj: LetterWording, form: Any, change: bool) -> None:
@@ -68,3 +77,8 @@ class LetterVoidAdmin(LetterAdmin):
     list_filter = []
     search_fields = ["letter__number"]
     exclude = []
+
+
+@admin.register(LetterSettings)
+class LetterSettingsAdmin(admin.ModelAdmin[LetterSettings]):
+    list_display = ["organ", "contact_person", "reply_series", "notice_series"]

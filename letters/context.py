@@ -62,6 +62,25 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
         "fee": T.NOTIFY_FEE in kinds,
         "decision": bool(case.disposition) and kind.key == f"reply.{case.disposition}",
     }[kind.needs]
+    if fits and kind.needs == "fee":
+        row = letter_settings(case)
+        missing = [
+            str(label)
+            for key, label in [
+                ("fee_how", _("how fees are paid")),
+                ("fee_payee", _("fee payee")),
+                ("fee_account", _("fee account")),
+            ]
+            if not getattr(row, key, "")
+        ]
+        if missing:
+            # 109号: the fee notice states how and where to pay.
+            raise InvalidInput(
+                _(
+                    "The organ's settings are incomplete: %(fields)s. An administrator fills them in first."
+                )
+                % {"fields": "、".join(missing)}
+            )
     if not fits:
         reasons = {
             "receipt": _("the date of receipt is not confirmed yet"),
@@ -93,6 +112,7 @@ def build_letter_context(
         "case_number": case.number,
         "subject": case.subject,
         "channel": str(Channel(case.channel).label),
+        "channel_phrase": CHANNEL_PHRASES.get(case.channel, "提出的"),
         "received_on": case.received_on.isoformat() if case.received_on else None,
         "received_on_cn": cn(case.received_on),
         "reply_due_on": case.reply_due_on.isoformat() if case.reply_due_on else None,
@@ -111,6 +131,8 @@ def build_letter_context(
         "remedy": kind.remedy,
         "reconsideration_organ": organ.reconsideration_organ,
         "court": organ.court,
+        "contact_person": getattr(letter_settings(case), "contact_person", "") or "",
+        "contact_office": organ.office_name,
     }
     # The addressee: the applicant, care of the agent (委托代理人) when there is one.
     if kind.to == "applicant":
@@ -128,6 +150,11 @@ def build_letter_context(
         context["extension_reason"] = event.payload.get("reason", "") if event else ""
     if kind.needs == "consultation":
         opened = _consultation(case, consultation_id)
+        from casework.selectors import working_calendar
+
+        # Art 32/34: the consulted party answers within 15 working days of receiving the letter;
+        # counted here from the day of issue, the earliest it can be received.
+        context["consultation_due_on_cn"] = cn(working_calendar().add_working_days(issued_on, 15))
         context["consultation_matter"] = opened.get("matter") or case.subject
         context["consultation_party_kind"] = str(
             ConsultationParty(opened.get("party", "third_party")).label
@@ -139,6 +166,19 @@ def build_letter_context(
             f"{event.payload.get('quantity')}{'件' if event.payload.get('method') == 'per_piece' else '页'}"
         )
         context["fee_amount"] = event.payload.get("amount")
+        context["fee_breakdown"] = fee_breakdown(
+            event.payload.get("method", ""),
+            int(event.payload.get("quantity") or 0),
+            int(event.payload.get("earlier_in_month") or 0),
+        )
+        context["fee_due_on_cn"] = (
+            cn(case.fee_due_on)
+            if getattr(case, "fee_due_on", None)
+            else "收到本通知书次日起20个工作日"
+        )
+        settings_row = letter_settings(case)
+        for key in ("fee_how", "fee_payee", "fee_bank", "fee_account"):
+            context[key] = getattr(settings_row, key, "") if settings_row else ""
     if kind.needs == "decision":
         disposition = case.disposition
         proposal = (
@@ -162,11 +202,56 @@ def build_letter_context(
                 and disposition != "refused.administrative_inquiry",
             }
         )
+        context.update(records_context(case))
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)
         context["fee_notice_on_cn"] = cn(fee.on) if fee else ""
     return context
+
+
+# How the application reached the organ, as a phrase of the letter's first sentence (the
+# channel's screen label is not prose: "通过挂号信/EMS（需签收）提出的" reads badly).
+CHANNEL_PHRASES: dict[str, str] = {
+    Channel.IN_PERSON: "当面提出的",
+    Channel.ORAL: "口头提出的",
+    Channel.REGISTERED_POST: "以挂号信（EMS）邮寄提出的",
+    Channel.ORDINARY_LETTER: "以信函邮寄提出的",
+    Channel.ONLINE: "通过互联网在线提出的",
+    Channel.EMAIL: "通过电子邮件提出的",
+    Channel.FAX: "通过传真提出的",
+}
+
+
+def letter_settings(case: Case) -> Any:
+    from letters.models import LetterSettings
+
+    return LetterSettings.objects.filter(organ_id=case.organ_id).first()
+
+
+def fee_breakdown(method: str, quantity: int, earlier: int = 0) -> str:
+    """The rate and quantity of each band (国办函〔2020〕109号 Art 4–5), e.g.
+    "其中1至30页免费，31至100页70页每页10元计700元，101至150页50页每页20元计1000元"."""
+    from casework.fees import _page_rate, _piece_rate
+
+    rate = _piece_rate if method == "per_piece" else _page_rate
+    unit = "件" if method == "per_piece" else "页"
+    bands: list[tuple[int, int, int]] = []  # first, last, rate
+    for n in range(earlier + 1, earlier + quantity + 1):
+        r = rate(n)
+        if bands and bands[-1][2] == r:
+            bands[-1] = (bands[-1][0], n, r)
+        else:
+            bands.append((n, n, r))
+    parts = []
+    for first, last, r in bands:
+        span = f"第{first}至{last}{unit}" if first != last else f"第{first}{unit}"
+        count = last - first + 1
+        parts.append(
+            f"{span}免费" if r == 0 else f"{span}{count}{unit}每{unit}{r}元计{count * r}元"
+        )
+    prefix = f"（本月此前已申请{earlier}{unit}）" if earlier else ""
+    return f"共{quantity}{unit}{prefix}，" + "，".join(parts)
 
 
 def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
@@ -175,3 +260,13 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
             return dict(event.payload)
     return {}
+
+
+def records_context(case: Any) -> dict[str, Any]:
+    """The 附件 list and the statement of the withheld parts with their grounds, taken from
+    the case's approved release set (letters.records) when there is one (Art 37)."""
+    from letters.records.selectors import letter_records_context
+
+    if not isinstance(case, Case) or case.pk is None:
+        return {}  # a sample letter (letters.sample) has no records
+    return letter_records_context(case)

@@ -2,7 +2,8 @@
 
 Wording is a Django template per kind in templates/letters/wording/<kind>.txt, one paragraph
 per blank-line-separated block. An administrator may replace it without a deploy
-(letters.models.LetterWording, versioned); the files are version 1. Variables come from
+(letters.models.LetterWording, versioned); a new version takes effect once the head of the
+OGI office approves it; the files are version 1. Variables come from
 letters.context.build_letter_context.
 """
 

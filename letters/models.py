@@ -40,6 +40,17 @@ class LetterWording(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A new version takes effect only once the head of the OGI office approves it (the
+    # letters speak for the organ); until then letters keep the last approved version.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("letter wording")
@@ -154,6 +165,19 @@ class Letter(models.Model):
     def is_void(self) -> bool:
         return hasattr(self, "void")
 
+    @property
+    def replacement(self) -> Letter | None:
+        """The letter issued to replace this one (its correction), or None."""
+        try:
+            return self.replaced_by
+        except Letter.DoesNotExist:  # the reverse accessor's error subclasses it
+            return None
+
+    @property
+    def addressed_to(self) -> str:
+        """Who the letter is addressed to: "applicant", "third_party" or "organ" (its kind's `to`)."""
+        return KINDS[self.kind].to if self.kind in KINDS else ""
+
 
 class LetterVoid(models.Model):
     """A voided letter: who, when, why. The letter itself stays as issued."""
@@ -176,3 +200,73 @@ class LetterVoid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} ✕"
+
+
+class LetterSettings(models.Model):
+    """An organ's settings for its letters: the contact line (附注), how fees are paid
+    (国办函〔2020〕109号: the fee notice states how, where and by when to pay), and the number
+    series per kind of letter (e.g. 依复 for replies, 依告 for notices)."""
+
+    organ = models.OneToOneField(
+        Organ, on_delete=models.CASCADE, related_name="letter_settings", verbose_name=_("organ")
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    fee_payee = models.CharField(_("fee payee"), max_length=100, blank=True)
+    fee_bank = models.CharField(_("fee bank"), max_length=100, blank=True)
+    fee_account = models.CharField(_("fee account"), max_length=50, blank=True)
+    fee_how = models.CharField(
+        _("how fees are paid"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. bank transfer, or in person at the office with a receipt."),
+    )
+    reply_series = models.CharField(_("number series of replies"), max_length=30, blank=True)
+    notice_series = models.CharField(_("number series of notices"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("letter settings")
+        verbose_name_plural = _("letter settings")
+
+    def __str__(self) -> str:
+        return str(self.organ)
+
+
+class DeliveryMethod(models.TextChoices):
+    POST = "post", _("By post (邮寄送达)")
+    IN_PERSON = "in_person", _("In person (直接送达)")
+
+
+class LetterDelivery(models.Model):
+    """The delivery of one letter (送达): how, when, to whom, who signed for it. The printable
+    proof of service (送达回证) comes back signed and is recorded here; the record is kept on
+    the letter and never edited (a correction is a new record)."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter")
+    )
+    method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+    delivered_on = models.DateField(_("delivered on"))
+    signed_by = models.CharField(_("signed for by"), max_length=100)
+    address = models.CharField(_("delivery address"), max_length=200, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("letter delivery")
+        verbose_name_plural = _("letter deliveries")
+        ordering = ["letter", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.letter} · {self.get_method_display()} · {self.delivered_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("A delivery record cannot be changed; record a new one."))
+        super().save(*args, **kwargs)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -22,12 +21,16 @@ _font_config: Any = None
 
 
 def render_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
-    """The wording template rendered with autoescape, split into paragraphs."""
-    text = Template(wording).render(Context(context, autoescape=True))
+    """The wording's paragraphs as escaped HTML (for previews in a page); one-line fields lose
+    their line breaks, so a value never starts a paragraph of its own."""
+    from django.utils.html import escape
+
+    from letters.layout import wording_paragraphs
+    from letters.typeset import LINE_BREAK
+
     return [
-        mark_safe(block.strip().replace("\n", "<br>"))
-        for block in text.split("\n\n")
-        if block.strip()
+        mark_safe(escape(text).replace(LINE_BREAK, "<br>"))
+        for text in wording_paragraphs(wording, context)
     ]
 
 
@@ -39,6 +42,24 @@ def seal_data_uri(path: str | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+def _css_string(text: str) -> str:
+    """Text for a CSS string in a <style> element: no quote, backslash, markup or line break
+    can end the string or the element."""
+    escaped = "".join(
+        c if c.isalnum() or c in " 　-—:：/.〔〕（）" else f"\\{ord(c):x} " for c in text
+    )
+    return mark_safe(escaped)
+
+
+def _rows(lines: list[Any]) -> list[dict[str, Any]]:
+    from letters.typeset import MM, PITCH_PT
+
+    return [
+        {"text": line.text, "spacing": line.spacing, "pad": round(line.indent * PITCH_PT / MM, 3)}
+        for line in lines
+    ]
+
+
 def render_letter_html(
     *,
     context: dict[str, Any],
@@ -47,15 +68,58 @@ def render_letter_html(
     seal: str | None = None,
     draft: bool = False,
 ) -> str:
+    """The letter's HTML, laid out on the GB/T 9704-2012 letter format (letters.layout)."""
+    from letters.fonts import typefaces
+    from letters.layout import clean_context, closing_height_mm, layout_letter
+    from letters.typeset import BASE_SPACING_PT
+
+    layout = layout_letter(context=context, wording=wording, sealed=bool(seal))
+    pitch = layout.pitch_mm
+    organ = clean_context({"organ_name": context.get("organ_name", "")})["organ_name"]
+    masthead_pt = min(30.0, 150 / max(len(organ), 1) * 72 / 25.4)
+    masthead_mm = masthead_pt / 72 * 25.4
+    redline_top = -7 + masthead_mm + 4  # 4 mm below the organ's name (10.1)
+    # The name's top edge 30 mm from the page top (10.1): the font's ascent sits 0.217 em above
+    # the line box of line-height 1.
+    masthead_top = -7 - 0.217 * masthead_mm
+    # The document number 7/8 of a 3号 character below the red double line (10.1).
+    number_glyph_top = redline_top + 2.15 + 5.644 * 7 / 8
+    first_line = number_glyph_top - (pitch - 5.644) / 2
+    code = verification_code
+    top = 37 + redline_top  # page coordinates, mm
+    redlines = (
+        "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='210mm' "
+        "height='297mm' viewBox='0 0 210 297'><g fill='%23e60000'>"
+        f"<rect x='20' y='{top:.3f}' width='170' height='1.2'/>"
+        f"<rect x='20' y='{top + 1.8:.3f}' width='170' height='0.35'/>"
+        "<rect x='20' y='274.85' width='170' height='0.35'/>"
+        "<rect x='20' y='275.8' width='170' height='1.2'/></g></svg>"
+    )
+    verify_url = f"{settings.SITE_URL.rstrip('/')}/verify/"
+    verify_line = f"文书编号 {context.get('number', '')}　验证码 {code}　核验：{verify_url}"
     return render_to_string(
         "letters/letter.html",
         {
-            "c": context,
-            "paragraphs": render_paragraphs(wording, context),
-            "fonts": settings.LETTER_FONTS,
-            "verification_code": verification_code,
+            "c": clean_context(context),
+            "layout": layout,
+            "body_rows": _rows([line for block in layout.blocks for line in block.lines]),
+            "keep_rows": _rows([line for block in layout.keep for line in block.lines]),
+            "note_rows": _rows(layout.note),
+            "fonts": typefaces(),
+            "verification_code": code,
+            "verify_line": _css_string(verify_line),
             "seal": seal,
             "draft": draft,
+            "pitch": f"{pitch:.4f}",
+            "two_lines": f"{2 * pitch:.4f}",
+            "first_line_mm": f"{first_line:.3f}",
+            "masthead_pt": f"{masthead_pt:.2f}",
+            "masthead_top": f"{masthead_top:.3f}",
+            "redlines": mark_safe(redlines),
+            "base_spacing": round(BASE_SPACING_PT, 4),
+            "sig_top": f"{(2 if seal else 1) * pitch:.4f}",
+            "date_top": f"{(3 if seal else 2) * pitch:.4f}",
+            "closing_height": f"{closing_height_mm(pitch, bool(seal)):.4f}",
         },
     )
 

@@ -1,14 +1,29 @@
-"""An unsaved demo case that fits any kind of letter (for letter_sample and bench_letters)."""
+"""A real demo case that fits a kind of letter, built through the services inside a
+transaction that is rolled back (for letter_sample, bench_letters and the layout tests).
+
+The case goes through `casework.services.case_receive` and `case_transition` exactly as an
+office would take it (same validation, same events, same clock), so a sample shows what an
+issued letter of that kind will look like. Nothing survives the `with` block: the organ (when
+missing), the users, the case, its events and the counters are all rolled back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
+from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.utils import timezone
 
-from casework.choices import ApplicantCategory, CaseStatus, Channel, Disposition, IdType
-from casework.models import Agent, Applicant, Case, Event, Organ
+from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Role
+from casework.choices import Transition as T
+from casework.models import Case, Division, Organ
+from casework.permissions import division_grant_member
+from casework.selectors import working_calendar
+from casework.services import case_receive, case_transition
 from letters.kinds import DEFAULT_BASIS, Kind
 
 DEMO_ORGAN = {
@@ -22,119 +37,254 @@ DEMO_ORGAN = {
     "letter_number_prefix": "济退役军人依复",
 }
 
+APPLICANT = {
+    "category": ApplicantCategory.NATURAL_PERSON,
+    "name": "张建国",
+    "id_type": IdType.RESIDENT_ID,
+    "id_number": "370102198001011237",
+    "phone": "13806400001",
+    "email": "",
+    "address": "济南市市中区某小区1号楼",
+    "postal_code": "250001",
+}
+AGENT = {
+    "name": "郑律师",
+    "id_type": IdType.RESIDENT_ID,
+    "id_number": "37010219900307456X",
+    "phone": "13706400004",
+}
+SUBJECT = "本市2025年退役士兵安置计划及落实情况"
 
-class _Events:
-    """A stand-in for case.events on an unsaved case: the few queries the context makes."""
-
-    def __init__(self, events: list[Event]) -> None:
-        self._events = events
-
-    def filter(self, kind: Any = None, kind__in: Any = None) -> _Events:
-        kinds = set(kind__in or [kind])
-        return _Events([e for e in self._events if e.kind in kinds])
-
-    def order_by(self, *fields: str) -> _Events:
-        return _Events(sorted(self._events, key=lambda e: e.seq, reverse=fields[0].startswith("-")))
-
-    def first(self) -> Event | None:
-        return self._events[0] if self._events else None
-
-    def exists(self) -> bool:
-        return bool(self._events)
-
-
-class SampleCase:
-    """An unsaved case with in-memory events, for rendering samples (never saved)."""
-
-    def __init__(self, case: Case, events: list[Event]) -> None:
-        self._case = case
-        self.events = _Events(events)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._case, name)
+# What the liaison officer writes for each decision (reasons, withheld part, files).
+PROPOSALS: dict[str, dict[str, str]] = {
+    Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》"},
+    Disposition.GRANTED_ALREADY_PUBLISHED: {
+        "where_published": "本机关门户网站“政府信息公开—规划计划”栏目（2025年12月31日发布）"
+    },
+    Disposition.UNABLE_NOT_THIS_ORGAN: {
+        "reasons": "退役士兵安置计划由市人力资源和社会保障局会同有关部门制定并公开。",
+        "responsible_organ": "济南市人力资源和社会保障局",
+        "responsible_contact": "0531-12345678",
+    },
+    Disposition.PARTIAL: {
+        "reasons": "所申请信息中含有第三方商业秘密。",
+        "withheld": "合同第五条报价明细涉及第三方商业秘密，依据《中华人民共和国政府信息公开条例》"
+        "第十五条不予公开。",
+        "files": "《2025年退役士兵安置计划》\n《2025年退役士兵安置计划落实情况报告》",
+    },
+    Disposition.NOT_PROCESSED_PUBLICATION: {
+        "reasons": "该信息已刊登于《济南市人民政府公报》2025年第6期，您可在市图书馆或政府网站查阅。"
+    },
+    Disposition.OTHER: {"reasons": "该信息已于2025年12月31日主动公开，您可在本机关网站查阅。"},
+}
 
 
-def sample_case(kind: Kind) -> Case:
-    today = timezone.localdate()
-    received = today - timedelta(days=14)
-    organ = Organ.objects.filter(name=DEMO_ORGAN["name"]).first() or Organ(**DEMO_ORGAN)
-    applicant = Applicant(
-        category=ApplicantCategory.NATURAL_PERSON,
-        name="张建国",
-        id_type=IdType.RESIDENT_ID,
-        id_number="370102198001011237",
-        phone="13806400001",
-    )
-    agent = Agent(
-        name="郑律师",
-        id_type=IdType.RESIDENT_ID,
-        id_number="37010219900307456X",
-        phone="13706400004",
-    )
-    disposition = (
-        kind.key.removeprefix("reply.") if kind.needs == "decision" else Disposition.GRANTED
-    )
-    case = Case(
+class _Rollback(Exception):
+    """Raised at the end of the block so the sample transaction is rolled back."""
+
+
+@contextmanager
+def sample_case(kind: Kind) -> Iterator[Case]:
+    """Yield a saved case that fits `kind`; everything it wrote is rolled back afterwards."""
+    try:
+        with transaction.atomic():
+            yield _build(kind)
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _user(username: str, role: str) -> User:
+    user = User.objects.create_user(username=username, last_name="示例", first_name=username)
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    return user
+
+
+def _build(kind: Kind) -> Case:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    calendar = working_calendar()
+
+    def back(n: int) -> date:
+        """The n-th working day before today (all dates lie in the past, in order)."""
+        day = today
+        while n > 0:
+            day -= timedelta(days=1)
+            if calendar.is_working_day(day):
+                n -= 1
+        return day
+
+    organ = Organ.objects.filter(name=DEMO_ORGAN["name"]).first()
+    if organ is None:
+        organ = Organ.objects.create(**DEMO_ORGAN)
+    from letters.models import LetterSettings
+
+    LetterSettings.objects.get_or_create(
         organ=organ,
-        number=f"{today.year}-0001",
-        year=today.year,
-        status=CaseStatus.APPROVED,
+        defaults={
+            "contact_person": "王登记",
+            "fee_how": "银行转账",
+            "fee_payee": "济南市非税收入财政专户（示例）",
+            "fee_bank": "中国工商银行济南分行营业部（示例）",
+            "fee_account": "1602000000000000000",
+            "reply_series": "济退役军人依复",
+            "notice_series": "济退役军人依告",
+        },
+    )
+    division = Division.objects.create(organ=organ, code="sample-letters", name="移交安置处")
+    users = {
+        "registrar": _user("sample-registrar", Role.REGISTRAR),
+        "head": _user("sample-head", Role.OFFICE_HEAD),
+        "reviewer": _user("sample-reviewer", Role.REVIEWER),
+        "liaison": _user("sample-liaison", Role.LIAISON),
+    }
+    division_grant_member(users["liaison"], division)
+    disposition = kind.key.removeprefix("reply.") if kind.needs == "decision" else ""
+    arrived = back(45)
+    case = case_receive(
+        organ=organ,
+        actor=users["registrar"],
         channel=Channel.ONLINE,
-        arrived_at=timezone.make_aware(datetime.combine(received, time(9))),
-        received_on=received,
-        applicant=applicant,
-        agent=agent if kind.key == "reply.partial" else None,
-        subject="本市2025年退役士兵安置计划及落实情况",
-        provision_form="electronic",
-        delivery_method="email",
-        disposition=disposition,
-        disposition_basis=DEFAULT_BASIS.get(disposition, ""),
-        reply_due_on=received + timedelta(days=30),
-        extension_days=15,
+        arrived_at=timezone.make_aware(datetime.combine(arrived, time(9, 30))),
+        applicant=APPLICANT,
+        agent=AGENT if disposition == Disposition.PARTIAL else None,
+        request={
+            "subject": SUBJECT,
+            "description": "请提供安置计划全文及落实情况。",
+            "provision_form": "electronic",
+            "delivery_method": "email",
+        },
+        now=now,
     )
 
-    def event(seq: int, kind_: str, on: date, **payload: Any) -> Event:
-        return Event(seq=seq, kind=kind_, on=on, payload=payload)
+    def fire(name: str, who: str, on: date, **fields: Any) -> None:
+        case_transition(
+            number=case.number,
+            organ=organ,
+            name=name,
+            actor=users[who],
+            on=on,
+            fields=fields,
+            now=now,
+        )
 
-    events = [
-        event(
-            1,
-            "request_correction",
-            received + timedelta(days=2),
-            items="请写明所需文件的名称或文号。",
-            deadline_on=(received + timedelta(days=12)).isoformat(),
-        ),
-        event(
-            2,
-            "open_consultation",
-            received + timedelta(days=5),
-            consultation_id="c1",
-            party="third_party",
-            party_name="济南鲁安物业服务有限公司",
-            matter="物业服务合同中的报价条款",
-        ),
-        event(
-            3,
-            "extend",
-            received + timedelta(days=20),
-            days=15,
-            reason="需要调取档案并征求第三方意见",
-        ),
-        event(
-            4,
-            "notify_fee",
-            received + timedelta(days=6),
-            method="per_page",
-            quantity=150,
-            amount="1700.00",
-        ),
-        event(
-            5,
-            "propose",
-            received + timedelta(days=25),
-            reasons="所申请信息中含有第三方商业秘密。",
-            withheld="合同第五条报价明细，涉及第三方商业秘密，依据《条例》第十五条不予公开。",
-            files="《退役士兵安置计划》1份（电子版）",
-        ),
-    ]
-    return cast(Case, SampleCase(case, events))
+    fire(T.CONFIRM_RECEIPT, "registrar", arrived, method="网上系统确认")
+    if kind.key == "acknowledgement":
+        return _reload(case)
+    fire(T.REGISTER, "registrar", back(44))
+    if kind.key == "correction" or disposition in (
+        Disposition.OTHER_NO_CORRECTION,
+        Disposition.UNABLE_UNCLEAR_AFTER_CORRECTION,
+    ):
+        fire(
+            T.REQUEST_CORRECTION,
+            "registrar",
+            back(43),
+            items="请写明所需文件的名称、文号或者便于本机关查询的其他特征性描述。",
+            deadline_on=back(35).isoformat(),
+        )
+        if kind.key == "correction":
+            return _reload(case)
+        if disposition == Disposition.OTHER_NO_CORRECTION:
+            fire(T.ABANDON, "head", back(30), reason="逾期未补正")
+            return _reload(case)
+        fire(T.RECEIVE_CORRECTION, "registrar", back(38))
+    fire(T.ASSIGN, "registrar", back(37), lead_division_id=division.pk)
+    fire(T.CLAIM, "liaison", back(37))
+    if kind.needs == "consultation":
+        organ_party = kind.key == "consultation_organ"
+        fire(
+            T.OPEN_CONSULTATION,
+            "liaison",
+            back(36),
+            party="other_organ" if organ_party else "third_party",
+            party_name="济南市人力资源和社会保障局" if organ_party else "济南鲁安物业服务有限公司",
+            matter="《2025年退役士兵安置计划落实情况报告》第三部分（安置单位及岗位明细）",
+        )
+        return _reload(case)
+    if kind.key == "extension":
+        fire(T.EXTEND, "head", back(30), days=15, reason="需要调取档案并征求第三方意见")
+        return _reload(case)
+    if kind.key == "fee_notice" or disposition == Disposition.OTHER_FEE_UNPAID:
+        fire(T.NOTIFY_FEE, "liaison", back(36), method="per_page", quantity=150)
+        if kind.key == "fee_notice":
+            return _reload(case)
+        fire(T.ABANDON, "head", back(2), reason="逾期未缴纳信息处理费")
+        return _reload(case)
+    proposal = {"reasons": "经核查，所申请信息的情况如上所述。"}
+    proposal.update(PROPOSALS.get(disposition, {}))
+    fire(
+        T.PROPOSE,
+        "liaison",
+        back(10),
+        disposition=disposition,
+        basis=DEFAULT_BASIS.get(disposition, "《中华人民共和国政府信息公开条例》第三十六条"),
+        **proposal,
+    )
+    fire(T.CHECK, "reviewer", back(9))
+    fire(T.APPROVE, "head", back(8))
+    return _reload(case)
+
+
+def _reload(case: Case) -> Case:
+    return Case.objects.select_related("organ", "applicant", "agent").get(pk=case.pk)
+
+
+def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
+    """The PDF of a sample letter of `kind`, rendered as letter_issue renders it."""
+    from letters.context import build_letter_context
+    from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
+    from letters.services import current_wording, number_series, seal_allowed
+
+    with sample_case(kind) as case:
+        issued_on = timezone.localdate()
+        context = build_letter_context(
+            case=case,
+            kind=kind,
+            number=number or f"{number_series(case, kind)}〔{issued_on.year}〕1号",
+            issued_on=issued_on,
+        )
+        html = render_letter_html(
+            context=context,
+            wording=current_wording(kind.key).body,
+            verification_code="SAMP-LE00-0000",
+            # As on issue: the seal only where the letter's step was approved.
+            seal=(seal_data_uri(case.organ.seal.path if case.organ.seal else None) or sample_seal())
+            if seal_allowed(case, kind)
+            else None,
+        )
+    return html_to_pdf(html)
+
+
+def sample_seal() -> str:
+    """A specimen seal (红色圆章, 42 mm, marked 样章) for samples when the organ has none."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from letters.fonts import typefaces
+    from letters.typeset import font_file
+
+    size = 420
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (230, 0, 0, 255)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=red, width=14)
+    centre, radius = size / 2, 70
+    points = []
+    import math
+
+    for n in range(10):
+        r = radius if n % 2 == 0 else radius * 0.38
+        angle = math.pi / 2 + n * math.pi / 5
+        points.append((centre + r * math.cos(angle), centre - r * math.sin(angle)))
+    draw.polygon(points, fill=red)
+    path = font_file(typefaces()["fallback"])
+    if path:
+        font = ImageFont.truetype(path, 64)
+        draw.text((centre, centre + 120), "样章", fill=red, font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -33,12 +33,70 @@ Fire = Callable[..., Any]
 
 
 def current_wording(kind: str) -> LetterWording:
-    """The latest wording of a kind; version 1 is templates/letters/wording/<kind>.txt."""
-    wording = LetterWording.objects.filter(kind=kind).order_by("-version").first()
+    """The wording in effect: the version of the kind the office head approved last. Version 1
+    is templates/letters/wording/<kind>.txt, in effect as shipped; a newer version waits for
+    approval (wording_approve)."""
+    wording = (
+        LetterWording.objects.filter(kind=kind, approved_at__isnull=False)
+        .order_by("-approved_at", "-version")
+        .first()
+    )
     if wording is None:
-        wording, _created = LetterWording.objects.get_or_create(
-            kind=kind, version=1, defaults={"body": default_wording(kind)}
+        # Nothing approved yet (a pending version never takes effect by default): the shipped
+        # wording, approved as shipped, numbered after any pending version.
+        last = LetterWording.objects.filter(kind=kind).order_by("-version").first()
+        try:
+            with transaction.atomic():
+                wording = LetterWording.objects.create(
+                    kind=kind,
+                    version=(last.version + 1) if last else 1,
+                    body=default_wording(kind),
+                    approved_at=timezone.now(),
+                )
+        except IntegrityError:  # another process made it meanwhile: use theirs
+            return current_wording(kind)
+    return wording
+
+
+def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[str]]]:
+    """Versions waiting for approval, each with the version in effect and a line diff."""
+    import difflib
+
+    result = []
+    for wording in LetterWording.objects.filter(approved_at__isnull=True).order_by(
+        "kind", "version"
+    ):
+        current = (
+            LetterWording.objects.filter(kind=wording.kind, approved_at__isnull=False)
+            .order_by("-approved_at", "-version")
+            .first()
         )
+        before = (current.body if current else default_wording(wording.kind)).splitlines()
+        diff = list(difflib.unified_diff(before, wording.body.splitlines(), lineterm="", n=1))[2:]
+        result.append((wording, current, diff))
+    return result
+
+
+@transaction.atomic
+def wording_approve(*, wording_id: int, actor: Any, now: datetime | None = None) -> LetterWording:
+    """The head of the OGI office puts a new wording version into effect (the organ speaks
+    through its letters; 国办公开办函 practice: the office head signs off wording)."""
+    from casework.choices import Role
+    from casework.errors import NotPermitted
+    from casework.permissions import user_roles
+
+    if Role.OFFICE_HEAD not in user_roles(actor):
+        raise NotPermitted(_("Only the head of the OGI office approves a letter wording."))
+    try:
+        wording = LetterWording.objects.select_for_update().get(pk=wording_id)
+    except LetterWording.DoesNotExist:
+        raise NotVisible(_("No such wording.")) from None
+    if wording.approved_at is not None:
+        raise WrongState(_("This wording is already approved."))
+    LetterWording.objects.filter(pk=wording.pk).update(
+        approved_by=actor, approved_at=now or timezone.now()
+    )
+    wording.refresh_from_db()
     return wording
 
 
@@ -48,9 +106,42 @@ def _kind(key: str) -> Kind:
     return KINDS[key]
 
 
-def _next_number(case: Case, year: int) -> str:
+def number_series(case: Case, kind: Kind) -> str:
+    """The number series (文号 prefix) of a kind: the organ's letter settings name one for
+    replies (e.g. 依复) and one for notices (e.g. 依告); without them, the organ's prefix."""
     organ = case.organ
-    series = organ.letter_number_prefix or organ.short_name or organ.name
+    from letters.context import letter_settings
+
+    row = letter_settings(case)
+    own = (row.reply_series if kind.needs == "decision" else row.notice_series) if row else ""
+    return own or organ.letter_number_prefix or organ.short_name or organ.name
+
+
+def seal_allowed(case: Case, kind: Kind) -> bool:
+    """The seal only on a letter whose step the head of the OGI office approved: a reply after
+    sign-off (审签, `approve`) or a decision the head took (abandonment); an extension (Art
+    33(2): the head's consent); other notices when the head fired their step."""
+    from casework.choices import Role
+
+    trigger = {
+        "receipt": [T.RECEIVE, T.CONFIRM_RECEIPT],
+        "correction": [T.REQUEST_CORRECTION],
+        "extension": [T.EXTEND],
+        "consultation": [T.OPEN_CONSULTATION],
+        "fee": [T.NOTIFY_FEE],
+        "decision": [T.APPROVE, T.ABANDON, T.REPLY_ON_THE_SPOT, T.PROPOSE],
+    }[kind.needs]
+    event = case.events.filter(kind__in=trigger).order_by("-seq").first()
+    if event is None:
+        return False
+    if kind.needs == "decision" and event.kind == T.APPROVE:
+        return True
+    return bool(event.actor_role == Role.OFFICE_HEAD)
+
+
+def _next_number(case: Case, year: int, series: str | None = None) -> str:
+    organ = case.organ
+    series = series or organ.letter_number_prefix or organ.short_name or organ.name
     try:
         with transaction.atomic():
             LetterNumberCounter.objects.get_or_create(organ=organ, year=year, series=series)
@@ -185,6 +276,29 @@ def letter_preview_html(*, case: Case, kind: str, now: datetime | None = None) -
     )
 
 
+def letter_preview_pdf(*, case: Case, kind: str, now: datetime | None = None) -> bytes:
+    """The exact PDF the letter would be if issued now, watermarked 样稿 (sample): the same
+    layout, fonts and seal rule; the number's sequence and the verification code are left
+    blank because they are assigned only on issue."""
+    spec = _kind(kind)
+    check_fits(case, spec)
+    issued_on = timezone.localdate(now or timezone.now())
+    series = number_series(case, spec)
+    context = build_letter_context(
+        case=case, kind=spec, number=f"{series}〔{issued_on.year}〕　号", issued_on=issued_on
+    )
+    html = render_letter_html(
+        context=context,
+        wording=current_wording(kind).body,
+        verification_code="（签发时生成）",
+        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None)
+        if seal_allowed(case, spec)
+        else None,
+        draft=True,
+    )
+    return html_to_pdf(html)
+
+
 @transaction.atomic
 def letter_issue(
     *,
@@ -232,7 +346,7 @@ def letter_issue(
         raise WrongState(_("Only the latest voided letter of this step can be replaced."))
     check_organ(case)
     issued_on = timezone.localdate(now)
-    document_number = _next_number(case, issued_on.year)
+    document_number = _next_number(case, issued_on.year, number_series(case, spec))
     wording = current_wording(kind)
     context = build_letter_context(
         case=case,
@@ -248,7 +362,9 @@ def letter_issue(
         context=context,
         wording=wording.body,
         verification_code=code,
-        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None),
+        seal=seal_data_uri(case.organ.seal.path if case.organ.seal else None)
+        if seal_allowed(case, spec)
+        else None,
     )
     pdf = html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
@@ -347,8 +463,80 @@ def letter_void(
     )
 
 
-def letter_verify(code: str) -> Letter | None:
-    """The letter with this verification code (for the applicant portal), or None."""
-    return (
-        Letter.objects.select_related("case").filter(verification_code=code.strip().upper()).first()
+# --- proof of service (送达回证) ------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_record_delivery(
+    *,
+    letter_id: int,
+    actor: Any,
+    method: str,
+    delivered_on: Any,
+    signed_by: str,
+    address: str = "",
+    tracking_number: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Any:
+    """Record how, when and to whom a letter was delivered and who signed the proof of service
+    (国办公开办函〔2016〕235号: the delivery date is the signature date; for post, the date
+    the addressee signs the receipt). Office staff of the case's organ only."""
+    from datetime import date
+
+    from casework.errors import NotPermitted
+    from casework.permissions import OFFICE_ROLES, user_roles
+    from casework.text import one_line
+    from letters.models import DeliveryMethod, LetterDelivery
+
+    if not user_roles(actor) & OFFICE_ROLES:
+        raise NotPermitted(_("Your role does not allow this action on this case."))
+    try:
+        letter = Letter.objects.select_related("case").get(pk=letter_id)
+    except Letter.DoesNotExist:
+        raise NotVisible(_("No such letter.")) from None
+    if method not in DeliveryMethod.values:
+        raise InvalidInput(_("Choose how the letter was delivered."), field="method")
+    if isinstance(delivered_on, str):
+        try:
+            delivered_on = date.fromisoformat(delivered_on)
+        except ValueError:
+            raise InvalidInput(_("Enter a valid date."), field="delivered_on") from None
+    now = now or timezone.now()
+    if not isinstance(delivered_on, date) or delivered_on > timezone.localdate(now):
+        raise InvalidInput(_("The effective date cannot be in the future."), field="delivered_on")
+    if delivered_on < timezone.localdate(letter.issued_at):
+        raise InvalidInput(
+            _("A letter cannot be delivered before it was issued."), field="delivered_on"
+        )
+    signed_by = one_line(signed_by)
+    if not signed_by:
+        raise InvalidInput(
+            _("Please fill in: %(label)s.") % {"label": _("signed for by")}, field="signed_by"
+        )
+    return LetterDelivery.objects.create(
+        letter=letter,
+        method=method,
+        delivered_on=delivered_on,
+        signed_by=signed_by,
+        address=one_line(address),
+        tracking_number=one_line(tracking_number),
+        note=one_line(note),
+        recorded_by=actor,
+        recorded_at=now,
     )
+
+
+def letter_service_proof_pdf(letter: Letter) -> bytes:
+    """The proof of service (送达回证) of a letter, printable on A4: blank for the signature
+    before delivery, filled in from the last delivery record after it."""
+    from django.template.loader import render_to_string
+
+    from letters.fonts import typefaces
+
+    delivery = letter.deliveries.order_by("-recorded_at").first()
+    html = render_to_string(
+        "letters/service_proof.html",
+        {"letter": letter, "c": letter.context, "d": delivery, "fonts": typefaces()},
+    )
+    return html_to_pdf(html)

@@ -26,6 +26,7 @@ from casework.permissions import DIVISION_PERM, user_division_ids, user_task_per
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
+EXTENSION_PERM = "casework.sign_off_cases"
 
 CASE = "process__caseprocess__case"
 # Statutory reply due date first (cases without one last), then the oldest task.
@@ -50,6 +51,10 @@ class QueueList:
 
     def count(self) -> int:
         return self.tasks.count()
+
+    def filter(self, **lookups: Any) -> QueueList:
+        """The same tab limited further (e.g. to the cases a user may see)."""
+        return QueueList(self.tasks.filter(**lookups), self.rows.filter(**lookups))
 
     def __len__(self) -> int:
         return self.count()
@@ -84,7 +89,10 @@ def task_queue(*, user: Any, tab: str) -> QueueList:
     elif tab == "office":
         qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
     elif tab == "extensions":
-        # Art 33(2): requests waiting for the head of the OGI office (the open task of such cases).
+        # Art 33(2): requests waiting for the head of the OGI office (the open task of such
+        # cases); only the head decides them, so only the head's queue lists them.
+        if EXTENSION_PERM not in user_task_perms(user):
+            return QueueList(Task.objects.none(), Task.objects.none().values("pk"))
         pending = Case.objects.filter(
             status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW],
             extension_days=0,
@@ -108,7 +116,13 @@ def task_queue(*, user: Any, tab: str) -> QueueList:
             "pk",
             "flow_task",
             "urges",
+            "status",
+            "owner_permission_obj_pk",
+            owner_username=F("owner__username"),
+            owner_last_name=F("owner__last_name"),
+            owner_first_name=F("owner__first_name"),
             case_number=F(f"{CASE}__number"),
+            case_status=F(f"{CASE}__status"),
             case_reply_due_on=F(f"{CASE}__reply_due_on"),
             case_dates_provisional=F(f"{CASE}__dates_provisional"),
             case_closed_on=F(f"{CASE}__closed_on"),
@@ -120,6 +134,73 @@ def task_queue(*, user: Any, tab: str) -> QueueList:
         .order_by(*ORDER)
     )
     return QueueList(qs, rows)
+
+
+def tabs_for(user: Any) -> list[str]:
+    """The workbench tabs that can hold tasks for `user`, in order."""
+    perms = user_task_perms(user)
+    return [
+        t
+        for t in TABS
+        if (t != "division" or user_division_ids(user))
+        and (t != "office" or perms)
+        and (t != "extensions" or EXTENSION_PERM in perms)
+    ]
+
+
+def task_list_visible_to(*, user: Any, tab: str) -> QueueList:
+    """One tab's tasks (task_queue), limited to the cases the user may see
+    (casework.selectors.case_list_visible_to): a task never shows a case its page would hide."""
+    from casework.permissions import sees_all_cases
+    from casework.selectors import case_list_visible_to
+
+    tasks = task_queue(user=user, tab=tab)
+    if sees_all_cases(user):
+        return tasks
+    return tasks.filter(**{f"{CASE}__in": case_list_visible_to(user=user).values("pk")})
+
+
+@dataclass(frozen=True)
+class QueuePerson:
+    """The task's owner as the API shows it (display_name reads these)."""
+
+    username: str
+    last_name: str
+    first_name: str
+
+    def get_username(self) -> str:
+        return self.username
+
+
+@dataclass(frozen=True)
+class QueueApplicant:
+    name: str
+
+
+@dataclass(frozen=True)
+class QueueTask:
+    """The task's fields the API's task list reads (workflows/api/views.py)."""
+
+    pk: int
+    flow_task: Any
+    status: str
+    owner: QueuePerson | None
+    owner_permission_obj_pk: str | None
+    urges: int
+
+
+@dataclass(frozen=True)
+class QueueCase:
+    """The case's fields the API's task list reads."""
+
+    number: str
+    status: str
+    subject: str
+    reply_due_on: date | None
+    applicant: QueueApplicant
+
+    def get_status_display(self) -> str:
+        return str(CaseStatus(self.status).label)
 
 
 @dataclass(frozen=True)
@@ -143,6 +224,8 @@ class QueueRow:
     remaining: int | None
     level: str
     level_text: str
+    task: QueueTask
+    case: QueueCase
 
     @property
     def overdue_days(self) -> int:
@@ -233,6 +316,27 @@ def queue_rows(
                 remaining=remaining,
                 level=level,
                 level_text=_level_text(level, remaining),
+                task=QueueTask(
+                    pk=task["pk"],
+                    flow_task=node,
+                    status=task["status"],
+                    owner=QueuePerson(
+                        task["owner_username"],
+                        task["owner_last_name"] or "",
+                        task["owner_first_name"] or "",
+                    )
+                    if task["owner_username"]
+                    else None,
+                    owner_permission_obj_pk=task["owner_permission_obj_pk"],
+                    urges=task["urges"] or 0,
+                ),
+                case=QueueCase(
+                    number=number,
+                    status=task["case_status"],
+                    subject=task["case_subject"] or "",
+                    reply_due_on=task["case_reply_due_on"],
+                    applicant=QueueApplicant(task["case_applicant_name"] or ""),
+                ),
             )
         )
     return rows

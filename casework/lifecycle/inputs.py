@@ -214,6 +214,14 @@ class CloseConsultationInput(TransitionForm):
         ]
 
 
+class ConsultationDeliveryInput(CloseConsultationInput):
+    """The day the consulted party received the letter is the effective date (Art 32)."""
+
+    opinion = None  # type: ignore[assignment]
+    summary = None  # type: ignore[assignment]
+    method = text(_("How it was delivered"), required=False, max_length=200)
+
+
 class ExtensionInput(TransitionForm):
     """The liaison officer's request: how many days, and why the reply cannot be given in time."""
 

@@ -551,6 +551,36 @@ class CaseLifecycle:
         }
 
     @transition(
+        "record_consultation_delivery",
+        label=gettext_lazy("Record receipt of the consultation letter"),
+        source=[S.INVESTIGATION, S.REVIEW, S.AWAITING_FEE],
+        target=None,
+        roles=(LEAD_LIAISON, *REVIEWERS),
+        form=i.ConsultationDeliveryInput,
+        article="Art 32",
+        guards=(g.consultation_open,),
+    )
+    def record_consultation_delivery(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Art 32: the party's 15 working days run from its receipt of the letter; until this is
+        recorded its deadline is estimated from the sending day."""
+        opened = self.open_consultations().get(data["consultation_id"])
+        if opened is None:
+            raise WrongState(_("There is no open consultation with this id."))
+        if self.on < opened["sent_on"]:
+            raise InvalidInput(_("The letter cannot be received before it was sent."), field="on")
+        if any(
+            e.kind == "record_consultation_delivery"
+            and e.payload.get("consultation_id") == data["consultation_id"]
+            for e in self.events()
+        ):
+            raise WrongState(_("The receipt of this consultation letter is already recorded."))
+        return {
+            "consultation_id": data["consultation_id"],
+            "party_name": opened["party_name"],
+            "method": data["method"],
+        }
+
+    @transition(
         T.REQUEST_EXTENSION,
         label=gettext_lazy("Request extension"),
         source=[S.INVESTIGATION, S.REVIEW],

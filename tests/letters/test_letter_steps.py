@@ -1,6 +1,7 @@
 """Issue 11: letters only at their step, once per step, with their events written only by the
 letter service (never a bare transition), and nothing issued on a closed case."""
 
+import re
 import threading
 from datetime import date
 from typing import Any
@@ -106,8 +107,9 @@ def test_reissue_only_through_void_and_cites_the_replaced_number(approved, users
     )
     assert second.replaces == first
     assert second.generation == 1
-    assert first.number in second.html
-    assert "原文书作废" in second.html
+    text = re.sub(r"<[^>]+>|\s", "", second.html)  # the letter is set line by line
+    assert first.number in text
+    assert "原文书作废" in text
     with pytest.raises(WrongState):
         letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
 

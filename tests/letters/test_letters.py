@@ -93,7 +93,8 @@ def test_reply_letter_contents_and_fonts(approved, act, tmp_path):
     ]:
         assert _clean(expected) in text, expected
     fonts = pdf_fonts(data, tmp_path)
-    assert "NotoSerifCJKSC" in fonts.replace("-", "")
+    assert "FandolFang" in fonts  # the body: 仿宋
+    assert "NotoSerifCJKSC" in fonts.replace("-", "")  # the title and page numbers
     assert "DejaVu" not in fonts
     assert "Liberation" not in fonts
     case.refresh_from_db()
@@ -115,12 +116,16 @@ def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition
     text = _clean(pdf_text(Letter.objects.get(case=case).pdf.read(), tmp_path))
     assert _clean(DEFAULT_BASIS[disposition]) in text
     assert "2026年3月2日收到" in text
-    # Not disclosing (Art 36(3)) needs reconsideration first; Art 36(7) only directs the
-    # applicant to the special procedure and decides nothing of the kind.
-    if disposition.startswith("refused.") and disposition != "refused.administrative_inquiry":
-        assert "应当先申请行政复议" in text
-    else:
-        assert "或者在6个月内" in text
+    first = disposition == "partial" or (
+        disposition.startswith("refused.") and disposition != "refused.administrative_inquiry"
+    )
+    # Administrative Reconsideration Law Art 23(1)(4), 法释〔2025〕8号 Art 1: reconsideration
+    # first for refusals under Arts 14–16 and the withheld part of a partial disclosure; Art
+    # 36(7) only directs the applicant to the special procedure and decides nothing of the kind.
+    assert ("应当先自收到本答复书之日起60日内向济南市人民政府申请行政复议" in text) == first
+    if not first or disposition == "partial":
+        assert "或者自收到本答复书之日起6个月内依法向济南铁路运输法院提起行政诉讼" in text
+    assert text.count("特此告知") == 1
     if disposition == "refused.administrative_inquiry":
         assert "不予公开" not in text
         assert "依照有关法律、行政法规的规定办理" in text
@@ -181,10 +186,34 @@ def test_every_notice_kind_renders(receive_flow, act, divisions, users, tmp_path
                 method="per_page",
                 quantity=150,
             )
+    from letters.models import LetterSettings
+
+    LetterSettings.objects.create(
+        organ=case.organ,
+        contact_person="王登记",
+        fee_how="银行转账",
+        fee_payee="济南市非税收入财政专户",
+        fee_bank="工商银行济南分行",
+        fee_account="1602000000000000000",
+        notice_series="济退役军人依告",
+    )
     letter = letter_issue(number=case.number, kind=kind, actor=users["registrar"], now=NOW)
     text = _clean(pdf_text(letter.pdf.read(), tmp_path))
     assert _clean(letter.number) in text
+    assert letter.number.startswith("济退役军人依告〔2026〕")  # notices have their own series
     assert _clean(KINDS[kind].title) in text
+    assert "（联系人：王登记，联系电话：0531-12345678）" in text  # 附注 on every notice
+    if kind.startswith("consultation_") and kind != "consultation_notice":
+        assert text.endswith("请予函复。", 0, text.index("济南市退役军人事务局2026年3月16日"))
+        assert "特此告知" not in text
+    if kind == "fee_notice":
+        for part in [
+            "银行转账",
+            "1602000000000000000",
+            "第31至100页70页每页10元计700元",
+            "不计算在答复期限内",
+        ]:
+            assert part in text
     expected = {
         "acknowledgement": "2026年3月30日",
         "correction": "2026年3月13日前",

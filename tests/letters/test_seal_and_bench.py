@@ -34,7 +34,7 @@ def test_seal_must_be_an_image_and_small(organ):
 
 
 @pytest.mark.django_db
-def test_uploaded_seal_is_embedded(organ, receive_flow, users):
+def test_uploaded_seal_is_embedded(organ, receive_flow, users, act, divisions):
     organ.seal = SimpleUploadedFile("seal.png", _png(), content_type="image/png")
     organ.full_clean()
     organ.save()
@@ -42,6 +42,13 @@ def test_uploaded_seal_is_embedded(organ, receive_flow, users):
     letter = letter_issue(
         number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
     )
+    # A receipt no head approved carries no seal (the seal follows the approval).
+    assert b"/Subtype /Image" not in Letter.objects.get(pk=letter.pk).pdf.read()
+    act(case, "register", "registrar", on=NOW.date())
+    act(case, "assign", "head", on=NOW.date(), lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a", on=NOW.date())
+    act(case, "extend", "head", on=NOW.date(), days=10, reason="需要调取档案")
+    letter = letter_issue(number=case.number, kind="extension", actor=users["head"], now=NOW)
     assert b"/Subtype /Image" in Letter.objects.get(pk=letter.pk).pdf.read()
 
 

@@ -9,8 +9,10 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("cases/", views.CaseCreateView.as_view(), name="case-create"),
+    path("cases/", views.CaseListCreateView.as_view(), name="case-list"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("tasks/", views.TaskListView.as_view(), name="task-list"),
+    path("letters/<int:pk>/pdf/", views.LetterPdfView.as_view(), name="letter-pdf"),
     *transition_urls(),
     path(
         "cases/<str:number>/transitions/<str:name>/",

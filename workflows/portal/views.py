@@ -4,11 +4,12 @@ withdrawal. No staff account; a tracked case is opened by its number and secret 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
 from casework.portal import case_for_tracking, query_code_new
 from casework.selectors import case_clock
+from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
 from workflows.portal.services import application_submit
 from workflows.services import case_act
@@ -149,11 +151,7 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
     if case is None:
         return redirect("portal:track")
     clock = case_clock(case=case, today=timezone.localdate())
-    letters = (
-        case.letters.select_related("void").order_by("issued_at")
-        if hasattr(case, "letters")
-        else []
-    )
+    letters = letters_for_applicant(case)
     return render(
         request,
         "portal/track_case.html",
@@ -161,6 +159,7 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "clock": clock,
             "letters": letters,
+            "released_files": _released_files(case),
             "can_withdraw": case.status in OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),
         },
@@ -169,9 +168,12 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
 
 def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     case = _tracked_case(request, number)
-    letter = case.letters.filter(pk=pk).first() if case is not None else None
-    if letter is None:
+    if case is None:
         return redirect("portal:track")
+    # Only a letter addressed to the applicant and not void is ever handed out.
+    letter = letter_for_applicant_download(case, pk)
+    if letter is None:
+        raise Http404
     response = FileResponse(
         letter.pdf.open("rb"),
         as_attachment=True,
@@ -179,6 +181,33 @@ def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase
         content_type="application/pdf",
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Released records (letters.records): files released with the reply, never originals ---
+
+
+def _released_files(case: Case) -> Any:
+    from letters.records.selectors import released_files_for_applicant
+
+    return released_files_for_applicant(case)
+
+
+def track_released(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """A file released with the reply, to the applicant who opened the case (others are sent
+    back to the look-up form, as for letters)."""
+    case = _tracked_case(request, number)
+    released = _released_files(case).filter(pk=pk).first() if case is not None else None
+    if released is None:
+        return redirect("portal:track")
+    response = FileResponse(
+        released.file.open("rb"),
+        as_attachment=True,
+        filename=released.name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -205,14 +234,19 @@ def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
-    from letters.services import letter_verify
-
     form = VerifyForm(request.POST or request.GET or None)
     letter = None
     checked = False
     if form.is_bound and form.is_valid():
         checked = True
         letter = letter_verify(form.cleaned_data["code"])
+    released: Any = []
+    if letter is not None:
+        from letters.records.selectors import released_files_for_letter
+
+        released = released_files_for_letter(letter)
     return render(
-        request, "portal/verify.html", {"form": form, "letter": letter, "checked": checked}
+        request,
+        "portal/verify.html",
+        {"form": form, "letter": letter, "checked": checked, "released_files": released},
     )

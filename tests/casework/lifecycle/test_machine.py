@@ -465,6 +465,7 @@ def test_every_design_transition_is_covered():
     covered = {row[0] for row in TABLE} | {
         "receive",
         "close_consultation",
+        "record_consultation_delivery",  # tests/casework/lifecycle/test_consultation.py
         "recompute",
         "issue_letter",
         "void_letter",

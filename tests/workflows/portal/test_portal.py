@@ -227,3 +227,120 @@ def test_guide_shows_the_office_and_the_rules(client, organ):
         "信息处理费",
     ]:
         assert text in page
+
+
+# --- Issue 11, point 3: internal stays internal ----------------------------------------------
+
+
+@pytest.fixture
+def consulted(client, applied, users, divisions):
+    """The applied case in investigation with a third-party consultation: an acknowledgement
+    (to the applicant), a 征求意见书 (to the third party) and a 征求意见告知书 (to the
+    applicant), the acknowledgement voided and reissued; the client tracks the case."""
+    from letters.services import letter_issue, letter_void
+    from workflows.services import case_act
+
+    case, code = applied
+
+    def act(name, who, **fields):
+        return case_act(number=case.number, name=name, actor=users[who], fields=fields)
+
+    act("confirm_receipt", "registrar")
+    act("register", "registrar")
+    act("assign", "reviewer", lead_division_id=divisions["a"].pk)
+    act("claim", "liaison_a")
+    act("open_consultation", "liaison_a", party="third_party", party_name="济南某某物业公司")
+    (consultation_id,) = [
+        e.payload["consultation_id"] for e in case.events.filter(kind="open_consultation")
+    ]
+    ack = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"])
+    third = letter_issue(
+        number=case.number,
+        kind="consultation_third_party",
+        actor=users["registrar"],
+        consultation_id=consultation_id,
+    )
+    notice = letter_issue(number=case.number, kind="consultation_notice", actor=users["registrar"])
+    ack2 = letter_void(letter_id=ack.pk, actor=users["reviewer"], reason="日期有误")
+    client.post("/track/", {"number": case.number, "code": code})
+    return {"case": case, "ack": ack, "ack2": ack2, "third": third, "notice": notice}
+
+
+@pytest.mark.django_db
+def test_tracking_page_lists_only_the_applicants_letters(client, consulted):
+    case, third = consulted["case"], consulted["third"]
+    page = client.get(f"/track/{case.number}/").content.decode()
+    assert consulted["notice"].number in page
+    assert consulted["ack2"].number in page
+    # The letter to the third party, and who the third party is, never reach the applicant.
+    assert third.number not in page
+    assert "济南某某物业公司" not in page
+    assert f"/letters/{third.pk}/" not in page
+    response = client.get(f"/track/{case.number}/letters/{third.pk}/")
+    assert response.status_code == 404
+    assert response.get("Content-Type") != "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_voided_letter_shows_as_void_with_its_replacement_never_as_a_download(client, consulted):
+    case, ack, ack2 = consulted["case"], consulted["ack"], consulted["ack2"]
+    page = client.get(f"/track/{case.number}/").content.decode()
+    item = next(line for line in page.splitlines() if ack.number in line and "<li" in line)
+    assert "已作废" in item
+    assert ack2.number in item  # names its replacement
+    assert f"/letters/{ack.pk}/" not in page
+    assert f"/letters/{ack2.pk}/" in page
+    response = client.get(f"/track/{case.number}/letters/{ack.pk}/")
+    assert response.status_code == 404
+    assert client.get(f"/track/{case.number}/letters/{ack2.pk}/")["Content-Type"] == (
+        "application/pdf"
+    )
+
+
+@pytest.mark.django_db
+def test_only_applicant_letters_are_mailed_to_the_applicant(consulted):
+    """letters.services.letter_issue mails a letter only when its kind is addressed to the
+    applicant: the 征求意见书 to the third party is never attached to the applicant's mail."""
+    to_applicant = Notification.objects.filter(to=["liming@example.com"])
+    keys = set(to_applicant.values_list("dedupe_key", flat=True))
+    assert f"letter:{consulted['third'].pk}" not in keys
+    assert not Notification.objects.filter(dedupe_key=f"letter:{consulted['third'].pk}").exists()
+    for letter in ("ack", "notice", "ack2"):
+        assert f"letter:{consulted[letter].pk}" in keys
+    names = set(to_applicant.values_list("attachment_name", flat=True))
+    assert f"{consulted['third'].number}.pdf" not in names
+
+
+@pytest.mark.django_db
+def test_verifying_a_letter_to_a_third_party_shows_it_is_genuine_without_applicant_data(
+    client, consulted
+):
+    third = consulted["third"]
+    page = client.post("/verify/", {"code": third.verification_code}).content.decode()
+    assert "真实有效" in page
+    assert third.number in page
+    assert "征求意见书" in page
+    assert "致：第三方" in page  # the kind of addressee, not a name
+    case = consulted["case"]
+    for personal in [
+        case.applicant.name,
+        case.applicant.id_number,
+        case.applicant.phone,
+        case.applicant.email,
+        case.subject,
+        case.number,
+        "济南某某物业公司",
+    ]:
+        assert personal not in page
+
+
+@pytest.mark.django_db
+def test_verifying_a_voided_letter_says_void_and_names_its_replacement(client, consulted):
+    ack, ack2 = consulted["ack"], consulted["ack2"]
+    page = client.post("/verify/", {"code": ack.verification_code}).content.decode()
+    assert "已作废" in page
+    assert "真实有效" not in page
+    assert f"已由 {ack2.number} 替代" in page
+    fresh = client.post("/verify/", {"code": ack2.verification_code}).content.decode()
+    assert "真实有效" in fresh
+    assert f"替代 {ack.number}" in fresh

@@ -167,3 +167,16 @@ def test_extension_requests_reach_the_head(client, users, routed, act):
     assert routed.number not in client.get("/work/?tab=extensions").content.decode()
     client.force_login(users["registrar"])
     assert "延期申请" not in client.get("/work/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_extensions_queue_is_the_heads_alone(client, users, routed, act):
+    """The tab is hidden from others, and typing ?tab=extensions shows them nothing either:
+    another division's officer must not learn of division a's extension request."""
+    act(routed, "claim", "liaison_a")
+    act(routed, "request_extension", "liaison_a", days=10, reason="需调档")
+    for who in ("liaison_b", "registrar", "supervisor"):
+        client.force_login(users[who])
+        assert routed.number not in client.get("/work/?tab=extensions").content.decode()
+    client.force_login(users["head"])
+    assert routed.number in client.get("/work/?tab=extensions").content.decode()
