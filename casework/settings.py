@@ -306,6 +306,9 @@ DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
 # Reminders to the assignee this many working days before a deadline (comma-separated).
 REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(",")
 # The divisions' internal due date defaults to this many working days before the reply is due.
+# Art 31(3): an ordinary letter's receipt is confirmed promptly; later than this many working
+# days after arrival, the office records why (flagged on the case and the dashboard).
+CONFIRMATION_WORKING_DAYS = int(os.environ.get("CONFIRMATION_WORKING_DAYS", "5"))
 DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS_BEFORE", "5"))
 
 REST_FRAMEWORK = {
