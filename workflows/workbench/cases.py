@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from casework.errors import NotVisible
 from casework.lifecycle import available_actions
+from casework.lifecycle.actions import actions_next_first, waiting_for
 from casework.models import Division
-from casework.permissions import sees_all_cases, user_division_ids
+from casework.permissions import OFFICE_ROLES, sees_all_cases, user_division_ids, user_roles
 from casework.search import case_page
 from casework.selectors import (
     case_clock,
@@ -66,8 +67,14 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if hasattr(case, "letters")
             else [],
             "actions": [
-                (a.name, a.label) for a in available_actions(case, request.user, now=timezone.now())
+                (a.name, a.label)
+                for a in actions_next_first(
+                    case, available_actions(case, request.user, now=timezone.now())
+                )
             ],
+            "waiting_for": waiting_for(case),
+            "reply_letter_due": case.status == "approved"
+            and bool(user_roles(request.user) & OFFICE_ROLES),
         },
     )
 
