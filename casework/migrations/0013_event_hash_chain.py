@@ -3,7 +3,7 @@ in order (casework/audit_chain.py).
 
 The back-fill is the one UPDATE the ledger ever needs: on PostgreSQL the append-only trigger
 of migration 0002 is disabled for it and enabled again in the same transaction (the migration
-runs as the table owner; the application role cannot do this, docs/DATABASE-ROLES.md)."""
+runs as the table owner; the application role cannot do this, docs/DEPLOY.md §8)."""
 
 from django.db import migrations, models
 

@@ -187,7 +187,7 @@ APP_ROLE = "casework_app_probe"
     connection.vendor != "postgresql", reason="database roles exist on PostgreSQL only"
 )
 def test_the_application_role_cannot_update_delete_or_truncate_events(two_events):
-    # The grants of docs/DATABASE-ROLES.md, in the test transaction (rolled back with it).
+    # The grants of docs/DEPLOY.md §8, in the test transaction (rolled back with it).
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {APP_ROLE} NOLOGIN")
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
