@@ -2,6 +2,7 @@
 environment variables (DATABASE_URL, SECRET_KEY, DEBUG, DATA_DIR, ...)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,7 +31,10 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "casework",
     "letters",
@@ -44,8 +48,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "workflows.accounts.middleware.SessionLimitMiddleware",
+    "workflows.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -88,12 +97,18 @@ DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out account + address before the
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # issue 16: 12 characters at least
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -134,10 +149,13 @@ DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "workflows.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "workflows.api.tokens.TokenScopePermission",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflows.api.views.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -179,3 +197,34 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+
+# --- Staff authentication (issue 16) -----------------------------------------------------
+# Lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account FROM ONE
+# address, that account+address pair is refused for the cool-off. Keyed on the pair, so a
+# stranger guessing from elsewhere never locks an officer out at the officer's own desk.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflows.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Sessions: logged out after SESSION_IDLE_SECONDS without a request and, in any case,
+# SESSION_ABSOLUTE_SECONDS after the log-in (workflows.accounts.middleware).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+# Second factor (django-otp: TOTP app + one-time recovery codes): required for these groups
+# and for superusers while the list is not empty. OTP_REQUIRED_GROUPS="" (the local demo,
+# bin/bootstrap run) switches it off; the value is comma-separated group names.
+_OTP_DEFAULT_GROUPS = "登记员,公开办审核员,公开办负责人,督办,系统管理员"
+OTP_REQUIRED_GROUPS = [
+    g.strip()
+    for g in os.environ.get("OTP_REQUIRED_GROUPS", _OTP_DEFAULT_GROUPS).split(",")
+    if g.strip()
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "依申请公开办理系统")
+OTP_RECOVERY_CODES = 10
+# API tokens (workflows.api.tokens.ApiToken): default and longest lifetime in days.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))

@@ -21,3 +21,8 @@ class CaseProcess(Process):
 
     def __str__(self) -> str:
         return str(self.case)
+
+
+from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
+
+__all__ = ["ApiToken", "CaseProcess"]

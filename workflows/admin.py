@@ -1,0 +1,50 @@
+"""Admin for API tokens: the prefix, name, scope and dates only — never the secret (it is
+not stored) and never a way to make one here (the command prints a new one once)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from workflows.api.tokens import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = ["prefix", "name", "user", "scope", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = [
+        "prefix",
+        "name",
+        "user",
+        "scope",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    readonly_fields = [
+        "prefix",
+        "name",
+        "user",
+        "scope",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            token.revoke()
