@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from workflows.api.tokens import ApiToken
+from workflows.models import IdNumberReveal
 
 
 @admin.register(ApiToken)
@@ -48,3 +49,22 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             token.revoke()
+
+
+@admin.register(IdNumberReveal)
+class IdNumberRevealAdmin(admin.ModelAdmin[IdNumberReveal]):
+    """The record of who saw a full ID number: read only."""
+
+    list_display = ["at", "user", "case", "whose"]
+    list_filter = ["whose"]
+    search_fields = ["case__number", "user__username"]
+    list_select_related = ["case", "user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 SESSION_STARTED = "casework_auth_started"
 SESSION_SEEN = "casework_auth_seen"
+SEEN_GRANULARITY = 60  # seconds
 
 
 class SessionLimitMiddleware:
@@ -46,8 +47,11 @@ class SessionLimitMiddleware:
                 return HttpResponseRedirect(
                     reverse("login") + "?" + urlencode({"next": request.get_full_path()})
                 )
-            request.session[SESSION_STARTED] = started
-            request.session[SESSION_SEEN] = now
+            if request.session.get(SESSION_STARTED) != started:
+                request.session[SESSION_STARTED] = started
+            # Written at most once a minute: most requests then leave the session unsaved.
+            if request.session.get(SESSION_SEEN) is None or now - seen >= SEEN_GRANULARITY:
+                request.session[SESSION_SEEN] = now
         return self.get_response(request)
 
 

@@ -69,8 +69,18 @@ def test_passwords_need_twelve_characters():
 # --- session limits ---------------------------------------------------------------------
 
 
+@pytest.fixture
+def session_limits(settings):
+    """The production values (tests/settings.py lifts them for tests that travel in time)."""
+    from casework import settings as project
+
+    assert (project.SESSION_IDLE_SECONDS, project.SESSION_ABSOLUTE_SECONDS) == (1800, 36000)
+    settings.SESSION_IDLE_SECONDS = project.SESSION_IDLE_SECONDS
+    settings.SESSION_ABSOLUTE_SECONDS = project.SESSION_ABSOLUTE_SECONDS
+
+
 @pytest.mark.django_db
-def test_idle_session_ends_after_thirty_minutes(users):
+def test_idle_session_ends_after_thirty_minutes(users, session_limits):
     client = Client()
     assert _login(client, "liaison_a", "pw-liaison_a").status_code == 302
     start = time.time()
@@ -83,7 +93,7 @@ def test_idle_session_ends_after_thirty_minutes(users):
 
 
 @pytest.mark.django_db
-def test_session_ends_ten_hours_after_log_in_even_when_active(users):
+def test_session_ends_ten_hours_after_log_in_even_when_active(users, session_limits):
     client = Client()
     assert _login(client, "liaison_a", "pw-liaison_a").status_code == 302
     start = time.time()
