@@ -67,7 +67,7 @@ class ApiToken(models.Model):
             raise ValueError(f"days must be between 1 and {settings.API_TOKEN_MAX_DAYS}")
         if scope not in TokenScope.values:
             raise ValueError(f"scope must be one of {', '.join(TokenScope.values)}")
-        raw = secrets.token_urlsafe(32)
+        raw = secrets.token_hex(32)  # hex: a prefix never starts with "-" on a command line
         token = cls.objects.create(
             user=user,
             name=name,
