@@ -1,5 +1,7 @@
 """The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -87,7 +89,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _contact(user: object, case: object) -> dict[str, str]:
+def _contact(user: object, case: object) -> dict[str, Any]:
     """Phone and e-mail as this user may see them: in full for the office and the case's
     divisions, masked for everyone else (issue 16 point 2)."""
     applicant = case.applicant  # type: ignore[attr-defined]
@@ -99,6 +101,7 @@ def _contact(user: object, case: object) -> dict[str, str]:
         "phone": phone(applicant.phone) if applicant.phone else "",
         "email": email(applicant.email) if applicant.email else "",
         "agent_phone": phone(agent.phone) if agent and agent.phone else "",
+        "full": full,
     }
 
 
