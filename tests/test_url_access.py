@@ -26,6 +26,7 @@ COVERED = {
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
+    "letters:casefile": ("get", {"number": "{number}"}),
     "letters:letter-preview": ("get", {"number": "{number}", "kind": "acknowledgement"}),
     "letters:letter-delivery": ("get", {"pk": "{letter}"}),
     "letters:letter-service-proof": ("get", {"pk": "{letter}"}),
@@ -34,6 +35,7 @@ COVERED = {
     "portal:track-case": ("get", {"number": "{number}"}),
     "portal:track-letter": ("get", {"number": "{number}", "pk": "{letter}"}),
     "portal:track-withdraw": ("post", {"number": "{number}"}),
+    "portal:track-correction": ("post", {"number": "{number}"}),
     "portal:track-released": ("get", {"number": "{number}", "pk": "{released}"}),
     # Responsive records (letters.records), staff side.
     "records:index": ("get", {"number": "{number}"}),

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from casework.permissions import (
     sees_contact_details,
     user_division_ids,
 )
+from casework.search import case_page
 from casework.selectors import (
     case_clock,
     case_get_for_user,
@@ -47,8 +47,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cases = case_list_filter(cases, form.cleaned_data)
     cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
-    cases = cases.order_by("-created_at", "-pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(form.is_valid() and form.cleaned_data.get("q"))
+    page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
