@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 
 from casework.errors import NotVisible
 from casework.lifecycle import available_actions
+from casework.lifecycle.actions import actions_next_first, waiting_for
 from casework.models import Division
 from casework.permissions import (
+    OFFICE_ROLES,
     may_reveal_id_number,
     sees_all_cases,
     sees_contact_details,
     user_division_ids,
+    user_roles,
 )
 from casework.search import case_page
 from casework.selectors import (
@@ -78,13 +81,19 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if hasattr(case, "letters")
             else [],
             "actions": [
-                (a.name, a.label) for a in available_actions(case, request.user, now=timezone.now())
+                (a.name, a.label)
+                for a in actions_next_first(
+                    case, available_actions(case, request.user, now=timezone.now())
+                )
             ],
             "contact": _contact(request.user, case),
             "may_reveal_id": may_reveal_id_number(request.user),
             "id_reveals": case.id_reveals.select_related("user")[:20]
             if may_reveal_id_number(request.user)
             else [],
+            "waiting_for": waiting_for(case),
+            "reply_letter_due": case.status == "approved"
+            and bool(user_roles(request.user) & OFFICE_ROLES),
         },
     )
 
