@@ -35,9 +35,9 @@ def test_primary_action_is_the_next_step(client, users, receive_flow, act, divis
     act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
     client.force_login(users["liaison_b"])  # another division never sees the case
     assert client.get(f"/cases/{case.number}/").status_code == 404
-    html, buttons = _actions(client, users["liaison_a"], case)
+    _html, buttons = _actions(client, users["liaison_a"], case)
     assert buttons[0][1].endswith("/act/claim/")
-    html, buttons = _actions(client, users["registrar"], case)
+    _html, buttons = _actions(client, users["registrar"], case)
     assert not any(h.endswith("/act/claim/") for _p, h, _l in buttons)
 
 
