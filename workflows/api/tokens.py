@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
@@ -127,3 +128,18 @@ class TokenScopePermission(permissions.BasePermission):
         if isinstance(token, ApiToken) and token.scope != TokenScope.WRITE:
             return request.method in permissions.SAFE_METHODS
         return True
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """The token in the OpenAPI schema: `Authorization: Token <secret>`."""
+
+    target_class = "workflows.api.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token <secret> (manage.py api_token create)",
+        }
