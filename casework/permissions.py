@@ -109,3 +109,27 @@ ROLE_TASK_PERMS: dict[str, tuple[str, ...]] = {
 
 def user_task_perms(user: Any) -> frozenset[str]:
     return frozenset(p for role in user_roles(user) for p in ROLE_TASK_PERMS.get(role, ()))
+
+
+# --- Personal data on a need-to-know basis (issue 16 point 2; PIPL Art 6, 51) ---------------
+# Full ID numbers: only the roles that register and review applications, and only through a
+# recorded reveal (workflows.models.IdNumberReveal); everyone else sees them masked.
+FULL_ID_ROLES: frozenset[str] = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.OFFICE_HEAD})
+
+
+def may_reveal_id_number(user: Any) -> bool:
+    return bool(user_roles(user) & FULL_ID_ROLES)
+
+
+def sees_contact_details(user: Any, case: Any) -> bool:
+    """Phone and e-mail of the applicant (and agent): the OGI office and the officers of the
+    case's divisions (lead or co-division), who contact the applicant; the supervisor and the
+    system administrator see them masked."""
+    if user_roles(user) & OFFICE_ROLES:
+        return True
+    divisions = user_division_ids(user)
+    if not divisions:
+        return False
+    if case.lead_division_id in divisions:
+        return True
+    return case.co_divisions.filter(pk__in=divisions).exists()  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ CASEWORK_MODE chooses how strict the settings are (docs/DEPLOY.md):
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -90,7 +91,10 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
@@ -110,9 +114,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "workflows.accounts.middleware.SessionLimitMiddleware",
+    "workflows.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.middleware.SecurityLogMiddleware",
+    # Last, as django-axes requires: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -161,12 +170,18 @@ DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out account + address before the
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # issue 16: 12 characters at least
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -314,10 +329,13 @@ DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "workflows.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "workflows.api.tokens.TokenScopePermission",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflows.api.views.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -386,3 +404,34 @@ RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
 # Lay an OCR text layer over the released pages (read from the redacted pictures).
 RECORDS_RELEASE_TEXT_LAYER = os.environ.get("RECORDS_RELEASE_TEXT_LAYER", "1") == "1"
 # Run record jobs in the request's thread after commit (tests) or in a background thread.
+RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"
+
+# --- Staff authentication (issue 16) -----------------------------------------------------
+# Lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account FROM ONE
+# address, that account+address pair is refused for the cool-off. Keyed on the pair, so a
+# stranger guessing from elsewhere never locks an officer out at the officer's own desk.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflows.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Sessions: logged out after SESSION_IDLE_SECONDS without a request and, in any case,
+# SESSION_ABSOLUTE_SECONDS after the log-in (workflows.accounts.middleware).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Second factor (django-otp: TOTP app + one-time recovery codes): required for these groups
+# and for superusers while the list is not empty; comma-separated group names.
+# OTP_REQUIRED_GROUPS="" switches it off; the demo (CASEWORK_MODE=demo) is off by default.
+_OTP_DEFAULT_GROUPS = "登记员,公开办审核员,公开办负责人,督办,系统管理员"
+OTP_REQUIRED_GROUPS = [
+    g.strip()
+    for g in os.environ.get("OTP_REQUIRED_GROUPS", "" if DEMO else _OTP_DEFAULT_GROUPS).split(",")
+    if g.strip()
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "依申请公开办理系统")
+OTP_RECOVERY_CODES = 10
+# API tokens (workflows.api.tokens.ApiToken): default and longest lifetime in days.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/", include("workflows.supervision.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("workflows.accounts.urls")),
     path("cases/", include(case_patterns)),
     path("letters/", include("letters.urls")),
     path("", include("workflows.portal.urls")),

@@ -119,3 +119,21 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """Mobile 138****8000; other numbers keep the last 4 digits (issue 16: need-to-know)."""
+    digits = [c for c in value if c.isdigit()]
+    if len(digits) <= 4:
+        return "*" * len(value)
+    if len(digits) == 11 and digits[0] == "1":
+        return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+    return "*" * (len(digits) - 4) + "".join(digits[-4:])
+
+
+def mask_email(value: str) -> str:
+    """z***@example.com: the first character of the local part and the domain."""
+    local, at, domain = value.partition("@")
+    if not at:
+        return "*" * len(value)
+    return (local[:1] + "***") + "@" + domain

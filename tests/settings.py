@@ -39,3 +39,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Close connections at the end of each request: the live server's request threads would
 # otherwise keep theirs open and block dropping the PostgreSQL test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# The second factor is off for the suite as a whole (tests log in with force_login);
+# tests/workflows/accounts/ switches it on and exercises it.
+OTP_REQUIRED_GROUPS: list[str] = []
+# Many tests travel days in time between requests of one logged-in client; the session
+# limits are tested with their production values in tests/workflows/accounts/.
+SESSION_IDLE_SECONDS = SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE = 100 * 365 * 86400

@@ -1,6 +1,8 @@
 """The process of one case in viewflow.workflow: viewflow's Process extended with the case."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from viewflow.workflow.models import Process
@@ -21,3 +23,38 @@ class CaseProcess(Process):
 
     def __str__(self) -> str:
         return str(self.case)
+
+
+class IdNumberReveal(models.Model):
+    """One showing of a full ID number (applicant's or agent's) to a staff member: who, when,
+    which case (issue 16 point 2; PIPL Art 51: access to personal data is controlled and
+    traceable). Written before the number is shown."""
+
+    class Whose(models.TextChoices):
+        APPLICANT = "applicant", _("applicant")
+        AGENT = "agent", _("agent")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="id_reveals",
+        verbose_name=_("user"),
+    )
+    whose = models.CharField(_("whose ID number"), max_length=10, choices=Whose.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("ID number reveal")
+        verbose_name_plural = _("ID number reveals")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.user} {self.at:%Y-%m-%d %H:%M}"
+
+
+from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
+
+__all__ = ["ApiToken", "CaseProcess", "IdNumberReveal"]

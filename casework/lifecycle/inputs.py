@@ -27,6 +27,7 @@ from casework.choices import (
 )
 from casework.errors import InvalidInput
 from casework.models import Case, Division
+from casework.validators import mask_id_number
 
 
 def text(
@@ -533,14 +534,20 @@ class UpdateApplicantInput(TransitionForm):
             for name in type(self).base_fields
             if name != "on"
         }
+        stored_id = current["id_number"]
         if self.is_bound:
             data: Any = self.data.copy()  # type: ignore[attr-defined]  # QueryDict or dict
             for name, value in current.items():
                 if name not in data:
                     data[name] = value
+            # The form shows the ID number masked (issue 16: need-to-know); the masked value
+            # sent back means "unchanged" and keeps the stored number.
+            if stored_id and str(data.get("id_number") or "").strip() == mask_id_number(stored_id):
+                data["id_number"] = stored_id
             self.data = data
         else:
-            self.initial.update(current)
+            # Never the full number in a form: it is shown only through the recorded reveal.
+            self.initial.update(current, id_number=mask_id_number(stored_id) if stored_id else "")
 
 
 class IssueLetterInput(TransitionForm):

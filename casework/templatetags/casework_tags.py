@@ -107,8 +107,21 @@ def transition_label(value: str) -> str:
 
 
 @register.filter
-def event_details(event: Any) -> list[tuple[str, str]]:
-    """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys."""
+def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]]:
+    """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys.
+    With full_contact False, phone numbers and e-mail addresses in it are masked (issue 16:
+    only the office and the case's divisions see them)."""
+    from casework.validators import mask_email, mask_phone
+
+    def contact(name: str, value: Any) -> Any:
+        if full_contact or not value or not isinstance(value, str):
+            return value
+        if name.endswith("phone"):
+            return mask_phone(value)
+        if name.endswith("email"):
+            return mask_email(value)
+        return value
+
     rows: list[tuple[str, str]] = []
     for key, value in (event.payload or {}).items():
         if key in HIDDEN_KEYS or value in (None, "", [], {}):
@@ -125,7 +138,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             shown = str(VALUE_LABELS[key].get(value, value))
         elif key in ("changes", "clock_changes") and isinstance(value, dict):
             shown = "；".join(
-                f"{_field_label(name)}：{old or '—'} → {new or '—'}"
+                f"{_field_label(name)}：{contact(name, old) or '—'} → {contact(name, new) or '—'}"
                 for name, (old, new) in value.items()
             )
         elif isinstance(value, list):
@@ -135,7 +148,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         elif isinstance(value, str) and key.endswith("_at") and len(value) >= 19:
             shown = _beijing(value)
         else:
-            shown = str(value)
+            shown = str(contact(key, value))
         rows.append((str(PAYLOAD_LABELS.get(key, key)), shown))
     return rows
 

@@ -2,12 +2,14 @@
 applies online, the office confirms receipt and registers, the applicant sees the new
 status. axe-core checks every public page on the way: no violations."""
 
+import base64
 import io
 import os
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import totp
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
@@ -59,7 +61,8 @@ def browser():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_apply_confirm_register_and_track(live_server, browser, organ, users):
+def test_apply_confirm_register_and_track(live_server, browser, organ, users, settings):
+    settings.OTP_REQUIRED_GROUPS = ["登记员"]  # the second factor as in production
     axe = Axe()
     applicant = browser.new_page(locale="zh-CN")
     for path in ("/guide/", "/apply/", "/track/", "/verify/"):
@@ -96,6 +99,17 @@ def test_apply_confirm_register_and_track(live_server, browser, organ, users):
     office.get_by_label("用户名").fill("registrar")
     office.get_by_label("密码").fill("pw-registrar")
     office.get_by_role("button", name="登录").click()
+    # The registrar has no second factor yet: enrolment by QR code (or the key shown by it),
+    # then the recovery codes once, then the case.
+    office.wait_for_url(re.compile(r".*/account/otp/setup/.*"))
+    assert office.locator(".qr svg").count() == 1
+    assert_accessible(office, axe)
+    secret = office.locator("code").inner_text().strip()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    office.get_by_label("验证码").fill(f"{totp(key):06d}")
+    office.get_by_role("button", name="确认").click()
+    office.wait_for_url(re.compile(r".*/account/otp/recovery-codes/.*"))
+    assert office.locator(".recovery-codes li").count() == 10
     office.goto(live_server.url + f"/cases/{number}/")
     office.get_by_role("link", name="确认收到").click()
     office.get_by_role("button", name="提交").click()

@@ -1,15 +1,27 @@
 """The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from casework.errors import NotVisible
 from casework.lifecycle import available_actions
 from casework.lifecycle.actions import actions_next_first, waiting_for
 from casework.models import Division
-from casework.permissions import OFFICE_ROLES, sees_all_cases, user_division_ids, user_roles
+from casework.permissions import (
+    OFFICE_ROLES,
+    may_reveal_id_number,
+    sees_all_cases,
+    sees_contact_details,
+    user_division_ids,
+    user_roles,
+)
 from casework.search import case_page
 from casework.selectors import (
     case_clock,
@@ -20,6 +32,8 @@ from casework.selectors import (
     case_list_visible_to,
     case_warnings,
 )
+from casework.validators import mask_email, mask_phone
+from workflows.models import IdNumberReveal
 from workflows.workbench.filters import CaseFilterForm
 
 PAGE_SIZE = 50
@@ -72,10 +86,59 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                     case, available_actions(case, request.user, now=timezone.now())
                 )
             ],
+            "contact": _contact(request.user, case),
+            "may_reveal_id": may_reveal_id_number(request.user),
+            "id_reveals": case.id_reveals.select_related("user")[:20]
+            if may_reveal_id_number(request.user)
+            else [],
             "waiting_for": waiting_for(case),
             "reply_letter_due": case.status == "approved"
             and bool(user_roles(request.user) & OFFICE_ROLES),
         },
+    )
+
+
+def _contact(user: object, case: object) -> dict[str, Any]:
+    """Phone and e-mail as this user may see them: in full for the office and the case's
+    divisions, masked for everyone else (issue 16 point 2)."""
+    applicant = case.applicant  # type: ignore[attr-defined]
+    agent = case.agent  # type: ignore[attr-defined]
+    full = sees_contact_details(user, case)
+    phone = (lambda v: v) if full else mask_phone
+    email = (lambda v: v) if full else mask_email
+    return {
+        "phone": phone(applicant.phone) if applicant.phone else "",
+        "email": email(applicant.email) if applicant.email else "",
+        "agent_phone": phone(agent.phone) if agent and agent.phone else "",
+        "full": full,
+    }
+
+
+@never_cache
+@require_POST
+@login_required
+def id_number_reveal(request: HttpRequest, number: str) -> HttpResponse:
+    """Shows the full ID numbers of a case's applicant (and agent) to the roles that register
+    and review, after recording who saw them, when, for which case (issue 16 point 2)."""
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    if not may_reveal_id_number(request.user):
+        raise PermissionDenied
+    shown = []
+    if case.applicant.id_number:
+        shown.append(("applicant", case.applicant.id_number))
+    if case.agent and case.agent.id_number:
+        shown.append(("agent", case.agent.id_number))
+    IdNumberReveal.objects.bulk_create(
+        IdNumberReveal(case=case, user=request.user, whose=whose)  # type: ignore[misc]
+        for whose, _n in shown
+    )
+    return render(
+        request,
+        "casework/id_number_reveal.html",
+        {"case": case, "shown": [(IdNumberReveal.Whose(w).label, n) for w, n in shown]},
     )
 
 

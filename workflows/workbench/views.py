@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
+from casework.lifecycle.roles import acting_role
 from casework.permissions import user_division_ids, user_task_perms
 from casework.selectors import case_get_for_user, working_calendar
 from workflows.selectors import TABS, queue_rows, task_queue
@@ -90,6 +91,9 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
             "label": TRANSITIONS[name].label,
             "form": form,
             "allowed": name in available_transitions(case, request.user, now=timezone.now()),
+            # The form (it may carry the applicant's details) only for a role that may fire
+            # this transition on this case at all (issue 16 point 2).
+            "may_act": acting_role(TRANSITIONS[name].roles, case, request.user) is not None,
         },
         status=status,
     )

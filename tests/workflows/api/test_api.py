@@ -5,11 +5,11 @@ from io import StringIO
 from django.core.management import call_command
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from casework.models import Case, Event
 from tests.conftest import NOW, REQUEST, person
+from workflows.api.tokens import ApiToken
 
 BODY = {
     "channel": "registered_post",
@@ -23,18 +23,33 @@ BODY = {
 def api(users):
     def _client(who):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=users[who])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, raw = ApiToken.issue(users[who], name="test", scope="write", days=1)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
         return client
 
     return _client
 
 
 @pytest.mark.django_db
-def test_drf_create_token_command(users):
+def test_api_token_command_prints_the_token_once(users):
     out = StringIO()
-    call_command("drf_create_token", "registrar", stdout=out)
-    assert Token.objects.filter(user=users["registrar"]).exists()
+    call_command(
+        "api_token",
+        "create",
+        "registrar",
+        "--name",
+        "ci",
+        "--scope",
+        "read",
+        "--days",
+        "30",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    raw = out.getvalue().strip()
+    token = ApiToken.objects.get(user=users["registrar"])
+    assert raw not in str(token.__dict__.values())  # only the digest is stored
+    assert token.prefix == raw[:8]
 
 
 @pytest.mark.django_db
