@@ -6,7 +6,6 @@ working days are computed in memory on the shared calendar.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.annual_report import COLUMN_KEYS, report_as_data, report_format, table_3, table_4
+from casework.exports import SafeCsvWriter, xlsx_append
 from casework.models import Organ
 from casework.permissions import sees_all_cases
 from workflows.supervision.selectors import dashboard_data
@@ -120,7 +120,7 @@ def _csv(data: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="supervision-{data["today"]}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(HEADERS)
     writer.writerows(_division_rows(data))
     writer.writerow([])
@@ -135,13 +135,13 @@ def _xlsx(data: dict[str, Any]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "处室统计"
-    sheet.append(HEADERS)
+    xlsx_append(sheet, HEADERS)
     for row in _division_rows(data):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     cases = book.create_sheet("超期与即将到期")
-    cases.append(["类别", "编号", "所需信息", "主办处室", "答复期限", "剩余工作日", "承办人"])
+    xlsx_append(cases, ["类别", "编号", "所需信息", "主办处室", "答复期限", "剩余工作日", "承办人"])
     for row in _case_rows(data):
-        cases.append(row)
+        xlsx_append(cases, row)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
@@ -214,16 +214,17 @@ def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "三、依申请公开"
-    sheet.append(
-        [data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]]
+    xlsx_append(
+        sheet,
+        [data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]],
     )
     keys = [c["key"] for c in data["table_3"]["columns"]]
     for row in data["table_3"]["rows"]:
-        sheet.append([row["label"], *[row["values"][k] for k in keys]])
+        xlsx_append(sheet, [row["label"], *[row["values"][k] for k in keys]])
     four = book.create_sheet("四、复议诉讼")
     for group in data["table_4"]["groups"]:
-        four.append([group["label"], *group["columns"]])
-        four.append(["", *group["values"]])
+        xlsx_append(four, [group["label"], *group["columns"]])
+        xlsx_append(four, ["", *group["values"]])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
