@@ -7,6 +7,8 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
@@ -67,3 +69,43 @@ def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()
     return attachment
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """An upload past the limit; a SuspiciousOperation, so Django answers 400 even unhandled."""
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: refuses a request whose declared length is past
+    UPLOAD_MAX_REQUEST_BYTES before reading it, and stops reading a file as soon as it passes
+    ATTACHMENT_MAX_BYTES (a 300 MB body is never read in full, chunked or not)."""
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],  # noqa: N803 (Django's parameter name)
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
+        if content_length > settings.UPLOAD_MAX_REQUEST_BYTES:
+            raise UploadTooLarge(
+                _("The upload is too large: at most %(mb)d MB in one submission.")
+                % {"mb": settings.UPLOAD_MAX_REQUEST_BYTES // (1024 * 1024)}
+            )
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received = start + len(raw_data)
+        if self.received > settings.ATTACHMENT_MAX_BYTES:
+            raise UploadTooLarge(
+                _("“%(name)s” is too large: at most %(mb)d MB.")
+                % {"name": self.file_name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            )
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "captcha",
     "casework",
     "letters",
     "workflows",
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "casework.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casework.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -60,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -179,3 +184,76 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+
+# --- Web hardening (issue 16) ---------------------------------------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+# Content-Security-Policy (django-csp): no inline script anywhere (the pages have none); the
+# few <style> blocks carry the request's nonce, style attributes are not allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# Pages with personal data and no login: the applicant's tracking pages (and the form that
+# echoes an application back). Every page of a signed-in user is no-store as well.
+NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/")
+
+# Shared cache for the public pages' rate limits: every worker process sees the same counters.
+# CACHE_URL=redis://127.0.0.1:6379/1 in production; the demo uses the database cache
+# (bin/bootstrap runs createcachetable).
+_cache_url = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith("redis")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "casework_cache",
+        }
+    )
+}
+# The client's address comes from this request.META key only: REMOTE_ADDR without a proxy;
+# behind the bureau's reverse proxy e.g. HTTP_X_REAL_IP, which the proxy always overwrites.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "REMOTE_ADDR")
+# Tracking: failures per (client, case number) before that pair must wait; the wait doubles
+# with each further failure, up to the maximum. The applicant with the right code is never
+# locked out by someone else's failures.
+PORTAL_BACKOFF_BASE_SECONDS = int(os.environ.get("PORTAL_BACKOFF_BASE_SECONDS", "30"))
+PORTAL_BACKOFF_MAX_SECONDS = int(os.environ.get("PORTAL_BACKOFF_MAX_SECONDS", "3600"))
+# Tracking attempts per client and window, whatever the case numbers.
+PORTAL_CLIENT_MAX_ATTEMPTS = int(os.environ.get("PORTAL_CLIENT_MAX_ATTEMPTS", "30"))
+# Online applications: per client and hour, a CAPTCHA after the first few, a hard cap after.
+APPLY_FREE_SUBMISSIONS = int(os.environ.get("APPLY_FREE_SUBMISSIONS", "2"))
+APPLY_MAX_PER_HOUR = int(os.environ.get("APPLY_MAX_PER_HOUR", "10"))
+CAPTCHA_FONT_PATH = os.environ.get(
+    "CAPTCHA_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
+CAPTCHA_LENGTH = 5
+# Uploads: read at most this much of one request; the upload handler stops reading a file
+# at ATTACHMENT_MAX_BYTES and refuses a declared body past the total before reading it.
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get("UPLOAD_MAX_REQUEST_BYTES", str(5 * ATTACHMENT_MAX_BYTES + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "casework.attachments.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # non-file fields and JSON bodies
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]

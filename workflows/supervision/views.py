@@ -158,28 +158,39 @@ def _xlsx(data: dict[str, Any]) -> HttpResponse:
 GROUP_ROWS = frozenset({"results", "refused", "unable", "not_processed", "other"})
 
 
-def _report_year(request: HttpRequest, today: date) -> int:
+# The 2019 revision of the Regulations (国务院令第711号) set the report format used here; the
+# annual_report command refuses earlier years for the same reason.
+FIRST_REPORT_YEAR = 2019
+
+
+def _report_year(request: HttpRequest, today: date) -> tuple[int, str]:
+    """The report's year and, for a year we cannot report on, the client's error (400)."""
+    raw = request.GET.get("year", str(today.year))
     try:
-        year = int(request.GET.get("year", today.year))
+        year = int(raw)
     except ValueError:
-        raise Http404 from None
-    return year
+        return today.year, _("The year must be a number such as %(year)d.") % {"year": today.year}
+    if year < FIRST_REPORT_YEAR:
+        return year, _("Reports start with %(first)d: earlier years used the old Regulations.") % {
+            "first": FIRST_REPORT_YEAR
+        }
+    if year > today.year:
+        return year, _("The year %(year)d has not begun: there is no report for it yet.") % {
+            "year": year
+        }
+    return year, ""
 
 
 @login_required
 def annual_report(request: HttpRequest) -> HttpResponse:
     _require_supervision(request)
     today = timezone.localdate()
-    year = _report_year(request, today)
-    if year > today.year:
+    year, error = _report_year(request, today)
+    if error:
         return render(
             request,
             "supervision/annual_report.html",
-            {
-                "year": year,
-                "error": _("The year %(year)d has not begun: there is no report for it yet.")
-                % {"year": year},
-            },
+            {"year": year, "error": error},
             status=400,
         )
     organ = _organ()

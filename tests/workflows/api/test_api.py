@@ -188,3 +188,10 @@ def test_case_count_unchanged_after_failed_create(api, organ):
 
 def test_now_fixture_is_fixed():
     assert NOW.year == 2026
+
+
+@pytest.mark.django_db
+def test_schema_needs_a_login(client, users):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
+    client.force_login(users["registrar"])
+    assert client.get("/api/v1/schema/").status_code == 200

@@ -309,3 +309,12 @@ def test_exports_write_an_applicants_formula_as_text(client, users, world):
     assert evil in values  # kept, as text
     assert report.status_code == 200
     assert _formula_cells(report.content) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0", "-1", "2018", "abc", "99999999999999999999"])
+def test_report_year_out_of_range_is_400_in_chinese(client, users, organ, year):
+    client.force_login(users["supervisor"])
+    response = client.get("/supervision/report/", {"year": year, "format": "xlsx"})
+    assert response.status_code == 400
+    assert "年" in response.content.decode()

@@ -1,0 +1,89 @@
+"""Web hardening (issue 16): security headers on every page, and input that can never be
+valid (NUL bytes, oversize bodies, broken JSON) answered with 400 and a Chinese message."""
+
+import json
+import re
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_staff_page_has_csp_without_inline_script_and_no_store(client, users):
+    client.force_login(users["registrar"])
+    response = client.get("/work/")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    nonce = re.search(r"'nonce-([^']+)'", directives["style-src"])
+    assert nonce is not None
+    page = response.content.decode()
+    # Every <style> carries this response's nonce; no style attribute, no inline script.
+    assert page.count("<style") == page.count(f'<style nonce="{nonce.group(1)}">') >= 1
+    assert " style=" not in page
+    assert "<script" not in page
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_tracking_page_is_no_store_and_the_guide_is_not(client, organ):
+    assert client.get("/track/").headers["Cache-Control"] == "no-store"
+    guide = client.get("/")
+    assert "no-store" not in guide.headers.get("Cache-Control", "")
+    assert "Content-Security-Policy" in guide.headers
+
+
+@pytest.mark.django_db
+def test_login_page_has_no_style_attribute(client):
+    page = client.get("/login/").content.decode()
+    assert " style=" not in page
+
+
+@pytest.mark.django_db
+def test_nul_byte_in_a_query_answers_400_in_chinese(client, users):
+    client.force_login(users["registrar"])
+    response = client.get("/cases/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_byte_in_a_posted_field_answers_400(client, users, receive_flow):
+    case = receive_flow()
+    client.force_login(users["registrar"])
+    response = client.post(f"/work/cases/{case.number}/act/register/", {"note": "x\x00"})
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_in_json_answers_400_in_the_api_shape(client, users, receive_flow):
+    case = receive_flow()
+    client.force_login(users["registrar"])
+    body = json.dumps({"note": "a\u0000b"})
+    response = client.post(
+        f"/api/v1/cases/{case.number}/transitions/register/",
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "空字符" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_oversize_and_broken_json_answer_400_in_chinese(client, users):
+    client.force_login(users["registrar"])
+    big = json.dumps({"subject": "字" * (2 * 1024 * 1024)})
+    response = client.post("/api/v1/cases/", big, content_type="application/json")
+    assert response.status_code == 400
+    assert "过大" in response.json()["message"]
+    broken = client.post("/api/v1/cases/", "{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert "JSON" in broken.json()["message"]
+    assert "格式" in broken.json()["message"]
