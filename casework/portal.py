@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
 
 from casework.models import Case
 
@@ -35,3 +39,72 @@ def case_for_tracking(number: str, code: str) -> Case | None:
     if case is None or not case.query_code_digest or not hmac.compare_digest(expected, given):
         return None
     return case
+
+
+# --- Public pages' rate limits (issue 16) ----------------------------------------------------
+# Counters live in the default cache, which settings make shared by all worker processes
+# (Redis in production, the database cache in the demo), so five workers do not give five
+# budgets.
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address from the one request.META key the bureau trusts
+    (TRUSTED_PROXY_HEADER, REMOTE_ADDR by default). For a list header such as
+    X-Forwarded-For, the right-most entry is the one the trusted proxy added itself."""
+    raw = str(request.META.get(settings.TRUSTED_PROXY_HEADER) or "")
+    address = raw.split(",")[-1].strip()
+    return address or str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _key(*parts: str) -> str:
+    # Hashed: case numbers and addresses become fixed-length, memcached/Redis-safe keys.
+    return "portal:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _incr(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1
+
+
+def tracking_wait_seconds(client: str, number: str, *, now: float | None = None) -> int:
+    """Seconds this client must wait before trying this case number again (0: go ahead).
+    Failures slow down the (client, number) pair that made them and, past a budget, the
+    client as a whole; nobody else's failures ever hold back the applicant who has the code."""
+    now = time.time() if now is None else now
+    if (cache.get(_key("client", client)) or 0) >= settings.PORTAL_CLIENT_MAX_ATTEMPTS:
+        return settings.PORTAL_FAILURE_WINDOW_SECONDS
+    state = cache.get(_key("pair", client, number.strip()))
+    if not state:
+        return 0
+    count, last = state
+    if count < settings.PORTAL_MAX_FAILURES:
+        return 0
+    delay = min(
+        settings.PORTAL_BACKOFF_BASE_SECONDS * 2 ** (count - settings.PORTAL_MAX_FAILURES),
+        settings.PORTAL_BACKOFF_MAX_SECONDS,
+    )
+    return max(0, math.ceil(float(last) + float(delay) - now))
+
+
+def tracking_failure_record(client: str, number: str, *, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    _incr(_key("client", client), settings.PORTAL_FAILURE_WINDOW_SECONDS)
+    pair = _key("pair", client, number.strip())
+    count, _last = cache.get(pair) or (0, 0.0)
+    cache.set(pair, (count + 1, now), settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+
+
+def tracking_success_record(client: str, number: str) -> None:
+    cache.delete(_key("pair", client, number.strip()))
+
+
+def submissions_count(client: str, *, add: bool) -> int:
+    """Online applications posted by this client in the last hour (counting this one)."""
+    key = _key("apply", client)
+    if add:
+        return _incr(key, 3600)
+    return int(cache.get(key) or 0)

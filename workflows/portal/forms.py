@@ -60,6 +60,17 @@ class ApplicationForm(forms.Form):
     )
     submission_token = forms.CharField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, captcha: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if captcha:
+            # Self-hosted (django-simple-captcha): no request ever leaves for a third party.
+            from captcha.fields import CaptchaField
+
+            self.fields["captcha"] = CaptchaField(
+                label=_("Characters in the picture"),
+                help_text=_("Type the characters shown in the picture (not case-sensitive)."),
+            )
+
     def applicant(self) -> dict[str, Any]:
         data = self.cleaned_data
         keys = [

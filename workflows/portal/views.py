@@ -3,11 +3,11 @@ withdrawal. No staff account; a tracked case is opened by its number and secret 
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,7 +19,15 @@ from casework.choices import OPEN_STATUSES, Channel, Transition
 from casework.errors import CaseworkError, InvalidInput
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
-from casework.portal import case_for_tracking, query_code_new
+from casework.portal import (
+    case_for_tracking,
+    client_address,
+    query_code_new,
+    submissions_count,
+    tracking_failure_record,
+    tracking_success_record,
+    tracking_wait_seconds,
+)
 from casework.selectors import case_clock
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
@@ -42,8 +50,24 @@ def guide(request: HttpRequest) -> HttpResponse:
 
 def apply(request: HttpRequest) -> HttpResponse:
     organ = _organ(request)
+    client = client_address(request)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES)
+        # Every posted form counts, valid or not: past a few, a CAPTCHA; past the cap, a pause.
+        posted = submissions_count(client, add=True)
+        if posted > settings.APPLY_MAX_PER_HOUR:
+            form = ApplicationForm(
+                initial={"submission_token": secrets.token_urlsafe(24)}, captcha=True
+            )
+            error = _("Too many applications from your network. Please try again in an hour.")
+            return render(
+                request,
+                "portal/apply.html",
+                {"form": form, "organ": organ, "error": error},
+                status=429,
+            )
+        form = ApplicationForm(
+            request.POST, request.FILES, captcha=posted > settings.APPLY_FREE_SUBMISSIONS
+        )
         if form.is_valid() and organ is not None:
             token = form.cleaned_data["submission_token"]
             codes = request.session.setdefault(CODES, {})
@@ -78,7 +102,10 @@ def apply(request: HttpRequest) -> HttpResponse:
                 codes[f"number:{token}"] = submission.case.number
                 return redirect(f"/apply/done/?t={token}")
         return render(request, "portal/apply.html", {"form": form, "organ": organ}, status=400)
-    form = ApplicationForm(initial={"submission_token": secrets.token_urlsafe(24)})
+    form = ApplicationForm(
+        initial={"submission_token": secrets.token_urlsafe(24)},
+        captcha=submissions_count(client, add=False) >= settings.APPLY_FREE_SUBMISSIONS,
+    )
     return render(request, "portal/apply.html", {"form": form, "organ": organ})
 
 
@@ -95,37 +122,26 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply_done.html", {"number": number, "code": code})
 
 
-def _throttled(request: HttpRequest, number: str) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "")
-    return any(
-        (cache.get(key) or 0) >= settings.PORTAL_MAX_FAILURES
-        for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}")
-    )
-
-
-def _record_failure(request: HttpRequest, number: str) -> None:
-    ip = request.META.get("REMOTE_ADDR", "")
-    for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}"):
-        cache.add(key, 0, settings.PORTAL_FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.PORTAL_FAILURE_WINDOW_SECONDS)
-
-
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
-        if _throttled(request, number):
-            form.add_error(None, _("Too many attempts. Please try again in 15 minutes."))
+        client = client_address(request)
+        wait = tracking_wait_seconds(client, number)
+        if wait:
+            form.add_error(
+                None,
+                _("Too many wrong attempts. Please try again in %(minutes)d minute(s).")
+                % {"minutes": max(1, math.ceil(wait / 60))},
+            )
             return render(request, "portal/track.html", {"form": form}, status=429)
         case = case_for_tracking(number, form.cleaned_data["code"])
         if case is None:
-            _record_failure(request, number)
+            tracking_failure_record(client, number)
             # The same answer for an unknown number and a wrong code.
             form.add_error(None, _("The application number or the query code is not correct."))
         else:
+            tracking_success_record(client, number)
             tracked = request.session.setdefault(TRACKED, [])
             if case.number not in tracked:
                 tracked.append(case.number)
