@@ -198,6 +198,14 @@ class UploadLimitHandler(FileUploadHandler):
     UPLOAD_MAX_REQUEST_BYTES before reading it, and stops reading a file as soon as it passes
     ATTACHMENT_MAX_BYTES (a 300 MB body is never read in full, chunked or not)."""
 
+    def _file_limit(self) -> int:
+        """Anyone: ATTACHMENT_MAX_BYTES per file; signed-in staff also upload responsive
+        records (RECORDS_MAX_BYTES)."""
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            return max(settings.ATTACHMENT_MAX_BYTES, getattr(settings, "RECORDS_MAX_BYTES", 0))
+        return int(settings.ATTACHMENT_MAX_BYTES)
+
     def handle_raw_input(
         self,
         input_data: Any,
@@ -206,10 +214,11 @@ class UploadLimitHandler(FileUploadHandler):
         boundary: str,
         encoding: str | None = None,
     ) -> None:
-        if content_length > settings.UPLOAD_MAX_REQUEST_BYTES:
+        total = max(settings.UPLOAD_MAX_REQUEST_BYTES, self._file_limit() + 1024 * 1024)
+        if content_length > total:
             raise UploadTooLarge(
                 _("The upload is too large: at most %(mb)d MB in one submission.")
-                % {"mb": settings.UPLOAD_MAX_REQUEST_BYTES // (1024 * 1024)}
+                % {"mb": total // (1024 * 1024)}
             )
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
@@ -218,10 +227,11 @@ class UploadLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received = start + len(raw_data)
-        if self.received > settings.ATTACHMENT_MAX_BYTES:
+        limit = self._file_limit()
+        if self.received > limit:
             raise UploadTooLarge(
                 _("“%(name)s” is too large: at most %(mb)d MB.")
-                % {"name": self.file_name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+                % {"name": self.file_name, "mb": limit // (1024 * 1024)}
             )
         return raw_data
 

@@ -173,6 +173,21 @@ def case_warnings(case: Case) -> list[str]:
                 _("Applied through an agent, but missing: %(items)s (a ground for correction).")
                 % {"items": "、".join(str(m) for m in missing)}
             )
+    for kind, on, payload in case.events.filter(payload__has_key="late").values_list(
+        "kind", "on", "payload"
+    ):
+        from casework.lifecycle.table import event_kind_label
+
+        late = payload.get("late") or {}
+        warnings.append(
+            _("Done after its time limit: %(what)s on %(on)s (limit %(due)s). Reason: %(reason)s")
+            % {
+                "what": event_kind_label(kind),
+                "on": on.isoformat(),
+                "due": late.get("due_on", ""),
+                "reason": payload.get("late_reason", ""),
+            }
+        )
     if case.extension_days and not _notice_stands(case, "extension"):
         # Art 33(2): an extension is approved *and told to the applicant*.
         warnings.append(

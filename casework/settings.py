@@ -36,17 +36,20 @@ INSTALLED_APPS = [
     "casework",
     "letters",
     "workflows",
+    "letters.records",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "casework.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (the upload limit depends on who sends), before any view or
+    # CSRF check reads the body.
+    "casework.middleware.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.middleware.SecurityHeadersMiddleware",
@@ -135,6 +138,9 @@ DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
 # Reminders to the assignee this many working days before a deadline (comma-separated).
 REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(",")
 # The divisions' internal due date defaults to this many working days before the reply is due.
+# Art 31(3): an ordinary letter's receipt is confirmed promptly; later than this many working
+# days after arrival, the office records why (flagged on the case and the dashboard).
+CONFIRMATION_WORKING_DAYS = int(os.environ.get("CONFIRMATION_WORKING_DAYS", "5"))
 DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS_BEFORE", "5"))
 
 REST_FRAMEWORK = {
@@ -184,6 +190,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+
+# --- Responsive records (letters.records): limits and the redaction engine -----------------
+RECORDS_MAX_BYTES = int(os.environ.get("RECORDS_MAX_BYTES", str(50 * 1024 * 1024)))
+RECORDS_MAX_PAGES = int(os.environ.get("RECORDS_MAX_PAGES", "500"))
+# Decompression bombs: an image (or a page rendered at RECORDS_RENDER_DPI) over this many
+# pixels is refused before it is decoded. 60 MP is an A0 sheet at 150 dpi.
+RECORDS_MAX_IMAGE_PIXELS = int(os.environ.get("RECORDS_MAX_IMAGE_PIXELS", str(60_000_000)))
+RECORDS_RENDER_DPI = int(os.environ.get("RECORDS_RENDER_DPI", "150"))
+RECORDS_PREVIEW_DPI = int(os.environ.get("RECORDS_PREVIEW_DPI", "80"))
+RECORDS_OCR_DPI = int(os.environ.get("RECORDS_OCR_DPI", "150"))
+RECORDS_OCR_LANG = os.environ.get("RECORDS_OCR_LANG", "chi_sim")
+RECORDS_OCR_WORKERS = int(os.environ.get("RECORDS_OCR_WORKERS", "2"))
+RECORDS_OCR_BATCH = int(os.environ.get("RECORDS_OCR_BATCH", "10"))  # pages per tesseract run
+RECORDS_OCR_TIMEOUT = int(os.environ.get("RECORDS_OCR_TIMEOUT", "120"))
+RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
+# Lay an OCR text layer over the released pages (read from the redacted pictures).
+RECORDS_RELEASE_TEXT_LAYER = os.environ.get("RECORDS_RELEASE_TEXT_LAYER", "1") == "1"
+# Run record jobs in the request's thread after commit (tests) or in a background thread.
+RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"
 
 # --- Web hardening (issue 16) ---------------------------------------------------------------
 from csp.constants import NONCE, NONE, SELF  # noqa: E402

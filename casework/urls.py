@@ -7,6 +7,7 @@ from workflows.workbench.urls import case_patterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
+    path("", include("letters.records.urls")),  # /work/cases/<number>/records/...
     path("work/", include("workflows.workbench.urls")),
     path("supervision/", include("workflows.supervision.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -202,6 +202,7 @@ def build_letter_context(
                 and disposition != "refused.administrative_inquiry",
             }
         )
+        context.update(records_context(case))
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)
@@ -259,3 +260,13 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
             return dict(event.payload)
     return {}
+
+
+def records_context(case: Any) -> dict[str, Any]:
+    """The 附件 list and the statement of the withheld parts with their grounds, taken from
+    the case's approved release set (letters.records) when there is one (Art 37)."""
+    from letters.records.selectors import letter_records_context
+
+    if not isinstance(case, Case) or case.pk is None:
+        return {}  # a sample letter (letters.sample) has no records
+    return letter_records_context(case)

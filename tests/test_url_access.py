@@ -34,6 +34,31 @@ COVERED = {
     "portal:track-case": ("get", {"number": "{number}"}),
     "portal:track-letter": ("get", {"number": "{number}", "pk": "{letter}"}),
     "portal:track-withdraw": ("post", {"number": "{number}"}),
+    "portal:track-released": ("get", {"number": "{number}", "pk": "{released}"}),
+    # Responsive records (letters.records), staff side.
+    "records:index": ("get", {"number": "{number}"}),
+    "records:progress": ("get", {"number": "{number}"}),
+    "records:release-build": ("post", {"number": "{number}"}),
+    "records:review": ("get", {"number": "{number}", "sid": "{set}"}),
+    "records:review-decide": ("post", {"number": "{number}", "sid": "{set}"}),
+    "records:released": ("get", {"number": "{number}", "sid": "{set}", "fid": "{released}"}),
+    "records:released-page": (
+        "get",
+        {"number": "{number}", "sid": "{set}", "fid": "{released}", "page": "1"},
+    ),
+    "records:record": ("get", {"number": "{number}", "pk": "{record}"}),
+    "records:original": ("get", {"number": "{number}", "pk": "{record}"}),
+    "records:page": ("get", {"number": "{number}", "pk": "{record}", "page": "1"}),
+    "records:redaction-add": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:redaction-remove": (
+        "post",
+        {"number": "{number}", "pk": "{record}", "rid": "{redaction}"},
+    ),
+    "records:withhold": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:accept": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:names": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:retry": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:remove": ("post", {"number": "{number}", "pk": "{record}"}),
 }
 # One API path per transition the table offers (workflows.api.transitions).
 COVERED.update(
@@ -74,7 +99,7 @@ def test_every_id_taking_route_outside_admin_is_covered():
 
 
 @pytest.fixture
-def case_of_division_a(receive_flow, act, divisions, users):
+def case_of_division_a(receive_flow, act, divisions, users, settings):
     from letters.services import letter_issue
     from tests.conftest import NOW
 
@@ -91,6 +116,30 @@ def case_of_division_a(receive_flow, act, divisions, users):
     case.attachment = attachment_add(
         case=case, kind="applicant_id", uploaded=SimpleUploadedFile("id.pdf", real_pdf())
     )
+    # A responsive record with a redaction and a built release set (letters.records).
+    from letters.records import services as records
+    from letters.records.samples import sample_text_pdf
+
+    settings.RECORDS_RELEASE_TEXT_LAYER = False
+    case.record = records.record_add(
+        case=case,
+        division=divisions["a"],
+        uploaded=SimpleUploadedFile("r.pdf", sample_text_pdf(1)),
+        actor=users["liaison_a"],
+    )
+    records.record_process(case.record.pk)
+    case.record.refresh_from_db()
+    case.redaction = records.redaction_add(
+        record=case.record,
+        page=1,
+        rect=[0.1, 0.1, 0.5, 0.2],
+        ground="art15",
+        note="",
+        actor=users["liaison_a"],
+    )
+    case.release_set = records.release_set_start(case=case, actor=users["liaison_a"])
+    records.release_set_build(case.release_set.pk)
+    case.released = case.release_set.files.get()
     return case
 
 
@@ -106,6 +155,10 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(
         "number": case_of_division_a.number,
         "letter": case_of_division_a.letter.pk,
         "attachment": case_of_division_a.attachment.pk,
+        "record": case_of_division_a.record.pk,
+        "redaction": case_of_division_a.redaction.pk,
+        "set": case_of_division_a.release_set.pk,
+        "released": case_of_division_a.released.pk,
     }
     url = reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()})
     events = Event.objects.count()

@@ -133,9 +133,25 @@ class ReceiveInput(TransitionForm):
     }
 
 
+LATE_RECORDS = {"late": _("Late"), "late_reason": _("Reason for acting late")}
+
+
+def late_reason_field() -> forms.CharField:
+    return text(
+        _("Reason for acting late"),
+        required=False,
+        area=True,
+        max_length=500,
+        help_text=_(
+            "Needed only when the step comes after its time limit; it is recorded and flagged."
+        ),
+    )
+
+
 class ConfirmReceiptInput(TransitionForm):
     method = text(_("How receipt was confirmed"), required=False, max_length=200)
-    records = {"received_on": _("Date of receipt")}
+    late_reason = late_reason_field()
+    records = {"received_on": _("Date of receipt"), **LATE_RECORDS}
 
 
 class NoteInput(TransitionForm):
@@ -145,6 +161,33 @@ class NoteInput(TransitionForm):
 class RequestCorrectionInput(TransitionForm):
     items = text(_("Items to correct"), area=True)
     deadline_on = day(_("Correction deadline"))
+    late_reason = late_reason_field()
+    records = {"from_status": _("Status before the correction"), **LATE_RECORDS}
+    hidden = frozenset({"from_status"})
+
+
+class ReceiveCorrectionInput(TransitionForm):
+    """The corrected application (Art 30): what it now asks for is recorded on the case; the
+    history keeps both texts."""
+
+    subject = text(_("Corrected subject"), required=False, max_length=300)
+    description = text(_("Corrected description"), required=False, area=True, max_length=5000)
+    note = text(_("Note"), required=False, area=True)
+    late_reason = late_reason_field()
+    records = {"corrected": _("Corrected request"), **LATE_RECORDS}
+
+    def setup(self) -> None:
+        if self.is_bound:
+            return
+        # Prefill with what the applicant submitted online, if anything.
+        submitted = self.case.events.filter(kind="submit_correction").order_by("-seq").first()
+        if submitted is not None:
+            self.initial.update(
+                {
+                    "subject": submitted.payload.get("subject", ""),
+                    "description": submitted.payload.get("text", ""),
+                }
+            )
 
 
 class AssignInput(TransitionForm):
@@ -272,7 +315,9 @@ class NotifyFeeInput(TransitionForm):
         help_text=_("Leave empty to compute it under 国办函〔2020〕109号."),
     )
     notice_received_on = day(_("Notice received on"), required=False)
+    late_reason = late_reason_field()
     records = {
+        **LATE_RECORDS,
         "computed_amount": _("Amount under 109号 (yuan)"),
         "earlier_in_month": _("Applications earlier in the month"),
     }
@@ -283,6 +328,8 @@ class ReceiveFeeInput(TransitionForm):
         label=_("Amount paid (yuan)"), min_value=0, max_digits=12, decimal_places=2
     )
     receipt_number = text(_("Receipt number"), required=False, max_length=100)
+    late_reason = late_reason_field()
+    records = dict(LATE_RECORDS)
 
 
 class DecisionInput(TransitionForm):

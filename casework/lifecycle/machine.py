@@ -61,11 +61,21 @@ from casework.lifecycle.table import (
     register,
 )
 from casework.models import Case, Division, Event
-from casework.selectors import applicant_pieces_earlier_in_month
+from casework.selectors import applicant_pieces_earlier_in_month, working_calendar_with_fingerprint
 
 Body = Callable[["CaseLifecycle", dict[str, Any]], dict[str, Any]]
 
 S = CaseStatus
+# The states a correction may be requested in, and returns to (Art 30).
+CORRECTABLE = (
+    S.RECEIVED,
+    S.REGISTERED,
+    S.HANDLING,
+    S.INVESTIGATION,
+    S.AWAITING_FEE,
+    S.REVIEW,
+    S.APPROVED,
+)
 status_slot = fsm.State(CaseStatus, default=NEW)
 
 
@@ -267,6 +277,27 @@ class CaseLifecycle:
                 opened.pop(event.payload["consultation_id"], None)
         return opened
 
+    def status_before_correction(self) -> str:
+        """The state the case was in when the correction was requested (registered if older
+        records do not say)."""
+        asked = next((e for e in reversed(self.events()) if e.kind == T.REQUEST_CORRECTION), None)
+        status = asked.payload.get("from_status") if asked is not None else None
+        return status if status in CORRECTABLE else str(S.REGISTERED)
+
+    def _late(self, what: str, due: date | None, data: dict[str, Any]) -> dict[str, Any]:
+        """A step after its time limit (the organ's own, or the applicant's) is accepted only
+        with a recorded reason; the event is flagged (`late`) for the case and supervision."""
+        if due is None or self.on <= due:
+            return {}
+        reason = (data.get("late_reason") or "").strip()
+        if not reason:
+            raise InvalidInput(
+                _("This step comes after its time limit (%(date)s): state the reason.")
+                % {"date": due.isoformat()},
+                field="late_reason",
+            )
+        return {"late": {"what": what, "due_on": due.isoformat()}, "late_reason": reason}
+
     def actor_co_division(self) -> Division | None:
         return co_division_of(self.case, self.actor.user) if self.actor.user is not None else None
 
@@ -303,9 +334,17 @@ class CaseLifecycle:
         guards=(g.receipt_unconfirmed,),
     )
     def confirm_receipt(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Art 31(3)-(4): the confirmation date becomes the legal date of receipt."""
+        """Art 31(3)-(4): the confirmation date becomes the legal date of receipt. The office
+        confirms promptly: later than CONFIRMATION_WORKING_DAYS after arrival needs a reason."""
+        from django.utils import timezone
+
+        arrived = timezone.localdate(self.case.arrived_at)
+        due = working_calendar_with_fingerprint()[0].add_working_days(
+            arrived, settings.CONFIRMATION_WORKING_DAYS
+        )
+        late = self._late("confirm_receipt", due, data)
         self.case.received_on = self.on
-        return {"received_on": self.on.isoformat(), "method": data["method"]}
+        return {"received_on": self.on.isoformat(), "method": data["method"], **late}
 
     @transition(
         T.REGISTER,
@@ -344,21 +383,37 @@ class CaseLifecycle:
     @transition(
         T.REQUEST_CORRECTION,
         label=gettext_lazy("Request correction"),
-        source=S.REGISTERED,
+        source=[
+            S.RECEIVED,
+            S.REGISTERED,
+            S.HANDLING,
+            S.INVESTIGATION,
+            S.AWAITING_FEE,
+            S.REVIEW,
+            S.APPROVED,
+        ],
         target=S.CORRECTION,
         roles=OFFICE,
         form=i.RequestCorrectionInput,
         article="Art 30",
         letters=("correction",),
-        guards=(g.no_correction_yet,),
+        guards=(g.receipt_known, g.no_correction_yet),
     )
     def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Art 30: one notice listing everything to correct, with a reasonable deadline."""
+        """Art 30: one notice listing everything to correct, with a reasonable deadline, within
+        7 working days of receipt whatever the internal state (later only with a reason). The
+        case returns to the state it left when the correction arrives."""
         if data["deadline_on"] <= self.on:
             raise InvalidInput(
                 _("The correction deadline must be after the notice date."), field="deadline_on"
             )
-        return {"items": data["items"], "deadline_on": data["deadline_on"].isoformat()}
+        late = self._late("request_correction", self.case.correction_notice_due_on, data)
+        return {
+            "items": data["items"],
+            "deadline_on": data["deadline_on"].isoformat(),
+            "from_status": self.source_status,
+            **late,
+        }
 
     @transition(
         T.ASSIGN,
@@ -403,14 +458,23 @@ class CaseLifecycle:
         T.RECEIVE_CORRECTION,
         label=gettext_lazy("Receive correction"),
         source=S.CORRECTION,
-        target=S.REGISTERED,
+        target=fsm.State.GET_STATE(
+            lambda lc, *args, **kwargs: lc.status_before_correction(), states=list(CORRECTABLE)
+        ),
         roles=OFFICE,
-        form=i.NoteInput,
+        form=i.ReceiveCorrectionInput,
         article="Art 30",
     )
     def receive_correction(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Art 30: the reply period runs again from the day the corrected application arrives."""
-        return {"note": data["note"]}
+        """Art 30: the reply period runs again from the day the corrected application arrives;
+        the corrected request replaces the vague one on the case (the event keeps both)."""
+        late = self._late("receive_correction", self.case.correction_deadline_on, data)
+        corrected = {}
+        for key in ("subject", "description"):
+            if data[key] and data[key] != getattr(self.case, key):
+                corrected[key] = [getattr(self.case, key), data[key]]
+                setattr(self.case, key, data[key])
+        return {"note": data["note"], "corrected": corrected, **late}
 
     # === handling (routed to a division) ========================================================
 
@@ -649,7 +713,10 @@ class CaseLifecycle:
             raise InvalidInput(
                 _("The notice cannot be received before it was sent."), field="notice_received_on"
             )
+        # 109号: a fee notice after the reply is due comes too late for the organ.
+        late = self._late("notify_fee", self.case.reply_due_on, data)
         return {
+            **late,
             "method": method,
             "quantity": quantity,
             "amount": f"{amount:.2f}",
@@ -708,7 +775,9 @@ class CaseLifecycle:
         article="国办函〔2020〕109号",
     )
     def receive_fee(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"]}
+        """The fee arrived; after the applicant's 20 working days only with a reason (109号)."""
+        late = self._late("receive_fee", self.case.fee_due_on, data)
+        return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"], **late}
 
     # === review =================================================================================
 

@@ -48,7 +48,7 @@ class TransitionSpec:
     name: str
     label_text: Any  # a lazy translation
     source: tuple[str, ...]
-    target: str | None  # None: the status stays
+    target: Any  # a status; None: it stays; or fsm.State.GET_STATE (decided by the case)
     roles: tuple[str, ...]
     form: type[TransitionForm]
     article: str = ""  # where the rule comes from, for the docs and `manage.py transitions`

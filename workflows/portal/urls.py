@@ -11,6 +11,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/<str:number>/", views.track_case, name="track-case"),
     path("track/<str:number>/letters/<int:pk>/", views.track_letter, name="track-letter"),
+    path("track/<str:number>/released/<int:pk>/", views.track_released, name="track-released"),
     path("track/<str:number>/withdraw/", views.track_withdraw, name="track-withdraw"),
     path("verify/", views.verify, name="verify"),
 ]

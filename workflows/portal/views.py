@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -174,6 +175,7 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "clock": clock,
             "letters": letters,
+            "released_files": _released_files(case),
             "can_withdraw": case.status in OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),
         },
@@ -195,6 +197,33 @@ def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase
         content_type="application/pdf",
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Released records (letters.records): files released with the reply, never originals ---
+
+
+def _released_files(case: Case) -> Any:
+    from letters.records.selectors import released_files_for_applicant
+
+    return released_files_for_applicant(case)
+
+
+def track_released(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """A file released with the reply, to the applicant who opened the case (others are sent
+    back to the look-up form, as for letters)."""
+    case = _tracked_case(request, number)
+    released = _released_files(case).filter(pk=pk).first() if case is not None else None
+    if released is None:
+        return redirect("portal:track")
+    response = FileResponse(
+        released.file.open("rb"),
+        as_attachment=True,
+        filename=released.name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -227,6 +256,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         checked = True
         letter = letter_verify(form.cleaned_data["code"])
+    released: Any = []
+    if letter is not None:
+        from letters.records.selectors import released_files_for_letter
+
+        released = released_files_for_letter(letter)
     return render(
-        request, "portal/verify.html", {"form": form, "letter": letter, "checked": checked}
+        request,
+        "portal/verify.html",
+        {"form": form, "letter": letter, "checked": checked, "released_files": released},
     )

@@ -127,6 +127,15 @@ def dashboard_data(
                 }
             )
     provisional = open_cases.filter(dates_provisional=True).count()
+    # Steps taken after their time limit (the organ's, or the applicant's), with the reason
+    # recorded: the supervising office looks at each.
+    late_acts = list(
+        Event.objects.filter(
+            case__organ=organ, on__gte=period_start, on__lte=period_end, payload__has_key="late"
+        )
+        .select_related("case")
+        .order_by("-on", "-pk")[:50]
+    )
     next_year = today.year + 1
     calendar_missing = (
         today >= date(today.year, 11, 1)
@@ -156,4 +165,5 @@ def dashboard_data(
         "calendar_missing": calendar_missing,
         "next_year": next_year,
         "urged_total": sum(s.urged for s in stats),
+        "late_acts": late_acts,
     }

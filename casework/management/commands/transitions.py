@@ -22,7 +22,9 @@ def spec_as_data(spec: TransitionSpec) -> dict[str, Any]:
         "name": spec.name,
         "label": spec.label,
         "from": list(spec.source),
-        "to": spec.target,
+        "to": spec.target
+        if spec.target is None or isinstance(spec.target, str)
+        else "(decided by the case)",
         "roles": rules_text(spec.roles),
         "fields": [
             {
@@ -55,7 +57,12 @@ class Command(BaseCommand):
             return
         for spec, row in zip(TRANSITIONS.values(), rows, strict=True):
             source = "、".join(_state(s) for s in spec.source)
-            target = _state(spec.target) if spec.target is not None else "（不变）"
+            if spec.target is None:
+                target = "（不变）"
+            elif isinstance(spec.target, str):
+                target = _state(spec.target)
+            else:
+                target = "（补正前的状态）"
             fields = (
                 ", ".join(f"{f['name']}{'' if f['required'] else '?'}" for f in row["fields"])
                 or "—"

@@ -68,7 +68,8 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         "confirm_receipt",
         "online",
         "registrar",
-        {"method": "电话确认"},
+        # arrived 3-02, confirmed 3-16: past the prompt-confirmation limit, so with a reason
+        {"method": "电话确认", "late_reason": "申请人电话多日未接通"},
         CaseStatus.RECEIVED,
         "liaison_a",
         CaseStatus.REGISTERED,
@@ -86,16 +87,22 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         "request_correction",
         CaseStatus.REGISTERED,
         "reviewer",
-        {"items": "请写明文件名称", "deadline_on": "2026-03-30"},
+        # received 3-02: the 7th working day was 3-11, so a notice on 3-16 needs its reason
+        {
+            "items": "请写明文件名称",
+            "deadline_on": "2026-03-30",
+            "late_reason": "申请内容需请示后确定",
+        },
         CaseStatus.CORRECTION,
         "supervisor",
-        CaseStatus.RECEIVED,
+        CaseStatus.CORRECTION,
     ),
     (
         "receive_correction",
         CaseStatus.CORRECTION,
         "registrar",
-        {},
+        # the applicant's deadline was 3-09: a correction on 3-16 is accepted with a reason
+        {"subject": "2025年度退役士兵安置计划（全文）", "late_reason": "邮寄延误，邮戳为3月8日"},
         CaseStatus.REGISTERED,
         "liaison_a",
         CaseStatus.REGISTERED,

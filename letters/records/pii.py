@@ -1,0 +1,209 @@
+"""Suggestions of personal information (个人信息) to withhold under Art 15: pure functions over
+text, returning what was found and where (character offsets). Nothing here touches a file or
+the database; pdf.PageText maps the offsets back to boxes on the page.
+
+A suggestion is only a suggestion: it becomes a redaction when an officer accepts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from letters.records.pdf import PageText, Rect
+
+ID_NUMBER = "id_number"
+MOBILE = "mobile"
+PHONE = "phone"
+BANK_CARD = "bank_card"
+EMAIL = "email"
+PLATE = "plate"
+NAME = "name"
+
+# Earlier kinds win when two findings overlap (an ID number is also a run of digits that
+# could pass the bank-card check).
+PRIORITY = [ID_NUMBER, EMAIL, BANK_CARD, MOBILE, PHONE, PLATE, NAME]
+
+_SEP = r"[ \-]?"
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6}" + r"(?:\s?\d){11}\s?[\dXx])(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(
+    r"(?<!\d)((?:\+?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?!\d)"
+)
+_PHONE_RE = re.compile(
+    r"(?<!\d)((?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-－—])\s?[2-9]\d{6,7})(?!\d)"
+)
+_CARD_RE = re.compile(r"(?<!\d)((?:\d[ \-]?){15,18}\d)(?!\d)")
+_EMAIL_RE = re.compile(r"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})")
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_RE = re.compile(
+    "(["
+    + _PROVINCES
+    + r"]\s?[A-HJ-NP-Z][·•\.\s]?(?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}[挂学警港澳]))"
+    r"(?![A-Za-z0-9])"
+)
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    value: str
+
+
+def id_number_valid(number: str) -> bool:
+    """GB 11643-1999: 17 digits and an ISO 7064 MOD 11-2 check character."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn_valid(digits: str) -> bool:
+    """ISO/IEC 7812 (Luhn) check digit, which Chinese bank cards (UnionPay 62…) carry."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit() or c in "Xx")
+
+
+def find_id_numbers(text: str) -> list[Finding]:
+    found = []
+    for m in _ID_RE.finditer(text):
+        if id_number_valid(_digits(m.group(1))):
+            found.append(Finding(ID_NUMBER, m.start(1), m.end(1), m.group(1)))
+    return found
+
+
+def find_mobiles(text: str) -> list[Finding]:
+    return [Finding(MOBILE, m.start(1), m.end(1), m.group(1)) for m in _MOBILE_RE.finditer(text)]
+
+
+def find_phones(text: str) -> list[Finding]:
+    """Fixed lines with an area code (0 + 2–3 digits) and a 7–8 digit number."""
+    return [Finding(PHONE, m.start(1), m.end(1), m.group(1)) for m in _PHONE_RE.finditer(text)]
+
+
+def find_bank_cards(text: str) -> list[Finding]:
+    """16–19 digits (optionally grouped) that pass the Luhn check."""
+    found = []
+    for m in _CARD_RE.finditer(text):
+        digits = _digits(m.group(1))
+        if 16 <= len(digits) <= 19 and luhn_valid(digits):
+            found.append(Finding(BANK_CARD, m.start(1), m.end(1), m.group(1)))
+    return found
+
+
+def find_emails(text: str) -> list[Finding]:
+    return [Finding(EMAIL, m.start(1), m.end(1), m.group(1)) for m in _EMAIL_RE.finditer(text)]
+
+
+def find_plates(text: str) -> list[Finding]:
+    """Licence plates (GA 36): province abbreviation, issuing-office letter, 5 characters
+    (6 for new-energy vehicles), or 4 and 挂/学/警/港/澳."""
+    return [Finding(PLATE, m.start(1), m.end(1), m.group(1)) for m in _PLATE_RE.finditer(text)]
+
+
+def find_names(text: str, names: Iterable[str]) -> list[Finding]:
+    """Every occurrence of the names the officer listed (e.g. a third party's)."""
+    found = []
+    for name in {n.strip() for n in names if n and n.strip()}:
+        for m in re.finditer(re.escape(name), text):
+            found.append(Finding(NAME, m.start(), m.end(), name))
+    return found
+
+
+def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
+    """All findings, overlaps resolved by PRIORITY (then the longer one), in text order."""
+    candidates = [
+        *find_id_numbers(text),
+        *find_emails(text),
+        *find_bank_cards(text),
+        *find_mobiles(text),
+        *find_phones(text),
+        *find_plates(text),
+        *find_names(text, names),
+    ]
+    candidates.sort(key=lambda f: (PRIORITY.index(f.kind), -(f.end - f.start), f.start))
+    taken: list[Finding] = []
+    for finding in candidates:
+        if all(finding.end <= t.start or finding.start >= t.end for t in taken):
+            taken.append(finding)
+    return sorted(taken, key=lambda f: f.start)
+
+
+def page_findings(page: PageText, names: Iterable[str] = ()) -> list[tuple[Finding, list[Rect]]]:
+    """Findings on a page with their boxes. Line breaks are left out of the searched text,
+    so a number or an address wrapped at the end of a line is still found (Chinese text has
+    no spaces to lose; a false join is only a suggestion the officer rejects)."""
+    kept = [i for i, char in enumerate(page.text) if char != "\n"]
+    joined = "".join(page.text[i] for i in kept)
+    result = []
+    for finding in find_all(joined, names):
+        original = Finding(
+            finding.kind, kept[finding.start], kept[finding.end - 1] + 1, finding.value
+        )
+        # OCR boxes (Tesseract's LSTM engine) can be off by about a character: pad them by
+        # most of a line height on each side. That may cover a neighbouring character, which
+        # the officer sees before accepting; it never leaves part of the finding showing.
+        pad = 0.8 if page.source == "ocr" else 0.1
+        result.append((original, finding_rects(page, original, pad=pad)))
+    return result
+
+
+def finding_rects(page: PageText, finding: Finding, *, pad: float = 0.1) -> list[Rect]:
+    """The boxes covering a finding's characters: one per line, padded a little so the
+    painted box covers ascenders, descenders and anti-aliasing."""
+    rects: list[Rect] = []
+    current: list[float] | None = None
+    for box in page.boxes[finding.start : finding.end]:
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        middle = (y0 + y1) / 2
+        if current is not None and current[1] <= middle <= current[3] and x0 >= current[0]:
+            current = [current[0], min(current[1], y0), max(current[2], x1), max(current[3], y1)]
+        else:
+            if current is not None:
+                rects.append(_pad(current, pad))
+            current = [x0, y0, x1, y1]
+    if current is not None:
+        rects.append(_pad(current, pad))
+    return rects
+
+
+def _pad(box: list[float], pad: float) -> Rect:
+    """Pad horizontally by `pad` line heights, vertically by 0.15 of one."""
+    height = box[3] - box[1]
+    pad_y = height * 0.15
+    pad_x = height * pad
+    return (
+        max(0.0, box[0] - pad_x),
+        max(0.0, box[1] - pad_y),
+        min(1.0, box[2] + pad_x),
+        min(1.0, box[3] + pad_y),
+    )
+
+
+def mask(value: str) -> str:
+    """What a list shows of a finding: the ends only (the page image shows the rest)."""
+    compact = value.strip()
+    if len(compact) <= 2:
+        return compact[:1] + "*"
+    keep = max(1, len(compact) // 4)
+    return compact[:keep] + "*" * (len(compact) - 2 * keep) + compact[-keep:]

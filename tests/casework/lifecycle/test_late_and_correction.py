@@ -1,0 +1,124 @@
+"""Issue 11 points 8 and 11: a correction may be requested within 7 working days of receipt
+in any open state and records the corrected request; steps after their time limit (the
+organ's or the applicant's) are accepted only with a recorded reason, flagged on the case and
+on the supervision dashboard."""
+
+from datetime import date
+
+import pytest
+
+from casework.errors import InvalidInput
+from casework.models import Case, Event
+from casework.selectors import case_warnings
+from tests.conftest import at
+
+
+@pytest.fixture
+def investigating(receive, fire, divisions):
+    case = receive(arrived=date(2026, 3, 2))
+    fire(case, "register", "registrar", on=date(2026, 3, 2))
+    fire(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    fire(case, "claim", "liaison_a", on=date(2026, 3, 3))
+    return case
+
+
+@pytest.mark.django_db
+def test_correction_after_assignment_returns_to_its_state_with_the_corrected_request(
+    investigating, fire
+):
+    case = investigating
+    fire(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 5),
+        items="写明年份",
+        deadline_on="2026-03-16",
+    )
+    assert Case.objects.get(pk=case.pk).status == "correction"
+    fire(
+        case,
+        "receive_correction",
+        "registrar",
+        on=date(2026, 3, 9),
+        subject="2025年度退役士兵安置计划（济南市）",
+        description="补正：指2025年度",
+    )
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == "investigation"  # back where the correction found it
+    assert case.subject == "2025年度退役士兵安置计划（济南市）"
+    assert case.clock_started_on == date(2026, 3, 9)  # Art 30: a new count
+    event = Event.objects.get(case=case, kind="receive_correction")
+    assert event.payload["corrected"]["subject"] == [
+        "2025年度退役士兵安置计划",
+        "2025年度退役士兵安置计划（济南市）",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_late_correction_notice_needs_its_reason_and_is_flagged(
+    investigating, fire, client, users
+):
+    case = investigating
+    # received 3-02: the 7th working day is 3-11
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(
+            case,
+            "request_correction",
+            "registrar",
+            on=date(2026, 3, 12),
+            items="写明年份",
+            deadline_on="2026-03-20",
+        )
+    assert excinfo.value.field == "late_reason"
+    assert "3-11" in excinfo.value.message
+    fire(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 12),
+        items="写明年份",
+        deadline_on="2026-03-20",
+        late_reason="承办人病假，未能及时发现",
+    )
+    event = Event.objects.get(case=case, kind="request_correction")
+    assert event.payload["late"] == {"what": "request_correction", "due_on": "2026-03-11"}
+    assert any("承办人病假" in w for w in case_warnings(Case.objects.get(pk=case.pk)))
+    client.force_login(users["supervisor"])
+    page = client.get("/supervision/?from=2026-03-01&to=2026-03-16").content.decode()
+    assert case.number in page
+    assert "承办人病假" in page
+
+
+@pytest.mark.django_db
+def test_late_applicant_acts_and_late_confirmation_need_a_reason(receive, fire, investigating):
+    online = receive(channel="online", arrived=date(2026, 3, 2))
+    with pytest.raises(InvalidInput):  # 5 working days after arrival is 3-09
+        fire(online, "confirm_receipt", "registrar", on=date(2026, 3, 13))
+    fire(online, "confirm_receipt", "registrar", on=date(2026, 3, 6))  # in time: no reason asked
+
+    case = investigating
+    fire(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 4),
+        items="写明年份",
+        deadline_on="2026-03-10",
+    )
+    with pytest.raises(InvalidInput) as excinfo:
+        fire(
+            case, "receive_correction", "registrar", on=date(2026, 3, 12), now=at(date(2026, 3, 16))
+        )
+    assert excinfo.value.field == "late_reason"
+    fire(
+        case,
+        "receive_correction",
+        "registrar",
+        on=date(2026, 3, 12),
+        late_reason="邮戳显示3月9日寄出",
+    )
+    assert (
+        Event.objects.get(case=case, kind="receive_correction").payload["late_reason"]
+        == "邮戳显示3月9日寄出"
+    )
