@@ -87,3 +87,28 @@ def test_oversize_and_broken_json_answer_400_in_chinese(client, users):
     assert broken.status_code == 400
     assert "JSON" in broken.json()["message"]
     assert "格式" in broken.json()["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/work/cases/{n}/act/no_such_step/", {}),
+        ("post", "/api/v1/cases/{n}/transitions/no_such_step/", {}),
+        ("post", "/work/cases/{n}/quick/no_such_step/", {}),
+        ("get", "/cases/", {"page": "abc", "status": "no_such_status"}),
+        ("get", "/work/", {"tab": "no_such_tab", "page": "-1"}),
+        ("get", "/supervision/", {"from": "0000-00-00", "to": "-1"}),
+        ("get", "/supervision/report/", {"year": "-1", "format": "pdf"}),
+        ("get", "/api/v1/cases/", {"status": "x\u00ff", "page": "0", "page_size": "100000"}),
+        ("get", "/api/v1/tasks/", {"page": "abc"}),
+        ("get", "/verify/", {"code": "x" * 5000}),
+    ],
+)
+def test_hostile_input_never_answers_a_server_error(
+    client, users, receive_flow, method, path, data
+):
+    case = receive_flow()
+    client.force_login(users["supervisor"])
+    response = getattr(client, method)(path.format(n=case.number), data)
+    assert response.status_code < 500
