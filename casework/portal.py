@@ -70,36 +70,35 @@ def _incr(key: str, timeout: int) -> int:
         return 1
 
 
-def tracking_wait_seconds(client: str, number: str, *, now: float | None = None) -> int:
-    """Seconds this client must wait before trying this case number again (0: go ahead).
-    Failures slow down the (client, number) pair that made them and, past a budget, the
-    client as a whole; nobody else's failures ever hold back the applicant who has the code."""
+def tracking_attempt(client: str, number: str, *, now: float | None = None) -> int:
+    """Count one tracking attempt and return the seconds this client must still wait
+    (0: go ahead). Attempts are counted before the code is checked, with the cache's atomic
+    increment (atomic in Redis), so parallel requests from several workers cannot slip
+    through together. Past PORTAL_MAX_FAILURES attempts on one case number the (client,
+    number) pair waits PORTAL_BACKOFF_BASE_SECONDS, doubling with each further attempt; past
+    PORTAL_CLIENT_MAX_ATTEMPTS in the window the client waits whatever the number. Nobody
+    else's attempts ever hold back the applicant who has the code; a success clears the pair."""
     now = time.time() if now is None else now
-    if (cache.get(_key("client", client)) or 0) >= settings.PORTAL_CLIENT_MAX_ATTEMPTS:
-        return settings.PORTAL_FAILURE_WINDOW_SECONDS
-    state = cache.get(_key("pair", client, number.strip()))
-    if not state:
-        return 0
-    count, last = state
-    if count < settings.PORTAL_MAX_FAILURES:
-        return 0
-    delay = min(
-        settings.PORTAL_BACKOFF_BASE_SECONDS * 2 ** (count - settings.PORTAL_MAX_FAILURES),
-        settings.PORTAL_BACKOFF_MAX_SECONDS,
-    )
-    return max(0, math.ceil(float(last) + float(delay) - now))
-
-
-def tracking_failure_record(client: str, number: str, *, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    _incr(_key("client", client), settings.PORTAL_FAILURE_WINDOW_SECONDS)
+    window = settings.PORTAL_FAILURE_WINDOW_SECONDS
+    if _incr(_key("client", client), window) > settings.PORTAL_CLIENT_MAX_ATTEMPTS:
+        return window
     pair = _key("pair", client, number.strip())
-    count, _last = cache.get(pair) or (0, 0.0)
-    cache.set(pair, (count + 1, now), settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+    attempts = _incr(pair, settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+    over = attempts - settings.PORTAL_MAX_FAILURES - 1
+    if over >= 0:
+        delay = min(
+            settings.PORTAL_BACKOFF_BASE_SECONDS * 2**over, settings.PORTAL_BACKOFF_MAX_SECONDS
+        )
+        last = float(cache.get(pair + ":last") or 0.0)
+        if now < last + delay:
+            return math.ceil(last + delay - now)
+    cache.set(pair + ":last", now, settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+    return 0
 
 
 def tracking_success_record(client: str, number: str) -> None:
-    cache.delete(_key("pair", client, number.strip()))
+    pair = _key("pair", client, number.strip())
+    cache.delete_many([pair, pair + ":last"])
 
 
 def submissions_count(client: str, *, add: bool) -> int:

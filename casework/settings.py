@@ -234,9 +234,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
-# Pages with personal data and no login: the applicant's tracking pages (and the form that
-# echoes an application back). Every page of a signed-in user is no-store as well.
-NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/")
+# Pages with personal data whatever the session: the applicant's tracking pages (and the form that
+# echoes an application back) and the API (token clients are only known inside the view).
+# Every page of a signed-in user is no-store as well.
+NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/", "/api/")
 
 # Shared cache for the public pages' rate limits: every worker process sees the same counters.
 # CACHE_URL=redis://127.0.0.1:6379/1 in production; the demo uses the database cache

@@ -112,3 +112,13 @@ def test_hostile_input_never_answers_a_server_error(
     client.force_login(users["supervisor"])
     response = getattr(client, method)(path.format(n=case.number), data)
     assert response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_api_answers_are_no_store_for_token_clients(client, users):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=users["registrar"])
+    response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

@@ -31,30 +31,28 @@ def test_client_address_from_the_configured_proxy_header(settings):
     assert portal.client_address(_request(REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
 
 
-def test_failures_back_off_the_pair_and_double(settings):
+def test_attempts_back_off_the_pair_and_double(settings):
     settings.PORTAL_MAX_FAILURES = 3
     settings.PORTAL_BACKOFF_BASE_SECONDS = 30
     now = 1_000_000.0
     for _ in range(3):
-        assert portal.tracking_wait_seconds("a", "2026-0001", now=now) == 0
-        portal.tracking_failure_record("a", "2026-0001", now=now)
-    assert portal.tracking_wait_seconds("a", "2026-0001", now=now) == 30
-    assert portal.tracking_wait_seconds("a", "2026-0001", now=now + 31) == 0
-    portal.tracking_failure_record("a", "2026-0001", now=now + 31)
-    assert portal.tracking_wait_seconds("a", "2026-0001", now=now + 31) == 60
+        assert portal.tracking_attempt("a", "2026-0001", now=now) == 0
+    assert portal.tracking_attempt("a", "2026-0001", now=now) == 30
+    assert portal.tracking_attempt("a", "2026-0001", now=now + 61) == 0  # 4th wait: 60 s
+    assert portal.tracking_attempt("a", "2026-0001", now=now + 62) == 119  # then 120 s
     # Another client, or the same client on another number, is not held back.
-    assert portal.tracking_wait_seconds("b", "2026-0001", now=now + 31) == 0
+    assert portal.tracking_attempt("b", "2026-0001", now=now) == 0
+    assert portal.tracking_attempt("a", "2026-0002", now=now) == 0
     portal.tracking_success_record("a", "2026-0001")
-    assert portal.tracking_wait_seconds("a", "2026-0001", now=now + 31) == 0
+    assert portal.tracking_attempt("a", "2026-0001", now=now + 62) == 0
 
 
 def test_a_client_trying_many_numbers_is_slowed_down(settings):
     settings.PORTAL_CLIENT_MAX_ATTEMPTS = 4
     for n in range(4):
-        assert portal.tracking_wait_seconds("a", f"2026-{n:04d}") == 0
-        portal.tracking_failure_record("a", f"2026-{n:04d}")
-    assert portal.tracking_wait_seconds("a", "2026-0099") > 0
-    assert portal.tracking_wait_seconds("b", "2026-0099") == 0
+        assert portal.tracking_attempt("a", f"2026-{n:04d}") == 0
+    assert portal.tracking_attempt("a", "2026-0099") > 0
+    assert portal.tracking_attempt("b", "2026-0099") == 0
 
 
 def test_production_settings_use_a_shared_cache():
@@ -81,11 +79,12 @@ def test_counters_in_redis_are_seen_by_another_connection(settings):
     settings.PORTAL_MAX_FAILURES = 2
     other_worker = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     try:
-        portal.tracking_failure_record("10.0.0.1", "2026-0001", now=100.0)
-        portal.tracking_failure_record("10.0.0.1", "2026-0001", now=100.0)
-        assert len(other_worker.keys(f"{prefix}:*")) == 2  # the client's and the pair's
+        assert portal.tracking_attempt("10.0.0.1", "2026-0001", now=100.0) == 0
+        assert portal.tracking_attempt("10.0.0.1", "2026-0001", now=100.0) == 0
+        # The client's counter, the pair's counter and the pair's last attempt.
+        assert len(other_worker.keys(f"{prefix}:*")) == 3
         caches["default"].close()
-        assert portal.tracking_wait_seconds("10.0.0.1", "2026-0001", now=100.0) > 0
+        assert portal.tracking_attempt("10.0.0.1", "2026-0001", now=100.0) > 0
     finally:
         for key in other_worker.keys(f"{prefix}:*"):  # only this test's keys
             other_worker.delete(key)
@@ -103,7 +102,7 @@ def test_counters_in_the_database_cache(settings):
     }
     call_command("createcachetable", verbosity=0)
     settings.PORTAL_MAX_FAILURES = 1
-    portal.tracking_failure_record("10.0.0.1", "2026-0001", now=100.0)
-    assert portal.tracking_wait_seconds("10.0.0.1", "2026-0001", now=100.0) > 0
+    assert portal.tracking_attempt("10.0.0.1", "2026-0001", now=100.0) == 0
+    assert portal.tracking_attempt("10.0.0.1", "2026-0001", now=100.0) > 0
     assert portal.submissions_count("10.0.0.1", add=True) == 1
     assert portal.submissions_count("10.0.0.1", add=True) == 2

@@ -25,9 +25,8 @@ from casework.portal import (
     client_address,
     query_code_new,
     submissions_count,
-    tracking_failure_record,
+    tracking_attempt,
     tracking_success_record,
-    tracking_wait_seconds,
 )
 from casework.selectors import case_clock
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
@@ -128,7 +127,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
         client = client_address(request)
-        wait = tracking_wait_seconds(client, number)
+        wait = tracking_attempt(client, number)
         if wait:
             form.add_error(
                 None,
@@ -138,7 +137,6 @@ def track(request: HttpRequest) -> HttpResponse:
             return render(request, "portal/track.html", {"form": form}, status=429)
         case = case_for_tracking(number, form.cleaned_data["code"])
         if case is None:
-            tracking_failure_record(client, number)
             # The same answer for an unknown number and a wrong code.
             form.add_error(None, _("The application number or the query code is not correct."))
         else:
