@@ -91,7 +91,7 @@ def tracking_attempt(client: str, number: str, *, now: float | None = None) -> i
         )
         last = float(cache.get(pair + ":last") or 0.0)
         if now < last + delay:
-            return math.ceil(last + delay - now)
+            return math.ceil(last + float(delay) - now)
     cache.set(pair + ":last", now, settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
     return 0
 
