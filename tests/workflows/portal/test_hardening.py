@@ -25,7 +25,7 @@ def _post(client, ip="10.1.1.1", **overrides):
 @pytest.mark.django_db
 def test_captcha_after_the_first_submissions_and_a_cap_per_client(client, organ, settings):
     settings.APPLY_FREE_SUBMISSIONS = 2
-    settings.APPLY_MAX_PER_HOUR = 4
+    settings.APPLY_MAX_PER_HOUR = 5
     assert _post(client, submission_token="t1").status_code == 302
     assert _post(client, submission_token="t2").status_code == 302
     # The third: the form now asks for the picture's characters and refuses without them.
@@ -38,6 +38,11 @@ def test_captcha_after_the_first_submissions_and_a_cap_per_client(client, organ,
     from captcha.models import CaptchaStore
 
     key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    wrong = _post(client, submission_token="t3", captcha_0=key, captcha_1="zzzzz")
+    assert wrong.status_code == 400
+    assert "认证码错误" in wrong.content.decode()
+    key = CaptchaStore.generate_key()  # a key is used up by an answer, right or wrong
     answer = CaptchaStore.objects.get(hashkey=key).response
     image = client.get(f"/captcha/image/{key}/")
     assert image.status_code == 200
