@@ -188,6 +188,14 @@ def case_warnings(case: Case) -> list[str]:
                 "reason": payload.get("late_reason", ""),
             }
         )
+    correction = correction_requested(case)
+    if correction is not None and correction.submitted_on is not None:
+        warnings.append(
+            _(
+                "The applicant sent the correction online on %(date)s: check it and record its receipt."
+            )
+            % {"date": correction.submitted_on.isoformat()}
+        )
     if case.extension_days and not _notice_stands(case, "extension"):
         # Art 33(2): an extension is approved *and told to the applicant*.
         warnings.append(
@@ -430,3 +438,31 @@ def consultations_with_deadlines(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class CorrectionRequest:
+    """What the office asked the applicant to correct (Art 30), and whether it was sent online."""
+
+    items: str
+    deadline_on: date | None
+    submitted_on: date | None
+
+
+def correction_requested(case: Case) -> CorrectionRequest | None:
+    """The open correction request of a case awaiting correction, else None."""
+    from casework.choices import CaseStatus
+    from casework.choices import Transition as T
+
+    if case.status != CaseStatus.CORRECTION:
+        return None
+    asked = case.events.filter(kind=T.REQUEST_CORRECTION).order_by("-seq").first()
+    if asked is None:
+        return None
+    sent = case.events.filter(kind="submit_correction", seq__gt=asked.seq).order_by("-seq").first()
+    deadline = asked.payload.get("deadline_on")
+    return CorrectionRequest(
+        items=str(asked.payload.get("items", "")),
+        deadline_on=date.fromisoformat(deadline) if deadline else None,
+        submitted_on=sent.on if sent else None,
+    )

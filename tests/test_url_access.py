@@ -34,6 +34,7 @@ COVERED = {
     "portal:track-case": ("get", {"number": "{number}"}),
     "portal:track-letter": ("get", {"number": "{number}", "pk": "{letter}"}),
     "portal:track-withdraw": ("post", {"number": "{number}"}),
+    "portal:track-correction": ("post", {"number": "{number}"}),
     "portal:track-released": ("get", {"number": "{number}", "pk": "{released}"}),
     # Responsive records (letters.records), staff side.
     "records:index": ("get", {"number": "{number}"}),

@@ -110,3 +110,11 @@ def extension_pending(lc: CaseLifecycle) -> str | None:
     if not _extension_pending(lc):
         return _("There is no extension request to decide.")
     return None
+
+
+def not_urged_today(lc: CaseLifecycle) -> str | None:
+    """One urge per case, per supervisor, per day: more adds noise, not pressure."""
+    user_id = getattr(lc.actor.user, "pk", None)
+    if any(e.kind == T.URGE and e.actor_id == user_id and e.on == lc.on for e in lc.events()):
+        return _("You have already urged this case today.")
+    return None

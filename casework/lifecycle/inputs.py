@@ -166,6 +166,17 @@ class RequestCorrectionInput(TransitionForm):
     hidden = frozenset({"from_status"})
 
 
+class SubmitCorrectionInput(TransitionForm):
+    """The applicant's correction sent online from the tracking page (Art 30)."""
+
+    subject = text(_("Corrected subject"), required=False, max_length=300)
+    file_names = text(_("Files"), required=False, max_length=1000)
+    # Declared last: the field named `text` would shadow the helper in this class body.
+    text = forms.CharField(
+        label=_("Your correction"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
 class ReceiveCorrectionInput(TransitionForm):
     """The corrected application (Art 30): what it now asks for is recorded on the case; the
     history keeps both texts."""

@@ -455,6 +455,21 @@ class CaseLifecycle:
     # === correction =============================================================================
 
     @transition(
+        "submit_correction",
+        label=gettext_lazy("Correction submitted online"),
+        source=S.CORRECTION,
+        target=None,
+        roles=(APPLICANT,),
+        form=i.SubmitCorrectionInput,
+        article="Art 30",
+        offered=False,
+    )
+    def submit_correction(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The applicant sends the correction from the tracking page; the office checks it and
+        records its receipt (receive_correction, prefilled with it)."""
+        return {"subject": data["subject"], "text": data["text"], "file_names": data["file_names"]}
+
+    @transition(
         T.RECEIVE_CORRECTION,
         label=gettext_lazy("Receive correction"),
         source=S.CORRECTION,
@@ -932,6 +947,7 @@ class CaseLifecycle:
         target=None,
         roles=(Role.SUPERVISOR, *REVIEWERS),
         form=i.UrgeInput,
+        guards=(g.not_urged_today,),
     )
     def urge(self, data: dict[str, Any]) -> dict[str, Any]:
         """催办: the supervising office presses the division on a case."""

@@ -185,3 +185,39 @@ class StaffIntakeForm(ApplicationForm):
         return [
             (kind, self.cleaned_data[name]) for name, kind in pairs if self.cleaned_data.get(name)
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); checked by content later."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class CorrectionForm(forms.Form):
+    """The correction the office asked for (Art 30), sent from the tracking page."""
+
+    subject = forms.CharField(
+        label=_("Corrected subject (optional)"),
+        required=False,
+        max_length=300,
+        help_text=_("What you now ask for, if the office asked you to describe it again."),
+    )
+    text = forms.CharField(
+        label=_("Your correction"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Files (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG; for example the identity proof or the power of attorney."),
+    )

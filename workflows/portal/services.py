@@ -76,3 +76,48 @@ def application_submit(
             context={"organ": organ, "query_code": code},
         )
     return Submission(case=case, query_code=code, created=True)
+
+
+@transaction.atomic
+def correction_submit(
+    *, case: Case, subject: str, text: str, uploads: list[Any], now: Any = None
+) -> Case:
+    """The applicant's correction from the tracking page (Art 30): the files are stored as the
+    corrected application, the text recorded on the case (submit_correction), and the office
+    told to check it and record its receipt."""
+    from django.contrib.auth import get_user_model
+
+    from casework.attachments import attachment_add
+    from casework.choices import AttachmentKind, Role
+    from casework.services import case_transition
+
+    names = []
+    for uploaded in uploads:
+        attachment_add(
+            case=case, kind=AttachmentKind.CORRECTION, uploaded=uploaded, actor=APPLICANT
+        )
+        names.append(str(uploaded.name)[:100])
+    case_transition(
+        number=case.number,
+        organ=case.organ,
+        name="submit_correction",
+        actor=APPLICANT,
+        fields={"subject": subject, "text": text, "file_names": "、".join(names)},
+        now=now,
+        internal=True,
+    )
+    emails = (
+        get_user_model()
+        .objects.filter(groups__name=Role.REGISTRAR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    event_pk = case.events.order_by("-seq").values_list("pk", flat=True).first()
+    notify_template(
+        key=f"correction-online:{event_pk}",
+        to=list(emails),
+        case=case,
+        template="correction_submitted",
+        context={},
+    )
+    return case

@@ -13,5 +13,6 @@ urlpatterns = [
     path("track/<str:number>/letters/<int:pk>/", views.track_letter, name="track-letter"),
     path("track/<str:number>/released/<int:pk>/", views.track_released, name="track-released"),
     path("track/<str:number>/withdraw/", views.track_withdraw, name="track-withdraw"),
+    path("track/<str:number>/correction/", views.track_correction, name="track-correction"),
     path("verify/", views.verify, name="verify"),
 ]

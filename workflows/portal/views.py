@@ -28,10 +28,16 @@ from casework.portal import (
     tracking_attempt,
     tracking_success_record,
 )
-from casework.selectors import case_clock
+from casework.selectors import case_clock, correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
-from workflows.portal.forms import ApplicationForm, TrackForm, VerifyForm, WithdrawForm
-from workflows.portal.services import application_submit
+from workflows.portal.forms import (
+    ApplicationForm,
+    CorrectionForm,
+    TrackForm,
+    VerifyForm,
+    WithdrawForm,
+)
+from workflows.portal.services import application_submit, correction_submit
 from workflows.services import case_act
 
 TRACKED = "portal_tracked_cases"
@@ -176,8 +182,34 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
             "released_files": _released_files(case),
             "can_withdraw": case.status in OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),
+            "correction": correction_requested(case),
+            "correction_form": CorrectionForm(),
         },
     )
+
+
+def track_correction(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant sends the correction the office asked for (Art 30)."""
+    case = _tracked_case(request, number)
+    if case is None or request.method != "POST":
+        return redirect("portal:track")
+    form = CorrectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            correction_submit(
+                case=case,
+                subject=form.cleaned_data["subject"],
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["files"],
+            )
+        except CaseworkError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your correction was sent; the office will check it."))
+            return redirect("portal:track-case", number=case.number)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("portal:track-case", number=case.number)
 
 
 def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:

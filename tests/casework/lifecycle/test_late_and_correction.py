@@ -122,3 +122,70 @@ def test_late_applicant_acts_and_late_confirmation_need_a_reason(receive, fire, 
         Event.objects.get(case=case, kind="receive_correction").payload["late_reason"]
         == "邮戳显示3月9日寄出"
     )
+
+
+@pytest.mark.django_db
+def test_the_applicant_sends_the_correction_online(client, receive, fire, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.portal import query_code_digest
+    from workflows.workbench.forms import transition_form
+
+    case = receive(channel="online", arrived=date(2026, 3, 2))
+    fire(case, "confirm_receipt", "registrar", on=date(2026, 3, 3))
+    fire(case, "register", "registrar", on=date(2026, 3, 3))
+    fire(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 4),
+        items="请写明文件的年份",
+        deadline_on="2026-03-18",
+    )
+    code = "ABCD-EFGH-JKLM"
+    Case.objects.filter(pk=case.pk).update(query_code_digest=query_code_digest(case.number, code))
+    client.post("/track/", {"number": case.number, "code": code})
+    page = client.get(f"/track/{case.number}/").content.decode()
+    assert "请写明文件的年份" in page
+    assert "2026年3月18日" in page
+    response = client.post(
+        f"/track/{case.number}/correction/",
+        {
+            "subject": "2025年度退役士兵安置计划",
+            "text": "所申请的是2025年度的计划。",
+            "files": [
+                SimpleUploadedFile(
+                    "补正.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "application/pdf"
+                )
+            ],
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == "correction"  # the office records its receipt after checking it
+    sent = Event.objects.get(case=case, kind="submit_correction")
+    assert sent.actor is None
+    assert sent.payload["text"] == "所申请的是2025年度的计划。"
+    assert case.attachments.filter(kind="correction").count() == 1
+    assert any("在线提交" in w or "online" in w for w in case_warnings(case))
+    form = transition_form("receive_correction", case)
+    assert form.initial["description"] == "所申请的是2025年度的计划。"
+
+
+@pytest.mark.django_db
+def test_one_urge_per_case_per_supervisor_per_day(investigating, fire):
+    from casework.errors import WrongState
+
+    fire(investigating, "urge", "supervisor", on=date(2026, 3, 16), message="请加快")
+    with pytest.raises(WrongState):
+        fire(investigating, "urge", "supervisor", on=date(2026, 3, 16), message="再催")
+    fire(investigating, "urge", "reviewer", on=date(2026, 3, 16), message="公开办也催一次")
+    fire(
+        investigating,
+        "urge",
+        "supervisor",
+        on=date(2026, 3, 13),
+        now=at(date(2026, 3, 16)),
+        message="补记上周五的催办",
+    )
+    assert Event.objects.filter(case=investigating, kind="urge").count() == 3

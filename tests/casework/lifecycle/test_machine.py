@@ -473,6 +473,7 @@ def test_every_design_transition_is_covered():
         "receive",
         "close_consultation",
         "record_consultation_delivery",  # tests/casework/lifecycle/test_consultation.py
+        "submit_correction",  # tests/casework/lifecycle/test_late_and_correction.py
         "recompute",
         "issue_letter",
         "void_letter",
