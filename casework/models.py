@@ -160,6 +160,12 @@ class Applicant(models.Model):
     class Meta:
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
+        # The search box matches identity numbers in full (casework.search); the substring
+        # indexes of the other fields are PostgreSQL-only (migration 0012).
+        indexes = [
+            models.Index(fields=["id_number"], name="applicant_id_number_idx"),
+            models.Index(fields=["credit_code"], name="applicant_credit_code_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -107,3 +107,27 @@ def submissions_count(client: str, *, add: bool) -> int:
     if add:
         return _incr(key, 3600)
     return int(cache.get(key) or 0)
+
+
+def application_problems(
+    applicant: dict[str, str], agent: dict[str, str] | None
+) -> dict[str, list[str]]:
+    """Every problem of an application's applicant and agent details at once, keyed by form
+    field (`name`, `agent_name`, ...), one message per field: the same model checks the
+    receiving service runs (Art 29(1)), so the applicant corrects everything in one go."""
+    from django.core.exceptions import ValidationError
+
+    from casework.models import Agent, Applicant
+
+    problems: dict[str, list[str]] = {}
+    checks: list[tuple[str, object]] = [("", Applicant(**applicant))]
+    if agent:
+        checks.append(("agent_", Agent(**agent)))
+    for prefix, instance in checks:
+        try:
+            instance.full_clean()  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                key = f"{prefix}{field}" if field != "__all__" else "__all__"
+                problems.setdefault(key, [messages[0]])
+    return problems

@@ -222,12 +222,12 @@ def _notice_stands(case: Case, kind: str) -> bool:
 
 
 def case_list_filter(cases: QuerySet[Case], data: Mapping[str, Any]) -> QuerySet[Case]:
-    """The case list's filter form: number or applicant, status, division, channel, receipt dates."""
-    from django.db.models import Q
+    """The case list's filter form: the search box (casework.search), status, division,
+    channel, receipt dates."""
+    from casework.search import case_search_filter
 
     if data.get("q"):
-        q = str(data["q"]).strip()
-        cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q))
+        cases = case_search_filter(cases, str(data["q"]))
     if data.get("status"):
         cases = cases.filter(status=data["status"])
     if data.get("division"):

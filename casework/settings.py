@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "workflows.context_processors.staff_nav",
             ],
         },
     },
@@ -213,13 +214,28 @@ RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"
 # --- Web hardening (issue 16) ---------------------------------------------------------------
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
+
+def _inline_style_hashes(template: Path) -> list[str]:
+    """CSP hashes of a template's static <style> blocks: the 500 page is rendered without a
+    request, so it cannot carry a nonce; its fixed style block is allowed by its hash."""
+    import base64
+    import hashlib
+    import re
+
+    text = template.read_text(encoding="utf-8") if template.exists() else ""
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in re.findall(r"<style>(.*?)</style>", text, flags=re.S)
+    ]
+
+
 # Content-Security-Policy (django-csp): no inline script anywhere (the pages have none); the
 # few <style> blocks carry the request's nonce, style attributes are not allowed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, *_inline_style_hashes(BASE_DIR / "templates" / "500.html")],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -152,3 +152,24 @@ def letter_delivery(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+def casefile_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The case file (案卷) of a case the user may see, made on demand (for archiving,
+    reconsideration or litigation); the same 404 for missing and forbidden."""
+    from django.utils import timezone
+
+    from casework.lifecycle import display_name
+    from letters.casefile import casefile_pdf as build
+
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    pdf = build(case, today=timezone.localdate(), generated_by=display_name(request.user))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="casefile-{case.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

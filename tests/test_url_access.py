@@ -26,6 +26,7 @@ COVERED = {
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
+    "letters:casefile": ("get", {"number": "{number}"}),
     "letters:letter-preview": ("get", {"number": "{number}", "kind": "acknowledgement"}),
     "letters:letter-delivery": ("get", {"pk": "{letter}"}),
     "letters:letter-service-proof": ("get", {"pk": "{letter}"}),

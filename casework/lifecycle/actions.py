@@ -43,3 +43,53 @@ def available_actions(case: Case, user: Any, *, now: datetime | None = None) -> 
 def available_transitions(case: Case, user: Any, *, now: datetime | None = None) -> list[str]:
     """The names of `available_actions`."""
     return [action.name for action in available_actions(case, user, now=now)]
+
+
+# The flow's next step in each state, best first (DESIGN §3): the case page and the queues
+# offer the first of these that the user can take as the primary action.
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "received": ("confirm_receipt", "register", "reply_on_the_spot"),
+    "registered": ("assign", "request_correction"),
+    "correction": ("receive_correction",),
+    "handling": ("claim", "give_opinion"),
+    "investigation": ("propose", "close_consultation", "give_opinion"),
+    "awaiting_fee": ("receive_fee", "close_consultation"),
+    "review": ("approve", "check", "extend", "reject_extension", "close_consultation"),
+    "approved": (),  # the reply letter, issued on the letters page
+    "replied": ("record_delivery", "archive"),
+}
+
+
+def actions_next_first(case: Case, actions: list[Action]) -> list[Action]:
+    """The actions with the flow's next step for this user first."""
+    for name in NEXT_STEPS.get(case.status, ()):
+        for index, action in enumerate(actions):
+            if action.name == name:
+                return [action, *actions[:index], *actions[index + 1 :]]
+    return actions
+
+
+def waiting_for(case: Case) -> str:
+    """Whose turn it is, in words, for a user who has nothing to do on the case now."""
+    from django.utils.translation import gettext as _
+
+    status = case.status
+    if status in ("received", "registered", "correction", "approved", "replied"):
+        if status == "correction":
+            return _("Waiting for the applicant's correction; then the OGI office records it.")
+        return _("The OGI office handles the next step.")
+    if status in ("handling", "investigation"):
+        division = case.lead_division.name if case.lead_division else ""
+        if case.assignee_id and case.assignee is not None:
+            from casework.lifecycle.actors import display_name
+
+            return _("With %(division)s: %(person)s handles it.") % {
+                "division": division,
+                "person": display_name(case.assignee),
+            }
+        return _("Waiting in the queue of %(division)s.") % {"division": division}
+    if status == "awaiting_fee":
+        return _("Waiting for the applicant's fee payment.")
+    if status == "review":
+        return _("Under review and sign-off by the OGI office.")
+    return _("The case is closed.")

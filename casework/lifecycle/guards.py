@@ -118,3 +118,13 @@ def not_urged_today(lc: CaseLifecycle) -> str | None:
     if any(e.kind == T.URGE and e.actor_id == user_id and e.on == lc.on for e in lc.events()):
         return _("You have already urged this case today.")
     return None
+
+
+def not_checked_yet(lc: CaseLifecycle) -> str | None:
+    """审核 passes a proposal once; the next step is the head's sign-off."""
+    for event in reversed(lc.events()):
+        if event.kind == T.CHECK:
+            return _("The proposal has already been reviewed; it waits for sign-off.")
+        if event.kind == T.PROPOSE:
+            return None
+    return None

@@ -804,6 +804,7 @@ class CaseLifecycle:
         roles=REVIEWERS,
         form=i.CommentInput,
         completes=("review",),
+        guards=(g.not_checked_yet,),
     )
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
         """审核: the OGI office reviewer passes the proposed decision on to sign-off."""

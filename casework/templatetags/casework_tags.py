@@ -38,7 +38,11 @@ def _labels() -> tuple[dict[str, Any], frozenset[str]]:
     return labels, frozenset(hidden)
 
 
-PAYLOAD_LABELS, HIDDEN_KEYS = _labels()
+PAYLOAD_LABELS, _FORM_HIDDEN = _labels()
+# Technical keys the history never shows: the letter's kind key and checksum (its title and
+# number are shown), the basis key (its citation is shown), the late-step marker (its reason
+# and the case's warning are shown).
+HIDDEN_KEYS = _FORM_HIDDEN | {"kind", "sha256", "basis_key", "late", "from_status"}
 VALUE_LABELS: dict[str, Any] = {
     "disposition": dict(Disposition.choices),
     "party": dict(ConsultationParty.choices),
@@ -60,6 +64,21 @@ def _field_label(name: str) -> str:
         except FieldDoesNotExist:
             continue
     return name
+
+
+def _beijing(value: str) -> str:
+    """An ISO timestamp of the ledger as Beijing time (the site's TIME_ZONE)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{cn_date(moment.date())} {moment:%H:%M}"
 
 
 @register.filter
@@ -92,7 +111,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys."""
     rows: list[tuple[str, str]] = []
     for key, value in (event.payload or {}).items():
-        if key in HIDDEN_KEYS or value in (None, "", []):
+        if key in HIDDEN_KEYS or value in (None, "", [], {}):
             continue
         if key == "method" and event.kind == Transition.NOTIFY_FEE:
             shown = str(dict(FeeMethod.choices).get(value, value))
@@ -113,6 +132,8 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             shown = "、".join(str(v) for v in value)
         elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:
             shown = cn_date(date.fromisoformat(value))
+        elif isinstance(value, str) and key.endswith("_at") and len(value) >= 19:
+            shown = _beijing(value)
         else:
             shown = str(value)
         rows.append((str(PAYLOAD_LABELS.get(key, key)), shown))

@@ -68,21 +68,22 @@ def test_apply_confirm_register_and_track(live_server, browser, organ, users):
 
     applicant.goto(live_server.url + "/apply/")
     applicant.get_by_label("姓名或单位名称").fill("李明")
-    applicant.get_by_label("证件类型").select_option("resident_id")
-    applicant.get_by_label("证件号码").fill(VALID_RESIDENT_ID)
-    applicant.get_by_label("电话").fill("1380013800")  # one digit short: refused, input kept
+    applicant.get_by_label(re.compile(r"^证件类型")).select_option("resident_id")
+    applicant.get_by_label(re.compile(r"^证件号码")).fill(VALID_RESIDENT_ID)
+    applicant.get_by_label(re.compile(r"^电话")).fill(
+        "1380013800"
+    )  # one digit short: refused, input kept
     applicant.get_by_label("所需政府信息").fill("2025年度部门预算")
-    applicant.get_by_label("身份证明").set_input_files(
+    applicant.get_by_label(re.compile(r"^身份证明")).set_input_files(
         {"name": "id.png", "mimeType": "image/png", "buffer": _png()}
     )
     applicant.get_by_role("button", name="提交申请").click()
     assert "手机号码" in applicant.content()
     assert applicant.get_by_label("姓名或单位名称").input_value() == "李明"
     assert_accessible(applicant, axe)  # the error state is accessible too (messages tied to fields)
-    applicant.get_by_label("电话").fill("13800138000")
-    applicant.get_by_label("身份证明").set_input_files(
-        {"name": "id.png", "mimeType": "image/png", "buffer": _png()}
-    )
+    # the chosen file is kept on the server: no need to choose it again
+    assert "已选择：id.png（保留）" in applicant.content()
+    applicant.get_by_label(re.compile(r"^电话")).fill("13800138000")
     applicant.get_by_role("button", name="提交申请").click()
     applicant.wait_for_url(re.compile(r".*/apply/done/.*"))
     assert_accessible(applicant, axe)

@@ -122,3 +122,31 @@ def test_api_answers_are_no_store_for_token_clients(client, users):
     response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_no_page_template_has_style_attributes_or_inline_script():
+    """CSP blocks them; only the letters' print templates (rendered to PDF, and the draft
+    preview, which alone allows inline styles) may use them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if path.parts[-2] != "letters"
+        and path.name not in ("annual_report_print.html", "casefile.html")
+        and re.search(r"\sstyle=|<script(?![^>]*\bsrc=)|\son[a-z]+=", path.read_text())
+    ]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_500_pages_style_block_is_allowed_by_its_hash(client):
+    import base64
+    import hashlib
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "templates" / "500.html").read_text()
+    css = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in client.get("/login/").headers["Content-Security-Policy"]

@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 from django.core.management import call_command
@@ -39,3 +40,52 @@ def test_load_demo_loads_everything_and_is_idempotent():
         "withdrawn",
     } <= statuses
     assert Letter.objects.filter(kind="reply.unable.not_held").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_division_has_an_officer_listed_in_the_readme_with_the_demo_password():
+    from pathlib import Path
+
+    from django.contrib.auth import authenticate
+
+    from casework.models import Division
+    from casework.permissions import division_members
+    from workflows.management.commands.load_demo import DEMO_PASSWORD
+
+    call_command("load_demo", stdout=StringIO())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    divisions = Division.objects.all()
+    assert divisions.count() == 6
+    for division in divisions:
+        officers = list(division_members(division))
+        assert officers, division.name
+        for officer in officers:
+            row = rf"\| `{officer.username}` \| 联络员[^|]*\| {division.name} \|"
+            assert re.search(row, readme), row
+            assert authenticate(username=officer.username, password=DEMO_PASSWORD) == officer
+
+
+@pytest.mark.django_db
+def test_every_open_demo_case_can_be_worked_by_a_demo_user():
+    """No demo case is stuck: each open case offers some demo user an action that moves it
+    on (urging alone does not count), and a case in a division is claimable there."""
+    from django.contrib.auth.models import User
+
+    from casework.choices import OPEN_STATUSES
+    from casework.lifecycle import available_actions
+
+    call_command("load_demo", stdout=StringIO())
+    users = list(User.objects.exclude(username="AnonymousUser"))
+    assert len(users) == 11
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    assert open_cases.count() >= 8
+    for case in open_cases:
+        moves = {
+            (user.username, action.name)
+            for user in users
+            for action in available_actions(case, user)
+            if action.name not in {"urge", "record_remedy", "update_applicant"}
+        }
+        assert moves, case.number
+        if case.status == "handling":
+            assert any(name == "claim" for _user, name in moves), case.number

@@ -58,10 +58,50 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
+    # Art 29 read with the Civil Code (Arts 161-165): an agent (委托代理人) may apply for the
+    # applicant with a power of attorney and both identity proofs.
+    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_id_type = forms.ChoiceField(
+        label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False
+    )
+    agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
+    agent_organisation = forms.CharField(
+        label=_("Agent's organisation"), max_length=200, required=False
+    )
+    agent_phone = forms.CharField(label=_("Agent's phone"), max_length=40, required=False)
+    agent_id_proof = forms.FileField(
+        label=_("Agent's identity proof"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+    power_of_attorney = forms.FileField(
+        label=_("Power of attorney"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+
     submission_token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, captcha: bool = False, **kwargs: Any) -> None:
+    FILE_FIELDS = ("id_proof", "agent_id_proof", "power_of_attorney", "other_file")
+    # Online, an agent must prove the authorisation at once; at the counter a missing proof
+    # is a ground for correction instead (StaffIntakeForm).
+    agent_proofs_required = True
+
+    def __init__(
+        self,
+        *args: Any,
+        kept: dict[str, str] | None = None,
+        captcha: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`kept`: file fields whose upload from an earlier attempt is kept on the server
+        (field name -> original file name); those need no new file. `captcha`: ask for the
+        picture's characters (issue 16: after the first few submissions from one client)."""
         super().__init__(*args, **kwargs)
+        self.kept = kept or {}
+        for name in self.kept:
+            if name in self.fields:
+                self.fields[name].required = False
         if captcha:
             # Self-hosted (django-simple-captcha): no request ever leaves for a third party.
             from captcha.fields import CaptchaField
@@ -70,6 +110,30 @@ class ApplicationForm(forms.Form):
                 label=_("Characters in the picture"),
                 help_text=_("Type the characters shown in the picture (not case-sensitive)."),
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(data.get(f) for f in ("agent_name", "agent_id_number", "agent_phone")):
+            for name in ("agent_name", "agent_id_type", "agent_id_number", "agent_phone"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Required when an agent applies."))
+            if self.agent_proofs_required:
+                for name in ("power_of_attorney", "agent_id_proof"):
+                    if not data.get(name) and name not in self.kept and name not in self.errors:
+                        self.add_error(name, _("Required when an agent applies."))
+        return data
+
+    def agent(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("agent_name"):
+            return None
+        return {
+            "name": data["agent_name"],
+            "id_type": data.get("agent_id_type") or "resident_id",
+            "id_number": data.get("agent_id_number") or "",
+            "organisation": data.get("agent_organisation") or "",
+            "phone": data.get("agent_phone") or "",
+        }
 
     def applicant(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -105,11 +169,16 @@ class VerifyForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """Withdrawing ends the case (Art 30 practice: 撤回申请): the applicant says why and
+    confirms, so that no stray click ends an application."""
+
     reason = forms.CharField(
-        label=_("Reason (optional)"),
-        required=False,
+        label=_("Reason for withdrawing"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm that I withdraw this application; the office stops handling it."),
     )
 
 
@@ -131,48 +200,18 @@ class StaffIntakeForm(ApplicationForm):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
-    agent_id_type = forms.ChoiceField(
-        label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False
-    )
-    agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
-    agent_organisation = forms.CharField(
-        label=_("Agent's organisation"), max_length=200, required=False
-    )
-    agent_phone = forms.CharField(label=_("Agent's phone"), max_length=40, required=False)
     application_scan = forms.FileField(
         label=_("Scanned application form"),
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
-    agent_id_proof = forms.FileField(
-        label=_("Agent's identity proof"),
-        required=False,
-        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
-    )
-    power_of_attorney = forms.FileField(
-        label=_("Power of attorney"),
-        required=False,
-        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
-    )
+    agent_proofs_required = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[
             "id_proof"
         ].required = False  # a missing proof is a ground for correction, not a refusal
-
-    def agent(self) -> dict[str, Any] | None:
-        data = self.cleaned_data
-        if not data.get("agent_name"):
-            return None
-        return {
-            "name": data["agent_name"],
-            "id_type": data.get("agent_id_type") or "resident_id",
-            "id_number": data.get("agent_id_number") or "",
-            "organisation": data.get("agent_organisation") or "",
-            "phone": data.get("agent_phone") or "",
-        }
 
     def uploads(self) -> list[tuple[str, Any]]:
         pairs = [

@@ -40,9 +40,12 @@ def application_submit(
     submission_token: str,
     now: datetime,
     query_code: str | None = None,
+    agent: Mapping[str, Any] | None = None,
 ) -> Submission:
     """Receive an online application (channel 网上; received_on waits for the office's
     confirmation, Art 31), start its flow, tell the office, and bind the query code to it.
+    `agent`: the 委托代理人's details when an agent applies (the power of attorney and the
+    agent's identity proof come among the attachments).
 
     Only an HMAC of the code is stored (casework.portal). The applicant gets the number and
     the code by e-mail after commit (key `applied:<case>`). A repeated `submission_token`
@@ -57,6 +60,7 @@ def application_submit(
         channel=Channel.ONLINE,
         arrived_at=now,
         applicant=dict(applicant),
+        agent=dict(agent) if agent else None,
         request=dict(request),
         attachments=attachments,
         submission_token=submission_token,

@@ -21,6 +21,7 @@ from casework.errors import CaseworkError, InvalidInput
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
 from casework.portal import (
+    application_problems,
     case_for_tracking,
     client_address,
     query_code_new,
@@ -30,6 +31,7 @@ from casework.portal import (
 )
 from casework.selectors import case_clock, correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
+from workflows.portal import pending
 from workflows.portal.forms import (
     ApplicationForm,
     CorrectionForm,
@@ -54,65 +56,124 @@ def guide(request: HttpRequest) -> HttpResponse:
     )
 
 
+APPLICANT_KEYS = (
+    "category",
+    "name",
+    "id_type",
+    "id_number",
+    "credit_code",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+)
+AGENT_KEYS = {
+    "agent_name": "name",
+    "agent_id_type": "id_type",
+    "agent_id_number": "id_number",
+    "agent_organisation": "organisation",
+    "agent_phone": "phone",
+}
+UPLOAD_KINDS = {
+    "id_proof": "applicant_id",
+    "agent_id_proof": "agent_id",
+    "power_of_attorney": "power_of_attorney",
+    "other_file": "other",
+}
+
+
 def apply(request: HttpRequest) -> HttpResponse:
+    """The online application. On an error every problem is shown at once next to its
+    field, and the files already chosen are kept on the server for this attempt
+    (workflows.portal.pending), since a browser never keeps a file input's selection."""
     organ = _organ(request)
     client = client_address(request)
-    if request.method == "POST":
-        # Every posted form counts, valid or not: past a few, a CAPTCHA; past the cap, a pause.
-        posted = submissions_count(client, add=True)
-        if posted > settings.APPLY_MAX_PER_HOUR:
-            form = ApplicationForm(
-                initial={"submission_token": secrets.token_urlsafe(24)}, captcha=True
-            )
-            error = _("Too many applications from your network. Please try again in an hour.")
-            return render(
-                request,
-                "portal/apply.html",
-                {"form": form, "organ": organ, "error": error},
-                status=429,
-            )
+    if request.method != "POST":
         form = ApplicationForm(
-            request.POST, request.FILES, captcha=posted > settings.APPLY_FREE_SUBMISSIONS
+            initial={"submission_token": secrets.token_urlsafe(24)},
+            captcha=submissions_count(client, add=False) >= settings.APPLY_FREE_SUBMISSIONS,
         )
-        if form.is_valid() and organ is not None:
-            token = form.cleaned_data["submission_token"]
-            codes = request.session.setdefault(CODES, {})
-            code = codes.setdefault(
-                token, query_code_new()
-            )  # the same code for a repeated submission
-            request.session.modified = True
-            attachments = [("applicant_id", form.cleaned_data["id_proof"])]
-            if form.cleaned_data.get("other_file"):
-                attachments.append(("other", form.cleaned_data["other_file"]))
-            try:
+        return render(request, "portal/apply.html", {"form": form, "organ": organ})
+    # Every posted form counts, valid or not: past a few, a CAPTCHA; past the cap, a pause.
+    posted = submissions_count(client, add=True)
+    if posted > settings.APPLY_MAX_PER_HOUR:
+        form = ApplicationForm(
+            initial={"submission_token": secrets.token_urlsafe(24)}, captcha=True
+        )
+        error = _("Too many applications from your network. Please try again in an hour.")
+        return render(
+            request,
+            "portal/apply.html",
+            {"form": form, "organ": organ, "error": error},
+            status=429,
+        )
+    token = request.POST.get("submission_token", "")[:64]
+    for field in request.POST.getlist("replace"):
+        pending.forget(request, token, field)
+    kept = pending.kept(request, token)
+    form = ApplicationForm(
+        request.POST, request.FILES, kept=kept, captcha=posted > settings.APPLY_FREE_SUBMISSIONS
+    )
+    form.is_valid()
+    for field in ApplicationForm.FILE_FIELDS:
+        uploaded = request.FILES.get(field)
+        if uploaded is None or field in form.errors:
+            continue
+        try:
+            pending.keep(request, token, field, uploaded)
+        except InvalidInput as exc:
+            form.add_error(field, exc.message)
+    _add_problems(form, request)
+    kept = pending.kept(request, token)
+    if not form.errors and organ is not None:
+        codes = request.session.setdefault(CODES, {})
+        code = codes.setdefault(token, query_code_new())  # the same code for a repeat
+        request.session.modified = True
+        try:
+            with pending.files(request, token) as files:
                 submission = application_submit(
                     organ=organ,
                     applicant=form.applicant(),
+                    agent=form.agent(),
                     request=form.request(),
-                    attachments=attachments,
+                    attachments=[(UPLOAD_KINDS[f], files[f]) for f in UPLOAD_KINDS if f in files],
                     submission_token=token,
                     now=timezone.now(),
                     query_code=code,
                 )
-            except InvalidInput as exc:
-                for field, errors in exc.errors.items():
-                    name = field.removeprefix("applicant.")
-                    target = (
-                        name
-                        if name in form.fields
-                        else ("id_proof" if field == "attachments" else None)
-                    )
-                    for error in errors:
-                        form.add_error(target, error)
-            else:
-                codes[f"number:{token}"] = submission.case.number
-                return redirect(f"/apply/done/?t={token}")
-        return render(request, "portal/apply.html", {"form": form, "organ": organ}, status=400)
-    form = ApplicationForm(
-        initial={"submission_token": secrets.token_urlsafe(24)},
-        captcha=submissions_count(client, add=False) >= settings.APPLY_FREE_SUBMISSIONS,
+        except InvalidInput as exc:
+            for field, errors in exc.errors.items():
+                name = field.removeprefix("applicant.").replace("agent.", "agent_")
+                target = name if name in form.fields else None
+                if target is None or target not in form.errors:
+                    form.add_error(target, errors[0])
+        else:
+            pending.forget_all(request, token)
+            codes[f"number:{token}"] = submission.case.number
+            return redirect(f"/apply/done/?t={token}")
+    return render(
+        request,
+        "portal/apply.html",
+        {"form": form, "organ": organ, "kept": kept},
+        status=400,
     )
-    return render(request, "portal/apply.html", {"form": form, "organ": organ})
+
+
+def _add_problems(form: ApplicationForm, request: HttpRequest) -> None:
+    """The applicant's and agent's details checked as the service will check them, added to
+    the fields that have no error yet (one message per field)."""
+    post = request.POST
+    applicant = {k: post.get(k, "").strip() for k in APPLICANT_KEYS}
+    agent = None
+    if post.get("agent_name", "").strip():
+        agent = {model: post.get(k, "").strip() for k, model in AGENT_KEYS.items()}
+        agent["id_type"] = agent["id_type"] or "resident_id"
+    for field, problems in application_problems(applicant, agent).items():
+        if field == "__all__":
+            form.add_error(None, problems[0])
+        elif field in form.fields and field not in form.errors:
+            form.add_error(field, problems[0])
 
 
 def apply_done(request: HttpRequest) -> HttpResponse:
@@ -166,7 +227,9 @@ def _tracked_case(request: HttpRequest, number: str) -> Case | None:
     return Case.objects.select_related("organ", "applicant").filter(number=number).first()
 
 
-def track_case(request: HttpRequest, number: str) -> HttpResponse:
+def track_case(
+    request: HttpRequest, number: str, withdraw_form: WithdrawForm | None = None
+) -> HttpResponse:
     case = _tracked_case(request, number)
     if case is None:
         return redirect("portal:track")
@@ -181,10 +244,11 @@ def track_case(request: HttpRequest, number: str) -> HttpResponse:
             "letters": letters,
             "released_files": _released_files(case),
             "can_withdraw": case.status in OPEN_STATUSES,
-            "withdraw_form": WithdrawForm(),
+            "withdraw_form": withdraw_form or WithdrawForm(),
             "correction": correction_requested(case),
             "correction_form": CorrectionForm(),
         },
+        status=400 if withdraw_form is not None else 200,
     )
 
 
@@ -263,14 +327,15 @@ def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     if case is None:
         return redirect("portal:track")
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    if not form.is_valid():  # a reason and the confirmation are needed
+        return track_case(request, number, withdraw_form=form)
     try:
         case_act(
             number=case.number,
             organ=case.organ,
             name=Transition.WITHDRAW,
             actor=APPLICANT,
-            fields={"reason": reason or _("Withdrawn by the applicant online.")},
+            fields={"reason": form.cleaned_data["reason"]},
         )
     except CaseworkError as exc:
         messages.error(request, exc.message)

@@ -167,3 +167,48 @@ def dashboard_data(
         "urged_total": sum(s.urged for s in stats),
         "late_acts": late_acts,
     }
+
+
+TREND_MONTHS = 12
+
+
+def _month_starts(last: date, months: int) -> list[date]:
+    """The first days of the `months` calendar months ending with the month of `last`."""
+    year, month = last.year, last.month
+    starts = []
+    for _n in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    month: date  # its first day
+    received: int
+    closed: int
+
+
+def dashboard_trends(*, organ: Organ, last: date, months: int = TREND_MONTHS) -> list[MonthTrend]:
+    """Cases received (by legal date of receipt, Art 31) and closed per calendar month over
+    the `months` months ending with the month of `last`: two grouped queries whatever the
+    number of months."""
+    from django.db.models.functions import TruncMonth
+
+    starts = _month_starts(last, months)
+    first = starts[0]
+    after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    cases = Case.objects.filter(organ=organ)
+
+    def per_month(field: str) -> dict[date, int]:
+        rows = (
+            cases.filter(**{f"{field}__gte": first, f"{field}__lt": after})
+            .annotate(m=TruncMonth(field))
+            .values_list("m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {(m.date() if hasattr(m, "date") else m).replace(day=1): n for m, n in rows}
+
+    received, closed = per_month("received_on"), per_month("closed_on")
+    return [MonthTrend(m, received.get(m, 0), closed.get(m, 0)) for m in starts]

@@ -21,7 +21,8 @@ from casework.annual_report import COLUMN_KEYS, report_as_data, report_format, t
 from casework.exports import SafeCsvWriter, xlsx_append
 from casework.models import Organ
 from casework.permissions import sees_all_cases
-from workflows.supervision.selectors import dashboard_data
+from workflows.supervision.charts import division_chart, month_chart
+from workflows.supervision.selectors import dashboard_data, dashboard_trends
 
 
 def _organ() -> Organ:
@@ -53,7 +54,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_supervision(request)
     today = timezone.localdate()
     start, end = _period(request, today)
-    data = dashboard_data(organ=_organ(), today=today, period_start=start, period_end=end)
+    organ = _organ()
+    data = dashboard_data(organ=organ, today=today, period_start=start, period_end=end)
     fmt = request.GET.get("format")
     if fmt == "csv":
         return _csv(data)
@@ -66,6 +68,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (label, n, f"{cases}?status={value}") for label, value, n in data["by_status"]
     ]
     data["lists"] = [(_("Overdue"), data["overdue"]), (_("Due soon"), data["due_soon"])]
+    data["trend"] = month_chart(dashboard_trends(organ=organ, last=end))
+    data["on_time_chart"] = division_chart(data["divisions"], "on_time_rate")
+    data["days_chart"] = division_chart(data["divisions"], "avg_working_days")
     return render(request, "supervision/dashboard.html", data)
 
 

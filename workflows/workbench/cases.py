@@ -1,15 +1,16 @@
 """The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from casework.errors import NotVisible
 from casework.lifecycle import available_actions
+from casework.lifecycle.actions import actions_next_first, waiting_for
 from casework.models import Division
-from casework.permissions import sees_all_cases, user_division_ids
+from casework.permissions import OFFICE_ROLES, sees_all_cases, user_division_ids, user_roles
+from casework.search import case_page
 from casework.selectors import (
     case_clock,
     case_get_for_user,
@@ -35,8 +36,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cases = case_list_filter(cases, form.cleaned_data)
     cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
-    cases = cases.order_by("-created_at", "-pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(form.is_valid() and form.cleaned_data.get("q"))
+    page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,8 +67,14 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if hasattr(case, "letters")
             else [],
             "actions": [
-                (a.name, a.label) for a in available_actions(case, request.user, now=timezone.now())
+                (a.name, a.label)
+                for a in actions_next_first(
+                    case, available_actions(case, request.user, now=timezone.now())
+                )
             ],
+            "waiting_for": waiting_for(case),
+            "reply_letter_due": case.status == "approved"
+            and bool(user_roles(request.user) & OFFICE_ROLES),
         },
     )
 

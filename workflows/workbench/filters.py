@@ -10,7 +10,16 @@ from casework.models import Division
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Number or applicant"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Case number, subject, request text, applicant name, phone, e-mail, full ID number "
+            "or document number"
+        ),
+        widget=forms.TextInput(attrs={"aria-describedby": "q-help"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *list(CaseStatus.choices)]
     )

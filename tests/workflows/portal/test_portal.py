@@ -157,12 +157,23 @@ def test_wrong_code_and_unknown_number_get_the_same_answer_and_are_throttled(
 def test_withdraw_from_the_portal(client, applied):
     case, code = applied
     client.post("/track/", {"number": case.number, "code": code})
+    # without the confirmation (or without a reason) nothing happens
     response = client.post(f"/track/{case.number}/withdraw/", {"reason": "不再需要"})
+    assert response.status_code == 400
+    assert "请填写理由并确认" in response.content.decode()
+    response = client.post(f"/track/{case.number}/withdraw/", {"confirm": "on"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == "received"
+    response = client.post(
+        f"/track/{case.number}/withdraw/", {"reason": "不再需要", "confirm": "on"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "withdrawn"
     event = case.events.order_by("-seq").first()
     assert (event.kind, event.actor_role) == ("withdraw", "申请人")
+    assert event.payload["reason"] == "不再需要"
 
 
 @pytest.mark.django_db

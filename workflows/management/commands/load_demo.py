@@ -41,7 +41,8 @@ DIVISIONS = [
     ("commemoration", "褒扬纪念处"),
 ]
 
-# username, full name (last, first), role, division codes
+# username, full name (last, first), role, division codes. Every division has a liaison
+# officer, so every demo case that reaches a division can be claimed and worked there.
 USERS = [
     ("registrar", "王", "登记", Role.REGISTRAR, []),
     ("reviewer", "李", "审核", Role.REVIEWER, []),
@@ -51,6 +52,9 @@ USERS = [
     ("liaison_placement", "陈", "安置", Role.LIAISON, ["placement"]),
     ("liaison_care", "刘", "优抚", Role.LIAISON, ["care"]),
     ("liaison_employment", "杨", "就业", Role.LIAISON, ["employment"]),
+    ("liaison_office", "吴", "办公", Role.LIAISON, ["office"]),
+    ("liaison_policy", "郑", "法规", Role.LIAISON, ["policy"]),
+    ("liaison_commemoration", "钱", "褒扬", Role.LIAISON, ["commemoration"]),
 ]
 
 

@@ -1,0 +1,53 @@
+"""Issue 14 point 1: the case page offers the flow's next step for this user as the primary
+action, only actions that can succeed, and tells a user with nothing to do whose turn it is."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.letters.test_letters import approved  # noqa: F401 - fixture
+
+
+def _actions(client, user, case):
+    client.force_login(user)
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    card = html.split("<h2>", 2)[1] if "<h2>" in html else html
+    buttons = re.findall(r'<a class="btn( secondary)?" href="([^"]+)">([^<]+)</a>', card)
+    return html, [(not secondary, href, label) for secondary, href, label in buttons]
+
+
+@pytest.mark.django_db
+def test_primary_action_is_the_next_step(client, users, receive_flow, act, divisions):
+    case = receive_flow(channel="online", arrived=date(2026, 3, 2))
+    _html, buttons = _actions(client, users["registrar"], case)
+    assert buttons[0][0] and buttons[0][1].endswith("/act/confirm_receipt/")
+    act(case, "confirm_receipt", "registrar", on=date(2026, 3, 3))
+    _html, buttons = _actions(client, users["registrar"], case)
+    assert buttons[0][0] and buttons[0][1].endswith("/act/register/")
+    act(case, "register", "registrar", on=date(2026, 3, 3))
+    _html, buttons = _actions(client, users["reviewer"], case)
+    assert buttons[0][0] and buttons[0][1].endswith("/act/assign/")
+    assert sum(1 for primary, _h, _l in buttons if primary) == 1
+    act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    client.force_login(users["liaison_b"])  # another division never sees the case
+    assert client.get(f"/cases/{case.number}/").status_code == 404
+    html, buttons = _actions(client, users["liaison_a"], case)
+    assert buttons[0][1].endswith("/act/claim/")
+    html, buttons = _actions(client, users["registrar"], case)
+    assert not any(h.endswith("/act/claim/") for _p, h, _l in buttons)
+
+
+@pytest.mark.django_db
+def test_approved_case_offers_the_reply_letter_first_and_others_see_whose_turn(
+    client,
+    users,
+    approved,  # noqa: F811
+):
+    case = approved("granted")
+    _html, buttons = _actions(client, users["registrar"], case)
+    assert buttons[0][0]
+    assert buttons[0][1].endswith(f"/work/cases/{case.number}/letters/")
+    html, buttons = _actions(client, users["liaison_a"], case)
+    assert buttons == []
+    assert "下一步由公开办办理" in html
