@@ -1,5 +1,12 @@
 """E-mail notifications through Django's mail backends: queued in the database in the
-transaction that causes them, sent after commit, retried on failure, never sent twice.
+transaction that causes them, sent by a background worker after commit (casework.tasks),
+retried on failure, never sent twice by two workers.
+
+A worker claims a notification by moving it to "sending" with a lease (`next_attempt_at` =
+now + NOTIFICATION_LEASE_SECONDS). A worker that dies mid-send leaves it "sending"; once the
+lease has expired another run claims it again. SMTP has a timeout (EMAIL_TIMEOUT) far shorter
+than the lease, so a live worker always finishes before anyone may reclaim its message, and
+the result is written only while the claim is still the writer's own (`attempts` fences it).
 
 The wording of every e-mail is a template, templates/email/<name>.txt: the first line is the
 subject, then one blank line, then the body (plain text: nothing is HTML-escaped).
@@ -50,7 +57,9 @@ def notify(
         },
     )
     if created:
-        transaction.on_commit(lambda: notifications_send(ids=[notification.pk]))
+        from casework.tasks import enqueue_on_commit, send_notifications
+
+        enqueue_on_commit(send_notifications, ids=[notification.pk])
     return notification
 
 
@@ -93,26 +102,57 @@ def notify_template(
 
 
 def _claim(ids: list[int] | None, now: datetime) -> list[Notification]:
-    """Mark due notifications as sending, in a short transaction of their own."""
+    """Mark due notifications as sending, in a short transaction of their own: pending ones
+    whose time has come, and "sending" ones whose lease has expired (their worker died)."""
+    lease = timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
     with transaction.atomic():
-        qs = Notification.objects.select_for_update(skip_locked=True).filter(
-            status=Notification.Status.PENDING
-        )
+        qs = Notification.objects.select_for_update(skip_locked=True).filter(models_q_due(now))
         if ids is not None:
             qs = qs.filter(pk__in=ids)
-        qs = qs.filter(models_q_due(now))
-        claimed = list(qs.order_by("pk")[:200])
+        claimed = list(qs.order_by("pk")[:BATCH])
         for n in claimed:
             n.status = Notification.Status.SENDING
             n.attempts += 1
-            n.save(update_fields=["status", "attempts"])
+            n.next_attempt_at = now + lease
+            n.save(update_fields=["status", "attempts", "next_attempt_at"])
     return claimed
+
+
+BATCH = 50
 
 
 def models_q_due(now: datetime) -> Any:
     from django.db.models import Q
 
-    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    pending = Q(status=Notification.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    lease_expired = Q(status=Notification.Status.SENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return pending | lease_expired
+
+
+def _finish(notification: Notification, **values: Any) -> bool:
+    """Write the outcome only if the claim is still ours (no one reclaimed it meanwhile)."""
+    return bool(
+        Notification.objects.filter(
+            pk=notification.pk,
+            status=Notification.Status.SENDING,
+            attempts=notification.attempts,
+        ).update(**values)
+    )
+
+
+def _attachment_bytes(path: str) -> bytes:
+    """An absolute path is a local file; anything else is a name in Django's default storage
+    (shared by every app server and worker, docs/DEPLOY.md §3)."""
+    if Path(path).is_absolute():
+        return Path(path).read_bytes()
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(path, "rb") as f:
+        return bytes(f.read())
 
 
 def notifications_send(
@@ -132,25 +172,23 @@ def notifications_send(
         if notification.attachment_path:
             message.attach(
                 notification.attachment_name or Path(notification.attachment_path).name,
-                Path(notification.attachment_path).read_bytes(),
+                _attachment_bytes(notification.attachment_path),
                 "application/pdf",
             )
         try:
-            message.send()
+            message.send()  # SMTP: EMAIL_TIMEOUT bounds every socket operation
         except Exception as exc:  # any backend error: keep the message and retry
             failed += 1
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-            else:
-                notification.status = Notification.Status.PENDING
-                notification.next_attempt_at = now + timedelta(
-                    minutes=5 * 2 ** (notification.attempts - 1)
-                )
-            notification.save(update_fields=["status", "last_error", "next_attempt_at"])
+            retry = notification.attempts < MAX_ATTEMPTS
+            _finish(
+                notification,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                status=Notification.Status.PENDING if retry else Notification.Status.FAILED,
+                next_attempt_at=now + timedelta(minutes=5 * 2 ** (notification.attempts - 1))
+                if retry
+                else None,
+            )
         else:
             sent += 1
-            notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
-            notification.save(update_fields=["status", "sent_at"])
+            _finish(notification, status=Notification.Status.SENT, sent_at=timezone.now())
     return sent, failed

@@ -1,8 +1,21 @@
 """Project settings: one module, every difference between environments comes from
-environment variables (DATABASE_URL, SECRET_KEY, DEBUG, DATA_DIR, ...)."""
+environment variables (CASEWORK_MODE, DATABASE_URL, SECRET_KEY, DEBUG, DATA_DIR, ...).
+
+CASEWORK_MODE chooses how strict the settings are (docs/DEPLOY.md):
+
+- ``production`` (what ``bin/bootstrap serve`` and casework/wsgi.py default to): DEBUG off
+  unless DEBUG=1, and the process refuses to start without SECRET_KEY, ALLOWED_HOSTS and a
+  PostgreSQL DATABASE_URL; every security setting comes from the environment.
+- ``demo`` (set by ``bin/bootstrap run``): SQLite, the demo data, a banner on every page.
+- unset (a bare ``manage.py``, the linters, the tests): ``development`` — the demo's lenient
+  defaults without the demo: no banner, and load_demo refuses.
+"""
 
 import os
+import secrets
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 import dj_database_url
 import django_stubs_ext
@@ -15,9 +28,56 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # code and outside any public folder.
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+CASEWORK_MODE = os.environ.get("CASEWORK_MODE", "development")
+if CASEWORK_MODE not in ("production", "demo", "development"):
+    raise ImproperlyConfigured("CASEWORK_MODE must be production, demo or development.")
+PRODUCTION = CASEWORK_MODE == "production"
+DEMO = CASEWORK_MODE == "demo"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set in production mode (CASEWORK_MODE=production); see docs/DEPLOY.md."
+        )
+    return value
+
+
+def _local_secret_key() -> str:
+    """Demo and development only: a random key kept in DATA_DIR, so no key is ever published
+    in the code and sessions survive a restart of the demo."""
+    path = DATA_DIR / ".secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("SECRET_KEY")
+    _required("ALLOWED_HOSTS")
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
+    DEBUG = _env_bool("DEBUG", False)
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    DEBUG = _env_bool("DEBUG", DEMO)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -25,13 +85,15 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "casework.storage.StaticFilesConfig",  # django.contrib.staticfiles, minus viewflow's UI
     "guardian",
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "captcha",
     "casework",
     "letters",
@@ -40,7 +102,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "casework.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Collected static files straight from the app server, with far-future caching headers.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +117,7 @@ MIDDLEWARE = [
     "casework.middleware.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casework.middleware.SecurityLogMiddleware",
     "casework.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -69,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workflows.context_processors.staff_nav",
+                "casework.context_processors.mode",
             ],
         },
     },
@@ -80,8 +147,12 @@ WSGI_APPLICATION = "casework.wsgi.application"
 def _database_from_env() -> dict[str, object]:
     """SQLite (embedded default) or whatever DATABASE_URL names (PostgreSQL in production)."""
     url = os.environ.get("DATABASE_URL")
+    if PRODUCTION and not (url or "").startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "Production mode needs DATABASE_URL=postgres://… (PostgreSQL); see docs/DEPLOY.md."
+        )
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -123,8 +194,112 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-MEDIA_ROOT = DATA_DIR / "media"  # never served directly: downloads go through access-checked views
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Never served directly: downloads go through access-checked views. Several app servers share
+# it through a shared mount (docs/DEPLOY.md), or set STORAGE_BACKEND to another Storage class.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+    },
+    "staticfiles": {
+        # Production serves `collectstatic`'s hashed, compressed files (WhiteNoise); the demo
+        # and the tests use the app folders directly.
+        "BACKEND": "casework.storage.StaticStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+# Demo and development: WhiteNoise serves from the app folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- Cache (rate limits, the workers' heartbeat): shared by every process in production and
+# in the demo, never per-process memory there: REDIS_URL (DESIGN §9), otherwise the database
+# cache table (`manage.py createcachetable`, run by bin/bootstrap run and serve). Development
+# mode (a bare manage.py) keeps memory, so that no command needs the cache table.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif PRODUCTION or DEMO:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "casework_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background work: Django's tasks framework (django-tasks backport of Django 6's
+# django.tasks) with the database backend; `manage.py db_worker` runs the jobs, and several
+# workers claim them with row locks (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "long"],
+    }
+}
+# The scheduler (`manage.py scheduler`) enqueues run_schedule this often (seconds; 0: never,
+# e.g. when a systemd timer runs `manage.py scheduler --once` instead).
+SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "300"))
+# /healthz: a worker heartbeat older than this is reported stale.
+HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "180"))
+# /healthz answers 503 when DATA_DIR has less free space than this (bytes).
+HEALTH_MIN_FREE_BYTES = int(os.environ.get("HEALTH_MIN_FREE_BYTES", str(1024**3)))
+
+# --- Security (all from the environment; docs/DEPLOY.md lists the production values) ----------
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+# Behind nginx or the bureau's proxy: "HTTP_X_FORWARDED_PROTO,https" — only when the proxy
+# always sets (and overwrites) that header.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _value = os.environ["SECURE_PROXY_SSL_HEADER"].split(",", 1)
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+# /healthz is asked over plain HTTP by the load balancer on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Logging: everything to stderr (journald or the terminal collects it), each line with
+# the request id; server errors with their traceback even when DEBUG is off; a security log.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "casework.logging.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # django.request logs 5xx with exc_info: the traceback reaches stderr whatever DEBUG.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "casework.security": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
 
 # --- Casework settings -------------------------------------------------------------
 # Case number format; fields: year, seq (gap-free per organ and year).
@@ -186,6 +361,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+# A hung SMTP server must not hold a worker for ever (seconds).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# A notification claimed by a worker that died is sent again after this many seconds; far
+# longer than EMAIL_TIMEOUT, so a live worker always finishes first.
+NOTIFICATION_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_LEASE_SECONDS", "600"))
 # Public address of the site, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
@@ -209,7 +393,6 @@ RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
 # Lay an OCR text layer over the released pages (read from the redacted pictures).
 RECORDS_RELEASE_TEXT_LAYER = os.environ.get("RECORDS_RELEASE_TEXT_LAYER", "1") == "1"
 # Run record jobs in the request's thread after commit (tests) or in a background thread.
-RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"
 
 # --- Web hardening (issue 16) ---------------------------------------------------------------
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
@@ -245,8 +428,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
@@ -255,20 +436,8 @@ PERMISSIONS_POLICY = (
 # Every page of a signed-in user is no-store as well.
 NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/", "/api/")
 
-# Shared cache for the public pages' rate limits: every worker process sees the same counters.
-# CACHE_URL=redis://127.0.0.1:6379/1 in production; the demo uses the database cache
-# (bin/bootstrap runs createcachetable).
-_cache_url = os.environ.get("CACHE_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url.startswith("redis")
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "casework_cache",
-        }
-    )
-}
+# The rate limits' counters live in the default cache (CACHES above: Redis in production, the
+# database cache in the demo), shared by all worker processes.
 # The client's address comes from this request.META key only: REMOTE_ADDR without a proxy;
 # behind the bureau's reverse proxy e.g. HTTP_X_REAL_IP, which the proxy always overwrites.
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "REMOTE_ADDR")

@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from casework.health import healthz
 from workflows.workbench.urls import case_patterns
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
     path("", include("letters.records.urls")),  # /work/cases/<number>/records/...
     path("work/", include("workflows.workbench.urls")),

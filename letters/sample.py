@@ -132,7 +132,11 @@ def _build(kind: Kind) -> Case:
             "notice_series": "济退役军人依告",
         },
     )
-    division = Division.objects.create(organ=organ, code="sample-letters", name="移交安置处")
+    # An organ's division names are unique: reuse a division of that name when the organ (the
+    # demo's, a bureau's) has one; the transaction is rolled back either way.
+    division = Division.objects.filter(
+        organ=organ, name="移交安置处"
+    ).first() or Division.objects.create(organ=organ, code="sample-letters", name="移交安置处")
     users = {
         "registrar": _user("sample-registrar", Role.REGISTRAR),
         "head": _user("sample-head", Role.OFFICE_HEAD),

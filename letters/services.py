@@ -414,7 +414,7 @@ def letter_issue(
             case=case,
             template="letter_issued",
             context={"letter": letter, "title": spec.title},
-            attachment_path=letter.pdf.path,
+            attachment_path=letter.pdf.name,  # a storage name: any worker can open it
             attachment_name=f"{letter.number}.pdf",
         )
     return letter

@@ -12,6 +12,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="casework-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
+# The tests run the demo's commands (load_demo) and see its banner.
+CASEWORK_MODE = "demo"
+DEMO = True
+# Jobs run at once, in the test's process; the worker tests start real `db_worker` processes
+# with the database backend instead (tests/casework/test_workers.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "long"],
+    }
+}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so threads in the concurrency tests share one database; named

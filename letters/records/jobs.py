@@ -1,15 +1,16 @@
-"""The one place record work is started. For now it runs after commit, in this process (in a
-background thread, or inline when RECORDS_JOBS_INLINE is set, as in tests); the lead engineer
-swaps it for a django-tasks task without touching the callers."""
+"""The one place record work is started: a task of Django's tasks framework (casework.tasks)
+on the long queue, enqueued after commit, so conversion, OCR and redaction run in the worker
+processes (`manage.py db_worker --queue-name default,long`), never in the web request. Tests
+run tasks at once (the immediate backend)."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import connection, transaction
+from django_tasks import task
+
+from casework.tasks import LONG, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +26,18 @@ def run(name: str, object_id: int) -> None:
     _jobs()[name](object_id)
 
 
+@task(queue_name=LONG)
+def records_job(name: str, object_id: int) -> None:
+    """A worker runs one record job; a failure is already recorded on the row, and logged."""
+    try:
+        run(name, object_id)
+    except Exception:
+        logger.exception("records job %s(%s) failed", name, object_id)
+        raise
+
+
 def enqueue(name: str, object_id: int) -> None:
-    """Run job `name` on `object_id` once the current transaction has committed."""
+    """Run job `name` on `object_id` in a worker once the current transaction has committed."""
     if name not in _jobs():
         raise ValueError(name)
-
-    def start() -> None:
-        if settings.RECORDS_JOBS_INLINE:
-            run(name, object_id)
-            return
-
-        def work() -> None:
-            try:
-                run(name, object_id)
-            except Exception:  # the row already says "failed"; keep the thread's death quiet
-                logger.exception("records job %s(%s) failed", name, object_id)
-            finally:
-                connection.close()  # this thread's own connection
-
-        threading.Thread(target=work, name=f"records-{name}-{object_id}", daemon=True).start()
-
-    transaction.on_commit(start)
+    enqueue_on_commit(records_job, name, object_id)

@@ -55,17 +55,6 @@ def test_a_client_trying_many_numbers_is_slowed_down(settings):
     assert portal.tracking_attempt("b", "2026-0099") == 0
 
 
-def test_production_settings_use_a_shared_cache():
-    """Not the per-process memory cache: Redis when CACHE_URL says so, else the database."""
-    from casework import settings as project
-
-    backend = project.CACHES["default"]["BACKEND"]
-    assert backend in (
-        "django.core.cache.backends.redis.RedisCache",
-        "django.core.cache.backends.db.DatabaseCache",
-    )
-
-
 def test_counters_in_redis_are_seen_by_another_connection(settings):
     """The machine's Redis (127.0.0.1:6379): what one worker records, another reads."""
     prefix = f"test-secweb-{uuid.uuid4().hex[:8]}"

@@ -53,3 +53,14 @@ def test_consultation_letters_name_the_consulted_party(tmp_path):
             ["pdftotext", str(out), "-"], check=True, capture_output=True, text=True
         ).stdout
         assert party in "".join(text.split())
+
+
+@pytest.mark.django_db
+def test_a_sample_on_a_loaded_organ_reuses_its_division(tmp_path):
+    """On a bureau's (or the demo's) database the organ already has its divisions."""
+    call_command("load_demo", stdout=StringIO())
+    cases = Case.objects.count()
+    out = tmp_path / "reply.pdf"
+    call_command("letter_sample", "reply.granted", "--out", str(out), stdout=StringIO())
+    assert out.stat().st_size > 0
+    assert Case.objects.count() == cases

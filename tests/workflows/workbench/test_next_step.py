@@ -21,20 +21,23 @@ def _actions(client, user, case):
 def test_primary_action_is_the_next_step(client, users, receive_flow, act, divisions):
     case = receive_flow(channel="online", arrived=date(2026, 3, 2))
     _html, buttons = _actions(client, users["registrar"], case)
-    assert buttons[0][0] and buttons[0][1].endswith("/act/confirm_receipt/")
+    assert buttons[0][0]
+    assert buttons[0][1].endswith("/act/confirm_receipt/")
     act(case, "confirm_receipt", "registrar", on=date(2026, 3, 3))
     _html, buttons = _actions(client, users["registrar"], case)
-    assert buttons[0][0] and buttons[0][1].endswith("/act/register/")
+    assert buttons[0][0]
+    assert buttons[0][1].endswith("/act/register/")
     act(case, "register", "registrar", on=date(2026, 3, 3))
     _html, buttons = _actions(client, users["reviewer"], case)
-    assert buttons[0][0] and buttons[0][1].endswith("/act/assign/")
+    assert buttons[0][0]
+    assert buttons[0][1].endswith("/act/assign/")
     assert sum(1 for primary, _h, _l in buttons if primary) == 1
     act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
     client.force_login(users["liaison_b"])  # another division never sees the case
     assert client.get(f"/cases/{case.number}/").status_code == 404
-    html, buttons = _actions(client, users["liaison_a"], case)
+    _html, buttons = _actions(client, users["liaison_a"], case)
     assert buttons[0][1].endswith("/act/claim/")
-    html, buttons = _actions(client, users["registrar"], case)
+    _html, buttons = _actions(client, users["registrar"], case)
     assert not any(h.endswith("/act/claim/") for _p, h, _l in buttons)
 
 

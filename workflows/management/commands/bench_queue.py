@@ -3,13 +3,16 @@
     manage.py seed_bench --cases 100000
     manage.py bench_queue [--requests 200]
 
-Prints p50/p95 milliseconds and the SQL queries per request for each page.
+Prints p50/p95 milliseconds and the SQL queries per request for each page, and, as a
+reference measured in the same run, the Django admin's change list of cases with the
+workbench's page size (50 rows) and the ratio of each queue tab's p95 to the admin's.
 """
 
 import statistics
 import time
 from typing import Any
 
+from django.contrib.admin import site
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -18,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casework.models import Case
 from workflows.management.commands.seed_bench import BENCH_ORGAN
+from workflows.workbench.views import PAGE_SIZE
 
 
 def _measure(client: Client, url: str, n: int) -> tuple[list[float], int]:
@@ -73,9 +77,36 @@ class Command(BaseCommand):
         )
         if first is not None:
             pages.append(("case page", f"/cases/{first.number}/"))
+        p95s = {}
         for label, url in pages:
             times, queries = _measure(client, url, requests)
+            p95s[label] = _pct(times, 95)
+            self._line(label, times, queries, requests, url)
+        # Reference: the admin's change list of cases, 50 rows a page like the workbench.
+        admin_user, _created = User.objects.get_or_create(
+            username="bench_admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        if _created:
+            admin_user.set_unusable_password()
+            admin_user.save()
+        admin_client = Client()
+        admin_client.force_login(admin_user)
+        case_admin = site._registry[Case]
+        per_page = case_admin.list_per_page
+        type(case_admin).list_per_page = PAGE_SIZE
+        try:
+            times, queries = _measure(admin_client, "/admin/casework/case/", requests)
+        finally:
+            type(case_admin).list_per_page = per_page
+        self._line("admin: case list", times, queries, requests, "/admin/casework/case/")
+        admin_p95 = _pct(times, 95)
+        for label in ("queue: division tab", "queue: my tasks"):
             self.stdout.write(
-                f"{label:22s} p50 {statistics.median(times):6.1f} ms  p95 {_pct(times, 95):6.1f} ms  "
-                f"max {max(times):6.1f} ms  queries {queries}  ({requests} requests, {url})"
+                f"{label:22s} p95 / admin change list p95 = {p95s[label] / admin_p95:.2f}"
             )
+
+    def _line(self, label: str, times: list[float], queries: int, requests: int, url: str) -> None:
+        self.stdout.write(
+            f"{label:22s} p50 {statistics.median(times):6.1f} ms  p95 {_pct(times, 95):6.1f} ms  "
+            f"max {max(times):6.1f} ms  queries {queries}  ({requests} requests, {url})"
+        )

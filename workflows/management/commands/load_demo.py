@@ -4,8 +4,9 @@ working-day calendar and a few cases in different states. Idempotent."""
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,6 +63,11 @@ class Command(BaseCommand):
     help = "Load the demo organ, divisions, users, calendar and cases (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.CASEWORK_MODE != "demo":
+            # The demo's users share a published password: never outside the demonstration.
+            raise CommandError(
+                "load_demo 只能在演示模式下运行（CASEWORK_MODE=demo，即 bash bin/bootstrap run）。"
+            )
         years = package_years()
         counts = calendar_load_from_package(years)
         self.stdout.write(

@@ -1,0 +1,94 @@
+"""/healthz: what a load balancer and a monitor need to know, and nothing personal.
+
+Answers 200 while this app server can serve (the database answers and DATA_DIR has room),
+503 otherwise, so a load balancer takes it out of rotation. A stale worker heartbeat or a
+missing next-year calendar make the status "degraded" but keep 200: the site still serves,
+and taking every app server out because the workers stopped would make things worse.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+HEARTBEAT_KEY = "casework:worker-heartbeat"
+
+
+def heartbeat_record(now: datetime | None = None) -> None:
+    """Called by the heartbeat job on a worker (casework.tasks.heartbeat)."""
+    cache.set(HEARTBEAT_KEY, (now or timezone.now()).timestamp(), timeout=None)
+
+
+def _database() -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database error means "cannot serve"
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _worker(now: datetime) -> dict[str, Any]:
+    try:
+        beat = cache.get(HEARTBEAT_KEY)
+    except Exception as exc:  # the cache is the database table or Redis
+        return {"ok": False, "error": type(exc).__name__}
+    if beat is None:
+        return {"ok": False, "heartbeat_age_seconds": None}
+    age = max(0, round(now.timestamp() - float(beat)))
+    return {"ok": age <= settings.HEARTBEAT_MAX_AGE_SECONDS, "heartbeat_age_seconds": age}
+
+
+def _calendar(today: date) -> dict[str, Any]:
+    """Art 33 counts working days: next year's State Council arrangement (published around
+    November) must be loaded before dates run into it; from 1 November its absence is flagged."""
+    from casework.models import CalendarYear
+
+    next_year = today.year + 1
+    try:
+        loaded = CalendarYear.objects.filter(year=next_year).exists()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    due = today >= date(today.year, 11, 1)
+    return {"ok": loaded or not due, "next_year": next_year, "loaded": loaded}
+
+
+def _disk() -> dict[str, Any]:
+    try:
+        usage = shutil.disk_usage(settings.DATA_DIR)
+    except OSError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {
+        "ok": usage.free >= settings.HEALTH_MIN_FREE_BYTES,
+        "free_bytes": usage.free,
+        "free_percent": round(usage.free / usage.total * 100, 1),
+    }
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    now = timezone.now()
+    checks = {
+        "database": _database(),
+        "worker": _worker(now),
+        "calendar": _calendar(timezone.localdate(now)),
+        "disk": _disk(),
+    }
+    serving = checks["database"]["ok"] and checks["disk"]["ok"]
+    status = "ok" if all(c["ok"] for c in checks.values()) else "degraded" if serving else "fail"
+    return JsonResponse(
+        {"status": status, "mode": settings.CASEWORK_MODE, "checks": checks},
+        status=200 if serving else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,56 @@
+"""Logging helpers: the request id of the current request on every log line, and the
+security log (logins, failed logins, permission denials, exports)."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+# The id of the request being served by this thread (or "-" outside a request: workers,
+# commands). Set by casework.middleware.RequestIdMiddleware.
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+security_log = logging.getLogger("casework.security")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record, so the formatter can print it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+def client_address(request: Any) -> str:
+    """The client's address as the trusted proxy reports it (REMOTE_ADDR otherwise)."""
+    if request is None:
+        return "-"
+    return str(request.META.get("REMOTE_ADDR", "-"))
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    security_log.info("login user=%s client=%s", user.get_username(), client_address(request))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    name = user.get_username() if user is not None else "-"
+    security_log.info("logout user=%s client=%s", name, client_address(request))
+
+
+@receiver(user_login_failed)
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    # Django has already masked the password in `credentials`; log only the user name.
+    security_log.warning(
+        "login failed user=%s client=%s",
+        credentials.get("username", "-"),
+        client_address(request),
+    )
