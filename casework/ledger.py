@@ -2,7 +2,8 @@
 
 The lifecycle appends one event per transition; the bulk recompute appends many in one
 statement. Both number events per case with `seq` (unique per case), under the case's row
-lock held by the caller.
+lock held by the caller, and chain them per case: each event's hash covers its content and
+the hash of the case's previous event (casework/audit_chain.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
+from casework.audit_chain import GENESIS, anchor_digest, event_digest_of
 from casework.models import Case, Event
 
 
@@ -32,8 +34,8 @@ class EventRow:
     payload: dict[str, Any]
 
 
-def _event(row: EventRow, seq: int) -> Event:
-    return Event(
+def _event(row: EventRow, seq: int, prev_hash: str) -> Event:
+    event = Event(
         case_id=row.case_id,
         seq=seq,
         kind=row.kind,
@@ -45,13 +47,16 @@ def _event(row: EventRow, seq: int) -> Event:
         from_status=row.from_status,
         to_status=row.to_status,
         payload=row.payload,
+        prev_hash=prev_hash,
     )
+    event.hash = event_digest_of(event)
+    return event
 
 
 def event_append(case: Case, **fields: Any) -> Event:
     """Append one event to the case's ledger (the caller holds the case's row lock)."""
-    last = case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
-    event = _event(EventRow(case_id=case.pk, **fields), last + 1)
+    seq, prev = case.events.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
+    event = _event(EventRow(case_id=case.pk, **fields), seq + 1, prev)
     event.save()
     return event
 
@@ -61,12 +66,95 @@ def events_append_bulk(rows: list[EventRow], *, batch_size: int = 1000) -> None:
     the row locks of their cases."""
     if not rows:
         return
-    last = dict(
-        Event.objects.filter(case_id__in=[r.case_id for r in rows])
-        .values("case_id")
-        .annotate(m=Max("seq"))
-        .values_list("case_id", "m")
+    heads = _heads(case_id__in={r.case_id for r in rows})
+    events = []
+    for r in rows:
+        seq, prev = heads.get(r.case_id, (0, GENESIS))
+        event = _event(r, seq + 1, prev)
+        heads[r.case_id] = (event.seq, event.hash)
+        events.append(event)
+    Event.objects.bulk_create(events, batch_size=batch_size)
+
+
+def _heads(**filters: Any) -> dict[int, tuple[int, str]]:
+    """The latest (seq, hash) of each case among the events matching `filters`."""
+    latest = Event.objects.filter(case_id=OuterRef("case_id"), **filters).order_by("-seq")
+    return {
+        case_id: (seq, h)
+        for case_id, seq, h in Event.objects.filter(
+            seq=Subquery(latest.values("seq")[:1]), **filters
+        ).values_list("case_id", "seq", "hash")
+    }
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The daily anchor: one hash over the heads of all chains up to event `last_id`."""
+
+    digest: str
+    last_id: int
+    chains: int
+
+    def __str__(self) -> str:
+        return f"{self.digest}@{self.last_id}"
+
+
+def audit_anchor(*, upto_id: int | None = None) -> Anchor:
+    """The anchor over all chains as they stood at event id `upto_id` (default: now). Kept
+    outside the database (the digest e-mail, the log), it reveals a chain cut short too."""
+    if upto_id is None:
+        upto_id = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    heads = _heads(pk__lte=upto_id)
+    return Anchor(
+        digest=anchor_digest([(c, s, h) for c, (s, h) in heads.items()]),
+        last_id=upto_id,
+        chains=len(heads),
     )
-    Event.objects.bulk_create(
-        [_event(r, last.get(r.case_id, 0) + 1) for r in rows], batch_size=batch_size
-    )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first place where a case's chain does not hold."""
+
+    case_number: str
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.case_number} 第 {self.seq} 号事件：{self.problem}"
+
+
+def chains_verify() -> list[BrokenLink]:
+    """Walk every case's chain in order and name its first broken link: a missing seq (an
+    event removed), a `prev_hash` that is not the previous event's hash (an event before it
+    removed, inserted or re-hashed), or a hash that does not match the content (changed)."""
+    broken: list[BrokenLink] = []
+    numbers = dict(Case.objects.values_list("pk", "number"))
+    seen: set[int] = set()
+    case_id: int | None = None
+    expected_seq, prev, failed = 1, GENESIS, False
+    for event in Event.objects.order_by("case_id", "seq").iterator(chunk_size=2000):
+        if event.case_id != case_id:
+            case_id, expected_seq, prev, failed = event.case_id, 1, GENESIS, False
+            seen.add(case_id)
+        if failed:
+            continue
+        problem = ""
+        if event.seq != expected_seq:
+            problem = f"序号应为 {expected_seq}，实为 {event.seq}（有事件被删除）"
+        elif event.prev_hash != prev:
+            problem = (
+                f"前一哈希 {event.prev_hash[:12]}… 与上一事件的哈希 {prev[:12]}… 不符"
+                "（上一事件被修改、删除或插入）"
+            )
+        elif event.hash != event_digest_of(event):
+            problem = f"内容与其哈希 {event.hash[:12]}… 不符（本事件被修改）"
+        if problem:
+            broken.append(
+                BrokenLink(numbers.get(event.case_id, f"#{event.case_id}"), event.seq, problem)
+            )
+            failed = True
+        expected_seq, prev = event.seq + 1, event.hash
+    for pk in sorted(set(numbers) - seen):
+        broken.append(BrokenLink(numbers[pk], 1, "没有任何事件（事件被删除）"))
+    return broken

@@ -446,7 +446,9 @@ class Event(models.Model):
     """An append-only audit row (事件): who did what to a case, when, and on which effective date.
 
     Written by the lifecycle in the same transaction as the change it records. On PostgreSQL a
-    trigger also rejects UPDATE and DELETE (migration 0002), so even raw SQL cannot rewrite history.
+    trigger also rejects UPDATE and DELETE (migration 0002), and the application's database role
+    holds no UPDATE, DELETE or TRUNCATE right on the table (docs/DEPLOY.md §8). Whatever
+    gets past those (a table owner, raw SQL on SQLite) breaks the per-case hash chain.
     """
 
     case = models.ForeignKey(
@@ -471,6 +473,10 @@ class Event(models.Model):
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20)
     payload = models.JSONField(_("details"), default=dict, blank=True)
+    # The hash chain (casework/audit_chain.py): the case's previous event's hash, and this
+    # event's hash over its content and that link; `manage.py verify_audit` checks both.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = EventQuerySet.as_manager()
 

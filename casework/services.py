@@ -62,6 +62,18 @@ def _next_case_number(organ: Organ, year: int) -> str:
     return str(settings.CASE_NUMBER_FORMAT.format(year=year, seq=counter.last))
 
 
+def first_open_day(today: date) -> date:
+    """The first arrival date that may still be recorded: 1 January of the previous year.
+
+    A year is closed (已结年度) once the year after it has ended: its applications were counted
+    in the annual report due by 31 January of the next year (Art 49), and a case numbered in it
+    now would change a published report. The previous year stays open for the late letter
+    found after New Year. No setting: back-dating further is refused everywhere (the API, the
+    intake form, the mail import), because the arrival date fixes the case year and number.
+    """
+    return date(today.year - 1, 1, 1)
+
+
 @transaction.atomic
 def case_receive(
     *,
@@ -93,6 +105,16 @@ def case_receive(
     received_on = legal_receipt_date(
         channel=channel, arrived_on=arrived_on, today=today, signed_on=signed_on
     )
+    closed_before = first_open_day(today)
+    if arrived_on < closed_before:
+        raise InvalidInput(
+            _(
+                "The arrival date %(date)s falls in a closed year: applications that arrived "
+                "before %(start)s cannot be recorded now."
+            )
+            % {"date": arrived_on.isoformat(), "start": closed_before.isoformat()},
+            field="arrived_at",
+        )
 
     if isinstance(applicant, Applicant):
         applicant_obj = applicant

@@ -12,6 +12,7 @@ notifications) and nothing is abandoned twice (row locks and the state machine).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,11 +24,14 @@ from django.utils import timezone
 from casework.choices import OPEN_STATUSES, CaseStatus, Role
 from casework.choices import Transition as T
 from casework.errors import CaseworkError
+from casework.ledger import audit_anchor
 from casework.lifecycle import SYSTEM
 from casework.models import Case
 from casework.notifications import notifications_send, notify_template
 from casework.selectors import working_calendar
 from workflows.services import case_act, division_emails
+
+logger = logging.getLogger(__name__)
 
 ABANDON_REASON = "申请人逾期未补正或未缴费，视为放弃申请（系统按期限自动处理）"
 
@@ -128,7 +132,9 @@ def deadline_reminders_send(*, now: datetime, today: date | None = None) -> int:
 def office_digest_send(*, now: datetime, today: date | None = None) -> int:
     """The daily digest to the OGI office (reviewers, office heads, supervisors): open,
     overdue and due-soon cases, and online applications still waiting for the confirmation of
-    receipt (Art 31). Once per day (keyed). Returns 1 when a digest is queued, else 0."""
+    receipt (Art 31), and the day's audit anchor (the hash over the heads of all event chains,
+    also logged) so that a later `verify_audit --anchor` can prove nothing was cut off. Once per
+    day (keyed). Returns 1 when a digest is queued, else 0."""
     today = today or timezone.localdate(now)
     office = get_user_model().objects.filter(
         groups__name__in=[Role.REVIEWER, Role.OFFICE_HEAD, Role.SUPERVISOR], is_active=True
@@ -143,6 +149,7 @@ def office_digest_send(*, now: datetime, today: date | None = None) -> int:
         ),
     ).count()
     unconfirmed = open_cases.filter(status=CaseStatus.RECEIVED, received_on__isnull=True).count()
+    anchor = audit_anchor()
     made = notify_template(
         key=f"digest:{today}",
         to=emails,
@@ -154,8 +161,11 @@ def office_digest_send(*, now: datetime, today: date | None = None) -> int:
             "soon": soon,
             "soon_days": settings.DUE_SOON_WORKING_DAYS,
             "unconfirmed": unconfirmed,
+            "anchor": anchor,
         },
     )
+    if made is not None:
+        logger.info("audit anchor %s: %s chains on %s", anchor, anchor.chains, today)
     return int(made is not None)
 
 

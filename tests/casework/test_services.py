@@ -170,11 +170,25 @@ def test_reply_due_date_is_stored_on_receipt(receive):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("arrived", [date(2003, 6, 2), date(1990, 6, 4)])
-def test_an_application_received_before_the_calendar_is_refused_in_chinese(receive, arrived):
+def test_an_application_received_long_ago_is_refused_in_chinese(receive, arrived):
     from casework.errors import InvalidInput
     from casework.models import Case
 
+    # Before the calendar or inside it, such a date is refused first as a closed year.
     with pytest.raises(InvalidInput) as excinfo:
         receive(arrived=arrived)
-    assert f"日期 {arrived.isoformat()} 超出工作日日历的范围" in excinfo.value.message
+    assert f"到达日期 {arrived.isoformat()} 属于已结年度" in excinfo.value.message
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_arrival_in_a_closed_year_is_refused(receive):
+    # Today is 2026-03-16: 2025 is still open, 2024 is closed.
+    assert receive(arrived=date(2025, 1, 2)).number.startswith("2025-")
+    with pytest.raises(InvalidInput) as refused:
+        receive(arrived=date(2024, 12, 31))
+    assert refused.value.field == "arrived_at"
+    assert refused.value.message == (
+        "到达日期 2024-12-31 属于已结年度：2025-01-01 之前到达的申请不能再登记。"
+    )
+    assert not Case.objects.filter(year=2024).exists()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 import pytest
 
+from casework.ledger import audit_anchor
 from casework.models import Notification
 from tests.conftest import person
 
@@ -80,7 +81,8 @@ def test_reminder_and_digest_mails_word_for_word(receive_flow, act, divisions, s
     assert digest.subject == "依申请公开办理日报 2026-03-23：超期 0 件，即将到期 0 件"
     assert digest.body == (
         f"在办 1 件；已超期 0 件；{settings.DUE_SOON_WORKING_DAYS} 个工作日内到期 0 件；"
-        f"待确认收到的网上/邮件申请 0 件。\n{settings.SITE_URL}/supervision/"
+        f"待确认收到的网上/邮件申请 0 件。\n{settings.SITE_URL}/supervision/\n\n"
+        f"审计锚点（请留存，用于 verify_audit --anchor 核验）：{audit_anchor()}"
     )
 
 
