@@ -4,9 +4,13 @@ size cap, stored under random names outside any public folder."""
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.base import ContentFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
@@ -32,8 +36,12 @@ def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
     if uploaded.size == 0:
         raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field=field)
     uploaded.seek(0)
-    head = uploaded.read(16)
+    head = uploaded.read(1024)
     uploaded.seek(0)
+    if _looks_like_html(head):
+        raise InvalidInput(
+            _("“%(name)s” contains web-page code and is refused.") % {"name": name}, field=field
+        )
     for magic, content_type, extensions in SIGNATURES:
         if head.startswith(magic):
             if not name.lower().endswith(extensions):
@@ -42,15 +50,127 @@ def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
                     % {"name": name},
                     field=field,
                 )
+            if content_type == "application/pdf":
+                _pdf_check(uploaded, name=name, field=field)
             return content_type
     raise InvalidInput(
         _("“%(name)s” is not a PDF, JPEG or PNG file.") % {"name": name}, field=field
     )
 
 
+# Browsers sniff the first bytes of a file for markup; a PDF or image that also reads as HTML
+# (a polyglot) could run script if ever served inline, so any such start is refused.
+_HTML_MARKERS = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<object",
+    b"<embed",
+    b"<meta",
+    b"<style",
+    b"javascript:",
+)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    lowered = head.lower()
+    return any(marker in lowered for marker in _HTML_MARKERS)
+
+
+# PDF names that run code or carry other files: JavaScript, launch actions, embedded files,
+# rich media, XFA forms. Identity proof needs none of them.
+_PDF_ACTIVE = {
+    "/JS",
+    "/JavaScript",
+    "/Launch",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/RichMedia",
+    "/XFA",
+    "/ImportData",
+    "/SubmitForm",
+}
+
+
+def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
+    """Open the PDF (pikepdf/qpdf) and refuse any active or embedded content."""
+    import pikepdf
+
+    uploaded.seek(0)
+    try:
+        with pikepdf.open(io.BytesIO(uploaded.read())) as pdf:
+            found = _pdf_active_names(pdf)
+    except pikepdf.PdfError:
+        raise InvalidInput(
+            _("“%(name)s” is not a readable PDF file.") % {"name": name}, field=field
+        ) from None
+    finally:
+        uploaded.seek(0)
+    if found:
+        raise InvalidInput(
+            _("“%(name)s” contains scripts, actions or embedded files; upload a plain PDF.")
+            % {"name": name},
+            field=field,
+        )
+
+
+def _pdf_active_names(pdf: Any) -> set[str]:
+    import pikepdf
+
+    found: set[str] = set()
+    for item in pdf.objects:
+        obj: Any = item.stream_dict if isinstance(item, pikepdf.Stream) else item
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        found.update(str(key) for key in obj if str(key) in _PDF_ACTIVE)
+        for key in ("/S", "/Type", "/Subtype"):
+            value = obj.get(key)
+            if isinstance(value, pikepdf.Name) and str(value) in _PDF_ACTIVE:
+                found.add(str(value))
+    return found
+
+
+def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -> bytes:
+    """Decode the image fully (Pillow) and encode it afresh: whatever was hidden after or
+    inside the picture data (scripts, archives, metadata) does not survive."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)  # the re-encoded copy drops EXIF
+            fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
+            if image.format != fmt:
+                raise ValueError(image.format)
+            clean = (
+                upright.convert("RGB")
+                if fmt == "JPEG" and upright.mode not in ("RGB", "L")
+                else upright
+            )
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise InvalidInput(
+            _("“%(name)s” is not a readable image.") % {"name": name}, field=field
+        ) from None
+    finally:
+        uploaded.seek(0)
+    return out.getvalue()
+
+
 def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -> Attachment:
     """Store one checked upload on a case (call inside the transaction that records the case)."""
     content_type = attachment_check(uploaded)
+    if content_type.startswith("image/"):
+        name = str(uploaded.name)
+        uploaded = ContentFile(
+            image_reencode(uploaded, content_type, name=name, field="attachments"), name=name
+        )
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
@@ -67,3 +187,53 @@ def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()
     return attachment
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """An upload past the limit; a SuspiciousOperation, so Django answers 400 even unhandled."""
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: refuses a request whose declared length is past
+    UPLOAD_MAX_REQUEST_BYTES before reading it, and stops reading a file as soon as it passes
+    ATTACHMENT_MAX_BYTES (a 300 MB body is never read in full, chunked or not)."""
+
+    def _file_limit(self) -> int:
+        """Anyone: ATTACHMENT_MAX_BYTES per file; signed-in staff also upload responsive
+        records (RECORDS_MAX_BYTES)."""
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            return max(settings.ATTACHMENT_MAX_BYTES, getattr(settings, "RECORDS_MAX_BYTES", 0))
+        return int(settings.ATTACHMENT_MAX_BYTES)
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],  # noqa: N803 (Django's parameter name)
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
+        total = max(settings.UPLOAD_MAX_REQUEST_BYTES, self._file_limit() + 1024 * 1024)
+        if content_length > total:
+            raise UploadTooLarge(
+                _("The upload is too large: at most %(mb)d MB in one submission.")
+                % {"mb": total // (1024 * 1024)}
+            )
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received = start + len(raw_data)
+        limit = self._file_limit()
+        if self.received > limit:
+            raise UploadTooLarge(
+                _("“%(name)s” is too large: at most %(mb)d MB.")
+                % {"name": self.file_name, "mb": limit // (1024 * 1024)}
+            )
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

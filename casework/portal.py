@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
 
 from casework.models import Case
 
@@ -35,6 +39,74 @@ def case_for_tracking(number: str, code: str) -> Case | None:
     if case is None or not case.query_code_digest or not hmac.compare_digest(expected, given):
         return None
     return case
+
+
+# --- Public pages' rate limits (issue 16) ----------------------------------------------------
+# Counters live in the default cache, which settings make shared by all worker processes
+# (Redis in production, the database cache in the demo), so five workers do not give five
+# budgets.
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address from the one request.META key the bureau trusts
+    (TRUSTED_PROXY_HEADER, REMOTE_ADDR by default). For a list header such as
+    X-Forwarded-For, the right-most entry is the one the trusted proxy added itself."""
+    raw = str(request.META.get(settings.TRUSTED_PROXY_HEADER) or "")
+    address = raw.split(",")[-1].strip()
+    return address or str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _key(*parts: str) -> str:
+    # Hashed: case numbers and addresses become fixed-length, memcached/Redis-safe keys.
+    return "portal:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _incr(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1
+
+
+def tracking_attempt(client: str, number: str, *, now: float | None = None) -> int:
+    """Count one tracking attempt and return the seconds this client must still wait
+    (0: go ahead). Attempts are counted before the code is checked, with the cache's atomic
+    increment (atomic in Redis), so parallel requests from several workers cannot slip
+    through together. Past PORTAL_MAX_FAILURES attempts on one case number the (client,
+    number) pair waits PORTAL_BACKOFF_BASE_SECONDS, doubling with each further attempt; past
+    PORTAL_CLIENT_MAX_ATTEMPTS in the window the client waits whatever the number. Nobody
+    else's attempts ever hold back the applicant who has the code; a success clears the pair."""
+    now = time.time() if now is None else now
+    window = settings.PORTAL_FAILURE_WINDOW_SECONDS
+    if _incr(_key("client", client), window) > settings.PORTAL_CLIENT_MAX_ATTEMPTS:
+        return window
+    pair = _key("pair", client, number.strip())
+    attempts = _incr(pair, settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+    over = attempts - settings.PORTAL_MAX_FAILURES - 1
+    if over >= 0:
+        delay = min(
+            settings.PORTAL_BACKOFF_BASE_SECONDS * 2**over, settings.PORTAL_BACKOFF_MAX_SECONDS
+        )
+        last = float(cache.get(pair + ":last") or 0.0)
+        if now < last + delay:
+            return math.ceil(last + float(delay) - now)
+    cache.set(pair + ":last", now, settings.PORTAL_BACKOFF_MAX_SECONDS * 2)
+    return 0
+
+
+def tracking_success_record(client: str, number: str) -> None:
+    pair = _key("pair", client, number.strip())
+    cache.delete_many([pair, pair + ":last"])
+
+
+def submissions_count(client: str, *, add: bool) -> int:
+    """Online applications posted by this client in the last hour (counting this one)."""
+    key = _key("apply", client)
+    if add:
+        return _incr(key, 3600)
+    return int(cache.get(key) or 0)
 
 
 def application_problems(

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "captcha",
     "casework",
     "letters",
     "workflows",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Collected static files straight from the app server, with far-future caching headers.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,9 +119,13 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "workflows.accounts.middleware.SessionLimitMiddleware",
     "workflows.accounts.middleware.SecondFactorMiddleware",
+    # After authentication (the upload limit depends on who sends), before any view or
+    # CSRF check reads the body.
+    "casework.middleware.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.middleware.SecurityLogMiddleware",
+    "casework.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "workflows.context_processors.staff_nav",
                 "casework.context_processors.mode",
             ],
@@ -404,8 +411,6 @@ RECORDS_CONVERT_TIMEOUT = int(os.environ.get("RECORDS_CONVERT_TIMEOUT", "180"))
 # Lay an OCR text layer over the released pages (read from the redacted pictures).
 RECORDS_RELEASE_TEXT_LAYER = os.environ.get("RECORDS_RELEASE_TEXT_LAYER", "1") == "1"
 # Run record jobs in the request's thread after commit (tests) or in a background thread.
-RECORDS_JOBS_INLINE = os.environ.get("RECORDS_JOBS_INLINE", "0") == "1"
-
 # --- Staff authentication (issue 16) -----------------------------------------------------
 # Lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account FROM ONE
 # address, that account+address pair is refused for the cool-off. Keyed on the pair, so a
@@ -435,3 +440,78 @@ OTP_RECOVERY_CODES = 10
 # API tokens (workflows.api.tokens.ApiToken): default and longest lifetime in days.
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+
+# --- Web hardening (issue 16) ---------------------------------------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _inline_style_hashes(template: Path) -> list[str]:
+    """CSP hashes of a template's static <style> blocks: the 500 page is rendered without a
+    request, so it cannot carry a nonce; its fixed style block is allowed by its hash."""
+    import base64
+    import hashlib
+    import re
+
+    text = template.read_text(encoding="utf-8") if template.exists() else ""
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in re.findall(r"<style>(.*?)</style>", text, flags=re.S)
+    ]
+
+
+# Content-Security-Policy (django-csp): no inline script anywhere (the pages have none); the
+# few <style> blocks carry the request's nonce, style attributes are not allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE, *_inline_style_hashes(BASE_DIR / "templates" / "500.html")],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# Pages with personal data whatever the session: the applicant's tracking pages (and the form that
+# echoes an application back) and the API (token clients are only known inside the view).
+# Every page of a signed-in user is no-store as well.
+NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/", "/api/")
+
+# The rate limits' counters live in the default cache (CACHES above: Redis in production, the
+# database cache in the demo), shared by all worker processes.
+# The client's address comes from this request.META key only: REMOTE_ADDR without a proxy;
+# behind the bureau's reverse proxy e.g. HTTP_X_REAL_IP, which the proxy always overwrites.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "REMOTE_ADDR")
+# Tracking: failures per (client, case number) before that pair must wait; the wait doubles
+# with each further failure, up to the maximum. The applicant with the right code is never
+# locked out by someone else's failures.
+PORTAL_BACKOFF_BASE_SECONDS = int(os.environ.get("PORTAL_BACKOFF_BASE_SECONDS", "30"))
+PORTAL_BACKOFF_MAX_SECONDS = int(os.environ.get("PORTAL_BACKOFF_MAX_SECONDS", "3600"))
+# Tracking attempts per client and window, whatever the case numbers.
+PORTAL_CLIENT_MAX_ATTEMPTS = int(os.environ.get("PORTAL_CLIENT_MAX_ATTEMPTS", "30"))
+# Online applications: per client and hour, a CAPTCHA after the first few, a hard cap after.
+APPLY_FREE_SUBMISSIONS = int(os.environ.get("APPLY_FREE_SUBMISSIONS", "2"))
+APPLY_MAX_PER_HOUR = int(os.environ.get("APPLY_MAX_PER_HOUR", "10"))
+CAPTCHA_FONT_PATH = os.environ.get(
+    "CAPTCHA_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
+CAPTCHA_LENGTH = 5
+# Uploads: read at most this much of one request; the upload handler stops reading a file
+# at ATTACHMENT_MAX_BYTES and refuses a declared body past the total before reading it.
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get("UPLOAD_MAX_REQUEST_BYTES", str(5 * ATTACHMENT_MAX_BYTES + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "casework.attachments.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # non-file fields and JSON bodies
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]

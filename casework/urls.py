@@ -19,5 +19,6 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("", include("workflows.portal.urls")),
     path("api/v1/", include("workflows.api.urls")),
+    path("captcha/", include("captcha.urls")),  # the application form's self-hosted CAPTCHA
     path("admin/", admin.site.urls),
 ]

@@ -235,6 +235,22 @@ def act(users) -> Callable[..., Case]:
     return _act
 
 
+def real_pdf(**extra: Any) -> bytes:
+    """A small, valid one-page PDF (pikepdf); `extra` entries go into the document catalogue,
+    e.g. OpenAction=<a JavaScript action> for the upload checks' tests."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    for key, value in extra.items():
+        pdf.Root[f"/{key}"] = value
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """With --reuse-db, a transactional test of an earlier run may have flushed the rows the

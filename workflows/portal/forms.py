@@ -87,14 +87,29 @@ class ApplicationForm(forms.Form):
     # is a ground for correction instead (StaffIntakeForm).
     agent_proofs_required = True
 
-    def __init__(self, *args: Any, kept: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kept: dict[str, str] | None = None,
+        captcha: bool = False,
+        **kwargs: Any,
+    ) -> None:
         """`kept`: file fields whose upload from an earlier attempt is kept on the server
-        (field name -> original file name); those need no new file."""
+        (field name -> original file name); those need no new file. `captcha`: ask for the
+        picture's characters (issue 16: after the first few submissions from one client)."""
         super().__init__(*args, **kwargs)
         self.kept = kept or {}
         for name in self.kept:
             if name in self.fields:
                 self.fields[name].required = False
+        if captcha:
+            # Self-hosted (django-simple-captcha): no request ever leaves for a third party.
+            from captcha.fields import CaptchaField
+
+            self.fields["captcha"] = CaptchaField(
+                label=_("Characters in the picture"),
+                help_text=_("Type the characters shown in the picture (not case-sensitive)."),
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,12 +3,12 @@ withdrawal. No staff account; a tracked case is opened by its number and secret 
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +20,15 @@ from casework.choices import OPEN_STATUSES, Channel, Transition
 from casework.errors import CaseworkError, InvalidInput
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
-from casework.portal import application_problems, case_for_tracking, query_code_new
+from casework.portal import (
+    application_problems,
+    case_for_tracking,
+    client_address,
+    query_code_new,
+    submissions_count,
+    tracking_attempt,
+    tracking_success_record,
+)
 from casework.selectors import case_clock, correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal import pending
@@ -80,14 +88,33 @@ def apply(request: HttpRequest) -> HttpResponse:
     field, and the files already chosen are kept on the server for this attempt
     (workflows.portal.pending), since a browser never keeps a file input's selection."""
     organ = _organ(request)
+    client = client_address(request)
     if request.method != "POST":
-        form = ApplicationForm(initial={"submission_token": secrets.token_urlsafe(24)})
+        form = ApplicationForm(
+            initial={"submission_token": secrets.token_urlsafe(24)},
+            captcha=submissions_count(client, add=False) >= settings.APPLY_FREE_SUBMISSIONS,
+        )
         return render(request, "portal/apply.html", {"form": form, "organ": organ})
+    # Every posted form counts, valid or not: past a few, a CAPTCHA; past the cap, a pause.
+    posted = submissions_count(client, add=True)
+    if posted > settings.APPLY_MAX_PER_HOUR:
+        form = ApplicationForm(
+            initial={"submission_token": secrets.token_urlsafe(24)}, captcha=True
+        )
+        error = _("Too many applications from your network. Please try again in an hour.")
+        return render(
+            request,
+            "portal/apply.html",
+            {"form": form, "organ": organ, "error": error},
+            status=429,
+        )
     token = request.POST.get("submission_token", "")[:64]
     for field in request.POST.getlist("replace"):
         pending.forget(request, token, field)
     kept = pending.kept(request, token)
-    form = ApplicationForm(request.POST, request.FILES, kept=kept)
+    form = ApplicationForm(
+        request.POST, request.FILES, kept=kept, captcha=posted > settings.APPLY_FREE_SUBMISSIONS
+    )
     form.is_valid()
     for field in ApplicationForm.FILE_FIELDS:
         uploaded = request.FILES.get(field)
@@ -162,37 +189,25 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply_done.html", {"number": number, "code": code})
 
 
-def _throttled(request: HttpRequest, number: str) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "")
-    return any(
-        (cache.get(key) or 0) >= settings.PORTAL_MAX_FAILURES
-        for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}")
-    )
-
-
-def _record_failure(request: HttpRequest, number: str) -> None:
-    ip = request.META.get("REMOTE_ADDR", "")
-    for key in (f"portal-fail-ip:{ip}", f"portal-fail-no:{number}"):
-        cache.add(key, 0, settings.PORTAL_FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.PORTAL_FAILURE_WINDOW_SECONDS)
-
-
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
-        if _throttled(request, number):
-            form.add_error(None, _("Too many attempts. Please try again in 15 minutes."))
+        client = client_address(request)
+        wait = tracking_attempt(client, number)
+        if wait:
+            form.add_error(
+                None,
+                _("Too many wrong attempts. Please try again in %(minutes)d minute(s).")
+                % {"minutes": max(1, math.ceil(wait / 60))},
+            )
             return render(request, "portal/track.html", {"form": form}, status=429)
         case = case_for_tracking(number, form.cleaned_data["code"])
         if case is None:
-            _record_failure(request, number)
             # The same answer for an unknown number and a wrong code.
             form.add_error(None, _("The application number or the query code is not correct."))
         else:
+            tracking_success_record(client, number)
             tracked = request.session.setdefault(TRACKED, [])
             if case.number not in tracked:
                 tracked.append(case.number)

@@ -6,7 +6,6 @@ working days are computed in memory on the shared calendar.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.annual_report import COLUMN_KEYS, report_as_data, report_format, table_3, table_4
+from casework.exports import SafeCsvWriter, xlsx_append
 from casework.models import Organ
 from casework.permissions import sees_all_cases
 from workflows.supervision.charts import division_chart, month_chart
@@ -125,7 +125,7 @@ def _csv(data: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="supervision-{data["today"]}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(HEADERS)
     writer.writerows(_division_rows(data))
     writer.writerow([])
@@ -140,13 +140,13 @@ def _xlsx(data: dict[str, Any]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "处室统计"
-    sheet.append(HEADERS)
+    xlsx_append(sheet, HEADERS)
     for row in _division_rows(data):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     cases = book.create_sheet("超期与即将到期")
-    cases.append(["类别", "编号", "所需信息", "主办处室", "答复期限", "剩余工作日", "承办人"])
+    xlsx_append(cases, ["类别", "编号", "所需信息", "主办处室", "答复期限", "剩余工作日", "承办人"])
     for row in _case_rows(data):
-        cases.append(row)
+        xlsx_append(cases, row)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
@@ -163,28 +163,39 @@ def _xlsx(data: dict[str, Any]) -> HttpResponse:
 GROUP_ROWS = frozenset({"results", "refused", "unable", "not_processed", "other"})
 
 
-def _report_year(request: HttpRequest, today: date) -> int:
+# The 2019 revision of the Regulations (国务院令第711号) set the report format used here; the
+# annual_report command refuses earlier years for the same reason.
+FIRST_REPORT_YEAR = 2019
+
+
+def _report_year(request: HttpRequest, today: date) -> tuple[int, str]:
+    """The report's year and, for a year we cannot report on, the client's error (400)."""
+    raw = request.GET.get("year", str(today.year))
     try:
-        year = int(request.GET.get("year", today.year))
+        year = int(raw)
     except ValueError:
-        raise Http404 from None
-    return year
+        return today.year, _("The year must be a number such as %(year)d.") % {"year": today.year}
+    if year < FIRST_REPORT_YEAR:
+        return year, _("Reports start with %(first)d: earlier years used the old Regulations.") % {
+            "first": FIRST_REPORT_YEAR
+        }
+    if year > today.year:
+        return year, _("The year %(year)d has not begun: there is no report for it yet.") % {
+            "year": year
+        }
+    return year, ""
 
 
 @login_required
 def annual_report(request: HttpRequest) -> HttpResponse:
     _require_supervision(request)
     today = timezone.localdate()
-    year = _report_year(request, today)
-    if year > today.year:
+    year, error = _report_year(request, today)
+    if error:
         return render(
             request,
             "supervision/annual_report.html",
-            {
-                "year": year,
-                "error": _("The year %(year)d has not begun: there is no report for it yet.")
-                % {"year": year},
-            },
+            {"year": year, "error": error},
             status=400,
         )
     organ = _organ()
@@ -219,16 +230,17 @@ def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "三、依申请公开"
-    sheet.append(
-        [data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]]
+    xlsx_append(
+        sheet,
+        [data["table_3"]["check"]["rule"], *[c["label"] for c in data["table_3"]["columns"]]],
     )
     keys = [c["key"] for c in data["table_3"]["columns"]]
     for row in data["table_3"]["rows"]:
-        sheet.append([row["label"], *[row["values"][k] for k in keys]])
+        xlsx_append(sheet, [row["label"], *[row["values"][k] for k in keys]])
     four = book.create_sheet("四、复议诉讼")
     for group in data["table_4"]["groups"]:
-        four.append([group["label"], *group["columns"]])
-        four.append(["", *group["values"]])
+        xlsx_append(four, [group["label"], *group["columns"]])
+        xlsx_append(four, ["", *group["values"]])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

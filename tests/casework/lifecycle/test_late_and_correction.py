@@ -10,7 +10,7 @@ import pytest
 from casework.errors import InvalidInput
 from casework.models import Case, Event
 from casework.selectors import case_warnings
-from tests.conftest import at
+from tests.conftest import at, real_pdf
 
 
 @pytest.fixture
@@ -153,11 +153,7 @@ def test_the_applicant_sends_the_correction_online(client, receive, fire, users)
         {
             "subject": "2025年度退役士兵安置计划",
             "text": "所申请的是2025年度的计划。",
-            "files": [
-                SimpleUploadedFile(
-                    "补正.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "application/pdf"
-                )
-            ],
+            "files": [SimpleUploadedFile("补正.pdf", real_pdf(), "application/pdf")],
         },
     )
     assert response.status_code == 302

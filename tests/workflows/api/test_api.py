@@ -206,6 +206,13 @@ def test_now_fixture_is_fixed():
 
 
 @pytest.mark.django_db
+def test_schema_needs_a_login(client, users):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
+    client.force_login(users["registrar"])
+    assert client.get("/api/v1/schema/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_api_refuses_to_back_date_an_arrival_into_a_closed_year(api, organ):
     response = api("registrar").post(
         "/api/v1/cases/", {**BODY, "arrived_at": "2019-03-02T10:00:00+08:00"}, format="json"

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 
 from casework.models import Attachment, Case
-from tests.conftest import VALID_RESIDENT_ID, VALID_RESIDENT_ID_2
+from tests.conftest import VALID_RESIDENT_ID, VALID_RESIDENT_ID_2, real_pdf
 from tests.workflows.portal.test_portal import _form, _png
 
 
 def _pdf(name: str = "poa.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, real_pdf(), content_type="application/pdf")
 
 
 def _errors_of(page: str, field: str) -> list[str]:

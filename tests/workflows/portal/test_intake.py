@@ -11,7 +11,7 @@ from django.utils import timezone
 import pytest
 
 from casework.models import Attachment, Case, Event
-from tests.conftest import VALID_RESIDENT_ID
+from tests.conftest import VALID_RESIDENT_ID, real_pdf
 
 
 def _intake(**overrides):
@@ -91,7 +91,7 @@ def _eml(tmp_path, name, message_id, attachment=None, date="Mon, 16 Nov 2026 09:
 
 @pytest.mark.django_db
 def test_import_mail_never_imports_the_same_message_twice(tmp_path, organ, users):
-    _eml(tmp_path, "a.eml", "<a1@example.com>", ("id.pdf", b"%PDF-1.4 scan"))
+    _eml(tmp_path, "a.eml", "<a1@example.com>", ("id.pdf", real_pdf()))
     _eml(tmp_path, "b.eml", None, ("virus.pdf", b"MZ exe"))
     out = StringIO()
     call_command("import_mail", "--dir", str(tmp_path), stdout=out, stderr=StringIO())

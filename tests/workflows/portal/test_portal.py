@@ -150,7 +150,7 @@ def test_wrong_code_and_unknown_number_get_the_same_answer_and_are_throttled(
         client.post("/track/", {"number": case.number, "code": "BBBB-BBBB"})
     throttled = client.post("/track/", {"number": case.number, "code": code})
     assert throttled.status_code == 429
-    assert "尝试次数过多" in throttled.content.decode()
+    assert "错误次数过多" in throttled.content.decode()
 
 
 @pytest.mark.django_db

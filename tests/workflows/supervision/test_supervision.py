@@ -272,3 +272,49 @@ def test_remedy_records_fill_table_four(world, act, organ):
     }
     assert table["litigation_after_reconsideration"]["pending"] == 1
     assert Case.objects.count() == 4
+
+
+def _formula_cells(content: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+@pytest.mark.django_db
+def test_exports_write_an_applicants_formula_as_text(client, users, world):
+    """Issue 16: a subject like =HYPERLINK(...) must never be a live formula in an export."""
+    evil = '=HYPERLINK("http://evil.example/","点击")'
+    Case.objects.filter(pk=world["overdue"].pk).update(subject=evil)
+    client.force_login(users["supervisor"])
+    with time_machine.travel(moment(date(2026, 3, 16)), tick=False):
+        csv_text = client.get("/supervision/?format=csv").content.decode("utf-8-sig")
+        xlsx = client.get("/supervision/?format=xlsx").content
+        report = client.get("/supervision/report/?year=2025&format=xlsx")
+    import csv as csv_module
+
+    cells = [c for row in csv_module.reader(io.StringIO(csv_text)) for c in row]
+    assert "'" + evil in cells
+    assert evil not in cells
+    assert _formula_cells(xlsx) == []
+    from openpyxl import load_workbook
+
+    values = [c for row in load_workbook(io.BytesIO(xlsx))["超期与即将到期"].values for c in row]
+    assert evil in values  # kept, as text
+    assert report.status_code == 200
+    assert _formula_cells(report.content) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0", "-1", "2018", "abc", "99999999999999999999"])
+def test_report_year_out_of_range_is_400_in_chinese(client, users, organ, year):
+    client.force_login(users["supervisor"])
+    response = client.get("/supervision/report/", {"year": year, "format": "xlsx"})
+    assert response.status_code == 400
+    assert "年" in response.content.decode()

@@ -180,3 +180,21 @@ def test_the_extensions_queue_is_the_heads_alone(client, users, routed, act):
         assert routed.number not in client.get("/work/?tab=extensions").content.decode()
     client.force_login(users["head"])
     assert routed.number in client.get("/work/?tab=extensions").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "http://testserver.evil.example/"]
+)
+def test_quick_action_never_redirects_off_site(client, users, routed, target):
+    client.force_login(users["liaison_a"])
+    response = client.post(f"/work/cases/{routed.number}/quick/claim/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/work/"
+
+
+@pytest.mark.django_db
+def test_quick_action_keeps_a_local_next(client, users, routed):
+    client.force_login(users["liaison_a"])
+    response = client.post(f"/work/cases/{routed.number}/quick/claim/", {"next": "/work/?tab=mine"})
+    assert response["Location"] == "/work/?tab=mine"
