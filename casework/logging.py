@@ -27,10 +27,13 @@ class RequestIdFilter(logging.Filter):
 
 
 def client_address(request: Any) -> str:
-    """The client's address as the trusted proxy reports it (REMOTE_ADDR otherwise)."""
+    """The client's address from the one header the bureau trusts (casework.portal), the
+    same one the rate limits and the login lock-out use."""
     if request is None:
         return "-"
-    return str(request.META.get("REMOTE_ADDR", "-"))
+    from casework.portal import client_address as trusted_address
+
+    return trusted_address(request)
 
 
 @receiver(user_logged_in)

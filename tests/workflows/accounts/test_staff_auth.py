@@ -57,6 +57,30 @@ def test_lock_out_is_per_account_and_address_and_ends_after_the_cool_off(users):
         assert _login(later, "registrar", "pw-registrar", ip="203.0.113.9").status_code == 302
 
 
+@pytest.mark.django_db
+def test_behind_the_proxy_the_lock_out_uses_the_trusted_header(users, settings):
+    """Behind the bureau's proxy every request comes from the proxy's address; the lock-out
+    keys on the address the proxy reports in TRUSTED_PROXY_HEADER."""
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    proxy = "10.9.9.9"
+    stranger = Client()
+    for _ in range(5):
+        stranger.post(
+            "/login/",
+            {"username": "registrar", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_REAL_IP="203.0.113.9",
+        )
+    officer = Client()
+    response = officer.post(
+        "/login/",
+        {"username": "registrar", "password": "pw-registrar"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_REAL_IP="10.0.0.1",
+    )
+    assert response.status_code == 302
+
+
 # --- passwords --------------------------------------------------------------------------
 
 
