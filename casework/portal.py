@@ -56,6 +56,19 @@ def client_address(request: HttpRequest) -> str:
     return address or str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """`client_address` when it is an IP address, else None (django-axes stores it in an IP
+    column; a request made in code, such as a test client's force_login, has none)."""
+    import ipaddress
+
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
 def _key(*parts: str) -> str:
     # Hashed: case numbers and addresses become fixed-length, memcached/Redis-safe keys.
     return "portal:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]

@@ -420,7 +420,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The address from the one header the bureau's proxy sets (TRUSTED_PROXY_HEADER), as the
 # public pages' rate limits use: behind a proxy, REMOTE_ADDR would be the proxy for everyone.
-AXES_CLIENT_IP_CALLABLE = "casework.portal.client_address"
+AXES_CLIENT_IP_CALLABLE = "casework.portal.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workflows.accounts.views.locked_out"
 AXES_VERBOSE = False
