@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -326,12 +326,20 @@ def consultations(case: Case) -> list[Consultation]:
     """Every consultation of the case, in the order they were sent."""
     from casework.choices import Transition as T
 
-    found: dict[str, Consultation] = {}
-    for kind, on, payload in (
+    return consultations_from(
         case.events.filter(kind__in=[T.OPEN_CONSULTATION, T.CLOSE_CONSULTATION])
         .order_by("seq")
         .values_list("kind", "on", "payload")
-    ):
+    )
+
+
+def consultations_from(rows: Iterable[tuple[str, date, dict[str, Any]]]) -> list[Consultation]:
+    """The consultations in a case's ledger rows (kind, on, payload), in seq order; other
+    kinds are passed over, so callers that already hold the ledger need no second query."""
+    from casework.choices import Transition as T
+
+    found: dict[str, Consultation] = {}
+    for kind, on, payload in rows:
         key = str(payload.get("consultation_id", ""))
         if kind == T.OPEN_CONSULTATION:
             found[key] = Consultation(
@@ -343,7 +351,7 @@ def consultations(case: Case) -> list[Consultation]:
                 None,
                 "",
             )
-        elif key in found:
+        elif kind == T.CLOSE_CONSULTATION and key in found:
             opened = found[key]
             found[key] = Consultation(
                 key,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from casework.choices import Transition as T
 from casework.errors import InvalidInput, NotVisible, WrongState
 from casework.models import Case
+from casework.selectors import consultations_from
 from casework.services import case_transition
 from letters.context import build_letter_context, check_fits, check_organ
 from letters.kinds import KINDS, Kind, default_wording
@@ -162,31 +163,36 @@ DECIDING_KINDS = (T.APPROVE, T.REPLY_ON_THE_SPOT, T.ABANDON)
 
 
 def letter_step(
-    case: Case, spec: Kind, *, consultation_id: str | None = None
+    case: Case,
+    spec: Kind,
+    *,
+    consultation_id: str | None = None,
+    events: list[tuple[int, str, Any, dict[str, Any]]] | None = None,
 ) -> tuple[str, str | None]:
     """The step of the case a letter of `spec` documents, and the consultation it is about.
 
     Refuses (WrongState) when the step has not happened: a reply only after sign-off (or an
     on-the-spot reply or abandonment decided it), a consultation letter only while the
-    consultation is open. Each notice documents the latest event of its step.
+    consultation is open. Each notice documents the latest event of its step. `events` (the
+    case's ledger as (seq, kind, on, payload) rows) may be passed when checking several kinds.
     """
-    events = list(case.events.order_by("seq").values_list("seq", "kind", "payload"))
+    if events is None:
+        events = _ledger_rows(case)
 
     def last(*kinds: str) -> tuple[int, dict[str, Any]] | None:
         return next(
-            ((seq, payload) for seq, kind, payload in reversed(events) if kind in kinds), None
+            ((seq, payload) for seq, kind, _on, payload in reversed(events) if kind in kinds), None
         )
 
     needs = spec.needs
     if needs == "receipt":
         return "receipt", None
     if needs == "consultation":
-        opened: dict[str, Any] = {}
-        for _seq, kind, payload in events:
-            if kind == T.OPEN_CONSULTATION:
-                opened[payload["consultation_id"]] = payload
-            elif kind == T.CLOSE_CONSULTATION:
-                opened.pop(payload["consultation_id"], None)
+        opened = {
+            c.consultation_id: c
+            for c in consultations_from((kind, on, payload) for _seq, kind, on, payload in events)
+            if c.closed_on is None
+        }
         if consultation_id is None and len(opened) == 1:
             consultation_id = next(iter(opened))
         if consultation_id not in opened:
@@ -194,7 +200,7 @@ def letter_step(
                 _("This letter does not fit the case: %(reason)s.")
                 % {"reason": _("no consultation is open")}
             )
-        party = opened[consultation_id]["party"]
+        party = opened[consultation_id].party
         if (spec.key == "consultation_third_party" and party != "third_party") or (
             spec.key == "consultation_organ" and party != "other_organ"
         ):
@@ -231,20 +237,23 @@ def letter_step(
     return f"{event_kind}:{found[0]}", None
 
 
+def _ledger_rows(case: Case) -> list[tuple[int, str, Any, dict[str, Any]]]:
+    return list(case.events.order_by("seq").values_list("seq", "kind", "on", "payload"))
+
+
 def letter_kinds_issuable(case: Case) -> list[str]:
     """The kinds that can be issued on the case now: they fit, their step happened, and no
     letter stands for that step yet (a voided one can be reissued)."""
-    from letters.context import event_kinds
-
     if case.status in CLOSED_TO_LETTERS:
         return []
-    kinds = event_kinds(case)
+    events = _ledger_rows(case)  # read once for every kind
+    kinds = {kind for _seq, kind, _on, _payload in events}
     issued = {(k, step) for k, step, void in _standing_letters(case) if not void}
     result = []
     for key, spec in KINDS.items():
         try:
             check_fits(case, spec, kinds=kinds)
-            step, _consultation = letter_step(case, spec)
+            step, _consultation = letter_step(case, spec, events=events)
         except (WrongState, InvalidInput):
             continue
         if (key, step) not in issued:

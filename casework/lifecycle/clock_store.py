@@ -3,6 +3,7 @@ event (the lifecycle is the only writer of these fields)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -49,19 +50,13 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def case_clock_with(case: Case, new: ClockEvent) -> tuple[ClockResult, dict[str, list[Any]]]:
-    """The clock replayed over the whole ledger plus the event about to be written, and what
-    it changes on the case's stored fields ({field: [old, new]}), before anything is saved."""
-    events = (
-        [
-            ClockEvent(kind=kind, on=on, payload=payload)
-            for kind, on, payload in case.events.order_by("seq").values_list(
-                "kind", "on", "payload"
-            )
-        ]
-        if case.pk
-        else []
-    )
+def case_clock_with(
+    case: Case, new: ClockEvent, *, ledger: Iterable[Any]
+) -> tuple[ClockResult, dict[str, list[Any]]]:
+    """The clock replayed over the whole ledger (the case's events so far, which the
+    lifecycle has already read) plus the event about to be written, and what it changes on
+    the case's stored fields ({field: [old, new]}), before anything is saved."""
+    events = [ClockEvent(kind=e.kind, on=e.on, payload=e.payload) for e in ledger]
     events.append(new)
     calendar, _fingerprint = working_calendar_with_fingerprint()
     result = compute_clock(events, calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)

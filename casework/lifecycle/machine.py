@@ -61,7 +61,12 @@ from casework.lifecycle.table import (
     register,
 )
 from casework.models import Case, Division, Event
-from casework.selectors import applicant_pieces_earlier_in_month, working_calendar_with_fingerprint
+from casework.selectors import (
+    Consultation,
+    applicant_pieces_earlier_in_month,
+    consultations_from,
+    working_calendar_with_fingerprint,
+)
 
 Body = Callable[["CaseLifecycle", dict[str, Any]], dict[str, Any]]
 
@@ -171,7 +176,9 @@ class CaseLifecycle:
         # The clock replays the whole ledger with this event; when the dates move, the event
         # says so (a true date recorded late can move them), and the history shows it.
         result, changes = case_clock_with(
-            self.case, ClockEvent(kind=self.spec.name, on=self.on, payload=self.payload)
+            self.case,
+            ClockEvent(kind=self.spec.name, on=self.on, payload=self.payload),
+            ledger=self.events(),
         )
         if changes and self.spec.name != T.RECEIVE:
             self.payload = {**self.payload, "clock_changes": changes}
@@ -268,14 +275,10 @@ class CaseLifecycle:
     def has_event(self, kind: str) -> bool:
         return any(e.kind == kind for e in self.events())
 
-    def open_consultations(self) -> dict[str, dict[str, Any]]:
-        opened: dict[str, dict[str, Any]] = {}
-        for event in self.events():
-            if event.kind == T.OPEN_CONSULTATION:
-                opened[event.payload["consultation_id"]] = {**event.payload, "sent_on": event.on}
-            elif event.kind == T.CLOSE_CONSULTATION:
-                opened.pop(event.payload["consultation_id"], None)
-        return opened
+    def open_consultations(self) -> dict[str, Consultation]:
+        """The consultations still waiting for an answer, by id (from the cached ledger)."""
+        rows = ((e.kind, e.on, e.payload) for e in self.events())
+        return {c.consultation_id: c for c in consultations_from(rows) if c.closed_on is None}
 
     def status_before_correction(self) -> str:
         """The state the case was in when the correction was requested (registered if older
@@ -618,13 +621,13 @@ class CaseLifecycle:
         opened = self.open_consultations().get(data["consultation_id"])
         if opened is None:
             raise WrongState(_("There is no open consultation with this id."))
-        if self.on < opened["sent_on"]:
+        if self.on < opened.sent_on:
             raise InvalidInput(
                 _("The answer cannot arrive before the consultation was sent."), field="on"
             )
         return {
             "consultation_id": data["consultation_id"],
-            "party_name": opened["party_name"],
+            "party_name": opened.party_name,
             "opinion": data["opinion"],
             "summary": data["summary"],
         }
@@ -645,7 +648,7 @@ class CaseLifecycle:
         opened = self.open_consultations().get(data["consultation_id"])
         if opened is None:
             raise WrongState(_("There is no open consultation with this id."))
-        if self.on < opened["sent_on"]:
+        if self.on < opened.sent_on:
             raise InvalidInput(_("The letter cannot be received before it was sent."), field="on")
         if any(
             e.kind == "record_consultation_delivery"
@@ -655,7 +658,7 @@ class CaseLifecycle:
             raise WrongState(_("The receipt of this consultation letter is already recorded."))
         return {
             "consultation_id": data["consultation_id"],
-            "party_name": opened["party_name"],
+            "party_name": opened.party_name,
             "method": data["method"],
         }
 

@@ -245,15 +245,23 @@ def original(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
 
 
 def _post_action(
-    request: HttpRequest, number: str, pk: int, action: Any, page: Any = None
+    request: HttpRequest,
+    number: str,
+    pk: int,
+    action: Any,
+    page: Any = None,
+    *,
+    to_index: bool = False,
 ) -> HttpResponse:
+    """Fetch the record with the access check, run one service, report a refusal, go back to
+    the record's page (or the case's records)."""
     case = _case(request, number)
     record = _record(case, pk)
     try:
         action(record)
     except CaseworkError as exc:
         _fail(request, exc)
-    return redirect(_record_url(record, page))
+    return redirect(_index_url(case) if to_index else _record_url(record, page))
 
 
 @login_required
@@ -344,25 +352,15 @@ def names(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number)
-    record = _record(case, pk)
-    try:
-        services.record_retry(record=record, actor=request.user)
-    except CaseworkError as exc:
-        _fail(request, exc)
-    return redirect(_index_url(case))
+    action = lambda record: services.record_retry(record=record, actor=request.user)  # noqa: E731
+    return _post_action(request, number, pk, action, to_index=True)
 
 
 @login_required
 @require_POST
 def remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number)
-    record = _record(case, pk)
-    try:
-        services.record_remove(record=record, actor=request.user)
-    except CaseworkError as exc:
-        _fail(request, exc)
-    return redirect(_index_url(case))
+    action = lambda record: services.record_remove(record=record, actor=request.user)  # noqa: E731
+    return _post_action(request, number, pk, action, to_index=True)
 
 
 @login_required
