@@ -222,3 +222,12 @@ def test_the_application_role_cannot_update_delete_or_truncate_events(two_events
         cursor.execute("RESET ROLE")
     assert Event.objects.filter(case=two_events).count() == 2
     assert Group.objects.exists()
+
+
+@pytest.mark.django_db
+def test_verify_reports_its_progress_up_to_every_event(two_events):
+    from casework.ledger import chains_verify
+
+    seen: list[tuple[int, int]] = []
+    assert chains_verify(progress=lambda done, total: seen.append((done, total))) == []
+    assert seen[-1] == (Event.objects.count(), Event.objects.count())

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.ledger import audit_anchor, chains_verify
+from casework.management.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--anchor", help="an anchor from the digest or the log: HASH@EVENT_ID")
 
     def handle(self, *args: Any, anchor: str | None, **options: Any) -> None:
-        broken = chains_verify()
+        broken = chains_verify(progress=ProgressBar("校验审计链"))
         for link in broken:
             self.stderr.write(f"审计链断裂：{link}")
         mismatch = False
