@@ -228,8 +228,12 @@ def _tracked_case(request: HttpRequest, number: str) -> Case | None:
 
 
 def track_case(
-    request: HttpRequest, number: str, withdraw_form: WithdrawForm | None = None
+    request: HttpRequest,
+    number: str,
+    withdraw_form: WithdrawForm | None = None,
+    correction_form: CorrectionForm | None = None,
 ) -> HttpResponse:
+    """The tracked case; a form that failed is shown again with its errors and what was typed."""
     case = _tracked_case(request, number)
     if case is None:
         return redirect("portal:track")
@@ -246,9 +250,9 @@ def track_case(
             "can_withdraw": case.status in OPEN_STATUSES,
             "withdraw_form": withdraw_form or WithdrawForm(),
             "correction": correction_requested(case),
-            "correction_form": CorrectionForm(),
+            "correction_form": correction_form or CorrectionForm(),
         },
-        status=400 if withdraw_form is not None else 200,
+        status=400 if withdraw_form is not None or correction_form is not None else 200,
     )
 
 
@@ -267,13 +271,15 @@ def track_correction(request: HttpRequest, number: str) -> HttpResponse:
                 uploads=form.cleaned_data["files"],
             )
         except CaseworkError as exc:
-            messages.error(request, exc.message)
+            # An upload refused by its content: the typed text stays; files must be chosen again
+            # (a browser never keeps a file choice).
+            form.add_error("files" if exc.field in (None, "attachments") else None, exc.message)
         else:
             messages.success(request, _("Your correction was sent; the office will check it."))
             return redirect("portal:track-case", number=case.number)
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("portal:track-case", number=case.number)
+    if request.FILES:
+        form.add_error("files", _("Please choose the files again."))
+    return track_case(request, number, correction_form=form)
 
 
 def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:

@@ -185,3 +185,37 @@ def test_one_urge_per_case_per_supervisor_per_day(investigating, fire):
         message="补记上周五的催办",
     )
     assert Event.objects.filter(case=investigating, kind="urge").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_refused_correction_file_keeps_the_typed_text(client, receive, fire):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.portal import query_code_digest
+
+    case = receive(channel="online", arrived=date(2026, 3, 2))
+    fire(case, "confirm_receipt", "registrar", on=date(2026, 3, 3))
+    fire(case, "register", "registrar", on=date(2026, 3, 3))
+    fire(
+        case,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 4),
+        items="写明年份",
+        deadline_on="2026-03-18",
+    )
+    code = "ABCD-EFGH-JKLM"
+    Case.objects.filter(pk=case.pk).update(query_code_digest=query_code_digest(case.number, code))
+    client.post("/track/", {"number": case.number, "code": code})
+    response = client.post(
+        f"/track/{case.number}/correction/",
+        {
+            "text": "所申请的是2025年度的计划。",
+            "files": [SimpleUploadedFile("x.pdf", b"<html><script>1</script>", "application/pdf")],
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "所申请的是2025年度的计划。" in page  # nothing typed is lost
+    assert "请重新选择文件" in page
+    assert not Event.objects.filter(case=case, kind="submit_correction").exists()
