@@ -146,18 +146,16 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
 
     def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
         from django.contrib import messages
-        from django.utils import timezone
 
         from casework.calendar_data import special_day_save
 
-        report = special_day_save(
-            day=obj,
-            actor=getattr(request, "user", None),
-            reason=form.cleaned_data["reason"],
-            now=timezone.now(),
+        special_day_save(
+            day=obj, actor=getattr(request, "user", None), reason=form.cleaned_data["reason"]
         )
+        # Recomputing 100,000 open cases takes minutes: a worker does it (issue 15).
         messages.info(
-            request, _("Time limits of %(n)d open cases changed.") % {"n": report.changed}
+            request,
+            _("The time limits of open cases are being recomputed in the background."),
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -165,16 +163,156 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
         return False
 
 
+class CalendarYearImportForm(forms.Form):
+    """A year's arrangement from the chinesecalendar package, or from a JSON or CSV file (the
+    format is in the README), for an administrator who has no shell (issue 14 point 8)."""
+
+    package_year = forms.TypedChoiceField(
+        label=_("From the bundled State Council arrangements"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+    )
+    file = forms.FileField(
+        label=_("Or from a file (JSON or CSV)"),
+        required=False,
+        help_text=_("One line per holiday or make-up working day; the format is in the README."),
+    )
+    year = forms.IntegerField(
+        label=_("Year of the file"),
+        required=False,
+        help_text=_("Only needed when the file does not say which year it covers."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. the State Council notice and its document number."),
+    )
+
+    MAX_FILE_BYTES = 1024 * 1024
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["package_year"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (y, str(y)) for y in years
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if data.get("package_year") and upload:
+            self.add_error("file", _("Choose either a bundled year or a file, not both."))
+        elif not data.get("package_year") and not upload:
+            self.add_error("package_year", _("Choose a bundled year or a file."))
+        if upload is not None:
+            name = upload.name.lower()
+            if not name.endswith((".json", ".csv")):
+                self.add_error("file", _("The file must be a .json or .csv file."))
+            elif upload.size > self.MAX_FILE_BYTES:
+                self.add_error("file", _("The file is larger than 1 MB."))
+        return data
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+    """The loaded years, and a page to load one (the web form of `workdays load` and
+    `workdays import`); the open cases are then recomputed by a worker."""
+
     list_display = ["year", "source", "loaded_at"]
     readonly_fields = ["loaded_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a year is loaded with `workdays load` or `workdays import`
+        return False  # a year is loaded on the import page, whole
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("casework.add_specialday"))
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="casework_calendaryear_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> Any:
+        import tempfile
+        from pathlib import Path
+
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.db import transaction
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from casework.calendar_data import (
+            CalendarImportError,
+            calendar_import,
+            calendar_load_from_package,
+            package_years,
+            parse_calendar_file,
+        )
+        from casework.tasks import enqueue_on_commit, recompute_deadlines
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = CalendarYearImportForm(
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            years=package_years(),
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if data["package_year"]:
+                        year = data["package_year"]
+                        count = calendar_load_from_package([year], user=request.user)[year]
+                    else:
+                        upload = data["file"]
+                        suffix = Path(upload.name).suffix.lower()
+                        with tempfile.TemporaryDirectory() as folder:
+                            path = Path(folder) / f"calendar{suffix}"
+                            path.write_bytes(upload.read())
+                            parsed = parse_calendar_file(path, year=data["year"])
+                        year = parsed.year
+                        count = calendar_import(parsed, user=request.user, source=data["source"])
+                    enqueue_on_commit(recompute_deadlines)
+            except CalendarImportError as exc:
+                for problem in exc.errors:
+                    form.add_error("file", problem)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(year)d: %(n)d special days loaded. The time limits of open cases are "
+                        "being recomputed in the background."
+                    )
+                    % {"year": year, "n": count},
+                )
+                return redirect("admin:casework_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load a year's working-day arrangement"),
+            "form": form,
+        }
+        return TemplateResponse(
+            request,
+            "admin/casework/calendaryear/import.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -190,10 +328,14 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
             messages.warning(
                 request,
                 _(
-                    "Not loaded: %(years)s. Dates in these years are estimated and provisional; load them with “manage.py workdays import FILE” when the State Council publishes the arrangement."
+                    "Not loaded: %(years)s. Dates in these years are estimated and provisional; load them with “Load a year” on this page when the State Council publishes the arrangement."
                 )
                 % {"years": "、".join(str(y) for y in missing)},
             )
+        extra_context = {
+            **(extra_context or {}),
+            "may_import": self.has_import_permission(request),
+        }
         return super().changelist_view(request, extra_context)
 
 

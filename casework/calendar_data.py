@@ -9,9 +9,9 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,9 +19,6 @@ from django.utils.translation import gettext as _
 from casework.models import CalendarChange, CalendarYear, SpecialDay
 from casework.selectors import working_calendar_forget
 from casework.workdays import FIRST_CALENDAR_YEAR, LAST_SUPPORTED_YEAR, statutory_holidays
-
-if TYPE_CHECKING:
-    from casework.lifecycle import RecomputeReport
 
 PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅部分节假日安排通知）"
 
@@ -354,24 +351,27 @@ def special_day_problems(*, day: date, kind: str) -> dict[str, str]:
     return {}
 
 
-def special_day_save(*, day: SpecialDay, actor: Any, reason: str, now: datetime) -> RecomputeReport:
-    """Add or correct one special day (an administrator's edit) and recompute the open cases.
+def special_day_save(*, day: SpecialDay, actor: Any, reason: str) -> CalendarChange:
+    """Add or correct one special day (an administrator's edit); the open cases' time limits
+    are then recomputed in the background.
 
     A make-up working day (调休上班) must be a Saturday or Sunday (the notices only ever move
     weekend days); otherwise InvalidInput. The change is recorded with its before and after
-    and the reason (e.g. the notice's document number) in the same transaction; then every open
-    case's time limits are recomputed on the new calendar, each move recorded as an event
-    (casework.lifecycle.cases_recompute_clocks). Returns that recompute's report.
+    and the reason (e.g. the notice's document number) in the same transaction. After commit,
+    `casework.tasks.recompute_deadlines` is enqueued on the long queue: a worker recomputes
+    every open case on the new calendar (Art 33: working days follow the State Council's
+    arrangement), each move recorded as an event. With 100,000 open cases that is minutes of
+    work, which must not hold the administrator's request (issue 15).
     """
     from casework.errors import InvalidInput
-    from casework.lifecycle import cases_recompute_clocks
+    from casework.tasks import enqueue_on_commit, recompute_deadlines
 
     for field_name, message in special_day_problems(day=day.day, kind=day.kind).items():
         raise InvalidInput(message, field=field_name)
     with transaction.atomic():
         old = SpecialDay.objects.filter(pk=day.pk).first() if day.pk else None
         day.save()
-        CalendarChange.objects.create(
+        change = CalendarChange.objects.create(
             user=actor,
             action=CalendarChange.Action.CHANGE if old else CalendarChange.Action.ADD,
             year=day.day.year,
@@ -380,5 +380,6 @@ def special_day_save(*, day: SpecialDay, actor: Any, reason: str, now: datetime)
             after=_describe(day),
             reason=reason,
         )
-    working_calendar_forget()
-    return cases_recompute_clocks(now=now)
+        transaction.on_commit(working_calendar_forget)
+        enqueue_on_commit(recompute_deadlines)
+    return change

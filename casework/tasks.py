@@ -66,7 +66,11 @@ def recompute_deadlines(force: bool = False) -> dict[str, int]:
     """Recompute the time limits of open cases after a calendar change (Art 33: working days
     follow the State Council's arrangement); each change is an event on its case."""
     from casework.lifecycle import cases_recompute_clocks
+    from casework.selectors import working_calendar_forget
 
+    # This worker may hold the calendar in its process cache for a while (working_calendar):
+    # the change that enqueued this job must be seen now.
+    working_calendar_forget()
     report = cases_recompute_clocks(now=timezone.now(), force=force)
     return {"checked": report.checked, "changed": report.changed}
 

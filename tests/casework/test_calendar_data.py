@@ -210,18 +210,26 @@ def test_admin_calendar_change_is_recorded_with_reason(client, users, official_c
 
 
 @pytest.mark.django_db
-def test_special_day_save_records_the_change_and_recomputes(receive, users):
+def test_special_day_save_records_the_change_and_enqueues_the_recompute(
+    receive, users, django_capture_on_commit_callbacks
+):
+    """The edit commits at once; the open cases are recomputed by the recompute_deadlines job
+    after commit (the test settings run jobs immediately; production's worker runs them)."""
     from casework.calendar_data import special_day_save
     from casework.errors import InvalidInput
-    from tests.conftest import NOW
 
     case = receive(arrived=date(2026, 3, 16))
     due = case.reply_due_on
     day = SpecialDay(day=date(2026, 3, 17), kind="holiday", name="临时放假", source="某通知")
-    report = special_day_save(day=day, actor=users["admin"], reason="按通知补录", now=NOW)
-    assert report.changed == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        special_day_save(day=day, actor=users["admin"], reason="按通知补录")
+    case.refresh_from_db()
+    assert case.reply_due_on == due  # nothing recomputed inside the edit
+    for callback in callbacks:
+        callback()  # what happens after commit: the job runs (ImmediateBackend)
     case.refresh_from_db()
     assert case.reply_due_on > due
+    assert Event.objects.filter(case=case, kind="recompute").count() == 1
     added = CalendarChange.objects.get(action="add")
     assert (added.user, added.day, added.before, added.reason) == (
         users["admin"],
@@ -230,14 +238,66 @@ def test_special_day_save_records_the_change_and_recomputes(receive, users):
         "按通知补录",
     )
     day.name = "临时放假（更正）"
-    special_day_save(day=day, actor=users["admin"], reason="更正名称", now=NOW)
+    special_day_save(day=day, actor=users["admin"], reason="更正名称")
     changed = CalendarChange.objects.get(action="change")
     assert changed.before == "2026-03-17 holiday 临时放假"
     assert changed.after == "2026-03-17 holiday 临时放假（更正）"
     weekday = SpecialDay(day=date(2026, 3, 18), kind="workday", name="x", source="s")
     with pytest.raises(InvalidInput) as excinfo:
-        special_day_save(day=weekday, actor=users["admin"], reason="r", now=NOW)
+        special_day_save(day=weekday, actor=users["admin"], reason="r")
     assert "周六或周日" in excinfo.value.message
+
+
+@pytest.mark.django_db
+def test_an_administrator_loads_a_year_from_a_file_on_the_admin_page(
+    client, users, receive, django_capture_on_commit_callbacks
+):
+    """The web form of `workdays import` (issue 14 point 8: no command-line hints to users):
+    a bad file is refused with every problem listed and nothing loaded; a good one loads the
+    year and enqueues the recompute."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    listing = client.get("/admin/casework/calendaryear/").content.decode()
+    assert "/admin/casework/calendaryear/import/" in listing
+    assert "manage.py" not in listing
+    page = client.get("/admin/casework/calendaryear/import/")
+    assert page.status_code == 200
+    assert "载入年度工作日安排" in page.content.decode()
+    incomplete = {**COMPLETE_2027, "holidays": COMPLETE_2027["holidays"][1:]}
+    bad = SimpleUploadedFile(
+        "2027.json", json.dumps(incomplete, ensure_ascii=False).encode(), "application/json"
+    )
+    response = client.post("/admin/casework/calendaryear/import/", {"file": bad})
+    assert response.status_code == 400
+    assert "2027" in response.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    response = client.post("/admin/casework/calendaryear/import/", {})
+    assert response.status_code == 400
+    assert "请选择内置年度或上传文件" in response.content.decode()
+    good = SimpleUploadedFile("2027.json", EXAMPLE_2027.read_bytes(), "application/json")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/admin/casework/calendaryear/import/", {"file": good})
+    assert response.status_code == 302
+    assert len(callbacks) >= 1  # recompute_deadlines, run by a worker after commit
+    assert CalendarYear.objects.get(year=2027).source == COMPLETE_2027["source"]
+    change = CalendarChange.objects.get(action="import", year=2027)
+    assert change.user == users["admin"]
+    followed = client.get(response["Location"]).content.decode()
+    assert "已载入 34 个特殊日" in followed
+
+
+@pytest.mark.django_db
+def test_a_liaison_officer_cannot_open_the_calendar_import_page(client, users):
+    before = CalendarChange.objects.count()
+    client.force_login(users["liaison_a"])
+    response = client.get("/admin/casework/calendaryear/import/")
+    assert response.status_code in (302, 403)
+    response = client.post("/admin/casework/calendaryear/import/", {"package_year": "2026"})
+    assert response.status_code in (302, 403)
+    assert CalendarChange.objects.count() == before
     assert not SpecialDay.objects.filter(day=date(2026, 3, 18)).exists()
 
 
