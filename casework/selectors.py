@@ -147,6 +147,72 @@ def case_clock(*, case: Case, today: date) -> CaseClockView:
     return CaseClockView(result=result, timeline=explain(result), remaining=remaining, level=level)
 
 
+@dataclass(frozen=True)
+class InternalDeadline:
+    """A deadline inside the handling, with where today stands against it (the same levels
+    and badge as the reply deadline): the division's internal due date, the applicant's
+    correction deadline and the office's 7 working days to ask for it (Art 30), a consulted
+    party's deadline (Art 32: 15 working days) and the fee payment deadline (国办函〔2020〕109号
+    Art 6)."""
+
+    label: str
+    due_on: date
+    remaining: int
+    level: str
+    estimated: bool = False
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.remaining if self.remaining < 0 else 0
+
+
+def case_internal_deadlines(
+    *, case: Case, today: date, clock: CaseClockView | None = None
+) -> list[InternalDeadline]:
+    """The internal deadlines that still run on the case now, soonest first."""
+    from casework.choices import CaseStatus
+
+    if case.closed_on:
+        return []
+    calendar = working_calendar()
+    due_soon = settings.DUE_SOON_WORKING_DAYS
+    found: list[tuple[str, date, bool]] = []
+    if case.correction_notice_due_on and case.status in (
+        CaseStatus.RECEIVED,
+        CaseStatus.REGISTERED,
+    ):
+        found.append((_("Correction notice to be sent by"), case.correction_notice_due_on, False))
+    if case.division_due_on and case.status in (CaseStatus.HANDLING, CaseStatus.INVESTIGATION):
+        found.append((_("Internal due date for the division"), case.division_due_on, False))
+    if case.correction_deadline_on and case.status == CaseStatus.CORRECTION:
+        found.append((_("Applicant's correction deadline"), case.correction_deadline_on, False))
+    if case.fee_due_on and case.status == CaseStatus.AWAITING_FEE:
+        found.append((_("Fee payment deadline"), case.fee_due_on, False))
+    for item in consultations_with_deadlines(case, clock.result if clock else None):
+        if item.consultation.closed_on is None:
+            found.append(
+                (
+                    _("Consulted party's answer: %(name)s")
+                    % {"name": item.consultation.party_name or _("consulted party")},
+                    item.party_due_on,
+                    item.estimated,
+                )
+            )
+    deadlines = []
+    for label, due, estimated in found:
+        left = working_days_left(due, today, calendar) or 0
+        deadlines.append(
+            InternalDeadline(
+                label=label,
+                due_on=due,
+                remaining=left,
+                level=supervision_level(left, due_soon_within=due_soon),
+                estimated=estimated,
+            )
+        )
+    return sorted(deadlines, key=lambda d: d.due_on)
+
+
 def case_warnings(case: Case) -> list[str]:
     """What the office should look at: incomplete applicant details (mail import), an agent
     without the power of attorney or the identity proofs (a ground for correction)."""

@@ -27,6 +27,7 @@ from casework.selectors import (
     case_clock,
     case_get_for_user,
     case_history,
+    case_internal_deadlines,
     case_list_drilldown,
     case_list_filter,
     case_list_visible_to,
@@ -67,6 +68,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         case = case_get_for_user(user=request.user, number=number)
     except NotVisible:
         raise Http404 from None
+    today = timezone.localdate()
+    clock = case_clock(case=case, today=today)
     return render(
         request,
         "casework/case_detail.html",
@@ -75,7 +78,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": case_history(case=case),
             "attachments": case.attachments.all(),
             "co_divisions": case.co_divisions.all(),
-            "clock": case_clock(case=case, today=timezone.localdate()),
+            "clock": clock,
+            "internal_deadlines": case_internal_deadlines(case=case, today=today, clock=clock),
             "warnings": case_warnings(case),
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
             if hasattr(case, "letters")

@@ -54,3 +54,49 @@ def test_approved_case_offers_the_reply_letter_first_and_others_see_whose_turn(
     html, buttons = _actions(client, users["liaison_a"], case)
     assert buttons == []
     assert "下一步由公开办办理" in html
+
+
+@pytest.mark.django_db
+def test_internal_deadlines_show_days_left_with_the_reply_deadlines_badges(
+    client, users, receive_flow, act, divisions
+):
+    """Issue 14 point 2: the division's internal due date and the applicant's correction
+    deadline carry the same warning badges as the reply deadline, counted in working days."""
+    import time_machine
+
+    from tests.conftest import at
+
+    case = receive_flow(arrived=date(2026, 3, 2))
+    act(case, "register", "registrar", on=date(2026, 3, 2))
+    act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    case.refresh_from_db()
+    assert case.division_due_on is not None
+    client.force_login(users["liaison_a"])
+    with time_machine.travel(at(date(2026, 3, 4)), tick=False):
+        html = client.get(f"/cases/{case.number}/").content.decode()
+    section = html.split("处室内部办理期限", 1)[1].split("</dd>", 1)[0]
+    assert "level-on-track" in section
+    assert "个工作日" in section
+    with time_machine.travel(
+        at(case.division_due_on + (date(2026, 3, 9) - date(2026, 3, 2))), tick=False
+    ):
+        html = client.get(f"/cases/{case.number}/").content.decode()
+    section = html.split("处室内部办理期限", 1)[1].split("</dd>", 1)[0]
+    assert "level-overdue" in section
+
+    other = receive_flow(arrived=date(2026, 3, 2))
+    act(other, "register", "registrar", on=date(2026, 3, 2))
+    act(
+        other,
+        "request_correction",
+        "registrar",
+        on=date(2026, 3, 3),
+        items="请写明文件名称",
+        deadline_on="2026-03-10",
+    )
+    client.force_login(users["registrar"])
+    with time_machine.travel(at(date(2026, 3, 9)), tick=False):
+        html = client.get(f"/cases/{other.number}/").content.decode()
+    section = html.split("申请人补正期限", 1)[1].split("</dd>", 1)[0]
+    assert "level-due-soon" in section
+    assert "处室内部办理期限" not in html
