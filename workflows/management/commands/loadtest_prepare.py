@@ -17,16 +17,17 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.portal import query_code_digest, query_code_new
+from workflows.api.tokens import ApiToken, TokenScope
 from workflows.management.commands.seed_bench import BENCH_ORGAN
 
 TRACKED = 500
 PER_OFFICER = 40
+ISSUED_AS = "loadtest"
 
 
 class Command(BaseCommand):
@@ -48,14 +49,20 @@ class Command(BaseCommand):
             ):
                 user.set_password(password)
                 user.save(update_fields=["password"])
-                token, _ = Token.objects.get_or_create(user=user)
+                # A fresh one-day token per run; the previous runs' tokens are revoked.
+                ApiToken.objects.filter(user=user, name=ISSUED_AS).exclude(
+                    revoked_at__isnull=False
+                ).update(revoked_at=timezone.now())
+                _token, secret = ApiToken.issue(
+                    user, name=ISSUED_AS, scope=TokenScope.WRITE, days=1
+                )
                 division_cases = cases.filter(
                     status=CaseStatus.HANDLING, lead_division__code=f"bench-{user.username[-2:]}"
                 ).order_by("reply_due_on")
                 officers.append(
                     {
                         "username": user.username,
-                        "token": token.key,
+                        "token": secret,
                         "unclaimed": list(
                             division_cases.values_list("number", flat=True)[:PER_OFFICER]
                         ),
