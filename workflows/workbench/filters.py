@@ -87,7 +87,7 @@ class BulkActionForm(forms.Form):
     and the input the chosen action needs. The case numbers (`cases`, `page_cases`) are read
     as given; visibility is checked for each case when acting."""
 
-    action = forms.ChoiceField(label=_("Bulk action"), choices=())
+    action = forms.ChoiceField(label=_("Action to take"), choices=())
     select_page = forms.BooleanField(label=_("Select all on this page"), required=False)
     lead_division = forms.ModelChoiceField(
         label=_("Lead division"),
@@ -105,8 +105,14 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args: Any, actions: Any = (), divisions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = list(actions)  # type: ignore[attr-defined]
+        offered = {name for name, _label in actions}
         if divisions is not None:
             self.fields["lead_division"].queryset = divisions  # type: ignore[attr-defined]
+        # Only the inputs of the actions offered to this user.
+        if "assign" not in offered:
+            del self.fields["lead_division"]
+        if "urge" not in offered:
+            del self.fields["message"]
 
     def numbers(self, key: str) -> list[str]:
         """The case numbers posted under `key` (a QueryDict list), trimmed, blanks dropped."""
