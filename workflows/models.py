@@ -55,6 +55,33 @@ class IdNumberReveal(models.Model):
         return f"{self.case} {self.user} {self.at:%Y-%m-%d %H:%M}"
 
 
+class SavedView(models.Model):
+    """A named filter of the staff case list (我的视图, issue 14 point 5): only the filter's
+    query string is kept. The cases are found again for the user every time the view is
+    opened, so a view never shows a case its owner may no longer see."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=40)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_owner_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
 
-__all__ = ["ApiToken", "CaseProcess", "IdNumberReveal"]
+__all__ = ["ApiToken", "CaseProcess", "IdNumberReveal", "SavedView"]

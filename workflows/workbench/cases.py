@@ -34,32 +34,81 @@ from casework.selectors import (
     case_warnings,
 )
 from casework.validators import mask_email, mask_phone
+from workflows.bulk import (
+    BULK_MAX_CASES,
+    EXPORT_MAX_ROWS,
+    bulk_actions_for,
+    saved_view_query,
+    saved_views_of,
+)
 from workflows.models import IdNumberReveal
-from workflows.workbench.filters import CaseFilterForm
+from workflows.workbench.filters import BulkActionForm, CaseFilterForm, SavedViewForm
 
 PAGE_SIZE = 50
 
 
-@login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+def _list_divisions(user: Any) -> Any:
     divisions = Division.objects.filter(is_active=True).select_related("organ")
     if not sees_all_cases(user):
         divisions = divisions.filter(pk__in=user_division_ids(user))
-    form = CaseFilterForm(request.GET or None, divisions=divisions)
+    return divisions
+
+
+def filtered_cases(user: Any, params: Any) -> tuple[CaseFilterForm, Any]:
+    """The filter form and the cases it selects among those the user may see (visibility is
+    computed for the user every time: a saved view stores only the filter)."""
+    form = CaseFilterForm(params or None, divisions=_list_divisions(user))
     cases = case_list_visible_to(user=user)
     if form.is_valid():
         cases = case_list_filter(cases, form.cleaned_data)
-    cases = case_list_drilldown(cases, request.GET, today=timezone.localdate())
+    cases = case_list_drilldown(cases, params, today=timezone.localdate())
+    return form, cases
+
+
+def case_list_page(
+    request: HttpRequest,
+    *,
+    view_form: SavedViewForm | None = None,
+    bulk_form: BulkActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The case list for the filter in the query string; the save-view and bulk forms are
+    given when they come back with errors."""
+    user = request.user
+    form, cases = filtered_cases(user, request.GET)
     searched = bool(form.is_valid() and form.cleaned_data.get("q"))
     page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
     query = request.GET.copy()
     query.pop("page", None)
+    current = saved_view_query(request.GET)
+    views = list(saved_views_of(user))
     return render(
         request,
         "casework/case_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "view_form": view_form or SavedViewForm(owner=user),
+            "saved_views": views,
+            "current_view": next((v for v in views if v.query == current), None),
+            "bulk_form": bulk_form or bulk_action_form(user),
+            "ticked": set(bulk_form.numbers("cases")) if bulk_form is not None else set(),
+            "bulk_max": BULK_MAX_CASES,
+            "export_max": EXPORT_MAX_ROWS,
+        },
+        status=status,
     )
+
+
+def bulk_action_form(user: Any, data: Any = None) -> BulkActionForm:
+    divisions = Division.objects.filter(is_active=True).select_related("organ")
+    return BulkActionForm(data, actions=bulk_actions_for(user), divisions=divisions)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    return case_list_page(request)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows.workbench import cases, views
+from workflows.workbench import bulk_views, cases, views
 
 app_name = "workflows"
 
@@ -17,6 +17,9 @@ urlpatterns = [
 case_patterns = (
     [
         path("", cases.case_list, name="case-list"),
+        path("views/save/", bulk_views.saved_view_save, name="saved-view-save"),
+        path("views/delete/", bulk_views.saved_view_remove, name="saved-view-delete"),
+        path("bulk/", bulk_views.case_bulk, name="case-bulk"),
         path("<str:number>/", cases.case_detail, name="case-detail"),
         path("<str:number>/id-number/", cases.id_number_reveal, name="id-number-reveal"),
         path("<str:number>/attachments/<int:pk>/", cases.attachment_download, name="attachment"),
