@@ -177,9 +177,12 @@ def case_internal_deadlines(
     calendar = working_calendar()
     due_soon = settings.DUE_SOON_WORKING_DAYS
     found: list[tuple[str, date, bool]] = []
-    if case.correction_notice_due_on and case.status in (
-        CaseStatus.RECEIVED,
-        CaseStatus.REGISTERED,
+    # The office's 7 working days to ask for a correction (Art 30) run only until it asks:
+    # the column stays set afterwards, so a case that was already asked shows nothing.
+    if (
+        case.correction_notice_due_on
+        and case.correction_deadline_on is None
+        and case.status in (CaseStatus.RECEIVED, CaseStatus.REGISTERED)
     ):
         found.append((_("Correction notice to be sent by"), case.correction_notice_due_on, False))
     if case.division_due_on and case.status in (CaseStatus.HANDLING, CaseStatus.INVESTIGATION):
