@@ -56,6 +56,27 @@ def _priority() -> SqlCase:
     )
 
 
+def _is_unconfirmed(status: str, received_on: date | None, channel: str) -> bool:
+    """UNCONFIRMED, on one row's values."""
+    return (
+        status == CaseStatus.RECEIVED
+        and received_on is None
+        and channel in CHANNELS_NEEDING_CONFIRMATION
+    )
+
+
+def _urgency(row: dict[str, Any]) -> tuple[int, bool, date, int]:
+    """ORDER on one row of the page (its values, in memory)."""
+    due = row["case_reply_due_on"]
+    if _is_unconfirmed(row["case_status"], row["case_received_on"], row["case_channel"]):
+        priority = 0
+    elif row["case_closed_on"] is None and due is not None:
+        priority = 1
+    else:
+        priority = 2
+    return (priority, due is None, due or date.min, row["pk"])
+
+
 # Urgency, in one SQL ordering so that paging stays right: receipts to confirm, then the
 # statutory reply due date (overdue first, then the fewest working days left: on one calendar
 # the earlier date is never further away), then the oldest task.
@@ -83,7 +104,9 @@ class QueueList:
 
     def _page(self, index: slice) -> list[dict[str, Any]]:
         page_ids = self.tasks.alias(queue_priority=_priority()).order_by(*ORDER).values("pk")
-        return list(self.rows.filter(pk__in=page_ids[index]))
+        # The page's rows come unordered and are put in ORDER here (the same keys, in
+        # memory): ordering the outer query too cost more than sorting 50 rows.
+        return sorted(self.rows.filter(pk__in=page_ids[index]).order_by(), key=_urgency)
 
     def count(self) -> int:
         if self.known_count is not None:
@@ -107,7 +130,7 @@ class QueueList:
         return self._page(slice(index, index + 1))[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.rows)
+        return iter(self.rows.alias(queue_priority=_priority()).order_by(*ORDER))
 
 
 def _tab_filter(user: Any, tab: str) -> Q | None:
@@ -179,33 +202,28 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = (
-        qs.annotate(urges=Subquery(urges))
-        .alias(queue_priority=_priority())
-        .values(
-            "pk",
-            "flow_task",
-            "urges",
-            "status",
-            "owner_permission_obj_pk",
-            owner_username=F("owner__username"),
-            owner_last_name=F("owner__last_name"),
-            owner_first_name=F("owner__first_name"),
-            case_number=F(f"{CASE}__number"),
-            case_status=F(f"{CASE}__status"),
-            case_reply_due_on=F(f"{CASE}__reply_due_on"),
-            case_dates_provisional=F(f"{CASE}__dates_provisional"),
-            case_closed_on=F(f"{CASE}__closed_on"),
-            case_division_due_on=F(f"{CASE}__division_due_on"),
-            case_correction_deadline_on=F(f"{CASE}__correction_deadline_on"),
-            case_fee_due_on=F(f"{CASE}__fee_due_on"),
-            case_channel=F(f"{CASE}__channel"),
-            case_received_on=F(f"{CASE}__received_on"),
-            case_subject=F(f"{CASE}__subject"),
-            case_applicant_name=F(f"{CASE}__applicant__name"),
-            case_lead_division_name=F(f"{CASE}__lead_division__name"),
-        )
-        .order_by(*ORDER)
+    rows = qs.annotate(urges=Subquery(urges)).values(
+        "pk",
+        "flow_task",
+        "urges",
+        "status",
+        "owner_permission_obj_pk",
+        owner_username=F("owner__username"),
+        owner_last_name=F("owner__last_name"),
+        owner_first_name=F("owner__first_name"),
+        case_number=F(f"{CASE}__number"),
+        case_status=F(f"{CASE}__status"),
+        case_reply_due_on=F(f"{CASE}__reply_due_on"),
+        case_dates_provisional=F(f"{CASE}__dates_provisional"),
+        case_closed_on=F(f"{CASE}__closed_on"),
+        case_division_due_on=F(f"{CASE}__division_due_on"),
+        case_correction_deadline_on=F(f"{CASE}__correction_deadline_on"),
+        case_fee_due_on=F(f"{CASE}__fee_due_on"),
+        case_channel=F(f"{CASE}__channel"),
+        case_received_on=F(f"{CASE}__received_on"),
+        case_subject=F(f"{CASE}__subject"),
+        case_applicant_name=F(f"{CASE}__applicant__name"),
+        case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
     return QueueList(qs, rows, known_count=known_count)
 
@@ -526,11 +544,7 @@ def queue_rows(
             else _remaining(calendar, today, task["case_reply_due_on"])
         )
         level = supervision_level(remaining, due_soon_within=due_soon_within)
-        unconfirmed = (
-            status == CaseStatus.RECEIVED
-            and task["case_received_on"] is None
-            and task["case_channel"] in CHANNELS_NEEDING_CONFIRMATION
-        )
+        unconfirmed = _is_unconfirmed(status, task["case_received_on"], task["case_channel"])
         names = next_steps(
             tab=tab,
             node=node.name,

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +26,7 @@ from casework.selectors import case_get_for_user, working_calendar
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
+from workflows.workbench.rows import queue_cells
 
 PAGE_SIZE = 50
 
@@ -42,6 +45,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     queue = task_queue(user=user, tab=tab, known_count=counts.get(tab))
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate(), tab=tab)
+    # The quick forms' hidden inputs, made once for the page (one CSRF token per page is
+    # what {% csrf_token %} in each form gave as well).
+    hidden = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        request.get_full_path(),
+    )
     return render(
         request,
         "workflows/workbench.html",
@@ -49,7 +60,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": [(t, counts[t]) for t in tabs],
             "page": page,
-            "rows": rows,
+            "rows": queue_cells(rows, hidden=hidden),
         },
     )
 

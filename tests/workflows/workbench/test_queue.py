@@ -167,6 +167,7 @@ def test_office_queue_unconfirmed_receipts_first_then_overdue_then_fewest_days_l
     queue = task_queue(user=users["registrar"], tab="office")
     paged = [row["case_number"] for i in range(0, 5, 2) for row in queue[i : i + 2]]
     assert paged == numbers
+    assert [row["case_number"] for row in queue] == numbers  # the API's export order too
 
 
 @pytest.mark.django_db
