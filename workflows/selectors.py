@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from casework.choices import CHANNELS_NEEDING_CONFIRMATION, CaseStatus
+from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
 from casework.clock import supervision_level
 from casework.models import Case, Event
@@ -33,14 +33,9 @@ CASE = "process__caseprocess__case"
 
 # Art 31(3)-(4): an application by letter, online, e-mail or fax has no legal date of receipt
 # until the office confirms it with the applicant, so its clock has not started: it heads the
-# office's queue however new it is.
-UNCONFIRMED = Q(
-    **{
-        f"{CASE}__status": CaseStatus.RECEIVED,
-        f"{CASE}__received_on__isnull": True,
-        f"{CASE}__channel__in": sorted(CHANNELS_NEEDING_CONFIRMATION),
-    }
-)
+# office's queue however new it is. Only these channels are received without a date
+# (casework.receipt.legal_receipt_date), so the date's absence is the test.
+UNCONFIRMED = Q(**{f"{CASE}__status": CaseStatus.RECEIVED, f"{CASE}__received_on__isnull": True})
 
 
 def _priority() -> SqlCase:
@@ -56,19 +51,15 @@ def _priority() -> SqlCase:
     )
 
 
-def _is_unconfirmed(status: str, received_on: date | None, channel: str) -> bool:
+def _is_unconfirmed(status: str, received_on: date | None) -> bool:
     """UNCONFIRMED, on one row's values."""
-    return (
-        status == CaseStatus.RECEIVED
-        and received_on is None
-        and channel in CHANNELS_NEEDING_CONFIRMATION
-    )
+    return status == CaseStatus.RECEIVED and received_on is None
 
 
 def _urgency(row: dict[str, Any]) -> tuple[int, bool, date, int]:
     """ORDER on one row of the page (its values, in memory)."""
     due = row["case_reply_due_on"]
-    if _is_unconfirmed(row["case_status"], row["case_received_on"], row["case_channel"]):
+    if _is_unconfirmed(row["case_status"], row["case_received_on"]):
         priority = 0
     elif row["case_closed_on"] is None and due is not None:
         priority = 1
@@ -97,13 +88,26 @@ class QueueList:
         rows: QuerySet[Task, dict[str, Any]],
         *,
         known_count: int | None = None,
+        prioritised: bool = True,
     ) -> None:
         self.tasks = tasks
         self.rows = rows
         self.known_count = known_count  # from tab_counts, to spare the paginator its COUNT
+        # False where every task's priority is 1 or 2 by the flow (the divisions' tasks: a
+        # case in them is never awaiting confirmation nor closed), so that the reply due date
+        # with nulls last is the same order without the CASE expression.
+        self.prioritised = prioritised
+
+    def _ordered(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        ordered: QuerySet[Any] = (
+            qs.alias(queue_priority=_priority()).order_by(*ORDER)
+            if self.prioritised
+            else qs.order_by(*ORDER[1:])
+        )
+        return ordered
 
     def _page(self, index: slice) -> list[dict[str, Any]]:
-        page_ids = self.tasks.alias(queue_priority=_priority()).order_by(*ORDER).values("pk")
+        page_ids = self._ordered(self.tasks).values("pk")
         # The page's rows come unordered and are put in ORDER here (the same keys, in
         # memory): ordering the outer query too cost more than sorting 50 rows.
         return sorted(self.rows.filter(pk__in=page_ids[index]).order_by(), key=_urgency)
@@ -115,7 +119,11 @@ class QueueList:
 
     def filter(self, **lookups: Any) -> QueueList:
         """The same tab limited further (e.g. to the cases a user may see)."""
-        return QueueList(self.tasks.filter(**lookups), self.rows.filter(**lookups))
+        return QueueList(
+            self.tasks.filter(**lookups),
+            self.rows.filter(**lookups),
+            prioritised=self.prioritised,
+        )
 
     def __len__(self) -> int:
         return self.count()
@@ -130,7 +138,7 @@ class QueueList:
         return self._page(slice(index, index + 1))[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.rows.alias(queue_priority=_priority()).order_by(*ORDER))
+        return iter(self._ordered(self.rows))
 
 
 def _tab_filter(user: Any, tab: str) -> Q | None:
@@ -219,13 +227,13 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
         case_division_due_on=F(f"{CASE}__division_due_on"),
         case_correction_deadline_on=F(f"{CASE}__correction_deadline_on"),
         case_fee_due_on=F(f"{CASE}__fee_due_on"),
-        case_channel=F(f"{CASE}__channel"),
         case_received_on=F(f"{CASE}__received_on"),
         case_subject=F(f"{CASE}__subject"),
         case_applicant_name=F(f"{CASE}__applicant__name"),
         case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
-    return QueueList(qs, rows, known_count=known_count)
+    # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
+    return QueueList(qs, rows, known_count=known_count, prioritised=tab not in ("division", "mine"))
 
 
 def tabs_for(user: Any) -> list[str]:
@@ -544,7 +552,7 @@ def queue_rows(
             else _remaining(calendar, today, task["case_reply_due_on"])
         )
         level = supervision_level(remaining, due_soon_within=due_soon_within)
-        unconfirmed = _is_unconfirmed(status, task["case_received_on"], task["case_channel"])
+        unconfirmed = _is_unconfirmed(status, task["case_received_on"])
         names = next_steps(
             tab=tab,
             node=node.name,
