@@ -75,10 +75,11 @@ ORDER = ("queue_priority", F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk"
 
 
 class QueueList:
-    """The rows of one workbench tab, for Paginator: COUNT on the task table alone; a page is
-    one query whose inner part picks the page's task ids in due-date order (task → case only)
-    and whose outer part fetches the shown columns of those ids alone. The former single wide
-    query joined applicant and division to every open task of the tab before keeping 50."""
+    """The rows of one workbench tab, for Paginator: COUNT on the task table alone (or the
+    count tab_counts already made); a page is one query whose inner part picks the page's
+    task ids in urgency order (ORDER; task → case only) and whose outer part fetches the
+    shown columns of those ids alone. The former single wide query joined applicant and
+    division to every open task of the tab before keeping 50."""
 
     ordered = True
 
