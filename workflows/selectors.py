@@ -1,5 +1,5 @@
 """Reads for the workbench: task queues with a plain division filter (never guardian over
-big tables), sorted by the statutory due date."""
+big tables), sorted by urgency (unconfirmed receipts first, then the statutory due date)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any, overload
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -29,32 +30,101 @@ TABS = ("mine", "division", "office", "extensions")
 EXTENSION_PERM = "casework.sign_off_cases"
 
 CASE = "process__caseprocess__case"
-# Statutory reply due date first (cases without one last), then the oldest task.
-ORDER = (F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
+
+# Art 31(3)-(4): an application by letter, online, e-mail or fax has no legal date of receipt
+# until the office confirms it with the applicant, so its clock has not started: it heads the
+# office's queue however new it is. Only these channels are received without a date
+# (casework.receipt.legal_receipt_date), so the date's absence is the test.
+UNCONFIRMED = Q(**{f"{CASE}__status": CaseStatus.RECEIVED, f"{CASE}__received_on__isnull": True})
+
+
+def _priority() -> SqlCase:
+    """0: receipt to confirm; 1: a running reply clock; 2: no clock (none yet, or closed)."""
+    return SqlCase(
+        When(UNCONFIRMED, then=Value(0)),
+        When(
+            Q(**{f"{CASE}__closed_on__isnull": True, f"{CASE}__reply_due_on__isnull": False}),
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _is_unconfirmed(status: str, received_on: date | None) -> bool:
+    """UNCONFIRMED, on one row's values."""
+    return status == CaseStatus.RECEIVED and received_on is None
+
+
+def _urgency(row: dict[str, Any]) -> tuple[int, bool, date, int]:
+    """ORDER on one row of the page (its values, in memory)."""
+    due = row["case_reply_due_on"]
+    if _is_unconfirmed(row["case_status"], row["case_received_on"]):
+        priority = 0
+    elif row["case_closed_on"] is None and due is not None:
+        priority = 1
+    else:
+        priority = 2
+    return (priority, due is None, due or date.min, row["pk"])
+
+
+# Urgency, in one SQL ordering so that paging stays right: receipts to confirm, then the
+# statutory reply due date (overdue first, then the fewest working days left: on one calendar
+# the earlier date is never further away), then the oldest task.
+ORDER = ("queue_priority", F(f"{CASE}__reply_due_on").asc(nulls_last=True), "pk")
 
 
 class QueueList:
-    """The rows of one workbench tab, for Paginator: COUNT on the task table alone; a page is
-    one query whose inner part picks the page's task ids in due-date order (task → case only)
-    and whose outer part fetches the shown columns of those ids alone. The former single wide
-    query joined applicant and division to every open task of the tab before keeping 50."""
+    """The rows of one workbench tab, for Paginator: COUNT on the task table alone (or the
+    count tab_counts already made); a page is one query whose inner part picks the page's
+    task ids in urgency order (ORDER; task → case only) and whose outer part fetches the
+    shown columns of those ids alone. The former single wide query joined applicant and
+    division to every open task of the tab before keeping 50."""
 
     ordered = True
 
-    def __init__(self, tasks: QuerySet[Task], rows: QuerySet[Task, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        tasks: QuerySet[Task],
+        rows: QuerySet[Task, dict[str, Any]],
+        *,
+        known_count: int | None = None,
+        prioritised: bool = True,
+    ) -> None:
         self.tasks = tasks
         self.rows = rows
+        self.known_count = known_count  # from tab_counts, to spare the paginator its COUNT
+        # False where every task's priority is 1 or 2 by the flow (the divisions' tasks: a
+        # case in them is never awaiting confirmation nor closed), so that the reply due date
+        # with nulls last is the same order without the CASE expression.
+        self.prioritised = prioritised
+
+    def _ordered(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        ordered: QuerySet[Any] = (
+            qs.alias(queue_priority=_priority()).order_by(*ORDER)
+            if self.prioritised
+            else qs.order_by(*ORDER[1:])
+        )
+        return ordered
 
     def _page(self, index: slice) -> list[dict[str, Any]]:
-        page_ids = self.tasks.order_by(*ORDER).values("pk")[index]
-        return list(self.rows.filter(pk__in=page_ids))
+        page_ids = self._ordered(self.tasks).values("pk")
+        # The page's rows come unordered and are put in ORDER here (the same keys, in
+        # memory): ordering the outer query too cost more than sorting 50 rows.
+        return sorted(self.rows.filter(pk__in=page_ids[index]).order_by(), key=_urgency)
 
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         return self.tasks.count()
 
     def filter(self, **lookups: Any) -> QueueList:
         """The same tab limited further (e.g. to the cases a user may see)."""
-        return QueueList(self.tasks.filter(**lookups), self.rows.filter(**lookups))
+        return QueueList(
+            self.tasks.filter(**lookups),
+            self.rows.filter(**lookups),
+            prioritised=self.prioritised,
+        )
 
     def __len__(self) -> int:
         return self.count()
@@ -69,40 +139,71 @@ class QueueList:
         return self._page(slice(index, index + 1))[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.rows)
+        return iter(self._ordered(self.rows))
 
 
-def task_queue(*, user: Any, tab: str) -> QueueList:
-    """Open human tasks of one workbench tab: my claimed tasks, my divisions' unclaimed
-    tasks, or the office's unclaimed tasks (by the user's office roles).
-
-    Rows are plain values (the columns the queue shows), not model instances: building eight
-    related model objects per row cost more than the query itself (issue 15)."""
-    qs = Task.objects.filter(flow_task_type="HUMAN")
+def _tab_filter(user: Any, tab: str) -> Q | None:
+    """Which open human tasks a tab holds for `user` (None: none at all)."""
     if tab == "mine":
-        qs = qs.filter(owner=user, status=STATUS.ASSIGNED)
-    elif tab == "division":
+        return Q(owner=user, status=STATUS.ASSIGNED)
+    if tab == "division":
         divisions = [str(pk) for pk in sorted(user_division_ids(user))]
-        qs = qs.filter(
+        if not divisions:
+            return None
+        return Q(
             status=STATUS.NEW, owner_permission=DIVISION_PERM, owner_permission_obj_pk__in=divisions
         )
-    elif tab == "office":
-        qs = qs.filter(status=STATUS.NEW, owner_permission__in=sorted(user_task_perms(user)))
-    elif tab == "extensions":
+    if tab == "office":
+        perms = sorted(user_task_perms(user))
+        return Q(status=STATUS.NEW, owner_permission__in=perms) if perms else None
+    if tab == "extensions":
         # Art 33(2): requests waiting for the head of the OGI office (the open task of such
         # cases); only the head decides them, so only the head's queue lists them.
         if EXTENSION_PERM not in user_task_perms(user):
-            return QueueList(Task.objects.none(), Task.objects.none().values("pk"))
+            return None
+        from workflows.models import CaseProcess
+
         pending = Case.objects.filter(
             status__in=[CaseStatus.INVESTIGATION, CaseStatus.REVIEW],
             extension_days=0,
             events__kind=Tr.REQUEST_EXTENSION,
         ).values("pk")
-        qs = qs.filter(
-            status__in=[STATUS.NEW, STATUS.ASSIGNED], process__caseprocess__case__in=pending
+        return Q(
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            process__in=CaseProcess.objects.filter(case__in=pending).values("pk"),
         )
-    else:
-        qs = Task.objects.none()
+    return None
+
+
+def tab_counts(*, user: Any, tabs: list[str]) -> dict[str, int]:
+    """The number of tasks in each of `tabs`, in one COUNT query over the task table (no case
+    join): the workbench shows them on its tabs and lands on the first that has work."""
+    filters = {tab: q for tab in tabs if (q := _tab_filter(user, tab)) is not None}
+    counts = dict.fromkeys(tabs, 0)
+    if not filters:
+        return counts
+    any_tab = Q()
+    for q in filters.values():
+        any_tab |= q
+    found = (
+        Task.objects.filter(flow_task_type="HUMAN")
+        .filter(any_tab)
+        .aggregate(**{tab: Count("pk", filter=q) for tab, q in filters.items()})
+    )
+    counts.update({tab: found[tab] or 0 for tab in filters})
+    return counts
+
+
+def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueList:
+    """Open human tasks of one workbench tab: my claimed tasks, my divisions' unclaimed
+    tasks, or the office's unclaimed tasks (by the user's office roles), most urgent first.
+
+    Rows are plain values (the columns the queue shows), not model instances: building eight
+    related model objects per row cost more than the query itself (issue 15)."""
+    where = _tab_filter(user, tab)
+    if where is None:
+        return QueueList(Task.objects.none(), Task.objects.none().values("pk"))
+    qs = Task.objects.filter(flow_task_type="HUMAN").filter(where)
     urges = (
         Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE)
         .order_by()
@@ -110,30 +211,30 @@ def task_queue(*, user: Any, tab: str) -> QueueList:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = (
-        qs.annotate(urges=Subquery(urges))
-        .values(
-            "pk",
-            "flow_task",
-            "urges",
-            "status",
-            "owner_permission_obj_pk",
-            owner_username=F("owner__username"),
-            owner_last_name=F("owner__last_name"),
-            owner_first_name=F("owner__first_name"),
-            case_number=F(f"{CASE}__number"),
-            case_status=F(f"{CASE}__status"),
-            case_reply_due_on=F(f"{CASE}__reply_due_on"),
-            case_dates_provisional=F(f"{CASE}__dates_provisional"),
-            case_closed_on=F(f"{CASE}__closed_on"),
-            case_division_due_on=F(f"{CASE}__division_due_on"),
-            case_subject=F(f"{CASE}__subject"),
-            case_applicant_name=F(f"{CASE}__applicant__name"),
-            case_lead_division_name=F(f"{CASE}__lead_division__name"),
-        )
-        .order_by(*ORDER)
+    rows = qs.annotate(urges=Subquery(urges)).values(
+        "pk",
+        "flow_task",
+        "urges",
+        "status",
+        "owner_permission_obj_pk",
+        owner_username=F("owner__username"),
+        owner_last_name=F("owner__last_name"),
+        owner_first_name=F("owner__first_name"),
+        case_number=F(f"{CASE}__number"),
+        case_status=F(f"{CASE}__status"),
+        case_reply_due_on=F(f"{CASE}__reply_due_on"),
+        case_dates_provisional=F(f"{CASE}__dates_provisional"),
+        case_closed_on=F(f"{CASE}__closed_on"),
+        case_division_due_on=F(f"{CASE}__division_due_on"),
+        case_correction_deadline_on=F(f"{CASE}__correction_deadline_on"),
+        case_fee_due_on=F(f"{CASE}__fee_due_on"),
+        case_received_on=F(f"{CASE}__received_on"),
+        case_subject=F(f"{CASE}__subject"),
+        case_applicant_name=F(f"{CASE}__applicant__name"),
+        case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
-    return QueueList(qs, rows)
+    # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
+    return QueueList(qs, rows, known_count=known_count, prioritised=tab not in ("division", "mine"))
 
 
 def tabs_for(user: Any) -> list[str]:
@@ -203,6 +304,45 @@ class QueueCase:
         return str(CaseStatus(self.status).label)
 
 
+def _badge(level: str, level_text: str) -> str:
+    """The supervision badge: icon and words (classes level-overdue, level-due-soon, …)."""
+    icon = {"overdue": "⚠", "due_soon": "△", "on_track": "✓"}.get(level, "")
+    return f"{icon} {level_text}"
+
+
+@dataclass(frozen=True)
+class QueueStep:
+    """The flow's next step on a row: a link to its action page, or a quick POST (claim,
+    release) from the queue itself."""
+
+    name: str
+    label: str
+    url: str
+    quick: bool
+
+
+@dataclass(frozen=True)
+class QueueDeadline:
+    """An internal time limit of the case beside the reply due date, with the same warning
+    levels (the divisions' internal due date, the applicant's correction deadline, the fee
+    payment deadline), from the columns the lifecycle stores: no ledger replay per row."""
+
+    name: str  # the Case column, e.g. "division_due_on"
+    label: str
+    due: str
+    remaining: int | None
+    level: str
+    level_text: str
+
+    @property
+    def badge(self) -> str:
+        return _badge(self.level, self.level_text)
+
+    @property
+    def level_css(self) -> str:
+        return self.level.replace("_", "-")
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the workbench, every cell ready to print (no per-row lookups in the
@@ -226,6 +366,10 @@ class QueueRow:
     level_text: str
     task: QueueTask
     case: QueueCase
+    step: QueueStep | None = None  # the flow's next step for this user (the primary button)
+    secondary: QueueStep | None = None  # e.g. release beside propose on my tasks
+    deadlines: tuple[QueueDeadline, ...] = ()
+    unconfirmed: bool = False  # Art 31(3)-(4): the receipt is still to be confirmed
 
     @property
     def overdue_days(self) -> int:
@@ -234,12 +378,16 @@ class QueueRow:
     @property
     def badge(self) -> str:
         """The supervision badge: icon and words (classes level-overdue, level-due-soon, …)."""
-        icon = {"overdue": "⚠", "due_soon": "△", "on_track": "✓"}.get(self.level, "")
-        return f"{icon} {self.level_text}"
+        return _badge(self.level, self.level_text)
 
     @property
     def level_css(self) -> str:
         return self.level.replace("_", "-")
+
+    @property
+    def steps(self) -> tuple[QueueStep, ...]:
+        """The buttons of the row: the next step (primary), then the secondary one."""
+        return tuple(step for step in (self.step, self.secondary) if step is not None)
 
 
 def _remaining(calendar: WorkingCalendar, today: date, due: date | None) -> int | None:
@@ -280,24 +428,144 @@ class _UrlPattern:
         return self.template.replace(self.MARK, quote(number, safe="!$&'()*+,;=:@~"))
 
 
+LETTERS = "letters"  # the next step is the reply letter, issued on the letters page
+
+# Which internal time limit matters in which state (the stored column stays after the step).
+DEADLINE_STATES: dict[str, tuple[str, ...]] = {
+    "division_due_on": (CaseStatus.HANDLING, CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE),
+    "correction_deadline_on": (CaseStatus.CORRECTION,),
+    "fee_due_on": (CaseStatus.AWAITING_FEE,),
+}
+
+
+def next_steps(
+    *, tab: str, node: str, status: str, unconfirmed: bool, receipt_known: bool
+) -> tuple[str, ...]:
+    """The transitions a queue row offers, the flow's next step first, from the task's flow
+    node and the case's status alone (no lifecycle per row: the queue stays one query). Only
+    a step whose table source holds the case's status is offered; its action page checks the
+    user's role and the guards again. LETTERS: the reply letter on the letters page."""
+    from casework.lifecycle import TRANSITIONS
+
+    names: tuple[str, ...] = ()
+    if tab == "extensions":
+        names = (Tr.EXTEND,)  # Art 33(2): the head of the OGI office decides
+    elif node == "triage":
+        if status == CaseStatus.RECEIVED:
+            # Art 31(3)-(4): confirm first where the channel needs it; then register.
+            names = (
+                (Tr.CONFIRM_RECEIPT,) if unconfirmed else (Tr.REGISTER,) if receipt_known else ()
+            )
+        elif status == CaseStatus.REGISTERED:
+            names = (Tr.ASSIGN,)
+        elif status == CaseStatus.CORRECTION:
+            names = (Tr.RECEIVE_CORRECTION,)
+    elif node == "investigate":
+        if tab == "division":
+            names = (Tr.CLAIM,)
+        elif tab == "mine":
+            names = (Tr.PROPOSE, Tr.RELEASE)
+    elif node == "co_opinion":
+        names = (Tr.GIVE_OPINION,)
+    elif node == "revise":
+        names = (Tr.PROPOSE,)
+    elif node == "review":
+        names = (Tr.CHECK,)
+    elif node == "sign_off":
+        names = (Tr.APPROVE,)
+    elif node == "issue":
+        return (LETTERS,) if status == CaseStatus.APPROVED else ()
+    elif node == "deliver":
+        names = (Tr.RECORD_DELIVERY,)
+    elif node == "file":
+        names = (Tr.ARCHIVE,)
+    return tuple(name for name in names if status in TRANSITIONS[name].source)
+
+
+class _Steps:
+    """The page's step buttons: each label and URL pattern made once per page."""
+
+    QUICK = frozenset({Tr.CLAIM, Tr.RELEASE})  # workbench quick actions (a POST, no form)
+
+    def __init__(self) -> None:
+        self.made: dict[str, tuple[str, _UrlPattern]] = {}
+
+    def __call__(self, name: str, number: str) -> QueueStep:
+        if name not in self.made:
+            from casework.lifecycle import TRANSITIONS
+
+            if name == LETTERS:
+                self.made[name] = (
+                    gettext("Issue the reply letter"),
+                    _UrlPattern("workflows:letter-issue"),
+                )
+            elif name in self.QUICK:
+                self.made[name] = (
+                    TRANSITIONS[name].label,
+                    _UrlPattern("workflows:quick-action", name=name),
+                )
+            else:
+                self.made[name] = (
+                    TRANSITIONS[name].label,
+                    _UrlPattern("workflows:case-action", name=name),
+                )
+        label, url = self.made[name]
+        return QueueStep(name=name, label=label, url=url(number), quick=name in self.QUICK)
+
+
 def queue_rows(
-    tasks: list[dict[str, Any]], *, calendar: WorkingCalendar, today: date
+    tasks: list[dict[str, Any]], *, calendar: WorkingCalendar, today: date, tab: str = ""
 ) -> list[QueueRow]:
-    """Rows with the remaining working days and supervision level, computed in memory."""
+    """Rows with the remaining working days and supervision level, the internal deadlines
+    and the flow's next step of each task, computed in memory."""
     case_url = _UrlPattern("casework:case-detail")
     claim_url = _UrlPattern("workflows:quick-action", name=Tr.CLAIM)
     release_url = _UrlPattern("workflows:quick-action", name=Tr.RELEASE)
+    steps = _Steps()
+    deadline_labels = {
+        name: str(Case._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        for name in DEADLINE_STATES
+    }
     due_soon_within = settings.DUE_SOON_WORKING_DAYS
+
+    def deadline(name: str, due: date | None) -> QueueDeadline | None:
+        if due is None:
+            return None
+        left = _remaining(calendar, today, due)
+        level = supervision_level(left, due_soon_within=due_soon_within)
+        return QueueDeadline(
+            name=name,
+            label=deadline_labels[name],
+            due=_cn_date(due),
+            remaining=left,
+            level=level,
+            level_text=_level_text(level, left),
+        )
+
     rows = []
     for task in tasks:
         node = task["flow_task"]
         number = task["case_number"]
+        status = task["case_status"]
         remaining = (
             None
             if task["case_closed_on"]
             else _remaining(calendar, today, task["case_reply_due_on"])
         )
         level = supervision_level(remaining, due_soon_within=due_soon_within)
+        unconfirmed = _is_unconfirmed(status, task["case_received_on"])
+        names = next_steps(
+            tab=tab,
+            node=node.name,
+            status=status,
+            unconfirmed=unconfirmed,
+            receipt_known=task["case_received_on"] is not None,
+        )
+        deadlines = tuple(
+            found
+            for name, states in DEADLINE_STATES.items()
+            if status in states and (found := deadline(name, task[f"case_{name}"]))
+        )
         rows.append(
             QueueRow(
                 number=number,
@@ -332,11 +600,15 @@ def queue_rows(
                 ),
                 case=QueueCase(
                     number=number,
-                    status=task["case_status"],
+                    status=status,
                     subject=task["case_subject"] or "",
                     reply_due_on=task["case_reply_due_on"],
                     applicant=QueueApplicant(task["case_applicant_name"] or ""),
                 ),
+                step=steps(names[0], number) if names else None,
+                secondary=steps(names[1], number) if len(names) > 1 else None,
+                deadlines=deadlines,
+                unconfirmed=unconfirmed,
             )
         )
     return rows

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,33 +22,46 @@ from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.roles import acting_role
-from casework.permissions import user_division_ids, user_task_perms
 from casework.selectors import case_get_for_user, working_calendar
-from workflows.selectors import TABS, queue_rows, task_queue
+from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
+from workflows.workbench.rows import queue_cells
 
 PAGE_SIZE = 50
 
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
+    """The queues. Without ?tab= it opens the first tab that has tasks (issue 14 point 2)."""
     user = request.user
-    perms = user_task_perms(user)
-    tabs = [
-        t
-        for t in TABS
-        if (t != "division" or user_division_ids(user))
-        and (t != "office" or perms)
-        and (t != "extensions" or "casework.sign_off_cases" in perms)
-    ]
-    tab = request.GET.get("tab") or (tabs[0] if tabs else "mine")
+    tabs = tabs_for(user)
+    counts = tab_counts(user=user, tabs=tabs)
+    tab = request.GET.get("tab") or next(
+        (t for t in tabs if counts[t]), tabs[0] if tabs else "mine"
+    )
     if tab not in TABS:
         tab = "mine"
-    page = Paginator(task_queue(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate())
+    queue = task_queue(user=user, tab=tab, known_count=counts.get(tab))
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate(), tab=tab)
+    # The quick forms' hidden inputs, made once for the page (one CSRF token per page is
+    # what {% csrf_token %} in each form gave as well).
+    hidden = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        request.get_full_path(),
+    )
     return render(
-        request, "workflows/workbench.html", {"tab": tab, "tabs": tabs, "page": page, "rows": rows}
+        request,
+        "workflows/workbench.html",
+        {
+            "tab": tab,
+            "tabs": [(t, counts[t]) for t in tabs],
+            "page": page,
+            "rows": queue_cells(rows, hidden=hidden),
+        },
     )
 
 
