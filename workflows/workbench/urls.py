@@ -18,6 +18,7 @@ case_patterns = (
     [
         path("", cases.case_list, name="case-list"),
         path("<str:number>/", cases.case_detail, name="case-detail"),
+        path("<str:number>/notes/", cases.case_note_add_view, name="case-note-add"),
         path("<str:number>/id-number/", cases.id_number_reveal, name="id-number-reveal"),
         path("<str:number>/attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     ],

@@ -21,7 +21,7 @@ from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.roles import acting_role
 from casework.permissions import user_division_ids, user_task_perms
-from casework.selectors import case_get_for_user, working_calendar
+from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
 from workflows.selectors import TABS, queue_rows, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
@@ -46,7 +46,15 @@ def workbench(request: HttpRequest) -> HttpResponse:
     page = Paginator(task_queue(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate())
     return render(
-        request, "workflows/workbench.html", {"tab": tab, "tabs": tabs, "page": page, "rows": rows}
+        request,
+        "workflows/workbench.html",
+        {
+            "tab": tab,
+            "tabs": tabs,
+            "page": page,
+            "rows": rows,
+            "mentions": note_mentions_for(user=user),
+        },
     )
 
 
