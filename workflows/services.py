@@ -155,11 +155,11 @@ def _return_to_triage(case: Case) -> None:
     new triage task carries the first triage task's token, so the next split starts fresh
     branch tokens and a fresh join.
     """
-    from viewflow.workflow.models import Task as TaskModel
-
+    process = CaseProcess.objects.filter(case=case, finished__isnull=True).first()
+    if process is None:
+        return  # a case without a running flow (an import) has no task to move
     tasks = open_tasks(case)
-    process = CaseProcess.objects.get(case=case, finished__isnull=True)
-    joins = TaskModel.objects.select_for_update(of=("self",)).filter(
+    joins = Task.objects.select_for_update(of=("self",)).filter(
         process=process, flow_task=CaseFlow.join, status__in=OPEN_TASK
     )
     cancelled = None
@@ -170,11 +170,14 @@ def _return_to_triage(case: Case) -> None:
         activation.cancel()
         if task.flow_task.name == "investigate":
             cancelled = activation
-    if cancelled is None:
-        raise RuntimeError(f"case {case.number} has no open investigate task to hand back")
-    first = (
-        TaskModel.objects.filter(process=process, flow_task=CaseFlow.triage).order_by("pk").first()
-    )
+    if any(t.flow_task.name == "triage" for t in tasks):
+        return
+    if cancelled is None:  # no investigate task open (an older flow): follow its last task
+        last = Task.objects.filter(process=process).order_by("-pk").first()
+        if last is None:
+            return
+        cancelled = last.flow_task.activation_class(last)
+    first = Task.objects.filter(process=process, flow_task=CaseFlow.triage).order_by("pk").first()
     token = first.token if first is not None else "start"
     triage = CaseFlow.triage.activation_class.create(CaseFlow.triage, cancelled, token)
     triage.activate()
