@@ -214,6 +214,7 @@ class Transition(StrEnum):
     RELEASE = "release"
     REASSIGN = "reassign"
     TRANSFER = "transfer"
+    HAND_BACK = "hand_back"
     REQUEST_EXTENSION = "request_extension"
     UPDATE_APPLICANT = "update_applicant"
     ISSUE_LETTER = "issue_letter"

@@ -641,3 +641,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CaseNote(models.Model):
+    """An internal note on a case (案件备注): staff talk, never shown to the applicant, never in a
+    letter or the case file. Not a status change, so not an event of the ledger (whose kinds
+    are the lifecycle's transitions): notes are their own append-only records, written once by
+    casework.services.case_note_add and never changed or deleted. Mentions reach the mentioned
+    users and the liaison officers of the mentioned divisions (e-mail and the workbench)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"), max_length=2000)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    mentioned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="case_note_mentions",
+        verbose_name=_("mentioned users"),
+    )
+    mentioned_divisions = models.ManyToManyField(
+        Division,
+        blank=True,
+        related_name="case_note_mentions",
+        verbose_name=_("mentioned divisions"),
+    )
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["case", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(_("Case notes cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(_("Case notes cannot be deleted."))

@@ -20,7 +20,7 @@ from casework.clock import (
     supervision_level,
 )
 from casework.errors import NotVisible
-from casework.models import CalendarYear, Case, Event, SpecialDay
+from casework.models import CalendarYear, Case, CaseNote, Division, Event, SpecialDay
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
 
@@ -542,4 +542,68 @@ def correction_requested(case: Case) -> CorrectionRequest | None:
         items=str(asked.payload.get("items", "")),
         deadline_on=date.fromisoformat(deadline) if deadline else None,
         submitted_on=sent.on if sent else None,
+    )
+
+
+# --- case notes (internal; never shown to the applicant) -------------------------------------
+
+NOTE_MENTIONS_SHOWN = 10
+NOTE_MENTIONS_DAYS = 30
+
+
+def case_note_divisions(case: Case) -> QuerySet[Division]:
+    """The divisions a note may mention: the case's lead division and co-divisions (the
+    divisions that see the case)."""
+    ids = {case.lead_division_id, *case.co_divisions.values_list("pk", flat=True)} - {None}
+    return Division.objects.filter(pk__in=ids, is_active=True).order_by("code")
+
+
+def case_note_users(case: Case) -> QuerySet[Any]:
+    """The staff a note may mention: the active users who can see the case (the office roles,
+    supervision, and the members of the case's divisions)."""
+    from django.contrib.auth import get_user_model
+
+    from casework.permissions import ALL_CASES_ROLES, division_members
+
+    members: set[int] = set()
+    for division in case_note_divisions(case):
+        members |= set(division_members(division).values_list("pk", flat=True))
+    sees_all = Q(groups__name__in=sorted(ALL_CASES_ROLES)) | Q(is_superuser=True)
+    users = get_user_model().objects.filter(is_active=True).filter(sees_all | Q(pk__in=members))
+    return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")
+
+
+def case_notes(*, case: Case) -> QuerySet[CaseNote]:
+    """The notes of a case, oldest first, for a page that already checked access."""
+    return (
+        case.notes.select_related("author")
+        .prefetch_related("mentioned_users", "mentioned_divisions")
+        .order_by("created_at", "pk")
+    )
+
+
+def note_mentions_for(*, user: Any, now: Any = None, limit: int = NOTE_MENTIONS_SHOWN) -> list[Any]:
+    """Recent notes that mention `user` or one of the user's divisions, on cases the user can
+    see, newest first (the workbench's 提到我的备注)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = (now or timezone.now()) - timedelta(days=NOTE_MENTIONS_DAYS)
+    mentioned = Q(mentioned_users=user)
+    divisions = user_division_ids(user)
+    if divisions:
+        mentioned |= Q(mentioned_divisions__in=sorted(divisions))
+    ids = (
+        CaseNote.objects.filter(mentioned, created_at__gte=since)
+        .filter(case__in=case_list_visible_to(user=user).values("pk"))
+        .exclude(author=user)
+        .values("pk")
+    )
+    return list(
+        CaseNote.objects.filter(pk__in=ids)
+        .select_related("case", "author")
+        .order_by("-created_at", "-pk")[:limit]
     )

@@ -226,3 +226,106 @@ def case_transition(
     except TransitionNotAllowed:
         raise WrongState(_("This action is not possible in the case's current state.")) from None
     return case
+
+
+# --- case notes --------------------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = 2000
+
+
+def _mentioned_in_text(text: str, candidates: Mapping[str, Any]) -> list[Any]:
+    """`@name` in the text, for each candidate name (longest first, so "@安置处二科" is not
+    also "@安置处"); an @ inside a word (an e-mail address) mentions nobody."""
+    import re
+
+    found: list[Any] = []
+    rest = text
+    for name in sorted(candidates, key=len, reverse=True):
+        if not name:
+            continue
+        pattern = re.compile(r"(?:^|(?<=[\s，。、；：（(]))@" + re.escape(name))
+        if pattern.search(rest):
+            found.append(candidates[name])
+            rest = pattern.sub(" ", rest)
+    return found
+
+
+@transaction.atomic
+def case_note_add(
+    *,
+    number: str,
+    actor: Any,
+    text: str,
+    user_ids: Any = (),
+    division_ids: Any = (),
+    now: datetime | None = None,
+) -> Any:
+    """Add an internal note (案件备注) to a case the actor can see, with its mentions.
+
+    Mentions are picked from the lists (`user_ids`, `division_ids`) or written `@用户名` /
+    `@处室名` in the text; only people and divisions that can see the case may be mentioned.
+    Each mentioned user, and each liaison officer of a mentioned division, gets one e-mail
+    (queued here, sent by the worker after commit) and sees the note on the workbench.
+    Notes change no status, so they are no event of the ledger: they are their own
+    append-only records (casework.models.CaseNote).
+    """
+    from casework.choices import Role
+    from casework.lifecycle.actors import display_name
+    from casework.models import CaseNote, Division
+    from casework.notifications import notify_template
+    from casework.permissions import division_members
+    from casework.selectors import case_get_for_user, case_note_divisions, case_note_users
+
+    case = case_get_for_user(user=actor, number=number)  # NotVisible: missing or forbidden
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Write the note."), field="text")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise InvalidInput(
+            _("A note has at most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}, field="text"
+        )
+    allowed_users = {u.pk: u for u in case_note_users(case)}
+    allowed_divisions = {d.pk: d for d in case_note_divisions(case)}
+    try:
+        wanted_users = {int(pk) for pk in user_ids or ()}
+        wanted_divisions = {int(pk) for pk in division_ids or ()}
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Choose from the list."), field="mentioned_users") from None
+    if wanted_users - allowed_users.keys():
+        raise InvalidInput(
+            _("Only people who can see this case can be mentioned."), field="mentioned_users"
+        )
+    if wanted_divisions - allowed_divisions.keys():
+        raise InvalidInput(
+            _("Only the divisions handling this case can be mentioned."),
+            field="mentioned_divisions",
+        )
+    users = {pk: allowed_users[pk] for pk in wanted_users}
+    divisions = {pk: allowed_divisions[pk] for pk in wanted_divisions}
+    names: dict[str, Any] = {}
+    for user in allowed_users.values():
+        names[user.get_username()] = user
+        names.setdefault(display_name(user), user)
+    for division in allowed_divisions.values():
+        names[division.name] = division
+    for item in _mentioned_in_text(text, names):
+        if isinstance(item, Division):
+            divisions[item.pk] = item
+        else:
+            users[item.pk] = item
+    note = CaseNote.objects.create(case=case, author=actor, text=text, created_at=_now(now))
+    note.mentioned_users.set(users.values())
+    note.mentioned_divisions.set(divisions.values())
+    recipients = {u.pk: u for u in users.values()}
+    for division in divisions.values():
+        for member in division_members(division).filter(groups__name=Role.LIAISON):
+            recipients[member.pk] = member
+    recipients.pop(getattr(actor, "pk", None), None)
+    notify_template(
+        key=f"note:{note.pk}",
+        to=[u.email for u in recipients.values() if u.email],
+        case=case,
+        template="case_note",
+        context={"note": note, "author": display_name(actor)},
+    )
+    return note

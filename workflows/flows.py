@@ -7,6 +7,7 @@ from the task's owner permission `casework.work_in_division` on the Division row
     start → triage (office: confirm, register, correction, assign)
           → split ─ investigate (lead division: claim … propose)
                   └ co_opinion × each co-division (give_opinion)
+            (hand_back: the division's tasks and the join are cancelled, a new triage opens)
           → join → review (office: check | return_for_revision)
                      ├ returned → revise (lead division: propose) → review
                      └ passed   → sign_off (head: approve) → issue (issue_reply)

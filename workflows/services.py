@@ -26,6 +26,7 @@ from casework.lifecycle.table import (
     MOVES_TASK,
     REASSIGNS_TASK,
     RELEASES_TASK,
+    RETURNS_TO_TRIAGE,
 )
 from casework.models import Case, Division, Organ
 from casework.services import case_receive as casework_case_receive
@@ -142,6 +143,44 @@ def _cancel_all(case: Case, now: datetime) -> None:
     CaseProcess.objects.filter(case=case, finished__isnull=True).update(
         status=PROCESS.CANCELED, finished=now
     )
+
+
+def _return_to_triage(case: Case) -> None:
+    """退回分办 in the flow: the division's open work is cancelled and the office gets a new
+    triage task (viewflow has no edge back, so the node's own activation creates it, after
+    the cancelled investigate task, as viewflow would).
+
+    Cancelled are the lead division's task, the co-divisions' opinion tasks and the join that
+    waits for them (a started join would otherwise collect the next round's branches). The
+    new triage task carries the first triage task's token, so the next split starts fresh
+    branch tokens and a fresh join.
+    """
+    process = CaseProcess.objects.filter(case=case, finished__isnull=True).first()
+    if process is None:
+        return  # a case without a running flow (an import) has no task to move
+    tasks = open_tasks(case)
+    joins = Task.objects.select_for_update(of=("self",)).filter(
+        process=process, flow_task=CaseFlow.join, status__in=OPEN_TASK
+    )
+    cancelled = None
+    for task in [*tasks, *joins]:
+        if task.flow_task.name not in ("investigate", "co_opinion", "join"):
+            continue
+        activation = task.flow_task.activation_class(task)
+        activation.cancel()
+        if task.flow_task.name == "investigate":
+            cancelled = activation
+    if any(t.flow_task.name == "triage" for t in tasks):
+        return
+    if cancelled is None:  # no investigate task open (an older flow): follow its last task
+        last = Task.objects.filter(process=process).order_by("-pk").first()
+        if last is None:
+            return
+        cancelled = last.flow_task.activation_class(last)
+    first = Task.objects.filter(process=process, flow_task=CaseFlow.triage).order_by("pk").first()
+    token = first.token if first is not None else "start"
+    triage = CaseFlow.triage.activation_class.create(CaseFlow.triage, cancelled, token)
+    triage.activate()
 
 
 @transaction.atomic
@@ -278,6 +317,8 @@ def _act(
                 task.save()
     elif effect == ENDS_FLOW:
         _cancel_all(case, now)
+    elif effect == RETURNS_TO_TRIAGE:
+        _return_to_triage(case)
     else:
         task = _task_for(case, name, user)
         if task is not None:

@@ -4,7 +4,7 @@ actions offered to a user leave out what would fail."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -68,13 +68,37 @@ def reply_not_overdue(lc: CaseLifecycle) -> str | None:
     return None
 
 
+def _since_last_assign(lc: CaseLifecycle) -> list[Any]:
+    """The events since the case was last routed (a hand-back starts the routing over)."""
+    events = lc.events()
+    last = max((n for n, e in enumerate(events) if e.kind == T.ASSIGN), default=-1)
+    return events[last + 1 :]
+
+
 def opinion_owed(lc: CaseLifecycle) -> str | None:
     division = lc.actor_co_division()
     if division is None:
         return _("Your division is not a co-division of this case.")
-    given = {e.payload.get("division_id") for e in lc.events() if e.kind == T.GIVE_OPINION}
+    given = {
+        e.payload.get("division_id") for e in _since_last_assign(lc) if e.kind == T.GIVE_OPINION
+    }
     if division.pk in given:
         return _("Your division has already given its opinion.")
+    return None
+
+
+def not_proposed_yet(lc: CaseLifecycle) -> str | None:
+    """A case is handed back before the division proposes a decision; after that the review
+    (return_for_revision) or the office's transfer moves it."""
+    if any(e.kind == T.PROPOSE for e in _since_last_assign(lc)):
+        return _("A decision has already been proposed; the case can no longer be handed back.")
+    return None
+
+
+def no_consultation_pending(lc: CaseLifecycle) -> str | None:
+    """Art 32/34: a consultation the division opened is closed before it gives the case up."""
+    if lc.open_consultations():
+        return _("Close the open consultations before handing the case back.")
     return None
 
 

@@ -496,6 +496,17 @@ class ReassignInput(TransitionForm):
         )
 
 
+class HandBackInput(TransitionForm):
+    """退回分办: the lead division says why the case is not its own (required, for the office)."""
+
+    reason = text(_("Reason"), area=True)
+    records = {
+        "from_division": _("From division"),
+        "from_co_divisions": _("Former co-divisions"),
+        "previous": _("Previous assignee"),
+    }
+
+
 class TransferInput(TransitionForm):
     lead_division_id = forms.ModelChoiceField(
         label=_("Lead division"), queryset=Division.objects.none()

@@ -55,6 +55,7 @@ from casework.lifecycle.table import (
     OPEN,
     REASSIGNS_TASK,
     RELEASES_TASK,
+    RETURNS_TO_TRIAGE,
     TRANSITIONS,
     TransitionSpec,
     event_kind_label,
@@ -530,6 +531,35 @@ class CaseLifecycle:
         }
         self.case.lead_division = division
         self.case.assignee = None
+        return payload
+
+    @transition(
+        T.HAND_BACK,
+        label=gettext_lazy("Hand back to the office"),
+        source=[S.HANDLING, S.INVESTIGATION],
+        target=S.REGISTERED,
+        roles=(LEAD_LIAISON, ASSIGNEE),
+        form=i.HandBackInput,
+        flow=RETURNS_TO_TRIAGE,
+        guards=(g.not_proposed_yet, g.no_consultation_pending),
+    )
+    def hand_back(self, data: dict[str, Any]) -> dict[str, Any]:
+        """退回分办: the lead division says a misrouted case is not its own and returns it to
+        the OGI office with a reason, which routes it again (assign). The lead division, the
+        co-divisions, the assignee and the internal due date are cleared: the office's next
+        assignment decides all of them anew (opinions already given stay in the ledger). The
+        statutory clock is not touched: routing inside the organ pauses nothing (Art 33)."""
+        co = list(self.case.co_divisions.order_by("pk"))
+        payload = {
+            "from_division": self.case.lead_division.name if self.case.lead_division else "",
+            "from_co_divisions": [d.name for d in co],
+            "previous": display_name(self.case.assignee) if self.case.assignee else "",
+            "reason": data["reason"],
+        }
+        self.case.lead_division = None
+        self.case.assignee = None
+        self.case.division_due_on = None
+        self._co_divisions = []
         return payload
 
     @transition(

@@ -39,6 +39,7 @@ RELEASES_TASK = "release"
 REASSIGNS_TASK = "reassign"
 MOVES_TASK = "transfer"
 ENDS_FLOW = "end"
+RETURNS_TO_TRIAGE = "hand_back"  # the division's work is cancelled, a new triage task opens
 
 Guard = Callable[["CaseLifecycle"], Any]
 

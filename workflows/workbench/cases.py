@@ -2,15 +2,18 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from casework.errors import NotVisible
+from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
 from casework.lifecycle.actions import actions_next_first, waiting_for
 from casework.models import Division
@@ -31,8 +34,10 @@ from casework.selectors import (
     case_list_drilldown,
     case_list_filter,
     case_list_visible_to,
+    case_notes,
     case_warnings,
 )
+from casework.services import case_note_add
 from casework.validators import mask_email, mask_phone
 from workflows.bulk import (
     BULK_MAX_CASES,
@@ -43,6 +48,7 @@ from workflows.bulk import (
 )
 from workflows.models import IdNumberReveal
 from workflows.workbench.filters import BulkActionForm, CaseFilterForm, SavedViewForm
+from workflows.workbench.forms import CaseNoteForm
 
 PAGE_SIZE = 50
 
@@ -117,12 +123,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         case = case_get_for_user(user=request.user, number=number)
     except NotVisible:
         raise Http404 from None
+    return _case_page(request, case)
+
+
+def _case_page(
+    request: HttpRequest, case: Any, note_form: CaseNoteForm | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     clock = case_clock(case=case, today=today)
     return render(
         request,
         "casework/case_detail.html",
         {
+            "notes": case_notes(case=case),
+            "note_form": note_form or CaseNoteForm(case=case),
             "case": case,
             "events": case_history(case=case),
             "attachments": case.attachments.all(),
@@ -148,7 +162,34 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "reply_letter_due": case.status == "approved"
             and bool(user_roles(request.user) & OFFICE_ROLES),
         },
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def case_note_add_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Post an internal note (案件备注); the same 404 as the case page for a case not seen."""
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    form = CaseNoteForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            case_note_add(
+                number=case.number,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                user_ids=[u.pk for u in form.cleaned_data["mentioned_users"]],
+                division_ids=[d.pk for d in form.cleaned_data["mentioned_divisions"]],
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The note was added."))
+            return redirect(reverse("casework:case-detail", args=[case.number]) + "#notes")
+    return _case_page(request, case, note_form=form, status=400)
 
 
 def _contact(user: object, case: object) -> dict[str, Any]:

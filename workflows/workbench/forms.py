@@ -30,3 +30,36 @@ def transition_form(
 def cleaned_fields(form: forms.Form) -> dict[str, Any]:
     """The form's data as the JSON-safe fields the lifecycle takes (without the date)."""
     return json_safe(form.cleaned_data)
+
+
+class _StaffChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        from casework.lifecycle.actors import display_name
+
+        name = display_name(obj)
+        return name if name == obj.get_username() else f"{name}（{obj.get_username()}）"
+
+
+class CaseNoteForm(forms.Form):
+    """An internal note on the case page: the text (with @用户名 / @处室名) and, unambiguous,
+    the people and divisions to mention picked from lists (only those who see the case)."""
+
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Internal: never shown to the applicant. Mention with @name or below."),
+    )
+    mentioned_users = _StaffChoice(
+        label=_("Mention people"), queryset=Case.objects.none(), required=False
+    )
+    mentioned_divisions = forms.ModelMultipleChoiceField(
+        label=_("Mention divisions"), queryset=Case.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from casework.selectors import case_note_divisions, case_note_users
+
+        super().__init__(*args, **kwargs)
+        self.fields["mentioned_users"].queryset = case_note_users(case)  # type: ignore[attr-defined]
+        self.fields["mentioned_divisions"].queryset = case_note_divisions(case)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ case_patterns = (
         path("views/delete/", bulk_views.saved_view_remove, name="saved-view-delete"),
         path("bulk/", bulk_views.case_bulk, name="case-bulk"),
         path("<str:number>/", cases.case_detail, name="case-detail"),
+        path("<str:number>/notes/", cases.case_note_add_view, name="case-note-add"),
         path("<str:number>/id-number/", cases.id_number_reveal, name="id-number-reveal"),
         path("<str:number>/attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     ],

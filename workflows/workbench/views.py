@@ -22,7 +22,7 @@ from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.roles import acting_role
-from casework.selectors import case_get_for_user, working_calendar
+from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
@@ -61,6 +61,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "tabs": [(t, counts[t]) for t in tabs],
             "page": page,
             "rows": queue_cells(rows, hidden=hidden),
+            "mentions": note_mentions_for(user=user),
         },
     )
 

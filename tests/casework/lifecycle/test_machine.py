@@ -301,6 +301,15 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         CaseStatus.REVIEW,
     ),
     (
+        "hand_back",
+        CaseStatus.INVESTIGATION,
+        "liaison_a",
+        {"reason": "不属于本处室职责"},
+        CaseStatus.REGISTERED,
+        "reviewer",
+        CaseStatus.REVIEW,
+    ),
+    (
         "reject_extension",
         "extension_requested",
         "head",
