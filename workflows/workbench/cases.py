@@ -33,6 +33,7 @@ from casework.selectors import (
     case_warnings,
 )
 from casework.validators import mask_email, mask_phone
+from letters.selectors import archived_casefile
 from workflows.models import IdNumberReveal
 from workflows.workbench.filters import CaseFilterForm
 
@@ -80,6 +81,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
             if hasattr(case, "letters")
             else [],
+            "archived_casefile": archived_casefile(case),
             "actions": [
                 (a.name, a.label)
                 for a in actions_next_first(
