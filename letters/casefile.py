@@ -7,9 +7,18 @@ Contents: a cover, a table of contents, the application (applicant, agent, reque
 list of its attachments, the decision and the records released or withheld, the timeline of
 events, the explanation of the statutory deadline (Art 33: how the 20 working days ran), and
 then every issued letter exactly as frozen at issue (their stored PDFs, not re-rendered, so
-the file shows the letters the applicant received; void letters are marked in the contents).
-The first pages are rendered with WeasyPrint through letters.rendering (the same fetcher
-that loads nothing but the bundled assets); pikepdf appends the letters and adds bookmarks.
+the file shows the letters the applicant received; void letters are marked in the contents),
+then the records released to the applicant as they went out with the reply (the released,
+redacted files of letters.records, Art 37), each listed in the contents with its pages and
+SHA-256; a record withheld whole is listed by name and basis (Art 36(3)), its content not
+included. The first pages are rendered with WeasyPrint through letters.rendering (the same
+fetcher that loads nothing but the bundled assets); pikepdf appends the documents and adds
+bookmarks.
+
+At archiving (workflows.services.case_act) one CaseFile row is written in the transaction
+and `casefile_build` runs on the long queue after commit: the worker renders the PDF, stores
+it with its SHA-256 and freezes the row (one archived case file per case; a rerun returns the
+built one). `manage.py casefiles` enqueues the missing or failed ones.
 """
 
 from __future__ import annotations
@@ -252,6 +261,9 @@ def casefile_archive_start(case: Case, *, now: datetime) -> CaseFile:
     casefile, _created = CaseFile.objects.get_or_create(
         case=case, reason=CaseFile.Reason.ARCHIVE, defaults={"requested_at": now}
     )
+    if casefile.status == CaseFile.Status.FAILED:  # tried again (manage.py casefiles)
+        casefile.status, casefile.error = CaseFile.Status.BUILDING, ""
+        casefile.save(update_fields=["status", "error"])
     if casefile.status != CaseFile.Status.READY:
         enqueue_on_commit(casefile_build, casefile.pk)
     return casefile

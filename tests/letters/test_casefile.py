@@ -1,6 +1,8 @@
 """The case file (案卷): one PDF whose text holds the case number, every letter's number,
 every event and the deadline explanation; the letters are their frozen PDFs; the download
-is access-checked (404 for another division)."""
+is access-checked (404 for another division). At archiving the case file is built by a task
+after commit and stored frozen, one per case, with the released records as released and the
+withheld ones by name and basis only."""
 
 import io
 
@@ -252,20 +254,45 @@ def _pages(field) -> int:
 
 
 @pytest.mark.django_db
-def test_a_built_case_file_is_frozen_and_one_per_case(replied, act):
+def test_a_built_case_file_is_frozen_one_per_case_and_a_failed_one_is_rebuilt(
+    replied, act, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
     from django.db import IntegrityError, transaction
     from django.utils import timezone
 
     from casework.models import AppendOnlyError
-    from letters.casefile import casefile_archive_start, casefile_store
+    from letters import casefile as module
     from letters.models import CaseFile
 
     act(replied, "archive", "registrar")
     casefile = CaseFile.objects.get(case=replied)  # on_commit not run: still pending
     assert casefile.status == CaseFile.Status.BUILDING
-    assert casefile_archive_start(replied, now=timezone.now()).pk == casefile.pk
-    casefile = casefile_store(casefile.pk)
-    assert casefile.status == CaseFile.Status.READY
+    assert module.casefile_archive_start(replied, now=timezone.now()).pk == casefile.pk
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(module, "casefile_pdf", broken)
+    with pytest.raises(RuntimeError):
+        module.casefile_store(casefile.pk)
+    casefile.refresh_from_db()
+    assert casefile.status == CaseFile.Status.FAILED
+    assert "no fonts" in casefile.error
+    monkeypatch.undo()
+
+    # manage.py casefiles enqueues the missing and failed ones; the task builds them.
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("casefiles", stdout=out)
+    assert "1" in out.getvalue()
+    casefile.refresh_from_db()
+    assert casefile.status == CaseFile.Status.READY, casefile.error
+    assert casefile.error == ""
+    out = io.StringIO()
+    call_command("casefiles", stdout=out)
+    assert "0" in out.getvalue()
+
     casefile.sha256 = "0" * 64
     with pytest.raises(AppendOnlyError):
         casefile.save()
