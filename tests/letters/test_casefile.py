@@ -298,3 +298,60 @@ def test_a_built_case_file_is_frozen_one_per_case_and_a_failed_one_is_rebuilt(
         casefile.save()
     with pytest.raises(IntegrityError), transaction.atomic():
         CaseFile.objects.create(case=replied, reason="archive", requested_at=timezone.now())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_the_archived_case_file(replied, act, settings, tmp_path):
+    """With the database task backend the archive request only enqueues: the PDF is built by
+    `manage.py db_worker` on the long queue (ADR 0007), never in the request."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    from django_tasks_db.models import DBTaskResult
+
+    from letters.models import CaseFile
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "long"]}
+    }
+    act(replied, "archive", "registrar")
+    casefile = CaseFile.objects.get(case=replied)
+    assert casefile.status == CaseFile.Status.BUILDING
+    queued = DBTaskResult.objects.filter(queue_name="long", status="READY")
+    assert [r.task_path for r in queued] == ["letters.casefile.casefile_build"]
+    (tmp_path / "mail").mkdir()
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.worker_settings",
+        CASEWORK_TEST_DB_NAME=str(connection.settings_dict["NAME"]),
+        CASEWORK_TEST_MAIL_DIR=str(tmp_path / "mail"),
+        CASEWORK_TEST_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0",
+            "--queue-name",
+            "long",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert worker.returncode == 0
+    casefile.refresh_from_db()
+    assert casefile.status == CaseFile.Status.READY, casefile.error
+    data = casefile.pdf.open("rb").read()
+    assert data.startswith(b"%PDF")
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
