@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0013_event_hash_chain'),
+        ('casework', '0012_search_indexes'),
         ('letters', '0009_letter_number_trigram'),
     ]
 
