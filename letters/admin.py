@@ -10,7 +10,7 @@ from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyAdmin
-from letters.models import Letter, LetterSettings, LetterVoid, LetterWording
+from letters.models import CaseFile, Letter, LetterSettings, LetterVoid, LetterWording
 
 
 class LetterWordingForm(forms.ModelForm[LetterWording]):
@@ -77,6 +77,13 @@ class LetterVoidAdmin(LetterAdmin):
     list_filter = []
     search_fields = ["letter__number"]
     exclude = []
+
+
+@admin.register(CaseFile)
+class CaseFileAdmin(ReadOnlyAdmin):
+    list_display = ["case", "reason", "status", "pages", "built_at", "sha256"]
+    list_filter = ["reason", "status"]
+    search_fields = ["case__number", "sha256"]
 
 
 @admin.register(LetterSettings)

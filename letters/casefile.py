@@ -7,25 +7,47 @@ Contents: a cover, a table of contents, the application (applicant, agent, reque
 list of its attachments, the decision and the records released or withheld, the timeline of
 events, the explanation of the statutory deadline (Art 33: how the 20 working days ran), and
 then every issued letter exactly as frozen at issue (their stored PDFs, not re-rendered, so
-the file shows the letters the applicant received; void letters are marked in the contents).
-The first pages are rendered with WeasyPrint through letters.rendering (the same fetcher
-that loads nothing but the bundled assets); pikepdf appends the letters and adds bookmarks.
+the file shows the letters the applicant received; void letters are marked in the contents),
+then the records released to the applicant as they went out with the reply (the released,
+redacted files of letters.records, Art 37), each listed in the contents with its pages and
+SHA-256; a record withheld whole is listed by name and basis (Art 36(3)), its content not
+included. The first pages are rendered with WeasyPrint through letters.rendering (the same
+fetcher that loads nothing but the bundled assets); pikepdf appends the documents and adds
+bookmarks.
+
+At archiving (workflows.services.case_act) one CaseFile row is written in the transaction
+and `casefile_build` runs on the long queue after commit: the worker renders the PDF, stores
+it with its SHA-256 and freezes the row (one archived case file per case; a rerun returns the
+built one). `manage.py casefiles` enqueues the missing or failed ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from django_tasks import task
 
 from casework.choices import AttachmentKind, Disposition
 from casework.models import Case
 from casework.selectors import case_clock, case_history
-from letters.models import Letter
+from casework.tasks import LONG, enqueue_on_commit
+from letters.models import CaseFile, Letter
 from letters.rendering import html_to_pdf
+
+if TYPE_CHECKING:
+    from letters.records.models import ReleasedFile
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,11 +57,86 @@ class LetterEntry:
     pages: int
 
 
-def _letter_pages(letter: Letter) -> int:
+@dataclass(frozen=True)
+class RecordEntry:
+    """A record released to the applicant: its released (redacted) file as it went out."""
+
+    released: ReleasedFile
+    first_page: int
+    pages: int
+
+    @property
+    def title(self) -> str:
+        return self.released.record.title
+
+
+def _read(field: Any) -> bytes:
+    with field.open("rb") as handle:
+        return bytes(handle.read())
+
+
+def _pages(data: bytes) -> int:
     import pikepdf
 
-    with letter.pdf.open("rb") as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
+
+
+def _letter_pages(letter: Letter) -> int:
+    return _pages(_read(letter.pdf))
+
+
+def _withheld_pages(released: ReleasedFile) -> set[int]:
+    """The pages of a released file withheld whole: from the statement frozen at approval,
+    or from the record's redactions when the set has none."""
+    rows = [r for r in released.release_set.statement if r.get("position") == released.position]
+    if rows:
+        return {int(p) for row in rows for p in row.get("whole_pages", [])}
+    return {r.page for r in released.record.redactions.all() if r.whole_page}
+
+
+def _basis(released: ReleasedFile) -> str:
+    """Why a record was withheld (Art 36(3) names the ground): its articles and reasons."""
+    from letters.records.models import GROUND_REASON, GROUND_SHORT, Ground
+
+    rows = [r for r in released.release_set.statement if r.get("position") == released.position]
+    grounds = [str(row["ground"]) for row in rows] or sorted(
+        {r.ground for r in released.record.redactions.all()}
+    )
+    notes = [str(n) for row in rows for n in row.get("notes", []) if n]
+    parts = [
+        f"《中华人民共和国政府信息公开条例》{GROUND_SHORT[Ground(g)]}（{GROUND_REASON[Ground(g)]}）"
+        for g in dict.fromkeys(grounds)
+        if g in Ground.values
+    ]
+    return "；".join(parts + notes)
+
+
+def released_records(case: Case) -> tuple[list[ReleasedFile], list[dict[str, str]]]:
+    """The records of the case as the applicant got them (Art 37 区分处理): the released files
+    of the released set(s) with at least one page provided, and the records withheld whole
+    (every page withheld, or not released at all) by name and basis, without their content."""
+    from letters.records.models import ReleasedFile, ReleaseSet
+
+    files = list(
+        ReleasedFile.objects.filter(
+            release_set__case=case, release_set__status=ReleaseSet.Status.RELEASED
+        )
+        .select_related("record", "release_set__letter")
+        .prefetch_related("record__redactions")
+        .order_by("release_set_id", "position")
+    )
+    released: list[ReleasedFile] = []
+    withheld: list[dict[str, str]] = []
+    for file in files:
+        if file.pages and len(_withheld_pages(file)) >= file.pages:
+            withheld.append({"name": file.record.title, "basis": _basis(file)})
+        else:
+            released.append(file)
+    seen = {file.record_id for file in files}
+    for record in case.records.exclude(pk__in=seen).order_by("pk"):
+        withheld.append({"name": record.title, "basis": case.disposition_basis or "未随答复书提供"})
+    return released, withheld
 
 
 def _decision_records(case: Case) -> list[dict[str, str]]:
@@ -61,7 +158,15 @@ def _decision_records(case: Case) -> list[dict[str, str]]:
     return rows
 
 
-def _cover_html(case: Case, entries: list[LetterEntry], *, today: date, by: str) -> str:
+def _cover_html(
+    case: Case,
+    entries: list[LetterEntry],
+    record_entries: list[RecordEntry],
+    withheld: list[dict[str, str]],
+    *,
+    today: date,
+    by: str,
+) -> str:
     clock = case_clock(case=case, today=today)
     attachments = [
         {
@@ -87,6 +192,8 @@ def _cover_html(case: Case, entries: list[LetterEntry], *, today: date, by: str)
             "events": list(case_history(case=case)),
             "clock": clock,
             "entries": entries,
+            "record_entries": record_entries,
+            "withheld": withheld,
             "today": today,
             "generated_by": by,
         },
@@ -99,39 +206,103 @@ def casefile_pdf(case: Case, *, today: date | None = None, generated_by: str = "
 
     today = today or timezone.localdate()
     letters = list(case.letters.select_related("void").order_by("issued_at", "pk"))
-    sizes = [_letter_pages(letter) for letter in letters]
-    # The contents give each letter's first page, which depends on the length of the front
+    letter_data = [_read(letter.pdf) for letter in letters]
+    released, withheld = released_records(case)
+    record_data = [_read(file.file) for file in released]
+    letter_sizes = [_pages(data) for data in letter_data]
+    record_sizes = [_pages(data) for data in record_data]
+    # The contents give each document's first page, which depends on the length of the front
     # pages: render, count, render again until the count is stable (twice in practice).
     front_pages = 1
     front = b""
     entries: list[LetterEntry] = []
+    record_entries: list[RecordEntry] = []
     for _attempt in range(4):
-        entries = []
+        entries, record_entries = [], []
         page = front_pages + 1
-        for letter, size in zip(letters, sizes, strict=True):
+        for letter, size in zip(letters, letter_sizes, strict=True):
             entries.append(LetterEntry(letter, page, size))
             page += size
-        front = html_to_pdf(_cover_html(case, entries, today=today, by=generated_by))
-        with pikepdf.open(io.BytesIO(front)) as rendered:
-            counted = len(rendered.pages)
+        for file, size in zip(released, record_sizes, strict=True):
+            record_entries.append(RecordEntry(file, page, size))
+            page += size
+        html = _cover_html(case, entries, record_entries, withheld, today=today, by=generated_by)
+        front = html_to_pdf(html)
+        counted = _pages(front)
         if counted == front_pages:
             break
         front_pages = counted
     with pikepdf.open(io.BytesIO(front)) as merged:
         with merged.open_outline() as outline:
             outline.root.append(pikepdf.OutlineItem(f"案卷封面 {case.number}", 0))
-            for entry in entries:
-                handle = entry.letter.pdf.open("rb")
-                try:
-                    letter_pdf = pikepdf.open(io.BytesIO(handle.read()))
-                finally:
-                    handle.close()
-                merged.pages.extend(letter_pdf.pages)
+            for entry, data in zip(entries, letter_data, strict=True):
+                merged.pages.extend(pikepdf.open(io.BytesIO(data)).pages)
                 title = f"{entry.letter.get_kind_display()} {entry.letter.number}"
                 if entry.letter.is_void:
                     title += "（已作废）"
                 outline.root.append(pikepdf.OutlineItem(title, entry.first_page - 1))
+            for record_entry, data in zip(record_entries, record_data, strict=True):
+                merged.pages.extend(pikepdf.open(io.BytesIO(data)).pages)
+                title = f"附件{record_entry.released.position} {record_entry.title}"
+                outline.root.append(pikepdf.OutlineItem(title, record_entry.first_page - 1))
         merged.docinfo["/Title"] = f"案卷 {case.number}"
         out = io.BytesIO()
         merged.save(out)
     return out.getvalue()
+
+
+# --- the archived case file ------------------------------------------------------------------
+
+
+def casefile_archive_start(case: Case, *, now: datetime) -> CaseFile:
+    """In the archiving transaction (workflows.services.case_act): the case's archived case
+    file row, pending, and its build in a worker once the transaction commits. Nothing is
+    rendered here: the request only writes one row."""
+    casefile, _created = CaseFile.objects.get_or_create(
+        case=case, reason=CaseFile.Reason.ARCHIVE, defaults={"requested_at": now}
+    )
+    if casefile.status == CaseFile.Status.FAILED:  # tried again (manage.py casefiles)
+        casefile.status, casefile.error = CaseFile.Status.BUILDING, ""
+        casefile.save(update_fields=["status", "error"])
+    if casefile.status != CaseFile.Status.READY:
+        enqueue_on_commit(casefile_build, casefile.pk)
+    return casefile
+
+
+def casefile_store(casefile_id: int) -> CaseFile:
+    """Build and store one case file (idempotent: a built one is returned as it is, and the row
+    is locked while building, so two workers never build it twice). A failure is recorded on
+    the row and raised."""
+    try:
+        with transaction.atomic():
+            casefile = (
+                CaseFile.objects.select_for_update().select_related("case").get(pk=casefile_id)
+            )
+            if casefile.status == CaseFile.Status.READY:
+                return casefile
+            data = casefile_pdf(casefile.case, today=timezone.localdate(), generated_by="归档组卷")
+            casefile.pdf.save("casefile.pdf", ContentFile(data), save=False)
+            casefile.sha256 = hashlib.sha256(data).hexdigest()
+            casefile.pages = _pages(data)
+            casefile.size = len(data)
+            casefile.built_at = timezone.now()
+            casefile.error = ""
+            casefile.status = CaseFile.Status.READY
+            casefile.save()
+            return casefile
+    except Exception as exc:
+        CaseFile.objects.filter(pk=casefile_id).exclude(status=CaseFile.Status.READY).update(
+            status=CaseFile.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+
+
+@task(queue_name=LONG)
+def casefile_build(casefile_id: int) -> str:
+    """A worker builds the archived case file (on the long queue, never in the request);
+    returns its SHA-256."""
+    try:
+        return casefile_store(casefile_id).sha256
+    except Exception:
+        logger.exception("case file %s failed", casefile_id)
+        raise

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import AppendOnlyError, Case, Organ
@@ -269,4 +270,60 @@ class LetterDelivery(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(_("A delivery record cannot be changed; record a new one."))
+        super().save(*args, **kwargs)
+
+
+def casefile_upload_to(instance: CaseFile, filename: str) -> str:
+    return f"casefiles/{timezone.now():%Y}/{uuid.uuid4().hex}.pdf"
+
+
+class CaseFile(models.Model):
+    """A stored case file (案卷, letters.casefile): built in a worker when the case is
+    archived (Archives Law Art 14) and frozen once built, with its SHA-256. One archived case
+    file per case; the on-demand download (reconsideration, litigation: Art 51) is not stored."""
+
+    class Reason(models.TextChoices):
+        ARCHIVE = "archive", _("Archiving")
+        ON_DEMAND = "on_demand", _("On demand")
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="casefiles", verbose_name=_("case")
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.BUILDING
+    )
+    pdf = models.FileField(_("PDF"), upload_to=casefile_upload_to, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    requested_at = models.DateTimeField(_("requested at"))
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        ordering = ["case", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(reason="archive"),
+                name="casefile_one_archived_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.reason} {self.status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.READY:
+                raise AppendOnlyError(_("A built case file cannot be changed."))
         super().save(*args, **kwargs)

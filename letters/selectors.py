@@ -18,7 +18,7 @@ from casework.errors import NotVisible
 from casework.models import Case
 from casework.selectors import case_get_for_user
 from letters.kinds import KINDS
-from letters.models import Letter
+from letters.models import CaseFile, Letter
 
 APPLICANT_KINDS = frozenset(key for key, kind in KINDS.items() if kind.to == "applicant")
 
@@ -61,3 +61,8 @@ def letter_verify(code: str) -> Letter | None:
         .filter(verification_code=code.strip().upper())
         .first()
     )
+
+
+def archived_casefile(case: Case) -> CaseFile | None:
+    """The case file stored when the case was archived (being built, built or failed), or None."""
+    return CaseFile.objects.filter(case=case, reason=CaseFile.Reason.ARCHIVE).first()

@@ -173,3 +173,27 @@ def casefile_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def casefile_archived(request: HttpRequest, number: str) -> FileResponse:
+    """The case file stored at archiving, as built (its SHA-256 is on the case page); the same
+    404 for missing, forbidden and not yet built."""
+    from letters.selectors import archived_casefile
+
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    casefile = archived_casefile(case)
+    if casefile is None or casefile.status != casefile.Status.READY:
+        raise Http404
+    response = FileResponse(
+        casefile.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"casefile-{case.number}-archived.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

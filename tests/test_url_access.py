@@ -29,6 +29,7 @@ COVERED = {
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
     "letters:letter-pdf": ("get", {"pk": "{letter}"}),
     "letters:casefile": ("get", {"number": "{number}"}),
+    "letters:casefile-archived": ("get", {"number": "{number}"}),
     "letters:letter-preview": ("get", {"number": "{number}", "kind": "acknowledgement"}),
     "letters:letter-delivery": ("get", {"pk": "{letter}"}),
     "letters:letter-service-proof": ("get", {"pk": "{letter}"}),
@@ -144,6 +145,18 @@ def case_of_division_a(receive_flow, act, divisions, users, settings):
     case.release_set = records.release_set_start(case=case, actor=users["liaison_a"])
     records.release_set_build(case.release_set.pk)
     case.released = case.release_set.files.get()
+    # A stored case file (letters.casefile), as built at archiving.
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from letters.models import CaseFile
+
+    casefile = CaseFile(
+        case=case, reason="archive", requested_at=timezone.now(), built_at=timezone.now()
+    )
+    casefile.pdf.save("casefile.pdf", ContentFile(real_pdf()), save=False)
+    casefile.status = CaseFile.Status.READY
+    casefile.save()
     return case
 
 

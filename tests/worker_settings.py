@@ -10,3 +10,8 @@ DATABASES["default"]["NAME"] = os.environ["CASEWORK_TEST_DB_NAME"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "long"]}}
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["CASEWORK_TEST_MAIL_DIR"]
+# A worker that reads and writes the test's files (letters, case files) uses its media folder.
+if os.environ.get("CASEWORK_TEST_MEDIA_ROOT"):
+    from pathlib import Path
+
+    MEDIA_ROOT = Path(os.environ["CASEWORK_TEST_MEDIA_ROOT"])

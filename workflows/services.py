@@ -197,7 +197,8 @@ def case_act(
     """Fire the lifecycle transition `name` and move the case's flow with it.
 
     `issue_reply` issues the reply letter (答复书) for the case's decision: the letter is
-    numbered, rendered and stored in the same transaction as the transition.
+    numbered, rendered and stored in the same transaction as the transition. `archive`
+    enqueues the building of the archived case file (letters.casefile) after commit.
     """
     if name == T.ISSUE_REPLY:
         from letters.services import letter_issue
@@ -224,6 +225,12 @@ def case_act(
     _notify_new_division_tasks(case, before)
     if name == T.URGE:
         _notify_urge(case)
+    if name == T.ARCHIVE:
+        # The case file (案卷) is kept with the archive: one row now, the PDF built in a worker
+        # after commit (letters.casefile), never in this request.
+        from letters.casefile import casefile_archive_start
+
+        casefile_archive_start(case, now=now or timezone.now())
     return case
 
 

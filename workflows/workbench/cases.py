@@ -39,6 +39,7 @@ from casework.selectors import (
 )
 from casework.services import case_note_add
 from casework.validators import mask_email, mask_phone
+from letters.selectors import archived_casefile
 from workflows.bulk import (
     BULK_MAX_CASES,
     EXPORT_MAX_ROWS,
@@ -147,6 +148,7 @@ def _case_page(
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
             if hasattr(case, "letters")
             else [],
+            "archived_casefile": archived_casefile(case),
             "actions": [
                 (a.name, a.label)
                 for a in actions_next_first(
