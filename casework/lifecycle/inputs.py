@@ -445,6 +445,11 @@ class RecordDeliveryInput(TransitionForm):
     method = choice(_("Delivery method"), DeliveryMethod.choices)
     tracking_number = text(_("Tracking number"), required=False, max_length=100)
 
+    def setup(self) -> None:
+        # The way the applicant asked to receive it (Art 29(2)), unless the officer says otherwise.
+        if not self.is_bound and self.case.delivery_method in DeliveryMethod.values:
+            self.initial.setdefault("method", self.case.delivery_method)
+
 
 class AbandonInput(TransitionForm):
     reason = text(_("Reason"), required=False, area=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from casework.errors import NotVisible
 from casework.lifecycle import available_actions
-from casework.lifecycle.actions import actions_next_first, waiting_for
+from casework.lifecycle.actions import NEXT_STEPS, actions_next_first, waiting_for
 from casework.models import Division
 from casework.permissions import (
     OFFICE_ROLES,
@@ -35,6 +35,7 @@ from casework.selectors import (
 from casework.validators import mask_email, mask_phone
 from workflows.models import IdNumberReveal
 from workflows.workbench.filters import CaseFilterForm
+from workflows.workbench.forms import transition_form
 
 PAGE_SIZE = 50
 
@@ -67,6 +68,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         case = case_get_for_user(user=request.user, number=number)
     except NotVisible:
         raise Http404 from None
+    actions = actions_next_first(case, available_actions(case, request.user, now=timezone.now()))
+    reply_letter_due = case.status == "approved" and bool(user_roles(request.user) & OFFICE_ROLES)
     return render(
         request,
         "casework/case_detail.html",
@@ -80,22 +83,34 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
             if hasattr(case, "letters")
             else [],
-            "actions": [
-                (a.name, a.label)
-                for a in actions_next_first(
-                    case, available_actions(case, request.user, now=timezone.now())
-                )
-            ],
+            "actions": [(a.name, a.label) for a in actions],
+            "next_form": None if reply_letter_due else _next_step_form(case, actions),
             "contact": _contact(request.user, case),
             "may_reveal_id": may_reveal_id_number(request.user),
             "id_reveals": case.id_reveals.select_related("user")[:20]
             if may_reveal_id_number(request.user)
             else [],
             "waiting_for": waiting_for(case),
-            "reply_letter_due": case.status == "approved"
-            and bool(user_roles(request.user) & OFFICE_ROLES),
+            "reply_letter_due": reply_letter_due,
         },
     )
+
+
+# A next step whose form is this short is done on the case page itself: one click (its
+# button) instead of two (open the form, submit it). Longer forms keep their own page.
+INLINE_FIELDS = 3
+
+
+def _next_step_form(case: Any, actions: list[Any]) -> Any:
+    """The form of the flow's next step for this user (the first action, when it is one of
+    NEXT_STEPS), if short enough to show on the case page; it posts to the action page."""
+    if not actions or actions[0].name not in NEXT_STEPS.get(case.status, ()):
+        return None
+    if len(actions[0].fields) <= INLINE_FIELDS:
+        form = transition_form(actions[0].name, case, today=timezone.localdate())
+        form.auto_id = "next-%s"  # unique on the case page, which has other forms
+        return form
+    return None
 
 
 def _contact(user: object, case: object) -> dict[str, Any]:

@@ -40,9 +40,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
         and (t != "office" or perms)
         and (t != "extensions" or "casework.sign_off_cases" in perms)
     ]
-    tab = request.GET.get("tab") or (tabs[0] if tabs else "mine")
+    tab = request.GET.get("tab") or ""
     if tab not in TABS:
-        tab = "mine"
+        # Land on the first tab that has tasks (no click to find them), else the first tab.
+        tab = next(
+            (t for t in tabs if task_queue(user=user, tab=t).tasks.exists()),
+            tabs[0] if tabs else "mine",
+        )
     page = Paginator(task_queue(user=user, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(list(page), calendar=working_calendar(), today=timezone.localdate())
     return render(
@@ -140,6 +144,9 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_or_404(request, number)
     kinds = fitting_kinds(case)
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    if request.method == "GET" and not kind and case.status == "approved":
+        # The approved decision's reply letter is the one due: chosen already (one click less).
+        kind = next((k for k in kinds if k.startswith("reply.")), "")
     if request.method == "GET" and request.GET.get("preview") and kind in kinds:
         response = HttpResponse(letter_preview_html(case=case, kind=kind))
         # The draft is the letter's print HTML (per-line letter-spacing in style attributes);
