@@ -27,9 +27,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from django.utils import timezone
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 
 from casework.choices import Role
 from tests.browser.test_applicant_path import assert_accessible, browser  # noqa: F401
@@ -75,10 +76,7 @@ class Walk:
 
     def check(self, shot: str = "") -> None:
         """axe-core on the page as it is now; a screenshot of it when `shot` names it."""
-        import time
-        t = time.time()
         assert_accessible(self.page, self.axe)
-        print("axe", self.page.url, round(time.time() - t, 2))
         if shot:
             path = self.shots / f"{shot}-{self.width}.png"
             self.page.screenshot(path=str(path), full_page=True)
@@ -134,7 +132,17 @@ def shots(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.django_db(transaction=True)
-def test_a_plain_case_from_receipt_to_archive(live_server, browser, organ, divisions, users, width, shots):  # noqa: F811
+def test_a_plain_case_from_receipt_to_archive(
+    live_server,
+    browser,  # noqa: F811
+    organ,
+    divisions,
+    users,
+    width,
+    shots,
+    capsys,
+    record_property,
+):
     from workflows.portal.services import application_submit
 
     admin = users["admin"]
@@ -233,9 +241,10 @@ def test_a_plain_case_from_receipt_to_archive(live_server, browser, organ, divis
 
     case.refresh_from_db()
     assert case.status == "archived"
-    for step, count in walk.clicks.items():
-        print(f"  {count:2d}  {step}")
-    print(f"staff clicks for a plain case: {walk.total} (at {width} px)")
-    for path in walk.saved:
-        print(f"screenshot: {path}")
+    lines = [f"  {count:2d}  {step}" for step, count in walk.clicks.items()]
+    lines.append(f"staff clicks for a plain case: {walk.total} (at {width} px)")
+    lines += [f"screenshot: {path}" for path in walk.saved]
+    record_property("staff_clicks", walk.total)
+    with capsys.disabled():  # shown without -s too, in the run's output
+        print("\n" + "\n".join(lines))  # noqa: T201
     assert walk.total <= MAX_CLICKS, dict(walk.clicks)
