@@ -61,8 +61,12 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
 
 
 def actions_next_first(case: Case, actions: list[Action]) -> list[Action]:
-    """The actions with the flow's next step for this user first."""
-    for name in NEXT_STEPS.get(case.status, ()):
+    """The actions with the flow's next step for this user first. A replied case whose delivery
+    is recorded is archived next (recording another delivery stays possible)."""
+    steps = NEXT_STEPS.get(case.status, ())
+    if case.status == "replied" and case.events.filter(kind="record_delivery").exists():
+        steps = ("archive", "record_delivery")
+    for name in steps:
         for index, action in enumerate(actions):
             if action.name == name:
                 return [action, *actions[:index], *actions[index + 1 :]]

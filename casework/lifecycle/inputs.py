@@ -101,12 +101,17 @@ def _raise(error: InvalidInput) -> dict[str, Any]:
 
 
 def json_safe(cleaned: dict[str, Any]) -> dict[str, Any]:
-    """Cleaned form data as the JSON-safe fields the lifecycle takes (ids, ISO dates)."""
+    """Cleaned form data as the JSON-safe fields the lifecycle takes (ids, ISO dates, the
+    key of a legal basis)."""
+    from casework.dispositions import Basis
+
     values: dict[str, Any] = {}
     for key, value in cleaned.items():
         if value in (None, "") or key == "on":
             continue
-        if hasattr(value, "pk"):
+        if isinstance(value, Basis):
+            value = value.key  # DecisionInput.clean turns the chosen key into its Basis
+        elif hasattr(value, "pk"):
             value = value.pk
         elif hasattr(value, "values_list"):
             value = list(value.values_list("pk", flat=True))
@@ -439,6 +444,11 @@ class IssueReplyInput(TransitionForm):
 class RecordDeliveryInput(TransitionForm):
     method = choice(_("Delivery method"), DeliveryMethod.choices)
     tracking_number = text(_("Tracking number"), required=False, max_length=100)
+
+    def setup(self) -> None:
+        # The way the applicant asked to receive it (Art 29(2)), unless the officer says otherwise.
+        if not self.is_bound and self.case.delivery_method in DeliveryMethod.values:
+            self.initial.setdefault("method", self.case.delivery_method)
 
 
 class AbandonInput(TransitionForm):

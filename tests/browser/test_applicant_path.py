@@ -111,10 +111,11 @@ def test_apply_confirm_register_and_track(live_server, browser, organ, users, se
     office.wait_for_url(re.compile(r".*/account/otp/recovery-codes/.*"))
     assert office.locator(".recovery-codes li").count() == 10
     office.goto(live_server.url + f"/cases/{number}/")
-    office.get_by_role("link", name="确认收到").click()
-    office.get_by_role("button", name="提交").click()
-    office.get_by_role("link", name="登记", exact=True).click()
-    office.get_by_role("button", name="提交").click()
+    # The next step's short form is on the case page: its button does it.
+    office.get_by_role("button", name="确认收到").click()
+    office.wait_for_url(re.compile(rf".*/cases/{number}/$"))
+    office.get_by_role("button", name="登记", exact=True).click()
+    office.wait_for_url(re.compile(rf".*/cases/{number}/$"))
     assert "已登记" in office.content()
 
     tracker = browser.new_context(locale="zh-CN").new_page()

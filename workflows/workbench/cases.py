@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
-from casework.lifecycle.actions import actions_next_first, waiting_for
+from casework.lifecycle.actions import NEXT_STEPS, actions_next_first, waiting_for
 from casework.models import Division
 from casework.permissions import (
     OFFICE_ROLES,
@@ -49,7 +49,7 @@ from workflows.bulk import (
 )
 from workflows.models import IdNumberReveal
 from workflows.workbench.filters import BulkActionForm, CaseFilterForm, SavedViewForm
-from workflows.workbench.forms import CaseNoteForm
+from workflows.workbench.forms import CaseNoteForm, transition_form
 
 PAGE_SIZE = 50
 
@@ -132,6 +132,8 @@ def _case_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     clock = case_clock(case=case, today=today)
+    actions = actions_next_first(case, available_actions(case, request.user, now=timezone.now()))
+    reply_letter_due = case.status == "approved" and bool(user_roles(request.user) & OFFICE_ROLES)
     return render(
         request,
         "casework/case_detail.html",
@@ -149,20 +151,15 @@ def _case_page(
             if hasattr(case, "letters")
             else [],
             "archived_casefile": archived_casefile(case),
-            "actions": [
-                (a.name, a.label)
-                for a in actions_next_first(
-                    case, available_actions(case, request.user, now=timezone.now())
-                )
-            ],
+            "actions": [(a.name, a.label) for a in actions],
+            "next_form": None if reply_letter_due else _next_step_form(case, actions),
             "contact": _contact(request.user, case),
             "may_reveal_id": may_reveal_id_number(request.user),
             "id_reveals": case.id_reveals.select_related("user")[:20]
             if may_reveal_id_number(request.user)
             else [],
             "waiting_for": waiting_for(case),
-            "reply_letter_due": case.status == "approved"
-            and bool(user_roles(request.user) & OFFICE_ROLES),
+            "reply_letter_due": reply_letter_due,
         },
         status=status,
     )
@@ -192,6 +189,23 @@ def case_note_add_view(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("The note was added."))
             return redirect(reverse("casework:case-detail", args=[case.number]) + "#notes")
     return _case_page(request, case, note_form=form, status=400)
+
+
+# A next step whose form is this short is done on the case page itself: one click (its
+# button) instead of two (open the form, submit it). Longer forms keep their own page.
+INLINE_FIELDS = 3
+
+
+def _next_step_form(case: Any, actions: list[Any]) -> Any:
+    """The form of the flow's next step for this user (the first action, when it is one of
+    NEXT_STEPS), if short enough to show on the case page; it posts to the action page."""
+    if not actions or actions[0].name not in NEXT_STEPS.get(case.status, ()):
+        return None
+    if len(actions[0].fields) <= INLINE_FIELDS:
+        form = transition_form(actions[0].name, case, today=timezone.localdate())
+        form.auto_id = "next-%s"  # unique on the case page, which has other forms
+        return form
+    return None
 
 
 def _contact(user: object, case: object) -> dict[str, Any]:

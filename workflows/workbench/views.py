@@ -156,6 +156,9 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_or_404(request, number)
     kinds = fitting_kinds(case)
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    if request.method == "GET" and not kind and case.status == "approved":
+        # The approved decision's reply letter is the one due: chosen already (one click less).
+        kind = next((k for k in kinds if k.startswith("reply.")), "")
     if request.method == "GET" and request.GET.get("preview") and kind in kinds:
         response = HttpResponse(letter_preview_html(case=case, kind=kind))
         # The draft is the letter's print HTML (per-line letter-spacing in style attributes);

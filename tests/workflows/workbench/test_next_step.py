@@ -13,8 +13,16 @@ def _actions(client, user, case):
     client.force_login(user)
     html = client.get(f"/cases/{case.number}/").content.decode()
     card = html.split("<h2>", 2)[1] if "<h2>" in html else html
-    buttons = re.findall(r'<a class="btn( secondary)?" href="([^"]+)">([^<]+)</a>', card)
-    return html, [(not secondary, href, label) for secondary, href, label in buttons]
+    # A short next step is a form on the page (its button does it); the others are links.
+    inline = re.search(
+        r'<form method="post" action="([^"]+)" class="next-step".*?'
+        r'<button class="btn" type="submit">([^<]+)</button>',
+        card,
+        re.S,
+    )
+    buttons = [(True, inline[1], inline[2])] if inline else []
+    links = re.findall(r'<a class="btn( secondary)?" href="([^"]+)">([^<]+)</a>', card)
+    return html, buttons + [(not secondary, href, label) for secondary, href, label in links]
 
 
 @pytest.mark.django_db
@@ -100,3 +108,23 @@ def test_internal_deadlines_show_days_left_with_the_reply_deadlines_badges(
     section = html.split("申请人补正期限", 1)[1].split("</dd>", 1)[0]
     assert "level-due-soon" in section
     assert "处室内部办理期限" not in html
+
+
+@pytest.mark.django_db
+def test_a_short_next_step_is_done_on_the_case_page_and_a_long_one_on_its_own(
+    client, users, receive_flow, act, divisions
+):
+    """Fewer clicks (issue 14): confirm receipt (Art 31(3)) has a form on the case page whose
+    button posts the step; the proposal (Art 36–39, ten fields) keeps its own page."""
+    case = receive_flow(channel="online", arrived=date(2026, 3, 2))
+    html, buttons = _actions(client, users["registrar"], case)
+    assert 'class="next-step"' in html
+    assert 'id="next-on"' in html
+    assert buttons[0] == (True, f"/work/cases/{case.number}/act/confirm_receipt/", "确认收到")
+    for name in ("confirm_receipt", "register"):
+        act(case, name, "registrar", on=date(2026, 3, 3))
+    act(case, "assign", "registrar", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a", on=date(2026, 3, 3))
+    html, buttons = _actions(client, users["liaison_a"], case)
+    assert 'class="next-step"' not in html
+    assert buttons[0] == (True, f"/work/cases/{case.number}/act/propose/", "提出拟办意见")
