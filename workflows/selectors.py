@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import Case as SqlCase
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from viewflow.workflow.models import Task
@@ -49,6 +48,12 @@ def _priority() -> SqlCase:
         default=Value(2),
         output_field=IntegerField(),
     )
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Truncator(text).chars(limit) without its lazy object: the first limit - 1 characters
+    and "…" when longer (Truncator was a tenth of the queue page's time, issue 15)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_unconfirmed(status: str, received_on: date | None) -> bool:
@@ -579,7 +584,7 @@ def queue_rows(
                 provisional=task["case_dates_provisional"],
                 division_due=_cn_date(task["case_division_due_on"]),
                 applicant_name=task["case_applicant_name"] or "",
-                subject=Truncator(task["case_subject"] or "").chars(30),
+                subject=_shorten(task["case_subject"] or "", 30),
                 lead_division_name=task["case_lead_division_name"] or "",
                 remaining=remaining,
                 level=level,

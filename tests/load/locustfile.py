@@ -20,11 +20,27 @@ from typing import Any
 from urllib.parse import urlparse
 
 import gevent
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.env import Environment
 
 DATA = json.loads(open(os.environ["LOADTEST_DATA"], encoding="utf-8").read())  # noqa: SIM115
 HEADERS = {"X-Forwarded-Proto": "https"}  # as nginx sets it (SECURE_PROXY_SSL_HEADER)
+# People read a page before the next click: officers and integrations pause this long
+# (seconds, "min,max"; "0,0" makes them back-to-back streams as well).
+THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK_SECONDS", "1,3").split(","))
+
+
+def _applicant_headers() -> dict[str, str]:
+    """Each look-up comes from another applicant: the address the proxy would pass in
+    X-Real-IP (TRUSTED_PROXY_HEADER), from the benchmarking range 198.18.0.0/15 (RFC 2544).
+    Only a header value: every request still goes to loopback. Without it all simulated
+    applicants would share one address and meet the per-client tracking limit."""
+    return {
+        **HEADERS,
+        "X-Real-IP": f"198.{18 + random.randint(0, 1)}.{random.randint(0, 255)}.{random.randint(1, 254)}",
+    }
+
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MAX_USERS = 64
 _officers = itertools.cycle(DATA["officers"])
@@ -53,17 +69,19 @@ class Applicant(FastHttpUser):
     """Looks an application up with its number and query code, then reads its page."""
 
     weight = 6
-    # No think time: each simulated user is a stream of back-to-back requests, so 32 users
-    # measure what the machine can serve (the targets are throughput and p95 at that load).
+    # No think time: each simulated applicant user is a stream of back-to-back requests (many
+    # applicants one after another), so the public page's throughput is what the machine can
+    # serve beside officers working at a human pace.
     wait_time = constant(0)
 
     @task(3)
     def track_form(self) -> None:
-        self.client.get("/track/", headers=HEADERS, name="/track/ [form]")
+        self.client.get("/track/", headers=_applicant_headers(), name="/track/ [form]")
 
     @task(2)
     def track_lookup(self) -> None:
-        form = self.client.get("/track/", headers=HEADERS, name="/track/ [form]")
+        headers = _applicant_headers()
+        form = self.client.get("/track/", headers=headers, name="/track/ [form]")
         match = CSRF.search(form.text)
         if match is None:
             form.failure("no CSRF token on /track/")
@@ -72,7 +90,7 @@ class Applicant(FastHttpUser):
         with self.client.post(
             "/track/",
             data={"csrfmiddlewaretoken": match.group(1), **case},
-            headers={**HEADERS, "Referer": _https(self.host, "/track/")},
+            headers={**headers, "Referer": _https(self.host, "/track/")},
             name="/track/ [lookup]",
             allow_redirects=False,
             catch_response=True,
@@ -80,14 +98,14 @@ class Applicant(FastHttpUser):
             if response.status_code != 302:
                 response.failure(f"lookup answered {response.status_code}")
                 return
-        self.client.get(f"/track/{case['number']}/", headers=HEADERS, name="/track/<number>/")
+        self.client.get(f"/track/{case['number']}/", headers=headers, name="/track/<number>/")
 
 
 class Officer(FastHttpUser):
     """A liaison officer: logs in once, then works the queue tabs and opens case pages."""
 
     weight = 3
-    wait_time = constant(0)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         self.officer = next(_officers)
@@ -128,7 +146,7 @@ class ApiClient(FastHttpUser):
     """An integration (一网通办) client: claims a case for its officer, reads it, releases it."""
 
     weight = 1
-    wait_time = constant(0)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         try:
