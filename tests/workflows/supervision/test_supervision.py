@@ -80,7 +80,13 @@ def test_dashboard_banner_when_next_year_calendar_is_missing(client, users, orga
     with time_machine.travel(moment(date(2026, 10, 30)), tick=False):
         assert "尚未载入" not in client.get("/supervision/").content.decode()
     with time_machine.travel(moment(date(2026, 11, 2)), tick=False):
-        assert "2027年节假日安排尚未载入" in client.get("/supervision/").content.decode()
+        page = client.get("/supervision/").content.decode()
+    assert "2027年节假日安排尚未载入" in page
+    # No command-line hint (issue 14 point 8): the page to use, linked only for those who
+    # may open it (the supervisor may not).
+    assert "manage.py" not in page
+    assert "载入年度安排" in page
+    assert "/admin/casework/calendaryear/import/" not in page
 
 
 @pytest.mark.django_db
