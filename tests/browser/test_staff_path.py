@@ -75,8 +75,11 @@ class Walk:
         page.wait_for_url(self.base + "/work/*")
 
     def check(self, shot: str = "") -> None:
-        """axe-core on the page as it is now; a screenshot of it when `shot` names it."""
+        """axe-core on the page as it is now, no sideways scrolling of the whole page (wide
+        tables scroll inside themselves); a screenshot of it when `shot` names it."""
         assert_accessible(self.page, self.axe)
+        page_width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= self.width, f"{self.page.url} is {page_width} px wide"
         if shot:
             path = self.shots / f"{shot}-{self.width}.png"
             self.page.screenshot(path=str(path), full_page=True)
