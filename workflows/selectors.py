@@ -23,6 +23,7 @@ from casework.choices import Transition as Tr
 from casework.clock import supervision_level
 from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
+from casework.selectors import working_days_left
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
@@ -395,15 +396,6 @@ class QueueRow:
         return tuple(step for step in (self.step, self.secondary) if step is not None)
 
 
-def _remaining(calendar: WorkingCalendar, today: date, due: date | None) -> int | None:
-    if due is None:
-        return None
-    if due >= today:
-        return calendar.working_days_between(today, due)
-    # Overdue: at least one working day late once the due date has passed.
-    return -max(1, calendar.working_days_between(due, today))
-
-
 def _cn_date(value: date | None) -> str:
     """2026年3月5日 (GB/T 9704 7.3.5.4), as the cn_date template filter."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
@@ -536,7 +528,7 @@ def queue_rows(
     def deadline(name: str, due: date | None) -> QueueDeadline | None:
         if due is None:
             return None
-        left = _remaining(calendar, today, due)
+        left = working_days_left(due, today, calendar)
         level = supervision_level(left, due_soon_within=due_soon_within)
         return QueueDeadline(
             name=name,
@@ -555,7 +547,7 @@ def queue_rows(
         remaining = (
             None
             if task["case_closed_on"]
-            else _remaining(calendar, today, task["case_reply_due_on"])
+            else working_days_left(task["case_reply_due_on"], today, calendar)
         )
         level = supervision_level(remaining, due_soon_within=due_soon_within)
         unconfirmed = _is_unconfirmed(status, task["case_received_on"])
