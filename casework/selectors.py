@@ -147,6 +147,14 @@ def case_clock(*, case: Case, today: date) -> CaseClockView:
     return CaseClockView(result=result, timeline=explain(result), remaining=remaining, level=level)
 
 
+# Which stored deadline runs in which status: the case page and the queue rows both read this.
+DEADLINE_STATES: dict[str, tuple[str, ...]] = {
+    "division_due_on": ("handling", "investigation", "awaiting_fee"),
+    "correction_deadline_on": ("correction",),
+    "fee_due_on": ("awaiting_fee",),
+}
+
+
 @dataclass(frozen=True)
 class InternalDeadline:
     """A deadline inside the handling, with where today stands against it (the same levels
@@ -185,12 +193,15 @@ def case_internal_deadlines(
         and case.status in (CaseStatus.RECEIVED, CaseStatus.REGISTERED)
     ):
         found.append((_("Correction notice to be sent by"), case.correction_notice_due_on, False))
-    if case.division_due_on and case.status in (CaseStatus.HANDLING, CaseStatus.INVESTIGATION):
-        found.append((_("Internal due date for the division"), case.division_due_on, False))
-    if case.correction_deadline_on and case.status == CaseStatus.CORRECTION:
-        found.append((_("Applicant's correction deadline"), case.correction_deadline_on, False))
-    if case.fee_due_on and case.status == CaseStatus.AWAITING_FEE:
-        found.append((_("Fee payment deadline"), case.fee_due_on, False))
+    labels = {
+        "division_due_on": _("Internal due date for the division"),
+        "correction_deadline_on": _("Applicant's correction deadline"),
+        "fee_due_on": _("Fee payment deadline"),
+    }
+    for name, states in DEADLINE_STATES.items():
+        due = getattr(case, name)
+        if due and case.status in states:
+            found.append((labels[name], due, False))
     for item in consultations_with_deadlines(case, clock.result if clock else None):
         if item.consultation.closed_on is None:
             found.append(

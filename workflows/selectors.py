@@ -23,7 +23,7 @@ from casework.choices import Transition as Tr
 from casework.clock import supervision_level
 from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
-from casework.selectors import working_days_left
+from casework.selectors import DEADLINE_STATES, working_days_left
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
@@ -428,11 +428,6 @@ class _UrlPattern:
 LETTERS = "letters"  # the next step is the reply letter, issued on the letters page
 
 # Which internal time limit matters in which state (the stored column stays after the step).
-DEADLINE_STATES: dict[str, tuple[str, ...]] = {
-    "division_due_on": (CaseStatus.HANDLING, CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE),
-    "correction_deadline_on": (CaseStatus.CORRECTION,),
-    "fee_due_on": (CaseStatus.AWAITING_FEE,),
-}
 
 
 def next_steps(
