@@ -236,10 +236,14 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "casework.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions are read from Redis and written to both, the database staying the record
+    # (casework.sessions): a page with a session cookie (every officer's, a tracked case's)
+    # costs no session query.
+    SESSION_ENGINE = "casework.sessions"
 elif PRODUCTION or DEMO:
     CACHES = {
         "default": {

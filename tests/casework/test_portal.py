@@ -60,7 +60,7 @@ def test_counters_in_redis_are_seen_by_another_connection(settings):
     prefix = f"test-secweb-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "casework.cache.RedisCache",  # as settings name it with REDIS_URL
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": prefix,
         }

@@ -86,6 +86,47 @@ def test_debug_is_off_in_production_unless_set(tmp_path):
     assert _manage("shell", "--no-imports", "-c", code, env=env).stdout.split()[0] == "True"
 
 
+def test_with_redis_the_cache_and_session_reads_go_to_redis(tmp_path):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+    )
+    env = _documented_env(DATA_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/15")
+    assert _manage("shell", "--no-imports", "-c", code, env=env).stdout.split() == [
+        "casework.cache.RedisCache",
+        "casework.sessions",
+    ]
+    del env["REDIS_URL"]  # the database cache: sessions stay in the database alone
+    assert _manage("shell", "--no-imports", "-c", code, env=env).stdout.split() == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.contrib.sessions.backends.db",
+    ]
+
+
+def test_gunicorn_loads_the_application_once_and_warms_it_before_forking(tmp_path):
+    """preload_app, and when_ready imports the views and compiles every project template in
+    the master, leaving no database connection open to be shared by the forked workers."""
+    code = (
+        "from casework import gunicorn_conf as g; "
+        "from django.db import connection; "
+        "from django.template import engines; "
+        "connection.ensure_connection(); "
+        "g.when_ready(None); "
+        "loader = engines['django'].engine.template_loaders[0]; "
+        "print(g.preload_app, len(loader.get_template_cache), connection.connection is None)"
+    )
+    # The machine's PostgreSQL (it runs before the tests, see DESIGN), to have a connection open.
+    env = _documented_env(
+        DATA_DIR=str(tmp_path), DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    preload, compiled, closed = result.stdout.split()
+    templates = sum(1 for _ in (ROOT / "templates").rglob("*.html"))
+    assert (preload, closed) == ("True", "True")
+    assert int(compiled) >= templates - 5  # the admin overrides may extend the admin's own
+
+
 def test_no_published_secret_key_outside_production(tmp_path):
     env = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), "CASEWORK_MODE": "demo"}
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
