@@ -74,12 +74,19 @@ class Applicant(FastHttpUser):
     # serve beside officers working at a human pace.
     wait_time = constant(0)
 
+    def _next_applicant(self) -> None:
+        """Each task is another applicant, in another browser: no cookie of the previous one
+        (its session would list every case this simulated user ever looked up)."""
+        self.client.cookiejar.clear()
+
     @task(3)
     def track_form(self) -> None:
+        self._next_applicant()
         self.client.get("/track/", headers=_applicant_headers(), name="/track/ [form]")
 
     @task(2)
     def track_lookup(self) -> None:
+        self._next_applicant()
         headers = _applicant_headers()
         form = self.client.get("/track/", headers=headers, name="/track/ [form]")
         match = CSRF.search(form.text)

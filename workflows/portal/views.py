@@ -29,7 +29,7 @@ from casework.portal import (
     tracking_attempt,
     tracking_success_record,
 )
-from casework.selectors import case_clock, correction_requested
+from casework.selectors import correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal import pending
 from workflows.portal.forms import (
@@ -237,14 +237,12 @@ def track_case(
     case = _tracked_case(request, number)
     if case is None:
         return redirect("portal:track")
-    clock = case_clock(case=case, today=timezone.localdate())
     letters = letters_for_applicant(case)
     return render(
         request,
         "portal/track_case.html",
         {
             "case": case,
-            "clock": clock,
             "letters": letters,
             "released_files": _released_files(case),
             "can_withdraw": case.status in OPEN_STATUSES,
