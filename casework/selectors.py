@@ -616,5 +616,14 @@ def note_mentions_for(*, user: Any, now: Any = None, limit: int = NOTE_MENTIONS_
     return list(
         CaseNote.objects.filter(pk__in=ids)
         .select_related("case", "author")
+        # What the list shows (workflows/_mentions.html): not the cases' and authors' whole rows.
+        .only(
+            "text",
+            "created_at",
+            "case__number",
+            "author__username",
+            "author__last_name",
+            "author__first_name",
+        )
         .order_by("-created_at", "-pk")[:limit]
     )
