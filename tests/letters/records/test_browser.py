@@ -25,8 +25,8 @@ def log_in(browser, live_server, username):  # noqa: F811
     page.goto(live_server.url + "/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw-" + username)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
     return page
 
 
@@ -53,8 +53,8 @@ def test_draw_accept_approve_release_download(
         {"name": "report.pdf", "mimeType": "application/pdf", "buffer": text_pdf}
     )
     officer.get_by_label("标题", exact=True).fill("调查报告")
-    officer.get_by_role("button", name="上传").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="上传").click()
     record = Record.objects.get(case=case)
     assert record.status == Record.Status.READY, record.error
     officer.goto(officer.url)  # processing finished in the upload's request here
@@ -73,19 +73,19 @@ def test_draw_accept_approve_release_download(
     assert abs(float(form.locator("input[name=x0]").input_value()) - 0.1) < 0.02
     assert abs(float(form.locator("input[name=y1]").input_value()) - 0.9) < 0.02
     form.get_by_label("理由").select_option("art16_2")
-    form.get_by_role("button", name="添加遮盖框").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.get_by_role("button", name="添加遮盖框").click()
     drawn = Redaction.objects.get(record=record, suggestion__isnull=True)
     assert drawn.ground == "art16_2"
     assert abs(drawn.x1 - 0.5) < 0.02
 
-    officer.get_by_role("button", name=re.compile("采纳本材料中的全部")).click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name=re.compile("采纳本材料中的全部")).click()
     assert not record.suggestions.filter(accepted=False).exists()
 
     officer.goto(base)
-    officer.get_by_role("button", name="生成遮盖后的文件送审").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="生成遮盖后的文件送审").click()
     release_set = ReleaseSet.objects.get(case=case)
     assert release_set.status == ReleaseSet.Status.IN_REVIEW, release_set.error
 
@@ -104,8 +104,8 @@ def test_draw_accept_approve_release_download(
         == 4
     )
     assert_accessible(reviewer, Axe())
-    reviewer.get_by_role("button", name="批准公开").click()
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="批准公开").click()
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.APPROVED
 
