@@ -1,8 +1,18 @@
 """Print the load test's figures from locust's CSV: throughput, p95 and errors per request
-kind and in total (bin/bootstrap loadtest)."""
+kind and in total, then the public tracking pages together and the officer's queue against
+the targets of issue 15 (bin/bootstrap loadtest)."""
 
 import csv
 import sys
+
+# Issue 15's targets on the 2-core reference machine.
+TRACK_RPS_AT_32 = 200.0
+TRACK_P95_AT_32 = 150
+QUEUE_P95_AT_8 = 150
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main(path: str, users: str) -> None:
@@ -18,6 +28,30 @@ def main(path: str, users: str) -> None:
             f"{name[:38]:38s} {float(row['Requests/s']):8.1f} {row['50%']:>8s} {row['95%']:>8s} "
             f"{row['Request Count']:>9s} {row['Failure Count']:>7s}\n"
         )
+    named = [row for row in rows if row["Type"]]
+    track = [row for row in named if row["Name"].startswith("/track/")]
+    queue = [row for row in named if row["Name"].startswith("/work/")]
+    errors = sum(int(row["Failure Count"]) for row in named)
+    if track:
+        rps = sum(float(row["Requests/s"]) for row in track)
+        # The p95 of the pages together is at most the largest of their p95s (at least 95 %
+        # of each kind is at or under its own p95).
+        p95 = max(int(row["95%"]) for row in track)
+        line = f"/track/ together: {rps:.1f} req/s, p95 at most {p95} ms"
+        if users == "32":
+            ok = rps >= TRACK_RPS_AT_32 and p95 <= TRACK_P95_AT_32
+            line += (
+                f" (target >= {TRACK_RPS_AT_32:.0f} req/s and p95 <= {TRACK_P95_AT_32} ms: "
+                f"{_verdict(ok)})"
+            )
+        out(line + "\n")
+    if queue:
+        p95 = max(int(row["95%"]) for row in queue)
+        line = "officer's queue p95: " + ", ".join(f"{r['Name']} {r['95%']} ms" for r in queue)
+        if users == "8":
+            line += f" (target <= {QUEUE_P95_AT_8} ms: {_verdict(p95 <= QUEUE_P95_AT_8)})"
+        out(line + "\n")
+    out(f"errors: {errors} (target none: {_verdict(errors == 0)})\n")
 
 
 if __name__ == "__main__":
