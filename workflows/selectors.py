@@ -96,6 +96,7 @@ class QueueList:
         *,
         known_count: int | None = None,
         prioritised: bool = True,
+        sortable: QuerySet[Any] | None = None,
     ) -> None:
         self.tasks = tasks
         self.rows = rows
@@ -104,6 +105,9 @@ class QueueList:
         # case in them is never awaiting confirmation nor closed), so that the reply due date
         # with nulls last is the same order without the CASE expression.
         self.prioritised = prioritised
+        # The same tasks as QueueTaskRow (task → case process → case, one join less), for the
+        # page's order where it needs only the due date.
+        self.sortable = sortable
 
     def _ordered(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         ordered: QuerySet[Any] = (
@@ -114,7 +118,12 @@ class QueueList:
         return ordered
 
     def _page(self, index: slice) -> list[dict[str, Any]]:
-        page_ids = self._ordered(self.tasks).values("pk")
+        if self.sortable is not None and not self.prioritised:
+            page_ids = self.sortable.order_by(
+                F("process__case__reply_due_on").asc(nulls_last=True), "pk"
+            ).values("pk")
+        else:
+            page_ids = self._ordered(self.tasks).values("pk")
         # The page's rows come unordered and are put in ORDER here (the same keys, in
         # memory): ordering the outer query too cost more than sorting 50 rows.
         return sorted(self.rows.filter(pk__in=page_ids[index]).order_by(), key=_urgency)
@@ -240,7 +249,13 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
         case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
     # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
-    return QueueList(qs, rows, known_count=known_count, prioritised=tab not in ("division", "mine"))
+    prioritised = tab not in ("division", "mine")
+    from workflows.models import QueueTaskRow
+
+    sortable = (
+        None if prioritised else QueueTaskRow.objects.filter(flow_task_type="HUMAN").filter(where)
+    )
+    return QueueList(qs, rows, known_count=known_count, prioritised=prioritised, sortable=sortable)
 
 
 def tabs_for(user: Any) -> list[str]:

@@ -172,6 +172,33 @@ def test_office_queue_unconfirmed_receipts_first_then_overdue_then_fewest_days_l
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("tab", ["division", "mine"])
+def test_division_and_my_tasks_most_urgent_first_across_pages(client, users, routed, act, tab):
+    """The divisions' tabs order through QueueTaskRow (task → case process → case): overdue,
+    then the fewest days left, then no due date, the oldest task first among equals, and
+    paging cuts that same order."""
+    today = timezone.localdate()
+    calendar = working_calendar()
+    no_date, on_track, overdue, due_soon, tie = cases = [routed() for _ in range(5)]
+    if tab == "mine":
+        for case in cases:
+            act(case, "claim", "liaison_a")
+    _set_reply_due(no_date, None)
+    _set_reply_due(on_track, calendar.add_working_days(today, 15))
+    _set_reply_due(overdue, today - timedelta(days=10))
+    _set_reply_due(due_soon, calendar.add_working_days(today, 2))
+    _set_reply_due(tie, calendar.add_working_days(today, 2))
+    expected = [overdue, due_soon, tie, on_track, no_date]
+    numbers = [c.number for c in expected]
+    html = _page(client, users["liaison_a"], f"/work/?tab={tab}")
+    assert _numbers_in_order(html, numbers) == numbers
+    queue = task_queue(user=users["liaison_a"], tab=tab)
+    assert queue.sortable is not None  # the two-join order is the one under test
+    paged = [row["case_number"] for i in range(0, 5, 2) for row in queue[i : i + 2]]
+    assert paged == numbers
+
+
+@pytest.mark.django_db
 def test_confirmed_receipt_loses_its_priority(client, users, receive_flow, act):
     today = timezone.localdate()
     overdue = receive_flow()
