@@ -139,3 +139,33 @@ def test_case_page_counts_and_pages_newest_first(receive, users):
     assert case_page(cases, "x", size=2).number == 1
     empty = case_page(case_search(user=users["liaison_b"], q=""), 1, size=2)
     assert (empty.paginator.count, list(empty.object_list)) == (0, [])
+
+
+@pytest.mark.django_db
+def test_a_search_page_is_planned_from_the_indexes(receive, users):
+    """On PostgreSQL the search's page query runs after SET LOCAL enable_seqscan = off and
+    max_parallel_workers_per_gather = 0 (the planner preferred reading every case, 5-10 times
+    slower than the trigram bitmap); SQLite has no such settings and is sent none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.search import case_page
+
+    receive(arrived=date(2026, 3, 2))
+    cases = case_search(user=users["reviewer"], q="")
+    with CaptureQueriesContext(connection) as queries:
+        page = case_page(cases, 1, size=2, searched=True)
+    assert page.paginator.count == 1
+    sent = [q["sql"] for q in queries]
+    settings = [i for i, sql in enumerate(sent) if sql.startswith("SET LOCAL")]
+    if connection.vendor == "postgresql":
+        window = next(i for i, sql in enumerate(sent) if "OVER" in sql.upper())
+        assert len(settings) == 2
+        assert max(settings) < window
+        with connection.cursor() as cursor:  # for the rest of this (the test's) transaction
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "off"
+    else:
+        assert settings == []
