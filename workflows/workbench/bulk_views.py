@@ -1,7 +1,10 @@
 """The case list's saved views (我的视图) and bulk actions (issue 14 point 5): thin views over
-workflows.bulk. POST only; the filter travels in the query string, as on the list."""
+workflows.bulk. Actions are POSTs (the filter travels in the query string, as on the list); a bulk
+action redirects to its result page, a GET that reloading cannot repeat."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +23,7 @@ from workflows.bulk import (
     EXPORT,
     EXPORT_MAX_ROWS,
     XLSX_TYPE,
+    BulkResult,
     bulk_act,
     export_cut_notice,
     export_xlsx,
@@ -29,6 +33,9 @@ from workflows.bulk import (
 )
 from workflows.workbench.cases import bulk_action_form, case_list_page, filtered_cases
 from workflows.workbench.filters import SavedViewForm
+
+BULK_RESULTS = "workflows_bulk_results"  # session key: token → what a bulk action did
+BULK_RESULTS_KEPT = 5
 
 
 def _list_url(query: str) -> str:
@@ -79,14 +86,36 @@ def case_bulk(request: HttpRequest) -> HttpResponse:
     elif action == "urge":
         fields = {"message": form.cleaned_data["message"].strip()}
     results = bulk_act(user=user, numbers=numbers, name=action, fields=fields)
+    # Post/redirect/get: the result page is a GET of what was done, so reloading it shows the
+    # same result and acts on nothing again. The last few results stay in the session.
+    token = secrets.token_urlsafe(8)
+    kept = request.session.get(BULK_RESULTS, {})
+    kept[token] = {
+        "action": action,
+        "results": [[r.number, r.ok, r.message] for r in results],
+        "back": _list_url(saved_view_query(request.GET)),
+    }
+    request.session[BULK_RESULTS] = dict(list(kept.items())[-BULK_RESULTS_KEPT:])
+    return redirect("casework:case-bulk-result", token=token)
+
+
+@never_cache
+@login_required
+def case_bulk_result(request: HttpRequest, token: str) -> HttpResponse:
+    """What one bulk action did, case by case (from this session only)."""
+    done = request.session.get(BULK_RESULTS, {}).get(token)
+    if done is None:
+        messages.info(request, _("That bulk action's result is no longer available."))
+        return redirect("casework:case-list")
+    results = [BulkResult(number, ok, message) for number, ok, message in done["results"]]
     return render(
         request,
         "workflows/bulk_result.html",
         {
-            "label": TRANSITIONS[action].label,
+            "label": TRANSITIONS[done["action"]].label,
             "results": results,
             "succeeded": sum(r.ok for r in results),
-            "back": _list_url(saved_view_query(request.GET)),
+            "back": done["back"],
         },
     )
 

@@ -20,6 +20,7 @@ case_patterns = (
         path("views/save/", bulk_views.saved_view_save, name="saved-view-save"),
         path("views/delete/", bulk_views.saved_view_remove, name="saved-view-delete"),
         path("bulk/", bulk_views.case_bulk, name="case-bulk"),
+        path("bulk/<str:token>/", bulk_views.case_bulk_result, name="case-bulk-result"),
         path("<str:number>/", cases.case_detail, name="case-detail"),
         path("<str:number>/notes/", cases.case_note_add_view, name="case-note-add"),
         path("<str:number>/id-number/", cases.id_number_reveal, name="id-number-reveal"),

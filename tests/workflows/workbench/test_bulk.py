@@ -141,7 +141,9 @@ def test_bulk_claim_reports_each_case_and_writes_events_for_the_successes(users,
     act(cases[2], "claim", "liaison_a2")  # already claimed by someone else
     before = Event.objects.count()
     client = _client(users, "liaison_a")
-    response = client.post("/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]})
+    response = client.post(
+        "/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]}, follow=True
+    )
     assert response.status_code == 200
     rows = _rows(response)
     assert rows[:2] == [(cases[0].number, "成功"), (cases[1].number, "成功")]
@@ -164,17 +166,17 @@ def test_bulk_urge_as_supervisor(users, handling, mailoutbox):
     client = _client(users, "supervisor")
     assert "催办" in client.get("/cases/").content.decode()
     data = {"action": "urge", "cases": [c.number for c in cases], "message": "请尽快办理。"}
-    response = client.post("/cases/bulk/", data)
+    response = client.post("/cases/bulk/", data, follow=True)
     assert _rows(response) == [(c.number, "成功") for c in cases]
     urges = Event.objects.filter(kind="urge", actor=users["supervisor"])
     assert urges.count() == 2
     assert {e.payload["message"] for e in urges} == {"请尽快办理。"}
     # The lifecycle's own rule still holds per case: one urge a day (the guard's message).
-    again = _rows(client.post("/cases/bulk/", data))
+    again = _rows(client.post("/cases/bulk/", data, follow=True))
     assert again == [(c.number, "您今天已经催办过该案件。") for c in cases]
     assert urges.count() == 2
     # The message is required, next to its field.
-    response = client.post("/cases/bulk/", {**data, "message": " "})
+    response = client.post("/cases/bulk/", {**data, "message": " "}, follow=True)
     assert response.status_code == 400
     assert "请填写催办内容。" in response.content.decode()
 
@@ -185,7 +187,9 @@ def test_bulk_assign_needs_a_division(users, receive_flow, act, divisions):
     for case in cases:
         act(case, "register", "registrar")
     client = _client(users, "reviewer")
-    response = client.post("/cases/bulk/", {"action": "assign", "cases": [c.number for c in cases]})
+    response = client.post(
+        "/cases/bulk/", {"action": "assign", "cases": [c.number for c in cases]}, follow=True
+    )
     assert response.status_code == 400
     assert "请选择交办的主办处室。" in response.content.decode()
     assert not Event.objects.filter(kind="assign").exists()
@@ -196,6 +200,7 @@ def test_bulk_assign_needs_a_division(users, receive_flow, act, divisions):
             "cases": [c.number for c in cases],
             "lead_division": divisions["b"].pk,
         },
+        follow=True,
     )
     assert _rows(response) == [(c.number, "成功") for c in cases]
     assert set(
@@ -217,13 +222,15 @@ def test_bulk_action_refused_for_a_role_without_it(users, handling):
     assert 'name="message"' not in page  # nor the inputs of those actions
     assert 'name="lead_division"' not in page
     response = client.post(
-        "/cases/bulk/", {"action": "urge", "cases": [c.number for c in cases], "message": "快"}
+        "/cases/bulk/",
+        {"action": "urge", "cases": [c.number for c in cases], "message": "快"},
+        follow=True,
     )
     assert response.status_code == 400
     assert "选择一个有效的选项" in response.content.decode()
     # The supervisor may not claim.
     response = _client(users, "supervisor").post(
-        "/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]}
+        "/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]}, follow=True
     )
     assert response.status_code == 400
     assert Event.objects.count() == before
@@ -239,6 +246,7 @@ def test_bulk_action_on_a_case_the_user_cannot_see_is_not_found(users, handling)
     response = client.post(
         "/cases/bulk/",
         {"action": "claim", "cases": [other[0].number, own[0].number, "2099-99999"]},
+        follow=True,
     )
     assert _rows(response) == [
         (other[0].number, "案件不存在。"),
@@ -256,13 +264,16 @@ def test_bulk_select_page_and_cap(users, handling, monkeypatch):
     response = client.post(
         "/cases/bulk/",
         {"action": "claim", "select_page": "on", "page_cases": [c.number for c in cases]},
+        follow=True,
     )
     assert sorted(n for n, _r in _rows(response)) == sorted(c.number for c in cases)
     monkeypatch.setattr("workflows.bulk.BULK_MAX_CASES", 2)
-    response = client.post("/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]})
+    response = client.post(
+        "/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]}, follow=True
+    )
     assert response.status_code == 400
     assert "一次最多处理 2 件案件，已勾选 3 件" in response.content.decode()
-    response = client.post("/cases/bulk/", {"action": "claim"})
+    response = client.post("/cases/bulk/", {"action": "claim"}, follow=True)
     assert response.status_code == 400
     assert "请先勾选要处理的案件。" in response.content.decode()
 
@@ -272,7 +283,9 @@ def test_bulk_needs_csrf(users, handling):
     cases = handling(1)
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["liaison_a"])
-    response = client.post("/cases/bulk/", {"action": "claim", "cases": [cases[0].number]})
+    response = client.post(
+        "/cases/bulk/", {"action": "claim", "cases": [cases[0].number]}, follow=True
+    )
     assert response.status_code == 403
     assert not Event.objects.filter(kind="claim").exists()
 
@@ -353,3 +366,22 @@ def test_export_without_selection_is_the_filtered_visible_list_capped(
     )
     assert "仅导出了前 1 件（共 2 件）" in about
     assert response["X-Export-Truncated"] == "2"
+
+
+@pytest.mark.django_db
+def test_reloading_the_result_page_shows_the_result_and_acts_on_nothing_again(users, handling):
+    """Post/redirect/get: the bulk POST answers with a redirect to its result page; reloading
+    that page (F5) shows the same rows and writes no event. Another session cannot open it."""
+    cases = handling(2)
+    client = _client(users, "liaison_a")
+    response = client.post("/cases/bulk/", {"action": "claim", "cases": [c.number for c in cases]})
+    assert response.status_code == 302
+    result_url = response["Location"]
+    assert result_url.startswith("/cases/bulk/")
+    before = Event.objects.count()
+    first, again = _rows(client.get(result_url)), _rows(client.get(result_url))
+    assert first == again == [(c.number, "成功") for c in cases]
+    assert Event.objects.count() == before
+    other = _client(users, "liaison_a2").get(result_url, follow=True)
+    assert other.redirect_chain[-1][0] == "/cases/"
+    assert "该批量操作的结果已无法查看。" in other.content.decode()
