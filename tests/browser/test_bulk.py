@@ -2,6 +2,8 @@
 all on this page" box ticks every row (workbench/bulk.js under the real CSP), a bulk claim
 shows one result row per case, and a filter is saved and listed; axe-core on both pages."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -42,8 +44,14 @@ def test_select_page_bulk_claim_and_saved_view(
         assert page.get_by_label(f"选择案件 {case.number}").is_checked()
     page.get_by_label("要执行的操作").select_option("claim")
     page.get_by_role("button", name="对勾选的案件执行").click()
-    page.wait_for_url(live_server.url + "/cases/bulk/?status=handling")
+    # The POST redirects to its result page (a GET: reloading it acts on nothing again).
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/cases/bulk/[\w-]+/$"))
     assert "3 件成功（共 3 件）" in page.content()
     assert page.locator("tr.bulk-ok").count() == 3
     assert_accessible(page, axe)
     assert Event.objects.filter(kind="claim", actor=users["liaison_a"]).count() == 3
+    page.reload()
+    assert page.locator("tr.bulk-ok").count() == 3
+    assert Event.objects.filter(kind="claim", actor=users["liaison_a"]).count() == 3
+    page.get_by_role("link", name="← 案件").click()
+    page.wait_for_url(live_server.url + "/cases/?status=handling")  # back to the same filter
