@@ -47,20 +47,41 @@ def dashboard_data(
     calendar = working_calendar()
     soon = due_soon_until(calendar, today)
     open_cases = Case.objects.filter(organ=organ, status__in=OPEN_STATUSES)
-    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
+    # The open cases counted once, by status and division together (one pass over the open
+    # cases' index, case_open_due_idx): the counts by status, by division and the provisional
+    # dates all come from these few rows.
+    by_status: dict[str, int] = {}
     divisions: dict[int | None, DivisionStat] = {}
-    for division_id, name, n, overdue, due_soon in (
-        open_cases.values_list("lead_division_id", "lead_division__name")
+    provisional = 0
+    for status, division_id, n, overdue, due_soon, provisional_n in (
+        open_cases.values_list("status", "lead_division_id")
         .annotate(
             n=Count("pk"),
             overdue=Count("pk", filter=Q(reply_due_on__lt=today)),
             due_soon=Count("pk", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
+            provisional=Count("pk", filter=Q(dates_provisional=True)),
         )
         .order_by()
     ):
-        divisions[division_id] = DivisionStat(
-            division_id, name or _("Not routed yet"), n, overdue, due_soon, 0, 0, 0, None
+        by_status[status] = by_status.get(status, 0) + n
+        provisional += provisional_n
+        stat = divisions.setdefault(
+            division_id,
+            DivisionStat(
+                division_id,
+                "" if division_id is not None else _("Not routed yet"),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                None,
+            ),
         )
+        stat.open += n
+        stat.overdue += overdue
+        stat.due_soon += due_soon
     for division_id, n in (
         Event.objects.filter(
             case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end
@@ -126,7 +147,6 @@ def dashboard_data(
                     "overdue_days": -remaining if remaining < 0 else 0,
                 }
             )
-    provisional = open_cases.filter(dates_provisional=True).count()
     # Steps taken after their time limit (the organ's, or the applicant's), with the reason
     # recorded: the supervising office looks at each.
     late_acts = list(
