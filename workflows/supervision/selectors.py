@@ -28,13 +28,13 @@ def due_soon_until(calendar: WorkingCalendar, today: date) -> date:
 class DivisionStat:
     division_id: int | None
     name: str
-    open: int
-    overdue: int
-    due_soon: int
-    urged: int
-    closed: int
-    on_time: int
-    avg_working_days: float | None
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    urged: int = 0
+    closed: int = 0
+    on_time: int = 0
+    avg_working_days: float | None = None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -52,6 +52,14 @@ def dashboard_data(
     # dates all come from these few rows.
     by_status: dict[str, int] = {}
     divisions: dict[int | None, DivisionStat] = {}
+
+    def stat_of(division_id: int | None) -> DivisionStat:
+        """The division's line, made on first use (named below from the divisions table)."""
+        if division_id not in divisions:
+            name = "" if division_id is not None else str(_("Not routed yet"))
+            divisions[division_id] = DivisionStat(division_id, name)
+        return divisions[division_id]
+
     provisional = 0
     for status, division_id, n, overdue, due_soon, provisional_n in (
         open_cases.values_list("status", "lead_division_id")
@@ -65,20 +73,7 @@ def dashboard_data(
     ):
         by_status[status] = by_status.get(status, 0) + n
         provisional += provisional_n
-        stat = divisions.setdefault(
-            division_id,
-            DivisionStat(
-                division_id,
-                "" if division_id is not None else _("Not routed yet"),
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                None,
-            ),
-        )
+        stat = stat_of(division_id)
         stat.open += n
         stat.overdue += overdue
         stat.due_soon += due_soon
@@ -90,9 +85,7 @@ def dashboard_data(
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        divisions.setdefault(
-            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
-        ).urged = n
+        stat_of(division_id).urged = n
     # Handling time in working days, from day 0 of the (last) count to the day the case closed.
     spans: dict[int | None, list[int]] = {}
     closed = Case.objects.filter(
@@ -106,9 +99,7 @@ def dashboard_data(
     ):
         if end is None or due is None:  # excluded by the filter; keeps the types exact
             continue
-        stat = divisions.setdefault(
-            division_id, DivisionStat(division_id, "", 0, 0, 0, 0, 0, 0, None)
-        )
+        stat = stat_of(division_id)
         stat.closed += 1
         stat.on_time += end <= due
         if start is not None:
