@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.clock import (
     ClockEvent,
@@ -153,6 +154,12 @@ DEADLINE_STATES: dict[str, tuple[str, ...]] = {
     "correction_deadline_on": ("correction",),
     "fee_due_on": ("awaiting_fee",),
 }
+# Their names, the same on the case page and in the queue rows.
+DEADLINE_LABELS: dict[str, Any] = {
+    "division_due_on": gettext_lazy("Internal due date for the division"),
+    "correction_deadline_on": gettext_lazy("Applicant's correction deadline"),
+    "fee_due_on": gettext_lazy("Fee payment deadline"),
+}
 
 
 @dataclass(frozen=True)
@@ -193,15 +200,10 @@ def case_internal_deadlines(
         and case.status in (CaseStatus.RECEIVED, CaseStatus.REGISTERED)
     ):
         found.append((_("Correction notice to be sent by"), case.correction_notice_due_on, False))
-    labels = {
-        "division_due_on": _("Internal due date for the division"),
-        "correction_deadline_on": _("Applicant's correction deadline"),
-        "fee_due_on": _("Fee payment deadline"),
-    }
     for name, states in DEADLINE_STATES.items():
         due = getattr(case, name)
         if due and case.status in states:
-            found.append((labels[name], due, False))
+            found.append((str(DEADLINE_LABELS[name]), due, False))
     for item in consultations_with_deadlines(case, clock.result if clock else None):
         if item.consultation.closed_on is None:
             found.append(

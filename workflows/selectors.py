@@ -23,7 +23,7 @@ from casework.choices import Transition as Tr
 from casework.clock import supervision_level
 from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
-from casework.selectors import DEADLINE_STATES, working_days_left
+from casework.selectors import DEADLINE_LABELS, DEADLINE_STATES, working_days_left
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
@@ -259,15 +259,9 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
 
 
 def tabs_for(user: Any) -> list[str]:
-    """The workbench tabs that can hold tasks for `user`, in order."""
-    perms = user_task_perms(user)
-    return [
-        t
-        for t in TABS
-        if (t != "division" or user_division_ids(user))
-        and (t != "office" or perms)
-        and (t != "extensions" or EXTENSION_PERM in perms)
-    ]
+    """The workbench tabs that can hold tasks for `user`, in order: those _tab_filter gives a
+    filter for (the one rule of what a tab holds; building it runs no query)."""
+    return [t for t in TABS if _tab_filter(user, t) is not None]
 
 
 def task_list_visible_to(*, user: Any, tab: str) -> QueueList:
@@ -348,10 +342,8 @@ class QueueDeadline:
     levels (the divisions' internal due date, the applicant's correction deadline, the fee
     payment deadline), from the columns the lifecycle stores: no ledger replay per row."""
 
-    name: str  # the Case column, e.g. "division_due_on"
     label: str
     due: str
-    remaining: int | None
     level: str
     level_text: str
 
@@ -371,9 +363,6 @@ class QueueRow:
 
     number: str
     url: str
-    claim_url: str  # quick actions on an investigate task (division tab / my tasks)
-    release_url: str
-    node: str  # the flow node's name, e.g. "investigate"
     title: str
     urges: int
     reply_due: str  # 2026年3月5日, or "" when there is none
@@ -404,11 +393,6 @@ class QueueRow:
     @property
     def level_css(self) -> str:
         return self.level.replace("_", "-")
-
-    @property
-    def steps(self) -> tuple[QueueStep, ...]:
-        """The buttons of the row: the next step (primary), then the secondary one."""
-        return tuple(step for step in (self.step, self.secondary) if step is not None)
 
 
 def _cn_date(value: date | None) -> str:
@@ -442,12 +426,8 @@ class _UrlPattern:
 
 LETTERS = "letters"  # the next step is the reply letter, issued on the letters page
 
-# Which internal time limit matters in which state (the stored column stays after the step).
 
-
-def next_steps(
-    *, tab: str, node: str, status: str, unconfirmed: bool, receipt_known: bool
-) -> tuple[str, ...]:
+def next_steps(*, tab: str, node: str, status: str, unconfirmed: bool) -> tuple[str, ...]:
     """The transitions a queue row offers, the flow's next step first, from the task's flow
     node and the case's status alone (no lifecycle per row: the queue stays one query). Only
     a step whose table source holds the case's status is offered; its action page checks the
@@ -460,9 +440,7 @@ def next_steps(
     elif node == "triage":
         if status == CaseStatus.RECEIVED:
             # Art 31(3)-(4): confirm first where the channel needs it; then register.
-            names = (
-                (Tr.CONFIRM_RECEIPT,) if unconfirmed else (Tr.REGISTER,) if receipt_known else ()
-            )
+            names = (Tr.CONFIRM_RECEIPT,) if unconfirmed else (Tr.REGISTER,)
         elif status == CaseStatus.REGISTERED:
             names = (Tr.ASSIGN,)
         elif status == CaseStatus.CORRECTION:
@@ -526,13 +504,8 @@ def queue_rows(
     """Rows with the remaining working days and supervision level, the internal deadlines
     and the flow's next step of each task, computed in memory."""
     case_url = _UrlPattern("casework:case-detail")
-    claim_url = _UrlPattern("workflows:quick-action", name=Tr.CLAIM)
-    release_url = _UrlPattern("workflows:quick-action", name=Tr.RELEASE)
     steps = _Steps()
-    deadline_labels = {
-        name: str(Case._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-        for name in DEADLINE_STATES
-    }
+    deadline_labels = {name: str(label) for name, label in DEADLINE_LABELS.items()}
     due_soon_within = settings.DUE_SOON_WORKING_DAYS
 
     def deadline(name: str, due: date | None) -> QueueDeadline | None:
@@ -541,10 +514,8 @@ def queue_rows(
         left = working_days_left(due, today, calendar)
         level = supervision_level(left, due_soon_within=due_soon_within)
         return QueueDeadline(
-            name=name,
             label=deadline_labels[name],
             due=_cn_date(due),
-            remaining=left,
             level=level,
             level_text=_level_text(level, left),
         )
@@ -566,7 +537,6 @@ def queue_rows(
             node=node.name,
             status=status,
             unconfirmed=unconfirmed,
-            receipt_known=task["case_received_on"] is not None,
         )
         deadlines = tuple(
             found
@@ -577,9 +547,6 @@ def queue_rows(
             QueueRow(
                 number=number,
                 url=case_url(number),
-                claim_url=claim_url(number),
-                release_url=release_url(number),
-                node=node.name,
                 title=str(node.task_title or node.name),
                 urges=task["urges"] or 0,
                 reply_due=_cn_date(task["case_reply_due_on"]),

@@ -314,18 +314,16 @@ def test_extensions_tab_offers_the_extension(client, users, routed, act):
     ],
 )
 def test_next_steps_only_where_the_status_allows_them(tab, node, status, expected):
-    assert next_steps(
-        tab=tab, node=node, status=status, unconfirmed=False, receipt_known=True
-    ) == tuple(expected)
+    assert next_steps(tab=tab, node=node, status=status, unconfirmed=False) == tuple(expected)
 
 
 def test_received_without_a_known_receipt_offers_nothing_but_confirmation():
-    assert next_steps(
-        tab="office", node="triage", status="received", unconfirmed=True, receipt_known=False
-    ) == ("confirm_receipt",)
-    assert next_steps(
-        tab="office", node="triage", status="received", unconfirmed=False, receipt_known=True
-    ) == ("register",)
+    assert next_steps(tab="office", node="triage", status="received", unconfirmed=True) == (
+        "confirm_receipt",
+    )
+    assert next_steps(tab="office", node="triage", status="received", unconfirmed=False) == (
+        "register",
+    )
 
 
 # --- internal deadlines -------------------------------------------------------------------
