@@ -662,6 +662,9 @@ class Notification(models.Model):
         return self.subject
 
 
+NOTE_MAX_LENGTH = 2000  # characters of an internal note (the form, the service, the column)
+
+
 class CaseNote(models.Model):
     """An internal note on a case (案件备注): staff talk, never shown to the applicant, never in a
     letter or the case file. Not a status change, so not an event of the ledger (whose kinds
@@ -678,7 +681,7 @@ class CaseNote(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("text"), max_length=2000)
+    text = models.TextField(_("text"), max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(_("created at"), db_index=True)
     mentioned_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -29,7 +29,7 @@ from casework.errors import (
     invalid_from_validation_error,
 )
 from casework.lifecycle import TRANSITIONS, CaseLifecycle
-from casework.models import Agent, Applicant, Case, CaseNumberCounter, Organ
+from casework.models import NOTE_MAX_LENGTH, Agent, Applicant, Case, CaseNumberCounter, Organ
 from casework.receipt import legal_receipt_date, validate_confirmation_date
 
 
@@ -229,8 +229,6 @@ def case_transition(
 
 
 # --- case notes --------------------------------------------------------------------------------
-
-NOTE_MAX_LENGTH = 2000
 
 
 def _mentioned_in_text(text: str, candidates: Mapping[str, Any]) -> list[Any]:

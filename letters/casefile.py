@@ -82,10 +82,6 @@ def _pages(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def _letter_pages(letter: Letter) -> int:
-    return _pages(_read(letter.pdf))
-
-
 def _withheld_pages(released: ReleasedFile) -> set[int]:
     """The pages of a released file withheld whole: from the statement frozen at approval,
     or from the record's redactions when the set has none."""
@@ -116,15 +112,12 @@ def released_records(case: Case) -> tuple[list[ReleasedFile], list[dict[str, str
     """The records of the case as the applicant got them (Art 37 区分处理): the released files
     of the released set(s) with at least one page provided, and the records withheld whole
     (every page withheld, or not released at all) by name and basis, without their content."""
-    from letters.records.models import ReleasedFile, ReleaseSet
+    from letters.records.selectors import released_files_for_applicant
 
     files = list(
-        ReleasedFile.objects.filter(
-            release_set__case=case, release_set__status=ReleaseSet.Status.RELEASED
-        )
+        released_files_for_applicant(case)
         .select_related("record", "release_set__letter")
         .prefetch_related("record__redactions")
-        .order_by("release_set_id", "position")
     )
     released: list[ReleasedFile] = []
     withheld: list[dict[str, str]] = []

@@ -45,8 +45,9 @@ def available_transitions(case: Case, user: Any, *, now: datetime | None = None)
     return [action.name for action in available_actions(case, user, now=now)]
 
 
-# The flow's next step in each state, best first (DESIGN §3): the case page and the queues
-# offer the first of these that the user can take as the primary action.
+# The flow's next step in each state, best first (DESIGN §3): the case page offers the first of
+# these that the user can take as the primary action (the queue rows derive theirs from the
+# task's flow node: workflows.selectors.next_steps).
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "received": ("confirm_receipt", "register", "reply_on_the_spot"),
     "registered": ("assign", "request_correction"),

@@ -100,6 +100,7 @@ def released_and_withheld(receive_flow, act, divisions, users, django_capture_on
     from letters.records import services as records
     from letters.records.models import Record, ReleaseSet
     from letters.records.samples import sample_text_pdf
+    from tests.letters.records.test_records import approve_case
 
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar", on=date(2026, 3, 2))
@@ -139,17 +140,7 @@ def released_and_withheld(receive_flow, act, divisions, users, django_capture_on
         release_set = records.release_set_start(case=case, actor=users["liaison_a"])
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.IN_REVIEW, release_set.error
-    act(
-        case,
-        "propose",
-        "liaison_a",
-        on=date(2026, 3, 10),
-        disposition="partial",
-        basis="《中华人民共和国政府信息公开条例》第三十七条",
-        withheld="见附件",
-    )
-    act(case, "check", "reviewer", on=date(2026, 3, 11))
-    act(case, "approve", "head", on=date(2026, 3, 12))
+    approve_case(case, act)  # partial disclosure, checked and approved (Art 37)
     records.release_set_approve(case=case, set_id=release_set.pk, actor=users["reviewer"])
     act(case, "issue_reply", "registrar")
     release_set.refresh_from_db()

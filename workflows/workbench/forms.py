@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.lifecycle import TRANSITIONS
 from casework.lifecycle.inputs import day, json_safe
-from casework.models import Case
+from casework.models import NOTE_MAX_LENGTH, Case
 
 
 def transition_form(
@@ -46,7 +46,7 @@ class CaseNoteForm(forms.Form):
 
     text = forms.CharField(
         label=_("Note"),
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Internal: never shown to the applicant. Mention with @name or below."),
     )
