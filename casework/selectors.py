@@ -571,16 +571,25 @@ def case_note_divisions(case: Case) -> QuerySet[Division]:
     return Division.objects.filter(pk__in=ids, is_active=True).order_by("code")
 
 
-def case_note_users(case: Case) -> QuerySet[Any]:
+def case_note_users(case: Case, divisions: QuerySet[Division] | None = None) -> QuerySet[Any]:
     """The staff a note may mention: the active users who can see the case (the office roles,
-    supervision, and the members of the case's divisions)."""
+    supervision, and the members of the case's divisions: `divisions`, case_note_divisions by
+    default). One lazy query; the members are the direct division grants that
+    permissions.division_members reads, taken for all the divisions at once."""
     from django.contrib.auth import get_user_model
 
-    from casework.permissions import ALL_CASES_ROLES, division_members
+    from guardian.models import UserObjectPermission
 
-    members: set[int] = set()
-    for division in case_note_divisions(case):
-        members |= set(division_members(division).values_list("pk", flat=True))
+    from casework.permissions import ALL_CASES_ROLES, DIVISION_PERM
+
+    if divisions is None:
+        divisions = case_note_divisions(case)
+    app_label, codename = DIVISION_PERM.split(".")
+    members = UserObjectPermission.objects.filter(
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+        object_pk__in=[str(pk) for pk in divisions.values_list("pk", flat=True)],
+    ).values("user_id")
     sees_all = Q(groups__name__in=sorted(ALL_CASES_ROLES)) | Q(is_superuser=True)
     users = get_user_model().objects.filter(is_active=True).filter(sees_all | Q(pk__in=members))
     return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")

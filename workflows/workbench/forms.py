@@ -61,5 +61,6 @@ class CaseNoteForm(forms.Form):
         from casework.selectors import case_note_divisions, case_note_users
 
         super().__init__(*args, **kwargs)
-        self.fields["mentioned_users"].queryset = case_note_users(case)  # type: ignore[attr-defined]
-        self.fields["mentioned_divisions"].queryset = case_note_divisions(case)  # type: ignore[attr-defined]
+        divisions = case_note_divisions(case)
+        self.fields["mentioned_users"].queryset = case_note_users(case, divisions)  # type: ignore[attr-defined]
+        self.fields["mentioned_divisions"].queryset = divisions  # type: ignore[attr-defined]
