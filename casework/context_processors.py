@@ -1,4 +1,5 @@
-"""Template context: whether this is the demonstration (every page shows a banner then)."""
+"""Template context: whether this is the demonstration (every page shows a banner then), and
+where the source code is offered (AGPL-3.0 section 13, README "Licence")."""
 
 from typing import Any
 
@@ -7,4 +8,7 @@ from django.http import HttpRequest
 
 
 def mode(request: HttpRequest) -> dict[str, Any]:
-    return {"DEMO_MODE": getattr(settings, "DEMO", False)}
+    return {
+        "DEMO_MODE": getattr(settings, "DEMO", False),
+        "SOURCE_CODE_URL": getattr(settings, "SOURCE_CODE_URL", ""),
+    }

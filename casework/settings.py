@@ -330,6 +330,9 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 
 FEE_PAUSES_CLOCK = os.environ.get("FEE_PAUSES_CLOCK", "1") == "1"
 # Supervision: a case is "due soon" with at most this many working days left.
 DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
+# Where users of the site can get its source code (AGPL-3.0 section 13; README "Licence"):
+# every page links it when set.
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 # Reminders to the assignee this many working days before a deadline (comma-separated).
 REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(",")
 # The divisions' internal due date defaults to this many working days before the reply is due.
