@@ -317,6 +317,11 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "casework.security": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every rendering step at INFO ("Step 1 - Fetching and parsing HTML"):
+        # noise in the demo's and the workers' output; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
