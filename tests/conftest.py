@@ -15,6 +15,32 @@ from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.services import case_receive, case_transition
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the zh-hans catalogues whose .mo is missing or older than its .po, so a fresh
+    clone's first `pytest` is in Chinese without a `compilemessages` first (the .mo files are
+    not committed)."""
+    import subprocess
+    from pathlib import Path
+
+    compiled = False
+    for po in (Path(__file__).resolve().parent.parent / "locale").rglob("django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+            compiled = True
+    if compiled:
+        # Django may have read the catalogues already (pytest-django sets it up first): read
+        # them again, as Django does when LOCALE_PATHS changes.
+        from django.utils.translation import trans_real
+
+        from asgiref.local import Local
+
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
+
+
 TZ = ZoneInfo("Asia/Shanghai")
 VALID_RESIDENT_ID = "370102198001011237"
 VALID_RESIDENT_ID_2 = "11010519491231002X"

@@ -1,7 +1,14 @@
 """The zh-hans catalogue is complete: every message has a Chinese translation."""
 
 import re
+from io import StringIO
 from pathlib import Path
+
+from django.core.management import call_command
+
+import pytest
+
+from casework.management.messages import messages_extract, messages_untranslated
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 CATALOGUES = [
@@ -46,101 +53,44 @@ def test_translations_keep_their_placeholders():
 
 # --- every message the code and the templates use has a zh-hans translation ---------------------
 
-SOURCE_DIRS = ("casework", "letters", "workflows")
-KEYWORDS = (
-    "_",
-    "gettext",
-    "gettext_lazy",
-    "gettext_noop",
-    "pgettext:1c,2",
-    "pgettext_lazy:1c,2",
-    "ngettext:1,2",
-    "ngettext_lazy:1,2",
-    "npgettext:1c,2,3",
-    "npgettext_lazy:1c,2,3",
-)
-
-
-def extracted_messages(root: Path, tmp: Path) -> list[tuple[str, str, str, str]]:
-    """(context, msgid, plural, where) of every translatable string in the project's Python
-    code and templates, extracted as makemessages does (xgettext; templates templatized)."""
-    import subprocess
-
-    from django.utils.translation.template import templatize
-
-    sources = [p.relative_to(root) for d in SOURCE_DIRS for p in sorted((root / d).rglob("*.py"))]
-    for template in sorted((root / "templates").rglob("*.html")):
-        code = templatize(template.read_text(encoding="utf-8"), origin=str(template))
-        target = tmp / (str(template.relative_to(root)).replace("/", "__") + ".py")
-        target.write_text(code, encoding="utf-8")
-        sources.append(target)
-    pot = tmp / "messages.pot"
-    subprocess.run(
-        [
-            "xgettext",
-            "--language=Python",
-            "--from-code=UTF-8",
-            "--no-wrap",
-            *(f"--keyword={k}" for k in KEYWORDS),
-            "-o",
-            str(pot),
-            *map(str, sources),
-        ],
-        check=True,
-        cwd=root,
-    )
-    messages = []
-    for block in pot.read_text(encoding="utf-8").split("\n\n"):
-        fields: dict[str, str] = {}
-        where = ""
-        key = ""
-        for line in block.splitlines():
-            if line.startswith("#:"):
-                where = where or line[2:].strip().split(" ")[0]
-                continue
-            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$', line)
-            if match:
-                key = match.group(1)
-                fields[key] = match.group(2)
-            elif line.startswith('"') and key:
-                fields[key] += line[1:-1]
-        msgid = fields.get("msgid", "").encode().decode("unicode_escape").encode("latin-1")
-        text = msgid.decode("utf-8") if msgid else ""
-        if text:
-            messages.append(
-                (fields.get("msgctxt", ""), text, fields.get("msgid_plural", ""), where)
-            )
-    return messages
-
-
-def untranslated(messages: list[tuple[str, str, str, str]]) -> list[str]:
-    """The messages that zh-hans leaves in English (Django's own catalogues count too)."""
-    from django.utils import translation
-
-    missing = []
-    with translation.override("zh-hans"):
-        for context, msgid, plural, where in messages:
-            words = re.sub(r"%\(\w+\)[sd]|\{\w+\}", "", msgid)
-            if not re.search(r"[A-Za-z]{2}", words) or re.fullmatch(r"[A-Z0-9\- ]+", words):
-                continue  # no English words (or an acronym: PDF, HTML, SHA-256): as it is
-            if plural:
-                shown = translation.ngettext(msgid, plural, 1)
-            elif context:
-                shown = translation.pgettext(context, msgid)
-            else:
-                shown = translation.gettext(msgid)
-            if shown == msgid:
-                missing.append(f"{where}: {msgid}")
-    return missing
-
 
 def test_every_label_template_string_and_message_has_a_translation(tmp_path):
     root = Path(__file__).resolve().parent.parent
-    messages = extracted_messages(root, tmp_path)
+    messages = messages_extract(root, tmp_path)
     assert len(messages) > 500  # the extraction itself works
-    assert untranslated(messages) == []
+    assert [f"{m.where}: {m.msgid}" for m in messages_untranslated(messages)] == []
 
 
-def test_an_untranslated_english_label_is_caught(tmp_path):
-    planted = [("", "Planted label nobody translated", "", "casework/planted.py:1")]
-    assert untranslated(planted) == ["casework/planted.py:1: Planted label nobody translated"]
+def test_an_untranslated_english_label_in_a_template_is_caught(tmp_path):
+    root = tmp_path / "project"
+    (root / "templates").mkdir(parents=True)
+    (root / "templates" / "page.html").write_text(
+        '{% load i18n %}<p>{% translate "Log out" %}</p>\n<p>{% translate "Planted label" %}</p>'
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    missing = messages_untranslated(messages_extract(root, work))
+    assert [(m.where, m.msgid) for m in missing] == [("templates/page.html:2", "Planted label")]
+
+
+@pytest.mark.django_db
+def test_messages_missing_adds_only_the_new_messages_to_one_area(tmp_path, settings):
+    root = tmp_path / "project"
+    (root / "casework").mkdir(parents=True)
+    (root / "templates").mkdir()
+    (root / "casework" / "views.py").write_text(
+        'from django.utils.translation import gettext as _\n_("Log out")\n_("A new label")\n'
+    )
+    settings.BASE_DIR = root
+    out = StringIO()
+    call_command("messages_missing", area="newarea", stdout=out)
+    po = root / "locale/extra/newarea/zh_Hans/LC_MESSAGES/django.po"
+    text = po.read_text()
+    assert 'msgid "A new label"\nmsgstr ""' in text
+    assert "Log out" not in text  # Django translates it already
+    assert "fuzzy" not in text
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.po")) == [
+        "locale/extra/newarea/zh_Hans/LC_MESSAGES/django.po"
+    ]
+    call_command("messages_missing", area="newarea", stdout=StringIO())
+    assert po.read_text() == text  # run twice, added once

@@ -1,9 +1,9 @@
 """The state machine of one case (DESIGN §3): the ONLY code that changes a case's status or
 its dates, and the declaration of every transition (the table).
 
-`CaseLifecycle` wraps one locked Case row. Each transition is declared in the table
-(casework.lifecycle.table); here `@step(name)` binds a body to its declaration: viewflow.fsm
-gets the source and target states and a permission that answers for the user asked; before
+`CaseLifecycle` wraps one locked Case row. Each transition is declared here with
+`@transition(name, ...)`, which registers it in the table (casework.lifecycle.table) and binds
+its body: viewflow.fsm gets the source and target states and a permission that answers for the user asked; before
 the body runs, the actor's role, the guards and the input form are checked. The body applies
 the change and returns what the event records. `on_success` saves the case, writes exactly
 one Event and recomputes the clock. Callers (casework.services) hold the transaction and
