@@ -170,12 +170,13 @@ class Command(BaseCommand):
     def _queries(self, organ: Organ, user: User) -> list[tuple[str, str]]:
         """Realistic queries, taken from cases this user can see."""
         visible = case_search(user=user, q="").filter(organ=organ)
-        case = visible.filter(status=CaseStatus.ARCHIVED).order_by("pk")[37]
-        person = (
-            visible.filter(applicant__category=ApplicantCategory.NATURAL_PERSON)
-            .order_by("pk")[11]
-            .applicant
-        )
+        archived = visible.filter(status=CaseStatus.ARCHIVED).order_by("pk")
+        people = visible.filter(applicant__category=ApplicantCategory.NATURAL_PERSON).order_by("pk")
+        if not archived.exists() or not people.exists():
+            raise CommandError(f"{user.username} 可见的测试案件太少；先运行 seed_bench。")
+        # The same picks on every run of a database of any size.
+        case = archived[min(37, archived.count() - 1)]
+        person = people[min(11, people.count() - 1)].applicant
         letter = case.letters.first()
         return [
             ("case number", case.number),
@@ -193,10 +194,12 @@ class Command(BaseCommand):
     def _prepare(self, organ: Organ, rng: random.Random) -> None:
         from letters.models import Letter, LetterWording
 
-        cases = Case.objects.filter(organ=organ)
-        if not cases.filter(subject__startswith=PLACEHOLDER).exists():
+        # Only what seed_bench made since the last run (its placeholder texts, the replied cases
+        # without a benchmark letter): re-entrant on a grown or re-seeded database.
+        cases = Case.objects.filter(organ=organ, subject__startswith=PLACEHOLDER)
+        if not cases.exists():
             return
-        self.stdout.write("giving the benchmark cases realistic text (once)…")
+        self.stdout.write(f"giving {cases.count():,} benchmark cases realistic text…")
         applicant_ids = set(cases.values_list("applicant_id", flat=True).distinct())
         applicants = list(Applicant.objects.filter(pk__in=applicant_ids))
         for n, applicant in enumerate(applicants):
@@ -214,6 +217,7 @@ class Command(BaseCommand):
             applicants, ["name", "id_type", "id_number", "phone", "email"], batch_size=1000
         )
         batch: list[Case] = []
+        prepared_ids = list(cases.values_list("pk", flat=True))
         for case in cases.only("pk", "received_on").iterator(chunk_size=2000):
             district, topic, kind = rng.choice(DISTRICTS), rng.choice(TOPICS), rng.choice(KINDS)
             year = case.received_on.year - rng.choice((0, 1)) if case.received_on else 2025
@@ -232,8 +236,20 @@ class Command(BaseCommand):
             kind="reply.granted", version=1, defaults={"body": "（性能测试）"}
         )
         now = timezone.now()
-        replied = cases.filter(status__in=[CaseStatus.REPLIED, CaseStatus.ARCHIVED]).order_by("pk")
+        bench_letters = Letter.objects.filter(case__organ=organ, number__startswith=LETTER_SERIES)
+        replied = (
+            Case.objects.filter(
+                pk__in=prepared_ids, status__in=[CaseStatus.REPLIED, CaseStatus.ARCHIVED]
+            )
+            .exclude(pk__in=bench_letters.values("case_id"))
+            .order_by("pk")
+        )
+        # Numbers go on from the last one of each year's series (gap-free, never reused).
         counters: dict[int, int] = {}
+        for year in set(replied.values_list("year", flat=True)):
+            counters[year] = bench_letters.filter(
+                number__startswith=f"{LETTER_SERIES}〔{year}〕"
+            ).count()
         letters = []
         for case_id, year in replied.values_list("pk", "year").iterator(chunk_size=5000):
             counters[year] = counters.get(year, 0) + 1
@@ -252,5 +268,5 @@ class Command(BaseCommand):
             )
         Letter.objects.bulk_create(letters, batch_size=2000)
         self.stdout.write(
-            f"  {len(applicants)} applicants, {cases.count()} cases, {len(letters)} letters"
+            f"  {len(applicants)} applicants, {len(prepared_ids)} cases, {len(letters)} letters"
         )
