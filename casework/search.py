@@ -12,11 +12,18 @@ SQLite uses the plain lookups without an index (the demo's few cases).
 
 Identity document numbers match in full only: a partial ID number is personal data a staff
 member has no business fishing with (PIPL Art 6, data minimisation).
+
+Numbers are written many ways: a document number's year in 〔〕, [], (), （） or 【】, digits
+full- or half-width, spaces inside (依复 [2026] 2 号), a phone in groups (138-0013-8000). Such a
+term is also looked up in the form the system stores (`number_forms`): 依复〔2026〕2号,
+13800138000.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -42,10 +49,54 @@ MAX_TERMS = 5
 MAX_QUERY_LENGTH = 100
 
 
+# A document number's year between brackets of any kind and width, spaces allowed around its
+# parts: prefix, year, serial number, 号 (GB/T 9704 7.2.4 writes the year in 〔〕).
+DOCUMENT_NUMBER = re.compile(
+    r"(?P<year>[\[\(（［【〔〖]\s*\d{4}\s*[\]\)）］】〕〗])\s*(?P<serial>\d+)\s*号"
+)
+DIGIT_GROUPS = re.compile(r"\d+(?:[\s\-－—]+\d+)+")
+
+
+def _narrow(text: str) -> str:
+    """Full-width ASCII (digits, letters, brackets, hyphens) as half-width; nothing else."""
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch for ch in text
+    )
+
+
+def _document_number(match: re.Match[str]) -> str:
+    year = re.sub(r"\D", "", match.group("year"))
+    return f"〔{year}〕{match.group('serial')}号"
+
+
+def join_number_parts(q: str) -> str:
+    """The query with the spaces inside a document number (依复 [2026] 2 号) or a grouped
+    number (138 0013 8000) removed, so that each is one term."""
+    q = _narrow(q.replace("\u3000", " "))
+    q = re.sub(r"(\S)\s+(?=[\[\(（［【〔〖]\s*\d{4}\s*[\]\)）］】〕〗])", r"\1", q)
+    q = DOCUMENT_NUMBER.sub(lambda m: re.sub(r"\s+", "", m.group(0)), q)
+    return re.sub(r"\d+(?:\s+\d+)+", lambda m: re.sub(r"\s+", "", m.group(0)), q)
+
+
+def number_forms(term: str) -> list[str]:
+    """`term`, and the form the system stores it in when it is written otherwise: a document
+    number's year in 〔〕 with half-width digits; a grouped number's digits together."""
+    forms = [term]
+    narrow = _narrow(term)
+    stored = DOCUMENT_NUMBER.sub(_document_number, narrow)
+    if DIGIT_GROUPS.fullmatch(stored):
+        stored = re.sub(r"\D", "", stored)
+    for form in (narrow, stored):
+        if form not in forms:
+            forms.append(form)
+    return forms
+
+
 def search_terms(q: str) -> list[str]:
-    """The terms of a query: split on white space (ASCII and the ideographic space U+3000),
-    at most MAX_TERMS, each at most MAX_QUERY_LENGTH characters."""
-    return [t for t in q.replace("\u3000", " ").split()[:MAX_TERMS] if t][:MAX_TERMS]
+    """The terms of a query: split on white space (ASCII and the ideographic space U+3000)
+    once the parts of a number are joined, at most MAX_TERMS, each at most MAX_QUERY_LENGTH
+    characters."""
+    return [t for t in join_number_parts(q).split()[:MAX_TERMS] if t][:MAX_TERMS]
 
 
 def _letter_case_ids(term: str) -> QuerySet[Any] | None:
@@ -142,7 +193,10 @@ def _term_filter(term: str) -> Q:
 def case_search_filter(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
     """`cases` narrowed to those matching every term of `q` (all of them for an empty q)."""
     for term in search_terms(q[:MAX_QUERY_LENGTH]):
-        cases = cases.filter(_term_filter(term))
+        match = Q()
+        for form in number_forms(term):
+            match |= _term_filter(form)
+        cases = cases.filter(match)
     return cases
 
 

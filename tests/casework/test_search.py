@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from casework.models import Case
-from casework.search import case_search, search_terms
+from casework.search import case_search, number_forms, search_terms
 from tests.conftest import NOW, VALID_RESIDENT_ID, VALID_USCC, company, person
 
 
@@ -169,3 +169,46 @@ def test_a_search_page_is_planned_from_the_indexes(receive, users):
             assert cursor.fetchone()[0] == "off"
     else:
         assert settings == []
+
+
+@pytest.mark.django_db
+def test_document_numbers_and_phones_are_found_however_written(cases, users):
+    from letters.services import letter_issue
+
+    letter = letter_issue(
+        number=cases["b"].number, kind="acknowledgement", actor=users["registrar"], now=NOW
+    )
+    prefix, rest = letter.number.split("〔")
+    year, serial = rest.rstrip("号").split("〕")
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    office = users["reviewer"]
+    for q in (
+        f"{prefix}[{year}]{serial}号",
+        f"{prefix}({year}){serial}号",
+        f"{prefix}（{year}）{serial}号",
+        f"{prefix}【{year}】{serial}号",
+        f"{prefix}〔{year}〕{serial}号".translate(full_width),
+        f"{prefix} [ {year} ] {serial} 号",
+        f"{prefix}　〔{year}〕　{serial}号",
+        f"[{year}]{serial}号",
+    ):
+        assert cases["b"].number in _found(office, q), q
+    # Another serial number is another letter.
+    assert cases["b"].number not in _found(office, f"{prefix}[{year}]{int(serial) + 40}号")
+    # A phone in groups, full-width digits; a case number in full-width digits.
+    assert _found(office, "139 0640 0002") == {cases["a"].number}
+    assert _found(office, "139-0640-0002") == {cases["a"].number}
+    assert _found(office, "13906400002".translate(full_width)) == {cases["a"].number}
+    assert _found(office, cases["a"].number.translate(full_width).replace("-", "－")) == {
+        cases["a"].number
+    }
+    # Two words stay two terms: both must match.
+    assert _found(office, "安置 抚恤") == set()
+
+
+def test_joining_number_parts_keeps_words_apart():
+    assert search_terms("依复 [2026] 2 号 王秀英") == ["依复[2026]2号", "王秀英"]
+    assert number_forms("依复[2026]2号")[-1] == "依复〔2026〕2号"
+    assert number_forms("１３９-0640-0002")[-1] == "13906400002"
+    assert search_terms("138 0013 8000") == ["13800138000"]
+    assert search_terms("安置 2025") == ["安置", "2025"]
