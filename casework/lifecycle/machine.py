@@ -33,7 +33,12 @@ from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
 from casework.lifecycle import periods as p
 from casework.lifecycle.actors import Actor, as_actor, display_name
-from casework.lifecycle.clock_store import case_clock_with, clock_fields_apply, working_days_before
+from casework.lifecycle.clock_store import (
+    case_clock_with,
+    clock_fields_apply,
+    internal_dues_follow,
+    working_days_before,
+)
 from casework.lifecycle.inputs import clean_input
 from casework.lifecycle.roles import (
     APPLICANT,
@@ -197,6 +202,8 @@ class CaseLifecycle:
         if changes and self.spec.name != T.RECEIVE:
             self.payload = {**self.payload, "clock_changes": changes}
         clock_fields_apply(self.case, result)
+        if moved := internal_dues_follow(self.case, self.spec.name, on=self.on):
+            self.payload["clock_changes"] = {**self.payload.get("clock_changes", {}), **moved}
         self.case.save()
         if self._co_divisions is not None:
             self.case.co_divisions.set(self._co_divisions)

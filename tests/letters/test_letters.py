@@ -195,12 +195,24 @@ def test_every_notice_kind_renders(receive_flow, act, divisions, users, tmp_path
         fee_payee="济南市非税收入财政专户",
         fee_bank="工商银行济南分行",
         fee_account="1602000000000000000",
-        notice_series="济退役军人依告",
+        correction_series="济退役军人依补",
+        extension_series="济退役军人依延",
+        consultation_series="济退役军人依征",
+        fee_series="济退役军人依费",
     )
     letter = letter_issue(number=case.number, kind=kind, actor=users["registrar"], now=NOW)
     text = _clean(pdf_text(letter.pdf.read(), tmp_path))
     assert _clean(letter.number) in text
-    assert letter.number.startswith("济退役军人依告〔2026〕")  # notices have their own series
+    series = {  # each kind of notice has its own series (issue 21 point 8)
+        "acknowledgement": "济退役军人依回",  # not set: the default word after the short name
+        "correction": "济退役军人依补",
+        "extension": "济退役军人依延",
+        "consultation_third_party": "济退役军人依征",
+        "consultation_organ": "济退役军人依征",
+        "consultation_notice": "济退役军人依征",
+        "fee_notice": "济退役军人依费",
+    }[kind]
+    assert letter.number.startswith(f"{series}〔2026〕")
     assert _clean(KINDS[kind].title) in text
     assert "（联系人：王登记，联系电话：0531-12345678）" in text  # 附注 on every notice
     if kind.startswith("consultation_") and kind != "consultation_notice":

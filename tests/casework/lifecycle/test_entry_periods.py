@@ -15,6 +15,11 @@ RECEIVED = date(2026, 11, 2)  # a Monday; the 20th working day after it is Monda
 DUE = date(2026, 11, 30)
 
 
+@pytest.fixture(autouse=True)
+def _backdating_rule_on(settings):
+    settings.BACKDATE_REASON_WORKING_DAYS = 2  # the default (the suite switches it off)
+
+
 @pytest.fixture
 def investigating(receive, fire, divisions):
     case = receive(arrived=RECEIVED, now=at(RECEIVED))
