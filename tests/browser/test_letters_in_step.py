@@ -109,6 +109,8 @@ def test_overtaken_notice_is_corrected_and_backdated_step_is_listed(
     assert page.locator(".history .badge.backdated").count() == 1
     assert "电话催办，当日未录入" in page.locator(".history").inner_text()
     assert_accessible(page, axe)
+    if SHOTS:
+        page.locator("ul.out-of-step").screenshot(path=f"{SHOTS}/warning.png")
     page.get_by_role("button", name="作废并重新出具更正后的文书").click()
     page.wait_for_load_state()
     assert page.locator("ul.out-of-step").count() == 0
@@ -116,6 +118,7 @@ def test_overtaken_notice_is_corrected_and_backdated_step_is_listed(
     assert corrected.number in page.content()
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/case-page.png", full_page=True)
+    page = browser.new_context(locale="zh-CN").new_page()
     log_in(page, live_server.url, "supervisor")
     page.goto(live_server.url + "/supervision/")
     listed = page.locator("#backdated tbody tr")
