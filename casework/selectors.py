@@ -295,7 +295,7 @@ def case_warnings(case: Case) -> list[str]:
                 "what": event_kind_label(kind),
                 "on": on.isoformat(),
                 "due": late.get("due_on", ""),
-                "reason": payload.get("late_reason", ""),
+                "reason": payload.get("late_reason") or "—",
             }
         )
     correction = correction_requested(case)

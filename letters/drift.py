@@ -73,8 +73,13 @@ def letters_out_of_step(case: Case) -> list[LetterOutOfStep]:
     ]
     found: list[LetterOutOfStep] = []
     reply_letters = [letter for letter in standing if letter.kind in REPLY_DATE_KINDS]
-    if reply_letters and case.reply_due_on is not None:
-        latest = reply_letters[-1]
+    latest = reply_letters[-1] if reply_letters else None
+    # Extended while the applicant holds only the acknowledgement: the notice owed is the
+    # extension notice (casework.selectors.case_warnings asks for it), not a reissued receipt.
+    owes_extension_notice = (
+        latest is not None and case.extension_days and latest.kind != "extension"
+    )
+    if latest is not None and case.reply_due_on is not None and not owes_extension_notice:
         promised = _promised(latest.context, "reply_due_on", "reply_due_on_cn")
         if promised is not None and promised != case.reply_due_on:
             found.append(LetterOutOfStep(latest, "reply", promised, case.reply_due_on))

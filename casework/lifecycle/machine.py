@@ -422,8 +422,11 @@ class CaseLifecycle:
     )
     def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: one notice listing everything to correct, with a reasonable deadline, within
-        7 working days of receipt whatever the internal state (later only with a reason). The
-        case returns to the state it left when the correction arrives."""
+        7 working days of receipt whatever the internal state. Art 30 sets that period as the
+        organ's duty but no bar: after it the notice is still the only lawful way to an answer
+        on a clear request (LAW.md §1.4), so it is accepted with a recorded reason and flagged,
+        judged by the day it is entered (the `period` above). The case returns to the state it
+        left when the correction arrives."""
         if data["deadline_on"] <= self.on:
             raise InvalidInput(
                 _("The correction deadline must be after the notice date."), field="deadline_on"

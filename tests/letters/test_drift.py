@@ -155,3 +155,61 @@ def test_a_consultation_letter_states_the_period_from_receipt(investigating, fir
     )
     assert reissued is not None
     assert "自收到本征求意见书之日起15个工作日内（即2026年4月2日前）" in plain(reissued.html)
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_is_named_until_a_later_notice_states_the_date(
+    investigating, fire, users
+):
+    """The acknowledgement states the reply date; a consultation moves it (named); once the
+    reply period is extended the owed letter is the extension notice, not a new receipt."""
+    case = investigating
+    receipt = letter_issue(
+        number=case.number,
+        kind="acknowledgement",
+        actor=users["registrar"],
+        now=at(date(2026, 3, 2)),
+    )
+    fire(
+        case,
+        "open_consultation",
+        "liaison_a",
+        on=date(2026, 3, 9),
+        now=at(date(2026, 3, 9), 15),
+        party="other_organ",
+        party_name="市人社局",
+        matter="合同",
+    )
+    opened = Event.objects.get(case=case, kind="open_consultation").payload
+    fire(
+        case,
+        "close_consultation",
+        "liaison_a",
+        on=date(2026, 3, 11),
+        now=at(date(2026, 3, 11), 15),
+        consultation_id=opened["consultation_id"],
+        opinion="agree",
+    )
+    [drift] = letters_out_of_step(Case.objects.get(pk=case.pk))
+    assert (drift.letter, drift.promised_on) == (receipt, date(2026, 3, 30))
+    assert drift.computed_on == date(2026, 4, 1)  # two working days not counted
+    fire(
+        case,
+        "request_extension",
+        "liaison_a",
+        on=date(2026, 3, 12),
+        now=at(date(2026, 3, 12), 15),
+        days=10,
+        reason="档案多",
+    )
+    fire(
+        case,
+        "extend",
+        "head",
+        on=date(2026, 3, 12),
+        now=at(date(2026, 3, 12), 16),
+        days=10,
+        reason="需调取档案",
+        note="同意",
+    )
+    assert letters_out_of_step(Case.objects.get(pk=case.pk)) == []
