@@ -505,6 +505,12 @@ class Event(models.Model):
             models.Index(
                 fields=["-on"], condition=models.Q(payload__has_key="late"), name="event_late_idx"
             ),
+            # The dashboard's steps recorded for an earlier day (补录/倒签), by entry time.
+            models.Index(
+                fields=["-entered_at"],
+                condition=models.Q(payload__has_key="backdated"),
+                name="event_backdated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

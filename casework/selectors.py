@@ -162,6 +162,33 @@ DEADLINE_LABELS: dict[str, Any] = {
 }
 
 
+def deadlines_met(case: Case) -> set[str]:
+    """The internal deadlines the case has met, which no longer run: the correction notice
+    once the correction was asked for (Art 30), the division's due date once it proposed its
+    decision (since the case was last routed to it). A consultation's deadline is met by its
+    answer (case_internal_deadlines lists only the open ones). One query over the ledger."""
+    from casework.choices import Transition as T
+
+    met: set[str] = set()
+    proposed = False
+    for kind in (
+        case.events.filter(kind__in=[T.REQUEST_CORRECTION, T.ASSIGN, T.PROPOSE])
+        .order_by("seq")
+        .values_list("kind", flat=True)
+    ):
+        if kind == T.REQUEST_CORRECTION:
+            met.add("correction_notice_due_on")
+        proposed = kind == T.PROPOSE or (proposed and kind != T.ASSIGN)
+    if proposed:
+        met.add("division_due_on")
+    return met
+
+
+# The flow's tasks in which the division has already proposed (a decision sent back for
+# revision): its internal due date was met (the queue rows read this instead of the ledger).
+DIVISION_DUE_MET_IN_TASKS = frozenset({"revise"})
+
+
 @dataclass(frozen=True)
 class InternalDeadline:
     """A deadline inside the handling, with where today stands against it (the same levels
@@ -192,17 +219,18 @@ def case_internal_deadlines(
     calendar = working_calendar()
     due_soon = settings.DUE_SOON_WORKING_DAYS
     found: list[tuple[str, date, bool]] = []
+    met = deadlines_met(case)
     # The office's 7 working days to ask for a correction (Art 30) run only until it asks:
     # the column stays set afterwards, so a case that was already asked shows nothing.
     if (
         case.correction_notice_due_on
-        and case.correction_deadline_on is None
+        and "correction_notice_due_on" not in met
         and case.status in (CaseStatus.RECEIVED, CaseStatus.REGISTERED)
     ):
         found.append((_("Correction notice to be sent by"), case.correction_notice_due_on, False))
     for name, states in DEADLINE_STATES.items():
         due = getattr(case, name)
-        if due and case.status in states:
+        if due and case.status in states and name not in met:
             found.append((str(DEADLINE_LABELS[name]), due, False))
     for item in consultations_with_deadlines(case, clock.result if clock else None):
         if item.consultation.closed_on is None:
@@ -267,7 +295,7 @@ def case_warnings(case: Case) -> list[str]:
                 "what": event_kind_label(kind),
                 "on": on.isoformat(),
                 "due": late.get("due_on", ""),
-                "reason": payload.get("late_reason", ""),
+                "reason": payload.get("late_reason") or "—",
             }
         )
     correction = correction_requested(case)

@@ -345,6 +345,9 @@ REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(","
 # days after arrival, the office records why (flagged on the case and the dashboard).
 CONFIRMATION_WORKING_DAYS = int(os.environ.get("CONFIRMATION_WORKING_DAYS", "5"))
 DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS_BEFORE", "5"))
+# A step whose effective date lies more than this many working days before the day it is
+# entered (补录/倒签) needs a recorded reason and is listed on the supervision dashboard.
+BACKDATE_REASON_WORKING_DAYS = int(os.environ.get("BACKDATE_REASON_WORKING_DAYS", "2"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

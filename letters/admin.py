@@ -88,4 +88,13 @@ class CaseFileAdmin(ReadOnlyAdmin):
 
 @admin.register(LetterSettings)
 class LetterSettingsAdmin(admin.ModelAdmin[LetterSettings]):
-    list_display = ["organ", "contact_person", "reply_series", "notice_series"]
+    list_display = [
+        "organ",
+        "contact_person",
+        "reply_series",
+        "acknowledgement_series",
+        "correction_series",
+        "extension_series",
+        "consultation_series",
+        "fee_series",
+    ]

@@ -152,9 +152,15 @@ def build_letter_context(
         opened = _consultation(case, consultation_id)
         from casework.selectors import working_calendar
 
-        # Art 32/34: the consulted party answers within 15 working days of receiving the letter;
-        # counted here from the day of issue, the earliest it can be received.
-        context["consultation_due_on_cn"] = cn(working_calendar().add_working_days(issued_on, 15))
+        # Art 32/34: the consulted party answers within 15 working days of *receiving* the
+        # letter. A date counted from sending would be earlier than its legal deadline, so the
+        # letter states the period from receipt, and a date only once the receipt is recorded
+        # (record_consultation_delivery): that day + 15 working days.
+        received = _consultation_received_on(case, opened.get("consultation_id"))
+        context["consultation_received_on"] = received.isoformat() if received else None
+        context["consultation_due_on_cn"] = (
+            cn(working_calendar().add_working_days(received, 15)) if received else ""
+        )
         context["consultation_matter"] = opened.get("matter") or case.subject
         context["consultation_party_kind"] = str(
             ConsultationParty(opened.get("party", "third_party")).label
@@ -260,6 +266,20 @@ def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
             return dict(event.payload)
     return {}
+
+
+def _consultation_received_on(case: Case, consultation_id: str | None) -> date | None:
+    """The day the consulted party received the letter, once recorded (Art 32)."""
+    if not consultation_id or case.pk is None:
+        return None  # a sample letter (letters.sample) has no ledger
+    event = (
+        case.events.filter(
+            kind="record_consultation_delivery", payload__consultation_id=consultation_id
+        )
+        .order_by("-seq")
+        .first()
+    )
+    return event.on if event is not None else None
 
 
 def records_context(case: Any) -> dict[str, Any]:

@@ -73,6 +73,29 @@ REPLIES = [
 
 KINDS: dict[str, Kind] = {k.key: k for k in [*NOTICES, *REPLIES]}
 
+
+@dataclass(frozen=True)
+class Series:
+    """The number series (文号 prefix) of the letters that document one kind of step: the
+    field of the organ's letter settings (letters.models.LetterSettings, 文书设置) that names
+    it, and the word after the organ's short name when that field is empty."""
+
+    field: str
+    default: str
+
+
+# Each kind of notice numbers in its own series (a reply, a correction notice and an extension
+# notice are different documents of the organ); one declaration, by what the letter documents
+# (Kind.needs). An organ changes them in the admin's 文书设置.
+SERIES: dict[str, Series] = {
+    "decision": Series("reply_series", "依复"),
+    "receipt": Series("acknowledgement_series", "依回"),
+    "correction": Series("correction_series", "依补"),
+    "extension": Series("extension_series", "依延"),
+    "consultation": Series("consultation_series", "依征"),
+    "fee": Series("fee_series", "依费"),
+}
+
 REFUSAL_GROUNDS: dict[str, str] = {
     Disposition.REFUSED_STATE_SECRET: "属于国家秘密",
     Disposition.REFUSED_PROHIBITED_BY_LAW: "属于法律、行政法规禁止公开的信息",

@@ -203,10 +203,16 @@ class LetterVoid(models.Model):
         return f"{self.letter} ✕"
 
 
+SERIES_HELP = _(
+    "Empty: the organ's short name and the default word (依回, 依补, 依延, 依征, 依费)."
+)
+
+
 class LetterSettings(models.Model):
     """An organ's settings for its letters: the contact line (附注), how fees are paid
     (国办函〔2020〕109号: the fee notice states how, where and by when to pay), and the number
-    series per kind of letter (e.g. 依复 for replies, 依告 for notices)."""
+    series of each kind of letter (letters.kinds.SERIES: e.g. 依复 for replies, 依补 for
+    correction notices, 依延 for extension notices); an empty one takes its default."""
 
     organ = models.OneToOneField(
         Organ, on_delete=models.CASCADE, related_name="letter_settings", verbose_name=_("organ")
@@ -222,7 +228,24 @@ class LetterSettings(models.Model):
         help_text=_("E.g. bank transfer, or in person at the office with a receipt."),
     )
     reply_series = models.CharField(_("number series of replies"), max_length=30, blank=True)
-    notice_series = models.CharField(_("number series of notices"), max_length=30, blank=True)
+    acknowledgement_series = models.CharField(
+        _("number series of acknowledgements"), max_length=30, blank=True, help_text=SERIES_HELP
+    )
+    correction_series = models.CharField(
+        _("number series of correction notices"), max_length=30, blank=True, help_text=SERIES_HELP
+    )
+    extension_series = models.CharField(
+        _("number series of extension notices"), max_length=30, blank=True, help_text=SERIES_HELP
+    )
+    consultation_series = models.CharField(
+        _("number series of consultation letters"),
+        max_length=30,
+        blank=True,
+        help_text=SERIES_HELP,
+    )
+    fee_series = models.CharField(
+        _("number series of fee notices"), max_length=30, blank=True, help_text=SERIES_HELP
+    )
 
     class Meta:
         verbose_name = _("letter settings")

@@ -129,7 +129,6 @@ def _build(kind: Kind) -> Case:
             "fee_bank": "中国工商银行济南分行营业部（示例）",
             "fee_account": "1602000000000000000",
             "reply_series": "济退役军人依复",
-            "notice_series": "济退役军人依告",
         },
     )
     # An organ's division names are unique: reuse a division of that name when the organ (the
@@ -163,6 +162,7 @@ def _build(kind: Kind) -> Case:
     )
 
     def fire(name: str, who: str, on: date, **fields: Any) -> None:
+        # Each step is entered on its own day, as an office keeping up would (no backdating).
         case_transition(
             number=case.number,
             organ=organ,
@@ -170,7 +170,7 @@ def _build(kind: Kind) -> Case:
             actor=users[who],
             on=on,
             fields=fields,
-            now=now,
+            now=now - timedelta(days=(today - on).days),
         )
 
     fire(T.CONFIRM_RECEIPT, "registrar", arrived, method="网上系统确认")

@@ -108,14 +108,21 @@ def _kind(key: str) -> Kind:
 
 
 def number_series(case: Case, kind: Kind) -> str:
-    """The number series (文号 prefix) of a kind: the organ's letter settings name one for
-    replies (e.g. 依复) and one for notices (e.g. 依告); without them, the organ's prefix."""
-    organ = case.organ
+    """The number series (文号 prefix) of a kind: the one the organ's letter settings name for
+    what it documents (letters.kinds.SERIES: replies, acknowledgements, correction, extension,
+    consultation and fee notices each their own); without it, replies keep the organ's
+    prefix and each notice the organ's short name with its default word (e.g. 济退役军人依延)."""
     from letters.context import letter_settings
+    from letters.kinds import SERIES
 
-    row = letter_settings(case)
-    own = (row.reply_series if kind.needs == "decision" else row.notice_series) if row else ""
-    return own or organ.letter_number_prefix or organ.short_name or organ.name
+    organ = case.organ
+    series = SERIES[kind.needs]
+    own = getattr(letter_settings(case), series.field, "") or ""
+    if own:
+        return str(own)
+    if kind.needs == "decision" and organ.letter_number_prefix:
+        return str(organ.letter_number_prefix)
+    return f"{organ.short_name or organ.name}{series.default}"
 
 
 def seal_allowed(case: Case, kind: Kind) -> bool:

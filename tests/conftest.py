@@ -201,12 +201,21 @@ def receive(organ: Organ, users: dict[str, User]) -> Callable[..., Case]:
 @pytest.fixture
 def fire(users: dict[str, User]) -> Callable[..., Case]:
     """fire(case, "register", "registrar", on=..., **fields); the transitions only services
-    fire (issue_reply, letter events) are fired as those services do (internal)."""
+    fire (issue_reply, letter events) are fired as those services do (internal). A step with
+    an earlier effective date is entered that day (at(on)) unless `now` says otherwise: a
+    step entered days later is the backdating the lifecycle asks a reason for."""
     from casework.lifecycle import TRANSITIONS
 
     def _fire(
-        case: Case, name: str, who: str, on: date | None = None, now: datetime = NOW, **fields: Any
+        case: Case,
+        name: str,
+        who: str,
+        on: date | None = None,
+        now: datetime | None = None,
+        **fields: Any,
     ) -> Case:
+        if now is None:
+            now = at(on, 15) if on is not None and on < NOW.date() else NOW
         return case_transition(
             number=case.number,
             name=name,
@@ -255,7 +264,7 @@ def act(users) -> Callable[..., Case]:
             actor=users[who],
             on=on or NOW.date(),
             fields=fields,
-            now=NOW,
+            now=at(on, 15) if on is not None and on < NOW.date() else NOW,
         )
 
     return _act

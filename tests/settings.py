@@ -46,3 +46,7 @@ OTP_REQUIRED_GROUPS: list[str] = []
 # Many tests travel days in time between requests of one logged-in client; the session
 # limits are tested with their production values in tests/workflows/accounts/.
 SESSION_IDLE_SECONDS = SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE = 100 * 365 * 86400
+# Most tests date their steps in March 2026 while pages and the API enter them at the real
+# time: the backdating rule (casework.lifecycle.periods) is off for the suite as a whole;
+# tests/casework/lifecycle/test_entry_periods.py and the pages' tests switch it on.
+BACKDATE_REASON_WORKING_DAYS = 100_000

@@ -23,7 +23,12 @@ from casework.choices import Transition as Tr
 from casework.clock import supervision_level
 from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
-from casework.selectors import DEADLINE_LABELS, DEADLINE_STATES, working_days_left
+from casework.selectors import (
+    DEADLINE_LABELS,
+    DEADLINE_STATES,
+    DIVISION_DUE_MET_IN_TASKS,
+    working_days_left,
+)
 from casework.workdays import WorkingCalendar
 
 TABS = ("mine", "division", "office", "extensions")
@@ -541,7 +546,9 @@ def queue_rows(
         deadlines = tuple(
             found
             for name, states in DEADLINE_STATES.items()
-            if status in states and (found := deadline(name, task[f"case_{name}"]))
+            if status in states
+            and not (name == "division_due_on" and node.name in DIVISION_DUE_MET_IN_TASKS)
+            and (found := deadline(name, task[f"case_{name}"]))
         )
         rows.append(
             QueueRow(

@@ -82,6 +82,24 @@ def case_clock_refresh(case: Case) -> None:
         case.save(update_fields=[*changed, "updated_at"])
 
 
+def internal_dues_follow(case: Case, transition: str, *, on: date) -> dict[str, list[Any]]:
+    """Art 30: a correction restarts the reply period, so the division's internal due date is
+    set again from the restarted reply due date (DIVISION_DUE_WORKING_DAYS_BEFORE working days
+    before it, never before the day the correction arrived); it never stays behind at its old
+    value. Returns the change ({field: [old, new]}) for the event, after the clock fields of
+    the case were updated."""
+    if transition != "receive_correction" or not case.division_due_on or not case.reply_due_on:
+        return {}
+    new = working_days_before(
+        case.reply_due_on, settings.DIVISION_DUE_WORKING_DAYS_BEFORE, on_or_after=on
+    )
+    old = case.division_due_on
+    if new == old:
+        return {}
+    case.division_due_on = new
+    return {"division_due_on": [_json(old), _json(new)]}
+
+
 def working_days_before(day: date, n: int, *, on_or_after: date) -> date:
     """The n-th working day before `day`, but not before `on_or_after`."""
     calendar = working_calendar_with_fingerprint()[0]

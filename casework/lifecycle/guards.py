@@ -61,13 +61,6 @@ def not_extended(lc: CaseLifecycle) -> str | None:
     return None
 
 
-def reply_not_overdue(lc: CaseLifecycle) -> str | None:
-    """Art 33(2): an extension is approved before the reply period runs out."""
-    if lc.case.reply_due_on is not None and lc.on > lc.case.reply_due_on:
-        return _("The reply period has already run out; it can no longer be extended.")
-    return None
-
-
 def _since_last_assign(lc: CaseLifecycle) -> list[Any]:
     """The events since the case was last routed (a hand-back starts the routing over)."""
     events = lc.events()

@@ -142,6 +142,19 @@ class ReceiveInput(TransitionForm):
 LATE_RECORDS = {"late": _("Late"), "late_reason": _("Reason for acting late")}
 
 
+def backdate_reason_field() -> forms.CharField:
+    """Beside the effective date of every action (casework.lifecycle.periods.backdated)."""
+    return text(
+        _("Reason for recording it late"),
+        required=False,
+        area=True,
+        max_length=500,
+        help_text=_(
+            "Needed only when the effective date lies more than a few working days back; it is recorded and listed for supervision."
+        ),
+    )
+
+
 def late_reason_field() -> forms.CharField:
     return text(
         _("Reason for acting late"),
@@ -332,9 +345,7 @@ class NotifyFeeInput(TransitionForm):
         help_text=_("Leave empty to compute it under 国办函〔2020〕109号."),
     )
     notice_received_on = day(_("Notice received on"), required=False)
-    late_reason = late_reason_field()
     records = {
-        **LATE_RECORDS,
         "computed_amount": _("Amount under 109号 (yuan)"),
         "earlier_in_month": _("Applications earlier in the month"),
     }
@@ -438,7 +449,7 @@ class CommentInput(TransitionForm):
 class IssueReplyInput(TransitionForm):
     letter = text(_("Letter"), required=False, max_length=100)
     sha256 = text(_("SHA-256"), required=False, max_length=64)
-    records = {"disposition": _("Disposition")}
+    records = {"disposition": _("Disposition"), **LATE_RECORDS}
 
 
 class RecordDeliveryInput(TransitionForm):
@@ -553,7 +564,7 @@ class UpdateApplicantInput(TransitionForm):
         current = {
             name: getattr(self.case.applicant, name)
             for name in type(self).base_fields
-            if name != "on"
+            if name not in ("on", "backdate_reason")  # the page form's own fields
         }
         stored_id = current["id_number"]
         if self.is_bound:

@@ -31,8 +31,14 @@ from casework.fees import fee_amount
 from casework.ledger import event_append
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
+from casework.lifecycle import periods as p
 from casework.lifecycle.actors import Actor, as_actor, display_name
-from casework.lifecycle.clock_store import case_clock_with, clock_fields_apply, working_days_before
+from casework.lifecycle.clock_store import (
+    case_clock_with,
+    clock_fields_apply,
+    internal_dues_follow,
+    working_days_before,
+)
 from casework.lifecycle.inputs import clean_input
 from casework.lifecycle.roles import (
     APPLICANT,
@@ -124,7 +130,7 @@ def transition(
     def decorate(body: Body) -> Any:
         def run(self: CaseLifecycle, **fields: Any) -> None:
             data = self.begin(spec, fields)
-            self.payload = body(self, data) or {}
+            self.payload = {**(body(self, data) or {}), **self.entry_flags}
 
         run.__name__, run.__doc__ = body.__name__, body.__doc__
         target_state = {} if spec.target is None else {"target": spec.target}
@@ -136,6 +142,17 @@ def transition(
         )(run)
 
     return decorate
+
+
+def _confirmation_due(lc: CaseLifecycle) -> date:
+    """Art 31(3)-(4): the office confirms an application that needs it promptly, within
+    CONFIRMATION_WORKING_DAYS working days of its arrival."""
+    from django.utils import timezone
+
+    arrived = timezone.localdate(lc.case.arrived_at)
+    return working_calendar_with_fingerprint()[0].add_working_days(
+        arrived, settings.CONFIRMATION_WORKING_DAYS
+    )
 
 
 def _iso(value: date | None) -> str | None:
@@ -157,6 +174,7 @@ class CaseLifecycle:
         self.payload: dict[str, Any] = {}
         self.source_status = case.status  # viewflow sets the target before the body runs
         self.event: Event | None = None
+        self.entry_flags: dict[str, Any] = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
         self._applicant: Any = None
         self._events: list[Event] | None = None
@@ -184,6 +202,8 @@ class CaseLifecycle:
         if changes and self.spec.name != T.RECEIVE:
             self.payload = {**self.payload, "clock_changes": changes}
         clock_fields_apply(self.case, result)
+        if moved := internal_dues_follow(self.case, self.spec.name, on=self.on):
+            self.payload["clock_changes"] = {**self.payload.get("clock_changes", {}), **moved}
         self.case.save()
         if self._co_divisions is not None:
             self.case.co_divisions.set(self._co_divisions)
@@ -214,10 +234,12 @@ class CaseLifecycle:
             reason = guard(self)
             if reason:
                 return str(reason)
-        return None
+        return p.period_refusal(self, spec)
 
     def begin(self, spec: TransitionSpec, fields: dict[str, Any]) -> dict[str, Any]:
-        """Role (fixed before the body changes the case), guards, then the input form."""
+        """Role (fixed before the body changes the case), guards and the step's period, the
+        effective date's order, then the input form; a step after its period or entered for
+        an earlier day records why (casework.lifecycle.periods)."""
         self.spec = spec
         role = self.acting_role(spec.name)
         if role is None:
@@ -226,6 +248,8 @@ class CaseLifecycle:
         reason = self.blocked_by(spec)
         if reason:
             raise WrongState(reason)
+        fields = dict(fields)
+        backdate_reason = str(fields.pop("backdate_reason", "") or "")
         earliest, after = self.earliest_on(spec)
         if earliest is not None and self.on < earliest:
             raise InvalidInput(
@@ -233,7 +257,12 @@ class CaseLifecycle:
                 % {"what": after, "date": earliest.isoformat()},
                 field="on",
             )
-        return clean_input(spec.form, self.case, fields)
+        data = clean_input(spec.form, self.case, fields)
+        self.entry_flags = {
+            **p.period_late(self, spec, data),
+            **p.backdated(self, spec, backdate_reason),
+        }
+        return data
 
     def earliest_on(self, spec: TransitionSpec) -> tuple[date | None, str]:
         """The earliest effective date the law's order allows for `spec`, and what it follows.
@@ -288,20 +317,6 @@ class CaseLifecycle:
         status = asked.payload.get("from_status") if asked is not None else None
         return status if status in CORRECTABLE else str(S.REGISTERED)
 
-    def _late(self, what: str, due: date | None, data: dict[str, Any]) -> dict[str, Any]:
-        """A step after its time limit (the organ's own, or the applicant's) is accepted only
-        with a recorded reason; the event is flagged (`late`) for the case and supervision."""
-        if due is None or self.on <= due:
-            return {}
-        reason = (data.get("late_reason") or "").strip()
-        if not reason:
-            raise InvalidInput(
-                _("This step comes after its time limit (%(date)s): state the reason.")
-                % {"date": due.isoformat()},
-                field="late_reason",
-            )
-        return {"late": {"what": what, "due_on": due.isoformat()}, "late_reason": reason}
-
     def actor_co_division(self) -> Division | None:
         return co_division_of(self.case, self.actor.user) if self.actor.user is not None else None
 
@@ -336,19 +351,15 @@ class CaseLifecycle:
         form=i.ConfirmReceiptInput,
         article="Art 31(3)-(4)",
         guards=(g.receipt_unconfirmed,),
+        # Confirmed promptly: later than CONFIRMATION_WORKING_DAYS after arrival (by the day
+        # both sides confirmed, a fact in the world) only with a reason.
+        period=p.Period(_confirmation_due, "Art 31(3)-(4)", late=p.REASON, by_entry=False),
     )
     def confirm_receipt(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 31(3)-(4): the confirmation date becomes the legal date of receipt. The office
         confirms promptly: later than CONFIRMATION_WORKING_DAYS after arrival needs a reason."""
-        from django.utils import timezone
-
-        arrived = timezone.localdate(self.case.arrived_at)
-        due = working_calendar_with_fingerprint()[0].add_working_days(
-            arrived, settings.CONFIRMATION_WORKING_DAYS
-        )
-        late = self._late("confirm_receipt", due, data)
         self.case.received_on = self.on
-        return {"received_on": self.on.isoformat(), "method": data["method"], **late}
+        return {"received_on": self.on.isoformat(), "method": data["method"]}
 
     @transition(
         T.REGISTER,
@@ -402,21 +413,28 @@ class CaseLifecycle:
         article="Art 30",
         letters=("correction",),
         guards=(g.receipt_known, g.no_correction_yet),
+        # Art 30 binds the organ to notify within 7 working days but does not end its duty
+        # to have an unclear application corrected: a late notice is still the lawful way
+        # (answering the unclear request instead would be worse for the applicant), so it is
+        # accepted with a reason and flagged as the organ's procedural fault. Judged by the
+        # day it is entered: the notice reaches the applicant only then.
+        period=p.Period(lambda lc: lc.case.correction_notice_due_on, "Art 30", late=p.REASON),
     )
     def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: one notice listing everything to correct, with a reasonable deadline, within
-        7 working days of receipt whatever the internal state (later only with a reason). The
-        case returns to the state it left when the correction arrives."""
+        7 working days of receipt whatever the internal state. Art 30 sets that period as the
+        organ's duty but no bar: after it the notice is still the only lawful way to an answer
+        on a clear request (LAW.md §1.4), so it is accepted with a recorded reason and flagged,
+        judged by the day it is entered (the `period` above). The case returns to the state it
+        left when the correction arrives."""
         if data["deadline_on"] <= self.on:
             raise InvalidInput(
                 _("The correction deadline must be after the notice date."), field="deadline_on"
             )
-        late = self._late("request_correction", self.case.correction_notice_due_on, data)
         return {
             "items": data["items"],
             "deadline_on": data["deadline_on"].isoformat(),
             "from_status": self.source_status,
-            **late,
         }
 
     @transition(
@@ -483,17 +501,20 @@ class CaseLifecycle:
         roles=OFFICE,
         form=i.ReceiveCorrectionInput,
         article="Art 30",
+        # The applicant's deadline: judged by the day the correction arrived.
+        period=p.Period(
+            lambda lc: lc.case.correction_deadline_on, "Art 30", late=p.REASON, by_entry=False
+        ),
     )
     def receive_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: the reply period runs again from the day the corrected application arrives;
         the corrected request replaces the vague one on the case (the event keeps both)."""
-        late = self._late("receive_correction", self.case.correction_deadline_on, data)
         corrected = {}
         for key in ("subject", "description"):
             if data[key] and data[key] != getattr(self.case, key):
                 corrected[key] = [getattr(self.case, key), data[key]]
                 setattr(self.case, key, data[key])
-        return {"note": data["note"], "corrected": corrected, **late}
+        return {"note": data["note"], "corrected": corrected}
 
     # === handling (routed to a division) ========================================================
 
@@ -701,6 +722,7 @@ class CaseLifecycle:
         form=i.ExtensionInput,
         article="Art 33(2)",
         guards=(g.not_extended, g.no_extension_pending),
+        period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33(2)", late=p.REFUSED),
     )
     def request_extension(self, data: dict[str, Any]) -> dict[str, Any]:
         """The liaison officer asks the head of the OGI office to extend (Art 33(2)); one
@@ -716,11 +738,15 @@ class CaseLifecycle:
         form=i.ExtendInput,
         article="Art 33(2)",
         letters=("extension",),
-        guards=(g.not_extended, g.reply_not_overdue),
+        guards=(g.not_extended,),
+        # Art 33(2): the applicant is told *within* the reply period. Entered after it ended,
+        # the extension is refused outright (no reason makes it lawful), whatever `on` says.
+        period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33(2)", late=p.REFUSED),
     )
     def extend(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 33(2): once, at most 20 working days, approved by the head of the OGI office
-        before the reply is due, with a notice to the applicant. `reason` is the ground the
+        before the reply is due (judged by the day it is entered too, the period rule above),
+        with a notice to the applicant. `reason` is the ground the
         notice states; the head's `note` stays internal."""
         ground = data["reason"].strip().rstrip("。；;，,. ")
         return {"days": data["days"], "reason": ground, "note": data["note"]}
@@ -748,6 +774,9 @@ class CaseLifecycle:
         form=i.NotifyFeeInput,
         article="国办函〔2020〕109号",
         letters=("fee_notice",),
+        # 109号: the fee notice is sent within the application's reply period; after it the
+        # organ can no longer charge (LAW.md §2.4), so a late notice is refused.
+        period=p.Period(lambda lc: lc.case.reply_due_on, "国办函〔2020〕109号", late=p.REFUSED),
     )
     def notify_fee(self, data: dict[str, Any]) -> dict[str, Any]:
         """国办函〔2020〕109号: fee notice stating basis, rate and amount; the applicant pays
@@ -761,10 +790,7 @@ class CaseLifecycle:
             raise InvalidInput(
                 _("The notice cannot be received before it was sent."), field="notice_received_on"
             )
-        # 109号: a fee notice after the reply is due comes too late for the organ.
-        late = self._late("notify_fee", self.case.reply_due_on, data)
         return {
-            **late,
             "method": method,
             "quantity": quantity,
             "amount": f"{amount:.2f}",
@@ -821,11 +847,14 @@ class CaseLifecycle:
         roles=OFFICE,
         form=i.ReceiveFeeInput,
         article="国办函〔2020〕109号",
+        # The applicant's 20 working days: judged by the day the payment arrived.
+        period=p.Period(
+            lambda lc: lc.case.fee_due_on, "国办函〔2020〕109号", late=p.REASON, by_entry=False
+        ),
     )
     def receive_fee(self, data: dict[str, Any]) -> dict[str, Any]:
         """The fee arrived; after the applicant's 20 working days only with a reason (109号)."""
-        late = self._late("receive_fee", self.case.fee_due_on, data)
-        return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"], **late}
+        return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"]}
 
     # === review =================================================================================
 
@@ -880,6 +909,9 @@ class CaseLifecycle:
         article="Art 36",
         completes=("issue",),
         offered=False,
+        # Art 33: a reply after its due date is still owed and lawful to give; it is issued
+        # at once and flagged for supervision (a reason may be recorded, none is demanded).
+        period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33", late=p.FLAGGED),
     )
     def issue_reply(self, data: dict[str, Any]) -> dict[str, Any]:
         self.case.closed_on = self.on

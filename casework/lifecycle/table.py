@@ -24,6 +24,7 @@ from casework.lifecycle.inputs import TransitionForm
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
+    from casework.lifecycle.periods import Period
 
 NEW = ""  # a case being received has no status yet
 OPEN: tuple[str, ...] = tuple(s for s in CaseStatus.values if s in OPEN_STATUSES)
@@ -58,6 +59,7 @@ class TransitionSpec:
     offered: bool = True  # False: fired only by a service (receipt, letters), never by name
     letters: tuple[str, ...] = ()  # letter kinds this step enables
     guards: tuple[Guard, ...] = field(default=())  # each returns a reason it cannot happen now
+    period: Period | None = None  # the period the law sets for it (casework.lifecycle.periods)
 
     @property
     def label(self) -> str:

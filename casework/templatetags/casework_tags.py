@@ -30,6 +30,7 @@ def _labels() -> tuple[dict[str, Any], frozenset[str]]:
     labels: dict[str, Any] = {
         "kind": gettext_lazy("letter kind"),
         "clock_changes": gettext_lazy("Time limits changed"),
+        "backdate_reason": gettext_lazy("Reason for recording it late"),
     }
     hidden: set[str] = set()
     for spec in TRANSITIONS.values():
@@ -42,7 +43,7 @@ PAYLOAD_LABELS, _FORM_HIDDEN = _labels()
 # Technical keys the history never shows: the letter's kind key and checksum (its title and
 # number are shown), the basis key (its citation is shown), the late-step marker (its reason
 # and the case's warning are shown).
-HIDDEN_KEYS = _FORM_HIDDEN | {"kind", "sha256", "basis_key", "late", "from_status"}
+HIDDEN_KEYS = _FORM_HIDDEN | {"kind", "sha256", "basis_key", "late", "backdated", "from_status"}
 VALUE_LABELS: dict[str, Any] = {
     "disposition": dict(Disposition.choices),
     "party": dict(ConsultationParty.choices),

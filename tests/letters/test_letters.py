@@ -195,12 +195,24 @@ def test_every_notice_kind_renders(receive_flow, act, divisions, users, tmp_path
         fee_payee="济南市非税收入财政专户",
         fee_bank="工商银行济南分行",
         fee_account="1602000000000000000",
-        notice_series="济退役军人依告",
+        correction_series="济退役军人依补",
+        extension_series="济退役军人依延",
+        consultation_series="济退役军人依征",
+        fee_series="济退役军人依费",
     )
     letter = letter_issue(number=case.number, kind=kind, actor=users["registrar"], now=NOW)
     text = _clean(pdf_text(letter.pdf.read(), tmp_path))
     assert _clean(letter.number) in text
-    assert letter.number.startswith("济退役军人依告〔2026〕")  # notices have their own series
+    series = {  # each kind of notice has its own series (issue 21 point 8)
+        "acknowledgement": "济退役军人依回",  # not set: the default word after the short name
+        "correction": "济退役军人依补",
+        "extension": "济退役军人依延",
+        "consultation_third_party": "济退役军人依征",
+        "consultation_organ": "济退役军人依征",
+        "consultation_notice": "济退役军人依征",
+        "fee_notice": "济退役军人依费",
+    }[kind]
+    assert letter.number.startswith(f"{series}〔2026〕")
     assert _clean(KINDS[kind].title) in text
     assert "（联系人：王登记，联系电话：0531-12345678）" in text  # 附注 on every notice
     if kind.startswith("consultation_") and kind != "consultation_notice":
@@ -251,9 +263,9 @@ def test_numbers_are_gap_free_when_an_issue_fails_half_way(approved, act, users,
     second = letter_issue(
         number=case.number, kind="reply.granted", actor=users["registrar"], now=NOW
     )
-    assert first.number.endswith("〔2026〕1号")
-    assert second.number.endswith("〔2026〕2号")
-    assert LetterNumberCounter.objects.get().last == 2
+    assert first.number == "济退役军人依回〔2026〕1号"  # its own series (issue 21)
+    assert second.number == "济退役军人依复〔2026〕1号"  # the failed issue spent no number
+    assert LetterNumberCounter.objects.get(series="济退役军人依复").last == 1
     assert Event.objects.filter(case=case, kind="issue_letter").count() == 1
     assert Event.objects.filter(case=case, kind="issue_reply").count() == 1
 

@@ -15,6 +15,7 @@ from letters.services import (
     current_wording,
     letter_issue,
     letter_record_delivery,
+    letter_void,
     wording_approve,
 )
 from tests.conftest import NOW
@@ -87,13 +88,19 @@ def test_a_new_wording_takes_effect_only_after_the_office_head_approves(client, 
 
 @pytest.mark.django_db
 def test_number_series_per_kind(registered, users, organ):
-    LetterSettings.objects.create(
-        organ=organ, reply_series="济退役军人依复", notice_series="济退役军人依告"
-    )
+    """Issue 21 point 8: each kind of notice has its own series, configurable per organ."""
     first = letter_issue(
         number=registered.number, kind="acknowledgement", actor=users["registrar"], now=NOW
     )
-    assert first.number == "济退役军人依告〔2026〕1号"
+    assert first.number == "济退役军人依回〔2026〕1号"  # the default of letters.kinds.SERIES
+    LetterSettings.objects.create(
+        organ=organ, reply_series="济退役军人依复", acknowledgement_series="济退役军人登回"
+    )
+    void = letter_void(
+        letter_id=first.pk, actor=users["reviewer"], reason="重新出具", now=NOW, reissue=True
+    )
+    assert void is not None
+    assert void.number == "济退役军人登回〔2026〕1号"
 
 
 @pytest.mark.django_db

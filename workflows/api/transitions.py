@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from casework.lifecycle import TransitionSpec, offered_transitions
+from casework.lifecycle.inputs import backdate_reason_field
 
 
 def _field(name: str, field: forms.Field) -> serializers.Field:
@@ -65,6 +66,7 @@ def request_serializer(spec: TransitionSpec) -> type[serializers.Serializer]:
         ),
     }
     attrs.update({name: _field(name, f) for name, f in spec.form.base_fields.items()})
+    attrs["backdate_reason"] = _field("backdate_reason", backdate_reason_field())
     name = "".join(part.title() for part in spec.name.split("_")) + "In"
     attrs["Meta"] = type("Meta", (), {"ref_name": name})
     serializer: type[serializers.Serializer] = type(name, (serializers.Serializer,), attrs)

@@ -147,6 +147,7 @@ def dashboard_data(
         .select_related("case")
         .order_by("-on", "-pk")[:50]
     )
+    backdated_acts = backdated_steps(organ, period_start, period_end)
     next_year = today.year + 1
     calendar_missing = (
         today >= date(today.year, 11, 1)
@@ -177,7 +178,30 @@ def dashboard_data(
         "next_year": next_year,
         "urged_total": sum(s.urged for s in stats),
         "late_acts": late_acts,
+        "backdated_acts": backdated_acts,
     }
+
+
+def backdated_steps(organ: Any, period_start: date, period_end: date) -> list[Event]:
+    """补录/倒签: steps entered in the period for an effective date more than
+    BACKDATE_REASON_WORKING_DAYS working days earlier, with who entered them and why
+    (casework.lifecycle.periods); the supervising office looks at each. Newest entry first."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(period_start, time.min))
+    end = timezone.make_aware(datetime.combine(period_end + timedelta(days=1), time.min))
+    return list(
+        Event.objects.filter(
+            case__organ=organ,
+            entered_at__gte=start,
+            entered_at__lt=end,
+            payload__has_key="backdated",
+        )
+        .select_related("case")
+        .order_by("-entered_at", "-pk")[:50]
+    )
 
 
 TREND_MONTHS = 12

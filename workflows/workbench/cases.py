@@ -39,6 +39,7 @@ from casework.selectors import (
 )
 from casework.services import case_note_add
 from casework.validators import mask_email, mask_phone
+from letters.drift import letters_out_of_step
 from letters.selectors import archived_casefile
 from workflows.bulk import (
     BULK_MAX_CASES,
@@ -147,6 +148,7 @@ def _case_page(
             "clock": clock,
             "internal_deadlines": case_internal_deadlines(case=case, today=today, clock=clock),
             "warnings": case_warnings(case),
+            "letters_out_of_step": letters_out_of_step(case),
             "letters": case.letters.select_related("issued_by", "void").order_by("issued_at")
             if hasattr(case, "letters")
             else [],

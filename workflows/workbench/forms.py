@@ -10,17 +10,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.lifecycle import TRANSITIONS
-from casework.lifecycle.inputs import day, json_safe
+from casework.lifecycle.inputs import backdate_reason_field, day, json_safe
 from casework.models import NOTE_MAX_LENGTH, Case
 
 
 def transition_form(
     name: str, case: Case, data: Any = None, *, today: date | None = None
 ) -> forms.Form:
-    """A form for transition `name` on `case`: the effective date first, then its fields."""
+    """A form for transition `name` on `case`: the effective date first, then its fields, then
+    the reason for recording it late (needed only for a step backdated beyond the setting)."""
     spec = TRANSITIONS[name]
     form_class: Any = type(
-        f"{spec.form.__name__}Page", (spec.form,), {"on": day(_("Effective date"))}
+        f"{spec.form.__name__}Page",
+        (spec.form,),
+        {"on": day(_("Effective date")), "backdate_reason": backdate_reason_field()},
     )
     form: forms.Form = form_class(data, case=case, initial={"on": today})
     form.order_fields(["on"])

@@ -389,6 +389,9 @@ def _prepare(fields: dict[str, Any], divisions: Any, case: Case) -> dict[str, An
 
 
 def _now_for(name: str) -> Any:
+    # An on-the-spot reply is entered on its day; a backdated entry would need a reason.
+    if name == "reply_on_the_spot":
+        return at(BASE, 15)
     return LATER if name == "abandon" else NOW
 
 

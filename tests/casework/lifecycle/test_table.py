@@ -42,9 +42,10 @@ def test_page_form_and_api_body_have_the_table_fields(reach):  # noqa: F811
     for spec in offered_transitions():
         table_fields = list(spec.form.base_fields)
         page = transition_form(spec.name, case)
-        assert list(page.fields) == ["on", *table_fields], spec.name
+        # The effective date first; the reason for a backdated entry (lifecycle.periods) last.
+        assert list(page.fields) == ["on", *table_fields, "backdate_reason"], spec.name
         api = REQUESTS[spec.name]()
-        assert list(api.fields) == ["on", *table_fields], spec.name
+        assert list(api.fields) == ["on", *table_fields, "backdate_reason"], spec.name
         for name in table_fields:
             assert api.fields[name].required == spec.form.base_fields[name].required, (
                 spec.name,
@@ -67,7 +68,7 @@ def test_openapi_schema_documents_each_transition_body(users):
         ref = path["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         body = components[ref.rsplit("/", 1)[1]]
         properties = body.get("properties", {})
-        assert set(properties) == {"on", *spec.form.base_fields}, spec.name
+        assert set(properties) == {"on", *spec.form.base_fields, "backdate_reason"}, spec.name
         required = {name for name, f in spec.form.base_fields.items() if f.required}
         assert set(body.get("required", [])) == required, spec.name
         for name in spec.form.base_fields:

@@ -10,6 +10,7 @@ from django.utils import timezone
 import pytest
 from rest_framework.test import APIClient
 
+from casework.models import Case
 from casework.selectors import working_calendar
 from tests.conftest import person
 from workflows.api.tokens import ApiToken
@@ -311,7 +312,11 @@ def test_case_detail_lists_letters_deadlines_and_actions(api, organ, divisions, 
     }
     assert deadlines["fee_due_on"] is None
     names = {a["name"] for a in detail["actions"]}
-    assert {"open_consultation", "propose", "request_extension"} <= names
+    assert {"open_consultation", "propose"} <= names
+    # An extension is asked for only while the reply period runs (issue 21: by the day it
+    # would be entered, today).
+    reply_due = Case.objects.get(number=number).reply_due_on
+    assert ("request_extension" in names) == (today <= reply_due)
     assert "approve" not in names  # the head's, not the liaison officer's
     assert all(
         a["url"].endswith(f"/api/v1/cases/{number}/transitions/{a['name']}/")

@@ -361,3 +361,24 @@ def test_correction_deadline_badge_in_the_office_queue(client, users, receive_fl
     assert "补正期限 2026年3月20日" in row
     if timezone.localdate() > date(2026, 3, 20):  # the suite runs after the deadline
         assert '<span class="badge level-overdue">⚠ 已超期' in row
+
+
+@pytest.mark.django_db
+def test_a_division_due_date_met_by_the_proposal_leaves_the_queue_row(client, users, routed, act):
+    """Issue 21 point 8: once the division proposed, its internal due date was met; a decision
+    sent back for revision does not list it as running again."""
+    case = routed()
+    act(case, "claim", "liaison_a")
+    row = _row(_page(client, users["liaison_a"], "/work/?tab=mine"), case.number)
+    assert "处室内部办理期限" in row
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        disposition="granted",
+        basis="《条例》第三十六条第（二）项",
+    )
+    act(case, "return_for_revision", "reviewer", reason="补充理由")
+    assert Case.objects.get(pk=case.pk).status == "investigation"
+    row = _row(_page(client, users["liaison_a"], "/work/?tab=mine"), case.number)
+    assert "处室内部办理期限" not in row

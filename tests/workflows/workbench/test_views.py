@@ -68,6 +68,14 @@ def test_action_form_errors_are_field_level_and_nothing_changes(client, users, r
 
 @pytest.mark.django_db
 def test_action_form_fires_the_transition(client, users, routed):
+    import time_machine
+
+    # Entered on the day (issue 21: an extension request after the reply period is refused).
+    with time_machine.travel(NOW, tick=False):
+        _action_form_fires_the_transition(client, users, routed)
+
+
+def _action_form_fires_the_transition(client, users, routed):
     client.force_login(users["liaison_a"])
     response = client.post(
         f"/work/cases/{routed.number}/act/claim/", {"on": NOW.date().isoformat()}

@@ -155,6 +155,8 @@ class Command(BaseCommand):
             )
 
         def fire(case: Case, name: str, who: str, on: date, **fields: Any) -> None:
+            # Each step is entered on its own day (the demo's history, not a backdating).
+            entered = now - timedelta(days=(timezone.localdate(now) - on).days)
             case_act(
                 number=case.number,
                 organ=organ,
@@ -162,7 +164,7 @@ class Command(BaseCommand):
                 actor=users[who],
                 on=on,
                 fields=fields,
-                now=now,
+                now=min(now, entered),
             )
 
         zhang = person("张建国", "370102198001011237", "13806400001")
