@@ -132,3 +132,35 @@ def test_a_letter_is_not_issued_with_a_character_no_face_has(receive_flow, act, 
         letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
     assert f"字符“{NO_FACE}”（U+31350）无法在文书中打印" in str(raised.value)
     assert not Letter.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_an_officers_reasons_are_checked_when_written(receive_flow, act, divisions):
+    """The reasons, withheld part and files of a proposal go into the reply letter, and every
+    transition's text into the case file: refused when written, not only at issue."""
+    from casework.errors import InvalidInput
+
+    case = receive_flow()
+    act(case, "register", "registrar")
+    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a")
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as raised:
+        act(
+            case,
+            "propose",
+            "liaison_a",
+            disposition="refused.internal_affairs",
+            basis="",
+            reasons=f"属于{NO_FACE}内部事务信息",
+        )
+    assert "U+31350" in str(raised.value)
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        disposition="refused.internal_affairs",
+        basis="",
+        reasons=f"属于{RARE}村的内部事务信息",
+    )
+    case.refresh_from_db()
+    assert case.status == "review"
