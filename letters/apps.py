@@ -7,4 +7,8 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
-        from letters import fonts  # noqa: F401 - registers the typeface system check
+        from casework.printable import register_unprintable_finder
+        from letters import fonts  # registers the typeface system check
+
+        # The intake forms refuse what the letter faces cannot print (casework.printable).
+        register_unprintable_finder(fonts.unprintable_characters)

@@ -13,7 +13,20 @@ redacted files of letters.records, Art 37), each listed in the contents with its
 SHA-256; a record withheld whole is listed by name and basis (Art 36(3)), its content not
 included. The first pages are rendered with WeasyPrint through letters.rendering (the same
 fetcher that loads nothing but the bundled assets); pikepdf appends the documents and adds
-bookmarks.
+bookmarks, then stamps one running page number, "第 n 页 / 共 N 页", in the top right corner
+of every page (the front pages, the frozen letters and the released records alike: the
+archives' page number goes on the upper right of a page, GB/T 9705 / DA/T 22), so the contents
+(目录) can give every section, letter and record by that number.
+
+ID numbers are masked as on the case page (PIPL Art 51; casework.permissions.FULL_ID_ROLES):
+the case file as served and as archived shows 3701**********1234. An office role allowed to
+reveal asks for the unmasked file through workflows.workbench (a recorded IdNumberReveal,
+shown_in "case_file", written before the file is made); such a file says on its cover for whom
+it was made.
+
+Rendering takes seconds to minutes and holds no transaction: `casefile_pdf` only reads, and
+`casefile_store` writes the built file in a short transaction at the end (SQLite takes its
+write lock when a transaction starts, so a render inside one made every other write wait).
 
 At archiving (workflows.services.case_act) one CaseFile row is written in the transaction
 and `casefile_build` runs on the long queue after commit: the worker renders the PDF, stores
@@ -41,6 +54,8 @@ from casework.choices import AttachmentKind, Disposition
 from casework.models import Case
 from casework.selectors import case_clock, case_history
 from casework.tasks import LONG, enqueue_on_commit
+from casework.validators import mask_id_number
+from letters.fonts import font_stacks
 from letters.models import CaseFile, Letter
 from letters.rendering import html_to_pdf
 
@@ -159,8 +174,13 @@ def _cover_html(
     *,
     today: date,
     by: str,
+    revealed_to: str = "",
 ) -> str:
     clock = case_clock(case=case, today=today)
+
+    def id_number(value: str) -> str:
+        return value if revealed_to else mask_id_number(value)
+
     attachments = [
         {
             "kind": str(dict(AttachmentKind.choices).get(a.kind, a.kind)),
@@ -177,6 +197,10 @@ def _cover_html(
             "case": case,
             "applicant": case.applicant,
             "agent": case.agent,
+            "applicant_id_number": id_number(case.applicant.id_number),
+            "agent_id_number": id_number(case.agent.id_number) if case.agent else "",
+            "revealed_to": revealed_to,
+            "fonts": font_stacks(),
             "disposition": str(dict(Disposition.choices).get(case.disposition, ""))
             if case.disposition
             else "",
@@ -193,8 +217,48 @@ def _cover_html(
     )
 
 
-def casefile_pdf(case: Case, *, today: date | None = None, generated_by: str = "") -> bytes:
-    """The case file of `case` as PDF bytes (see the module docstring)."""
+def _page_size_pt(page: Any) -> tuple[float, float]:
+    box = [float(v) for v in page.mediabox]
+    return round(box[2] - box[0], 2), round(box[3] - box[1], 2)
+
+
+def _number_pages(pdf: Any) -> None:
+    """One running page number on every page of the merged case file, in the top right corner
+    (the archives' page number, GB/T 9705 / DA/T 22): 第 n 页 / 共 N 页. One WeasyPrint
+    document of transparent pages, each the size of the page it goes on, laid over them."""
+    import pikepdf
+
+    total = len(pdf.pages)
+    sizes = [_page_size_pt(page) for page in pdf.pages]
+    names = {size: f"s{index}" for index, size in enumerate(dict.fromkeys(sizes))}
+    rules = "".join(
+        f"@page {name} {{ size: {w}pt {h}pt; margin: 9mm 12mm 0 0; }}"
+        for (w, h), name in names.items()
+    )
+    pages = "".join(
+        f'<div class="n" style="page: {names[size]}">第 {number} 页 / 共 {total} 页</div>'
+        for number, size in enumerate(sizes, start=1)
+    )
+    html = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        f"{rules} html {{ font-family: {font_stacks()['song']}; font-size: 10.5pt; }}"
+        " body { margin: 0; } .n { text-align: right; line-height: 1; }"
+        " .n + .n { break-before: page; }"
+        f"</style></head><body>{pages}</body></html>"
+    )
+    with pikepdf.open(io.BytesIO(html_to_pdf(html))) as overlay:
+        if len(overlay.pages) != total:  # never a number on the wrong page
+            raise RuntimeError(f"page numbers: {len(overlay.pages)} for {total} pages")
+        for page, stamp in zip(pdf.pages, overlay.pages, strict=True):
+            page.add_overlay(stamp, pikepdf.Rectangle(*[float(v) for v in page.mediabox]))
+
+
+def casefile_pdf(
+    case: Case, *, today: date | None = None, generated_by: str = "", revealed_to: str = ""
+) -> bytes:
+    """The case file of `case` as PDF bytes (see the module docstring). ID numbers are masked
+    unless `revealed_to` names the person the unmasked file is made for (its reveal recorded
+    by the caller). Reads only: call it outside any transaction."""
     import pikepdf
 
     today = today or timezone.localdate()
@@ -219,7 +283,15 @@ def casefile_pdf(case: Case, *, today: date | None = None, generated_by: str = "
         for file, size in zip(released, record_sizes, strict=True):
             record_entries.append(RecordEntry(file, page, size))
             page += size
-        html = _cover_html(case, entries, record_entries, withheld, today=today, by=generated_by)
+        html = _cover_html(
+            case,
+            entries,
+            record_entries,
+            withheld,
+            today=today,
+            by=generated_by,
+            revealed_to=revealed_to,
+        )
         front = html_to_pdf(html)
         counted = _pages(front)
         if counted == front_pages:
@@ -239,6 +311,7 @@ def casefile_pdf(case: Case, *, today: date | None = None, generated_by: str = "
                 title = f"附件{record_entry.released.position} {record_entry.title}"
                 outline.root.append(pikepdf.OutlineItem(title, record_entry.first_page - 1))
         merged.docinfo["/Title"] = f"案卷 {case.number}"
+        _number_pages(merged)
         out = io.BytesIO()
         merged.save(out)
     return out.getvalue()
@@ -263,20 +336,26 @@ def casefile_archive_start(case: Case, *, now: datetime) -> CaseFile:
 
 
 def casefile_store(casefile_id: int) -> CaseFile:
-    """Build and store one case file (idempotent: a built one is returned as it is, and the row
-    is locked while building, so two workers never build it twice). A failure is recorded on
-    the row and raised."""
+    """Build and store one case file (idempotent: a built one is returned as it is). The PDF
+    is rendered with no transaction open, so no other request waits on it; the result is
+    written in one short transaction at the end, under the row's lock. Two workers building at
+    once both render, and the first to write wins (the file is frozen once built). A failure
+    is recorded on the row and raised."""
     try:
+        casefile = CaseFile.objects.select_related("case").get(pk=casefile_id)
+        if casefile.status == CaseFile.Status.READY:
+            return casefile
+        data = casefile_pdf(casefile.case, today=timezone.localdate(), generated_by="归档组卷")
+        digest, pages = hashlib.sha256(data).hexdigest(), _pages(data)
         with transaction.atomic():
             casefile = (
                 CaseFile.objects.select_for_update().select_related("case").get(pk=casefile_id)
             )
             if casefile.status == CaseFile.Status.READY:
-                return casefile
-            data = casefile_pdf(casefile.case, today=timezone.localdate(), generated_by="归档组卷")
+                return casefile  # another worker stored it meanwhile
             casefile.pdf.save("casefile.pdf", ContentFile(data), save=False)
-            casefile.sha256 = hashlib.sha256(data).hexdigest()
-            casefile.pages = _pages(data)
+            casefile.sha256 = digest
+            casefile.pages = pages
             casefile.size = len(data)
             casefile.built_at = timezone.now()
             casefile.error = ""

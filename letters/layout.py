@@ -140,6 +140,17 @@ def _attachments(files: str, family: str) -> list[Line]:
     return lines
 
 
+def _blocks(lines: list[tuple[Line, str]]) -> list[Block]:
+    """Consecutive lines of one kind as one block."""
+    blocks: list[Block] = []
+    for line, kind in lines:
+        if blocks and blocks[-1].kind == kind:
+            blocks[-1].lines.append(line)
+        else:
+            blocks.append(Block([line], kind))
+    return blocks
+
+
 def _closing(kind: str) -> str:
     """One closing a letter: a 函 to a consulted party asks for an answer; others inform."""
     return (
@@ -236,14 +247,20 @@ def layout_letter(
         else []
     )
 
-    # The closing keeps the body's last two lines with it (never alone on a page).
+    # The signature keeps the last lines before it on its page (never alone, 7.3.5.5): the
+    # body's last two lines and the closing, or the last lines of the attachment list (附件说明,
+    # 7.3.4), which otherwise runs on from page to page like the body. Held together whole, a
+    # long list took the closing and signature to a new page and left three quarters of the
+    # page before it empty.
     flat = [line for block in blocks for line in block.lines]
     held = 3 if closing_line else 2
-    blocks = [Block(flat[:-held])] if len(flat) > held else []
-    keep: list[Block] = [Block(flat[-held:])]
+    sequence = [(line, "para") for line in flat]
     if attachment_lines:
-        keep.append(Block([Line("", 0.0)], "blank"))
-        keep.append(Block(attachment_lines, "attachment"))
+        sequence.append((Line("", 0.0), "blank"))
+        sequence.extend((line, "attachment") for line in attachment_lines)
+        held = 2 if len(attachment_lines) >= 2 else 3
+    blocks = _blocks(sequence[:-held])
+    keep: list[Block] = _blocks(sequence[-held:])
 
     signature = str(context.get("organ_name", ""))
     date = str(context.get("issued_on_cn", ""))

@@ -69,7 +69,7 @@ def render_letter_html(
     draft: bool = False,
 ) -> str:
     """The letter's HTML, laid out on the GB/T 9704-2012 letter format (letters.layout)."""
-    from letters.fonts import typefaces
+    from letters.fonts import font_stacks
     from letters.layout import clean_context, closing_height_mm, layout_letter
     from letters.typeset import BASE_SPACING_PT
 
@@ -105,7 +105,7 @@ def render_letter_html(
             "body_rows": _rows([line for block in layout.blocks for line in block.lines]),
             "keep_rows": _rows([line for block in layout.keep for line in block.lines]),
             "note_rows": _rows(layout.note),
-            "fonts": typefaces(),
+            "fonts": font_stacks(),
             "verification_code": code,
             "verify_line": _css_string(verify_line),
             "seal": seal,

@@ -235,8 +235,9 @@ def _reload(case: Case) -> Case:
     return Case.objects.select_related("organ", "applicant", "agent").get(pk=case.pk)
 
 
-def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
-    """The PDF of a sample letter of `kind`, rendered as letter_issue renders it."""
+def sample_pdf(kind: Kind, *, number: str | None = None, files: str | None = None) -> bytes:
+    """The PDF of a sample letter of `kind`, rendered as letter_issue renders it; `files`
+    replaces the attachment list (附件说明: one name a line) to see a long one laid out."""
     from letters.context import build_letter_context
     from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
     from letters.services import current_wording, number_series, seal_allowed
@@ -249,6 +250,8 @@ def sample_pdf(kind: Kind, *, number: str | None = None) -> bytes:
             number=number or f"{number_series(case, kind)}〔{issued_on.year}〕1号",
             issued_on=issued_on,
         )
+        if files is not None:
+            context["files"] = files
         html = render_letter_html(
             context=context,
             wording=current_wording(kind.key).body,
@@ -268,7 +271,7 @@ def sample_seal() -> str:
 
     from PIL import Image, ImageDraw, ImageFont
 
-    from letters.fonts import typefaces
+    from letters.fonts import families
     from letters.typeset import font_file
 
     size = 420
@@ -285,7 +288,7 @@ def sample_seal() -> str:
         angle = math.pi / 2 + n * math.pi / 5
         points.append((centre + r * math.cos(angle), centre - r * math.sin(angle)))
     draw.polygon(points, fill=red)
-    path = font_file(typefaces()["fallback"])
+    path = font_file(families("fallback")[0])
     if path:
         font = ImageFont.truetype(path, 64)
         draw.text((centre, centre + 120), "样章", fill=red, font=font, anchor="mm")

@@ -20,6 +20,7 @@ from casework.models import Case
 from casework.selectors import consultations_from
 from casework.services import case_transition
 from letters.context import build_letter_context, check_fits, check_organ
+from letters.fonts import check_printable
 from letters.kinds import KINDS, Kind, default_wording
 from letters.models import (
     Letter,
@@ -373,6 +374,7 @@ def letter_issue(
     )
     # A correction names the letter it replaces (the old one stays on record as void).
     context["replaces_number"] = replaces.number if replaces is not None else ""
+    check_printable([*context.values(), wording.body])  # no empty box for a rare character
     code = new_verification_code()
     html = render_letter_html(
         context=context,
@@ -548,11 +550,11 @@ def letter_service_proof_pdf(letter: Letter) -> bytes:
     before delivery, filled in from the last delivery record after it."""
     from django.template.loader import render_to_string
 
-    from letters.fonts import typefaces
+    from letters.fonts import font_stacks
 
     delivery = letter.deliveries.order_by("-recorded_at").first()
     html = render_to_string(
         "letters/service_proof.html",
-        {"letter": letter, "c": letter.context, "d": delivery, "fonts": typefaces()},
+        {"letter": letter, "c": letter.context, "d": delivery, "fonts": font_stacks()},
     )
     return html_to_pdf(html)

@@ -44,34 +44,43 @@ class Line:
     indent: int = 0  # leading empty cells (hanging indent of a list)
 
 
-@lru_cache(maxsize=8)
-def font_file(family: str) -> str | None:
-    """The file fontconfig uses for `family`, or None when the family is not installed."""
+@lru_cache(maxsize=16)
+def font_face(family: str) -> tuple[str, int] | None:
+    """The file and face index (in a collection such as NotoSerifCJK-Regular.ttc) fontconfig
+    uses for `family`, or None when the family is not installed."""
     if not shutil.which("fc-match"):
         return None
     result = subprocess.run(  # noqa: S603 - fixed program, family passed as one argument
-        ["fc-match", "--format=%{family}\n%{file}", family],  # noqa: S607
+        ["fc-match", "--format=%{family}\n%{file}\n%{index}", family],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
     )
-    if result.returncode != 0 or "\n" not in result.stdout:
+    if result.returncode != 0 or result.stdout.count("\n") < 2:
         return None
-    families, path = result.stdout.split("\n", 1)
+    families, path, index = result.stdout.split("\n", 2)
     if family.casefold() not in [f.strip().casefold() for f in families.split(",")]:
         return None
-    return path.strip() or None
+    if not path.strip():
+        return None
+    return path.strip(), int(index.strip() or 0)
+
+
+def font_file(family: str) -> str | None:
+    """The file fontconfig uses for `family`, or None when the family is not installed."""
+    face = font_face(family)
+    return face[0] if face else None
 
 
 @lru_cache(maxsize=8)
 def _advances(family: str) -> dict[int, float]:
     """Advance widths in em of every character the font maps (read once per process)."""
-    path = font_file(family)
-    if path is None:
+    face = font_face(family)
+    if face is None:
         return {}
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-    font = TTFont(path, lazy=True, fontNumber=0)
+    font = TTFont(face[0], lazy=True, fontNumber=face[1])
     upem = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
     widths = {
@@ -147,8 +156,15 @@ def _compose_part(text: str, family: str, first_indent: int, indent: int, hang: 
             # A run longer than the line (a long URL): cut it where it overflows.
             pending[:0] = list(token)
             continue
-        if token[0] in NO_START and current and width + token_width <= room() + SQUEEZE_PT:
-            current.append(token)  # 挤进: squeeze the punctuation into this line
+        # The punctuation that may not start a line comes as a run ("）。", "”，"): squeeze
+        # it into this line only if the whole run fits, or the next line would start with
+        # the rest of it; otherwise push the line's last character down with it.
+        run = [token]
+        while len(pending) >= len(run) and len(run) < 4 and pending[len(run) - 1][0] in NO_START:
+            run.append(pending[len(run) - 1])
+        if token[0] in NO_START and current and width + _width(run, family) <= room() + SQUEEZE_PT:
+            current.extend(run)  # 挤进: squeeze the punctuation into this line
+            del pending[: len(run) - 1]
             lines.append(_justified(current, family, room(), lead))
             current, width, lead = [], 0.0, indent + hang
             continue

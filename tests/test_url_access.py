@@ -19,6 +19,7 @@ COVERED = {
     "casework:case-detail": ("get", {"number": "{number}"}),
     "casework:attachment": ("get", {"number": "{number}", "pk": "{attachment}"}),
     "casework:id-number-reveal": ("post", {"number": "{number}"}),
+    "casework:casefile-full-id": ("post", {"number": "{number}"}),
     "casework:case-note-add": ("post", {"number": "{number}"}),
     "workflows:case-action": ("get", {"number": "{number}", "name": "propose"}),
     "workflows:quick-action": ("post", {"number": "{number}", "name": "claim"}),
@@ -209,9 +210,11 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(
         client.force_login(users["liaison_a"])
         # (a liaison officer sees the case but may not reveal a full ID number: 403)
         # (an empty note is refused on the case page it shows again: 400)
-        owner = {"casework:id-number-reveal": (403,), "casework:case-note-add": (400,)}.get(
-            name, (200, 302)
-        )
+        owner = {
+            "casework:id-number-reveal": (403,),
+            "casework:casefile-full-id": (403,),
+            "casework:case-note-add": (400,),
+        }.get(name, (200, 302))
         assert getattr(client, method)(url).status_code in owner
     # only the owner division's own action may have written something
     assert Event.objects.count() - events <= (

@@ -75,7 +75,16 @@ class IdNumberReveal(models.Model):
         related_name="id_reveals",
         verbose_name=_("user"),
     )
+
+    class ShownIn(models.TextChoices):
+        CASE_PAGE = "case_page", _("case page")
+        CASE_FILE = "case_file", _("case file (PDF)")
+
     whose = models.CharField(_("whose ID number"), max_length=10, choices=Whose.choices)
+    # Where the full number went: on the case page, or printed in an unmasked case file.
+    shown_in = models.CharField(
+        _("shown in"), max_length=10, choices=ShownIn.choices, default=ShownIn.CASE_PAGE
+    )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from casework.choices import (
 )
 from casework.errors import InvalidInput
 from casework.models import Case, Division
+from casework.printable import validate_printable
 from casework.validators import mask_id_number
 
 
@@ -40,7 +41,12 @@ def text(
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
     return forms.CharField(
-        label=label, required=required, max_length=max_length, widget=widget, help_text=help_text
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        help_text=help_text,
+        validators=[validate_printable],  # quoted in letters and printed in the case file
     )
 
 

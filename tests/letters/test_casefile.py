@@ -346,3 +346,192 @@ def test_a_real_worker_builds_the_archived_case_file(replied, act, settings, tmp
     data = casefile.pdf.open("rb").read()
     assert data.startswith(b"%PDF")
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+# --- issue 21 point 9: masked ID numbers, no lock while rendering, one running page number ---
+
+FULL_ID = "370102198001011237"  # tests.conftest.VALID_RESIDENT_ID, the applicant's
+MASKED_ID = "3701**********1237"
+
+
+@pytest.mark.django_db
+def test_the_case_file_masks_id_numbers_and_the_unmasked_one_is_a_recorded_reveal(
+    replied, act, client, users, tmp_path, django_capture_on_commit_callbacks
+):
+    """As on the case page (PIPL Art 51): the case file as served to the division's officers
+    and as archived shows the ID number masked; the roles that may reveal it (registrar,
+    reviewer, head) ask for the unmasked file by POST, and that is recorded first."""
+    from letters.casefile import casefile_store
+    from letters.models import CaseFile
+    from workflows.models import IdNumberReveal
+
+    client.force_login(users["liaison_a"])
+    served = _clean(
+        pdf_text(b"".join(client.get(f"/letters/casefile/{replied.number}/")), tmp_path)
+    )
+    assert MASKED_ID in served
+    assert FULL_ID not in served
+    # A liaison officer may not reveal, here as on the case page.
+    url = f"/cases/{replied.number}/casefile-full-id/"
+    assert client.post(url).status_code == 403
+    assert client.get(url).status_code == 405  # never by a link that a crawler could follow
+    assert not IdNumberReveal.objects.exists()
+    client.force_login(users["liaison_b"])
+    assert client.post(url).status_code == 404  # another division: not even the case
+
+    for who in ("registrar", "reviewer", "head"):
+        client.force_login(users[who])
+        response = client.post(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
+        text = _clean(pdf_text(response.content, tmp_path))
+        assert FULL_ID in text
+        assert "本案卷含完整证件号码" in text
+        reveal = IdNumberReveal.objects.filter(user=users[who]).get()
+        assert (reveal.case, reveal.whose, reveal.shown_in) == (replied, "applicant", "case_file")
+    page = client.get(f"/cases/{replied.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "案卷（PDF）" in page.content.decode()  # the reveals listed, where they were shown
+
+    with django_capture_on_commit_callbacks(execute=False):
+        act(replied, "archive", "registrar")
+    archived = casefile_store(CaseFile.objects.get(case=replied).pk)
+    text = _clean(pdf_text(archived.pdf.open("rb").read(), tmp_path))
+    assert MASKED_ID in text
+    assert FULL_ID not in text
+
+
+def _page_texts(data: bytes, tmp_path) -> list[str]:
+    import subprocess
+
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(data)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        count = len(pdf.pages)
+    return [
+        _clean(
+            subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.django_db
+def test_every_page_has_one_running_number_and_the_contents_give_every_section(
+    released_and_withheld, tmp_path
+):
+    """第 n 页 / 共 N 页 on every page of the case file: the front pages, the frozen letters and
+    the released records; the contents (目录) list every section with the page it starts on."""
+    import re
+
+    data = casefile_pdf(released_and_withheld, generated_by="王登记")
+    pages = _page_texts(data, tmp_path)
+    total = len(pages)
+    assert total >= 6
+    for number, text in enumerate(pages, start=1):
+        stamps = re.findall(r"第(\d+)页/共(\d+)页", text)
+        assert stamps == [(str(number), str(total))], (number, stamps)
+
+    contents = next(i for i, t in enumerate(pages, start=1) if "目录" in t and "案卷封面" in t)
+    toc = pages[contents - 1]
+    # Each section's entry, and what only the section itself prints on its first page.
+    sections = {
+        "案卷封面": "组卷日期",
+        "目录": "案卷封面第1页",
+        "一、申请及附件清单": "提交渠道",
+        "附件清单": "文件名",
+        "二、答复决定及提供、不予公开的信息": "答复类型",
+        "提供的政府信息": "提供日期",
+        "不予公开的政府信息（未附）": "第十六条第一款",
+        "三、办理过程（事件记录）": "→已接收",
+        "四、答复期限说明": "第三十三条",
+    }
+    for title, body in sections.items():
+        # an entry follows the heading 目录 or the page of the entry before it
+        found = re.search(r"(?:目录|页)" + re.escape(title) + r"第(\d+)页", toc)
+        assert found, title
+        page = int(found.group(1))
+        assert body in pages[page - 1], (title, page)
+    # The letters and the released record start where their bookmarks point, and the
+    # contents give that page.
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        marks = {
+            item.title: pikepdf.Page(item.destination[0]).index + 1  # type: ignore[index]
+            for item in outline.root
+        }
+    for letter in Letter.objects.filter(case=released_and_withheld):
+        page = next(p for title, p in marks.items() if letter.number in title)
+        assert page > contents
+        assert _clean(letter.number) in pages[page - 1]
+        assert f"第{page}页" in toc
+    page = next(p for title, p in marks.items() if "调查报告" in title)
+    assert re.search(r"《调查报告》.*?第" + str(page) + "页", toc)
+    assert page == total - 1  # the released file (2 pages) closes the case file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_build_holds_no_lock_while_it_renders_and_other_cases_move_on(
+    approved,  # noqa: F811
+    act,
+    users,
+    receive_flow,
+    monkeypatch,
+    tmp_path,
+):
+    """A 5,000-character request rendered by the archive's task: the render runs outside any
+    transaction, and while it renders another case's transition commits (on SQLite, whose
+    IMMEDIATE transactions take the write lock at BEGIN, a render inside one made every write
+    wait on it for minutes and answer 409)."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from letters import casefile as module
+    from letters.models import CaseFile
+
+    case = approved("partial", files="安置计划1份", withheld="第五条报价明细")
+    request = ("请提供本市2025年退役士兵安置计划的全文、附件及其落实情况的报告，" * 200)[:5000]
+    Case.objects.filter(pk=case.pk).update(description=request)
+    act(case, "issue_reply", "registrar")
+    other = receive_flow()
+    real_render = module.html_to_pdf
+    seen: dict[str, object] = {"atomic": [], "other": None}
+
+    def moved_on() -> None:
+        try:
+            started = time.monotonic()
+            act(other, "register", "registrar")
+            seen["other"] = time.monotonic() - started
+        except Exception as exc:  # a lock wait ends in OperationalError / WrongState
+            seen["other"] = exc
+        finally:
+            connections.close_all()
+
+    def render(html: str) -> bytes:
+        seen["atomic"].append(connection.in_atomic_block)  # type: ignore[union-attr]
+        if len(seen["atomic"]) == 1:  # type: ignore[arg-type]
+            writer = threading.Thread(target=moved_on)
+            writer.start()
+            writer.join(timeout=60)  # the build is paused in its render step meanwhile
+        return real_render(html)
+
+    monkeypatch.setattr(module, "html_to_pdf", render)
+    started = time.monotonic()
+    act(case, "archive", "registrar")  # the immediate backend builds it after commit
+    elapsed = time.monotonic() - started
+    casefile = CaseFile.objects.get(case=case)
+    assert casefile.status == CaseFile.Status.READY, casefile.error
+    assert seen["atomic"]
+    assert not any(seen["atomic"])  # type: ignore[arg-type]
+    assert isinstance(seen["other"], float), seen["other"]
+    assert seen["other"] < 10  # committed while the case file was rendering
+    other.refresh_from_db()
+    assert other.status == "registered"
+    assert elapsed < 60, elapsed  # 105 s of table layout before fixed tables
+    text = _clean(pdf_text(casefile.pdf.open("rb").read(), tmp_path))
+    assert _clean(request[:40]) in text

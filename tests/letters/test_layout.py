@@ -225,3 +225,57 @@ def test_a_missing_typeface_is_a_system_check_error():
     assert len(errors) == 1
     assert "No Such FangSong" in errors[0].msg
     assert not [e for e in run_checks() if e.id == "letters.E001"]
+
+
+# --- issue 21 point 10: the line-start rule after a squeezed bracket; a long 附件 list ------
+
+
+def test_no_line_starts_with_closing_punctuation_after_a_squeezed_bracket():
+    """A closing bracket squeezed into a full line (挤进) used to leave the punctuation after
+    it, 。 or ，, to open the next line; such a run is now pushed down with the line's last
+    character (推出) when it cannot all be squeezed in."""
+    from letters.fonts import typefaces
+    from letters.typeset import NO_START, compose
+
+    family = typefaces()["body"]
+    texts = [
+        "永" * 28 + "）。后文继续。",
+        "永" * 28 + "”，他说。",
+        "永" * 28 + "》）。",
+        "关于《本市退役士兵安置计划（2025年）》的" * 3 + "说明（见附件）。后续",
+        "申请人所称（详见申请书第二页第三段所列事项及其附件材料和补充说明）。" * 4,
+    ]
+    for text in texts:
+        for first_indent in (0, 2):
+            lines = compose(text, family, first_indent=first_indent)
+            assert "".join(line.text for line in lines) == text, text
+            for line in lines[1:]:
+                assert line.text[0] not in NO_START, (text, [x.text for x in lines])
+    # A single bracket still squeezes into the full line rather than pushing a character down.
+    lines = compose("永" * 28 + "）后文", family, first_indent=0)
+    assert lines[0].text == "永" * 28 + "）"
+
+
+@pytest.mark.django_db
+def test_a_long_attachment_list_runs_on_instead_of_leaving_the_page_empty():
+    """附件说明 (7.3.4) with thirty files: the list follows the body on the same page and runs
+    on from page to page; only its last two lines are kept with the signature (7.3.5.5).
+    Before, the body's last lines, the whole list and the signature moved to a new page as one
+    block and left the page before it nearly empty."""
+    files = "\n".join(f"《2025年第{n}次局长办公会议纪要及其附件材料》" for n in range(1, 31))
+    data = sample_pdf(KINDS["reply.partial"], files=files)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [[_text(r) for r in _rows(page)] for page in pdf.pages]
+        body_rows = [
+            [r for r in _rows(page) if r and round(r[0]["size"]) == 16] for page in pdf.pages
+        ]
+    assert len(pages) == 3
+    listed = [t for page in pages for t in page if "局长办公会议纪要" in t]
+    assert len(listed) == 30
+    # The page where the list starts is filled to the foot of the type area (22 lines).
+    start = next(i for i, page in enumerate(pages) if any(t.startswith("附件：") for t in page))
+    assert len(body_rows[start]) >= 21, pages[start]
+    assert start + 1 < len(pages)  # and runs on
+    last = pages[-1]
+    assert "济南市退役军人事务局" in last  # the signature, never alone:
+    assert sum("局长办公会议纪要" in t for t in last) >= 2

@@ -15,37 +15,49 @@ from casework.choices import (
     IdType,
     ProvisionForm,
 )
+from casework.printable import validate_printable
 from workflows.selectors import TABS
+
+# The fields a letter quotes (addressee, address, request): each character must print.
+PRINTED = [validate_printable]
 
 
 class ApplicantIn(serializers.Serializer):
     category = serializers.ChoiceField(choices=ApplicantCategory.choices)
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=PRINTED)
     id_type = serializers.ChoiceField(choices=IdType.choices, required=False, allow_blank=True)
     id_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    contact_person = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_person = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, validators=PRINTED
+    )
     phone = serializers.CharField(max_length=40)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=PRINTED
+    )
     postal_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
 
 
 class AgentIn(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=PRINTED)
     id_type = serializers.ChoiceField(choices=IdType.choices)
     id_number = serializers.CharField(max_length=40)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=PRINTED
+    )
 
 
 class RequestIn(serializers.Serializer):
     subject = serializers.CharField(
-        max_length=300, help_text=_("The information requested (Art 29(2)).")
+        max_length=300,
+        help_text=_("The information requested (Art 29(2))."),
+        validators=PRINTED,
     )
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, validators=PRINTED)
     provision_form = serializers.ChoiceField(choices=ProvisionForm.choices)
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices)
 

@@ -6,6 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import ApplicantCategory, Channel, DeliveryMethod, IdType, ProvisionForm
+from casework.printable import validate_printable
+
+# The fields a letter quotes (addressee, address, request): each character must print.
+PRINTED = [validate_printable]
 
 
 class ApplicationForm(forms.Form):
@@ -16,7 +20,7 @@ class ApplicationForm(forms.Form):
         choices=ApplicantCategory.choices,
         initial=ApplicantCategory.NATURAL_PERSON,
     )
-    name = forms.CharField(label=_("Name or organisation"), max_length=200)
+    name = forms.CharField(label=_("Name or organisation"), max_length=200, validators=PRINTED)
     id_type = forms.ChoiceField(
         label=_("ID type"),
         choices=[("", "—"), *IdType.choices],
@@ -30,7 +34,9 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text=_("Organisations: the 18-character code."),
     )
-    contact_person = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    contact_person = forms.CharField(
+        label=_("Contact person"), max_length=100, required=False, validators=PRINTED
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40)
     email = forms.CharField(
         label=_("E-mail"),
@@ -38,15 +44,21 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text=_("We send the tracking number and the letters here."),
     )
-    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Postal address"), max_length=200, required=False, validators=PRINTED
+    )
     postal_code = forms.CharField(label=_("Postal code"), max_length=6, required=False)
     subject = forms.CharField(
         label=_("Information requested"),
         max_length=300,
+        validators=PRINTED,
         help_text=_("Its name, document number (文号) or other features that let us find it."),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=PRINTED,
     )
     provision_form = forms.ChoiceField(label=_("Form of provision"), choices=ProvisionForm.choices)
     delivery_method = forms.ChoiceField(label=_("Delivery method"), choices=DeliveryMethod.choices)
@@ -60,7 +72,9 @@ class ApplicationForm(forms.Form):
     )
     # Art 29 read with the Civil Code (Arts 161-165): an agent (委托代理人) may apply for the
     # applicant with a power of attorney and both identity proofs.
-    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_name = forms.CharField(
+        label=_("Agent's name"), max_length=100, required=False, validators=PRINTED
+    )
     agent_id_type = forms.ChoiceField(
         label=_("Agent's ID type"), choices=[("", "—"), *IdType.choices], required=False
     )
@@ -250,6 +264,7 @@ class CorrectionForm(forms.Form):
         label=_("Corrected subject (optional)"),
         required=False,
         max_length=300,
+        validators=PRINTED,
         help_text=_("What you now ask for, if the office asked you to describe it again."),
     )
     text = forms.CharField(

@@ -226,6 +226,20 @@ def _contact(user: object, case: object) -> dict[str, Any]:
     }
 
 
+def _record_reveal(case: Any, user: Any, shown_in: str) -> list[tuple[str, str]]:
+    """The full ID numbers of the case's applicant (and agent), after writing who sees them,
+    when, for which case and where (issue 16 point 2; PIPL Art 51)."""
+    shown = []
+    if case.applicant.id_number:
+        shown.append(("applicant", case.applicant.id_number))
+    if case.agent and case.agent.id_number:
+        shown.append(("agent", case.agent.id_number))
+    IdNumberReveal.objects.bulk_create(
+        IdNumberReveal(case=case, user=user, whose=whose, shown_in=shown_in) for whose, _n in shown
+    )
+    return shown
+
+
 @never_cache
 @require_POST
 @login_required
@@ -238,20 +252,38 @@ def id_number_reveal(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404 from None
     if not may_reveal_id_number(request.user):
         raise PermissionDenied
-    shown = []
-    if case.applicant.id_number:
-        shown.append(("applicant", case.applicant.id_number))
-    if case.agent and case.agent.id_number:
-        shown.append(("agent", case.agent.id_number))
-    IdNumberReveal.objects.bulk_create(
-        IdNumberReveal(case=case, user=request.user, whose=whose)  # type: ignore[misc]
-        for whose, _n in shown
-    )
+    shown = _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_PAGE)
     return render(
         request,
         "casework/id_number_reveal.html",
         {"case": case, "shown": [(IdNumberReveal.Whose(w).label, n) for w, n in shown]},
     )
+
+
+@never_cache
+@require_POST
+@login_required
+def casefile_with_id_numbers(request: HttpRequest, number: str) -> HttpResponse:
+    """The case file (letters.casefile) with the full ID numbers, for the roles that may reveal
+    them on the case page and on the same terms: the reveal is recorded (shown in the case
+    file) before the file is made, and its cover names for whom it was made."""
+    from casework.lifecycle import display_name
+    from letters.casefile import casefile_pdf
+
+    try:
+        case = case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+    if not may_reveal_id_number(request.user):
+        raise PermissionDenied
+    _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_FILE)
+    name = display_name(request.user)
+    pdf = casefile_pdf(case, today=timezone.localdate(), generated_by=name, revealed_to=name)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="casefile-{case.number}-full-id.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -24,6 +24,11 @@ case_patterns = (
         path("<str:number>/", cases.case_detail, name="case-detail"),
         path("<str:number>/notes/", cases.case_note_add_view, name="case-note-add"),
         path("<str:number>/id-number/", cases.id_number_reveal, name="id-number-reveal"),
+        path(
+            "<str:number>/casefile-full-id/",
+            cases.casefile_with_id_numbers,
+            name="casefile-full-id",
+        ),
         path("<str:number>/attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     ],
     "casework",

@@ -3,6 +3,7 @@ services in a transaction that is rolled back: nothing is stored or numbered.
 
 manage.py letter_sample reply.granted --out /tmp/granted.pdf
 manage.py letter_sample --list
+manage.py letter_sample reply.partial --files "$(seq -f '《会议纪要第%g号》' 30)" --out /tmp/x.pdf
 """
 
 from pathlib import Path
@@ -21,9 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("kind", nargs="?")
         parser.add_argument("--out", type=Path)
         parser.add_argument("--list", action="store_true", help="list the kinds")
+        parser.add_argument(
+            "--files",
+            help="the attachment list (附件说明) instead of the sample's: one name a line, "
+            "or names separated by ；",
+        )
 
     def handle(
-        self, *args: Any, kind: str | None, out: Path | None, list: bool, **options: Any
+        self,
+        *args: Any,
+        kind: str | None,
+        out: Path | None,
+        list: bool,
+        files: str | None = None,
+        **options: Any,
     ) -> None:
         if list or not kind:
             for spec in KINDS.values():
@@ -33,5 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"未知的文书类型：{kind}。用 --list 查看全部类型。")
         if out is None:
             raise CommandError("请用 --out 指定输出的 PDF 文件。")
-        out.write_bytes(sample_pdf(KINDS[kind]))
+        if files is not None:
+            files = files.replace("\\n", "\n")
+        out.write_bytes(sample_pdf(KINDS[kind], files=files))
         self.stdout.write(f"{out}（{out.stat().st_size:,} 字节）")
