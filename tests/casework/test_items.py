@@ -82,7 +82,7 @@ def full_proposal():
     ]
 
 
-def receive_three(organ, users, subject=THREE):
+def receive_three(organ, users, subject=THREE, arrived=date(2026, 3, 2), applicant=None):
     from tests.conftest import NOW, REQUEST, at, person
     from workflows.services import case_receive
 
@@ -90,8 +90,8 @@ def receive_three(organ, users, subject=THREE):
         organ=organ,
         actor=users["registrar"],
         channel="in_person",
-        arrived_at=at(date(2026, 3, 2)),
-        applicant=person(),
+        arrived_at=at(arrived),
+        applicant=applicant or person(),
         request={**REQUEST, "subject": subject},
         now=NOW,
     )
