@@ -59,7 +59,11 @@ def count_items_per_item(
         RequestItem.objects.filter(case__in=scopes["results"])
         .order_by("case_id", "position")
         .values_list(
-            "case_id", "case__applicant__category", "case__status", "case__disposition", "disposition"
+            "case_id",
+            "case__applicant__category",
+            "case__status",
+            "case__disposition",
+            "disposition",
         )
     ):
         by_case[case_id].append((category, status, disposition, item_disposition))
