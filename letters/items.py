@@ -48,7 +48,7 @@ def item_by_item_context(
     from letters.layout import _reconsideration_first, wording_paragraphs
     from letters.services import current_wording
 
-    paragraphs = [f"经审查，现对您申请的{len(items)}项内容分别答复如下："]
+    paragraphs = [f"现对您申请的{len(items)}项内容分别答复如下："]
     files: list[str] = []
     first: list[str] = []
     summary: list[dict[str, Any]] = []

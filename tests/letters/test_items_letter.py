@@ -53,7 +53,7 @@ def test_the_reply_answers_all_three_items_in_order_under_one_number(approved_th
         "资金使用明细",
     ]
     paragraphs = context["item_paragraphs"]
-    assert paragraphs[0] == "经审查，现对您申请的3项内容分别答复如下："
+    assert paragraphs[0] == "现对您申请的3项内容分别答复如下："
     assert paragraphs[1].startswith(
         "一、关于“本市退役士兵安置计划”：经审查，您申请获取的政府信息属于公开范围。"
     )
@@ -97,3 +97,15 @@ def test_items_without_a_refusal_keep_the_ordinary_clause(organ, users, act, div
     assert "如对本答复不服，可以自收到本答复书之日起60日内" in text
     assert "一、关于“安置计划”" in text
     assert "二、关于“落实情况”" in text
+
+
+@pytest.mark.django_db
+def test_letter_sample_of_three_items(tmp_path, organ):
+    from django.core.management import call_command
+
+    out = tmp_path / "items.pdf"
+    call_command("letter_sample", "reply.partial", "--items", "--out", str(out))
+    text = pdf_text(out.read_bytes())
+    positions = [text.index(f"{n}、关于") for n in "一二三"]
+    assert positions == sorted(positions)
+    assert text.count("特此告知") == 1

@@ -2,6 +2,7 @@
 services in a transaction that is rolled back: nothing is stored or numbered.
 
 manage.py letter_sample reply.granted --out /tmp/granted.pdf
+manage.py letter_sample reply.partial --items --out /tmp/items.pdf   # three items, one reply
 manage.py letter_sample --list
 """
 
@@ -21,9 +22,18 @@ class Command(BaseCommand):
         parser.add_argument("kind", nargs="?")
         parser.add_argument("--out", type=Path)
         parser.add_argument("--list", action="store_true", help="list the kinds")
+        parser.add_argument(
+            "--items", action="store_true", help="a request of three items, answered item by item"
+        )
 
     def handle(
-        self, *args: Any, kind: str | None, out: Path | None, list: bool, **options: Any
+        self,
+        *args: Any,
+        kind: str | None,
+        out: Path | None,
+        list: bool,
+        items: bool = False,
+        **options: Any,
     ) -> None:
         if list or not kind:
             for spec in KINDS.values():
@@ -33,5 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"未知的文书类型：{kind}。用 --list 查看全部类型。")
         if out is None:
             raise CommandError("请用 --out 指定输出的 PDF 文件。")
-        out.write_bytes(sample_pdf(KINDS[kind]))
+        if items and KINDS[kind].needs != "decision":
+            raise CommandError("--items 只适用于答复书（reply.*）。")
+        out.write_bytes(sample_pdf(KINDS[kind], items=items))
         self.stdout.write(f"{out}（{out.stat().st_size:,} 字节）")
