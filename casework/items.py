@@ -178,7 +178,7 @@ def record_items(case: Any, items: list[str]) -> dict[str, Any]:
             RequestItem(case_id=case.pk, position=n, text=text)
             for n, text in enumerate(items, start=1)
         )
-    recorded: dict[str, Any] = {"items": items} if items else {}
+    recorded: dict[str, Any] = {"request_items": items} if items else {}
     if before and before != items:
         recorded["items_before"] = before
     return recorded
@@ -245,7 +245,7 @@ def record_item_decisions(case: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "disposition": case.disposition,
         "basis": case.disposition_basis,
-        "items": decided,
+        "item_decisions": decided,
     }
 
 
@@ -460,6 +460,17 @@ def _decision_form(form: Any) -> type:
     from casework.lifecycle.inputs import DecisionInput, ProposeInput
 
     return ProposeInput if isinstance(form, ProposeInput) else DecisionInput
+
+
+def item_decisions_text(decided: list[Any]) -> str:
+    """A proposal's item decisions as the history shows them: "1.安置计划：予以公开；2.…"."""
+    labels = dict(Disposition.choices)
+    return "；".join(
+        f"{d.get('position')}.{d.get('text', '')}：{labels.get(d.get('disposition', ''), '')}"
+        + (f"（{d['reasons']}）" if d.get("reasons") else "")
+        for d in decided
+        if isinstance(d, dict)
+    )
 
 
 def chinese_numeral(n: int) -> str:

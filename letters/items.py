@@ -40,7 +40,7 @@ def item_by_item_context(
 ) -> dict[str, Any]:
     """What a reply letter adds for a case of several items: the item paragraphs, the items'
     attachments, and which remedy clause applies. Empty for a case of one item."""
-    decided = {item.get("position"): item for item in proposal.get("items") or []}
+    decided = {item.get("position"): item for item in proposal.get("item_decisions") or []}
     items = case_items(case)
     if len(items) < 2 or not decided:
         return {}

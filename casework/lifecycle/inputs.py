@@ -367,7 +367,7 @@ class DecisionInput(TransitionForm):
     responsible_organ = text(_("Responsible organ (Art 36(5))"), required=False, max_length=200)
     responsible_contact = text(_("Its contact details"), required=False, max_length=200)
     items = ItemDecisionsField()  # a request of several items: one decision each (casework.items)
-    records = {"basis_key": _("Legal basis")}
+    records = {"basis_key": _("Legal basis"), "item_decisions": _("Decision for each item")}
     hidden = frozenset({"basis_key"})
 
     def setup(self) -> None:

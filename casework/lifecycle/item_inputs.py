@@ -39,7 +39,7 @@ class RegisterInput(NoteInput):
     """Art 45 registration; the items, when left empty, are split from the request (Art 29)."""
 
     items = _items_field(required=False)
-    records = {"items": _("Items of the request"), "items_before": _("Items before")}
+    records = {"request_items": _("Items of the request"), "items_before": _("Items before")}
 
     def setup(self) -> None:
         _prefill(self)
@@ -50,7 +50,7 @@ class SetItemsInput(TransitionForm):
 
     items = _items_field(required=True)
     note = text(_("Note"), required=False, area=True)
-    records = {"items_before": _("Items before")}
+    records = {"request_items": _("Items of the request"), "items_before": _("Items before")}
 
     def setup(self) -> None:
         _prefill(self)

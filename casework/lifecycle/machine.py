@@ -379,7 +379,7 @@ class CaseLifecycle:
     def set_items(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 29(2)(2): the registrar corrects what the request asks for, item by item."""
         recorded = record_items(self.case, registered_items(self.case, data))
-        return {"items": recorded.get("items", []), "note": data["note"], **recorded}
+        return {"request_items": [], "note": data["note"], **recorded}
 
     @transition(
         T.REPLY_ON_THE_SPOT,

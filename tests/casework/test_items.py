@@ -112,7 +112,7 @@ def three_items(organ, users, act, divisions):
 def test_three_item_request_is_split_at_registration(three_items):
     assert [i.text for i in RequestItem.objects.filter(case=three_items)] == ITEMS
     registered = Event.objects.get(case=three_items, kind="register")
-    assert registered.payload["items"] == ITEMS
+    assert registered.payload["request_items"] == ITEMS
 
 
 @pytest.mark.django_db
@@ -155,8 +155,8 @@ def test_a_full_per_item_proposal_is_accepted(three_items, act):
     rows = list(RequestItem.objects.filter(case=three_items).values_list("disposition", flat=True))
     assert rows == [D.GRANTED, D.UNABLE_NOT_HELD, D.REFUSED_INTERNAL_AFFAIRS]
     payload = Event.objects.get(case=three_items, kind="propose").payload
-    assert [i["position"] for i in payload["items"]] == [1, 2, 3]
-    assert payload["items"][2]["basis"].endswith("第十六条第一款、第三十六条第（三）项")
+    assert [i["position"] for i in payload["item_decisions"]] == [1, 2, 3]
+    assert payload["item_decisions"][2]["basis"].endswith("第十六条第一款、第三十六条第（三）项")
 
 
 @pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_the_registrar_sets_and_changes_the_items(receive_flow, act):
     act(case, "set_items", "registrar", on=date(2026, 3, 3), items="安置计划")
     assert not RequestItem.objects.filter(case=case).exists()  # one item: the request itself
     event = Event.objects.filter(case=case, kind="set_items").get()
-    assert event.payload["items"] == []
+    assert event.payload["request_items"] == []
     assert event.payload["items_before"] == [
         "安置计划",
         "落实情况",
@@ -180,12 +180,54 @@ def test_the_registrar_sets_and_changes_the_items(receive_flow, act):
 def test_a_single_item_case_is_decided_as_before(receive_flow, act, divisions):
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar", on=date(2026, 3, 2))
-    assert "items" not in Event.objects.get(case=case, kind="register").payload
+    assert "request_items" not in Event.objects.get(case=case, kind="register").payload
     act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
     act(case, "claim", "liaison_a", on=date(2026, 3, 3))
     with pytest.raises(InvalidInput):
         act(case, "propose", "liaison_a", on=date(2026, 3, 10), items=full_proposal())
     act(case, "propose", "liaison_a", on=date(2026, 3, 10), disposition=D.GRANTED, basis="")
     payload = Event.objects.get(case=case, kind="propose").payload
-    assert "items" not in payload
+    assert "item_decisions" not in payload
     assert payload["disposition"] == D.GRANTED
+
+
+@pytest.mark.django_db
+def test_the_staff_pages_register_and_propose_item_by_item(organ, users, act, divisions, client):
+    """The registration form is prefilled with the split; the propose form has one block per
+    item (items-<n>-<field>); the case page lists the items with their outcomes and the
+    history names each item's decision."""
+    case = receive_three(organ, users, subject="请提供：1. 安置计划 2. 落实情况")
+    client.force_login(users["registrar"])
+    form = client.get(f"/work/cases/{case.number}/act/register/").content.decode()
+    assert "安置计划\n落实情况</textarea>" in form
+    response = client.post(
+        f"/work/cases/{case.number}/act/register/",
+        {"on": "2026-03-02", "items": "安置计划\n落实情况\n资金使用明细"},
+    )
+    assert response.status_code == 302
+    act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a", on=date(2026, 3, 3))
+    client.force_login(users["liaison_a"])
+    page = client.get(f"/work/cases/{case.number}/act/propose/").content.decode()
+    assert page.count('class="item-decision"') == 3
+    assert 'name="items-3-disposition"' in page
+    assert 'name="disposition"' not in page  # no decision of the whole
+    fields = {"on": "2026-03-10", "items-1-disposition": D.GRANTED, "items-1-files": "《安置计划》"}
+    refused = client.post(f"/work/cases/{case.number}/act/propose/", fields)
+    assert refused.status_code == 400
+    assert "第2项“落实情况”、第3项“资金使用明细”尚未给出处理结果" in refused.content.decode()
+    fields.update(
+        {
+            "items-2-disposition": D.UNABLE_NOT_HELD,
+            "items-2-reasons": "未制作落实情况的汇总材料。",
+            "items-3-disposition": D.GRANTED_ALREADY_PUBLISHED,
+            "items-3-where_published": "本机关网站“财政资金”栏目",
+        }
+    )
+    assert client.post(f"/work/cases/{case.number}/act/propose/", fields).status_code == 302
+    case.refresh_from_db()
+    assert case.disposition == D.PARTIAL
+    detail = client.get(f"/cases/{case.number}/").content.decode()
+    assert detail.count("<li data-position=") == 3
+    assert "1.安置计划：予以公开" in detail
+    assert "逐项处理结果" in detail
