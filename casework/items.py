@@ -444,6 +444,7 @@ def attach_item_decisions(form: Any) -> None:
         return
     items = [] if getattr(form, "one_item", False) else case_items(form.case)
     if len(items) < 2:
+        form.fields["disposition"].required = True  # the decision of the whole request
         if getattr(form, "one_item", False):
             del form.fields["items"]
         else:

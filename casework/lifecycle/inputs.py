@@ -354,7 +354,8 @@ class DecisionInput(TransitionForm):
     """A decision with its legal basis (Art 36–39): the basis is one that fits the disposition
     (casework.dispositions); free text adds reasons, never replaces it."""
 
-    disposition = choice(_("Disposition"), Disposition.choices)
+    # Required unless the request has several items (then `items`): casework.items sets it.
+    disposition = choice(_("Disposition"), Disposition.choices, required=False)
     basis = forms.CharField(
         label=_("Legal basis"),
         required=False,

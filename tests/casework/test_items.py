@@ -231,3 +231,21 @@ def test_the_staff_pages_register_and_propose_item_by_item(organ, users, act, di
     assert detail.count("<li data-position=") == 3
     assert "1.安置计划：予以公开" in detail
     assert "逐项处理结果" in detail
+
+
+@pytest.mark.django_db
+def test_the_api_takes_the_items_decisions(three_items, users):
+    from rest_framework.test import APIClient
+
+    from workflows.api.tokens import ApiToken
+
+    client = APIClient()
+    _token, raw = ApiToken.issue(users["liaison_a"], name="test", scope="write", days=1)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    url = f"/api/v1/cases/{three_items.number}/transitions/propose/"
+    one = client.post(url, {"on": "2026-03-10", "items": full_proposal()[:1]}, format="json")
+    assert one.status_code == 400
+    assert "第2项“落实情况”、第3项“资金使用明细”尚未给出处理结果" in one.content.decode()
+    full = client.post(url, {"on": "2026-03-10", "items": full_proposal()}, format="json")
+    assert full.status_code == 200, full.content.decode()
+    assert full.json()["disposition"] == D.PARTIAL
