@@ -4,8 +4,9 @@ reply).
 
 Each item's answer is the wording of its own disposition (templates/letters/wording/
 reply.<disposition>.txt, or the version an administrator approved) rendered with that item's
-text, basis and reasons, without the wording's first paragraph: every reply wording opens
-with the one receipt sentence ("本机关于…收到您…申请获取“…”。"), which the letter says once.
+text, basis and reasons, without the wording's first paragraph when that is the receipt
+sentence ("本机关于…收到您…申请获取“<the item>”。"), which the letter says once; a wording that
+does not open with it is kept whole.
 So the letter reads: the receipt sentence, "现对您申请的3项内容分别答复如下：", then
 "一、关于“安置计划”：经审查，……", "二、关于“落实情况”：经检索，……", and the remedy clause once.
 
@@ -63,7 +64,9 @@ def item_by_item_context(
             "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
             **{key: decision.get(key, "") for key in ITEM_FIELDS},
         }
-        body = wording_paragraphs(current_wording(f"reply.{disposition}").body, item_context)[1:]
+        body = wording_paragraphs(current_wording(f"reply.{disposition}").body, item_context)
+        if body and f"“{item.text}”" in body[0]:
+            body = body[1:]  # the receipt sentence, said once for the whole letter
         head = f"{chinese_numeral(item.position)}、关于“{item.text}”："
         paragraphs.extend([head + (body[0] if body else ""), *body[1:]])
         if decision.get("files"):
