@@ -5,7 +5,8 @@ Counting (interpretation, LAW.md §3.1): 一 new = cases whose date of receipt f
 year; 二 carried in = received earlier and not closed before 1 January; 三 results = cases
 closed in the year, one row per disposition (a withdrawal counts as （六）3.其他); 四
 carried out = received by 31 December and not closed by then. Every number is a count of
-cases that `report_cell_cases` lists (drill-down).
+cases that `report_cell_cases` lists (drill-down). A request of several items counts by the
+setting MULTI_ITEM_REPORT_RULE (casework.item_report).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from casework.choices import CaseStatus, Disposition, RemedyKind, RemedyOutcome
 from casework.choices import Transition as T
 from casework.dispositions import dispositions_in_row, report_row
+from casework.item_report import count_items_per_item, per_item_cell_cases
 from casework.models import Case, Event, Organ
 
 DATA = Path(__file__).resolve().parent / "data" / "annual_report_2021.json"
@@ -98,6 +100,7 @@ def table_3(organ: Organ, year: int) -> Table3:
         .order_by()
     ):
         cells[_result_row(status, disposition)][category] += n
+    count_items_per_item(cells, scopes, _result_row)  # MULTI_ITEM_REPORT_RULE (casework.items)
     leaves = fmt["leaf_rows_summing_to_results_total"]
     for column in COLUMN_KEYS:
         cells["results_total"][column] = sum(cells[leaf][column] for leaf in leaves)
@@ -125,8 +128,12 @@ def report_cell_cases(organ: Organ, year: int, row: str, column: str) -> QuerySe
         if row == WITHDRAWN_ROW:
             qs = qs.filter(Q(status=CaseStatus.WITHDRAWN) | Q(disposition="") | Q(disposition=row))
         else:
-            qs = qs.filter(disposition__in=dispositions_in_row(row)).exclude(
-                status=CaseStatus.WITHDRAWN
+            qs = per_item_cell_cases(
+                qs,
+                row,
+                qs.filter(disposition__in=dispositions_in_row(row)).exclude(
+                    status=CaseStatus.WITHDRAWN
+                ),
             )
     else:
         return Case.objects.none()

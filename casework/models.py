@@ -717,3 +717,6 @@ class CaseNote(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("Case notes cannot be deleted."))
+
+
+from casework.items import RequestItem  # noqa: E402, F401 - a request's items (issue 21)

@@ -333,6 +333,10 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 
 # 国办函〔2020〕109号: whether the fee period (notice sent → payment) is excluded from the
 # 20-working-day reply limit is UNCONFIRMED (LAW.md §2.4); default "paused" per DESIGN §4.
 FEE_PAUSES_CLOCK = os.environ.get("FEE_PAUSES_CLOCK", "1") == "1"
+# How table 三 counts a request of several items is UNCONFIRMED (LAW.md §1.8, §3.1): "main"
+# counts the application once under its derived disposition, "per_item" counts every item
+# (casework.item_report).
+MULTI_ITEM_REPORT_RULE = os.environ.get("MULTI_ITEM_REPORT_RULE", "main")
 # Supervision: a case is "due soon" with at most this many working days left.
 DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
 # Where users of the site can get its source code (AGPL-3.0 section 13; README "Licence"):

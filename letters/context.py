@@ -12,6 +12,7 @@ from casework.choices import Channel, ConsultationParty, DeliveryMethod, Provisi
 from casework.choices import Transition as T
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case
+from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
 
 
@@ -208,6 +209,7 @@ def build_letter_context(
                 and disposition != "refused.administrative_inquiry",
             }
         )
+        context.update(item_by_item_context(case, context, payload))  # several items (issue 21)
         context.update(records_context(case))
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""

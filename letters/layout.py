@@ -73,7 +73,13 @@ def wording_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # wording typed in a browser
     # A single line break inside a block is only where the author wrapped the text: Chinese
     # joins without a space.
-    return ["".join(block.split("\n")).strip() for block in text.split("\n\n") if block.strip()]
+    paragraphs = [
+        "".join(block.split("\n")).strip() for block in text.split("\n\n") if block.strip()
+    ]
+    if context.get("item_paragraphs"):
+        # A request of several items (letters.items): the receipt sentence, then item by item.
+        return paragraphs[:1] + list(context["item_paragraphs"])
+    return paragraphs
 
 
 @dataclass
@@ -176,6 +182,8 @@ RECONSIDERATION_FIRST = (
 
 
 def _reconsideration_first(context: dict[str, Any]) -> bool:
+    if context.get("remedy_reconsideration_first"):  # a reply of several items (letters.items)
+        return bool(context["remedy_reconsideration_first"] != "none")
     disposition = str(context.get("disposition") or "")
     wanted = getattr(settings, "LETTER_RECONSIDERATION_FIRST", RECONSIDERATION_FIRST)
     return any(
@@ -193,11 +201,14 @@ def remedy_paragraph(context: dict[str, Any]) -> str:
             f"如对本答复不服，可以自收到本答复书之日起60日内向{organ}申请行政复议，"
             f"或者自收到本答复书之日起6个月内依法向{court}提起行政诉讼。"
         )
-    part = "对本答复中不予公开的部分" if context.get("disposition") == "partial" else "对本答复"
+    split = context.get("remedy_reconsideration_first", "") == "some" or (
+        not context.get("remedy_reconsideration_first") and context.get("disposition") == "partial"
+    )
+    part = "对本答复中不予公开的部分" if split else "对本答复"
     other = (
         f"对本答复其他内容不服的，可以自收到本答复书之日起60日内向{organ}申请行政复议，"
         f"或者自收到本答复书之日起6个月内依法向{court}提起行政诉讼。"
-        if context.get("disposition") == "partial"
+        if split
         else ""
     )
     return (

@@ -54,6 +54,21 @@ AGENT = {
     "phone": "13706400004",
 }
 SUBJECT = "本市2025年退役士兵安置计划及落实情况"
+# A request of three items (issue 21): `letter_sample reply.partial --items`.
+ITEMS_SUBJECT = "1. 本市2025年退役士兵安置计划 2. 安置计划落实情况 3. 安置资金使用明细"
+MIXED_ITEMS: list[dict[str, Any]] = [
+    {"position": 1, "disposition": Disposition.GRANTED, "files": "《2025年退役士兵安置计划》"},
+    {
+        "position": 2,
+        "disposition": Disposition.UNABLE_NOT_HELD,
+        "reasons": "经检索本机关档案及业务系统，未制作落实情况的汇总材料。",
+    },
+    {
+        "position": 3,
+        "disposition": Disposition.REFUSED_INTERNAL_AFFAIRS,
+        "reasons": "安置资金使用明细属于本机关内部财务管理信息。",
+    },
+]
 
 # What the liaison officer writes for each decision (reasons, withheld part, files).
 PROPOSALS: dict[str, dict[str, str]] = {
@@ -84,11 +99,12 @@ class _Rollback(Exception):
 
 
 @contextmanager
-def sample_case(kind: Kind) -> Iterator[Case]:
-    """Yield a saved case that fits `kind`; everything it wrote is rolled back afterwards."""
+def sample_case(kind: Kind, *, items: bool = False) -> Iterator[Case]:
+    """Yield a saved case that fits `kind` (with `items`, a request of three items answered
+    item by item); everything it wrote is rolled back afterwards."""
     try:
         with transaction.atomic():
-            yield _build(kind)
+            yield _build(kind, items=items)
             raise _Rollback
     except _Rollback:
         pass
@@ -101,7 +117,7 @@ def _user(username: str, role: str) -> User:
     return user
 
 
-def _build(kind: Kind) -> Case:
+def _build(kind: Kind, *, items: bool = False) -> Case:
     now = timezone.now()
     today = timezone.localdate(now)
     calendar = working_calendar()
@@ -153,7 +169,7 @@ def _build(kind: Kind) -> Case:
         applicant=APPLICANT,
         agent=AGENT if disposition == Disposition.PARTIAL else None,
         request={
-            "subject": SUBJECT,
+            "subject": ITEMS_SUBJECT if items else SUBJECT,
             "description": "请提供安置计划全文及落实情况。",
             "provision_form": "electronic",
             "delivery_method": "email",
@@ -218,14 +234,23 @@ def _build(kind: Kind) -> Case:
         return _reload(case)
     proposal = {"reasons": "经核查，所申请信息的情况如上所述。"}
     proposal.update(PROPOSALS.get(disposition, {}))
-    fire(
-        T.PROPOSE,
-        "liaison",
-        back(10),
-        disposition=disposition,
-        basis=DEFAULT_BASIS.get(disposition, "《中华人民共和国政府信息公开条例》第三十六条"),
-        **proposal,
-    )
+    if items:
+        # The mixed answer for 部分公开; for any other kind every item gets its disposition.
+        decided = (
+            MIXED_ITEMS
+            if disposition == Disposition.PARTIAL
+            else [{"position": n, "disposition": disposition, **proposal} for n in (1, 2, 3)]
+        )
+        fire(T.PROPOSE, "liaison", back(10), items=decided)
+    else:
+        fire(
+            T.PROPOSE,
+            "liaison",
+            back(10),
+            disposition=disposition,
+            basis=DEFAULT_BASIS.get(disposition, "《中华人民共和国政府信息公开条例》第三十六条"),
+            **proposal,
+        )
     fire(T.CHECK, "reviewer", back(9))
     fire(T.APPROVE, "head", back(8))
     return _reload(case)
@@ -235,14 +260,17 @@ def _reload(case: Case) -> Case:
     return Case.objects.select_related("organ", "applicant", "agent").get(pk=case.pk)
 
 
-def sample_pdf(kind: Kind, *, number: str | None = None, files: str | None = None) -> bytes:
+def sample_pdf(
+    kind: Kind, *, number: str | None = None, files: str | None = None, items: bool = False
+) -> bytes:
     """The PDF of a sample letter of `kind`, rendered as letter_issue renders it; `files`
-    replaces the attachment list (附件说明: one name a line) to see a long one laid out."""
+    replaces the attachment list (附件说明: one name a line) to see a long one laid out;
+    `items` makes the request one of three items, answered item by item."""
     from letters.context import build_letter_context
     from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
     from letters.services import current_wording, number_series, seal_allowed
 
-    with sample_case(kind) as case:
+    with sample_case(kind, items=items) as case:
         issued_on = timezone.localdate()
         context = build_letter_context(
             case=case,

@@ -26,6 +26,7 @@ from casework.choices import (
     Role,
 )
 from casework.errors import InvalidInput
+from casework.items import ItemDecisionsField
 from casework.models import Case, Division
 from casework.printable import validate_printable
 from casework.validators import mask_id_number
@@ -370,7 +371,8 @@ class DecisionInput(TransitionForm):
     """A decision with its legal basis (Art 36–39): the basis is one that fits the disposition
     (casework.dispositions); free text adds reasons, never replaces it."""
 
-    disposition = choice(_("Disposition"), Disposition.choices)
+    # Required unless the request has several items (then `items`): casework.items sets it.
+    disposition = choice(_("Disposition"), Disposition.choices, required=False)
     basis = forms.CharField(
         label=_("Legal basis"),
         required=False,
@@ -382,13 +384,16 @@ class DecisionInput(TransitionForm):
     where_published = text(_("Where it was published (Art 36(1))"), required=False, max_length=300)
     responsible_organ = text(_("Responsible organ (Art 36(5))"), required=False, max_length=200)
     responsible_contact = text(_("Its contact details"), required=False, max_length=200)
-    records = {"basis_key": _("Legal basis")}
+    items = ItemDecisionsField()  # a request of several items: one decision each (casework.items)
+    records = {"basis_key": _("Legal basis"), "item_decisions": _("Decision for each item")}
     hidden = frozenset({"basis_key"})
 
     def setup(self) -> None:
         from casework.dispositions import basis_choices
+        from casework.items import attach_item_decisions
 
         self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
+        attach_item_decisions(self)
 
     def clean(self) -> dict[str, Any]:
         from casework.dispositions import BASES, basis_for

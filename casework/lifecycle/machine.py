@@ -28,6 +28,7 @@ from casework.choices import Transition as T
 from casework.clock import ClockEvent
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
+from casework.items import record_item_decisions, record_items, registered_items
 from casework.ledger import event_append
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
@@ -40,6 +41,7 @@ from casework.lifecycle.clock_store import (
     working_days_before,
 )
 from casework.lifecycle.inputs import clean_input
+from casework.lifecycle.item_inputs import RegisterInput, SetItemsInput
 from casework.lifecycle.roles import (
     APPLICANT,
     ASSIGNEE,
@@ -367,13 +369,28 @@ class CaseLifecycle:
         source=S.RECEIVED,
         target=S.REGISTERED,
         roles=OFFICE,
-        form=i.NoteInput,
+        form=RegisterInput,
         article="Art 45",
         guards=(g.receipt_known,),
     )
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Art 45: registration, once the legal date of receipt is known."""
-        return {"note": data["note"]}
+        """Art 45: registration, once the legal date of receipt is known, with the request's
+        items (casework.items)."""
+        return {"note": data["note"], **record_items(self.case, registered_items(self.case, data))}
+
+    @transition(
+        "set_items",
+        label=gettext_lazy("Edit the items of the request"),
+        source=[S.REGISTERED, S.HANDLING, S.INVESTIGATION],
+        target=None,
+        roles=OFFICE,
+        form=SetItemsInput,
+        article="Art 29",
+    )
+    def set_items(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Art 29(2)(2): the registrar corrects what the request asks for, item by item."""
+        recorded = record_items(self.case, registered_items(self.case, data))
+        return {"request_items": [], "note": data["note"], **recorded}
 
     @transition(
         T.REPLY_ON_THE_SPOT,
@@ -815,6 +832,8 @@ class CaseLifecycle:
         return self._decide(data)
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("items"):  # a request of several items: each decided (casework.items)
+            return record_item_decisions(self.case, data)
         basis = data["basis"]  # a Basis of the disposition (the form checked it fits)
         self.case.disposition = data["disposition"]
         self.case.disposition_basis = basis.citation

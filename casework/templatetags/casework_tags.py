@@ -40,6 +40,15 @@ def _labels() -> tuple[dict[str, Any], frozenset[str]]:
 
 
 PAYLOAD_LABELS, _FORM_HIDDEN = _labels()
+
+
+def _kind_labels(kind: str) -> dict[str, Any]:
+    from casework.lifecycle import TRANSITIONS
+
+    spec = TRANSITIONS.get(kind)
+    return spec.payload_labels() if spec is not None else {}
+
+
 # Technical keys the history never shows: the letter's kind key and checksum (its title and
 # number are shown), the basis key (its citation is shown), the late-step marker (its reason
 # and the case's warning are shown).
@@ -142,6 +151,10 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
                 f"{_field_label(name)}：{contact(name, old) or '—'} → {contact(name, new) or '—'}"
                 for name, (old, new) in value.items()
             )
+        elif key == "item_decisions" and isinstance(value, list):
+            from casework.items import item_decisions_text
+
+            shown = item_decisions_text(value)
         elif isinstance(value, list):
             shown = "、".join(str(v) for v in value)
         elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:
@@ -150,7 +163,9 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
             shown = _beijing(value)
         else:
             shown = str(contact(key, value))
-        rows.append((str(PAYLOAD_LABELS.get(key, key)), shown))
+        # The event's own transition labels first: two forms may name a key alike ("items").
+        label = _kind_labels(event.kind).get(key) or PAYLOAD_LABELS.get(key, key)
+        rows.append((str(label), shown))
     return rows
 
 

@@ -24,6 +24,8 @@ def _field(name: str, field: forms.Field) -> serializers.Field:
         "label": field.label,
         "help_text": field.help_text or None,
     }
+    if hasattr(field, "api_serializer"):  # a field that says its own (casework.items)
+        return field.api_serializer(**common)
     if isinstance(field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(), allow_empty=True, **common)
     if isinstance(field, forms.ModelChoiceField):

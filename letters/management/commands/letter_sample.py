@@ -2,6 +2,7 @@
 services in a transaction that is rolled back: nothing is stored or numbered.
 
 manage.py letter_sample reply.granted --out /tmp/granted.pdf
+manage.py letter_sample reply.partial --items --out /tmp/items.pdf   # three items, one reply
 manage.py letter_sample --list
 manage.py letter_sample reply.partial --files "$(seq -f '《会议纪要第%g号》' 30)" --out /tmp/x.pdf
 """
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             help="the attachment list (附件说明) instead of the sample's: one name a line, "
             "or names separated by ；",
         )
+        parser.add_argument(
+            "--items", action="store_true", help="a request of three items, answered item by item"
+        )
 
     def handle(
         self,
@@ -35,6 +39,7 @@ class Command(BaseCommand):
         out: Path | None,
         list: bool,
         files: str | None = None,
+        items: bool = False,
         **options: Any,
     ) -> None:
         if list or not kind:
@@ -47,5 +52,7 @@ class Command(BaseCommand):
             raise CommandError("请用 --out 指定输出的 PDF 文件。")
         if files is not None:
             files = files.replace("\\n", "\n")
-        out.write_bytes(sample_pdf(KINDS[kind], files=files))
+        if items and KINDS[kind].needs != "decision":
+            raise CommandError("--items 只适用于答复书（reply.*）。")
+        out.write_bytes(sample_pdf(KINDS[kind], files=files, items=items))
         self.stdout.write(f"{out}（{out.stat().st_size:,} 字节）")

@@ -84,6 +84,15 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         CaseStatus.REGISTERED,
     ),
     (
+        "set_items",
+        CaseStatus.REGISTERED,
+        "registrar",
+        {"items": "安置计划\n落实情况"},
+        CaseStatus.REGISTERED,
+        "liaison_a",
+        CaseStatus.RECEIVED,
+    ),
+    (
         "request_correction",
         CaseStatus.REGISTERED,
         "reviewer",
