@@ -337,6 +337,10 @@ REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(","
 # days after arrival, the office records why (flagged on the case and the dashboard).
 CONFIRMATION_WORKING_DAYS = int(os.environ.get("CONFIRMATION_WORKING_DAYS", "5"))
 DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS_BEFORE", "5"))
+# Art 36: the reasons of a refusal, a 36(4) search record and a 36(5) contact are substance,
+# never placeholders; a refusal's reasons shorter than this many characters are refused
+# (casework.decision_rules).
+REASON_MIN_CHARS = int(os.environ.get("REASON_MIN_CHARS", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -26,6 +26,7 @@ from viewflow import fsm
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
+from casework.decision_rules import DECISION_FACT_KEYS
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
 from casework.ledger import event_append
@@ -806,9 +807,10 @@ class CaseLifecycle:
             "where_published",
             "responsible_organ",
             "responsible_contact",
+            *DECISION_FACT_KEYS,
         ):
             if data.get(key):
-                payload[key] = data[key]
+                payload[key] = _iso(data[key]) if isinstance(data[key], date) else data[key]
         return payload
 
     # === awaiting fee ===========================================================================
