@@ -382,7 +382,7 @@ class DecisionInput(TransitionForm):
         _("Places or archives searched (Art 36(4))"),
         required=False,
         max_length=300,
-        help_text=_("e.g. 本机关档案室文书档案、移交安置处业务档案"),
+        help_text=_("e.g. 档案室文书档案、移交安置处业务档案"),
     )
     search_systems = text(
         _("Systems searched"),
