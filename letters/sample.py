@@ -73,10 +73,11 @@ PROPOSALS: dict[str, dict[str, str]] = {
         "files": "《2025年退役士兵安置计划》\n《2025年退役士兵安置计划落实情况报告》",
     },
     Disposition.UNABLE_NOT_HELD: {
-        "search_places": "档案室文书档案、移交安置处业务档案",
-        "search_systems": "OA办公系统、电子公文系统",
+        "reasons": "",  # the search record is the substance of the reply (Art 36(4))
+        "search_places": "文书档案、移交安置处业务档案",
+        "search_systems": "OA办公系统",
         "search_period": "2024年1月至2026年3月",
-        "search_terms": "退役士兵 安置计划 落实情况",
+        "search_terms": "退役士兵 安置计划",
     },
     Disposition.REFUSED_PROCESS_INFORMATION: {
         "reasons": "所申请的落实情况报告系本机关内部研究讨论形成的征求意见稿，尚未最终定稿，"
