@@ -317,7 +317,6 @@ class CaseLifecycle:
         form=i.ReceiveInput,
         article="Art 29, 31",
         offered=False,
-        letters=("acknowledgement",),
     )
     def receive(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record a new application (the case row is filled in by services.case_receive)."""
@@ -359,6 +358,7 @@ class CaseLifecycle:
         roles=OFFICE,
         form=i.NoteInput,
         article="Art 45",
+        letters=("acknowledgement",),  # "您的申请已登记" (letters.facts)
         guards=(g.receipt_known,),
     )
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
