@@ -450,7 +450,9 @@ class DecisionInput(TransitionForm):
 
 class ProposeInput(DecisionInput):
     withheld = text(_("Withheld and why"), required=False, area=True)
-    searched = text(_("Where searched"), required=False, area=True)
+    # Internal notes on the search; the search a "not held" reply states is in the structured
+    # fields of DecisionInput (search_places … search_terms, Art 36(4)).
+    searched = text(_("Search notes (internal)"), required=False, area=True)
     found = text(_("What was found"), required=False, area=True)
     # The metaclass moves fields off the class, so this never shadows Form.files.
     files = text(_("Files to provide"), required=False, area=True)  # type: ignore[assignment]
