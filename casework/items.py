@@ -19,6 +19,7 @@ transition's transaction with the case row locked.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -27,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import Disposition
+from casework.decision_rules import DECISION_FACT_KEYS
 
 ITEM_MAX_LENGTH = 500
 MAX_ITEMS = 50
@@ -263,6 +265,14 @@ ITEM_KEYS = (
     "where_published",
     "responsible_organ",
     "responsible_contact",
+    # The substance of each item's decision (casework.decision_rules: Art 35, 36(4)-(6)).
+    "responsible_unknown",
+    "search_places",
+    "search_systems",
+    "search_period",
+    "search_terms",
+    "earlier_case_number",
+    "explanation_requested_on",
 )
 
 
@@ -425,8 +435,8 @@ class ItemDecisionsField(forms.Field):
                     "basis": basis.citation,
                     "basis_key": basis.key,
                     **{
-                        key: form.cleaned_data[key]
-                        for key in ITEM_KEYS[2:]
+                        key: _json_value(form.cleaned_data[key])
+                        for key in (*ITEM_KEYS[2:], *DECISION_FACT_KEYS)
                         if form.cleaned_data.get(key)
                     },
                     "reasons": form.cleaned_data.get("reasons") or "",
@@ -461,6 +471,11 @@ def _decision_form(form: Any) -> type:
     from casework.lifecycle.inputs import DecisionInput, ProposeInput
 
     return ProposeInput if isinstance(form, ProposeInput) else DecisionInput
+
+
+def _json_value(value: Any) -> Any:
+    """A cleaned value as the event stores it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def item_decisions_text(decided: list[Any]) -> str:

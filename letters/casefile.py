@@ -154,6 +154,16 @@ def _decision_records(case: Case) -> list[dict[str, str]]:
         ("found", "已检索到并提供的信息"),
         ("withheld", "不予公开的部分及理由"),
         ("searched", "检索范围"),
+        # Art 36(4): the search record the reply states (casework.decision_rules).
+        ("search_places", "检索的场所或档案"),
+        ("search_systems", "检索的信息系统"),
+        ("search_period", "检索的时间范围"),
+        ("search_terms", "检索关键词"),
+        ("responsible_organ", "负责公开的行政机关"),
+        ("responsible_contact", "其联系方式"),
+        ("responsible_unknown", "无法确定负责公开机关的原因"),
+        ("earlier_case_number", "已答复的在先申请"),
+        ("earlier_letter_number", "在先答复书文号"),
         ("reasons", "理由"),
         ("basis", "依据"),
     ]

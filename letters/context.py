@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Channel, ConsultationParty, DeliveryMethod, ProvisionForm
 from casework.choices import Transition as T
+from casework.decision_rules import case_events
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case
+from letters.facts import check_letter_facts, decision_facts
 from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
+from letters.prose import set_officer_texts
 
 
 def cn(day: date | None) -> str:
@@ -94,6 +97,7 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
         raise WrongState(
             _("This letter does not fit the case: %(reason)s.") % {"reason": reasons[kind.needs]}
         )
+    check_letter_facts(case, kind.key, kinds)  # what the wording states is in the ledger
 
 
 def build_letter_context(
@@ -211,11 +215,8 @@ def build_letter_context(
         )
         context.update(item_by_item_context(case, context, payload))  # several items (issue 21)
         context.update(records_context(case))
-        correction = _last(case, T.REQUEST_CORRECTION)
-        context["correction_on_cn"] = cn(correction.on) if correction else ""
-        fee = _last(case, T.NOTIFY_FEE)
-        context["fee_notice_on_cn"] = cn(fee.on) if fee else ""
-    return context
+        context.update(decision_facts(case_events(case), payload))  # dates and numbers stated
+    return set_officer_texts(context)  # officers' text as sentences or clauses
 
 
 # How the application reached the organ, as a phrase of the letter's first sentence (the

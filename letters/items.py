@@ -45,9 +45,14 @@ def item_by_item_context(
     items = case_items(case)
     if len(items) < 2 or not decided:
         return {}
+    from casework.decision_rules import case_events
+    from letters.facts import decision_facts
     from letters.kinds import REFUSAL_GROUNDS
     from letters.layout import _reconsideration_first, wording_paragraphs
+    from letters.prose import set_officer_texts
     from letters.services import current_wording
+
+    events = case_events(case)
 
     paragraphs = [f"现对您申请的{len(items)}项内容分别答复如下："]
     files: list[str] = []
@@ -64,6 +69,10 @@ def item_by_item_context(
             "refusal_ground": REFUSAL_GROUNDS.get(disposition, ""),
             **{key: decision.get(key, "") for key in ITEM_FIELDS},
         }
+        # The facts this item's wording states (its search record, the earlier case …) and
+        # the officer's text set as sentences, as for a letter of one item (letters.facts).
+        item_context.update(decision_facts(events, decision))
+        item_context = set_officer_texts(item_context)
         body = wording_paragraphs(current_wording(f"reply.{disposition}").body, item_context)
         if body and f"“{item.text}”" in body[0]:
             body = body[1:]  # the receipt sentence, said once for the whole letter

@@ -87,6 +87,17 @@ PROPOSALS: dict[str, dict[str, str]] = {
         "第十五条不予公开。",
         "files": "《2025年退役士兵安置计划》\n《2025年退役士兵安置计划落实情况报告》",
     },
+    Disposition.UNABLE_NOT_HELD: {
+        "reasons": "",  # the search record is the substance of the reply (Art 36(4))
+        "search_places": "文书档案、移交安置处业务档案",
+        "search_systems": "OA办公系统",
+        "search_period": "2024年1月至2026年3月",
+        "search_terms": "退役士兵 安置计划",
+    },
+    Disposition.REFUSED_PROCESS_INFORMATION: {
+        "reasons": "所申请的落实情况报告系本机关内部研究讨论形成的征求意见稿，尚未最终定稿，"
+        "公开可能影响决策的正常进行。"
+    },
     Disposition.NOT_PROCESSED_PUBLICATION: {
         "reasons": "该信息已刊登于《济南市人民政府公报》2025年第6期，您可在市图书馆或政府网站查阅。"
     },
@@ -190,9 +201,9 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
         )
 
     fire(T.CONFIRM_RECEIPT, "registrar", arrived, method="网上系统确认")
+    fire(T.REGISTER, "registrar", back(44))
     if kind.key == "acknowledgement":
         return _reload(case)
-    fire(T.REGISTER, "registrar", back(44))
     if kind.key == "correction" or disposition in (
         Disposition.OTHER_NO_CORRECTION,
         Disposition.UNABLE_UNCLEAR_AFTER_CORRECTION,
@@ -234,6 +245,13 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
         return _reload(case)
     proposal = {"reasons": "经核查，所申请信息的情况如上所述。"}
     proposal.update(PROPOSALS.get(disposition, {}))
+    if disposition == Disposition.NOT_PROCESSED_UNREASONABLE:
+        proposal["explanation_requested_on"] = back(20).isoformat()
+    if disposition == Disposition.NOT_PROCESSED_REPEATED:
+        # Art 36(6): the same applicant's earlier case, answered before this one arrived.
+        proposal["earlier_case_number"] = _earlier_answered_case(
+            organ, users, division, back(70), back(50), now
+        )
     if items:
         # The mixed answer for 部分公开; for any other kind every item gets its disposition.
         decided = (
@@ -254,6 +272,53 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
     fire(T.CHECK, "reviewer", back(9))
     fire(T.APPROVE, "head", back(8))
     return _reload(case)
+
+
+def _earlier_answered_case(
+    organ: Organ, users: dict[str, User], division: Division, arrived: date, replied: date, now: Any
+) -> str:
+    """An earlier case of the sample's applicant, granted and its reply letter issued."""
+    from letters.services import letter_issue
+
+    earlier = case_receive(
+        organ=organ,
+        actor=users["registrar"],
+        channel=Channel.IN_PERSON,
+        arrived_at=timezone.make_aware(datetime.combine(arrived, time(9, 30))),
+        applicant=APPLICANT,
+        request={
+            "subject": SUBJECT,
+            "description": "请提供安置计划全文。",
+            "provision_form": "electronic",
+            "delivery_method": "email",
+        },
+        now=now,
+    )
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        (T.REGISTER, "registrar", {}),
+        (T.ASSIGN, "registrar", {"lead_division_id": division.pk}),
+        (T.CLAIM, "liaison", {}),
+        (T.PROPOSE, "liaison", {"disposition": Disposition.GRANTED, "files": "安置计划1份"}),
+        (T.CHECK, "reviewer", {}),
+        (T.APPROVE, "head", {}),
+    ]
+    for name, who, fields in steps:
+        case_transition(
+            number=earlier.number,
+            organ=organ,
+            name=name,
+            actor=users[who],
+            on=arrived,
+            fields=fields,
+            now=now,
+        )
+    letter_issue(
+        number=earlier.number,
+        kind="reply.granted",
+        actor=users["registrar"],
+        now=timezone.make_aware(datetime.combine(replied, time(10, 0))),
+    )
+    return earlier.number
 
 
 def _reload(case: Case) -> Case:

@@ -383,9 +383,62 @@ class DecisionInput(TransitionForm):
     reasons = text(_("Reasons"), required=False, area=True)
     where_published = text(_("Where it was published (Art 36(1))"), required=False, max_length=300)
     responsible_organ = text(_("Responsible organ (Art 36(5))"), required=False, max_length=200)
-    responsible_contact = text(_("Its contact details"), required=False, max_length=200)
+    responsible_contact = text(
+        _("Its contact details"),
+        required=False,
+        max_length=200,
+        help_text=_("A phone number or a postal address (Art 36(5))."),
+    )
+    responsible_unknown = text(
+        _("Why the responsible organ cannot be determined"),
+        required=False,
+        area=True,
+        max_length=500,
+        help_text=_("Only when no organ can be named (Art 36(5)); printed in the reply."),
+    )
+    # Art 36(4): where and how the organ searched, printed in a "not held" reply.
+    search_places = text(
+        _("Places or archives searched (Art 36(4))"),
+        required=False,
+        max_length=300,
+        help_text=_("e.g. 档案室文书档案、移交安置处业务档案"),
+    )
+    search_systems = text(
+        _("Systems searched"),
+        required=False,
+        max_length=300,
+        help_text=_("e.g. OA办公系统、电子公文系统"),
+    )
+    search_period = text(
+        _("Period covered by the search"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. 2020年1月至2025年12月"),
+    )
+    search_terms = text(
+        _("Search terms"),
+        required=False,
+        max_length=300,
+        help_text=_("Separated by spaces or 、"),
+    )
+    earlier_case_number = text(
+        _("Earlier case answered (Art 36(6))"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "The number of the same applicant's earlier case at this organ, answered before this application arrived."
+        ),
+    )
+    explanation_requested_on = day(
+        _("Day the applicant was asked for reasons (Art 35)"), required=False
+    )
     items = ItemDecisionsField()  # a request of several items: one decision each (casework.items)
-    records = {"basis_key": _("Legal basis"), "item_decisions": _("Decision for each item")}
+    records = {
+        "basis_key": _("Legal basis"),
+        "item_decisions": _("Decision for each item"),
+        "earlier_reply_on": _("Earlier reply date"),
+        "earlier_letter_number": _("Earlier reply letter number"),
+    }
     hidden = frozenset({"basis_key"})
 
     def setup(self) -> None:
@@ -396,6 +449,7 @@ class DecisionInput(TransitionForm):
         attach_item_decisions(self)
 
     def clean(self) -> dict[str, Any]:
+        from casework.decision_rules import decision_check
         from casework.dispositions import BASES, basis_for
 
         data = super().clean() or {}
@@ -409,28 +463,19 @@ class DecisionInput(TransitionForm):
                 )
             else:
                 data["basis"] = basis
-        if disposition.startswith(("refused.", "unable.", "not_processed.")) and not data.get(
-            "reasons"
-        ):
-            # Art 36: a refusal states its reasons.
-            self.add_error("reasons", _("State the reasons for this decision (Art 36)."))
-        if disposition == Disposition.GRANTED_ALREADY_PUBLISHED and not data.get("where_published"):
-            self.add_error(
-                "where_published", _("Art 36(1): tell the applicant where and how to get it.")
-            )
-        if disposition == Disposition.UNABLE_NOT_THIS_ORGAN and not data.get("responsible_organ"):
-            self.add_error(
-                "responsible_organ",
-                _(
-                    "Art 36(5): name the organ responsible and how to reach it, where it can be identified."
-                ),
-            )
+        # Substance and the facts of the ledger (Art 30, 35, 36): casework.decision_rules.
+        check = decision_check(disposition, data, case=self.case)
+        for name, message in check.problems:
+            self.add_error(name if name in self.fields else None, message)
+        data.update(check.records)
         return data
 
 
 class ProposeInput(DecisionInput):
     withheld = text(_("Withheld and why"), required=False, area=True)
-    searched = text(_("Where searched"), required=False, area=True)
+    # Internal notes on the search; the search a "not held" reply states is in the structured
+    # fields of DecisionInput (search_places … search_terms, Art 36(4)).
+    searched = text(_("Search notes (internal)"), required=False, area=True)
     found = text(_("What was found"), required=False, area=True)
     # The metaclass moves fields off the class, so this never shadows Form.files.
     files = text(_("Files to provide"), required=False, area=True)  # type: ignore[assignment]

@@ -26,6 +26,7 @@ from viewflow import fsm
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
+from casework.decision_rules import DECISION_FACT_KEYS
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
 from casework.items import record_item_decisions, record_items, registered_items
@@ -333,7 +334,6 @@ class CaseLifecycle:
         form=i.ReceiveInput,
         article="Art 29, 31",
         offered=False,
-        letters=("acknowledgement",),
     )
     def receive(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record a new application (the case row is filled in by services.case_receive)."""
@@ -371,6 +371,7 @@ class CaseLifecycle:
         roles=OFFICE,
         form=RegisterInput,
         article="Art 45",
+        letters=("acknowledgement",),  # "您的申请已登记" (letters.facts)
         guards=(g.receipt_known,),
     )
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -851,9 +852,10 @@ class CaseLifecycle:
             "where_published",
             "responsible_organ",
             "responsible_contact",
+            *DECISION_FACT_KEYS,
         ):
             if data.get(key):
-                payload[key] = data[key]
+                payload[key] = _iso(data[key]) if isinstance(data[key], date) else data[key]
         return payload
 
     # === awaiting fee ===========================================================================

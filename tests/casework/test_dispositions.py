@@ -61,7 +61,7 @@ def test_a_refusal_citing_the_item_for_disclosure_is_refused(investigating, fire
         "propose",
         "liaison_a",
         disposition="refused.state_secret",
-        reasons="属于国家秘密，经定密。",
+        reasons="属于国家秘密，经本机关依法定密。",
     )
     case = Case.objects.get(pk=investigating.pk)
     assert (
@@ -69,7 +69,7 @@ def test_a_refusal_citing_the_item_for_disclosure_is_refused(investigating, fire
     )
     event = Event.objects.get(case=case, kind="propose")
     assert event.payload["basis_key"] == "14+36.3"
-    assert event.payload["reasons"] == "属于国家秘密，经定密。"
+    assert event.payload["reasons"] == "属于国家秘密，经本机关依法定密。"
 
 
 @pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_art_36_1_and_36_5_need_their_facts(investigating, fire):
             "propose",
             "liaison_a",
             disposition="unable.not_this_organ",
-            reasons="职责不在本机关",
+            reasons="该信息的公开职责不在本机关。",
         )
     assert excinfo.value.field == "responsible_organ"
 
@@ -96,9 +96,9 @@ def test_art_36_1_and_36_5_count_in_their_report_rows(receive, fire, organ):
         (
             "unable.not_this_organ",
             {
-                "reasons": "不属于本机关",
+                "reasons": "该信息的公开职责不在本机关。",
                 "responsible_organ": "某局",
-                "responsible_contact": "0531-1",
+                "responsible_contact": "0531-12345678",
             },
         ),
     ]:

@@ -39,29 +39,14 @@ def pdf_fonts(data: bytes, tmp_path) -> str:
 
 
 @pytest.fixture
-def approved(receive_flow, act, divisions):
+def approved(receive_flow, act, divisions, users):
+    """A case approved (or, for the deemed abandonments, abandoned) with every fact its reply
+    states in the ledger (tests.letters.decided)."""
+
     def _approved(disposition="granted", **fields):
-        case = receive_flow(arrived=date(2026, 3, 2))
-        act(case, "register", "registrar", on=date(2026, 3, 2))
-        act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
-        act(case, "claim", "liaison_a", on=date(2026, 3, 3))
-        # An empty basis is the disposition's usual one (casework.dispositions).
-        proposal = {"disposition": disposition, "basis": "", **fields}
-        if disposition == "granted.already_published":
-            proposal.setdefault("where_published", "本机关门户网站“政府信息公开”栏目")
-        if disposition == "unable.not_this_organ":
-            proposal.setdefault("responsible_organ", "济南市人力资源和社会保障局")
-        if (
-            disposition.startswith(("refused.", "unable.", "not_processed."))
-            and "reasons" not in proposal
-        ):
-            proposal["reasons"] = "依法说明的理由"
-        if disposition == "partial":
-            proposal.setdefault("withheld", "第五条报价明细")
-        act(case, "propose", "liaison_a", on=date(2026, 3, 10), **proposal)
-        act(case, "check", "reviewer", on=date(2026, 3, 11))
-        act(case, "approve", "head", on=date(2026, 3, 12))
-        case.refresh_from_db()
+        from tests.letters.decided import decided
+
+        case, _when = decided(receive_flow, act, divisions, users, disposition, **fields)
         return case
 
     return _approved
@@ -108,11 +93,18 @@ def test_reply_letter_contents_and_fonts(approved, act, tmp_path):
 @pytest.mark.parametrize(
     "disposition", [k.removeprefix("reply.") for k in KINDS if k.startswith("reply.")]
 )
-def test_every_reply_kind_renders_its_basis(approved, act, tmp_path, disposition):
+def test_every_reply_kind_renders_its_basis(
+    receive_flow, act, divisions, users, tmp_path, disposition
+):
     from letters.kinds import DEFAULT_BASIS
+    from tests.letters.decided import decided
 
-    case = approved(disposition, basis=DEFAULT_BASIS[disposition])
-    act(case, "issue_reply", "registrar")
+    case, when = decided(
+        receive_flow, act, divisions, users, disposition, basis=DEFAULT_BASIS[disposition]
+    )
+    letter_issue(
+        number=case.number, kind=f"reply.{disposition}", actor=users["registrar"], now=when
+    )
     text = _clean(pdf_text(Letter.objects.get(case=case).pdf.read(), tmp_path))
     assert _clean(DEFAULT_BASIS[disposition]) in text
     assert "2026年3月2日收到" in text
@@ -296,7 +288,7 @@ def test_issued_letter_is_frozen_and_voiding_reissues(approved, act, users):
 
 @pytest.mark.django_db
 def test_kind_that_does_not_fit_and_missing_organ_settings_are_refused_before_numbering(
-    receive_flow, users, organ
+    receive_flow, act, users, organ
 ):
     case = receive_flow(channel="online")
     with pytest.raises(WrongState) as excinfo:
@@ -307,6 +299,12 @@ def test_kind_that_does_not_fit_and_missing_organ_settings_are_refused_before_nu
     with pytest.raises(InvalidInput):
         letter_issue(number=case.number, kind="no-such-kind", actor=users["registrar"], now=NOW)
     in_person = receive_flow()
+    with pytest.raises(WrongState) as excinfo:  # "您的申请已登记" only once it is (Art 45)
+        letter_issue(
+            number=in_person.number, kind="acknowledgement", actor=users["registrar"], now=NOW
+        )
+    assert "尚未登记" in excinfo.value.message
+    act(in_person, "register", "registrar")
     organ.reconsideration_organ = ""
     organ.save()
     with pytest.raises(InvalidInput) as excinfo:
@@ -368,6 +366,7 @@ def test_hostile_application_text_stays_text_and_nothing_is_fetched(
     from casework.models import Case
 
     Case.objects.filter(pk=case.pk).update(subject=hostile[:300])
+    act(case, "register", "registrar", on=date(2026, 3, 2))
     letter = letter_issue(
         number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
     )

@@ -39,12 +39,12 @@ def test_uploaded_seal_is_embedded(organ, receive_flow, users, act, divisions):
     organ.full_clean()
     organ.save()
     case = receive_flow()
+    act(case, "register", "registrar")
     letter = letter_issue(
         number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW
     )
     # A receipt no head approved carries no seal (the seal follows the approval).
     assert b"/Subtype /Image" not in Letter.objects.get(pk=letter.pk).pdf.read()
-    act(case, "register", "registrar", on=NOW.date())
     act(case, "assign", "head", on=NOW.date(), lead_division_id=divisions["a"].pk)
     act(case, "claim", "liaison_a", on=NOW.date())
     act(case, "extend", "head", on=NOW.date(), days=10, reason="需要调取档案")

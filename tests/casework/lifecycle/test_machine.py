@@ -177,7 +177,8 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         {
             "disposition": Disposition.UNABLE_NOT_HELD,
             "basis": "《条例》第三十六条第（四）项",
-            "reasons": "经检索未找到",
+            "search_places": "档案室",
+            "search_terms": "安置计划",
         },
         CaseStatus.REVIEW,
         "reviewer",

@@ -183,6 +183,7 @@ def test_letters_download_and_verification(client, applied, users):
 
     case, code = applied
     case_act(number=case.number, name="confirm_receipt", actor=users["registrar"])
+    case_act(number=case.number, name="register", actor=users["registrar"])
     letter = letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"])
     client.post("/track/", {"number": case.number, "code": code})
     page = client.get(f"/track/{case.number}/").content.decode()

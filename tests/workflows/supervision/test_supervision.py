@@ -182,7 +182,8 @@ def test_annual_report_counts_and_checks(receive_flow, act, organ, divisions):
         on=date(2026, 1, 6),
         disposition="unable.not_held",
         basis="",
-        reasons="未找到",
+        search_places="档案室",
+        search_terms="安置计划",
     )
     act(b, "check", "reviewer", on=date(2026, 1, 6))
     act(b, "approve", "head", on=date(2026, 1, 7))

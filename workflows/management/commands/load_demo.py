@@ -299,6 +299,10 @@ class Command(BaseCommand):
             basis="《中华人民共和国政府信息公开条例》第三十六条第（四）项",
             reasons="经检索，本机关未制作或获取该报告",
             searched="移交安置处、档案室",
+            search_places="移交安置处业务档案、档案室文书档案",
+            search_systems="电子公文系统",
+            search_period="2023年1月至今",
+            search_terms="安置 落实情况 报告",
         )
         fire(c11, "check", "reviewer", back(3))
         fire(c11, "approve", "head", back(3))
