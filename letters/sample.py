@@ -61,7 +61,11 @@ MIXED_ITEMS: list[dict[str, Any]] = [
     {
         "position": 2,
         "disposition": Disposition.UNABLE_NOT_HELD,
-        "reasons": "经检索本机关档案及业务系统，未制作落实情况的汇总材料。",
+        "reasons": "本机关未制作落实情况的汇总材料。",
+        "search_places": "档案室文书档案、移交安置处业务档案",
+        "search_systems": "OA办公系统",
+        "search_period": "2025年1月至2026年3月",
+        "search_terms": "安置 落实情况",
     },
     {
         "position": 3,

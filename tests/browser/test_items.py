@@ -73,6 +73,8 @@ def test_register_a_numbered_request_and_propose_per_item(
         one.get_by_label("拟提供的文件").fill("《2025年退役士兵安置计划》")
         two.get_by_label("处理结果").select_option("unable.not_held")
         two.get_by_label("理由", exact=True).fill("本机关未制作落实情况的汇总材料。")
+        two.get_by_label("检索的场所或档案（第三十六条第（四）项）").fill("移交安置处业务档案")
+        two.get_by_label("检索关键词").fill("安置 落实情况")
         three.get_by_label("处理结果").select_option("refused.internal_affairs")
         three.get_by_label("理由", exact=True).fill("资金使用明细属于内部财务管理信息。")
 

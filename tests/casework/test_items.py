@@ -72,6 +72,10 @@ def full_proposal():
             "position": 2,
             "disposition": D.UNABLE_NOT_HELD,
             "reasons": "经检索，本机关未制作落实情况的汇总材料。",
+            # Art 36(4): where and how this item was searched (casework.decision_rules).
+            "search_places": "移交安置处业务档案",
+            "search_systems": "OA办公系统",
+            "search_terms": "安置 落实情况",
         },
         {
             "position": 3,
@@ -140,6 +144,19 @@ def test_a_proposal_answering_one_item_is_refused_naming_the_others(three_items,
     with pytest.raises(InvalidInput) as reasons:
         act(three_items, "propose", "liaison_a", on=date(2026, 3, 10), items=bad)
     assert "第3项“资金使用明细”：理由：" in reasons.value.message
+    # … and its substance (issue 21 point 5): a placeholder reason, a "not held" item
+    # without its search record.
+    placeholder = full_proposal()
+    placeholder[2]["reasons"] = "无"
+    with pytest.raises(InvalidInput) as empty:
+        act(three_items, "propose", "liaison_a", on=date(2026, 3, 10), items=placeholder)
+    assert "第3项“资金使用明细”" in empty.value.message
+    unsearched = full_proposal()
+    for key in ("search_places", "search_systems", "search_terms"):
+        unsearched[1].pop(key)
+    with pytest.raises(InvalidInput) as search:
+        act(three_items, "propose", "liaison_a", on=date(2026, 3, 10), items=unsearched)
+    assert "第2项“落实情况”" in search.value.message
     three_items.refresh_from_db()
     assert three_items.status == "investigation"
     assert three_items.disposition == ""
@@ -220,6 +237,8 @@ def test_the_staff_pages_register_and_propose_item_by_item(organ, users, act, di
         {
             "items-2-disposition": D.UNABLE_NOT_HELD,
             "items-2-reasons": "未制作落实情况的汇总材料。",
+            "items-2-search_places": "移交安置处业务档案",
+            "items-2-search_terms": "落实情况",
             "items-3-disposition": D.GRANTED_ALREADY_PUBLISHED,
             "items-3-where_published": "本机关网站“财政资金”栏目",
         }

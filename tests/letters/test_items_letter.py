@@ -61,7 +61,9 @@ def test_the_reply_answers_all_three_items_in_order_under_one_number(approved_th
     assert "（见附件）" in paragraphs[1]
     heads = [p for p in paragraphs if p[:2] in ("一、", "二、", "三、")]
     assert [h[:2] for h in heads] == ["一、", "二、", "三、"]
-    assert heads[1].startswith("二、关于“落实情况”：经检索，本机关未制作或者获取")
+    # The item's own search record is printed in its paragraph (Art 36(4)).
+    assert heads[1].startswith("二、关于“落实情况”：经检索本机关移交安置处业务档案、OA办公系统")
+    assert "“安置”“落实情况”" in heads[1]
     assert heads[2].startswith(
         "三、关于“资金使用明细”：经审查，您申请获取的政府信息属于人事管理、后勤管理"
     )
