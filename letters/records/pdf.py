@@ -174,6 +174,24 @@ def _encrypted(name: str) -> str:
     )
 
 
+def pdf_rebuilt(data: bytes, name: str = "") -> bytes:
+    """The working copy of a record's PDF (uploaded or converted): its pages' contents copied
+    into a fresh file, without actions, JavaScript, launch or remote links, embedded files,
+    forms, annotations or metadata at any depth (casework.pdf_rebuild, issue 22). Officers
+    preview and release from this copy; the original is kept only as the uploaded evidence."""
+    import pikepdf
+
+    from casework.pdf_rebuild import pdf_rebuild
+
+    try:
+        return pdf_rebuild(data)
+    except pikepdf.PdfError:
+        raise RecordError(
+            _("“%(name)s” is damaged and cannot be read as a PDF.") % {"name": name},
+            field="file",
+        ) from None
+
+
 @contextmanager
 def open_pdf(data: bytes, name: str = "") -> Iterator[Any]:
     """pdfium document as a context manager; a PDF pdfium cannot read is a RecordError."""
