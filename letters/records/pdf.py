@@ -292,43 +292,81 @@ def _append_image_page(pdf: Any, image: Any, dpi: float, *, quality: int = 85) -
 
 
 def office_to_pdf(data: bytes, name: str) -> bytes:
-    """Word/Excel/OpenDocument → PDF with LibreOffice headless (Debian's -nogui packages), in a
-    throwaway profile and folder, with a time limit."""
+    """Word/Excel/OpenDocument → PDF with LibreOffice headless (Debian's -nogui packages),
+    sealed (issue 22): outside references stripped from the package first
+    (letters.records.office_links), then soffice run without a network, with a minimal
+    environment, a throwaway profile and home, and a time limit that kills its process group
+    (letters.records.sandbox). A binary .doc/.xls cannot be cleaned as it is: it is first
+    saved as OpenDocument inside the sandbox, cleaned, and then converted. Refused (never run
+    in the open) when the sandbox cannot be set up."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise RecordError(_("Office documents cannot be converted: LibreOffice is not installed."))
     suffix = Path(name.lower()).suffix
     with tempfile.TemporaryDirectory(prefix="records-convert-") as tmp:
-        source = Path(tmp) / f"record{suffix}"
-        source.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        try:
-            result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-                [
-                    soffice,
-                    f"-env:UserInstallation=file://{profile}",
-                    "--headless",
-                    "--norestore",
-                    "--nolockcheck",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    tmp,
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=int(settings.RECORDS_CONVERT_TIMEOUT),
-                env={**os.environ, "HOME": tmp},
-                check=False,
+        if OFFICE_EXTENSIONS.get(suffix) == OLE_MAGIC:
+            opendocument = ".ods" if suffix == ".xls" else ".odt"
+            data = _soffice_convert(soffice, tmp, data, suffix, opendocument[1:], name)
+            suffix = opendocument
+        data = _strip_links(data, name)
+        return _soffice_convert(soffice, tmp, data, suffix, "pdf", name)
+
+
+def _strip_links(data: bytes, name: str) -> bytes:
+    import zipfile
+
+    from letters.records.office_links import strip_outside_references
+
+    try:
+        return strip_outside_references(data)[0]
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        raise RecordError(
+            _("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name}
+        ) from None
+
+
+def _soffice_convert(
+    soffice: str, tmp: str, data: bytes, suffix: str, target: str, name: str
+) -> bytes:
+    """One sealed LibreOffice run: `data` (a file ending in `suffix`) → `target` format."""
+    from letters.records.sandbox import SandboxError, SandboxTimeout, run_sealed
+
+    run = Path(tempfile.mkdtemp(prefix="run-", dir=tmp))
+    source = run / f"record{suffix}"
+    source.write_bytes(data)
+    profile = run / "profile"
+    try:
+        result = run_sealed(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(run),
+                str(source),
+            ],
+            home=str(run),
+            timeout=int(settings.RECORDS_CONVERT_TIMEOUT),
+        )
+    except SandboxTimeout:
+        raise RecordError(_("The conversion to PDF took too long and was stopped.")) from None
+    except SandboxError as exc:
+        raise RecordError(
+            _(
+                "Office documents cannot be converted: the conversion sandbox (a process "
+                "without network access) cannot be set up on this server (%(error)s)."
             )
-        except subprocess.TimeoutExpired:
-            raise RecordError(_("The conversion to PDF took too long and was stopped.")) from None
-        target = Path(tmp) / "record.pdf"
-        if result.returncode != 0 or not target.exists():
-            raise RecordError(
-                _("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name}
-            )
-        return target.read_bytes()
+            % {"error": str(exc)}
+        ) from None
+    output = run / f"record.{target}"
+    if result.returncode != 0 or not output.exists():
+        raise RecordError(_("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name})
+    return output.read_bytes()
 
 
 def render_page(doc: Any, index: int, dpi: float, *, grey: bool = False) -> Any:
@@ -505,7 +543,7 @@ def _tesseract_run(source: str, stdin: bytes | None, *configs: str) -> bytes:
             input=stdin,
             capture_output=True,
             timeout=int(settings.RECORDS_OCR_TIMEOUT),
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            env=_tesseract_environment(),
             check=False,
         )
     except FileNotFoundError:
@@ -517,6 +555,14 @@ def _tesseract_run(source: str, stdin: bytes | None, *configs: str) -> bytes:
             _("OCR failed: %(error)s") % {"error": result.stderr.decode(errors="replace")[-300:]}
         )
     return result.stdout
+
+
+def _tesseract_environment() -> dict[str, str]:
+    """PATH, where the language data is, and one thread: none of the worker's secrets."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1"}
+    if os.environ.get("TESSDATA_PREFIX"):
+        environment["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
+    return environment
 
 
 def tesseract_text_pdf(paths: list[str], dpi: int) -> bytes:

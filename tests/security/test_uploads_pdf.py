@@ -58,16 +58,18 @@ def _attack(kind: str) -> bytes:
             JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), js]))
         )
     elif kind == "deep_annotation_js":  # three levels down: annotation → /AA → /Fo
-        page.Annots = pikepdf.Array(
-            [
-                pikepdf.Dictionary(
-                    Type=pikepdf.Name.Annot,
-                    Subtype=pikepdf.Name.Widget,
-                    Rect=[0, 0, 10, 10],
-                    AA=pikepdf.Dictionary(Fo=pikepdf.Dictionary(Next=pikepdf.Array([js]))),
-                )
-            ]
+        widget = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String("f"),
+                Rect=[0, 0, 10, 10],
+                AA=pikepdf.Dictionary(Fo=pikepdf.Dictionary(Next=pikepdf.Array([js]))),
+            )
         )
+        page.Annots = pikepdf.Array([widget])
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([widget]))
     elif kind == "xfa":
         pdf.Root.AcroForm = pikepdf.Dictionary(
             Fields=pikepdf.Array(), XFA=pikepdf.Stream(pdf, b"<xdp:xdp/>")
