@@ -429,6 +429,48 @@ def page_text(doc: Any, index: int) -> PageText:
     return result
 
 
+# A page whose largest picture covers at least this share of it is a scan: it is OCR'd even
+# when it carries a text layer (a scanner's own, which may have lost what the picture shows).
+SCAN_COVERAGE = 0.9
+
+
+def picture_coverage(doc: Any, index: int) -> float:
+    """The share of the page (0..1) covered by its largest image, forms' contents included."""
+    import pypdfium2.raw as pdfium_c
+
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        area = width * height
+        if area <= 0:
+            return 0.0
+        left0, bottom0, right0, top0 = page.get_mediabox()
+        best = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            left, bottom, right, top = obj.get_bounds()
+            covered_w = max(0.0, min(right, right0) - max(left, left0))
+            covered_h = max(0.0, min(top, top0) - max(bottom, bottom0))
+            best = max(best, covered_w * covered_h / area)
+        return min(1.0, best)
+    finally:
+        page.close()
+
+
+def is_scan(doc: Any, index: int) -> bool:
+    return picture_coverage(doc, index) >= SCAN_COVERAGE
+
+
+def merged(layer: PageText, ocr: PageText) -> PageText:
+    """A scan's own text layer followed by what OCR read on its picture: suggestions come from
+    both (the same finding twice is dropped in pii.page_findings). A separator that no
+    pattern runs across keeps the two apart."""
+    result = PageText(text=layer.text, boxes=list(layer.boxes), source="ocr")
+    result.add("\n¦\n", None)
+    result.text += ocr.text
+    result.boxes.extend(ocr.boxes)
+    return result
+
+
 def has_text_layer(text: PageText) -> bool:
     """A page counts as text when it has a few real characters; otherwise it is a scan to OCR."""
     return sum(1 for c in text.text if not c.isspace()) >= 8
@@ -577,11 +619,14 @@ def tesseract_text_pdf(paths: list[str], dpi: int) -> bytes:
 def pages_text(
     data: bytes, *, ocr: bool = True, progress: Any = None
 ) -> Iterator[tuple[int, PageText]]:
-    """Text with positions for every page: the text layer where there is one, OCR (at
-    RECORDS_OCR_DPI) for the pages without, in batches of RECORDS_OCR_BATCH pages run by
-    RECORDS_OCR_WORKERS processes at once while the next pages are rendered. Yields in page
-    order."""
+    """Text with positions for every page: the text layer where there is one; OCR (at
+    RECORDS_OCR_DPI, ruled lines removed first: scan_clean) for the pages without one and for
+    scans (a picture covering the page, issue 22) whatever text layer they carry, in batches
+    of RECORDS_OCR_BATCH pages run by RECORDS_OCR_WORKERS processes at once while the next
+    pages are rendered. Yields in page order."""
     from concurrent.futures import Future, ThreadPoolExecutor
+
+    from letters.records.scan_clean import remove_rules
 
     dpi = int(settings.RECORDS_OCR_DPI)
     batch_size = max(1, int(settings.RECORDS_OCR_BATCH))
@@ -600,12 +645,15 @@ def pages_text(
                 batches[index] = (future, position)
             batch.clear()
 
+        layers: dict[int, PageText] = {}  # the text layers of scans, merged with their OCR
         for index in range(len(doc)):
             text = page_text(doc, index)
-            if has_text_layer(text) or not ocr:
+            if not ocr or (has_text_layer(text) and not is_scan(doc, index)):
                 texts[index] = text
                 continue
-            image = render_page(doc, index, dpi, grey=True)
+            if has_text_layer(text):
+                layers[index] = text
+            image = remove_rules(render_page(doc, index, dpi, grey=True))
             path = os.path.join(tmp, f"page-{index:05d}.png")
             image.save(path, format="PNG")
             batch.append((index, path, image.width, image.height))
@@ -620,6 +668,8 @@ def pages_text(
             else:
                 future, position = batches[index]
                 result = future.result()[position]
+                if index in layers:
+                    result = merged(layers[index], result)
             if progress is not None:
                 progress(index + 1)
             yield index, result
