@@ -80,7 +80,7 @@ def _digits(value: str) -> str:
 # one digit per box (the boxes' sides removed before OCR, a digit or two per word left).
 # A run is groups of digits with at most three separator characters between them; a
 # candidate is a span of whole groups with the right number of digits.
-_GROUP_SEPARATORS = set(" \t\u3000-－—–_·.|/\\[](){}:;,'`!¦")
+_GROUP_SEPARATORS = set(" \t\n\u3000-－—–_·.|/\\[](){}:;,'`!")
 _MAX_SEPARATOR = 3
 
 
@@ -192,19 +192,25 @@ def find_names(text: str, names: Iterable[str]) -> list[Finding]:
     return found
 
 
-def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
-    """All findings, overlaps resolved by PRIORITY (then the longer one), in text order."""
-    candidates = [
-        *find_id_numbers(text),
+def _numbers(text: str) -> list[Finding]:
+    """ID numbers, bank cards and mobiles: spans of digit groups (a line break separates
+    groups and may fall inside a number)."""
+    return [*find_id_numbers(text), *find_bank_cards(text), *find_mobiles(text)]
+
+
+def _others(text: str, names: Iterable[str]) -> list[Finding]:
+    return [
         *find_emails(text),
-        *find_bank_cards(text),
-        *find_mobiles(text),
         *find_phones(text),
         *find_plates(text),
         *find_names(text, names),
     ]
-    # Of two readings of a number, the one with more digits, then the one broken in fewer
-    # places (a box's side read as a digit adds a group in front), then the longer one.
+
+
+def _resolve(candidates: list[Finding]) -> list[Finding]:
+    """Overlaps resolved by PRIORITY; of two readings of a number, the one with more digits,
+    then the one broken in fewer places (a box's side read as a digit adds a group in
+    front), then the longer one. In text order."""
     candidates.sort(
         key=lambda f: (
             PRIORITY.index(f.kind),
@@ -221,17 +227,25 @@ def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
     return sorted(taken, key=lambda f: f.start)
 
 
+def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
+    """All findings, overlaps resolved (_resolve), in text order."""
+    return _resolve([*_numbers(text), *_others(text, names)])
+
+
 def page_findings(page: PageText, names: Iterable[str] = ()) -> list[tuple[Finding, list[Rect]]]:
-    """Findings on a page with their boxes. Line breaks are left out of the searched text,
-    so a number or an address wrapped at the end of a line is still found (Chinese text has
-    no spaces to lose; a false join is only a suggestion the officer rejects)."""
+    """Findings on a page with their boxes. Line breaks are left out of the text searched
+    for names, addresses, e-mails, plates and fixed lines, so one wrapped at the end of a line
+    is still found (Chinese text has no spaces to lose; a false join is only a suggestion
+    the officer rejects). Numbers are searched in the text with its line breaks, each one a
+    place where a number may continue: a number wrapped is found, and two numbers on
+    consecutive lines (an OCR'd form) do not run together into one."""
     kept = [i for i, char in enumerate(page.text) if char != "\n"]
     joined = "".join(page.text[i] for i in kept)
+    others = [
+        Finding(f.kind, kept[f.start], kept[f.end - 1] + 1, f.value) for f in _others(joined, names)
+    ]
     result: list[tuple[Finding, list[Rect]]] = []
-    for finding in find_all(joined, names):
-        original = Finding(
-            finding.kind, kept[finding.start], kept[finding.end - 1] + 1, finding.value
-        )
+    for original in _resolve([*_numbers(page.text), *others]):
         # OCR boxes (Tesseract's LSTM engine) can be off by about a character: pad them by
         # most of a line height on each side. That may cover a neighbouring character, which
         # the officer sees before accepting; it never leaves part of the finding showing.

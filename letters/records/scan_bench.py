@@ -229,34 +229,26 @@ def _draw_page(
                 number(x + writer.size * 0.2, kind)
             writer.newline()
         writer.paragraph(rng.choice(FILLER), width)
-    else:  # table
-        columns = [("name", 0.18), ("id_number", 0.34), ("mobile", 0.2), ("bank_card", 0.28)]
+    else:  # table: a label column and a value column, ruled, digits a little smaller
         heads = {"name": "姓名", "id_number": "身份证号", "mobile": "手机", "bank_card": "银行卡号"}
-        # A table this narrow takes smaller digits, as a real one does.
-        writer.digit_font = _font(digit_font, int(writer.size * 0.62))
-        top = writer.y - 10
-        x = writer.x0
-        for kind, share in columns:
-            writer.text(x + 8, heads[kind])
-            x += width * share
-        writer.newline(2.0)
-        x = writer.x0
-        for kind, share in columns:
+        writer.digit_font = _font(digit_font, int(writer.size * 0.85))
+        split = writer.x0 + int(width * 0.28)
+        top = writer.y - int(writer.size * 0.45)
+        rows = [top]
+        for kind in ("name", "id_number", "mobile", "bank_card"):
+            writer.text(writer.x0 + 14, heads[kind])
             if kind == "name":
-                writer.text(x + 8, values["name"])
+                writer.text(split + 14, values["name"])
             elif style == "boxes":
-                writer.text(x + 8, shown.get(kind, values[kind]), font=writer.digit_font)
+                writer.text(split + 14, values[kind], font=writer.digit_font)
             else:
-                number(x + 8, kind)
-            x += width * share
-        writer.newline(2.0)
-        bottom = writer.y - 10
-        x = writer.x0
-        for _kind, share in [*columns, ("", 0.0)]:
-            writer.draw.line([x, top, x, bottom], fill=writer.ink, width=2)
-            x += width * share
-        for y in (top, top + (bottom - top) // 2, bottom):
+                number(split + 14, kind)
+            writer.newline(2.0)
+            rows.append(writer.y - int(writer.size * 0.45))
+        for y in rows:
             writer.draw.line([writer.x0, y, writer.x0 + width, y], fill=writer.ink, width=2)
+        for x in (writer.x0, split, writer.x0 + width):
+            writer.draw.line([x, rows[0], x, rows[-1]], fill=writer.ink, width=2)
         writer.newline()
         writer.paragraph(rng.choice(FILLER), width)
     return image, writer.text_layer
