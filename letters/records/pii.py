@@ -47,6 +47,7 @@ class Finding:
     start: int
     end: int
     value: str
+    whole: bool = False  # a number that is a whole run of digit groups, nothing around it
 
 
 def id_number_valid(number: str) -> bool:
@@ -91,41 +92,48 @@ class _Group:
     digits: str
 
 
+def _is_digit(char: str) -> bool:
+    return char.isascii() and char.isdigit()
+
+
+def _lone_x(text: str, i: int) -> bool:
+    """An X at i that can be an ID's check character: not part of a Latin word."""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return text[i] in "Xx" and not (after.isascii() and (after.isalpha() or after.isdigit()))
+
+
 def _digit_runs(text: str) -> list[list[_Group]]:
-    """The runs of digit groups in the text (an X ends a group: an ID's check character)."""
+    """The runs of digit groups in the text. An X ends a group (an ID's check character),
+    directly after its digits or on its own after a separator (its own box)."""
     runs: list[list[_Group]] = []
     current: list[_Group] = []
     i, n = 0, len(text)
     while i < n:
-        if text[i].isdigit() and text[i].isascii():
-            start = i
-            while i < n and text[i].isdigit() and text[i].isascii():
-                i += 1
-            if (
-                i < n
-                and text[i] in "Xx"
-                and not (i + 1 < n and text[i + 1].isascii() and text[i + 1].isalpha())
-            ):
-                i += 1
-            current.append(_Group(start, i, text[start:i]))
-            gap = i
-            while gap < n and text[gap] in _GROUP_SEPARATORS and gap - i < _MAX_SEPARATOR:
-                gap += 1
-            if gap < n and text[gap].isdigit() and text[gap].isascii() and gap > i:
-                i = gap
-                continue
-            runs.append(current)
-            current = []
-        else:
+        if not (_is_digit(text[i]) or (current and _lone_x(text, i))):
             i += 1
+            continue
+        start = i
+        while i < n and _is_digit(text[i]):
+            i += 1
+        if i < n and _lone_x(text, i):
+            i += 1
+        current.append(_Group(start, i, text[start:i]))
+        gap = i
+        while gap < n and text[gap] in _GROUP_SEPARATORS and gap - i < _MAX_SEPARATOR:
+            gap += 1
+        if gap > i and gap < n and (_is_digit(text[gap]) or _lone_x(text, gap)):
+            i = gap
+            continue
+        runs.append(current)
+        current = []
     if current:
         runs.append(current)
     return runs
 
 
-def _spans(text: str, lengths: range) -> list[tuple[int, int, str]]:
-    """(start, end, digits) of every span of whole groups whose digit count is in `lengths`;
-    an X only as the span's last character."""
+def _spans(text: str, lengths: range) -> list[tuple[int, int, str, bool]]:
+    """(start, end, digits, whole run) of every span of whole groups whose digit count is in
+    `lengths`; an X only as the span's last character."""
     found = []
     for run in _digit_runs(text):
         for first in range(len(run)):
@@ -137,15 +145,16 @@ def _spans(text: str, lengths: range) -> list[tuple[int, int, str]]:
                 if len(digits) > lengths.stop:
                     break
                 if len(digits) in lengths:
-                    found.append((run[first].start, run[last].end, digits))
+                    whole = first == 0 and last == len(run) - 1
+                    found.append((run[first].start, run[last].end, digits, whole))
     return found
 
 
 def find_id_numbers(text: str) -> list[Finding]:
     """18 characters (GB 11643) with a valid check character, whole or in groups or boxes."""
     return [
-        Finding(ID_NUMBER, start, end, text[start:end])
-        for start, end, digits in _spans(text, range(18, 19))
+        Finding(ID_NUMBER, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(18, 19))
         if id_number_valid(digits.upper())
     ]
 
@@ -153,8 +162,8 @@ def find_id_numbers(text: str) -> list[Finding]:
 def find_mobiles(text: str) -> list[Finding]:
     """11 digits beginning 13–19, whole or grouped (139 1234 5678, 139-1234-5678)."""
     return [
-        Finding(MOBILE, start, end, text[start:end])
-        for start, end, digits in _spans(text, range(11, 12))
+        Finding(MOBILE, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(11, 12))
         if digits.isdigit() and re.fullmatch(r"1[3-9]\d{9}", digits)
     ]
 
@@ -167,8 +176,8 @@ def find_phones(text: str) -> list[Finding]:
 def find_bank_cards(text: str) -> list[Finding]:
     """16–19 digits (whole, grouped or boxed) that pass the Luhn check."""
     return [
-        Finding(BANK_CARD, start, end, text[start:end])
-        for start, end, digits in _spans(text, range(16, 20))
+        Finding(BANK_CARD, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(16, 20))
         if digits.isdigit() and luhn_valid(digits)
     ]
 
@@ -208,11 +217,13 @@ def _others(text: str, names: Iterable[str]) -> list[Finding]:
 
 
 def _resolve(candidates: list[Finding]) -> list[Finding]:
-    """Overlaps resolved by PRIORITY; of two readings of a number, the one with more digits,
+    """Overlaps resolved: a number that is a whole run of digit groups first, then by
+    PRIORITY; of two readings of a number, the one with more digits,
     then the one broken in fewer places (a box's side read as a digit adds a group in
     front), then the longer one. In text order."""
     candidates.sort(
         key=lambda f: (
+            not f.whole,  # a whole run read as one number beats any part of it
             PRIORITY.index(f.kind),
             -len(_digits(f.value)),
             sum(1 for c in f.value if not c.isalnum()),

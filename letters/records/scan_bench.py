@@ -313,37 +313,44 @@ def _pdf(image: Any, rng: random.Random, text_layer: str, lines: list[Any], qual
     return buffer.getvalue()
 
 
+def make_page(
+    rng: random.Random, *, layout: str, digits: str, font: str, text_layer: str
+) -> ScanPage:
+    """One generated scanned page (a JPEG covering the page, the text layer asked for)."""
+    values = {
+        "name": person_name(rng),
+        "id_number": id_number(rng),
+        "mobile": mobile(rng),
+        "bank_card": bank_card(rng),
+    }
+    image, lines = _draw_page(rng, layout, digits, font, values)
+    image, angle = _degrade(image, rng)
+    data = _pdf(image, rng, text_layer, lines, quality=rng.randint(60, 85))
+    return ScanPage(
+        pdf=data,
+        planted=[Planted(kind, value) for kind, value in values.items()],
+        layout=layout,
+        digits=digits,
+        font=font,
+        text_layer=text_layer,
+        rotation=angle,
+        names=[values["name"]],
+    )
+
+
 def generate(count: int, seed: int = 22) -> list[ScanPage]:
-    """`count` pages, cycling through every layout, digit style and text layer."""
+    """`count` pages, cycling through every layout, digit style, font and text layer."""
     rng = random.Random(seed)  # noqa: S311 (test pages, not secrets)
-    pages = []
-    for n in range(count):
-        layout = LAYOUTS[n % len(LAYOUTS)]
-        style = "boxes" if layout == "boxed" else DIGIT_STYLES[(n // len(LAYOUTS)) % 3]
-        font = list(FONTS)[n % len(FONTS)]
-        text_layer = TEXT_LAYERS[(n // 2) % len(TEXT_LAYERS)]
-        values = {
-            "name": person_name(rng),
-            "id_number": id_number(rng),
-            "mobile": mobile(rng),
-            "bank_card": bank_card(rng),
-        }
-        image, lines = _draw_page(rng, layout, style, font, values)
-        image, angle = _degrade(image, rng)
-        data = _pdf(image, rng, text_layer, lines, quality=rng.randint(60, 85))
-        pages.append(
-            ScanPage(
-                pdf=data,
-                planted=[Planted(kind, value) for kind, value in values.items()],
-                layout=layout,
-                digits=style,
-                font=font,
-                text_layer=text_layer,
-                rotation=angle,
-                names=[values["name"]],
-            )
+    return [
+        make_page(
+            rng,
+            layout=LAYOUTS[n % len(LAYOUTS)],
+            digits="boxes" if LAYOUTS[n % len(LAYOUTS)] == "boxed" else DIGIT_STYLES[(n // 4) % 3],
+            font=list(FONTS)[n % len(FONTS)],
+            text_layer=TEXT_LAYERS[(n // 2) % len(TEXT_LAYERS)],
         )
-    return pages
+        for n in range(count)
+    ]
 
 
 @dataclass
