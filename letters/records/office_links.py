@@ -13,7 +13,10 @@ module also removes the references themselves, so a local file is never read eit
 - Office Open XML (.docx, .xlsx): every relationship with TargetMode="External" (linked
   pictures, remote templates, external workbooks, sub-documents) points at nothing inside the
   package instead, and the field codes that include other files (INCLUDEPICTURE,
-  INCLUDETEXT, LINK, DDE, DDEAUTO, IMPORT) are emptied.
+  INCLUDETEXT, LINK, DDE, DDEAUTO, IMPORT) or name an outside address are emptied, read
+  across the runs of their paragraph;
+- formulas (OpenDocument table:formula) that name an outside file or address are dropped
+  (the cell keeps its last value).
 
 What the package itself contains (embedded pictures, text, tables) is kept.
 """
@@ -60,6 +63,27 @@ def _parser() -> Any:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+# A reference to something outside inside a field instruction or a formula: a scheme with
+# //, file:, a UNC path or a drive letter.
+_OUTSIDE_TOKEN = re.compile(r"(?i)(?:[a-z][a-z0-9+.\-]*://|file:|\\\\|\b[a-z]:[\\/])")
+
+
+def _clear_field_instructions(paragraph: Any) -> int:
+    """Empty the field instructions (w:instrText) of a Word paragraph that include another
+    file or name an outside address. They are read together: an instruction split over
+    several runs (INCLUDEPIC + TURE "file:///…") is caught too. The field's last shown
+    result stays."""
+    instructions = [
+        e for e in paragraph.iter() if isinstance(e.tag, str) and _local(e.tag) == "instrText"
+    ]
+    joined = "".join(e.text or "" for e in instructions)
+    if not joined or not (_INCLUDE_FIELD.search(joined) or _OUTSIDE_TOKEN.search(joined)):
+        return 0
+    for element in instructions:
+        element.text = ""
+    return len(instructions)
+
+
 def _clean_xml(data: bytes, *, relationships: bool) -> tuple[bytes, int]:
     """The part with its outside references removed, and how many were removed."""
     root = etree.fromstring(data, _parser())
@@ -80,17 +104,18 @@ def _clean_xml(data: bytes, *, relationships: bool) -> tuple[bytes, int]:
                 parent.remove(element)
                 removed += 1
             continue
-        if local == "instrText" and element.text and _INCLUDE_FIELD.search(element.text):
-            element.text = ""
-            removed += 1
+        if local == "p":
+            removed += _clear_field_instructions(element)
         for name in list(element.attrib):
             attribute = _local(name)
             value = element.attrib[name]
             if attribute == "instr" and _INCLUDE_FIELD.search(value):
                 element.attrib[name] = ""
                 removed += 1
-            elif attribute.lower().startswith(_DDE_PREFIX) or (
-                attribute in _LINK_ATTRIBUTES and leaves_package(value)
+            elif (
+                attribute.lower().startswith(_DDE_PREFIX)
+                or (attribute in _LINK_ATTRIBUTES and leaves_package(value))
+                or (attribute == "formula" and _OUTSIDE_TOKEN.search(value))
             ):
                 del element.attrib[name]
                 removed += 1

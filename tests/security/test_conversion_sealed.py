@@ -320,3 +320,62 @@ def test_outside_references_are_stripped_from_odf_and_ooxml():
     assert leaves_package("\\\\\\\\host\\\\share")
     assert not leaves_package("./Object 1")
     assert not leaves_package("#bookmark")
+
+
+def _docx_part(body: str) -> bytes:
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><w:document '
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/image" Target="file:///etc/shadow" TargetMode="External"/>'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("word/document.xml", xml)
+        z.writestr("word/_rels/document.xml.rels", rels)
+    return buffer.getvalue()
+
+
+def test_word_include_fields_split_over_runs_and_external_relationships_are_removed():
+    split = (
+        "<w:p><w:r><w:instrText>INCLUDEPIC</w:instrText></w:r>"
+        '<w:r><w:instrText>TURE "fi</w:instrText></w:r>'
+        '<w:r><w:instrText>le:///tmp/secret.png" \\d</w:instrText></w:r></w:p>'
+        "<w:p><w:r><w:instrText> PAGE </w:instrText></w:r></w:p>"
+    )
+    clean, removed = strip_outside_references(_docx_part(split))
+    with zipfile.ZipFile(io.BytesIO(clean)) as z:
+        document = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert "INCLUDEPIC" not in document
+    assert "secret.png" not in document
+    assert " PAGE " in document  # a harmless field stays
+    assert "/etc/shadow" not in rels
+    assert 'TargetMode="External"' not in rels
+    assert 'Target="styles.xml"' in rels
+    assert removed == 4  # three instruction runs and one relationship
+
+
+def test_a_spreadsheet_formula_reading_another_file_is_dropped_its_value_kept():
+    cell = (
+        '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"><table:table-row>'
+        "<table:table-cell table:formula=\"of:=['file:///etc/passwd'#$Sheet1.A1]\" "
+        'office:value-type="string"><text:p>old</text:p></table:table-cell>'
+        '<table:table-cell table:formula="of:=1+1"><text:p>2</text:p></table:table-cell>'
+        "</table:table-row></table:table>"
+    )
+    clean, removed = strip_outside_references(_odt(cell))
+    with zipfile.ZipFile(io.BytesIO(clean)) as z:
+        content = z.read("content.xml").decode()
+    assert "/etc/passwd" not in content
+    assert "of:=1+1" in content
+    assert ">old<" in content
+    assert removed == 1
