@@ -1,5 +1,7 @@
 """Uploaded files: an allow-list checked by content (not by name or browser claim) and a
-size cap, stored under random names outside any public folder."""
+size cap, stored under random names outside any public folder. What is stored is rebuilt:
+images decoded and encoded afresh, PDFs copied page by page into a new file
+(casework.pdf_rebuild), so nothing the checks do not know survives."""
 
 from __future__ import annotations
 
@@ -81,29 +83,17 @@ def _looks_like_html(head: bytes) -> bool:
     return any(marker in lowered for marker in _HTML_MARKERS)
 
 
-# PDF names that run code or carry other files: JavaScript, launch actions, embedded files,
-# rich media, XFA forms. Identity proof needs none of them.
-_PDF_ACTIVE = {
-    "/JS",
-    "/JavaScript",
-    "/Launch",
-    "/EmbeddedFile",
-    "/EmbeddedFiles",
-    "/RichMedia",
-    "/XFA",
-    "/ImportData",
-    "/SubmitForm",
-}
-
-
 def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
-    """Open the PDF (pikepdf/qpdf) and refuse any active or embedded content."""
+    """Open the PDF (pikepdf/qpdf) and refuse any active or embedded content found at any
+    depth (casework.pdf_rebuild.pdf_dangers)."""
     import pikepdf
+
+    from casework.pdf_rebuild import pdf_dangers
 
     uploaded.seek(0)
     try:
         with pikepdf.open(io.BytesIO(uploaded.read())) as pdf:
-            found = _pdf_active_names(pdf)
+            found = pdf_dangers(pdf)
     except pikepdf.PdfError:
         raise InvalidInput(
             _("“%(name)s” is not a readable PDF file.") % {"name": name}, field=field
@@ -118,20 +108,22 @@ def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
         )
 
 
-def _pdf_active_names(pdf: Any) -> set[str]:
+def pdf_reencode(uploaded: Any, *, name: str, field: str) -> bytes:
+    """The checked PDF rebuilt from its pages' contents only (casework.pdf_rebuild): what is
+    stored is this copy, never the file as it came."""
     import pikepdf
 
-    found: set[str] = set()
-    for item in pdf.objects:
-        obj: Any = item.stream_dict if isinstance(item, pikepdf.Stream) else item
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        found.update(str(key) for key in obj if str(key) in _PDF_ACTIVE)
-        for key in ("/S", "/Type", "/Subtype"):
-            value = obj.get(key)
-            if isinstance(value, pikepdf.Name) and str(value) in _PDF_ACTIVE:
-                found.add(str(value))
-    return found
+    from casework.pdf_rebuild import pdf_rebuild
+
+    uploaded.seek(0)
+    try:
+        return pdf_rebuild(uploaded.read())
+    except pikepdf.PdfError:
+        raise InvalidInput(
+            _("“%(name)s” is not a readable PDF file.") % {"name": name}, field=field
+        ) from None
+    finally:
+        uploaded.seek(0)
 
 
 def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -> bytes:
@@ -166,11 +158,13 @@ def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -
 def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -> Attachment:
     """Store one checked upload on a case (call inside the transaction that records the case)."""
     content_type = attachment_check(uploaded)
+    name = str(uploaded.name)
     if content_type.startswith("image/"):
-        name = str(uploaded.name)
         uploaded = ContentFile(
             image_reencode(uploaded, content_type, name=name, field="attachments"), name=name
         )
+    else:  # a PDF: stored as rebuilt from its pages, never as it came
+        uploaded = ContentFile(pdf_reencode(uploaded, name=name, field="attachments"), name=name)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
@@ -187,6 +181,28 @@ def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()
     return attachment
+
+
+def correction_uploads_check(case: Case, count: int) -> None:
+    """The limits on online corrections (Art 30): at most CORRECTION_MAX_FILES files in one
+    submission and CORRECTION_MAX_SUBMISSIONS submissions per case, so the tracking page
+    cannot be used to pour files into a case (InvalidInput, Chinese message)."""
+    most_files = int(settings.CORRECTION_MAX_FILES)
+    if count > most_files:
+        raise InvalidInput(
+            _("At most %(limit)d files may be sent with one correction; you chose %(count)d.")
+            % {"limit": most_files, "count": count},
+            field="attachments",
+        )
+    most_submissions = int(settings.CORRECTION_MAX_SUBMISSIONS)
+    if case.events.filter(kind="submit_correction").count() >= most_submissions:
+        raise InvalidInput(
+            _(
+                "This case has already received %(limit)d online corrections; send any "
+                "further correction to the office by post or in person."
+            )
+            % {"limit": most_submissions}
+        )
 
 
 class UploadTooLarge(RequestDataTooBig):

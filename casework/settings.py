@@ -330,6 +330,9 @@ LOGGING = {
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{year}-{seq:04d}")
 # Attachments: size cap in bytes.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Online corrections from the tracking page (Art 30): files per submission, submissions per case.
+CORRECTION_MAX_FILES = int(os.environ.get("CORRECTION_MAX_FILES", "5"))
+CORRECTION_MAX_SUBMISSIONS = int(os.environ.get("CORRECTION_MAX_SUBMISSIONS", "3"))
 # 国办函〔2020〕109号: whether the fee period (notice sent → payment) is excluded from the
 # 20-working-day reply limit is UNCONFIRMED (LAW.md §2.4); default "paused" per DESIGN §4.
 FEE_PAUSES_CLOCK = os.environ.get("FEE_PAUSES_CLOCK", "1") == "1"

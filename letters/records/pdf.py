@@ -174,6 +174,24 @@ def _encrypted(name: str) -> str:
     )
 
 
+def pdf_rebuilt(data: bytes, name: str = "") -> bytes:
+    """The working copy of a record's PDF (uploaded or converted): its pages' contents copied
+    into a fresh file, without actions, JavaScript, launch or remote links, embedded files,
+    forms, annotations or metadata at any depth (casework.pdf_rebuild, issue 22). Officers
+    preview and release from this copy; the original is kept only as the uploaded evidence."""
+    import pikepdf
+
+    from casework.pdf_rebuild import pdf_rebuild
+
+    try:
+        return pdf_rebuild(data)
+    except pikepdf.PdfError:
+        raise RecordError(
+            _("“%(name)s” is damaged and cannot be read as a PDF.") % {"name": name},
+            field="file",
+        ) from None
+
+
 @contextmanager
 def open_pdf(data: bytes, name: str = "") -> Iterator[Any]:
     """pdfium document as a context manager; a PDF pdfium cannot read is a RecordError."""
@@ -274,43 +292,81 @@ def _append_image_page(pdf: Any, image: Any, dpi: float, *, quality: int = 85) -
 
 
 def office_to_pdf(data: bytes, name: str) -> bytes:
-    """Word/Excel/OpenDocument → PDF with LibreOffice headless (Debian's -nogui packages), in a
-    throwaway profile and folder, with a time limit."""
+    """Word/Excel/OpenDocument → PDF with LibreOffice headless (Debian's -nogui packages),
+    sealed (issue 22): outside references stripped from the package first
+    (letters.records.office_links), then soffice run without a network, with a minimal
+    environment, a throwaway profile and home, and a time limit that kills its process group
+    (letters.records.sandbox). A binary .doc/.xls cannot be cleaned as it is: it is first
+    saved as OpenDocument inside the sandbox, cleaned, and then converted. Refused (never run
+    in the open) when the sandbox cannot be set up."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise RecordError(_("Office documents cannot be converted: LibreOffice is not installed."))
     suffix = Path(name.lower()).suffix
     with tempfile.TemporaryDirectory(prefix="records-convert-") as tmp:
-        source = Path(tmp) / f"record{suffix}"
-        source.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        try:
-            result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-                [
-                    soffice,
-                    f"-env:UserInstallation=file://{profile}",
-                    "--headless",
-                    "--norestore",
-                    "--nolockcheck",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    tmp,
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=int(settings.RECORDS_CONVERT_TIMEOUT),
-                env={**os.environ, "HOME": tmp},
-                check=False,
+        if OFFICE_EXTENSIONS.get(suffix) == OLE_MAGIC:
+            opendocument = ".ods" if suffix == ".xls" else ".odt"
+            data = _soffice_convert(soffice, tmp, data, suffix, opendocument[1:], name)
+            suffix = opendocument
+        data = _strip_links(data, name)
+        return _soffice_convert(soffice, tmp, data, suffix, "pdf", name)
+
+
+def _strip_links(data: bytes, name: str) -> bytes:
+    import zipfile
+
+    from letters.records.office_links import strip_outside_references
+
+    try:
+        return strip_outside_references(data)[0]
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        raise RecordError(
+            _("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name}
+        ) from None
+
+
+def _soffice_convert(
+    soffice: str, tmp: str, data: bytes, suffix: str, target: str, name: str
+) -> bytes:
+    """One sealed LibreOffice run: `data` (a file ending in `suffix`) → `target` format."""
+    from letters.records.sandbox import SandboxError, SandboxTimeout, run_sealed
+
+    run = Path(tempfile.mkdtemp(prefix="run-", dir=tmp))
+    source = run / f"record{suffix}"
+    source.write_bytes(data)
+    profile = run / "profile"
+    try:
+        result = run_sealed(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(run),
+                str(source),
+            ],
+            home=str(run),
+            timeout=int(settings.RECORDS_CONVERT_TIMEOUT),
+        )
+    except SandboxTimeout:
+        raise RecordError(_("The conversion to PDF took too long and was stopped.")) from None
+    except SandboxError as exc:
+        raise RecordError(
+            _(
+                "Office documents cannot be converted: the conversion sandbox (a process "
+                "without network access) cannot be set up on this server (%(error)s)."
             )
-        except subprocess.TimeoutExpired:
-            raise RecordError(_("The conversion to PDF took too long and was stopped.")) from None
-        target = Path(tmp) / "record.pdf"
-        if result.returncode != 0 or not target.exists():
-            raise RecordError(
-                _("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name}
-            )
-        return target.read_bytes()
+            % {"error": str(exc)}
+        ) from None
+    output = run / f"record.{target}"
+    if result.returncode != 0 or not output.exists():
+        raise RecordError(_("LibreOffice could not convert “%(name)s” to PDF.") % {"name": name})
+    return output.read_bytes()
 
 
 def render_page(doc: Any, index: int, dpi: float, *, grey: bool = False) -> Any:
@@ -370,6 +426,48 @@ def page_text(doc: Any, index: int) -> PageText:
     finally:
         textpage.close()
         page.close()
+    return result
+
+
+# A page whose largest picture covers at least this share of it is a scan: it is OCR'd even
+# when it carries a text layer (a scanner's own, which may have lost what the picture shows).
+SCAN_COVERAGE = 0.9
+
+
+def picture_coverage(doc: Any, index: int) -> float:
+    """The share of the page (0..1) covered by its largest image, forms' contents included."""
+    import pypdfium2.raw as pdfium_c
+
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        area = width * height
+        if area <= 0:
+            return 0.0
+        left0, bottom0, right0, top0 = page.get_mediabox()
+        best = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            left, bottom, right, top = obj.get_bounds()
+            covered_w = max(0.0, min(right, right0) - max(left, left0))
+            covered_h = max(0.0, min(top, top0) - max(bottom, bottom0))
+            best = max(best, covered_w * covered_h / area)
+        return min(1.0, best)
+    finally:
+        page.close()
+
+
+def is_scan(doc: Any, index: int) -> bool:
+    return picture_coverage(doc, index) >= SCAN_COVERAGE
+
+
+def merged(layer: PageText, ocr: PageText) -> PageText:
+    """A scan's own text layer followed by what OCR read on its picture: suggestions come from
+    both (the same finding twice is dropped in pii.page_findings). A separator that no
+    pattern runs across keeps the two apart."""
+    result = PageText(text=layer.text, boxes=list(layer.boxes), source="ocr")
+    result.add("\n¦\n", None)
+    result.text += ocr.text
+    result.boxes.extend(ocr.boxes)
     return result
 
 
@@ -487,7 +585,7 @@ def _tesseract_run(source: str, stdin: bytes | None, *configs: str) -> bytes:
             input=stdin,
             capture_output=True,
             timeout=int(settings.RECORDS_OCR_TIMEOUT),
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            env=_tesseract_environment(),
             check=False,
         )
     except FileNotFoundError:
@@ -499,6 +597,14 @@ def _tesseract_run(source: str, stdin: bytes | None, *configs: str) -> bytes:
             _("OCR failed: %(error)s") % {"error": result.stderr.decode(errors="replace")[-300:]}
         )
     return result.stdout
+
+
+def _tesseract_environment() -> dict[str, str]:
+    """PATH, where the language data is, and one thread: none of the worker's secrets."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1"}
+    if os.environ.get("TESSDATA_PREFIX"):
+        environment["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
+    return environment
 
 
 def tesseract_text_pdf(paths: list[str], dpi: int) -> bytes:
@@ -513,11 +619,14 @@ def tesseract_text_pdf(paths: list[str], dpi: int) -> bytes:
 def pages_text(
     data: bytes, *, ocr: bool = True, progress: Any = None
 ) -> Iterator[tuple[int, PageText]]:
-    """Text with positions for every page: the text layer where there is one, OCR (at
-    RECORDS_OCR_DPI) for the pages without, in batches of RECORDS_OCR_BATCH pages run by
-    RECORDS_OCR_WORKERS processes at once while the next pages are rendered. Yields in page
-    order."""
+    """Text with positions for every page: the text layer where there is one; OCR (at
+    RECORDS_OCR_DPI, ruled lines removed first: scan_clean) for the pages without one and for
+    scans (a picture covering the page, issue 22) whatever text layer they carry, in batches
+    of RECORDS_OCR_BATCH pages run by RECORDS_OCR_WORKERS processes at once while the next
+    pages are rendered. Yields in page order."""
     from concurrent.futures import Future, ThreadPoolExecutor
+
+    from letters.records.scan_clean import remove_rules
 
     dpi = int(settings.RECORDS_OCR_DPI)
     batch_size = max(1, int(settings.RECORDS_OCR_BATCH))
@@ -536,12 +645,15 @@ def pages_text(
                 batches[index] = (future, position)
             batch.clear()
 
+        layers: dict[int, PageText] = {}  # the text layers of scans, merged with their OCR
         for index in range(len(doc)):
             text = page_text(doc, index)
-            if has_text_layer(text) or not ocr:
+            if not ocr or (has_text_layer(text) and not is_scan(doc, index)):
                 texts[index] = text
                 continue
-            image = render_page(doc, index, dpi, grey=True)
+            if has_text_layer(text):
+                layers[index] = text
+            image = remove_rules(render_page(doc, index, dpi, grey=True))
             path = os.path.join(tmp, f"page-{index:05d}.png")
             image.save(path, format="PNG")
             batch.append((index, path, image.width, image.height))
@@ -556,6 +668,8 @@ def pages_text(
             else:
                 future, position = batches[index]
                 result = future.result()[position]
+                if index in layers:
+                    result = merged(layers[index], result)
             if progress is not None:
                 progress(index + 1)
             yield index, result

@@ -25,15 +25,9 @@ NAME = "name"
 # could pass the bank-card check).
 PRIORITY = [ID_NUMBER, EMAIL, BANK_CARD, MOBILE, PHONE, PLATE, NAME]
 
-_SEP = r"[ \-]?"
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6}" + r"(?:\s?\d){11}\s?[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(
-    r"(?<!\d)((?:\+?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?!\d)"
-)
 _PHONE_RE = re.compile(
     r"(?<!\d)((?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-－—])\s?[2-9]\d{6,7})(?!\d)"
 )
-_CARD_RE = re.compile(r"(?<!\d)((?:\d[ \-]?){15,18}\d)(?!\d)")
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})")
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE_RE = re.compile(
@@ -53,6 +47,7 @@ class Finding:
     start: int
     end: int
     value: str
+    whole: bool = False  # a number that is a whole run of digit groups, nothing around it
 
 
 def id_number_valid(number: str) -> bool:
@@ -82,16 +77,95 @@ def _digits(value: str) -> str:
     return "".join(c for c in value if c.isdigit() or c in "Xx")
 
 
-def find_id_numbers(text: str) -> list[Finding]:
+# Numbers as printed and as OCR reads them: whole, in groups (1101 0519 …, 139-1234-5678), or
+# one digit per box (the boxes' sides removed before OCR, a digit or two per word left).
+# A run is groups of digits with at most three separator characters between them; a
+# candidate is a span of whole groups with the right number of digits.
+_GROUP_SEPARATORS = set(" \t\n\u3000-－—–_·.|/\\[](){}:;,'`!")
+_MAX_SEPARATOR = 3
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int  # offsets in the text
+    end: int
+    digits: str
+
+
+def _is_digit(char: str) -> bool:
+    return char.isascii() and char.isdigit()
+
+
+def _lone_x(text: str, i: int) -> bool:
+    """An X at i that can be an ID's check character: not part of a Latin word."""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return text[i] in "Xx" and not (after.isascii() and (after.isalpha() or after.isdigit()))
+
+
+def _digit_runs(text: str) -> list[list[_Group]]:
+    """The runs of digit groups in the text. An X ends a group (an ID's check character),
+    directly after its digits or on its own after a separator (its own box)."""
+    runs: list[list[_Group]] = []
+    current: list[_Group] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not (_is_digit(text[i]) or (current and _lone_x(text, i))):
+            i += 1
+            continue
+        start = i
+        while i < n and _is_digit(text[i]):
+            i += 1
+        if i < n and _lone_x(text, i):
+            i += 1
+        current.append(_Group(start, i, text[start:i]))
+        gap = i
+        while gap < n and text[gap] in _GROUP_SEPARATORS and gap - i < _MAX_SEPARATOR:
+            gap += 1
+        if gap > i and gap < n and (_is_digit(text[gap]) or _lone_x(text, gap)):
+            i = gap
+            continue
+        runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _spans(text: str, lengths: range) -> list[tuple[int, int, str, bool]]:
+    """(start, end, digits, whole run) of every span of whole groups whose digit count is in
+    `lengths`; an X only as the span's last character."""
     found = []
-    for m in _ID_RE.finditer(text):
-        if id_number_valid(_digits(m.group(1))):
-            found.append(Finding(ID_NUMBER, m.start(1), m.end(1), m.group(1)))
+    for run in _digit_runs(text):
+        for first in range(len(run)):
+            digits = ""
+            for last in range(first, len(run)):
+                if "X" in digits.upper():
+                    break  # an X ended an earlier group: nothing may follow it
+                digits += run[last].digits
+                if len(digits) > lengths.stop:
+                    break
+                if len(digits) in lengths:
+                    whole = first == 0 and last == len(run) - 1
+                    found.append((run[first].start, run[last].end, digits, whole))
     return found
 
 
+def find_id_numbers(text: str) -> list[Finding]:
+    """18 characters (GB 11643) with a valid check character, whole or in groups or boxes."""
+    return [
+        Finding(ID_NUMBER, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(18, 19))
+        if id_number_valid(digits.upper())
+    ]
+
+
 def find_mobiles(text: str) -> list[Finding]:
-    return [Finding(MOBILE, m.start(1), m.end(1), m.group(1)) for m in _MOBILE_RE.finditer(text)]
+    """11 digits beginning 13–19, whole or grouped (139 1234 5678, 139-1234-5678)."""
+    return [
+        Finding(MOBILE, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(11, 12))
+        if digits.isdigit() and re.fullmatch(r"1[3-9]\d{9}", digits)
+    ]
 
 
 def find_phones(text: str) -> list[Finding]:
@@ -100,13 +174,12 @@ def find_phones(text: str) -> list[Finding]:
 
 
 def find_bank_cards(text: str) -> list[Finding]:
-    """16–19 digits (optionally grouped) that pass the Luhn check."""
-    found = []
-    for m in _CARD_RE.finditer(text):
-        digits = _digits(m.group(1))
-        if 16 <= len(digits) <= 19 and luhn_valid(digits):
-            found.append(Finding(BANK_CARD, m.start(1), m.end(1), m.group(1)))
-    return found
+    """16–19 digits (whole, grouped or boxed) that pass the Luhn check."""
+    return [
+        Finding(BANK_CARD, start, end, text[start:end], whole)
+        for start, end, digits, whole in _spans(text, range(16, 20))
+        if digits.isdigit() and luhn_valid(digits)
+    ]
 
 
 def find_emails(text: str) -> list[Finding]:
@@ -128,18 +201,36 @@ def find_names(text: str, names: Iterable[str]) -> list[Finding]:
     return found
 
 
-def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
-    """All findings, overlaps resolved by PRIORITY (then the longer one), in text order."""
-    candidates = [
-        *find_id_numbers(text),
+def _numbers(text: str) -> list[Finding]:
+    """ID numbers, bank cards and mobiles: spans of digit groups (a line break separates
+    groups and may fall inside a number)."""
+    return [*find_id_numbers(text), *find_bank_cards(text), *find_mobiles(text)]
+
+
+def _others(text: str, names: Iterable[str]) -> list[Finding]:
+    return [
         *find_emails(text),
-        *find_bank_cards(text),
-        *find_mobiles(text),
         *find_phones(text),
         *find_plates(text),
         *find_names(text, names),
     ]
-    candidates.sort(key=lambda f: (PRIORITY.index(f.kind), -(f.end - f.start), f.start))
+
+
+def _resolve(candidates: list[Finding]) -> list[Finding]:
+    """Overlaps resolved: a number that is a whole run of digit groups first, then by
+    PRIORITY; of two readings of a number, the one with more digits,
+    then the one broken in fewer places (a box's side read as a digit adds a group in
+    front), then the longer one. In text order."""
+    candidates.sort(
+        key=lambda f: (
+            not f.whole,  # a whole run read as one number beats any part of it
+            PRIORITY.index(f.kind),
+            -len(_digits(f.value)),
+            sum(1 for c in f.value if not c.isalnum()),
+            -(f.end - f.start),
+            f.start,
+        )
+    )
     taken: list[Finding] = []
     for finding in candidates:
         if all(finding.end <= t.start or finding.start >= t.end for t in taken):
@@ -147,23 +238,50 @@ def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
     return sorted(taken, key=lambda f: f.start)
 
 
+def find_all(text: str, names: Iterable[str] = ()) -> list[Finding]:
+    """All findings, overlaps resolved (_resolve), in text order."""
+    return _resolve([*_numbers(text), *_others(text, names)])
+
+
 def page_findings(page: PageText, names: Iterable[str] = ()) -> list[tuple[Finding, list[Rect]]]:
-    """Findings on a page with their boxes. Line breaks are left out of the searched text,
-    so a number or an address wrapped at the end of a line is still found (Chinese text has
-    no spaces to lose; a false join is only a suggestion the officer rejects)."""
+    """Findings on a page with their boxes. Line breaks are left out of the text searched
+    for names, addresses, e-mails, plates and fixed lines, so one wrapped at the end of a line
+    is still found (Chinese text has no spaces to lose; a false join is only a suggestion
+    the officer rejects). Numbers are searched in the text with its line breaks, each one a
+    place where a number may continue: a number wrapped is found, and two numbers on
+    consecutive lines (an OCR'd form) do not run together into one."""
     kept = [i for i, char in enumerate(page.text) if char != "\n"]
     joined = "".join(page.text[i] for i in kept)
-    result = []
-    for finding in find_all(joined, names):
-        original = Finding(
-            finding.kind, kept[finding.start], kept[finding.end - 1] + 1, finding.value
-        )
+    others = [
+        Finding(f.kind, kept[f.start], kept[f.end - 1] + 1, f.value) for f in _others(joined, names)
+    ]
+    result: list[tuple[Finding, list[Rect]]] = []
+    for original in _resolve([*_numbers(page.text), *others]):
         # OCR boxes (Tesseract's LSTM engine) can be off by about a character: pad them by
         # most of a line height on each side. That may cover a neighbouring character, which
         # the officer sees before accepting; it never leaves part of the finding showing.
         pad = 0.8 if page.source == "ocr" else 0.1
-        result.append((original, finding_rects(page, original, pad=pad)))
+        rects = finding_rects(page, original, pad=pad)
+        if not any(_same_place(original, rects, *earlier) for earlier in result):
+            result.append((original, rects))
     return result
+
+
+def normalised(finding: Finding) -> str:
+    """What two readings of the same finding share: its digits (and X), or its text."""
+    if finding.kind in (ID_NUMBER, MOBILE, BANK_CARD, PHONE):
+        return _digits(finding.value).upper()
+    return finding.value
+
+
+def _same_place(finding: Finding, rects: list[Rect], other: Finding, others: list[Rect]) -> bool:
+    """The same finding read twice on a scan (its text layer and OCR): same kind and value,
+    boxes that overlap."""
+    if finding.kind != other.kind or normalised(finding) != normalised(other):
+        return False
+    return any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a in rects for b in others
+    )
 
 
 def finding_rects(page: PageText, finding: Finding, *, pad: float = 0.1) -> list[Rect]:

@@ -205,11 +205,10 @@ def record_process(record_id: int) -> None:
             data = pdf.image_to_pdf(data, record.original_name)
         elif kind == "office":
             data = pdf.office_to_pdf(data, record.original_name)
+        if kind != "image":  # an image's PDF is built afresh already
+            data = pdf.pdf_rebuilt(data, record.original_name)
         info = pdf.pdf_check(data, record.original_name)
-        if kind == "pdf":
-            record.pdf.name = record.original.name  # the same bytes: no second copy
-        else:
-            record.pdf.save("record.pdf", ContentFile(data), save=False)
+        record.pdf.save("record.pdf", ContentFile(data), save=False)
         Record.objects.filter(pk=record_id).update(pdf=record.pdf.name, pages_total=info.pages)
 
         def progress(done: int) -> None:

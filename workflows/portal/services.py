@@ -91,10 +91,11 @@ def correction_submit(
     told to check it and record its receipt."""
     from django.contrib.auth import get_user_model
 
-    from casework.attachments import attachment_add
+    from casework.attachments import attachment_add, correction_uploads_check
     from casework.choices import AttachmentKind, Role
     from casework.services import case_transition
 
+    correction_uploads_check(case, len(uploads))
     names = []
     for uploaded in uploads:
         attachment_add(
