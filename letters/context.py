@@ -13,6 +13,7 @@ from casework.choices import Transition as T
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
+from letters.provision import provision_context
 
 
 def cn(day: date | None) -> str:
@@ -202,7 +203,7 @@ def build_letter_context(
                 and disposition != "refused.administrative_inquiry",
             }
         )
-        context.update(records_context(case))
+        context.update(provision_context(case, disposition, payload))
         correction = _last(case, T.REQUEST_CORRECTION)
         context["correction_on_cn"] = cn(correction.on) if correction else ""
         fee = _last(case, T.NOTIFY_FEE)

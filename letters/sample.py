@@ -57,7 +57,8 @@ SUBJECT = "本市2025年退役士兵安置计划及落实情况"
 
 # What the liaison officer writes for each decision (reasons, withheld part, files).
 PROPOSALS: dict[str, dict[str, str]] = {
-    Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》"},
+    # Granted: posted to the applicant (Art 40); the files listed are what was posted.
+    Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》", "arrangement": "post"},
     Disposition.GRANTED_ALREADY_PUBLISHED: {
         "where_published": "本机关门户网站“政府信息公开—规划计划”栏目（2025年12月31日发布）"
     },
@@ -70,7 +71,11 @@ PROPOSALS: dict[str, dict[str, str]] = {
         "reasons": "所申请信息中含有第三方商业秘密。",
         "withheld": "合同第五条报价明细涉及第三方商业秘密，依据《中华人民共和国政府信息公开条例》"
         "第十五条不予公开。",
-        "files": "《2025年退役士兵安置计划》\n《2025年退役士兵安置计划落实情况报告》",
+    },
+    # Art 37 and Art 32 are weighed, and the refusal is confirmed (casework.lifecycle.decision_warnings).
+    Disposition.REFUSED_THIRD_PARTY_RIGHTS: {
+        "override_warnings": "true",
+        "override_reason": "经征求意见，第三方不同意公开，所涉信息无法区分处理。",
     },
     Disposition.NOT_PROCESSED_PUBLICATION: {
         "reasons": "该信息已刊登于《济南市人民政府公报》2025年第6期，您可在市图书馆或政府网站查阅。"
@@ -86,12 +91,70 @@ class _Rollback(Exception):
 @contextmanager
 def sample_case(kind: Kind) -> Iterator[Case]:
     """Yield a saved case that fits `kind`; everything it wrote is rolled back afterwards."""
+    stored: list[str] = []
     try:
         with transaction.atomic():
-            yield _build(kind)
+            case = _build(kind)
+            stored.extend(_stored_files(case))
+            yield case
             raise _Rollback
     except _Rollback:
         pass
+    finally:
+        from django.core.files.storage import default_storage
+
+        for name in stored:  # the files of the sample's records: the rows were rolled back
+            default_storage.delete(name)
+
+
+# The records a partial disclosure releases (Art 37): real files, built and approved as an
+# officer and the reviewer do it (issue 21: release follows approval).
+SAMPLE_RECORDS = ("2025年退役士兵安置计划", "2025年退役士兵安置计划落实情况报告")
+
+
+def _sample_release(case: Case, officer: User, reviewer: User) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    import pikepdf
+
+    from letters.records import jobs
+    from letters.records import services as records
+
+    case = _reload(case)  # routed since it was received
+    division = case.lead_division
+    if division is None:
+        raise ValueError("the sample case is not routed")
+    for title in SAMPLE_RECORDS:
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595, 842))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        record = records.record_add(
+            case=case,
+            division=division,
+            uploaded=SimpleUploadedFile(f"{title}.pdf", buffer.getvalue(), "application/pdf"),
+            actor=officer,
+            title=title,
+        )
+        jobs.run("record_process", record.pk)
+    release_set = records.release_set_start(case=case, actor=officer)
+    jobs.run("release_set_build", release_set.pk)
+    records.release_set_approve(case=case, set_id=release_set.pk, actor=reviewer)
+
+
+def _stored_files(case: Case) -> list[str]:
+    from letters.records.models import Record, ReleasedFile
+
+    names = [
+        name
+        for record in Record.objects.filter(case=case)
+        for name in (record.original.name, record.pdf.name)
+        if name
+    ]
+    names += [f.file.name for f in ReleasedFile.objects.filter(release_set__case=case)]
+    return sorted(set(names))
 
 
 def _user(username: str, role: str) -> User:
@@ -218,6 +281,10 @@ def _build(kind: Kind) -> Case:
         return _reload(case)
     proposal = {"reasons": "经核查，所申请信息的情况如上所述。"}
     proposal.update(PROPOSALS.get(disposition, {}))
+    if proposal.get("arrangement"):
+        proposal["arranged_on"] = back(7).isoformat()
+    if disposition == Disposition.PARTIAL:
+        _sample_release(case, users["liaison"], users["reviewer"])
     fire(
         T.PROPOSE,
         "liaison",

@@ -20,6 +20,7 @@ from letters.models import Letter, LetterNumberCounter
 from letters.rendering import html_to_pdf
 from letters.services import letter_issue, letter_void
 from tests.conftest import NOW, person
+from tests.provision import BY_POST, approved_release_set
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -39,7 +40,7 @@ def pdf_fonts(data: bytes, tmp_path) -> str:
 
 
 @pytest.fixture
-def approved(receive_flow, act, divisions):
+def approved(receive_flow, act, divisions, users):
     def _approved(disposition="granted", **fields):
         case = receive_flow(arrived=date(2026, 3, 2))
         act(case, "register", "registrar", on=date(2026, 3, 2))
@@ -58,6 +59,15 @@ def approved(receive_flow, act, divisions):
             proposal["reasons"] = "依法说明的理由"
         if disposition == "partial":
             proposal.setdefault("withheld", "第五条报价明细")
+        if disposition == "partial" or (disposition == "granted" and fields.get("records")):
+            # Issue 21: the redacted files are built and approved before the decision moves.
+            approved_release_set(case, officer=users["liaison_a"], reviewer=users["reviewer"])
+        elif disposition == "granted" and not fields.get("where_published"):
+            proposal = {**BY_POST, **proposal}  # granted: posted to the applicant (Art 40)
+        proposal.pop("records", None)
+        if disposition == "refused.third_party_rights":  # the Art 37/32 warning, confirmed
+            proposal.setdefault("override_warnings", True)
+            proposal.setdefault("override_reason", "第三方不同意公开，且无法区分处理")
         act(case, "propose", "liaison_a", on=date(2026, 3, 10), **proposal)
         act(case, "check", "reviewer", on=date(2026, 3, 11))
         act(case, "approve", "head", on=date(2026, 3, 12))
