@@ -432,7 +432,9 @@ def suggestions_accept(
     if page is not None:
         pending = pending.filter(page=page)
     if ids is not None:
-        pending = pending.filter(pk__in=ids)
+        pending = pending.filter(pk__in=ids)  # a dismissed one only when named
+    else:
+        pending = pending.filter(dismissed_at__isnull=True)
     count = 0
     labels = dict(Suggestion.Kind.choices)
     for suggestion in pending:

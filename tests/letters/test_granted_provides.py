@@ -10,6 +10,7 @@ import pytest
 from casework.errors import InvalidInput, WrongState
 from casework.models import Event
 from letters.models import Letter
+from tests.letters.test_letters import _clean, pdf_text
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def investigating(receive_flow, act, divisions):
 
 @pytest.mark.django_db
 def test_granted_with_nothing_provided_is_refused_and_an_inspection_is_written_out(
-    investigating, act, client
+    investigating, act, client, tmp_path
 ):
     case = investigating
     on = date(2026, 3, 10)
@@ -58,7 +59,7 @@ def test_granted_with_nothing_provided_is_refused_and_an_inspection_is_written_o
     # The corrected letter text: what is provided, where and when to inspect it, no 附件.
     letter = Letter.objects.get(case=case)
     assert letter.context["files"] == ""
-    text = "".join(letter.html.split())
+    text = _clean(pdf_text(letter.pdf.read(), tmp_path))
     assert "本机关向您提供该政府信息（《2025年度退役士兵安置计划》）。" in text
     assert "请您于2026年3月20日到本机关政务公开办公室（龙奥北路1号）查阅。" in text
     assert "获取方式为" not in text
@@ -73,7 +74,7 @@ def test_granted_with_nothing_provided_is_refused_and_an_inspection_is_written_o
 
 
 @pytest.mark.django_db
-def test_granted_by_post_or_where_published(investigating, act):
+def test_granted_by_post_or_where_published(investigating, act, tmp_path):
     case = investigating
     act(
         case,
@@ -88,6 +89,6 @@ def test_granted_by_post_or_where_published(investigating, act):
     act(case, "check", "reviewer", on=date(2026, 3, 11))
     act(case, "approve", "head", on=date(2026, 3, 12))
     act(case, "issue_reply", "registrar")
-    text = "".join(Letter.objects.get(case=case).html.split())
+    text = _clean(pdf_text(Letter.objects.get(case=case).pdf.read(), tmp_path))
     assert "该政府信息已于2026年3月13日邮寄给您。" in text
     assert "您可以通过以下途径获取：本机关门户网站“政府信息公开—规划计划”栏目。" in text
