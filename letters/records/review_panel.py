@@ -36,6 +36,18 @@ class ReviewPanel:
     vague: bool = False
     may_correct: bool = False
 
+    @property
+    def shown(self) -> bool:
+        """Something to show (an empty card says nothing)."""
+        return bool(
+            self.disposition_label
+            or self.release_set
+            or self.open_count
+            or self.dismissed
+            or self.warnings
+            or self.vague
+        )
+
 
 def _arrangement_text(proposal: dict[str, Any]) -> str:
     kind = proposal.get("arrangement")
