@@ -273,6 +273,12 @@ ITEM_KEYS = (
     "search_terms",
     "earlier_case_number",
     "explanation_requested_on",
+    # How a providing item provides (release_gate) and a warned one is confirmed (Art 30/32/37).
+    "arrangement",
+    "arranged_on",
+    "arranged_place",
+    "override_warnings",
+    "override_reason",
 )
 
 

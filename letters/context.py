@@ -17,6 +17,7 @@ from letters.facts import check_letter_facts, decision_facts
 from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
 from letters.prose import set_officer_texts
+from letters.provision import provision_context
 
 
 def cn(day: date | None) -> str:
@@ -213,8 +214,9 @@ def build_letter_context(
                 and disposition != "refused.administrative_inquiry",
             }
         )
+        # What is provided: the approved set's 附件 list, an arranged inspection or posting.
+        context.update(provision_context(case, disposition, payload))
         context.update(item_by_item_context(case, context, payload))  # several items (issue 21)
-        context.update(records_context(case))
         context.update(decision_facts(case_events(case), payload))  # dates and numbers stated
     return set_officer_texts(context)  # officers' text as sentences or clauses
 

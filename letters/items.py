@@ -50,12 +50,12 @@ def item_by_item_context(
     from letters.kinds import REFUSAL_GROUNDS
     from letters.layout import _reconsideration_first, wording_paragraphs
     from letters.prose import set_officer_texts
+    from letters.provision import arrangement_context
     from letters.services import current_wording
 
     events = case_events(case)
 
     paragraphs = [f"现对您申请的{len(items)}项内容分别答复如下："]
-    files: list[str] = []
     first: list[str] = []
     summary: list[dict[str, Any]] = []
     for item in items:
@@ -72,14 +72,18 @@ def item_by_item_context(
         # The facts this item's wording states (its search record, the earlier case …) and
         # the officer's text set as sentences, as for a letter of one item (letters.facts).
         item_context.update(decision_facts(events, decision))
+        # How a providing item provides: an arranged inspection or posting, or what it names.
+        item_context.update(arrangement_context(decision))
+        if not context.get("attachments"):
+            # No released files: what the item provides is said in its text, never a 附件 list.
+            item_context["provided_items"] = decision.get("files", "")
+            item_context["files"] = ""
         item_context = set_officer_texts(item_context)
         body = wording_paragraphs(current_wording(f"reply.{disposition}").body, item_context)
         if body and f"“{item.text}”" in body[0]:
             body = body[1:]  # the receipt sentence, said once for the whole letter
         head = f"{chinese_numeral(item.position)}、关于“{item.text}”："
         paragraphs.extend([head + (body[0] if body else ""), *body[1:]])
-        if decision.get("files"):
-            files.append(decision["files"])
         if _reconsideration_first({"disposition": disposition}):
             first.append(disposition)
         summary.append(
@@ -99,6 +103,5 @@ def item_by_item_context(
     return {
         "items": summary,
         "item_paragraphs": paragraphs,
-        "files": "\n".join(files),
         "remedy_reconsideration_first": remedy,
     }

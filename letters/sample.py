@@ -57,7 +57,13 @@ SUBJECT = "本市2025年退役士兵安置计划及落实情况"
 # A request of three items (issue 21): `letter_sample reply.partial --items`.
 ITEMS_SUBJECT = "1. 本市2025年退役士兵安置计划 2. 安置计划落实情况 3. 安置资金使用明细"
 MIXED_ITEMS: list[dict[str, Any]] = [
-    {"position": 1, "disposition": Disposition.GRANTED, "files": "《2025年退役士兵安置计划》"},
+    {
+        "position": 1,
+        "disposition": Disposition.GRANTED,
+        "files": "《2025年退役士兵安置计划》",
+        "arrangement": "post",
+        "arranged_on": "2026-03-20",
+    },
     {
         "position": 2,
         "disposition": Disposition.UNABLE_NOT_HELD,
@@ -76,7 +82,8 @@ MIXED_ITEMS: list[dict[str, Any]] = [
 
 # What the liaison officer writes for each decision (reasons, withheld part, files).
 PROPOSALS: dict[str, dict[str, str]] = {
-    Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》"},
+    # Granted: posted to the applicant (Art 40); the files listed are what was posted.
+    Disposition.GRANTED: {"files": "《2025年退役士兵安置计划》", "arrangement": "post"},
     Disposition.GRANTED_ALREADY_PUBLISHED: {
         "where_published": "本机关门户网站“政府信息公开—规划计划”栏目（2025年12月31日发布）"
     },
@@ -89,7 +96,11 @@ PROPOSALS: dict[str, dict[str, str]] = {
         "reasons": "所申请信息中含有第三方商业秘密。",
         "withheld": "合同第五条报价明细涉及第三方商业秘密，依据《中华人民共和国政府信息公开条例》"
         "第十五条不予公开。",
-        "files": "《2025年退役士兵安置计划》\n《2025年退役士兵安置计划落实情况报告》",
+    },
+    # Art 37 and Art 32 are weighed, and the refusal is confirmed (casework.lifecycle.decision_warnings).
+    Disposition.REFUSED_THIRD_PARTY_RIGHTS: {
+        "override_warnings": "true",
+        "override_reason": "经征求意见，第三方不同意公开，所涉信息无法区分处理。",
     },
     Disposition.UNABLE_NOT_HELD: {
         "reasons": "",  # the search record is the substance of the reply (Art 36(4))
@@ -117,12 +128,70 @@ class _Rollback(Exception):
 def sample_case(kind: Kind, *, items: bool = False) -> Iterator[Case]:
     """Yield a saved case that fits `kind` (with `items`, a request of three items answered
     item by item); everything it wrote is rolled back afterwards."""
+    stored: list[str] = []
     try:
         with transaction.atomic():
-            yield _build(kind, items=items)
+            case = _build(kind, items=items)
+            stored.extend(_stored_files(case))
+            yield case
             raise _Rollback
     except _Rollback:
         pass
+    finally:
+        from django.core.files.storage import default_storage
+
+        for name in stored:  # the files of the sample's records: the rows were rolled back
+            default_storage.delete(name)
+
+
+# The records a partial disclosure releases (Art 37): real files, built and approved as an
+# officer and the reviewer do it (issue 21: release follows approval).
+SAMPLE_RECORDS = ("2025年退役士兵安置计划", "2025年退役士兵安置计划落实情况报告")
+
+
+def _sample_release(case: Case, officer: User, reviewer: User) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    import pikepdf
+
+    from letters.records import jobs
+    from letters.records import services as records
+
+    case = _reload(case)  # routed since it was received
+    division = case.lead_division
+    if division is None:
+        raise ValueError("the sample case is not routed")
+    for title in SAMPLE_RECORDS:
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595, 842))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        record = records.record_add(
+            case=case,
+            division=division,
+            uploaded=SimpleUploadedFile(f"{title}.pdf", buffer.getvalue(), "application/pdf"),
+            actor=officer,
+            title=title,
+        )
+        jobs.run("record_process", record.pk)
+    release_set = records.release_set_start(case=case, actor=officer)
+    jobs.run("release_set_build", release_set.pk)
+    records.release_set_approve(case=case, set_id=release_set.pk, actor=reviewer)
+
+
+def _stored_files(case: Case) -> list[str]:
+    from letters.records.models import Record, ReleasedFile
+
+    names = [
+        name
+        for record in Record.objects.filter(case=case)
+        for name in (record.original.name, record.pdf.name)
+        if name
+    ]
+    names += [f.file.name for f in ReleasedFile.objects.filter(release_set__case=case)]
+    return sorted(set(names))
 
 
 def _user(username: str, role: str) -> User:
@@ -256,6 +325,11 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
         proposal["earlier_case_number"] = _earlier_answered_case(
             organ, users, division, back(70), back(50), now
         )
+    if proposal.get("arrangement"):
+        proposal["arranged_on"] = back(7).isoformat()
+    if disposition == Disposition.PARTIAL:
+        # The withheld part comes from an approved release set of real records (Art 37).
+        _sample_release(case, users["liaison"], users["reviewer"])
     if items:
         # The mixed answer for 部分公开; for any other kind every item gets its disposition.
         decided = (
@@ -302,7 +376,16 @@ def _earlier_answered_case(
         (T.REGISTER, "registrar", {}),
         (T.ASSIGN, "registrar", {"lead_division_id": division.pk}),
         (T.CLAIM, "liaison", {}),
-        (T.PROPOSE, "liaison", {"disposition": Disposition.GRANTED, "files": "安置计划1份"}),
+        (
+            T.PROPOSE,
+            "liaison",
+            {
+                "disposition": Disposition.GRANTED,
+                "files": "安置计划1份",
+                "arrangement": "post",  # a granted reply says how it provides (issue 21)
+                "arranged_on": arrived.isoformat(),
+            },
+        ),
         (T.CHECK, "reviewer", {}),
         (T.APPROVE, "head", {}),
     ]

@@ -62,6 +62,7 @@ COVERED = {
     ),
     "records:withhold": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:accept": ("post", {"number": "{number}", "pk": "{record}"}),
+    "records:dismiss": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:names": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:retry": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:remove": ("post", {"number": "{number}", "pk": "{record}"}),
@@ -146,6 +147,7 @@ def case_of_division_a(receive_flow, act, divisions, users, settings):
         note="",
         actor=users["liaison_a"],
     )
+    records.suggestions_accept(record=case.record, actor=users["liaison_a"])
     case.release_set = records.release_set_start(case=case, actor=users["liaison_a"])
     records.release_set_build(case.release_set.pk)
     case.released = case.release_set.files.get()

@@ -27,6 +27,7 @@ from casework.choices import (
 )
 from casework.errors import InvalidInput
 from casework.items import ItemDecisionsField
+from casework.lifecycle import decision_warnings, release_gate
 from casework.models import Case, Division
 from casework.printable import validate_printable
 from casework.validators import mask_id_number
@@ -479,9 +480,15 @@ class ProposeInput(DecisionInput):
     found = text(_("What was found"), required=False, area=True)
     # The metaclass moves fields off the class, so this never shadows Form.files.
     files = text(_("Files to provide"), required=False, area=True)  # type: ignore[assignment]
+    # How a granted decision provides without attached files (lifecycle.release_gate), and the
+    # override of a warning (lifecycle.decision_warnings).
+    arrangement, arranged_on, arranged_place = release_gate.provision_fields()
+    override_warnings, override_reason = decision_warnings.override_fields()
+    records = {**DecisionInput.records, **decision_warnings.RECORDS}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        release_gate.provision_clean(self, data)
         if data.get("disposition") == Disposition.PARTIAL and not data.get("withheld"):
             # Art 37: the withheld part must be explained.
             self.add_error(

@@ -31,6 +31,7 @@ from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.fees import fee_amount
 from casework.items import record_item_decisions, record_items, registered_items
 from casework.ledger import event_append
+from casework.lifecycle import decision_warnings, release_gate
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
 from casework.lifecycle import periods as p
@@ -829,8 +830,10 @@ class CaseLifecycle:
         guards=(g.no_consultation_open,),
     )
     def propose(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The liaison officer proposes the decision with its legal basis (Art 36–39)."""
-        return self._decide(data)
+        """The liaison officer proposes the decision with its legal basis (Art 36–39); one
+        that provides information says how (Art 36(2), 37), a warned one is confirmed."""
+        provision = release_gate.proposal_provision(self.case, data)
+        return {**self._decide(data), **provision, **decision_warnings.overrides(self, data)}
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("items"):  # a request of several items: each decided (casework.items)
@@ -887,7 +890,7 @@ class CaseLifecycle:
         roles=REVIEWERS,
         form=i.CommentInput,
         completes=("review",),
-        guards=(g.not_checked_yet,),
+        guards=(g.not_checked_yet, release_gate.release_approved),
     )
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
         """审核: the OGI office reviewer passes the proposed decision on to sign-off."""
@@ -913,6 +916,7 @@ class CaseLifecycle:
         roles=HEAD,
         form=i.CommentInput,
         completes=("sign_off",),
+        guards=(release_gate.release_approved,),
     )
     def approve(self, data: dict[str, Any]) -> dict[str, Any]:
         """Sign-off (审签) by the head of the OGI office."""

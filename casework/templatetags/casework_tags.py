@@ -18,6 +18,7 @@ from casework.choices import (
     RemedyOutcome,
     Transition,
 )
+from casework.lifecycle.release_gate import Arrangement
 
 register = template.Library()
 
@@ -59,6 +60,7 @@ VALUE_LABELS: dict[str, Any] = {
     "remedy": dict(RemedyKind.choices),
     "outcome": dict(RemedyOutcome.choices),
     "opinion": dict(ConsultationOpinion.choices),
+    "arrangement": dict(Arrangement.choices),
 }
 
 

@@ -127,12 +127,29 @@ class Suggestion(models.Model):
     rects = models.JSONField(_("boxes"))  # [[x0, y0, x1, y1], ...] fractions of the page
     source = models.CharField(_("found in"), max_length=8)  # "text" or "ocr"
     accepted = models.BooleanField(_("accepted"), default=False)
+    # Dismissed: the officer judged it not to be withheld, and said why (Art 37: what is
+    # released is decided, never left open). Accepting it later clears the dismissal.
+    dismissed_reason = models.CharField(_("reason for dismissal"), max_length=300, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("dismissed by"),
+    )
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["record", "page", "pk"]
 
     def __str__(self) -> str:
         return f"{self.record_id} p{self.page} {self.kind}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted as a redaction nor dismissed with a reason."""
+        return not self.accepted and self.dismissed_at is None
 
 
 class Redaction(models.Model):

@@ -149,6 +149,7 @@ def record_add(
     )
     record.original.save("original", ContentFile(data), save=False)
     record.save()
+    _supersede_open_sets(case)  # the set no longer holds every record of the case
     audit(
         case,
         "record_added",
@@ -215,9 +216,12 @@ def record_process(record_id: int) -> None:
             Record.objects.filter(pk=record_id).update(pages_done=done)
 
         suggestions = []
-        # Findings already accepted (before the names changed, say) are not suggested twice.
+        # Findings already accepted or dismissed (before the names changed, say) are not
+        # suggested twice: the officer's decision on them stands.
         accepted = set(
-            record.suggestions.filter(accepted=True).values_list("page", "kind", "value")
+            record.suggestions.exclude(accepted=False, dismissed_at__isnull=True).values_list(
+                "page", "kind", "value"
+            )
         )
         for index, text in pdf.pages_text(data, progress=progress):
             for finding, rects in page_findings(text, record.names):
@@ -233,7 +237,7 @@ def record_process(record_id: int) -> None:
                         )
                     )
         with transaction.atomic():
-            record.suggestions.filter(accepted=False).delete()
+            record.suggestions.filter(accepted=False, dismissed_at__isnull=True).delete()
             Suggestion.objects.bulk_create(suggestions)
             Record.objects.filter(pk=record_id).update(
                 status=Record.Status.READY, pages_done=info.pages
@@ -263,6 +267,7 @@ def record_set_names(*, record: Record, names: list[str], actor: Any) -> None:
     _check_edit(actor, record)
     clean = sorted({n.strip() for n in names if n.strip()})
     Record.objects.filter(pk=record.pk).update(names=clean, status=Record.Status.PENDING)
+    _supersede_open_sets(record.case)  # the record is read again: new suggestions may come
     audit(record.case, "record_names", actor, record=record, names=clean)
     jobs.enqueue("record_process", record.pk)
 
@@ -426,7 +431,9 @@ def suggestions_accept(
     if page is not None:
         pending = pending.filter(page=page)
     if ids is not None:
-        pending = pending.filter(pk__in=ids)
+        pending = pending.filter(pk__in=ids)  # a dismissed one only when named
+    else:
+        pending = pending.filter(dismissed_at__isnull=True)
     count = 0
     labels = dict(Suggestion.Kind.choices)
     for suggestion in pending:
@@ -444,12 +451,86 @@ def suggestions_accept(
                 created_by=actor,
             )
         suggestion.accepted = True
-        suggestion.save(update_fields=["accepted"])
+        suggestion.dismissed_reason, suggestion.dismissed_by, suggestion.dismissed_at = (
+            "",
+            None,
+            None,
+        )
+        suggestion.save(
+            update_fields=["accepted", "dismissed_reason", "dismissed_by", "dismissed_at"]
+        )
         count += 1
     if count:
         _supersede_open_sets(record.case)
         audit(record.case, "suggestions_accepted", actor, record=record, page=page, count=count)
     return count
+
+
+@transaction.atomic
+def suggestions_dismiss(
+    *,
+    record: Record,
+    actor: Any,
+    reason: str,
+    page: int | None = None,
+    ids: list[int] | None = None,
+) -> int:
+    """Dismiss open suggestions (one, a page's, or the whole record's) with a reason: the
+    officer judged the text not to be withheld (e.g. the organ's own office phone). The reason
+    is shown to the reviewer with the release set (Art 37). Returns how many."""
+    _check_edit(actor, record)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            _("Say why the suggestion is not withheld before dismissing it."), field="reason"
+        )
+    pending = record.suggestions.select_for_update().filter(
+        accepted=False, dismissed_at__isnull=True
+    )
+    if page is not None:
+        pending = pending.filter(page=page)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    dismissed = list(pending)
+    now = timezone.now()
+    for suggestion in dismissed:
+        suggestion.dismissed_reason = reason[:300]
+        suggestion.dismissed_by = actor
+        suggestion.dismissed_at = now
+        suggestion.save(update_fields=["dismissed_reason", "dismissed_by", "dismissed_at"])
+    if dismissed:
+        audit(
+            record.case,
+            "suggestions_dismissed",
+            actor,
+            record=record,
+            page=page,
+            count=len(dismissed),
+            reason=reason[:300],
+            # Where and what kind, never the personal data itself.
+            suggestions=[{"id": s.pk, "page": s.page, "kind": s.kind} for s in dismissed],
+        )
+    return len(dismissed)
+
+
+def open_suggestions(case: Case) -> int:
+    """How many personal-data suggestions of the case are neither accepted nor dismissed."""
+    return Suggestion.objects.filter(
+        record__case=case, accepted=False, dismissed_at__isnull=True
+    ).count()
+
+
+def _check_no_open_suggestions(case: Case) -> None:
+    """Art 37: every suggestion of personal data is decided (withheld, or released with a
+    reason) before the files are built or approved for release."""
+    count = open_suggestions(case)
+    if count:
+        raise WrongState(
+            _(
+                "%(count)d personal-data suggestions are still open: accept each as a redaction or dismiss it with a reason before the release set is built or approved."
+            )
+            % {"count": count}
+        )
 
 
 # --- release set ---------------------------------------------------------------------------
@@ -467,6 +548,7 @@ def release_set_start(*, case: Case, actor: Any) -> ReleaseSet:
         raise NotPermitted(_("Only the officers who hold the records may prepare the release."))
     if any(r.status != Record.Status.READY for r in records):
         raise WrongState(_("Every record must be processed before the release set is built."))
+    _check_no_open_suggestions(case)
     _supersede_open_sets(case)
     release_set = ReleaseSet.objects.create(
         case=case, created_by=actor, pages_total=sum(r.pages_total for r in records)
@@ -502,6 +584,8 @@ def release_set_build(set_id: int) -> None:
     from letters.records.redaction import burn_in
 
     release_set = ReleaseSet.objects.select_related("case").get(pk=set_id)
+    if release_set.status != ReleaseSet.Status.BUILDING:
+        return  # built already (a job run twice) or superseded meanwhile
     done = 0
     try:
         records = list(release_set.case.records.order_by("pk"))
@@ -594,6 +678,7 @@ def release_set_approve(*, case: Case, set_id: int, actor: Any, note: str = "") 
     release_set = _open_set(set_id, case)
     if release_set.status != ReleaseSet.Status.IN_REVIEW:
         raise WrongState(_("Only a release set awaiting review can be approved."))
+    _check_no_open_suggestions(case)
     release_set.status = ReleaseSet.Status.APPROVED
     release_set.reviewed_by = actor
     release_set.reviewed_at = timezone.now()

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path(P + "<int:pk>/withhold/", views.page_withhold, name="withhold"),
     path(P + "<int:pk>/accept/", views.accept, name="accept"),
+    path(P + "<int:pk>/dismiss/", views.dismiss, name="dismiss"),
     path(P + "<int:pk>/names/", views.names, name="names"),
     path(P + "<int:pk>/retry/", views.retry, name="retry"),
     path(P + "<int:pk>/remove/", views.remove, name="remove"),

@@ -204,7 +204,7 @@ def record_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             "pages": pages,
             "grounds": Ground.choices,
             "can_edit": services.can_edit(request.user, record),
-            "pending": sum(1 for s in suggestions if not s.accepted),
+            "pending": sum(1 for s in suggestions if s.is_open),
             "kinds": dict(Suggestion.Kind.choices),
         },
     )
@@ -339,6 +339,24 @@ def accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def dismiss(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Dismiss one suggestion, or a page's open ones, with the reason the officer gives."""
+    post = request.POST
+    page = int(post["page"]) if post.get("page", "").isdigit() else None
+    ids = [int(post["suggestion"])] if post.get("suggestion", "").isdigit() else None
+    return _post_action(
+        request,
+        number,
+        pk,
+        lambda record: services.suggestions_dismiss(
+            record=record, actor=request.user, reason=post.get("reason", ""), page=page, ids=ids
+        ),
+        page,
+    )
+
+
+@login_required
+@require_POST
 def names(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     listed = request.POST.get("names", "").replace("，", ",").replace("\n", ",").split(",")
     return _post_action(
@@ -407,6 +425,13 @@ def review(request: HttpRequest, number: str, sid: int) -> HttpResponse:
             "release_set": release_set,
             "files": files,
             "can_review": services.can_review(request.user),
+            "dismissed": [
+                (s, mask(s.value))
+                for s in Suggestion.objects.filter(record__case=case, dismissed_at__isnull=False)
+                .select_related("record", "dismissed_by")
+                .order_by("record_id", "page", "pk")
+            ],
+            "open_count": services.open_suggestions(case),
         },
     )
 

@@ -71,6 +71,8 @@ def test_register_a_numbered_request_and_propose_per_item(
         one, two, three = (blocks.nth(n) for n in range(3))
         one.get_by_label("处理结果").select_option("granted")
         one.get_by_label("拟提供的文件").fill("《2025年退役士兵安置计划》")
+        one.get_by_label("其他提供方式").select_option("post")
+        one.get_by_label("查阅或邮寄日期").fill("2026-03-20")
         two.get_by_label("处理结果").select_option("unable.not_held")
         two.get_by_label("理由", exact=True).fill("本机关未制作落实情况的汇总材料。")
         two.get_by_label("检索的场所或档案（第三十六条第（四）项）").fill("移交安置处业务档案")

@@ -189,7 +189,12 @@ def test_a_plain_case_from_receipt_to_archive(
     walk.act("认领")
     walk.act(
         "提出拟办意见",
-        fill=lambda: walk.choose(page.get_by_label("处理结果"), value="granted"),
+        fill=lambda: (
+            walk.choose(page.get_by_label("处理结果"), value="granted"),
+            # Issue 21: a granted reply provides something — here posted on a given day.
+            walk.choose(page.get_by_label("其他提供方式"), value="post"),
+            page.get_by_label("查阅或邮寄日期").fill("2026-03-20"),
+        ),
         check="liaison-propose-form",
     )
     assert "审核中" in page.content()

@@ -11,6 +11,7 @@ from casework.choices import Disposition as D
 from casework.errors import InvalidInput, NotPermitted
 from casework.items import RequestItem, overall_disposition, split_items, split_request
 from casework.models import Event
+from tests.provision import BY_POST
 
 THREE = "本市退役士兵安置计划；落实情况；资金使用明细"
 ITEMS = ["本市退役士兵安置计划", "落实情况", "资金使用明细"]
@@ -67,7 +68,14 @@ def test_overall_disposition_rule():
 
 def full_proposal():
     return [
-        {"position": 1, "disposition": D.GRANTED, "files": "《2025年退役士兵安置计划》"},
+        {
+            "position": 1,
+            "disposition": D.GRANTED,
+            "files": "《2025年退役士兵安置计划》",
+            # A granted item says how it provides (issue 21 point 2): here, posted.
+            "arrangement": "post",
+            "arranged_on": "2026-03-20",
+        },
         {
             "position": 2,
             "disposition": D.UNABLE_NOT_HELD,
@@ -202,7 +210,15 @@ def test_a_single_item_case_is_decided_as_before(receive_flow, act, divisions):
     act(case, "claim", "liaison_a", on=date(2026, 3, 3))
     with pytest.raises(InvalidInput):
         act(case, "propose", "liaison_a", on=date(2026, 3, 10), items=full_proposal())
-    act(case, "propose", "liaison_a", on=date(2026, 3, 10), disposition=D.GRANTED, basis="")
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        on=date(2026, 3, 10),
+        disposition=D.GRANTED,
+        basis="",
+        **BY_POST,
+    )
     payload = Event.objects.get(case=case, kind="propose").payload
     assert "item_decisions" not in payload
     assert payload["disposition"] == D.GRANTED
@@ -229,7 +245,13 @@ def test_the_staff_pages_register_and_propose_item_by_item(organ, users, act, di
     assert page.count('class="item-decision"') == 3
     assert 'name="items-3-disposition"' in page
     assert 'name="disposition"' not in page  # no decision of the whole
-    fields = {"on": "2026-03-10", "items-1-disposition": D.GRANTED, "items-1-files": "《安置计划》"}
+    fields = {
+        "on": "2026-03-10",
+        "items-1-disposition": D.GRANTED,
+        "items-1-files": "《安置计划》",
+        "items-1-arrangement": "post",
+        "items-1-arranged_on": "2026-03-20",
+    }
     refused = client.post(f"/work/cases/{case.number}/act/propose/", fields)
     assert refused.status_code == 400
     assert "第2项“落实情况”、第3项“资金使用明细”尚未给出处理结果" in refused.content.decode()

@@ -10,6 +10,7 @@ from typing import Any
 from casework.choices import Disposition as D
 from casework.models import Case
 from tests.conftest import NOW, at
+from tests.provision import BY_POST, approved_release_set
 
 REASONS = "经依法审查，作出本决定的理由如上所述。"
 ARRIVED = date(2026, 3, 2)
@@ -39,7 +40,18 @@ def proposal(disposition: str, **fields: Any) -> dict[str, Any]:
         data["reasons"] = REASONS
     data.update(FIELDS.get(disposition, {}))
     data.update(fields)
+    if disposition == D.GRANTED and not data.get("where_published"):
+        data = {**BY_POST, **data}  # granted: posted to the applicant (Art 40)
+    if disposition == D.REFUSED_THIRD_PARTY_RIGHTS:  # the Art 37/32 warning, confirmed
+        data.setdefault("override_warnings", True)
+        data.setdefault("override_reason", "第三方不同意公开，且无法区分处理")
     return data
+
+
+def release_for(case: Case, disposition: str, users: Any) -> None:
+    """A partial decision's approved release set (issue 21: release follows approval)."""
+    if disposition == D.PARTIAL:
+        approved_release_set(case, officer=users["liaison_a"], reviewer=users["reviewer"])
 
 
 def answered_case(receive_flow: Any, act: Any, divisions: Any, users: Any, **kwargs: Any) -> Case:
@@ -50,7 +62,15 @@ def answered_case(receive_flow: Any, act: Any, divisions: Any, users: Any, **kwa
     act(case, "register", "registrar", on=date(2026, 2, 2))
     act(case, "assign", "reviewer", on=date(2026, 2, 3), lead_division_id=divisions["a"].pk)
     act(case, "claim", "liaison_a", on=date(2026, 2, 3))
-    act(case, "propose", "liaison_a", on=date(2026, 2, 4), disposition="granted", basis="")
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        on=date(2026, 2, 4),
+        disposition="granted",
+        basis="",
+        **{**BY_POST, "arranged_on": "2026-02-05"},
+    )
     act(case, "check", "reviewer", on=date(2026, 2, 5))
     act(case, "approve", "head", on=date(2026, 2, 5))
     letter_issue(
@@ -107,7 +127,18 @@ def decided(
         )
         case.refresh_from_db()
         return case, later
-    act(case, "propose", "liaison_a", on=date(2026, 3, 10), **proposal(disposition, **fields))
+    records = fields.pop("records", False)
+    # Release follows approval (issue 21 point 1): a partial decision, or a granted one on a
+    # case with records, carries an approved release set; a granted one says how it provides.
+    if disposition == D.PARTIAL or (disposition == D.GRANTED and records):
+        approved_release_set(case, officer=users["liaison_a"], reviewer=users["reviewer"])
+        if disposition == D.GRANTED:
+            fields.setdefault("arrangement", "")
+    data = proposal(disposition, **fields)
+    if not data.get("arrangement"):
+        data.pop("arrangement", None)
+        data.pop("arranged_on", None)
+    act(case, "propose", "liaison_a", on=date(2026, 3, 10), **data)
     act(case, "check", "reviewer", on=date(2026, 3, 11))
     act(case, "approve", "head", on=date(2026, 3, 12))
     case.refresh_from_db()

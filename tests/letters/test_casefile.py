@@ -136,12 +136,13 @@ def released_and_withheld(receive_flow, act, divisions, users, django_capture_on
     records.page_withhold(
         record=minutes, page=1, ground="art16_1", note="", actor=users["liaison_a"]
     )
+    records.suggestions_accept(record=report, actor=users["liaison_a"])  # its personal data
     with django_capture_on_commit_callbacks(execute=True):
         release_set = records.release_set_start(case=case, actor=users["liaison_a"])
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.IN_REVIEW, release_set.error
-    approve_case(case, act)  # partial disclosure, checked and approved (Art 37)
     records.release_set_approve(case=case, set_id=release_set.pk, actor=users["reviewer"])
+    approve_case(case, act)  # partial disclosure, checked and approved (Art 37)
     act(case, "issue_reply", "registrar")
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.RELEASED

@@ -14,6 +14,7 @@ from letters.prose import as_clause, as_sentence
 from letters.services import letter_issue
 from tests.conftest import NOW, person
 from tests.letters.decided import ARRIVED, answered_case, proposal
+from tests.provision import BY_POST
 
 
 def letter_text(letter: Letter, tmp_path) -> str:
@@ -74,7 +75,7 @@ def test_unclear_after_correction_needs_a_correction_requested_and_received(
     # A case signed off before the rule (its disposition set without the correction) gets no
     # letter either: the letter's facts are checked against the ledger before numbering.
     granted = investigating()
-    act(granted, "propose", "liaison_a", on=date(2026, 3, 10), disposition="granted")
+    act(granted, "propose", "liaison_a", on=date(2026, 3, 10), disposition="granted", **BY_POST)
     act(granted, "check", "reviewer", on=date(2026, 3, 11))
     act(granted, "approve", "head", on=date(2026, 3, 12))
     type(granted).objects.filter(pk=granted.pk).update(

@@ -58,7 +58,10 @@ def test_the_reply_answers_all_three_items_in_order_under_one_number(approved_th
         "一、关于“本市退役士兵安置计划”：经审查，您申请获取的政府信息属于公开范围。"
     )
     assert "第三十六条第（二）项" in paragraphs[1]
-    assert "（见附件）" in paragraphs[1]
+    # What item 1 provides and how (issue 21 point 2): posted on its date, no 附件 list of
+    # free text.
+    assert "本机关向您提供该政府信息（《2025年退役士兵安置计划》）。" in paragraphs[1]
+    assert "该政府信息已于2026年3月20日邮寄给您。" in paragraphs[1]
     heads = [p for p in paragraphs if p[:2] in ("一、", "二、", "三、")]
     assert [h[:2] for h in heads] == ["一、", "二、", "三、"]
     # The item's own search record is printed in its paragraph (Art 36(4)).
@@ -77,7 +80,7 @@ def test_the_reply_answers_all_three_items_in_order_under_one_number(approved_th
     assert text.count("申请行政复议") == 2
     assert "对本答复中不予公开的部分不服的，应当先" in text
     assert "对本答复其他内容不服的" in text
-    assert "附件：《2025年退役士兵安置计划》" in text
+    assert "附件：" not in text
     assert text.count(letter.number) >= 1  # one letter, one number
 
 

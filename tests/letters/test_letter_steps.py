@@ -18,14 +18,16 @@ from letters.models import Letter, LetterNumberCounter
 from letters.services import letter_issue, letter_kinds_issuable, letter_void
 from tests.conftest import NOW
 from tests.letters.test_letters import approved  # noqa: F401 - fixture
+from tests.provision import approved_release_set
 
 
 @pytest.fixture
-def in_review(receive_flow, act, divisions):
+def in_review(receive_flow, act, divisions, users):
     case = receive_flow(arrived=date(2026, 3, 2))
     act(case, "register", "registrar", on=date(2026, 3, 2))
     act(case, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
     act(case, "claim", "liaison_a", on=date(2026, 3, 3))
+    approved_release_set(case, officer=users["liaison_a"], reviewer=users["reviewer"])
     act(
         case,
         "propose",

@@ -22,7 +22,7 @@ import pytest
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from letters.services import letter_issue
 from tests.conftest import NOW, at
-from tests.letters.decided import ARRIVED, proposal
+from tests.letters.decided import ARRIVED, proposal, release_for
 
 WORDING = Path(settings.BASE_DIR) / "templates" / "letters" / "wording"
 
@@ -47,6 +47,10 @@ SOURCES = {
     "propose:earlier_case": "propose.earlier_case_number → the earlier case's issue_reply "
     "(date, 文号), same organ and applicant, before receipt (Art 36(6))",
     "propose:explanation": "propose.explanation_requested_on (Art 35)",
+    "propose:provision": "propose.arrangement + arranged_on: the inspection or posting arranged "
+    "with its date (Art 36(2), 40), required of a granted reply without released files",
+    "release:approved": "the release set of the case's records, approved by the reviewer "
+    "(letters.records) before propose may cite it and before check and approve (Art 37)",
 }
 
 RECEIPT = ("received_on_cn", "receipt")
@@ -71,13 +75,18 @@ FACTS: dict[str, list[tuple[str, str]]] = {
     "consultation_organ": [RECEIPT, ("consultation_matter", "open_consultation")],
     "consultation_third_party": [RECEIPT, ("consultation_matter", "open_consultation")],
     "fee_notice": [RECEIPT, ("fee_breakdown", "notify_fee"), ("fee_amount", "notify_fee")],
-    "reply.granted": [RECEIPT, DECISION],
+    "reply.granted": [RECEIPT, DECISION, ("arranged_on_cn", "propose:provision")],
     "reply.granted.already_published": [
         RECEIPT,
         DECISION,
         ("where_published", "propose:where_published"),
     ],
-    "reply.partial": [RECEIPT, DECISION, ("withheld", "propose:withheld")],
+    "reply.partial": [
+        RECEIPT,
+        DECISION,
+        ("withheld", "propose:withheld"),
+        ("files", "release:approved"),
+    ],
     "reply.refused.state_secret": REFUSAL,
     "reply.refused.prohibited_by_law": REFUSAL,
     "reply.refused.security_stability": REFUSAL,
@@ -284,6 +293,7 @@ def test_a_letter_without_its_source_is_refused(
             act(case, "claim", "liaison_a", on=date(2026, 3, 4))
         else:
             case = investigating()
+        release_for(case, disposition, users)
         act(case, "propose", "liaison_a", on=date(2026, 3, 10), **proposal(disposition, **extra))
         with pytest.raises(WrongState, match="签"):  # proposed, not signed off
             _issue(case, key, users)
@@ -306,5 +316,12 @@ def test_a_letter_without_its_source_is_refused(
         assert propose_without().field == "earlier_case_number"
     elif source == "propose:explanation":
         assert propose_without("explanation_requested_on").field == "explanation_requested_on"
+    elif source == "propose:provision":
+        error = propose_without("arrangement", "arranged_on")
+        assert "提供" in error.message
+        assert propose_without("arranged_on").field == "arranged_on"
+    elif source == "release:approved":
+        error = propose_without()  # no records, no release set
+        assert "公开文件" in error.message
     else:
         pytest.fail(f"no scenario for {source}")

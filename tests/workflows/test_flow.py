@@ -5,6 +5,7 @@ import pytest
 from viewflow.workflow.models import Task
 
 from casework.choices import CaseStatus, Disposition
+from tests.provision import BY_POST
 from workflows.models import CaseProcess
 
 
@@ -49,6 +50,7 @@ def test_full_path_with_co_division_return_and_archive(receive_flow, act, divisi
         "liaison_a",
         disposition=Disposition.GRANTED,
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     assert open_tasks(case) == {("review", "NEW", None, None)}
     act(case, "return_for_revision", "reviewer", reason="请补充检索范围")
@@ -59,6 +61,7 @@ def test_full_path_with_co_division_return_and_archive(receive_flow, act, divisi
         "liaison_a",
         disposition=Disposition.GRANTED,
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
         searched="档案室",
     )
     assert open_tasks(case) == {("review", "NEW", None, None)}

@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 from casework.choices import CaseStatus, Disposition
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.models import Event
+from tests.provision import BY_POST
 from workflows.selectors import task_queue
 
 from .test_flow import open_tasks
@@ -92,6 +93,7 @@ def test_hand_back_returns_the_case_to_triage_and_it_is_routed_again(
         "liaison_a2",
         disposition=Disposition.GRANTED,
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     assert open_tasks(case) == {("review", "NEW", None, None)}
     case.refresh_from_db()
@@ -140,6 +142,7 @@ def test_not_after_a_proposal(receive_flow, act, divisions):
         "liaison_a",
         disposition=Disposition.GRANTED,
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     with pytest.raises(WrongState):  # in review: not a source state
         act(case, "hand_back", "liaison_a", reason=REASON)

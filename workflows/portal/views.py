@@ -245,6 +245,7 @@ def track_case(
             "case": case,
             "letters": letters,
             "released_files": _released_files(case),
+            "provided": provision_for_applicant(case),
             "can_withdraw": case.status in OPEN_STATUSES,
             "withdraw_form": withdraw_form or WithdrawForm(),
             "correction": correction_requested(case),
@@ -299,6 +300,12 @@ def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase
 
 
 # --- Released records (letters.records): files released with the reply, never originals ---
+
+
+def provision_for_applicant(case: Case) -> str:
+    from letters.provision import provision_for_applicant as provided
+
+    return provided(case)
 
 
 def _released_files(case: Case) -> Any:

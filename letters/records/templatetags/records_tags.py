@@ -23,3 +23,20 @@ def case_records(context: Any, case: Any) -> dict[str, Any]:
         "busy": _busy(records, release_set),
         "request": context.get("request"),
     }
+
+
+# The transitions whose forms show the decision's release (the proposal, review, sign-off).
+DECISION_STEPS = ("propose", "check", "approve")
+
+
+@register.inclusion_tag("records/_decision_review.html", takes_context=True)
+def decision_review(context: Any, case: Any, name: str = "") -> dict[str, Any]:
+    """The release set and warnings beside the review (check) and sign-off (approve) forms,
+    on the case page (`name` empty: shown while the case is in review or approved) and on
+    the action pages of propose, check and approve."""
+    from letters.records.review_panel import decision_review_panel
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    show = name in DECISION_STEPS if name else case.status in ("review", "approved")
+    return {"panel": decision_review_panel(case, user) if show else None, "case": case}

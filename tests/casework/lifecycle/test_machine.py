@@ -11,6 +11,7 @@ from casework.choices import CaseStatus, Channel, Disposition
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.models import Case, Event
 from tests.conftest import NOW, TODAY, at
+from tests.provision import BY_POST
 
 BASE = date(2026, 3, 2)  # a Monday; every setup step happens on this day
 LATER = at(date(2026, 6, 15), 15)  # a "now" after every applicant deadline of the setups
@@ -42,7 +43,7 @@ STEPS[CaseStatus.REVIEW] = [
     (
         "propose",
         "liaison_a",
-        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项", **BY_POST},
     ),
 ]
 STEPS[CaseStatus.APPROVED] = [*STEPS[CaseStatus.REVIEW], ("approve", "head", {})]
@@ -57,7 +58,7 @@ STEPS["review_co"] = [
     (
         "propose",
         "liaison_a",
-        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项"},
+        {"disposition": Disposition.GRANTED, "basis": "《条例》第三十六条第（二）项", **BY_POST},
     ),
 ]
 STEPS[CaseStatus.ARCHIVED] = [*STEPS[CaseStatus.REPLIED], ("archive", "registrar", {})]

@@ -16,7 +16,7 @@ from tests.browser.test_applicant_path import (
     assert_accessible,
     browser,  # noqa: F401  (the fixture)
 )
-from tests.letters.records.test_records import approve_case
+from tests.letters.records.test_records import propose_partial
 
 
 def log_in(browser, live_server, username):  # noqa: F811
@@ -89,7 +89,7 @@ def test_draw_accept_approve_release_download(
     release_set = ReleaseSet.objects.get(case=case)
     assert release_set.status == ReleaseSet.Status.IN_REVIEW, release_set.error
 
-    approve_case(case, act)
+    propose_partial(case, act)
     reviewer = log_in(browser, live_server, "reviewer")
     reviewer.goto(base)
     reviewer.get_by_role("link", name="审核公开文件集").click()
@@ -108,6 +108,8 @@ def test_draw_accept_approve_release_download(
         reviewer.get_by_role("button", name="批准公开").click()
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.APPROVED
+    act(case, "check", "reviewer", on=date(2026, 3, 11))
+    act(case, "approve", "head", on=date(2026, 3, 12))
 
     act(case, "issue_reply", "registrar")
     released = release_set.files.get()

@@ -28,7 +28,7 @@ def handling(receive_flow, act, divisions):
     return case
 
 
-def approve_case(case, act):
+def propose_partial(case, act):
     act(
         case,
         "propose",
@@ -38,6 +38,12 @@ def approve_case(case, act):
         basis="《中华人民共和国政府信息公开条例》第三十七条",
         withheld="见附件",
     )
+
+
+def approve_case(case, act):
+    """Propose partial disclosure, review and sign it off: the release set must be built
+    (to propose) and approved (to review and sign off) before (issue 21 point 1)."""
+    propose_partial(case, act)
     act(case, "check", "reviewer", on=date(2026, 3, 11))
     act(case, "approve", "head", on=date(2026, 3, 12))
 
@@ -119,11 +125,10 @@ def test_records_from_upload_to_the_applicants_download(
     for secret in (SAMPLE_ID, SAMPLE_MOBILE, SAMPLE_EMAIL, "李四华"):
         assert secret not in text
 
-    approve_case(case, act)
-    # An unapproved set cannot go out: the reply is refused while the set awaits review.
-    with pytest.raises(CaseworkError):
-        act(case, "issue_reply", "registrar")
-    assert not Letter.objects.filter(case=case).exists()
+    propose_partial(case, act)  # the set is built: the decision may be proposed
+    # An unapproved set cannot go out: review and sign-off wait for the set's approval.
+    with pytest.raises(WrongState):
+        act(case, "check", "reviewer", on=date(2026, 3, 11))
     with pytest.raises(WrongState):
         services.release_set_release(release_set=release_set, letter=None)
     # The officer cannot approve; the reviewer can, on the review page.
@@ -135,6 +140,8 @@ def test_records_from_upload_to_the_applicants_download(
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.APPROVED
     assert release_set.statement
+    act(case, "check", "reviewer", on=date(2026, 3, 11))
+    act(case, "approve", "head", on=date(2026, 3, 12))
 
     act(case, "issue_reply", "registrar")
     letter = Letter.objects.get(case=case)
@@ -274,6 +281,7 @@ def test_a_returned_or_changed_set_cannot_go_out(
             actor=users["liaison_a"],
         )
     record.refresh_from_db()
+    services.suggestions_accept(record=record, actor=users["liaison_a"])
     with django_capture_on_commit_callbacks(execute=True):
         first = services.release_set_start(case=handling, actor=users["liaison_a"])
     with pytest.raises(CaseworkError):
@@ -294,7 +302,6 @@ def test_a_returned_or_changed_set_cannot_go_out(
     )
     second.refresh_from_db()
     assert second.status == ReleaseSet.Status.SUPERSEDED
-    approve_case(handling, act)
-    with pytest.raises(CaseworkError):
-        act(handling, "issue_reply", "registrar")
+    with pytest.raises(WrongState):  # no set built any more: the decision cannot be proposed
+        approve_case(handling, act)
     assert not Letter.objects.filter(case=handling).exists()

@@ -13,6 +13,7 @@ import pytest
 from casework.models import Case
 from casework.selectors import working_calendar
 from tests.letters.test_letters import approved  # noqa: F401 - fixture
+from tests.provision import BY_POST
 from workflows.selectors import next_steps, task_queue
 
 
@@ -280,7 +281,7 @@ def test_review_sign_off_issue_deliver_and_file(client, users, approved, act):  
 def test_review_offers_check_and_sign_off_offers_approve(client, users, routed, act):
     case = routed()
     act(case, "claim", "liaison_a")
-    act(case, "propose", "liaison_a", disposition="granted", basis="")
+    act(case, "propose", "liaison_a", disposition="granted", basis="", **BY_POST)
     row = _row(_page(client, users["reviewer"], "/work/?tab=office"), case.number)
     assert _buttons(row) == [(True, f"/work/cases/{case.number}/act/check/", "审核通过")]
     act(case, "check", "reviewer")

@@ -244,6 +244,8 @@ class Command(BaseCommand):
         fire(c6, "register", "registrar", back(15))
         fire(c6, "assign", "reviewer", back(14), lead_division_id=divisions["employment"].pk)
         fire(c6, "claim", "liaison_employment", back(13))
+        # Partial disclosure releases the redacted records, reviewed first (Art 37).
+        self._release_set(c6, users["liaison_employment"], users["reviewer"])
         fire(
             c6,
             "propose",
@@ -317,3 +319,36 @@ class Command(BaseCommand):
         )
         made = [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11]
         return len(made)
+
+    def _release_set(self, case: Case, officer: User, reviewer: User) -> None:
+        """A record with personal data on `case`, its suggestions decided (accepted, one
+        dismissed with its reason), the redacted files built and approved by the reviewer.
+        The jobs run here (the demo's worker may run them again: they are idempotent)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from letters.records import jobs
+        from letters.records import services as records
+        from letters.records.samples import SAMPLE_PLATE, sample_text_pdf
+
+        case = Case.objects.select_related("lead_division").get(pk=case.pk)  # as routed now
+        division = case.lead_division
+        if division is None:
+            raise CommandError(f"{case.number} is not routed")
+        record = records.record_add(
+            case=case,
+            division=division,
+            uploaded=SimpleUploadedFile("tender.pdf", sample_text_pdf(1), "application/pdf"),
+            actor=officer,
+            title="军休所改造项目招标文件",
+        )
+        jobs.run("record_process", record.pk)
+        plate = list(record.suggestions.filter(value=SAMPLE_PLATE).values_list("pk", flat=True))
+        records.suggestions_dismiss(
+            record=record, actor=officer, ids=plate, reason="公务车辆号牌，不属于个人信息"
+        )
+        records.suggestions_accept(record=record, actor=officer)
+        release_set = records.release_set_start(case=case, actor=officer)
+        jobs.run("release_set_build", release_set.pk)
+        records.release_set_approve(
+            case=case, set_id=release_set.pk, actor=reviewer, note="已核对遮盖"
+        )
