@@ -8,12 +8,20 @@ an organ's cases — and each is answered from the requests before it only. With
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from casework.library.match import Entry, duplicates_of, repeat_of, routing_suggestion
+from casework.library.facts import Difference
+from casework.library.match import (
+    Entry,
+    Match,
+    compare,
+    duplicates_of,
+    repeat_of,
+    routing_suggestion,
+)
 from casework.library.memory import POPULAR_WINDOW, MemoryLibrary, popular_groups
 
 
@@ -63,17 +71,45 @@ class Evaluation:
     lookup_ms: list[float] = field(default_factory=list)
 
 
-def evaluate(rows: Iterable[Mapping[str, Any]]) -> Evaluation:
-    """Answer every request from the ones before it; score when clusters are given."""
+NAIVE_THRESHOLD = 0.5
+_NOT_SAME = Difference("naive", (), (), "below threshold")
+
+
+def _naive(entry: Entry, library: MemoryLibrary) -> list[Match]:
+    """The baseline: character-bigram overlap alone ranks and judges (no facts)."""
+    found = [compare(entry, c) for c in library.candidates(entry)]
+    found = [
+        Match(
+            m.earlier,
+            m.score,
+            m.score,
+            () if m.score >= NAIVE_THRESHOLD else (_NOT_SAME,),
+            m.shared,
+        )
+        for m in found
+        if m.score > 0
+    ]
+    found.sort(key=lambda m: (m.score, m.earlier.received_on, str(m.earlier.id)), reverse=True)
+    return found[:10]
+
+
+def evaluate(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    naive: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Evaluation:
+    """Answer every request from the ones before it; score when clusters are given.
+    `naive`: the character-overlap baseline instead of the library's judgement."""
     requests = [Request.of(r, i) for i, r in enumerate(rows)]
     requests.sort(key=lambda r: (r.received_on, r.id))
     library = MemoryLibrary()
     result = Evaluation()
     entries: list[Entry] = []
-    for r in requests:
+    for done, r in enumerate(requests, start=1):
         entry = r.entry()
         started = time.perf_counter()
-        matches = library.similar(entry)
+        matches = _naive(entry, library) if naive else library.similar(entry)
         repeat = repeat_of(entry, matches)
         duplicates_of(entry, matches)
         route = routing_suggestion(matches)
@@ -89,13 +125,19 @@ def evaluate(rows: Iterable[Mapping[str, Any]]) -> Evaluation:
         )
         library.add(entry)
         entries.append(entry)
+        if progress is not None:
+            progress(done, len(requests))
     if requests and all(r.cluster is not None for r in requests):
-        result.metrics = score(requests, result.answers, entries)
+        result.metrics = score(requests, result.answers, entries, popular=not naive)
     return result
 
 
 def score(
-    requests: list[Request], answers: list[dict[str, Any]], entries: list[Entry]
+    requests: list[Request],
+    answers: list[dict[str, Any]],
+    entries: list[Entry],
+    *,
+    popular: bool = True,
 ) -> dict[str, float | int | None]:
     by_id = {r.id: r for r in requests}
     hits = found = wanted = with_earlier = 0
@@ -134,7 +176,7 @@ def score(
             non_repeats += 1
             false_repeats += answer["repeat_of"] is not None
         earlier.append(r)
-    popular_total, popular_found = _popular_recall(requests, entries)
+    popular_total, popular_found = _popular_recall(requests, entries) if popular else (0, 0)
     return {
         "requests": len(requests),
         "with_earlier_same": with_earlier,
@@ -164,6 +206,14 @@ def _popular_recall(requests: list[Request], entries: list[Entry]) -> tuple[int,
         if r.cluster is not None:
             clusters.setdefault(r.cluster, []).append(r)
     entry_of = {e.id: e for e in entries}
+    judged: dict[tuple[int | str, int | str], bool] = {}
+
+    def judge(a: Entry, b: Entry) -> bool:
+        key = (a.id, b.id) if str(a.id) < str(b.id) else (b.id, a.id)
+        if key not in judged:
+            judged[key] = compare(a, b).same
+        return judged[key]
+
     total = found = 0
     for members in clusters.values():
         day = _third_applicant_day(members)
@@ -171,7 +221,7 @@ def _popular_recall(requests: list[Request], entries: list[Entry]) -> tuple[int,
             continue
         total += 1
         ids = {m.id for m in members}
-        for group in popular_groups(list(entry_of.values()), day):
+        for group in popular_groups(list(entry_of.values()), day, judge=judge):
             mine = {e.applicant_keys and min(e.applicant_keys) for e in group if e.id in ids}
             if len(mine) >= 3:
                 found += 1

@@ -73,6 +73,33 @@ class Entry:
             facts=extract_facts(text, primary_key(keys)),
         )
 
+    @classmethod
+    def stored(
+        cls,
+        id: int | str,
+        core: str,
+        topic: str,
+        facts: Facts,
+        applicant_keys: Iterable[str],
+        received_on: date,
+        replied_on: date | None,
+        division: str | None,
+    ) -> Entry:
+        """An entry as the index stored it (no re-extraction)."""
+        return cls(
+            id=id,
+            text=core,
+            applicant_keys=frozenset(applicant_keys),
+            received_on=received_on,
+            replied_on=replied_on,
+            division=division,
+            core=core,
+            grams=bigrams(core),
+            topic=topic,
+            topic_grams=bigrams(topic),
+            facts=facts,
+        )
+
     def same_applicant(self, other: Entry) -> bool:
         return bool(self.applicant_keys & other.applicant_keys)
 
@@ -114,10 +141,13 @@ def compare(new: Entry, earlier: Entry) -> Match:
     subject = subject_difference(new.topic, earlier.topic, new.topic_grams & earlier.topic_grams)
     if subject is not None:
         found.append(subject)
+    score = similarity(new.grams, earlier.grams)
+    # Requests that are all facts (2024年度部门预算) have no subject text: their whole text counts.
+    both_topics = new.topic_grams and earlier.topic_grams
     return Match(
         earlier=earlier,
-        score=similarity(new.grams, earlier.grams),
-        topic_score=similarity(new.topic_grams, earlier.topic_grams),
+        score=score,
+        topic_score=similarity(new.topic_grams, earlier.topic_grams) if both_topics else score,
         differences=tuple(found),
         shared=new.grams & earlier.grams,
     )

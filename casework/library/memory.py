@@ -8,7 +8,7 @@ COMMON_SHARE of the entries (公开, 文件) is too common to select by, unless 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from casework.library.match import Entry, Match, compare, ranked
@@ -58,6 +58,7 @@ def popular_groups(
     today: date,
     window: timedelta = POPULAR_WINDOW,
     min_applicants: int = POPULAR_MIN_APPLICANTS,
+    judge: Callable[[Entry, Entry], bool] | None = None,
 ) -> list[list[Entry]]:
     """Groups of requests for the same information from at least `min_applicants` distinct
     applicants received within `window` before `today` (Art 44: information several
@@ -74,7 +75,7 @@ def popular_groups(
 
     for e in recent:
         for other in library.candidates(e, limit=50):
-            if compare(e, other).same:
+            if (judge or _same)(e, other):
                 parent[root(e.id)] = root(other.id)
     groups: dict[int | str, list[Entry]] = defaultdict(list)
     for e in recent:
@@ -86,6 +87,10 @@ def popular_groups(
     ]
     popular.sort(key=lambda g: (-len(g), g[0].received_on))
     return popular
+
+
+def _same(a: Entry, b: Entry) -> bool:
+    return compare(a, b).same
 
 
 def primary_of(entry: Entry) -> str:

@@ -1,0 +1,28 @@
+"""The candidate lookup of the case library on PostgreSQL: nearest entries by trigram
+distance (`core_text <-> query`, casework.library.index.candidates), served by a pg_trgm GiST
+index. SQLite has no pg_trgm: nothing to do there (the demo's few cases are compared in
+memory)."""
+
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS library_core_trgm ON case_library_libraryentry "
+        "USING gist (core_text gist_trgm_ops)"
+    )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("DROP INDEX IF EXISTS library_core_trgm")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("case_library", "0001_library_entry")]
+
+    operations = [migrations.RunPython(create, drop)]
