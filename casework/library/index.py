@@ -30,7 +30,7 @@ from casework.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 200
+CANDIDATES = 100
 MEMORY_LIMIT = 5000
 ANSWERED = frozenset({CaseStatus.REPLIED, CaseStatus.ARCHIVED})
 

@@ -28,6 +28,7 @@ from casework.library.text import bigrams, core_text
 SAME_THRESHOLD = 0.4
 SIMILAR_LIMIT = 10
 DIFFERENCE_PENALTY = 0.2
+PREFILTER = 50
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,15 @@ def compare(new: Entry, earlier: Entry) -> Match:
 def ranked(new: Entry, candidates: Iterable[Entry], limit: int = SIMILAR_LIMIT) -> list[Match]:
     """The `limit` most similar earlier requests, those judged the same information first.
     A request is never its own match; requests that share nothing are left out."""
-    matches = [compare(new, c) for c in candidates if c.id != new.id]
+    # The facts are compared for the PREFILTER most alike by text only (a request judged the
+    # same information always shares most of its subject text).
+    alike = [
+        (similarity(new.grams, c.grams) + similarity(new.topic_grams, c.topic_grams), c)
+        for c in candidates
+        if c.id != new.id
+    ]
+    alike.sort(key=lambda p: p[0], reverse=True)
+    matches = [compare(new, c) for _s, c in alike[:PREFILTER]]
     matches = [m for m in matches if m.score > 0]
     matches.sort(key=lambda m: (m.rank, m.earlier.received_on, str(m.earlier.id)), reverse=True)
     return matches[:limit]

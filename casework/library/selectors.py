@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from casework.library.index import candidates, entry_of_case, entry_of_row
 from casework.library.match import (
@@ -45,16 +46,18 @@ class Similar:
         return [str(d) for d in self.match.differences]
 
 
-def _reply_number(case: Case) -> str:
-    """The 文号 of the case's latest letter that is not void (the core follows the reverse
-    relation of the letters app when it is installed)."""
-    letters = getattr(case, "letters", None)
-    if letters is None:
-        return ""
-    for letter in letters.order_by("-issued_at"):
-        if not getattr(letter, "is_void", False):
-            return str(letter.number)
-    return ""
+def _reply_numbers(case_ids: list[int]) -> dict[int, str]:
+    """The 文号 of each case's latest letter that is not void, in one query (the core follows
+    the reverse relation `Case.letters` when the letters app is installed)."""
+    relation = Case._meta.fields_map.get("letters")
+    if relation is None or not case_ids:
+        return {}
+    model: Any = relation.related_model
+    numbers: dict[int, str] = {}
+    rows = model.objects.filter(case_id__in=case_ids, void__isnull=True).order_by("issued_at")
+    for case_id, number in rows.values_list("case_id", "number"):
+        numbers[case_id] = str(number)
+    return numbers
 
 
 def _similar(entry: Entry, case: Case) -> list[Match]:
@@ -62,14 +65,16 @@ def _similar(entry: Entry, case: Case) -> list[Match]:
 
 
 def _shown(matches: list[Match], new_text: str) -> list[Similar]:
-    cases = Case.objects.select_related("lead_division").in_bulk([m.earlier.id for m in matches])
+    ids = [int(m.earlier.id) for m in matches]
+    cases = Case.objects.select_related("lead_division").in_bulk(ids)
+    numbers = _reply_numbers(ids)
     shown = []
     for m in matches:
         earlier = cases.get(m.earlier.id)
         if earlier is None:
             continue
         text = f"{earlier.subject} {earlier.description}".strip()
-        shown.append(Similar(earlier, m, _reply_number(earlier), highlighted(text, m.shared)))
+        shown.append(Similar(earlier, m, numbers.get(earlier.pk, ""), highlighted(text, m.shared)))
     return shown
 
 

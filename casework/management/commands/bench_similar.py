@@ -44,8 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("--set", type=Path, default=DEFAULT_SET)
         parser.add_argument("--lookups", type=int, default=200)
         parser.add_argument("--seed", type=int, default=25)
+        parser.add_argument("--lookups-only", action="store_true", help="skip the labelled set")
 
-    def handle(self, *args: Any, set: Path, lookups: int, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, set: Path, lookups: int, seed: int, lookups_only: bool, **options: Any
+    ) -> None:
+        if lookups_only:
+            self._lookups(lookups, random.Random(seed))
+            return
         rows = read_requests(set, lambda m: self.stderr.write(m))
         self.stdout.write(f"标注集：{set.name}，{len(rows)} 件请求")
         for label, naive in (("案例库", False), ("基线（仅字符重合）", True)):

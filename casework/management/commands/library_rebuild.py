@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.library.index import entry_of_case
@@ -72,4 +72,9 @@ class Command(BaseCommand):
             progress(done, total)
         if total == 0:
             progress(0, 0)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner sorts every entry instead of walking the
+            # trigram index in distance order (500 ms instead of 30 at 10,000 cases).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE case_library_libraryentry")
         self.stdout.write(f"案例库已重建：{done} 件案件。")
