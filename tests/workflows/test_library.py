@@ -229,3 +229,16 @@ def test_the_labelled_set_meets_the_targets():
     assert m["routing_accuracy"] >= 0.80
     naive = evaluate(rows, naive=True).metrics
     assert naive["same_precision"] < m["same_precision"]  # the facts are what makes the difference
+
+
+@pytest.mark.django_db
+def test_the_register_assign_and_propose_forms_show_the_panel(replied, receive_flow, client, users):  # noqa: F811
+    again = receive_flow(arrived=TODAY)
+    _index_all()
+    client.force_login(users["registrar"])
+    page = client.get(f"/work/cases/{again.number}/act/register/").content.decode()
+    assert 'id="library-repeat"' in page
+    assert replied.number in page
+    other = client.get(f"/work/cases/{again.number}/act/withdraw/")
+    assert other.status_code == 200
+    assert 'id="library"' not in other.content.decode()
