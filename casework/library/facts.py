@@ -94,8 +94,17 @@ STAGES: dict[str, tuple[str, ...]] = {
 _STAGE_WORDS = sorted(
     ((syn, label) for label, syns in STAGES.items() for syn in syns), key=lambda p: -len(p[0])
 )
+# Road numbers, line and plot codes (G104, S102, A3地块): another code, another thing.
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,3}\d{1,5}[A-Za-z]?|\d{1,5}[A-Za-z]{1,2})(?![A-Za-z0-9])"
+)
+# Occasions that name a period as a year does (春节 and 八一 慰问金 are two payments).
+_OCCASION = re.compile(r"春节|元旦|清明|端午|中秋|国庆|八一|建军节|烈士纪念日|重阳")
+_KIN = r"的?(?:父|母|爸|妈|配偶|妻|丈夫|儿|女|祖|爷|奶|外|哥|弟|姐|妹|亲属|家属)"
 _PERSON = re.compile(
-    r"(申请人本人|本人|我本人|我的|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
+    r"((?:申请人本人|本人|我本人|我的)(?!"
+    + _KIN
+    + r")|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
     r"祖父|爷爷|祖母|奶奶|外祖父|外公|外祖母|外婆|哥哥|弟弟|姐姐|妹妹)"
 )
 _RELATION = {
@@ -150,6 +159,7 @@ class Facts:
     places: frozenset[str] = frozenset()
     stages: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
+    codes: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, list[str]]:
         return {k: sorted(getattr(self, k)) for k in FACT_KINDS}
@@ -159,7 +169,7 @@ class Facts:
         return cls(**{k: frozenset(data.get(k, ())) for k in FACT_KINDS})
 
 
-FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons")
+FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons", "codes")
 
 
 def extract_facts(text: str, applicant_key: str = "") -> Facts:
@@ -195,6 +205,8 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
             stages.add(label)
             masked = masked.replace(word, "\u2003")
     places = _places(_GENERIC_WORKS.sub("|", _FILLER.sub("|", masked)))
+    codes = {m.group(0).upper() for m in _CODE.finditer(rest_years)}
+    periods.update(m.group(0) for m in _OCCASION.finditer(rest_years))
     persons = set()
     for m in _PERSON.finditer(rest_years):
         relation = _RELATION.get(m.group(1), m.group(1))
@@ -206,6 +218,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         places=frozenset(places),
         stages=frozenset(stages),
         persons=frozenset(persons),
+        codes=frozenset(codes),
     )
 
 
@@ -230,9 +243,11 @@ _LABELS = {
     "stages": _("Different stage or document type"),
     "persons": _("Another person's record"),
     "subject": _("Different subject"),
+    "codes": _("Different code or number"),
 }
 
 
+_OTHER_APPLICANT = "另一申请人"
 _PERSON_SHOWN = {
     "self": "申请人本人",
     "father": "父亲",
@@ -278,6 +293,8 @@ def unshared_runs(text: str, shared: frozenset[str], minimum: int = 3) -> list[s
 def _shown(kind: str, values: frozenset[str]) -> tuple[str, ...]:
     if kind == "persons":
         return tuple(sorted(_PERSON_SHOWN.get(v.split("@", 1)[0], v) for v in values))
+    if kind == "persons-other":
+        return tuple(f"{p}（{_OTHER_APPLICANT}）" for p in _shown("persons", values))
     if kind == "places":
         return tuple(sorted(v.replace("|", "") for v in values))
     return tuple(sorted(values))
@@ -301,7 +318,10 @@ def differences(mine: Facts, theirs: Facts) -> list[Difference]:
                 continue
         elif kind not in ("persons", "stages") and (not a or not b):
             continue
-        found.append(Difference(kind, _shown(kind, a), _shown(kind, b), str(_LABELS[kind])))
+        shown_b = _shown(kind, b)
+        if kind == "persons" and shown_b == _shown(kind, a):
+            shown_b = _shown("persons-other", b)  # the same relation of another applicant
+        found.append(Difference(kind, _shown(kind, a), shown_b, str(_LABELS[kind])))
     return found
 
 
