@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
+
 from casework.library.index import candidates, entry_of_case, entry_of_row
 from casework.library.match import (
     SIMILAR_LIMIT,
@@ -124,18 +126,33 @@ def volume_threshold(organ_id: int) -> int:
     return settings.volume_threshold if settings else LibrarySettings().volume_threshold
 
 
+def same_applicant_q(case: Case) -> Q:
+    """Cases of the same applicant as `case`: the same identity document or credit code, or
+    the same name with the same phone or e-mail (casework.library.index.applicant_keys)."""
+    applicant = case.applicant
+    same = Q(applicant_id=applicant.pk)
+    if applicant.credit_code:
+        same |= Q(applicant__credit_code__iexact=applicant.credit_code)
+    if applicant.id_number:
+        same |= Q(
+            applicant__id_type=applicant.id_type, applicant__id_number__iexact=applicant.id_number
+        )
+    if applicant.name and applicant.phone:
+        same |= Q(applicant__name=applicant.name, applicant__phone=applicant.phone)
+    if applicant.name and applicant.email:
+        same |= Q(applicant__name=applicant.name, applicant__email__iexact=applicant.email)
+    return same
+
+
 def applicant_volume(case: Case, today: date) -> Volume:
-    entry = entry_of_case(case)
+    """The applicant's requests received in the 12 months up to `today`, this one included,
+    and their subjects (Art 35)."""
     since = today - VOLUME_WINDOW
-    rows = [
-        r
-        for r in LibraryEntry.objects.filter(organ_id=case.organ_id, received_on__gte=since)
-        .exclude(case_id=case.pk)
-        .order_by("-received_on")
-        if entry.applicant_keys & set(r.applicant_keys)
-    ]
-    ids = [case.pk, *[r.case_id for r in rows]]
-    cases = list(Case.objects.filter(pk__in=ids).order_by("-received_on", "-pk"))
+    cases = list(
+        Case.objects.filter(same_applicant_q(case), organ_id=case.organ_id)
+        .filter(Q(received_on__gte=since) | Q(pk=case.pk))
+        .order_by("-received_on", "-pk")[:500]
+    )
     topics: Counter[str] = Counter()
     for c in cases:
         topics[c.subject[:30]] += 1
