@@ -49,14 +49,17 @@ class Similar:
 
 
 def _reply_numbers(case_ids: list[int]) -> dict[int, str]:
-    """The 文号 of each case's latest letter that is not void, in one query (the core follows
-    the reverse relation `Case.letters` when the letters app is installed)."""
+    """The 文号 of each case's latest reply letter (kind "reply.<disposition>", Art 36) that
+    is not void, in one query (the core follows the reverse relation `Case.letters` when the
+    letters app is installed)."""
     relation = Case._meta.fields_map.get("letters")
     if relation is None or not case_ids:
         return {}
     model: Any = relation.related_model
     numbers: dict[int, str] = {}
-    rows = model.objects.filter(case_id__in=case_ids, void__isnull=True).order_by("issued_at")
+    rows = model.objects.filter(
+        case_id__in=case_ids, kind__startswith="reply.", void__isnull=True
+    ).order_by("issued_at", "pk")
     for case_id, number in rows.values_list("case_id", "number"):
         numbers[case_id] = str(number)
     return numbers
