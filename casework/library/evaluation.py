@@ -43,6 +43,15 @@ class Request:
     replied_on: date | None
     division: str | None
     cluster: str | None
+    raw_id: Any = None
+
+    @property
+    def order(self) -> tuple[date, int, float, str]:
+        """received_on, then id: numerically when the id is a number, else as text."""
+        try:
+            return (self.received_on, 0, float(self.id), "")
+        except ValueError:
+            return (self.received_on, 1, 0.0, self.id)
 
     @classmethod
     def of(cls, row: Mapping[str, Any], position: int) -> Request:
@@ -57,6 +66,7 @@ class Request:
             replied_on=_date(row.get("replied_on")),
             division=str(division) if division not in (None, "") else None,
             cluster=str(cluster) if cluster not in (None, "") else None,
+            raw_id=row.get("id", f"#{position}"),
         )
 
     def entry(self) -> Entry:
@@ -102,7 +112,13 @@ def evaluate(
     """Answer every request from the ones before it; score when clusters are given.
     `naive`: the character-overlap baseline instead of the library's judgement."""
     requests = [Request.of(r, i) for i, r in enumerate(rows)]
-    requests.sort(key=lambda r: (r.received_on, r.id))
+    seen: set[str] = set()
+    for position, r in enumerate(requests):
+        if r.id in seen:  # a repeated id stays distinct inside; answers keep the id given
+            r.id = f"{r.id}#{position}"
+        seen.add(r.id)
+    requests.sort(key=lambda r: r.order)
+    raw = {r.id: r.raw_id for r in requests}
     library = MemoryLibrary()
     result = Evaluation()
     entries: list[Entry] = []
@@ -116,10 +132,10 @@ def evaluate(
         result.lookup_ms.append((time.perf_counter() - started) * 1000)
         result.answers.append(
             {
-                "id": r.id,
-                "similar": [m.earlier.id for m in matches],
-                "same": [m.earlier.id for m in matches if m.same],
-                "repeat_of": repeat.earlier.id if repeat else None,
+                "id": r.raw_id,
+                "similar": [raw[str(m.earlier.id)] for m in matches],
+                "same": [raw[str(m.earlier.id)] for m in matches if m.same],
+                "repeat_of": raw[str(repeat.earlier.id)] if repeat else None,
                 "division": route.division if route else None,
             }
         )
@@ -149,13 +165,13 @@ def score(
         truth = {e.id for e in earlier if e.cluster == r.cluster}
         if truth:
             with_earlier += 1
-            hits += bool(answer["similar"]) and answer["similar"][0] in truth
+            hits += bool(answer["similar"]) and str(answer["similar"][0]) in truth
             wanted += min(len(truth), 10)
-            found += len(truth & set(answer["similar"]))
+            found += len(truth & {str(i) for i in answer["similar"]})
             if r.division is not None:
                 routed += 1
                 routed_right += answer["division"] == r.division
-        said = set(answer["same"])
+        said = {str(i) for i in answer["same"]}
         tp += len(said & truth)
         fp += len(said - truth)
         fn += len(truth - said)
@@ -170,7 +186,8 @@ def score(
         if is_repeat:
             repeats += 1
             repeats_found += (
-                answer["repeat_of"] is not None and by_id[answer["repeat_of"]].cluster == r.cluster
+                answer["repeat_of"] is not None
+                and by_id[str(answer["repeat_of"])].cluster == r.cluster
             )
         else:
             non_repeats += 1
