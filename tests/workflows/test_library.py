@@ -3,6 +3,7 @@ panel on the case page, the office's popular topics, the index kept current by t
 engine, the rebuild, the organ boundary and the evaluation interface."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -244,3 +245,26 @@ def test_the_register_assign_and_propose_forms_show_the_panel(replied, receive_f
     other = client.get(f"/work/cases/{again.number}/act/withdraw/")
     assert other.status_code == 200
     assert 'id="library"' not in other.content.decode()
+
+
+@pytest.mark.django_db
+def test_bench_similar_prints_the_metrics_and_the_lookup_time(receive_flow, tmp_path):
+    import io
+
+    rows = [
+        json.loads(line) for line in (DATA / "similar_set.jsonl").read_text("utf-8").splitlines()
+    ][:60]
+    small = tmp_path / "set.jsonl"
+    small.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    receive_flow(arrived=date(2026, 3, 2))
+    receive_flow(arrived=date(2026, 3, 3), applicant=OTHER)
+    _index_all()
+    out = io.StringIO()
+    call_command("bench_similar", "--set", str(small), "--lookups", "2", stdout=out)
+    text = out.getvalue()
+    assert "hit_at_1:" in text
+    assert "false_repeat_rate:" in text
+    assert "基线" in text
+    assert re.search(
+        r"查找耗时（sqlite，机关 \d+，2 件）：p50=[\d.]+ ms p95=[\d.]+ ms（2 次）", text
+    )

@@ -37,6 +37,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
+GROWTH_BASE = 10_000
+CANDIDATE_SQL = (
+    "SELECT case_id FROM {table} WHERE organ_id = %s AND received_on < %s "
+    "ORDER BY core_text <-> %s LIMIT 100"
+)
+
+
 class Command(BaseCommand):
     help = "Prints the case library's metrics on the labelled set and its lookup time."
 
@@ -65,6 +72,43 @@ class Command(BaseCommand):
             )
         self._lookups(lookups, random.Random(seed))
 
+    def _growth(self, organ_id: int, size: int, rng: random.Random) -> None:
+        """The candidate query (the only part of a lookup that depends on the organ's size)
+        on the organ's first 10,000 entries, copied with the same index into a temporary
+        table, and on all of them, interleaved under the same machine load."""
+        table = "library_growth_base"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            copy = (
+                f"CREATE TEMP TABLE {table} AS SELECT * FROM case_library_libraryentry "  # noqa: S608
+                f"WHERE organ_id = %s ORDER BY case_id LIMIT {GROWTH_BASE}"
+            )
+            cursor.execute(copy, [organ_id])
+            cursor.execute(
+                f"CREATE INDEX ON {table} USING gist (core_text gist_trgm_ops(siglen=512))"
+            )
+            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"SELECT organ_id, received_on, core_text FROM {table}")  # noqa: S608
+            sample = rng.sample(cursor.fetchall(), 100)
+            times: dict[str, list[float]] = {table: [], "case_library_libraryentry": []}
+            for _round in range(2):
+                for name, found in times.items():
+                    sql = CANDIDATE_SQL.format(table=name)
+                    for row in sample:
+                        started = time.perf_counter()
+                        cursor.execute(sql, list(row))
+                        cursor.fetchall()
+                        found.append((time.perf_counter() - started) * 1000)
+            cursor.execute(f"DROP TABLE {table}")
+        small, large = times[table], times["case_library_libraryentry"]
+        self.stdout.write(
+            f"候选查询增长：{GROWTH_BASE} 件 p50={statistics.median(small):.1f} ms "
+            f"p95={percentile(small, 0.95):.1f} ms → {size} 件 "
+            f"p50={statistics.median(large):.1f} ms p95={percentile(large, 0.95):.1f} ms "
+            f"（规模 ×{size / GROWTH_BASE:.0f}，耗时 ×"
+            f"{statistics.median(large) / max(statistics.median(small), 0.001):.1f}）"
+        )
+
     def _lookups(self, lookups: int, rng: random.Random) -> None:
         biggest = (
             LibraryEntry.objects.values("organ_id")
@@ -83,6 +127,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             similar_cases(case)
             times.append((time.perf_counter() - started) * 1000)
+        if connection.vendor == "postgresql" and size > GROWTH_BASE:
+            self._growth(organ_id, size, rng)
         self.stdout.write(
             f"查找耗时（{connection.vendor}，机关 {organ_id}，{size} 件）："
             f"p50={statistics.median(times):.1f} ms p95={percentile(times, 0.95):.1f} ms"
