@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "captcha",
     "casework",
+    "casework.library",
     "letters",
     "workflows",
     "letters.records",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from workflows.workbench import bulk_views, cases, views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:number>/quick/<str:name>/", views.quick_action, name="quick-action"),
     path("cases/<str:number>/letters/", views.letter_issue_view, name="letter-issue"),
     path("letters/<int:pk>/void/", views.letter_void_view, name="letter-void"),
+    path("library/", include("workflows.library.urls")),  # the case library (issue 25)
 ]
 
 # The case pages keep their own namespace and /cases/ prefix (bookmarked by officers).

@@ -1,0 +1,367 @@
+"""The facts of a request that decide whether two requests ask for the same information.
+
+Two requests ask for the same information when a correct reply would hand over the same
+document or record set (Art 36(6); the labelling rules of docs/adr/0009):
+1. the same document — the 文号 however written (〔2016〕/[2016]/(2016), full/half width);
+2. the same year or period (2024年度 ≠ 2023年度);
+3. the same place, phase or batch (桦树村 ≠ 闲林村; 一期 ≠ 二期; 第6批次 ≠ 第7批次);
+4. the same stage or document type (征收决定 ≠ 补偿方案; 预算 ≠ 决算; 标准 ≠ 名单);
+5. the same person's record (申请人本人/父亲的档案 filed by two applicants are two records).
+A fact that both requests state and that differs makes them different information, however
+alike the text (`differences`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from casework.library.text import _FILLER, halfwidth, without_boilerplate
+
+_DOCNO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*(\d{1,4})\s*号")
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_NUM = r"[0-9一二两三四五六七八九十〇零百]+"
+_PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年?(?:度)?\s*"
+    r"(上半年|下半年|第?([一二三四1-4])季度|(\d{1,2})\s*月(?!\d))?"
+)
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[至到\-—~]\s*((?:19|20)\d{2})\s*年?")
+_UNITS = {
+    "批次": "批",
+    "批": "批",
+    "期": "期",
+    "号线": "号线",
+    "标段": "标段",
+    "号楼": "号楼",
+    "届": "届",
+    "次会议": "次",
+    "次": "次",
+    "组": "组",
+}
+_NUMBERED = re.compile(r"第?\s*(" + _NUM + r")\s*(批次|批|期|号线|标段|号楼|届|次会议|次|组)")
+# Places and projects: the name before a suffix, read backwards up to PLACE_KEY characters
+# and cut at a character that cannot be part of the name (so 2024年度龙湖项目 and 龙湖项目 name
+# the same project); stage words and generic works (建设, 改造) are blanked out first.
+_PLACE_SUFFIX = re.compile(
+    r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|村|镇|乡|区|县|路|局|委"
+)
+_PLACE_STOP = set("|的之及和与或、年度月日期批次号第届组该本此各全其我某等贵辖园地校小片社农")
+_GENERIC_WORKS = re.compile(
+    r"建设|改造|修缮|扩建|新建|整治|提升|修复|重点|集体土地|土地|征收|征地|房屋|安置|补偿|"
+    r"拆迁|搬迁|棚户区|城中村|环境|影响|评价|环评|规划|许可|批复|决定|方案|公告|协议|合同|"
+    r"申请|公开|提供|请求|关于|文件|资料|信息"
+)
+PLACE_KEY = 4
+# The stage or document type, each synonym mapped to one label; longest synonyms first.
+STAGES: dict[str, tuple[str, ...]] = {
+    "征收决定": ("征收决定书", "征收决定", "房屋征收决定"),
+    "征收公告": ("征收公告", "征地公告", "征收启动公告"),
+    "补偿方案": ("补偿安置方案", "征收补偿方案", "补偿方案", "安置补偿方案"),
+    "补偿协议": ("补偿协议", "安置协议"),
+    "征地批复": ("征地批复", "用地批复", "农用地转用批复", "土地征收批复"),
+    "社会稳定风险评估": ("社会稳定风险评估", "社稳评估", "稳评报告"),
+    "环评报告": (
+        "环境影响报告书全本",
+        "环境影响报告书",
+        "环境影响评价报告",
+        "环评报告书",
+        "环评报告",
+        "环评全本",
+    ),
+    "环评批复": ("环境影响评价批复", "环评批复", "环评审批意见", "环评审批决定"),
+    "验收": ("竣工环境保护验收", "竣工环保验收", "环保验收", "竣工验收", "验收报告", "验收意见"),
+    "预算": ("部门预算", "预算"),
+    "决算": ("部门决算", "决算"),
+    "标准": ("补助标准", "补贴标准", "发放标准", "抚恤标准", "标准"),
+    "名单": ("发放名单", "人员名单", "花名册", "名单", "明细表"),
+    "会议纪要": ("会议纪要",),
+    "请示": ("请示",),
+    "批复": ("批复文件", "批复"),
+    "合同": ("合同", "协议书"),
+    "招标": ("招标文件", "招标公告"),
+    "中标": ("中标结果", "中标公告", "中标通知书"),
+    "审计报告": ("审计报告",),
+    "资金使用情况": ("资金使用情况", "资金使用明细", "资金拨付情况", "资金拨付明细"),
+    "规划": ("规划许可证", "规划图", "规划方案"),
+    "档案": ("档案",),
+    "统计": ("统计数据", "统计表", "数量", "人数"),
+    "工作方案": ("实施方案", "工作方案"),
+    "实施细则": ("实施细则", "实施办法", "管理办法"),
+}
+_STAGE_WORDS = sorted(
+    ((syn, label) for label, syns in STAGES.items() for syn in syns), key=lambda p: -len(p[0])
+)
+# Road numbers, line and plot codes (G104, S102, A3地块): another code, another thing.
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,3}\d{1,5}[A-Za-z]?|\d{1,5}[A-Za-z]{1,2})(?![A-Za-z0-9])"
+)
+# Occasions that name a period as a year does (春节 and 八一 慰问金 are two payments).
+_OCCASION = re.compile(r"春节|元旦|清明|端午|中秋|国庆|八一|建军节|烈士纪念日|重阳")
+_KIN = r"的?(?:父|母|爸|妈|配偶|妻|丈夫|儿|女|祖|爷|奶|外|哥|弟|姐|妹|亲属|家属)"
+_PERSON = re.compile(
+    r"((?:申请人本人|本人|我本人|我的)(?!"
+    + _KIN
+    + r")|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
+    r"祖父|爷爷|祖母|奶奶|外祖父|外公|外祖母|外婆|哥哥|弟弟|姐姐|妹妹)"
+)
+_RELATION = {
+    "申请人本人": "self",
+    "本人": "self",
+    "我本人": "self",
+    "我的": "self",
+    "先父": "father",
+    "父亲": "father",
+    "爸爸": "father",
+    "母亲": "mother",
+    "妈妈": "mother",
+    "配偶": "spouse",
+    "妻子": "spouse",
+    "丈夫": "spouse",
+    "祖父": "grandfather",
+    "爷爷": "grandfather",
+    "外祖父": "grandfather-m",
+    "外公": "grandfather-m",
+    "祖母": "grandmother",
+    "奶奶": "grandmother",
+    "外祖母": "grandmother-m",
+    "外婆": "grandmother-m",
+}
+
+
+def cn_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 7 → 7."""
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        head, _sep, tail = text.partition("百")
+        return cn_number(head or "一") * 100 + (cn_number(tail) if tail else 0)
+    if "十" in text:
+        head, _sep, tail = text.partition("十")
+        return (_CN_DIGITS.get(head, 1) if head else 1) * 10 + (
+            _CN_DIGITS.get(tail, 0) if tail else 0
+        )
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS.get(ch, 0)
+    return value
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a request names. Empty sets: the request does not say."""
+
+    docnos: frozenset[str] = frozenset()
+    periods: frozenset[str] = frozenset()
+    numbered: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    stages: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    codes: frozenset[str] = frozenset()
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {k: sorted(getattr(self, k)) for k in FACT_KINDS}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[str]]) -> Facts:
+        return cls(**{k: frozenset(data.get(k, ())) for k in FACT_KINDS})
+
+
+FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons", "codes")
+
+
+def extract_facts(text: str, applicant_key: str = "") -> Facts:
+    """The facts of a request's text; `applicant_key` says whose "本人/父亲" it is (rule 5)."""
+    text = without_boilerplate(halfwidth(text))
+    docnos = set()
+    for m in _DOCNO.finditer(text):
+        docnos.add(f"{m.group(1)[-2:]}[{m.group(2)}]{int(m.group(3))}")
+    rest = _DOCNO.sub(" ", text)
+    periods: set[str] = set()
+    for m in _YEAR_RANGE.finditer(rest):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 <= last - first <= 30:
+            periods.update(str(y) for y in range(first, last + 1))
+    rest_years = _YEAR_RANGE.sub(" ", rest)
+    for m in _PERIOD.finditer(rest_years):
+        year, qualifier, quarter, month = m.group(1), m.group(2), m.group(3), m.group(4)
+        if not qualifier:
+            periods.add(year)
+        elif quarter:
+            periods.add(f"{year}Q{cn_number(quarter)}")
+        elif month:
+            periods.add(f"{year}M{int(month)}")
+        else:
+            periods.add(f"{year}{'H1' if qualifier == '上半年' else 'H2'}")
+    numbered = {
+        f"{_UNITS[m.group(2)]}{cn_number(m.group(1))}" for m in _NUMBERED.finditer(rest_years)
+    }
+    stages: set[str] = set()
+    masked = _FILLER.sub("", rest_years)
+    for word, label in _STAGE_WORDS:
+        if word in masked:
+            stages.add(label)
+            masked = masked.replace(word, "\u2003")
+    places = _places(_GENERIC_WORKS.sub("|", _FILLER.sub("|", masked)))
+    codes = {m.group(0).upper() for m in _CODE.finditer(rest_years)}
+    periods.update(m.group(0) for m in _OCCASION.finditer(rest_years))
+    persons = set()
+    for m in _PERSON.finditer(rest_years):
+        relation = _RELATION.get(m.group(1), m.group(1))
+        persons.add(f"{relation}@{applicant_key}")
+    return Facts(
+        docnos=frozenset(docnos),
+        periods=frozenset(periods),
+        numbered=frozenset(numbered),
+        places=frozenset(places),
+        stages=frozenset(stages),
+        persons=frozenset(persons),
+        codes=frozenset(codes),
+    )
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One fact that differs, named for the officer."""
+
+    kind: str
+    mine: tuple[str, ...]
+    theirs: tuple[str, ...]
+    label: str = field(default="")
+
+    def __str__(self) -> str:
+        return f"{self.label}：{'、'.join(self.mine) or '—'} ≠ {'、'.join(self.theirs) or '—'}"
+
+
+_LABELS = {
+    "docnos": _("Different document number"),
+    "periods": _("Different year or period"),
+    "numbered": _("Different phase or batch"),
+    "places": _("Different place"),
+    "stages": _("Different stage or document type"),
+    "persons": _("Another person's record"),
+    "subject": _("Different subject"),
+    "codes": _("Different code or number"),
+}
+
+
+_OTHER_APPLICANT = "另一申请人"
+_PERSON_SHOWN = {
+    "self": "申请人本人",
+    "father": "父亲",
+    "mother": "母亲",
+    "spouse": "配偶",
+    "grandfather": "祖父",
+    "grandmother": "祖母",
+    "grandfather-m": "外祖父",
+    "grandmother-m": "外祖母",
+}
+
+
+def topic_text(core: str) -> str:
+    """The core text without the facts (years, numbers, stage words): what the request is
+    about, compared for the subject rule."""
+    text = _NUMBERED.sub("", core)
+    text = re.sub(r"[0-9a-z\[\]]+|[年度季月第期批次号届]", "", text)
+    for word, _label in _STAGE_WORDS:
+        text = text.replace(word, "")
+    return text
+
+
+def unshared_runs(text: str, shared: frozenset[str], minimum: int = 3) -> list[str]:
+    """Runs of at least `minimum` characters of `text` not covered by a shared bigram: a name
+    one request has and the other lacks (汉峪金谷 / 鲁能领秀城)."""
+    marks = [False] * len(text)
+    for i in range(len(text) - 1):
+        if text[i : i + 2] in shared:
+            marks[i] = marks[i + 1] = True
+    runs, run = [], ""
+    for ch, mark in zip(text, marks, strict=True):
+        if mark:
+            if len(run) >= minimum:
+                runs.append(run)
+            run = ""
+        else:
+            run += ch
+    if len(run) >= minimum:
+        runs.append(run)
+    return runs
+
+
+def _shown(kind: str, values: frozenset[str]) -> tuple[str, ...]:
+    if kind == "persons":
+        return tuple(sorted(_PERSON_SHOWN.get(v.split("@", 1)[0], v) for v in values))
+    if kind == "persons-other":
+        return tuple(f"{p}（{_OTHER_APPLICANT}）" for p in _shown("persons", values))
+    if kind == "places":
+        return tuple(sorted(v.replace("|", "") for v in values))
+    return tuple(sorted(values))
+
+
+def differences(mine: Facts, theirs: Facts) -> list[Difference]:
+    """The facts both requests state and that differ (rules 1–5). A person marker on one side
+    only also differs: a personal record is never the same as a general question (rule 5)."""
+    found = []
+    for kind in FACT_KINDS:
+        a, b = getattr(mine, kind), getattr(theirs, kind)
+        if a == b:
+            continue
+        if kind == "numbered":
+            units_a = {v.rstrip("0123456789") for v in a}
+            units_b = {v.rstrip("0123456789") for v in b}
+            if not units_a & units_b:
+                continue
+        elif kind == "places":
+            if not _places_conflict(a, b):
+                continue
+        elif kind not in ("persons", "stages") and (not a or not b):
+            continue
+        shown_b = _shown(kind, b)
+        if kind == "persons" and shown_b == _shown(kind, a):
+            shown_b = _shown("persons-other", b)  # the same relation of another applicant
+        found.append(Difference(kind, _shown(kind, a), shown_b, str(_LABELS[kind])))
+    return found
+
+
+def _places(text: str) -> set[str]:
+    """Places and projects as "name|suffix", the name read backwards from the suffix."""
+    found = set()
+    for m in _PLACE_SUFFIX.finditer(text):
+        name = ""
+        i = m.start() - 1
+        while i >= 0 and len(name) < PLACE_KEY:
+            ch = text[i]
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in _PLACE_STOP:
+                break
+            name = ch + name
+            i -= 1
+        if len(name) >= 2:
+            found.add(f"{name}|{m.group(0)}")
+    return found
+
+
+def _places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Some place or project of a kind both name has no counterpart on the other side (one
+    name ending the other counts as the same: 龙湖 and 南部龙湖)."""
+    kinds = {p.split("|")[1] for p in a} & {p.split("|")[1] for p in b}
+    for kind in kinds:
+        names_a = [p.split("|")[0] for p in a if p.endswith("|" + kind)]
+        names_b = [p.split("|")[0] for p in b if p.endswith("|" + kind)]
+        for x in names_a:
+            if not any(x.endswith(y) or y.endswith(x) for y in names_b):
+                return True
+        for y in names_b:
+            if not any(x.endswith(y) or y.endswith(x) for x in names_a):
+                return True
+    return False
+
+
+def subject_difference(mine: str, theirs: str, shared: frozenset[str]) -> Difference | None:
+    """Each request names something the other lacks (another project, body or programme):
+    not the same information, whatever else they share (rule 3)."""
+    a, b = unshared_runs(mine, shared), unshared_runs(theirs, shared)
+    if a and b:
+        return Difference("subject", tuple(a), tuple(b), str(_LABELS["subject"]))
+    return None

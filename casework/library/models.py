@@ -1,0 +1,63 @@
+"""The library's stored index: one entry per case, kept current by a background job
+(`casework.library.index`), and the organ's settings for it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Case, Division, Organ
+
+
+class LibraryEntry(models.Model):
+    """A case as the library compares it: normalised text, facts, applicant keys, dates.
+    Derived data: `manage.py library_rebuild` recreates it from the cases."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="library_entry"
+    )
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="+")
+    applicant_keys = models.JSONField(_("applicant keys"), default=list)
+    core_text = models.TextField(_("normalised text"))
+    topic_text = models.TextField(_("subject text"))
+    facts = models.JSONField(_("facts"), default=dict)
+    received_on = models.DateField(_("date of receipt"))
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    division = models.ForeignKey(
+        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    suggested_division = models.ForeignKey(
+        Division,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested division"),
+    )
+    indexed_at = models.DateTimeField(_("indexed at"))
+
+    class Meta:
+        verbose_name = _("library entry")
+        verbose_name_plural = _("library entries")
+        indexes = [models.Index(fields=["organ", "received_on"], name="library_organ_received")]
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+
+class LibrarySettings(models.Model):
+    """Per organ: how many requests by one applicant within 12 months make the volume worth
+    asking for reasons (Art 35: the organ may ask an applicant whose requests are
+    unreasonable in number or frequency to state them)."""
+
+    organ = models.OneToOneField(Organ, on_delete=models.CASCADE, related_name="library_settings")
+    volume_threshold = models.PositiveSmallIntegerField(
+        _("requests within 12 months before asking for reasons (Art 35)"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("library settings")
+        verbose_name_plural = _("library settings")
+
+    def __str__(self) -> str:
+        return str(self.organ)

@@ -1,0 +1,136 @@
+"""manage.py bench_similar: the case library's figures on the labelled set and its lookup
+time on the largest organ of this database.
+
+1. The labelled set (tests/data/similar_set.jsonl, written by tests/data/make_similar_set.py):
+   hit@1, recall@10, same-information precision/recall, false 36(6) flags, repeat recall,
+   routing accuracy, popular-topic recall — for the library and for the naive
+   character-overlap baseline.
+2. Lookup time: `similar_cases` on --lookups cases of the organ with the most library
+   entries (the benchmark organ of `seed_bench` + `bench_search` + `library_rebuild`),
+   p50/p95 in ms with the organ's size, so runs at 10,000 and 100,000 cases show the growth.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.models import Count
+
+from casework.library.evaluation import evaluate
+from casework.library.models import LibraryEntry
+from casework.library.selectors import similar_cases
+from casework.management.commands.similar_eval import read_requests
+from casework.models import Case
+
+DEFAULT_SET = Path(settings.BASE_DIR) / "tests" / "data" / "similar_set.jsonl"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
+
+
+GROWTH_BASE = 10_000
+CANDIDATE_SQL = (
+    "SELECT case_id FROM {table} WHERE organ_id = %s AND received_on < %s "
+    "ORDER BY core_text <-> %s LIMIT 100"
+)
+
+
+class Command(BaseCommand):
+    help = "Prints the case library's metrics on the labelled set and its lookup time."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--set", type=Path, default=DEFAULT_SET)
+        parser.add_argument("--lookups", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=25)
+        parser.add_argument("--lookups-only", action="store_true", help="skip the labelled set")
+
+    def handle(
+        self, *args: Any, set: Path, lookups: int, seed: int, lookups_only: bool, **options: Any
+    ) -> None:
+        if lookups_only:
+            self._lookups(lookups, random.Random(seed))
+            return
+        rows = read_requests(set, lambda m: self.stderr.write(m))
+        self.stdout.write(f"标注集：{set.name}，{len(rows)} 件请求")
+        for label, naive in (("案例库", False), ("基线（仅字符重合）", True)):
+            result = evaluate(rows, naive=naive)
+            self.stdout.write(f"— {label}")
+            for name, value in result.metrics.items():
+                self.stdout.write(f"  {name}: {value}")
+            self.stdout.write(
+                f"  lookup_ms p50={percentile(result.lookup_ms, 0.5):.1f} "
+                f"p95={percentile(result.lookup_ms, 0.95):.1f} (in memory)"
+            )
+        self._lookups(lookups, random.Random(seed))
+
+    def _growth(self, organ_id: int, size: int, rng: random.Random) -> None:
+        """The candidate query (the only part of a lookup that depends on the organ's size)
+        on the organ's first 10,000 entries, copied with the same index into a temporary
+        table, and on all of them, interleaved under the same machine load."""
+        table = "library_growth_base"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            copy = (
+                f"CREATE TEMP TABLE {table} AS SELECT * FROM case_library_libraryentry "  # noqa: S608
+                f"WHERE organ_id = %s ORDER BY case_id LIMIT {GROWTH_BASE}"
+            )
+            cursor.execute(copy, [organ_id])
+            cursor.execute(
+                f"CREATE INDEX ON {table} USING gist (core_text gist_trgm_ops(siglen=512))"
+            )
+            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"SELECT organ_id, received_on, core_text FROM {table}")  # noqa: S608
+            sample = rng.sample(cursor.fetchall(), 100)
+            times: dict[str, list[float]] = {table: [], "case_library_libraryentry": []}
+            for _round in range(2):
+                for name, found in times.items():
+                    sql = CANDIDATE_SQL.format(table=name)
+                    for row in sample:
+                        started = time.perf_counter()
+                        cursor.execute(sql, list(row))
+                        cursor.fetchall()
+                        found.append((time.perf_counter() - started) * 1000)
+            cursor.execute(f"DROP TABLE {table}")
+        small, large = times[table], times["case_library_libraryentry"]
+        self.stdout.write(
+            f"候选查询增长：{GROWTH_BASE} 件 p50={statistics.median(small):.1f} ms "
+            f"p95={percentile(small, 0.95):.1f} ms → {size} 件 "
+            f"p50={statistics.median(large):.1f} ms p95={percentile(large, 0.95):.1f} ms "
+            f"（规模 ×{size / GROWTH_BASE:.0f}，耗时 ×"
+            f"{statistics.median(large) / max(statistics.median(small), 0.001):.1f}）"
+        )
+
+    def _lookups(self, lookups: int, rng: random.Random) -> None:
+        biggest = (
+            LibraryEntry.objects.values("organ_id")
+            .annotate(n=Count("case_id"))
+            .order_by("-n")
+            .first()
+        )
+        if biggest is None or lookups <= 0:
+            self.stdout.write("查找耗时：本库没有案例库条目（先运行 library_rebuild）。")
+            return
+        organ_id, size = biggest["organ_id"], biggest["n"]
+        ids = list(LibraryEntry.objects.filter(organ_id=organ_id).values_list("case_id", flat=True))
+        sample = rng.sample(ids, min(lookups, len(ids)))
+        times = []
+        for case in Case.objects.select_related("applicant").filter(pk__in=sample):
+            started = time.perf_counter()
+            similar_cases(case)
+            times.append((time.perf_counter() - started) * 1000)
+        if connection.vendor == "postgresql" and size > GROWTH_BASE:
+            self._growth(organ_id, size, rng)
+        self.stdout.write(
+            f"查找耗时（{connection.vendor}，机关 {organ_id}，{size} 件）："
+            f"p50={statistics.median(times):.1f} ms p95={percentile(times, 0.95):.1f} ms"
+            f"（{len(times)} 次）"
+        )

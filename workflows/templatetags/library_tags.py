@@ -1,0 +1,28 @@
+"""The case library's panel on the case page: `{% load library_tags %}{% library_panel case %}`
+(one include line in the page; the page has already checked that the user may see the
+case). Only office roles and the case's divisions see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from casework.library.selectors import library_panel as panel_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def library_panel(context: Any, case: Any) -> SafeString:
+    today = timezone.localdate()
+    return SafeString(
+        render_to_string(
+            "workflows/library/panel.html",
+            {"case": case, "panel": panel_of(case, today)},
+            request=context.get("request"),
+        )
+    )
