@@ -486,6 +486,18 @@ class ProposeInput(DecisionInput):
     override_warnings, override_reason = decision_warnings.override_fields()
     records = {**DecisionInput.records, **decision_warnings.RECORDS}
 
+    def setup(self) -> None:
+        super().setup()
+        if self.is_bound or "earlier_case_number" not in self.fields:
+            return
+        # Art 36(6): the case library names the same applicant's earlier answered request for
+        # the same information; the officer decides whether to cite it (a suggestion only).
+        from casework.library.selectors import repeat_candidates
+
+        candidates = repeat_candidates(self.case)
+        if candidates:
+            self.initial.setdefault("earlier_case_number", candidates[0].case.number)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         release_gate.provision_clean(self, data)

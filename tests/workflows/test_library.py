@@ -266,5 +266,46 @@ def test_bench_similar_prints_the_metrics_and_the_lookup_time(receive_flow, tmp_
     assert "false_repeat_rate:" in text
     assert "基线" in text
     assert re.search(
-        r"查找耗时（sqlite，机关 \d+，2 件）：p50=[\d.]+ ms p95=[\d.]+ ms（2 次）", text
+        r"查找耗时（(sqlite|postgresql)，机关 \d+，2 件）：p50=[\d.]+ ms p95=[\d.]+ ms（2 次）",
+        text,
     )
+
+
+@pytest.mark.django_db
+def test_the_repeat_proposal_picks_the_earlier_case_and_its_letter_cites_it(
+    receive_flow, act, divisions, users
+):
+    """Issue 25 point 2 with issue 21's 36(6) rule: the propose form names the same
+    applicant's earlier answered case, and the reply cites its date and 文号."""
+    from casework.lifecycle.inputs import ProposeInput
+    from letters.models import Letter
+    from letters.services import letter_issue
+    from tests.letters.decided import answered_case
+
+    earlier = answered_case(receive_flow, act, divisions, users)
+    earlier_reply = Letter.objects.get(case=earlier, kind="reply.granted")
+    again = receive_flow(arrived=TODAY)
+    act(again, "register", "registrar", on=TODAY)
+    act(again, "assign", "reviewer", on=TODAY, lead_division_id=divisions["a"].pk)
+    act(again, "claim", "liaison_a", on=TODAY)
+    _index_all()
+    form = ProposeInput(case=again)
+    assert form.initial["earlier_case_number"] == earlier.number
+    act(
+        again,
+        "propose",
+        "liaison_a",
+        on=TODAY,
+        disposition="not_processed.repeated",
+        basis="",
+        reasons="申请人此前已就同一政府信息提出申请，本机关已依法答复。",
+        earlier_case_number=form.initial["earlier_case_number"],
+    )
+    act(again, "check", "reviewer", on=TODAY)
+    act(again, "approve", "head", on=TODAY)
+    letter = letter_issue(
+        number=again.number, kind="reply.not_processed.repeated", actor=users["registrar"], now=NOW
+    )
+    body = "".join(str(v) for v in letter.context.values())
+    assert letter.context["earlier_letter_number"] == earlier_reply.number
+    assert "2026年2月6日" in body or letter.context["earlier_reply_on_cn"] == "2026年2月6日"
