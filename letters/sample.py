@@ -326,14 +326,15 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
             organ, users, division, back(70), back(50), now
         )
     if proposal.get("arrangement"):
-        proposal["arranged_on"] = back(7).isoformat()
+        proposal["arranged_on"] = timezone.localdate(now).isoformat()  # posted with the reply
     if disposition == Disposition.PARTIAL:
         # The withheld part comes from an approved release set of real records (Art 37).
         _sample_release(case, users["liaison"], users["reviewer"])
     if items:
         # The mixed answer for 部分公开; for any other kind every item gets its disposition.
+        posted = timezone.localdate(now).isoformat()  # posted with the reply
         decided = (
-            MIXED_ITEMS
+            [{**d, "arranged_on": posted} if d.get("arrangement") else d for d in MIXED_ITEMS]
             if disposition == Disposition.PARTIAL
             else [{"position": n, "disposition": disposition, **proposal} for n in (1, 2, 3)]
         )
