@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
 from casework.lifecycle.actions import NEXT_STEPS, actions_next_first, waiting_for
+from casework.logging import id_number_reveal_logged
 from casework.models import Division
 from casework.permissions import (
     OFFICE_ROLES,
@@ -245,6 +246,7 @@ def id_number_reveal(request: HttpRequest, number: str) -> HttpResponse:
         IdNumberReveal(case=case, user=request.user, whose=whose)  # type: ignore[misc]
         for whose, _n in shown
     )
+    id_number_reveal_logged(request, case.number, [whose for whose, _n in shown])
     return render(
         request,
         "casework/id_number_reveal.html",
