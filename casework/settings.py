@@ -174,6 +174,9 @@ def _database_from_env() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_from_env()}
+# The role the application connects as when the tables belong to another (docs/DEPLOY.md §8):
+# `manage.py restore` re-applies its grants to the restored tables.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

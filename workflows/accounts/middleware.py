@@ -79,7 +79,7 @@ def _anonymous(request: HttpRequest) -> None:
     async def auser() -> AnonymousUser:
         return anonymous
 
-    request.auser = auser  # type: ignore[attr-defined]
+    request.auser = auser
 
 
 class SecondFactorMiddleware:
