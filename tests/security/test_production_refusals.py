@@ -67,6 +67,13 @@ def test_the_demo_loaded_into_the_production_database_stops_production(tmp_path)
     """The attack: CASEWORK_MODE=demo with the production DATABASE_URL loads the demo's users
     (superuser admin, password demo-2026, printed in the README). Then production's start
     refuses: the deployment check and gunicorn's master both stop."""
+    from django.contrib.auth.models import Group
+
+    from casework.choices import Role
+
+    # The role groups come from a data migration, which an earlier transactional test flushed.
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
     url = _test_database_url()
     demo = {
         "PATH": "/usr/bin:/bin",
