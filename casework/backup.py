@@ -119,9 +119,23 @@ def letters_verify() -> LetterCheck:
 
 
 def backup_create(out: Path, *, now: datetime | None = None) -> dict[str, Any]:
-    """Write the database dump, the files and the manifest into `out` (must not exist)."""
+    """Write the database dump, the files and the manifest into `out` (must not exist), readable
+    by the owner alone: the folder 0700, every file 0600 (the dump holds every applicant's
+    personal data; 个人信息保护法 Art 51)."""
+    previous = os.umask(0o077)  # pg_dump's and tarfile's files are created private too
+    try:
+        manifest = _backup_write(out, now=now)
+    finally:
+        os.umask(previous)
+    out.chmod(0o700)
+    for path in out.iterdir():
+        path.chmod(0o600)
+    return manifest
+
+
+def _backup_write(out: Path, *, now: datetime | None) -> dict[str, Any]:
     now = now or timezone.now()
-    out.mkdir(parents=True, exist_ok=False)
+    out.mkdir(parents=True, exist_ok=False, mode=0o700)
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         dump = out / "database.pgdump"
@@ -190,9 +204,26 @@ def _database_is_empty() -> bool:
     return not connection.introspection.table_names()
 
 
-def backup_restore(folder: Path) -> dict[str, Any]:
+def app_role_grant(role: str) -> None:
+    """The application role's rights of docs/DEPLOY.md §8, (re)applied: read and write on every
+    table and sequence, but only SELECT and INSERT on the audit events. A restore creates the
+    tables anew (pg_restore --no-privileges), owned by whoever restores, so without this the
+    application role could read nothing of the restored database."""
+    quoted = connection.ops.quote_name(role)
+    with connection.cursor() as cursor:
+        for sql in (
+            f"GRANT USAGE ON SCHEMA public TO {quoted}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON casework_event FROM {quoted}",
+        ):
+            cursor.execute(sql)
+
+
+def backup_restore(folder: Path, *, app_role: str | None = None) -> dict[str, Any]:
     """Restore `folder` into the configured database (which must be empty) and MEDIA_ROOT,
-    then verify letters and the audit trail. Returns a report; raises BackupError on damage."""
+    re-grant the application role (`app_role`, else DATABASE_APP_ROLE; PostgreSQL), then verify
+    letters and the audit trail. Returns a report; raises BackupError on damage."""
     manifest = _manifest_check(folder)
     vendor = manifest["database"]["vendor"]
     if vendor != connection.vendor:
@@ -226,6 +257,9 @@ def backup_restore(folder: Path) -> dict[str, Any]:
         source.close()
         target.close()
     connection.close()  # see the restored schema
+    role = app_role if app_role is not None else settings.DATABASE_APP_ROLE
+    if vendor == "postgresql" and role:
+        app_role_grant(role)
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
     with tarfile.open(folder / FILES) as tar:
@@ -244,6 +278,7 @@ def backup_restore(folder: Path) -> dict[str, Any]:
         "letters_bad": letters.bad,
         "events": events,
         "audit_ok": (events, digest) == (manifest["audit"]["events"], manifest["audit"]["sha256"]),
+        "app_role": role if vendor == "postgresql" else "",
     }
     report["ok"] = not bad_files and not letters.bad and report["audit_ok"]
     return report
@@ -256,6 +291,7 @@ def backup_default_folder(now: datetime | None = None) -> Path:
 
 __all__ = [
     "BackupError",
+    "app_role_grant",
     "audit_digest",
     "backup_create",
     "backup_default_folder",

@@ -62,4 +62,11 @@ def when_ready(server: Any) -> None:
             except (TemplateDoesNotExist, TemplateSyntaxError):  # an admin override's base
                 continue
     translation.deactivate()
-    connections.close_all()
+    # Production never serves a database that held the demo, nor one whose active accounts
+    # still have the demo's published password (issue 22): the master stops here.
+    from workflows.demo import refuse_demo_in_production
+
+    try:
+        refuse_demo_in_production()
+    finally:
+        connections.close_all()

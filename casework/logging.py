@@ -1,5 +1,6 @@
 """Logging helpers: the request id of the current request on every log line, and the
-security log (logins, failed logins, permission denials, exports)."""
+security log (logins, failed logins, second factors, ID reveals, permission denials,
+exports)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,34 @@ def client_address(request: Any) -> str:
         return "-"
     from casework.portal import client_address as trusted_address
 
-    return trusted_address(request)
+    return trusted_address(request) or "-"
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from casework.second_factor import second_factor_required
+
+    if second_factor_required(user):
+        # Half a log-in: "login" is written when the second factor passes
+        # (casework.second_factor.second_factor_logged).
+        security_log.info(
+            "password ok user=%s client=%s second factor pending",
+            user.get_username(),
+            client_address(request),
+        )
+        return
     security_log.info("login user=%s client=%s", user.get_username(), client_address(request))
+
+
+def id_number_reveal_logged(request: Any, case_number: str, whose: list[str]) -> None:
+    """A full ID number shown to an officer (issue 16 point 2; 个人信息保护法 Art 51)."""
+    security_log.info(
+        "id number revealed user=%s case=%s whose=%s client=%s",
+        request.user.get_username(),
+        case_number,
+        ",".join(whose) or "-",
+        client_address(request),
+    )
 
 
 @receiver(user_logged_out)

@@ -48,6 +48,17 @@ def _has_nul(request: HttpRequest) -> bool:
     return False
 
 
+def _has_lone_surrogate(data: object) -> bool:
+    """Whether any key or string in parsed JSON holds a code point U+D800–U+DFFF."""
+    if isinstance(data, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in data)
+    if isinstance(data, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_lone_surrogate(v) for v in data)
+    return False
+
+
 class InputGuardMiddleware:
     """NUL bytes anywhere in the request, oversize bodies or uploads (the upload handler stops
     reading at the limit) and malformed JSON answer 400 instead of reaching the database."""
@@ -76,9 +87,15 @@ class InputGuardMiddleware:
             )
         if request.content_type == "application/json" and request.body:
             try:
-                json.loads(request.body)
+                data = json.loads(request.body)
             except ValueError:
                 return bad_request(request, _("The request body is not valid JSON."))
+            if _has_lone_surrogate(data):
+                # JSON may spell half of a UTF-16 pair (\ud800): no text can hold it, and
+                # echoing it back in an error message cannot be encoded (a 500 before).
+                return bad_request(
+                    request, _("The input contains a character that is not allowed.")
+                )
         return self.get_response(request)
 
 

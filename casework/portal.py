@@ -49,24 +49,27 @@ def case_for_tracking(number: str, code: str) -> Case | None:
 
 def client_address(request: HttpRequest) -> str:
     """The client's address from the one request.META key the bureau trusts
-    (TRUSTED_PROXY_HEADER, REMOTE_ADDR by default). For a list header such as
-    X-Forwarded-For, the right-most entry is the one the trusted proxy added itself."""
+    (TRUSTED_PROXY_HEADER, REMOTE_ADDR by default), or "" when that key holds no IP address.
+    For a list header such as X-Forwarded-For, the right-most entry is the one the trusted
+    proxy added itself. There is no fallback to REMOTE_ADDR: behind a proxy that is the
+    proxy's own address, the same for every caller, and a limit keyed on it would hold the
+    whole public back at once (issue 22)."""
+    import ipaddress
+
     raw = str(request.META.get(settings.TRUSTED_PROXY_HEADER) or "")
     address = raw.split(",")[-1].strip()
-    return address or str(request.META.get("REMOTE_ADDR") or "unknown")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """`client_address` when it is an IP address, else None (django-axes stores it in an IP
-    column; a request made in code, such as a test client's force_login, has none)."""
-    import ipaddress
-
-    address = client_address(request)
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    return address
+    """`client_address`, or None when it is unknown (django-axes stores it in an IP column;
+    a request made in code, such as a test client's force_login, has none). A log-in from an
+    unknown address is refused (workflows.accounts.backends.KnownAddressBackend), so
+    unknown addresses never share one lock-out."""
+    return client_address(request) or None
 
 
 def _key(*parts: str) -> str:
@@ -93,6 +96,8 @@ def tracking_attempt(client: str, number: str, *, now: float | None = None) -> i
     else's attempts ever hold back the applicant who has the code; a success clears the pair."""
     now = time.time() if now is None else now
     window = settings.PORTAL_FAILURE_WINDOW_SECONDS
+    if not client:
+        return window  # an unknown address is refused, never counted with everyone else's
     if _incr(_key("client", client), window) > settings.PORTAL_CLIENT_MAX_ATTEMPTS:
         return window
     pair = _key("pair", client, number.strip())
@@ -115,7 +120,10 @@ def tracking_success_record(client: str, number: str) -> None:
 
 
 def submissions_count(client: str, *, add: bool) -> int:
-    """Online applications posted by this client in the last hour (counting this one)."""
+    """Online applications posted by this client in the last hour (counting this one). An
+    unknown address counts as over the cap: refused alone, never counted with the others."""
+    if not client:
+        return settings.APPLY_MAX_PER_HOUR + 1
     key = _key("apply", client)
     if add:
         return _incr(key, 3600)

@@ -387,6 +387,8 @@ def case_list_drilldown(
             year = int(params["report"])
         except ValueError:
             return cases.none()
+        if not 1900 <= year <= 2999:  # no annual report outside; date() fails past 1..9999
+            return cases.none()
         organ = Organ.objects.order_by("pk").first()
         if organ is None:
             return cases.none()

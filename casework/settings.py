@@ -175,12 +175,17 @@ def _database_from_env() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_from_env()}
+# The role the application connects as when the tables belong to another (docs/DEPLOY.md §8):
+# `manage.py restore` re-applies its grants to the restored tables.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: refuses a locked-out account + address before the
     # password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # No log-in from an unknown client address (the lock-out is keyed on the address).
+    "workflows.accounts.backends.KnownAddressBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -288,6 +293,13 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
 # /healthz is asked over plain HTTP by the load balancer on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS in production the cookies carry the __Host- prefix: the browser then accepts them
+# only with Secure, Path=/ and no Domain, so neither a sibling sub-domain nor a plain-HTTP
+# page can plant or overwrite the session or the CSRF cookie (cookie tossing).
+if PRODUCTION and SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+if PRODUCTION and CSRF_COOKIE_SECURE:
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -459,7 +471,8 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 # Second factor (django-otp: TOTP app + one-time recovery codes): required for these groups
 # and for superusers while the list is not empty; comma-separated group names.
 # OTP_REQUIRED_GROUPS="" switches it off; the demo (CASEWORK_MODE=demo) is off by default.
-_OTP_DEFAULT_GROUPS = "登记员,公开办审核员,公开办负责人,督办,系统管理员"
+# Liaison officers (联络员) are among them: their pages show applicants' phones and e-mails.
+_OTP_DEFAULT_GROUPS = "登记员,公开办审核员,公开办负责人,督办,系统管理员,联络员"
 OTP_REQUIRED_GROUPS = [
     g.strip()
     for g in os.environ.get("OTP_REQUIRED_GROUPS", "" if DEMO else _OTP_DEFAULT_GROUPS).split(",")
@@ -517,7 +530,23 @@ NO_STORE_PATH_PREFIXES = ("/track/", "/apply/", "/verify/", "/api/")
 # database cache in the demo), shared by all worker processes.
 # The client's address comes from this request.META key only: REMOTE_ADDR without a proxy;
 # behind the bureau's reverse proxy e.g. HTTP_X_REAL_IP, which the proxy always overwrites.
-TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "REMOTE_ADDR")
+TRUSTED_PROXY_HEADER = (
+    os.environ.get("TRUSTED_PROXY_HEADER", "REMOTE_ADDR").strip() or "REMOTE_ADDR"
+)
+# Behind a proxy (SECURE_PROXY_SSL_HEADER set) REMOTE_ADDR is the proxy's own address for every
+# caller: the lock-out and the public pages' limits would then count the whole public as one
+# client (one stranger's wrong passwords lock the officer out at his desk). Production refuses
+# to start that way; docs/DEPLOY.md has nginx set X-Real-IP (TRUSTED_PROXY_HEADER=HTTP_X_REAL_IP).
+if (
+    PRODUCTION
+    and os.environ.get("SECURE_PROXY_SSL_HEADER")
+    and TRUSTED_PROXY_HEADER == "REMOTE_ADDR"
+):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_HEADER must be set behind a proxy (SECURE_PROXY_SSL_HEADER is set), e.g. "
+        "TRUSTED_PROXY_HEADER=HTTP_X_REAL_IP with nginx's `proxy_set_header X-Real-IP "
+        "$remote_addr;`; see docs/DEPLOY.md."
+    )
 # Tracking: failures per (client, case number) before that pair must wait; the wait doubles
 # with each further failure, up to the maximum. The applicant with the right code is never
 # locked out by someone else's failures.

@@ -22,3 +22,6 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),  # the application form's self-hosted CAPTCHA
     path("admin/", admin.site.urls),
 ]
+
+# 503 when the database cannot be reached, else 500 (casework/server_error.py).
+handler500 = "casework.server_error.server_error"

@@ -124,5 +124,6 @@ class SavedView(models.Model):
 
 
 from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
+from workflows.demo import DemoMarker  # noqa: E402 - the demo marker lives with its check
 
-__all__ = ["ApiToken", "CaseProcess", "IdNumberReveal", "SavedView"]
+__all__ = ["ApiToken", "CaseProcess", "DemoMarker", "IdNumberReveal", "SavedView"]

@@ -28,7 +28,8 @@ def test_client_address_from_the_configured_proxy_header(settings):
     # The right-most entry is the one our proxy appended; the rest the client could forge.
     request = _request(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     assert portal.client_address(request) == "203.0.113.7"
-    assert portal.client_address(_request(REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    # Without the header the address is unknown, not the proxy's (issue 22: one key for all).
+    assert portal.client_address(_request(REMOTE_ADDR="127.0.0.1")) == ""
 
 
 def test_attempts_back_off_the_pair_and_double(settings):

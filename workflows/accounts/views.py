@@ -24,6 +24,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casework.second_factor import second_factor_logged
+
 RECOVERY_SESSION_KEY = "casework_recovery_codes"
 
 
@@ -72,10 +74,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
             otp_login(request, device)
+            second_factor_logged(request, user, ok=True, device=device)
             request.session[RECOVERY_SESSION_KEY] = codes
             return HttpResponseRedirect(
                 reverse("accounts:otp-recovery") + "?next=" + _next(request)
             )
+        second_factor_logged(request, user, ok=False)
         form.add_error("token", _("The code is not correct. Check the time on the phone."))
     return render(
         request,
@@ -127,7 +131,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"].strip())
         if device is not None:
             otp_login(request, device)
+            second_factor_logged(request, request.user, ok=True, device=device)
             return HttpResponseRedirect(_next(request))
+        second_factor_logged(request, request.user, ok=False)
         form.add_error("token", _("The code is not correct."))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request)})
 

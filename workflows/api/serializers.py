@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -62,14 +64,24 @@ class RequestIn(serializers.Serializer):
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices)
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, except that a naive time near year 1 (or 9999), which DRF's
+    time-zone check moves past the calendar's end, is refused like any out-of-range time
+    (400) instead of raising OverflowError (500; issue 22)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class CaseCreateIn(serializers.Serializer):
     organ = serializers.CharField(
         required=False, help_text=_("Name of the organ; optional when there is one.")
     )
     channel = serializers.ChoiceField(choices=Channel.choices)
-    arrived_at = serializers.DateTimeField(
-        help_text=_("When the application arrived (with time zone).")
-    )
+    arrived_at = BoundedDateTimeField(help_text=_("When the application arrived (with time zone)."))
     signed_on = serializers.DateField(
         required=False, help_text=_("Signature date for registered post.")
     )

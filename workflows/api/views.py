@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from casework.clock import supervision_level
+from casework.db_errors import is_concurrent_change, is_database_unavailable
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import available_actions, display_name
 from casework.models import Case, Organ
@@ -79,9 +79,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             exc.status_code
         ]
         return _error(code, exc.message, exc.status_code, field=exc.field, errors=exc.errors)
-    if isinstance(exc, OperationalError):  # a lock wait that timed out: a concurrent change won
+    if is_concurrent_change(exc):  # a lock wait that timed out: a concurrent change won
         return _error(
             "conflict", _("The case was changed at the same time; please try again."), 409
+        )
+    if is_database_unavailable(exc):  # a dropped or refused connection: not the client's doing
+        return _error(
+            "unavailable",
+            _("The database cannot be reached at the moment. Please try again later."),
+            503,
         )
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}

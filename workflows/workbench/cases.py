@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
 from casework.lifecycle.actions import NEXT_STEPS, actions_next_first, waiting_for
+from casework.logging import id_number_reveal_logged
 from casework.models import Division
 from casework.permissions import (
     OFFICE_ROLES,
@@ -253,6 +254,7 @@ def id_number_reveal(request: HttpRequest, number: str) -> HttpResponse:
     if not may_reveal_id_number(request.user):
         raise PermissionDenied
     shown = _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_PAGE)
+    id_number_reveal_logged(request, case.number, [whose for whose, _n in shown])
     return render(
         request,
         "casework/id_number_reveal.html",
@@ -276,7 +278,8 @@ def casefile_with_id_numbers(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404 from None
     if not may_reveal_id_number(request.user):
         raise PermissionDenied
-    _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_FILE)
+    shown = _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_FILE)
+    id_number_reveal_logged(request, case.number, [whose for whose, _n in shown])
     name = display_name(request.user)
     pdf = casefile_pdf(case, today=timezone.localdate(), generated_by=name, revealed_to=name)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from casework.backup import BackupError, backup_restore
 
@@ -14,15 +15,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", type=Path)
+        parser.add_argument(
+            "--app-role",
+            default=None,
+            help="the application's PostgreSQL role to re-grant (default DATABASE_APP_ROLE)",
+        )
 
-    def handle(self, *args: Any, folder: Path, **options: Any) -> None:
+    def handle(self, *args: Any, folder: Path, app_role: str | None, **options: Any) -> None:
         try:
-            report = backup_restore(folder)
+            report = backup_restore(folder, app_role=app_role)
         except (BackupError, OSError) as exc:
             raise CommandError(f"恢复失败：{exc}") from exc
         self.stdout.write(
             f"已恢复：文件 {report['files']} 个，文书 {report['letters']} 份，事件 {report['events']} 条。"
         )
+        if report["app_role"]:
+            self.stdout.write(f"已为应用角色 {report['app_role']} 重新授权（docs/DEPLOY.md §8）。")
+        elif connection.vendor == "postgresql":
+            self.stderr.write(
+                "未重新授权：未指定应用角色（--app-role 或 DATABASE_APP_ROLE），"
+                "请按 docs/DEPLOY.md §8 授权后再启动。"
+            )
         for problem in report["files_bad"] + report["letters_bad"]:
             self.stderr.write(f"校验不符：{problem}")
         if not report["audit_ok"]:

@@ -15,9 +15,8 @@ from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Ro
 from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
+from workflows.demo import DEMO_PASSWORD, demo_marker_write
 from workflows.services import case_act, case_receive
-
-DEMO_PASSWORD = "demo-2026"  # noqa: S105 - written in the README, demo only
 
 ORGAN = {
     "name": "济南市退役军人事务局",
@@ -74,6 +73,7 @@ class Command(BaseCommand):
             f"工作日历：已载入 {years[0]}–{years[-1]} 年（{sum(counts.values())} 个特殊日）"
         )
         with transaction.atomic():
+            demo_marker_write()  # production refuses a database with this mark (workflows.demo)
             organ, _created = Organ.objects.get_or_create(name=ORGAN["name"], defaults=ORGAN)
             divisions = {}
             for code, name in DIVISIONS:
