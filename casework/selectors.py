@@ -397,6 +397,26 @@ def case_list_drilldown(
     return cases
 
 
+def case_list_drilldown_error(params: Mapping[str, str]) -> str | None:
+    """Why the drill-down parameters of a case list cannot be read (a Chinese message), or
+    None: a report year outside the annual reports' range, a malformed closing date."""
+    from django.utils.translation import gettext as _
+
+    for key in ("closed_from", "closed_to"):
+        if params.get(key):
+            try:
+                date.fromisoformat(params[key])
+            except ValueError:
+                return _("The date %(value)s cannot be read: write it as 2026-03-05.") % {
+                    "value": params[key][:20]
+                }
+    if params.get("report"):
+        value = params["report"]
+        if not (value.isdigit() and 1900 <= int(value) <= 2999):
+            return _("There is no annual report for the year %(value)s.") % {"value": value[:20]}
+    return None
+
+
 def applicant_pieces_earlier_in_month(case: Case) -> int:
     """109号 Art 4: the applicant's applications received earlier in the same calendar month.
 

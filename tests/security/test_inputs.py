@@ -69,15 +69,20 @@ def test_a_lone_surrogate_in_a_choice_is_refused_with_400(organ, users):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("report", ["-1", "0", "99999", "10000"])
-def test_a_report_year_out_of_range_lists_no_case_instead_of_500(
+@pytest.mark.parametrize("report", ["-1", "0", "99999", "10000", "abc"])
+def test_a_report_year_out_of_range_answers_400_in_chinese_instead_of_500(
     receive_flow, users, client, report
 ):
     receive_flow(arrived=date(2026, 3, 2))
     client.raise_request_exception = False
     client.force_login(users["head"])
     response = client.get(f"/cases/?report={report}")
-    assert response.status_code in (200, 400), response.status_code
+    assert response.status_code == 400, response.status_code
+    assert f"没有 {report} 年度的年度报告" in response.content.decode()
+    assert client.get("/cases/?report=2026").status_code == 200
+    bad_date = client.get("/cases/?closed_from=2026-13-40")
+    assert bad_date.status_code == 400
+    assert "请按 2026-03-05 的格式填写" in bad_date.content.decode()
 
 
 # --- a dropped database connection -------------------------------------------------------

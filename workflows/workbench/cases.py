@@ -33,6 +33,7 @@ from casework.selectors import (
     case_history,
     case_internal_deadlines,
     case_list_drilldown,
+    case_list_drilldown_error,
     case_list_filter,
     case_list_visible_to,
     case_notes,
@@ -84,6 +85,10 @@ def case_list_page(
     """The case list for the filter in the query string; the save-view and bulk forms are
     given when they come back with errors."""
     user = request.user
+    error = case_list_drilldown_error(request.GET)
+    if error:  # a drill-down link typed or cut by hand: say so, in Chinese, with a 400
+        messages.error(request, error)
+        status = 400
     form, cases = filtered_cases(user, request.GET)
     searched = bool(form.is_valid() and form.cleaned_data.get("q"))
     page = case_page(cases, request.GET.get("page"), size=PAGE_SIZE, searched=searched)
