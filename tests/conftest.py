@@ -291,23 +291,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """With --reuse-db, a transactional test of an earlier run may have flushed the rows the
     data migrations made (the role groups and their permissions): put them back, as those
     migrations do, so local reruns behave like a fresh database."""
-    import importlib
-
-    from django.contrib.auth.models import Permission
-
-    roles = importlib.import_module("casework.migrations.0002_roles_and_append_only_events")
-    grants = importlib.import_module("workflows.migrations.0002_role_permissions")
-
-    def perm(dotted: str) -> Permission:
-        app_label, codename = dotted.split(".")
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    from workflows.roles import role_groups_ensure
 
     with django_db_blocker.unblock():
-        for name in roles.ROLES:
-            Group.objects.get_or_create(name=name)
-        for name, perms in grants.GRANTS.items():
-            Group.objects.get_or_create(name=name)[0].permissions.add(*[perm(p) for p in perms])
-        for name in grants.VIEWERS:
-            Group.objects.get_or_create(name=name)[0].permissions.add(
-                perm("workflows.view_caseprocess")
-            )
+        role_groups_ensure()

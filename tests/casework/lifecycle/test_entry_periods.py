@@ -10,6 +10,7 @@ from casework.errors import InvalidInput, WrongState
 from casework.lifecycle import available_transitions
 from casework.models import Case, Event
 from tests.conftest import at
+from tests.provision import BY_POST
 
 RECEIVED = date(2026, 11, 2)  # a Monday; the 20th working day after it is Monday 11-30
 DUE = date(2026, 11, 30)
@@ -189,6 +190,7 @@ def test_a_late_reply_is_issued_and_flagged(investigating, fire, users):
         now=at(date(2026, 11, 27)),
         disposition="granted",
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     fire(case, "approve", "head", on=date(2026, 11, 27), now=at(date(2026, 11, 27)))
     letter_issue(

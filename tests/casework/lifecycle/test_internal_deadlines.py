@@ -10,6 +10,7 @@ from casework.lifecycle.clock_store import working_days_before
 from casework.models import Case, Event
 from casework.selectors import DEADLINE_LABELS, case_internal_deadlines
 from tests.conftest import at
+from tests.provision import BY_POST
 
 
 @pytest.fixture
@@ -102,6 +103,7 @@ def test_met_deadlines_leave_the_running_list(handling, fire):
         on=date(2026, 3, 9),
         disposition="granted",
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     fire(case, "return_for_revision", "reviewer", on=date(2026, 3, 10), reason="补充理由")
     case = Case.objects.get(pk=case.pk)

@@ -378,6 +378,7 @@ def test_a_division_due_date_met_by_the_proposal_leaves_the_queue_row(client, us
         "liaison_a",
         disposition="granted",
         basis="《条例》第三十六条第（二）项",
+        **BY_POST,
     )
     act(case, "return_for_revision", "reviewer", reason="补充理由")
     assert Case.objects.get(pk=case.pk).status == "investigation"

@@ -16,6 +16,7 @@ from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
 from workflows.demo import DEMO_PASSWORD, demo_marker_write
+from workflows.roles import role_groups_ensure
 from workflows.services import case_act, case_receive
 
 ORGAN = {
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             demo_marker_write()  # production refuses a database with this mark (workflows.demo)
+            role_groups_ensure()  # as the migrations made them, even on a flushed database
             organ, _created = Organ.objects.get_or_create(name=ORGAN["name"], defaults=ORGAN)
             divisions = {}
             for code, name in DIVISIONS:
