@@ -188,7 +188,6 @@ class NoteInput(TransitionForm):
 class RequestCorrectionInput(TransitionForm):
     items = text(_("Items to correct"), area=True)
     deadline_on = day(_("Correction deadline"))
-    late_reason = late_reason_field()
     records = {"from_status": _("Status before the correction"), **LATE_RECORDS}
     hidden = frozenset({"from_status"})
 

@@ -432,20 +432,18 @@ class CaseLifecycle:
         article="Art 30",
         letters=("correction",),
         guards=(g.receipt_known, g.no_correction_yet),
-        # Art 30 binds the organ to notify within 7 working days but does not end its duty
-        # to have an unclear application corrected: a late notice is still the lawful way
-        # (answering the unclear request instead would be worse for the applicant), so it is
-        # accepted with a reason and flagged as the organ's procedural fault. Judged by the
-        # day it is entered: the notice reaches the applicant only then.
-        period=p.Period(lambda lc: lc.case.correction_notice_due_on, "Art 30", late=p.REASON),
+        # Art 30: the notice is given within 7 working days of receipt, and the reply period
+        # then starts again from the corrected application. A notice after those 7 days would
+        # let the organ's own delay restart its clock, so it is refused (issue 21), judged by
+        # the day it is entered: the notice reaches the applicant only then. An application
+        # still unclear after that is answered as it stands (Art 36, 38).
+        period=p.Period(lambda lc: lc.case.correction_notice_due_on, "Art 30", late=p.REFUSED),
     )
     def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 30: one notice listing everything to correct, with a reasonable deadline, within
-        7 working days of receipt whatever the internal state. Art 30 sets that period as the
-        organ's duty but no bar: after it the notice is still the only lawful way to an answer
-        on a clear request (LAW.md §1.4), so it is accepted with a recorded reason and flagged,
-        judged by the day it is entered (the `period` above). The case returns to the state it
-        left when the correction arrives."""
+        7 working days of receipt whatever the internal state (LAW.md §1.4); entered after
+        them it is refused (the `period` above), since it would restart the reply period the
+        organ let run. The case returns to the state it left when the correction arrives."""
         if data["deadline_on"] <= self.on:
             raise InvalidInput(
                 _("The correction deadline must be after the notice date."), field="deadline_on"

@@ -79,7 +79,29 @@ def period_refusal(lc: CaseLifecycle, spec: TransitionSpec) -> str | None:
         return None
     return _(
         "This step must be taken by %(due)s (%(article)s); it is entered on %(entered)s, after the period has ended, and can no longer be taken."
-    ) % {"due": due.isoformat(), "article": period.article, "entered": entry_date(lc).isoformat()}
+    ) % {
+        "due": chinese_date(due),
+        "article": article_cn(period.article),
+        "entered": chinese_date(entry_date(lc)),
+    }
+
+
+# The articles the periods cite, as a Chinese message names them.
+ARTICLES_CN = {
+    "Art 30": "《政府信息公开条例》第三十条",
+    "Art 31(3)-(4)": "《政府信息公开条例》第三十一条第（三）、（四）项",
+    "Art 33": "《政府信息公开条例》第三十三条",
+    "Art 33(2)": "《政府信息公开条例》第三十三条第二款",
+}
+
+
+def article_cn(article: str) -> str:
+    return ARTICLES_CN.get(article, article)
+
+
+def chinese_date(day: date) -> str:
+    """2026年3月5日, as every Chinese message and letter writes a date."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +117,7 @@ def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: dict[str, Any]) -
     if not reason and period.late == REASON:
         raise InvalidInput(
             _("This step comes after its time limit (%(date)s): state the reason.")
-            % {"date": due.isoformat()},
+            % {"date": chinese_date(due)},
             field="late_reason",
         )
     late: dict[str, Any] = {"late": {"what": spec.name, "due_on": due.isoformat()}}

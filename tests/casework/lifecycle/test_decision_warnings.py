@@ -7,11 +7,13 @@ and the proposal's event (the history) records the override."""
 from datetime import date
 
 import pytest
+import time_machine
 
 from casework.errors import InvalidInput
 from casework.lifecycle.decision_warnings import THIRD_PARTY_REFUSAL, warnings_for
 from casework.models import Case, Event
 from casework.vague_request import is_vague
+from tests.conftest import at
 
 ON = date(2026, 3, 10)
 
@@ -89,7 +91,9 @@ def test_a_vague_request_proposed_not_held_warns_and_offers_correction(
     # The history shows it, and the reviewer is offered the correction (Art 30) instead.
     reviewer = client.__class__()
     reviewer.force_login(users["reviewer"])
-    html = reviewer.get(f"/cases/{case.number}/").content.decode()
+    # Seen on the day, within the 7 working days a correction notice may still be given.
+    with time_machine.travel(at(ON, 16), tick=False):
+        html = reviewer.get(f"/cases/{case.number}/").content.decode()
     assert "已知悉的提示" in html
     assert "申请人电话中确认要求本局全部文件，已无法进一步明确" in html
     assert f"/work/cases/{case.number}/act/request_correction/" in html

@@ -67,7 +67,8 @@ def test_the_backdated_extension_of_the_report_is_refused(investigating, fire, u
             note="同意",
             backdate_reason="当时已口头同意",  # no reason makes it lawful
         )
-    assert "2026-11-30" in excinfo.value.message
+    assert "2026年11月30日" in excinfo.value.message
+    assert "第三十三条第二款" in excinfo.value.message
     assert "第三十三条" in excinfo.value.message or "Art 33(2)" in excinfo.value.message
     case = Case.objects.get(pk=case.pk)
     assert case.reply_due_on == DUE
@@ -145,35 +146,39 @@ def test_a_fee_notice_after_the_reply_period_is_refused(investigating, fire):
 
 @pytest.mark.django_db
 def test_a_late_correction_notice_is_judged_by_the_day_it_is_entered(receive, fire):
-    """Art 30: 7 working days from receipt; dated inside them but entered after, the notice
-    still needs the reason for its lateness (it reaches the applicant only when entered)."""
+    """Art 30: 7 working days from receipt. Dated inside them but entered after, the notice
+    is refused (issue 21: it would restart the reply period the organ let run), with or
+    without a reason; entered on its last day it goes."""
     case = receive(arrived=RECEIVED, now=at(RECEIVED))
     fire(case, "register", "registrar", on=RECEIVED, now=at(RECEIVED))
     case.refresh_from_db()
     assert case.correction_notice_due_on == date(2026, 11, 11)
-    with pytest.raises(InvalidInput) as excinfo:
-        fire(
-            case,
-            "request_correction",
-            "registrar",
-            on=date(2026, 11, 10),
-            now=at(date(2026, 11, 12)),
-            items="写明年份",
-            deadline_on="2026-11-30",
-        )
-    assert excinfo.value.field == "late_reason"
+    for extra in ({}, {"late_reason": "承办人出差"}):
+        with pytest.raises(WrongState) as excinfo:
+            fire(
+                case,
+                "request_correction",
+                "registrar",
+                on=date(2026, 11, 10),
+                now=at(date(2026, 11, 12)),
+                items="写明年份",
+                deadline_on="2026-11-30",
+                **extra,
+            )
+        assert "2026年11月11日" in str(excinfo.value)
+        assert "第三十条" in str(excinfo.value)
+    assert not Event.objects.filter(case=case, kind="request_correction").exists()
     fire(
         case,
         "request_correction",
         "registrar",
-        on=date(2026, 11, 10),
-        now=at(date(2026, 11, 12)),
+        on=date(2026, 11, 11),
+        now=at(date(2026, 11, 11)),
         items="写明年份",
         deadline_on="2026-11-30",
-        late_reason="承办人出差",
     )
     event = Event.objects.get(case=case, kind="request_correction")
-    assert event.payload["late"] == {"what": "request_correction", "due_on": "2026-11-11"}
+    assert "late" not in event.payload
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from casework.errors import InvalidInput
+from casework.errors import InvalidInput, WrongState
 from casework.models import Case, Event
 from casework.selectors import case_warnings
 from tests.conftest import at, real_pdf
@@ -56,12 +56,13 @@ def test_correction_after_assignment_returns_to_its_state_with_the_corrected_req
 
 
 @pytest.mark.django_db
-def test_a_late_correction_notice_needs_its_reason_and_is_flagged(
-    investigating, fire, client, users
+def test_a_late_correction_notice_is_refused_and_a_late_step_needs_its_reason(
+    investigating, receive, fire, client, users
 ):
     case = investigating
-    # received 3-02: the 7th working day is 3-11
-    with pytest.raises(InvalidInput) as excinfo:
+    # received 3-02: the 7th working day is 3-11; a notice after it would restart the reply
+    # period the organ let run (Art 30), reason or not.
+    with pytest.raises(WrongState) as excinfo:
         fire(
             case,
             "request_correction",
@@ -69,24 +70,30 @@ def test_a_late_correction_notice_needs_its_reason_and_is_flagged(
             on=date(2026, 3, 12),
             items="写明年份",
             deadline_on="2026-03-20",
+            late_reason="承办人病假，未能及时发现",
         )
-    assert excinfo.value.field == "late_reason"
-    assert "3-11" in excinfo.value.message
+    assert "2026年3月11日" in str(excinfo.value)
+    assert not Event.objects.filter(case=case, kind="request_correction").exists()
+    # A step still owed after its period (the confirmation of an online application's
+    # receipt, Art 31) needs its reason, is flagged on the case and on the dashboard.
+    online = receive(channel="online", arrived=date(2026, 3, 2))
+    with pytest.raises(InvalidInput) as missing:
+        fire(online, "confirm_receipt", "registrar", on=date(2026, 3, 12), method="电话确认")
+    assert missing.value.field == "late_reason"
     fire(
-        case,
-        "request_correction",
+        online,
+        "confirm_receipt",
         "registrar",
         on=date(2026, 3, 12),
-        items="写明年份",
-        deadline_on="2026-03-20",
+        method="电话确认",
         late_reason="承办人病假，未能及时发现",
     )
-    event = Event.objects.get(case=case, kind="request_correction")
-    assert event.payload["late"] == {"what": "request_correction", "due_on": "2026-03-11"}
-    assert any("承办人病假" in w for w in case_warnings(Case.objects.get(pk=case.pk)))
+    event = Event.objects.get(case=online, kind="confirm_receipt")
+    assert event.payload["late"]["what"] == "confirm_receipt"
+    assert any("承办人病假" in w for w in case_warnings(Case.objects.get(pk=online.pk)))
     client.force_login(users["supervisor"])
     page = client.get("/supervision/?from=2026-03-01&to=2026-03-16").content.decode()
-    assert case.number in page
+    assert online.number in page
     assert "承办人病假" in page
 
 

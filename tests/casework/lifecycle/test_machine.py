@@ -97,12 +97,8 @@ TABLE: list[tuple[str, str, str, dict[str, Any], str, str, str]] = [
         "request_correction",
         CaseStatus.REGISTERED,
         "reviewer",
-        # received 3-02: the 7th working day was 3-11, so a notice on 3-16 needs its reason
-        {
-            "items": "请写明文件名称",
-            "deadline_on": "2026-03-30",
-            "late_reason": "申请内容需请示后确定",
-        },
+        # received 3-02: the 7th working day is 3-11 (Art 30), so the notice goes on 3-10
+        {"items": "请写明文件名称", "deadline_on": "2026-03-30"},
         CaseStatus.CORRECTION,
         "supervisor",
         CaseStatus.CORRECTION,
@@ -403,6 +399,8 @@ def _now_for(name: str) -> Any:
     # An on-the-spot reply is entered on its day; a backdated entry would need a reason.
     if name == "reply_on_the_spot":
         return at(BASE, 15)
+    if name == "request_correction":  # within the 7 working days of Art 30
+        return at(date(2026, 3, 10), 15)
     return LATER if name == "abandon" else NOW
 
 
