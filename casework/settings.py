@@ -420,6 +420,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+# An online application's receipt (number and query code) is shown again to the browser that
+# submitted it for this long (a double click, a reload); a second post of the same form waits
+# at most PORTAL_SUBMIT_WAIT_SECONDS for the first (workflows.portal.receipts).
+PORTAL_RECEIPT_SECONDS = int(os.environ.get("PORTAL_RECEIPT_SECONDS", "1800"))
+PORTAL_SUBMIT_WAIT_SECONDS = int(os.environ.get("PORTAL_SUBMIT_WAIT_SECONDS", "15"))
+# "Forgot the query code": new codes e-mailed per case number a day and per client an hour.
+PORTAL_REISSUE_MAX_PER_CASE = int(os.environ.get("PORTAL_REISSUE_MAX_PER_CASE", "3"))
+PORTAL_REISSUE_MAX_PER_CLIENT = int(os.environ.get("PORTAL_REISSUE_MAX_PER_CLIENT", "10"))
 
 # --- Responsive records (letters.records): limits and the redaction engine -----------------
 RECORDS_MAX_BYTES = int(os.environ.get("RECORDS_MAX_BYTES", str(50 * 1024 * 1024)))
