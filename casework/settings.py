@@ -267,6 +267,12 @@ TASKS = {
 # The scheduler (`manage.py scheduler`) enqueues run_schedule this often (seconds; 0: never,
 # e.g. when a systemd timer runs `manage.py scheduler --once` instead).
 SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "300"))
+# A job a worker claimed is taken up again when its lease (started + this many seconds) has
+# ended: its worker died (workflows.job_leases, swept by run_schedule). Far longer than the
+# longest live job (a 500-page OCR), so a live worker always finishes first.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "3600"))
+# A record or case-file job is enqueued again at most this many times, then marked failed.
+JOB_LEASE_MAX_RETRIES = int(os.environ.get("JOB_LEASE_MAX_RETRIES", "2"))
 # /healthz: a worker heartbeat older than this is reported stale.
 HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "180"))
 # /healthz answers 503 when DATA_DIR has less free space than this (bytes).
