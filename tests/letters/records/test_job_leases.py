@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from letters.records import services
 from letters.records.jobs import records_job
 from letters.records.models import Record
+from tests.letters.test_letters import approved  # noqa: F401 - fixture
 from workflows.job_leases import LEASE_EXPIRED
 from workflows.schedule import schedule_run
 
@@ -118,3 +119,43 @@ def test_a_finished_row_is_not_retried(client, killed_job):
     result.refresh_from_db()
     assert result.status == TaskResultStatus.FAILED  # closed all the same: healthz clears
     assert _health(client)["checks"]["jobs"]["ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_file_left_being_built_past_its_lease_is_built_again(
+    approved,  # noqa: F811
+    act,
+    users,
+    settings,
+):
+    """The archived case file ("正在生成") of a killed worker: retried by the sweep and built."""
+    from casework.choices import CaseStatus
+    from letters.casefile import casefile_build
+    from letters.models import CaseFile
+    from letters.services import letter_issue
+    from tests.conftest import NOW
+
+    settings.JOB_LEASE_SECONDS = 600
+    case = approved("partial", files="安置计划1份", withheld="第五条报价明细")
+    letter_issue(number=case.number, kind="acknowledgement", actor=users["registrar"], now=NOW)
+    act(case, "issue_reply", "registrar")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REPLIED
+    casefile = CaseFile.objects.create(
+        case=case, reason=CaseFile.Reason.ARCHIVE, requested_at=timezone.now()
+    )
+    with override_settings(TASKS=BACKENDS):
+        queued = casefile_build.using(backend="db").enqueue(casefile.pk)
+        result = DBTaskResult.objects.get(pk=queued.id)
+        result.claim("killed-worker")
+        DBTaskResult.objects.filter(pk=result.pk).update(
+            started_at=timezone.now() - timedelta(seconds=601)
+        )
+        assert schedule_run(now=timezone.now()).jobs_retried == 1
+        call_command(
+            "db_worker", "--batch", "--backend", "db", "--queue-name", "long",
+            "--no-startup-delay", "--worker-id", "test-worker",
+        )  # fmt: skip
+    casefile.refresh_from_db()
+    assert casefile.status == CaseFile.Status.READY, casefile.error
+    assert casefile.pdf.open("rb").read().startswith(b"%PDF")
