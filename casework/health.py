@@ -2,7 +2,9 @@
 
 Answers 200 while this app server can serve (the database answers and DATA_DIR has room),
 503 otherwise, so a load balancer takes it out of rotation. A stale worker heartbeat or a
-missing next-year calendar make the status "degraded" but keep 200: the site still serves,
+missing next-year calendar, or jobs still marked running past their lease (their worker died:
+JOB_LEASE_SECONDS; the scheduler's round takes them up again), make the status "degraded" but
+keep 200: the site still serves,
 and taking every app server out because the workers stopped would make things worse.
 """
 
@@ -50,6 +52,24 @@ def _worker(now: datetime) -> dict[str, Any]:
     return {"ok": age <= settings.HEARTBEAT_MAX_AGE_SECONDS, "heartbeat_age_seconds": age}
 
 
+def _jobs(now: datetime) -> dict[str, Any]:
+    """Jobs a worker claimed and never finished within their lease (started_at +
+    JOB_LEASE_SECONDS): their worker died, and the next scheduled round retries them."""
+    from datetime import timedelta
+
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    lease = settings.JOB_LEASE_SECONDS
+    try:
+        stuck = DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=now - timedelta(seconds=lease)
+        ).count()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": stuck == 0, "stuck_past_lease": stuck, "lease_seconds": lease}
+
+
 def _calendar(today: date) -> dict[str, Any]:
     """Art 33 counts working days: next year's State Council arrangement (published around
     November) must be loaded before dates run into it; from 1 November its absence is flagged."""
@@ -82,6 +102,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {
         "database": _database(),
         "worker": _worker(now),
+        "jobs": _jobs(now),
         "calendar": _calendar(timezone.localdate(now)),
         "disk": _disk(),
     }

@@ -272,6 +272,12 @@ TASKS = {
 # The scheduler (`manage.py scheduler`) enqueues run_schedule this often (seconds; 0: never,
 # e.g. when a systemd timer runs `manage.py scheduler --once` instead).
 SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "300"))
+# A job a worker claimed is taken up again when its lease (started + this many seconds) has
+# ended: its worker died (workflows.job_leases, swept by run_schedule). Far longer than the
+# longest live job (a 500-page OCR), so a live worker always finishes first.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "3600"))
+# A record or case-file job is enqueued again at most this many times, then marked failed.
+JOB_LEASE_MAX_RETRIES = int(os.environ.get("JOB_LEASE_MAX_RETRIES", "2"))
 # /healthz: a worker heartbeat older than this is reported stale.
 HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "180"))
 # /healthz answers 503 when DATA_DIR has less free space than this (bytes).
@@ -432,6 +438,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Applicant portal: failed query attempts allowed per window before a pause.
 PORTAL_MAX_FAILURES = int(os.environ.get("PORTAL_MAX_FAILURES", "5"))
 PORTAL_FAILURE_WINDOW_SECONDS = int(os.environ.get("PORTAL_FAILURE_WINDOW_SECONDS", "900"))
+# An online application's receipt (number and query code) is shown again to the browser that
+# submitted it for this long (a double click, a reload); a second post of the same form waits
+# at most PORTAL_SUBMIT_WAIT_SECONDS for the first (workflows.portal.receipts).
+PORTAL_RECEIPT_SECONDS = int(os.environ.get("PORTAL_RECEIPT_SECONDS", "1800"))
+PORTAL_SUBMIT_WAIT_SECONDS = int(os.environ.get("PORTAL_SUBMIT_WAIT_SECONDS", "15"))
+# "Forgot the query code": new codes e-mailed per case number a day and per client an hour.
+PORTAL_REISSUE_MAX_PER_CASE = int(os.environ.get("PORTAL_REISSUE_MAX_PER_CASE", "3"))
+PORTAL_REISSUE_MAX_PER_CLIENT = int(os.environ.get("PORTAL_REISSUE_MAX_PER_CLIENT", "10"))
 
 # --- Responsive records (letters.records): limits and the redaction engine -----------------
 RECORDS_MAX_BYTES = int(os.environ.get("RECORDS_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -4,7 +4,8 @@
 - abandons cases whose correction or fee deadline has passed (Art 30; 国办函〔2020〕109号),
   with the event and the notice letter to the applicant;
 - reminds assignees a number of working days before their deadlines (default 5 and 1);
-- sends the office a daily digest; sends due e-mail.
+- sends the office a daily digest; sends due e-mail;
+- takes up again the jobs whose worker died (their lease ended: workflows.job_leases).
 
 Idempotent: run twice, or twice at the same time, each reminder goes out once (keyed
 notifications) and nothing is abandoned twice (row locks and the state machine).
@@ -29,6 +30,7 @@ from casework.lifecycle import SYSTEM
 from casework.models import Case
 from casework.notifications import notifications_send, notify_template
 from casework.selectors import working_calendar
+from workflows.job_leases import expired_jobs_retry
 from workflows.services import case_act, division_emails
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class ScheduleReport:
     digests: int
     sent: int
     failed: int
+    jobs_retried: int = 0
+    jobs_given_up: int = 0
 
     def lines(self) -> list[str]:
         """The run as `manage.py run_schedule` prints it (viewflow's timer line first)."""
@@ -56,6 +60,7 @@ class ScheduleReport:
             f"{self.conditions_fired} condition(s) fired",
             f"视为放弃 {self.abandoned} 件；提醒 {self.reminded} 条；日报 {self.digests} 份；"
             f"发送邮件 {self.sent} 封，失败 {self.failed} 封。",
+            f"中断的后台任务重新排队 {self.jobs_retried} 个，放弃 {self.jobs_given_up} 个。",
         ]
 
 
@@ -186,6 +191,7 @@ def schedule_run(*, now: datetime, today: date | None = None) -> ScheduleReport:
     reminded = deadline_reminders_send(now=now, today=today)
     digests = office_digest_send(now=now, today=today)
     sent, failed = notifications_send(now=now)
+    leases = expired_jobs_retry(now=now)
     return ScheduleReport(
         timers_fired=fired,
         processes_started=started,
@@ -195,4 +201,6 @@ def schedule_run(*, now: datetime, today: date | None = None) -> ScheduleReport:
         digests=digests,
         sent=sent,
         failed=failed,
+        jobs_retried=leases.retried,
+        jobs_given_up=leases.given_up,
     )

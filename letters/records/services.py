@@ -586,6 +586,8 @@ def release_set_build(set_id: int) -> None:
     release_set = ReleaseSet.objects.select_related("case").get(pk=set_id)
     if release_set.status != ReleaseSet.Status.BUILDING:
         return  # built already (a job run twice) or superseded meanwhile
+    # A run whose worker died may have stored some files: built again from the start.
+    ReleasedFile.objects.filter(release_set=release_set).delete()
     done = 0
     try:
         records = list(release_set.case.records.order_by("pk"))

@@ -178,6 +178,13 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Query code"), max_length=20)
 
 
+class ForgotCodeForm(forms.Form):
+    """忘记查询码: the number and the e-mail address given in the application."""
+
+    number = forms.CharField(label=_("Application number"), max_length=40)
+    email = forms.EmailField(label=_("E-mail address given in the application"), max_length=254)
+
+
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code printed on the letter"), max_length=20)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("apply/done/", views.apply_done, name="apply-done"),
     path("track/", views.track, name="track"),
+    path("track/forgot/", views.track_forgot, name="track-forgot"),
     path("track/<str:number>/", views.track_case, name="track-case"),
     path("track/<str:number>/letters/<int:pk>/", views.track_letter, name="track-letter"),
     path("track/<str:number>/released/<int:pk>/", views.track_released, name="track-released"),

@@ -24,17 +24,17 @@ from casework.portal import (
     application_problems,
     case_for_tracking,
     client_address,
-    query_code_new,
     submissions_count,
     tracking_attempt,
     tracking_success_record,
 )
 from casework.selectors import correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
-from workflows.portal import pending
+from workflows.portal import pending, receipts
 from workflows.portal.forms import (
     ApplicationForm,
     CorrectionForm,
+    ForgotCodeForm,
     TrackForm,
     VerifyForm,
     WithdrawForm,
@@ -43,7 +43,6 @@ from workflows.portal.services import application_submit, correction_submit
 from workflows.services import case_act
 
 TRACKED = "portal_tracked_cases"
-CODES = "portal_codes"
 
 
 def _organ(request: HttpRequest) -> Organ | None:
@@ -90,11 +89,27 @@ def apply(request: HttpRequest) -> HttpResponse:
     organ = _organ(request)
     client = client_address(request)
     if request.method != "POST":
+        token = secrets.token_urlsafe(24)
+        receipts.token_issue(request, token)
         form = ApplicationForm(
-            initial={"submission_token": secrets.token_urlsafe(24)},
+            initial={"submission_token": token},
             captcha=submissions_count(client, add=False) >= settings.APPLY_FREE_SUBMISSIONS,
         )
         return render(request, "portal/apply.html", {"form": form, "organ": organ})
+    token = request.POST.get("submission_token", "")[:64]
+    # A form already submitted (double click, reload, back and post again): its receipt.
+    if receipts.case_for_token(token) is not None:
+        return _receipt_redirect(request, token)
+    post_id = receipts.submitting_start(token)
+    try:
+        return _apply_post(request, organ, client, token, post_id)
+    finally:
+        receipts.submitting_end(token, post_id)
+
+
+def _apply_post(
+    request: HttpRequest, organ: Organ | None, client: str, token: str, post_id: str
+) -> HttpResponse:
     # Every posted form counts, valid or not: past a few, a CAPTCHA; past the cap, a pause.
     posted = submissions_count(client, add=True)
     if posted > settings.APPLY_MAX_PER_HOUR:
@@ -108,7 +123,6 @@ def apply(request: HttpRequest) -> HttpResponse:
             {"form": form, "organ": organ, "error": error},
             status=429,
         )
-    token = request.POST.get("submission_token", "")[:64]
     for field in request.POST.getlist("replace"):
         pending.forget(request, token, field)
     kept = pending.kept(request, token)
@@ -126,13 +140,13 @@ def apply(request: HttpRequest) -> HttpResponse:
             form.add_error(field, exc.message)
     _add_problems(form, request)
     kept = pending.kept(request, token)
+    if form.errors and token and receipts.case_after_other_post(token, post_id) is not None:
+        return _receipt_redirect(request, token)  # the other post of a double click won
     if not form.errors and organ is not None:
-        codes = request.session.setdefault(CODES, {})
-        code = codes.setdefault(token, query_code_new())  # the same code for a repeat
-        request.session.modified = True
+        code = receipts.receipt_code(token)  # the same code for every post of this form
         try:
             with pending.files(request, token) as files:
-                submission = application_submit(
+                application_submit(
                     organ=organ,
                     applicant=form.applicant(),
                     agent=form.agent(),
@@ -143,6 +157,9 @@ def apply(request: HttpRequest) -> HttpResponse:
                     query_code=code,
                 )
         except InvalidInput as exc:
+            if receipts.case_for_token(token) is not None:
+                # The other post of a double click committed first (the token is unique).
+                return _receipt_redirect(request, token)
             for field, errors in exc.errors.items():
                 name = field.removeprefix("applicant.").replace("agent.", "agent_")
                 target = name if name in form.fields else None
@@ -150,8 +167,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     form.add_error(target, errors[0])
         else:
             pending.forget_all(request, token)
-            codes[f"number:{token}"] = submission.case.number
-            return redirect(f"/apply/done/?t={token}")
+            return _receipt_redirect(request, token)
     return render(
         request,
         "portal/apply.html",
@@ -176,17 +192,45 @@ def _add_problems(form: ApplicationForm, request: HttpRequest) -> None:
             form.add_error(field, problems[0])
 
 
+def _receipt_redirect(request: HttpRequest, token: str) -> HttpResponse:
+    receipts.token_issue(request, token)  # this browser posted the form: it holds the token
+    receipts.token_submitted(request, token)
+    return redirect(f"/apply/done/?t={token}")
+
+
 def apply_done(request: HttpRequest) -> HttpResponse:
-    token = request.GET.get("t", "")
-    codes = request.session.get(CODES, {})
-    number, code = codes.get(f"number:{token}"), codes.get(token)
-    if not number or not code:
+    """The receipt, to the browser that submitted the form, for PORTAL_RECEIPT_SECONDS: the
+    number and the query code (the same for every post of the form); then the look-up."""
+    token = request.GET.get("t", "")[:64]
+    age = receipts.receipt_age(request, token)
+    case = receipts.case_for_token(token) if age is not None else None
+    if case is None or age is None or age > settings.PORTAL_RECEIPT_SECONDS:
         return redirect("portal:track")
-    request.session.setdefault(TRACKED, [])
-    if number not in request.session[TRACKED]:
-        request.session[TRACKED].append(number)
+    tracked = request.session.setdefault(TRACKED, [])
+    if case.number not in tracked:
+        tracked.append(case.number)
         request.session.modified = True
-    return render(request, "portal/apply_done.html", {"number": number, "code": code})
+    code = receipts.receipt_code_shown(token)
+    return render(request, "portal/apply_done.html", {"number": case.number, "code": code})
+
+
+def track_forgot(request: HttpRequest) -> HttpResponse:
+    """忘记查询码: a new query code to the e-mail address given in the application, limited
+    per case number and per client address. The same answer whether or not the details
+    match, so the page tells nobody which cases exist. There is no SMS backend: a code is
+    never sent by text message (the page says so)."""
+    form = ForgotCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        if not receipts.reissue_allowed(client_address(request), number):
+            form.add_error(None, _("Too many requests. Please try again later."))
+            return render(request, "portal/track_forgot.html", {"form": form}, status=429)
+        receipts.query_code_reissue(
+            number=number, email=form.cleaned_data["email"], now=timezone.now()
+        )
+        return render(request, "portal/track_forgot.html", {"form": None, "sent": True})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/track_forgot.html", {"form": form}, status=status)
 
 
 def track(request: HttpRequest) -> HttpResponse:
