@@ -124,5 +124,6 @@ class SavedView(models.Model):
 
 
 from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
+from workflows.decide.phrases import CommonPhrase  # noqa: E402 - 常用语 (issue 24 point 9)
 
-__all__ = ["ApiToken", "CaseProcess", "IdNumberReveal", "SavedView"]
+__all__ = ["ApiToken", "CaseProcess", "CommonPhrase", "IdNumberReveal", "SavedView"]

@@ -1,0 +1,85 @@
+"""The pages of issue 24 points 1 and 9: the draft reply beside the deciding forms, the 已办
+list and the 办理审批单. Thin views: an access check, one selector or renderer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from csp.constants import SELF
+
+from casework.errors import CaseworkError, NotVisible
+from casework.permissions import user_roles
+from casework.selectors import case_get_for_user
+
+DONE_PAGE_SIZE = 50
+
+
+def _staff_case(request: HttpRequest, number: str) -> Any:
+    # Staff only: the applicant's pages never reach a case's internal record.
+    if not user_roles(request.user):
+        raise Http404
+    try:
+        return case_get_for_user(user=request.user, number=number)
+    except NotVisible:
+        raise Http404 from None
+
+
+@login_required
+@xframe_options_sameorigin
+def decision_preview(request: HttpRequest, number: str) -> HttpResponse:
+    """The reply letter of the proposed decision as the watermarked 样稿 PDF
+    (letters.services.letter_preview_pdf), framed in the review and sign-off pages of this
+    site only (X-Frame-Options SAMEORIGIN, CSP frame-ancestors 'self' on this response)."""
+    from letters.services import letter_preview_pdf
+
+    case = _staff_case(request, number)
+    if not case.disposition:
+        raise Http404
+    try:
+        pdf = letter_preview_pdf(case=case, kind=f"reply.{case.disposition}")
+    except CaseworkError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="draft-{case.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    setattr(response, "_csp_replace", {"frame-ancestors": [SELF]})  # noqa: B010
+    return response
+
+
+@login_required
+def done_list(request: HttpRequest) -> HttpResponse:
+    """已办: the steps I took, newest first, 50 a page."""
+    from workflows.decide.done import done_events, done_label
+
+    if not user_roles(request.user):
+        raise Http404
+    page = Paginator(done_events(request.user), DONE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "label": done_label(event.kind),
+            "at": timezone.localtime(event.entered_at),
+        }
+        for event in page
+    ]
+    return render(request, "workflows/decide/done.html", {"page": page, "rows": rows})
+
+
+@login_required
+def approval_sheet(request: HttpRequest, number: str) -> HttpResponse:
+    """The 办理审批单 of a case as a PDF (any case the user sees, in progress or not)."""
+    from workflows.decide.approval_sheet import approval_sheet_pdf
+
+    case = _staff_case(request, number)
+    pdf = approval_sheet_pdf(case, now=timezone.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="approval-{case.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
