@@ -512,7 +512,7 @@ class Event(models.Model):
                 name="event_backdated_idx",
             ),
             # The 已办 list: the steps one user took, newest first (workflows.decide.done).
-            models.Index(fields=["actor", "-entered_at"], name="event_actor_entered_idx"),
+            models.Index(fields=["actor", "-entered_at", "-id"], name="event_actor_entered_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="event",
-            index=models.Index(fields=["actor", "-entered_at"], name="event_actor_entered_idx"),
+            index=models.Index(fields=["actor", "-entered_at", "-id"], name="event_actor_entered_idx"),
         ),
     ]

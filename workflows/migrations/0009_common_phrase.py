@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0018_event_actor_entered_idx"),
+        ("casework", "0017_request_item"),
         ("workflows", "0008_idnumberreveal_shown_in"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

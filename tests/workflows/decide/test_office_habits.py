@@ -1,0 +1,169 @@
+"""Issue 24 point 9: the 已办 list, the printable 办理审批单 (a real PDF read back with
+pdftotext) and 常用语 offered beside every text area of the action forms."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from casework.choices import Disposition as D
+from casework.models import Event
+from tests.provision import BY_POST
+from workflows.decide.phrases import CommonPhrase
+
+
+@pytest.fixture
+def signed_off(receive_flow, act, divisions, users):
+    """A case proposed, returned, proposed again, reviewed and signed off: still in progress."""
+    users["reviewer"].last_name, users["reviewer"].first_name = "王", "审核"
+    users["reviewer"].save()
+    users["head"].last_name, users["head"].first_name = "李", "主任"
+    users["head"].save()
+    case = receive_flow()
+    act(case, "register", "registrar")
+    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a")
+    act(case, "propose", "liaison_a", disposition=D.GRANTED, basis="", reasons="初稿", **BY_POST)
+    act(case, "return_for_revision", "reviewer", reason="请写明提供的文件")
+    act(
+        case,
+        "propose",
+        "liaison_a",
+        disposition=D.GRANTED,
+        basis="",
+        files="《2025年退役士兵安置计划》",
+        **BY_POST,
+    )
+    act(case, "check", "reviewer", comment="经审核，同意予以公开。")
+    act(case, "approve", "head", comment="同意。")
+    case.refresh_from_db()
+    return case
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.mark.django_db
+def test_the_approval_sheet_lists_every_opinion_with_person_and_time(
+    signed_off, users, client, tmp_path
+):
+    client.force_login(users["registrar"])
+    response = client.get(f"/work/cases/{signed_off.number}/approval-sheet.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _text(response.content, tmp_path)
+    squeezed = "".join(text.split())
+    assert "政府信息公开申请办理审批单" in squeezed
+    assert signed_off.number in squeezed
+    assert "请写明提供的文件" in squeezed  # the return for revision
+    assert "《2025年退役士兵安置计划》" in squeezed  # the proposal
+    assert "经审核，同意予以公开。" in squeezed  # the review comment
+    assert "同意。" in squeezed  # the sign-off comment
+    assert "王审核" in squeezed  # family name first
+    assert "李主任" in squeezed
+    approve = Event.objects.get(case=signed_off, kind="approve")
+    from django.utils import timezone
+
+    assert timezone.localtime(approve.entered_at).strftime("%Y-%m-%d%H:%M") in squeezed
+    # A case in progress as well: the sheet of a case only registered.
+    assert signed_off.status == "approved"
+
+
+@pytest.mark.django_db
+def test_the_approval_sheet_is_for_staff_who_see_the_case(signed_off, users, client):
+    client.force_login(users["liaison_b"])  # another division
+    assert client.get(f"/work/cases/{signed_off.number}/approval-sheet.pdf").status_code == 404
+    client.force_login(users["nobody"])
+    assert client.get(f"/work/cases/{signed_off.number}/approval-sheet.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_done_list_shows_my_steps_newest_first_paginated(signed_off, users, client):
+    client.force_login(users["reviewer"])
+    response = client.get("/work/done/")
+    assert response.status_code == 200
+    labels = [row["label"] for row in response.context["rows"]]
+    reviewer_events = Event.objects.filter(actor=users["reviewer"]).order_by("-entered_at", "-pk")
+    assert len(labels) == reviewer_events.count() == 3  # assign, return, check
+    assert labels[0] == "审核通过"
+    assert labels[-1] == "交办处室"
+    html = response.content.decode()
+    assert "已办" in html
+    assert f"/cases/{signed_off.number}/" in html
+    # Nobody else's steps.
+    client.force_login(users["head"])
+    assert [r["label"] for r in client.get("/work/done/").context["rows"]] == ["审签同意"]
+    # The workbench offers the list.
+    assert "/work/done/" in client.get("/work/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_done_list_costs_the_same_queries_whatever_its_length(
+    signed_off, users, client, receive_flow, act
+):
+    client.force_login(users["registrar"])
+    with CaptureQueriesContext(connection) as few:
+        client.get("/work/done/")
+    for _ in range(4):
+        act(receive_flow(), "register", "registrar")
+    with CaptureQueriesContext(connection) as more:
+        response = client.get("/work/done/")
+    assert len(response.context["rows"]) == 2 + 4 * 2  # receive and register of each case
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_done_list_pages(users, client, signed_off):
+    from workflows.decide import views
+
+    client.force_login(users["reviewer"])
+    old = views.DONE_PAGE_SIZE
+    views.DONE_PAGE_SIZE = 2
+    try:
+        first = client.get("/work/done/")
+        second = client.get("/work/done/?page=2")
+    finally:
+        views.DONE_PAGE_SIZE = old
+    assert [r["label"] for r in first.context["rows"]] == ["审核通过", "退回修改"]
+    assert [r["label"] for r in second.context["rows"]] == ["交办处室"]
+
+
+@pytest.mark.django_db
+def test_the_done_list_reads_the_actor_index_on_postgresql(users):
+    if connection.vendor != "postgresql":
+        pytest.skip("the index plan is PostgreSQL's (run with DATABASE_URL=postgres://…)")
+    from workflows.decide.done import done_events
+
+    sql, params = done_events(users["reviewer"])[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_actor_entered_idx" in plan, plan
+    assert "Sort" not in plan.split("event_actor_entered_idx")[0], plan
+
+
+@pytest.mark.django_db
+def test_common_phrases_are_offered_in_every_text_area(signed_off, organ, users, client):
+    CommonPhrase.objects.create(organ=organ, text="同意。", position=1)
+    CommonPhrase.objects.create(organ=organ, owner=users["head"], text="请按审核意见办理。")
+    CommonPhrase.objects.create(organ=organ, owner=users["reviewer"], text="不给主任看的常用语")
+    client.force_login(users["head"])
+    html = client.get(f"/work/cases/{signed_off.number}/act/urge/").content.decode()
+    assert 'id="common-phrases"' in html
+    own, shared = html.index("请按审核意见办理。"), html.index("<li>同意。</li>")
+    assert own < shared  # the user's own first
+    assert "不给主任看的常用语" not in html
+    assert "/static/decide/phrases.js" in html
+    assert "<script>" not in html  # no inline script (CSP)
