@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from casework.choices import Disposition, Transition
+from casework.lifecycle.actors import display_name
 
 # The transitions whose forms show the proposal being decided.
 DECIDING_STEPS = frozenset({Transition.CHECK, Transition.RETURN_FOR_REVISION, Transition.APPROVE})
@@ -62,6 +63,7 @@ class DecisionFacts:
     return_reason: str = ""  # why it was returned (the 退回修改 between the two)
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     preview_kind: str = ""
+    proposer: str = ""  # family name first
 
     @property
     def shown(self) -> bool:
@@ -163,6 +165,7 @@ def decision_facts(case: Any) -> DecisionFacts:
     latest = proposals[-1]
     payload = dict(latest.payload)
     facts.proposal = latest
+    facts.proposer = display_name(latest.actor) if latest.actor is not None else latest.actor_name
     facts.rows = proposal_rows(payload)
     facts.items = [
         ItemFacts(int(d.get("position", 0)), str(d.get("text", "")), proposal_rows(d))

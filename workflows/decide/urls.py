@@ -10,5 +10,10 @@ urlpatterns = [
         views.decision_preview,
         name="decision-preview",
     ),
+    path(
+        "cases/<str:number>/decision-draft.png",
+        views.decision_preview_image,
+        name="decision-preview-image",
+    ),
     path("cases/<str:number>/approval-sheet.pdf", views.approval_sheet, name="approval-sheet"),
 ]

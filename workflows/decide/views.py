@@ -54,6 +54,24 @@ def decision_preview(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+def decision_preview_image(request: HttpRequest, number: str) -> HttpResponse:
+    """The same draft as one PNG of its pages (workflows.decide.draft_image)."""
+    from letters.services import letter_preview_pdf
+    from workflows.decide.draft_image import pdf_pages_png
+
+    case = _staff_case(request, number)
+    if not case.disposition:
+        raise Http404
+    try:
+        pdf = letter_preview_pdf(case=case, kind=f"reply.{case.disposition}")
+    except CaseworkError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf_pages_png(pdf), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 def done_list(request: HttpRequest) -> HttpResponse:
     """已办: the steps I took, newest first, 50 a page."""
     from workflows.decide.done import done_events, done_label

@@ -32,4 +32,7 @@ def common_phrases(context: Any, case: Any) -> dict[str, Any]:
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"phrases": phrases_for(user=user, organ=case.organ) if user is not None else []}
+    return {
+        "phrases": phrases_for(user=user, organ=case.organ) if user is not None else [],
+        "request": request,
+    }

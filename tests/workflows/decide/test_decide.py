@@ -47,7 +47,7 @@ def test_review_and_sign_off_show_the_proposal_and_its_draft(claimed, act, users
         assert "《2025年退役士兵安置计划》" in html
         assert "邮寄" in html  # the provision, as its label
         assert f"/work/cases/{claimed.number}/decision-draft.pdf" in html
-        assert "<iframe" in html
+        assert f"/work/cases/{claimed.number}/decision-draft.png" in html
     act(claimed, "check", "reviewer", comment="同意")
     html = _page(client, users, "head", claimed, "approve").content.decode()
     assert "予以公开" in html
@@ -60,6 +60,16 @@ def test_review_and_sign_off_show_the_proposal_and_its_draft(claimed, act, users
     assert pdf.content.startswith(b"%PDF")
     assert pdf["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in pdf["Content-Security-Policy"]
+    image = client.get(f"/work/cases/{claimed.number}/decision-draft.png")
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = Image.open(BytesIO(image.content))
+    assert picture.width > 800  # an A4 page at 108 dpi
+    assert picture.height > picture.width  # portrait, all pages one under the other
     # Elsewhere the site is never framed.
     page = client.get(f"/work/cases/{claimed.number}/act/approve/")
     assert page["X-Frame-Options"] == "DENY"
