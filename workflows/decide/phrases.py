@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PHRASE_MAX_LENGTH = 300
 
@@ -22,7 +23,7 @@ class CommonPhrase(models.Model):
         "casework.Organ",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("organ"),
+        verbose_name=gettext_lazy("organ"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -30,16 +31,16 @@ class CommonPhrase(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("owner"),
-        help_text=_("Empty: offered to everyone at the organ."),
+        verbose_name=gettext_lazy("owner"),
+        help_text=gettext_lazy("Empty: offered to everyone at the organ."),
     )
-    text = models.CharField(_("phrase"), max_length=PHRASE_MAX_LENGTH)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(gettext_lazy("phrase"), max_length=PHRASE_MAX_LENGTH)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
 
     class Meta:
         app_label = "workflows"
-        verbose_name = _("common phrase")
-        verbose_name_plural = _("common phrases")
+        verbose_name = gettext_lazy("common phrase")
+        verbose_name_plural = gettext_lazy("common phrases")
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["organ", "owner"], name="phrase_organ_owner_idx")]
 
@@ -60,3 +61,27 @@ def phrases_for(*, user: Any, organ: Any) -> list[str]:
         if text not in seen:
             seen.append(text)
     return seen
+
+
+def phrase_add(*, user: Any, organ: Any, text: str) -> CommonPhrase:
+    """Save one of the user's own phrases (trimmed; an empty or repeated one is refused)."""
+    from casework.errors import InvalidInput
+
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput(_("Type the phrase to save."), field="text")
+    if len(text) > PHRASE_MAX_LENGTH:
+        raise InvalidInput(
+            _("A phrase has at most %(n)s characters.") % {"n": PHRASE_MAX_LENGTH}, field="text"
+        )
+    if text in phrases_for(user=user, organ=organ):
+        raise InvalidInput(_("This phrase is already in your list."), field="text")
+    last = CommonPhrase.objects.filter(organ=organ, owner=user).order_by("-position").first()
+    return CommonPhrase.objects.create(
+        organ=organ, owner=user, text=text, position=(last.position + 1) if last else 0
+    )
+
+
+def phrase_remove(*, user: Any, phrase_id: int) -> None:
+    """Remove one of the user's own phrases (the organ's are changed in the admin)."""
+    CommonPhrase.objects.filter(pk=phrase_id, owner=user).delete()

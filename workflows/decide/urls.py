@@ -5,6 +5,7 @@ from workflows.decide import views
 # Included under the workbench's namespace (workflows:), /work/…
 urlpatterns = [
     path("done/", views.done_list, name="done"),
+    path("phrases/", views.phrases_page, name="phrases"),
     path(
         "cases/<str:number>/decision-draft.pdf",
         views.decision_preview,

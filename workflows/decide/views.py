@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from csp.constants import SELF
@@ -101,3 +102,45 @@ def approval_sheet(request: HttpRequest, number: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="approval-{case.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def phrases_page(request: HttpRequest) -> HttpResponse:
+    """My 常用语: add and remove my own; the organ's are listed (the admin changes them)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from casework.errors import InvalidInput
+    from casework.models import Organ
+    from workflows.decide.phrases import CommonPhrase, phrase_add, phrase_remove
+
+    if not user_roles(request.user):
+        raise Http404
+    organ = Organ.objects.order_by("pk").first()
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            try:
+                phrase_remove(user=request.user, phrase_id=int(request.POST["remove"]))
+            except ValueError:
+                raise Http404 from None
+            return redirect("workflows:phrases")
+        try:
+            phrase_add(user=request.user, organ=organ, text=request.POST.get("text", ""))
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("workflows:phrases")
+    phrases = CommonPhrase.objects.filter(organ=organ)
+    return render(
+        request,
+        "workflows/decide/phrases.html",
+        {
+            "own": phrases.filter(owner_id=request.user.pk),
+            "shared": phrases.filter(owner__isnull=True),
+            "error": error,
+            "text": request.POST.get("text", "") if error else "",
+        },
+        status=400 if error else 200,
+    )

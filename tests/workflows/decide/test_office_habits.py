@@ -167,3 +167,26 @@ def test_common_phrases_are_offered_in_every_text_area(signed_off, organ, users,
     assert "不给主任看的常用语" not in html
     assert "/static/decide/phrases.js" in html
     assert "<script>" not in html  # no inline script (CSP)
+
+
+@pytest.mark.django_db
+def test_an_officer_keeps_own_phrases(organ, users, client):
+    CommonPhrase.objects.create(organ=organ, text="同意。")
+    client.force_login(users["liaison_a"])
+    assert client.post("/work/phrases/", {"text": "  请补充 检索范围。 "}).status_code == 302
+    mine = CommonPhrase.objects.get(owner=users["liaison_a"])
+    assert mine.text == "请补充 检索范围。"
+    repeated = client.post("/work/phrases/", {"text": "同意。"})
+    assert repeated.status_code == 400
+    assert "该常用语已在列表中。" in repeated.content.decode()
+    page = client.get("/work/phrases/").content.decode()
+    assert "请补充 检索范围。" in page
+    assert "同意。" in page
+    # Another officer cannot remove it; its owner can.
+    client.force_login(users["liaison_b"])
+    client.post("/work/phrases/", {"remove": mine.pk})
+    assert CommonPhrase.objects.filter(pk=mine.pk).exists()
+    client.force_login(users["liaison_a"])
+    client.post("/work/phrases/", {"remove": mine.pk})
+    assert not CommonPhrase.objects.filter(pk=mine.pk).exists()
+    assert CommonPhrase.objects.filter(owner__isnull=True).count() == 1

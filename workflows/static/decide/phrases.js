@@ -8,8 +8,12 @@
     return li.textContent;
   });
   var label = source.getAttribute("data-label") || "常用语";
-  var areas = document.querySelectorAll("form textarea");
-  Array.prototype.forEach.call(areas, function (area, index) {
+  // The opinion and reason fields (an item's block is named items-<n>-reasons …).
+  var opinion = /(^|-)(reason|reasons|comment|opinion|note|summary|message|withheld|matter|items|override_reason|backdate_reason|responsible_unknown)$/;
+  var areas = Array.prototype.filter.call(document.querySelectorAll("form textarea"), function (area) {
+    return opinion.test(area.name);
+  });
+  areas.forEach(function (area, index) {
     var select = document.createElement("select");
     select.className = "phrase-picker";
     select.id = "phrase-picker-" + index;
