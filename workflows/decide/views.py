@@ -32,6 +32,14 @@ def _staff_case(request: HttpRequest, number: str) -> Any:
         raise Http404 from None
 
 
+def _no_decision() -> HttpResponse:
+    return HttpResponse(
+        _("No decision has been proposed on this case yet."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @login_required
 @xframe_options_sameorigin
 def decision_preview(request: HttpRequest, number: str) -> HttpResponse:
@@ -42,7 +50,7 @@ def decision_preview(request: HttpRequest, number: str) -> HttpResponse:
 
     case = _staff_case(request, number)
     if not case.disposition:
-        raise Http404
+        return _no_decision()
     try:
         pdf = letter_preview_pdf(case=case, kind=f"reply.{case.disposition}")
     except CaseworkError as exc:
@@ -62,7 +70,7 @@ def decision_preview_image(request: HttpRequest, number: str) -> HttpResponse:
 
     case = _staff_case(request, number)
     if not case.disposition:
-        raise Http404
+        return _no_decision()
     try:
         pdf = letter_preview_pdf(case=case, kind=f"reply.{case.disposition}")
     except CaseworkError as exc:
