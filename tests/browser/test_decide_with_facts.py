@@ -1,7 +1,7 @@
 """Issue 24 points 1 and 9 in a real browser (Chromium under the real CSP): the reviewer goes
 from the queue straight to the 审核通过 form of a proposal that was returned once and revised;
-the form shows the proposal, what changed since the last round and the draft reply (a framed
-PDF of this site); a 常用语 chosen from the list lands in the comment; the review is submitted.
+the form shows the proposal, what changed since the last round and the draft reply (an image of
+its pages, the PDF linked); a 常用语 chosen from the list lands in the comment; the review is submitted.
 The liaison officer's returned form reopened prefilled first. axe-core on each page; screenshots
 at 1280 and 390 px go to STAFF_SCREENSHOTS (var/shots, not committed)."""
 
