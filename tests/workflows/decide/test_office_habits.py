@@ -76,8 +76,11 @@ def test_the_approval_sheet_lists_every_opinion_with_person_and_time(
     from django.utils import timezone
 
     assert timezone.localtime(approve.entered_at).strftime("%Y-%m-%d%H:%M") in squeezed
-    # A case in progress as well: the sheet of a case only registered.
-    assert signed_off.status == "approved"
+    assert signed_off.status == "approved"  # in progress: not yet replied
+    # The case page offers it.
+    page = client.get(f"/cases/{signed_off.number}/").content.decode()
+    assert f"/work/cases/{signed_off.number}/approval-sheet.pdf" in page
+    assert "打印办理审批单（PDF）" in page
 
 
 @pytest.mark.django_db
