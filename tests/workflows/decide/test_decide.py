@@ -153,3 +153,22 @@ def test_a_multi_item_proposal_shows_each_item_and_reopens_per_item(
     # Each item's block is prefilled: the outcome of item 3 is selected.
     assert 'name="items-3-disposition"' in html
     assert 'value="refused.internal_affairs" selected' in html
+
+
+@pytest.mark.django_db
+def test_the_changes_of_a_multi_item_proposal_name_the_item(
+    three_items,  # noqa: F811
+    act,
+    users,
+    client,
+):
+    act(three_items, "propose", "liaison_a", on=date(2026, 3, 10), items=full_proposal())
+    act(three_items, "return_for_revision", "reviewer", on=date(2026, 3, 10), reason="补充")
+    revised = full_proposal()
+    revised[1]["search_period"] = "2020年1月至2025年12月"
+    act(three_items, "propose", "liaison_a", on=date(2026, 3, 11), items=revised)
+    facts = _page(client, users, "reviewer", three_items, "check").context["facts"]
+    assert facts.return_reason == "补充"
+    assert [(label, before, after) for label, before, after in facts.changes] == [
+        ("第2项“落实情况” · 检索的时间范围", "", "2020年1月至2025年12月")
+    ]
