@@ -511,6 +511,8 @@ class Event(models.Model):
                 condition=models.Q(payload__has_key="backdated"),
                 name="event_backdated_idx",
             ),
+            # The 已办 list: the steps one user took, newest first (workflows.decide.done).
+            models.Index(fields=["actor", "-entered_at", "-id"], name="event_actor_entered_idx"),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,10 @@ COVERED = {
     "records:names": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:retry": ("post", {"number": "{number}", "pk": "{record}"}),
     "records:remove": ("post", {"number": "{number}", "pk": "{record}"}),
+    # Issue 24: the draft reply beside the deciding forms, the 办理审批单.
+    "workflows:decision-preview": ("get", {"number": "{number}"}),
+    "workflows:decision-preview-image": ("get", {"number": "{number}"}),
+    "workflows:approval-sheet": ("get", {"number": "{number}"}),
 }
 # One API path per transition the table offers (workflows.api.transitions).
 COVERED.update(
@@ -216,6 +220,9 @@ def test_other_division_gets_404_and_anonymous_gets_no_access(
             "casework:id-number-reveal": (403,),
             "casework:casefile-full-id": (403,),
             "casework:case-note-add": (400,),
+            # (no decision proposed yet on the fixture's case: nothing to draft, 400)
+            "workflows:decision-preview": (400,),
+            "workflows:decision-preview-image": (400,),
         }.get(name, (200, 302))
         assert getattr(client, method)(url).status_code in owner
     # only the owner division's own action may have written something

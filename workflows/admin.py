@@ -103,3 +103,14 @@ for model, model_admin in ((Process, ReadOnlyProcessAdmin), (Task, ReadOnlyTaskA
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+from workflows.decide.phrases import CommonPhrase  # noqa: E402 - 常用语 (issue 24 point 9)
+
+
+@admin.register(CommonPhrase)
+class CommonPhraseAdmin(admin.ModelAdmin[CommonPhrase]):
+    list_display = ["text", "organ", "owner", "position"]
+    list_filter = ["organ"]
+    search_fields = ["text", "owner__username"]
+    raw_id_fields = ["owner"]

@@ -124,6 +124,7 @@ class SavedView(models.Model):
 
 
 from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
+from workflows.decide.phrases import CommonPhrase  # noqa: E402 - 常用语 (issue 24 point 9)
 from workflows.demo import DemoMarker  # noqa: E402 - the demo marker lives with its check
 
-__all__ = ["ApiToken", "CaseProcess", "DemoMarker", "IdNumberReveal", "SavedView"]
+__all__ = ["ApiToken", "CaseProcess", "CommonPhrase", "DemoMarker", "IdNumberReveal", "SavedView"]

@@ -23,6 +23,7 @@ from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.roles import acting_role
 from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
+from workflows.decide.prefill import prefill_returned_proposal
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
@@ -83,6 +84,8 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     form = transition_form(
         name, case, request.POST if request.method == "POST" else None, today=today
     )
+    if request.method != "POST" and name == Transition.PROPOSE:
+        prefill_returned_proposal(case, form)  # issue 24 point 1: nothing retyped
     if request.method == "POST" and form.is_valid():
         try:
             case_act(
