@@ -87,6 +87,14 @@ class Walk:
             self.page.screenshot(path=str(path), full_page=True)
             self.saved.append(path)
 
+    def on_screen(self, locator) -> None:
+        """The primary action is visible without scrolling anything sideways (issue 24
+        point 8): wholly inside the viewport's width."""
+        box = locator.bounding_box()
+        assert box is not None, f"{self.page.url}: the primary action is not shown"
+        assert box["x"] >= 0, (self.page.url, box)
+        assert box["x"] + box["width"] <= self.width, f"{self.page.url}: {box} off-screen"
+
     # --- what an officer does -----------------------------------------------------------
     def open_from_workbench(self, number: str) -> None:
         """On the workbench: the case's link in the landing tab, or else the first tab that
@@ -114,10 +122,12 @@ class Walk:
         first = page.locator("p.actions .btn").first
         assert first.inner_text().strip() == name, first.inner_text()
         assert "secondary" not in (first.get_attribute("class") or "")
+        self.on_screen(first)
         if first.evaluate("e => e.tagName") != "BUTTON":
             self.click(first)
             page.wait_for_url(re.compile(r".*/act/.*"))
             first = page.get_by_role("button", name="提交", exact=True)
+            self.on_screen(first)
         if check is not None:
             self.check(check)
         if fill is not None:
