@@ -151,7 +151,8 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
             shown = str(VALUE_LABELS[key].get(value, value))
         elif key in ("changes", "clock_changes", "corrected") and isinstance(value, dict):
             shown = "；".join(
-                f"{_field_label(name)}：{contact(name, old) or '—'} → {contact(name, new) or '—'}"
+                f"{_field_label(name)}：{plain_value(contact(name, old)) or '—'} → "
+                f"{plain_value(contact(name, new)) or '—'}"
                 for name, (old, new) in value.items()
             )
         elif key == "item_decisions" and isinstance(value, list):

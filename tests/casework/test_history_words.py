@@ -46,6 +46,16 @@ def test_a_corrected_request_reads_as_a_change_not_a_dict():
     assert "旧的内容 → 新的内容" in text
 
 
+def test_changed_time_limits_read_as_chinese_dates():
+    with translation.override("zh-hans"):
+        rows = event_details(
+            _event("recompute", clock_changes={"reply_due_on": ["2026-03-05", "2026-03-09"]})
+        )
+    text = " ".join(value for _label, value in rows)
+    assert "2026年3月5日 → 2026年3月9日" in text
+    assert "2026-03" not in text
+
+
 def test_no_value_in_any_event_reads_as_python():
     with translation.override("zh-hans"):
         rows = event_details(_event("extend", days=15, reason="需调档", confirmed=True))
