@@ -6,6 +6,7 @@ Screenshots at 1280 and 390 px go to $STAFF_SCREENSHOTS (or the test's tmp_path)
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,15 @@ def test_queue_buttons_are_on_screen_and_roles_land_where_their_work_is(
     _fits(page, width)
     assert_accessible(page, axe)
     page.screenshot(path=str(shots / f"liaison-queue-{width}.png"), full_page=True)
+    # The case history in words: no ISO date, no Python value, no doubled actor.
+    page.goto(base + f"/cases/{claimed.number}/")
+    history = page.locator("ol.history").inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", history)
+    for raw in ("True", "False", "{'", "系统（系统）", "申请人（申请人）"):
+        assert raw not in history, raw
+    assert "登记员" in history
+    _fits(page, width)
+    page.screenshot(path=str(shots / f"liaison-case-history-{width}.png"), full_page=True)
     page.goto(base + "/work/?tab=division")
     _on_screen(
         page, page.locator("table.queue tbody tr", has_text=waiting.number).locator(".btn"), width
