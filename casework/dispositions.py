@@ -97,6 +97,13 @@ def basis_for(disposition: str, given: str) -> Basis | None:
     return next((b for b in options if text in (b.key, b.short)), None)
 
 
-def basis_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped choices for a form: per disposition, its bases (value: the key)."""
-    return [(str(D(d).label), [(b.key, b.short) for b in bases]) for d, bases in BASES.items()]
+def basis_choices() -> list[tuple[str, str]]:
+    """Choices for a form: each legal basis once (value: the key), in the order of BASES.
+    Several dispositions share a basis (Art 14 serves three refusals); grouping the list by
+    disposition repeated it (issue 24 point 6). Which basis fits the chosen disposition is
+    checked by basis_for."""
+    seen: dict[str, str] = {}
+    for bases in BASES.values():
+        for b in bases:
+            seen.setdefault(b.key, b.short)
+    return list(seen.items())

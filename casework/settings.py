@@ -370,6 +370,9 @@ REMINDER_WORKING_DAYS = os.environ.get("REMINDER_WORKING_DAYS", "5,1").split(","
 # Art 31(3): an ordinary letter's receipt is confirmed promptly; later than this many working
 # days after arrival, the office records why (flagged on the case and the dashboard).
 CONFIRMATION_WORKING_DAYS = int(os.environ.get("CONFIRMATION_WORKING_DAYS", "5"))
+# Art 30: the correction deadline the 告知补正 form proposes, in working days after today
+# (casework.lifecycle.form_defaults; the officer may change it).
+CORRECTION_DEADLINE_WORKING_DAYS = int(os.environ.get("CORRECTION_DEADLINE_WORKING_DAYS", "15"))
 DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS_BEFORE", "5"))
 # A step whose effective date lies more than this many working days before the day it is
 # entered (补录/倒签) needs a recorded reason and is listed on the supervision dashboard.

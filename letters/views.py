@@ -118,6 +118,7 @@ def letter_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     from casework.errors import CaseworkError
+    from letters.delivery_defaults import delivery_defaults
     from letters.models import DeliveryMethod
     from letters.services import letter_record_delivery
 
@@ -148,7 +149,7 @@ def letter_delivery(request: HttpRequest, pk: int) -> HttpResponse:
             "deliveries": letter.deliveries.select_related("recorded_by"),
             "methods": DeliveryMethod.choices,
             "error": error,
-            "post": request.POST,
+            "post": request.POST or delivery_defaults(letter),  # the applicant's choice
         },
         status=400 if error else 200,
     )

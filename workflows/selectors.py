@@ -4,7 +4,7 @@ big tables), sorted by urgency (unconfirmed receipts first, then the statutory d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, overload
 from urllib.parse import quote
@@ -30,9 +30,11 @@ from casework.selectors import (
     working_days_left,
 )
 from casework.workdays import WorkingCalendar
+from workflows.queue_facts import RowFacts, channel_labels, row_facts, with_row_facts
 
-TABS = ("mine", "division", "office", "extensions")
+TABS = ("mine", "division", "office", "sign_off", "extensions")
 EXTENSION_PERM = "casework.sign_off_cases"
+SIGN_OFF_PERM = EXTENSION_PERM  # the head of the OGI office's own work: 审签 and 延期
 
 CASE = "process__caseprocess__case"
 
@@ -176,6 +178,12 @@ def _tab_filter(user: Any, tab: str) -> Q | None:
     if tab == "office":
         perms = sorted(user_task_perms(user))
         return Q(status=STATUS.NEW, owner_permission__in=perms) if perms else None
+    if tab == "sign_off":
+        # The head's sign-off tasks alone (also in the office tab, among the registration and
+        # review tasks the head may take): the head lands here (issue 24 point 4).
+        if SIGN_OFF_PERM not in user_task_perms(user):
+            return None
+        return Q(status=STATUS.NEW, owner_permission=SIGN_OFF_PERM)
     if tab == "extensions":
         # Art 33(2): requests waiting for the head of the OGI office (the open task of such
         # cases); only the head decides them, so only the head's queue lists them.
@@ -249,10 +257,12 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
         case_correction_deadline_on=F(f"{CASE}__correction_deadline_on"),
         case_fee_due_on=F(f"{CASE}__fee_due_on"),
         case_received_on=F(f"{CASE}__received_on"),
+        case_channel=F(f"{CASE}__channel"),
         case_subject=F(f"{CASE}__subject"),
         case_applicant_name=F(f"{CASE}__applicant__name"),
         case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
+    rows = with_row_facts(rows, CASE)  # channel, urge or hand-back words, consultation
     # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
     prioritised = tab not in ("division", "mine")
     from workflows.models import QueueTaskRow
@@ -385,6 +395,10 @@ class QueueRow:
     secondary: QueueStep | None = None  # e.g. release beside propose on my tasks
     deadlines: tuple[QueueDeadline, ...] = ()
     unconfirmed: bool = False  # Art 31(3)-(4): the receipt is still to be confirmed
+    received: str = ""  # the legal date of receipt, 2026年3月5日
+    facts: RowFacts = field(
+        default_factory=RowFacts
+    )  # channel, latest urge or hand-back reason, consultation
 
     @property
     def overdue_days(self) -> int:
@@ -512,6 +526,7 @@ def queue_rows(
     steps = _Steps()
     deadline_labels = {name: str(label) for name, label in DEADLINE_LABELS.items()}
     due_soon_within = settings.DUE_SOON_WORKING_DAYS
+    channels = channel_labels()
 
     def deadline(name: str, due: date | None) -> QueueDeadline | None:
         if due is None:
@@ -590,6 +605,8 @@ def queue_rows(
                 secondary=steps(names[1], number) if len(names) > 1 else None,
                 deadlines=deadlines,
                 unconfirmed=unconfirmed,
+                received=_cn_date(task["case_received_on"]),
+                facts=row_facts(task, node.name, channels),
             )
         )
     return rows

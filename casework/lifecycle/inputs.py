@@ -27,7 +27,7 @@ from casework.choices import (
 )
 from casework.errors import InvalidInput
 from casework.items import ItemDecisionsField
-from casework.lifecycle import decision_warnings, release_gate
+from casework.lifecycle import decision_warnings, form_defaults, release_gate
 from casework.models import Case, Division
 from casework.printable import validate_printable
 from casework.validators import mask_id_number
@@ -191,6 +191,10 @@ class RequestCorrectionInput(TransitionForm):
     records = {"from_status": _("Status before the correction"), **LATE_RECORDS}
     hidden = frozenset({"from_status"})
 
+    def setup(self) -> None:
+        if not self.is_bound:  # a reasonable deadline (Art 30), issue 24 point 6
+            self.fields["deadline_on"].initial = form_defaults.correction_deadline_default
+
 
 class SubmitCorrectionInput(TransitionForm):
     """The applicant's correction sent online from the tracking page (Art 30)."""
@@ -292,6 +296,10 @@ class CloseConsultationInput(TransitionForm):
             ("", "—"),
             *((c.consultation_id, c.party_name) for c in consultations_open(self.case)),
         ]
+        if not self.is_bound:  # the only open one, preselected (issue 24 point 6)
+            self.fields["consultation_id"].initial = lambda: form_defaults.only_open_consultation(
+                self.case
+            )
 
 
 class ConsultationDeliveryInput(CloseConsultationInput):

@@ -1,5 +1,6 @@
 """Template helpers for showing cases and their history in Chinese."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -148,27 +149,70 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
             shown = str(dict(Channel.choices).get(value, value))
         elif key in VALUE_LABELS:
             shown = str(VALUE_LABELS[key].get(value, value))
-        elif key in ("changes", "clock_changes") and isinstance(value, dict):
+        elif key in ("changes", "clock_changes", "corrected") and isinstance(value, dict):
             shown = "；".join(
-                f"{_field_label(name)}：{contact(name, old) or '—'} → {contact(name, new) or '—'}"
+                f"{_field_label(name)}：{plain_value(contact(name, old)) or '—'} → "
+                f"{plain_value(contact(name, new)) or '—'}"
                 for name, (old, new) in value.items()
             )
         elif key == "item_decisions" and isinstance(value, list):
             from casework.items import item_decisions_text
 
             shown = item_decisions_text(value)
-        elif isinstance(value, list):
-            shown = "、".join(str(v) for v in value)
-        elif isinstance(value, str) and key.endswith("_on") and len(value) == 10:
-            shown = cn_date(date.fromisoformat(value))
         elif isinstance(value, str) and key.endswith("_at") and len(value) >= 19:
             shown = _beijing(value)
         else:
-            shown = str(contact(key, value))
+            shown = plain_value(contact(key, value))
         # The event's own transition labels first: two forms may name a key alike ("items").
         label = _kind_labels(event.kind).get(key) or PAYLOAD_LABELS.get(key, key)
         rows.append((str(label), shown))
     return rows
+
+
+def plain_value(value: Any) -> str:
+    """A recorded value in words (issue 24 point 5): 是/否 for a flag, 2026年3月5日 for an
+    ISO date, a list joined with 、, a mapping as "label：value；…" (never Python's repr)."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return cn_date(date.fromisoformat(value))
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        return _beijing(value)
+    if isinstance(value, list | tuple):
+        return "、".join(plain_value(v) for v in value if v not in (None, ""))
+    if isinstance(value, dict):
+        return "；".join(
+            f"{PAYLOAD_LABELS.get(k) or _field_label(str(k))}：{plain_value(v)}"
+            for k, v in value.items()
+            if k not in HIDDEN_KEYS and v not in (None, "", [], {})
+        )
+    return str(value)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+@register.filter
+def event_actor(event: Any) -> str:
+    """Who recorded an event: "王登记（登记员）"; the applicant and the system are named by
+    their role alone (never "申请人（申请人）")."""
+    name, role = (event.actor_name or "").strip(), (event.actor_role or "").strip()
+    if not role or role == name:
+        return name or role
+    return f"{name}（{role}）"
+
+
+@register.filter
+def cn_moment(value: Any) -> str:
+    """A moment as 2026年3月5日 14:05 in Beijing time (no ISO in the page)."""
+    from django.utils import timezone
+
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{cn_date(value.date())} {value:%H:%M}"
 
 
 @register.filter

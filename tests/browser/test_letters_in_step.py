@@ -27,7 +27,8 @@ def log_in(page, base, who):
     page.get_by_label("用户名").fill(who)
     page.get_by_label("密码").fill("pw-" + who)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/work/")
+    # Each role lands where its work is (issue 24 point 4): the supervisor on the dashboard.
+    page.wait_for_url(base + ("/supervision/" if who == "supervisor" else "/work/"))
 
 
 @pytest.mark.django_db(transaction=True)

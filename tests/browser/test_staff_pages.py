@@ -16,8 +16,8 @@ def test_dashboard_search_and_error_pages_are_accessible(live_server, browser, w
     page.get_by_label("用户名").fill("supervisor")
     page.get_by_label("密码").fill("pw-supervisor")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/work/")  # the log-in has completed
-    page.goto(live_server.url + "/supervision/")
+    # The log-in has completed: the supervisor lands on the dashboard (issue 24 point 4).
+    page.wait_for_url(live_server.url + "/supervision/")
     assert page.locator("svg.trend rect.received").count() == 12
     assert_accessible(page, axe)
     page.get_by_label("搜索案件").fill(world["overdue"].number)

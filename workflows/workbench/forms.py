@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.lifecycle import TRANSITIONS
 from casework.lifecycle.inputs import backdate_reason_field, day, json_safe
 from casework.models import NOTE_MAX_LENGTH, Case
+from workflows.workbench.withheld_prefill import withheld_prefill
 
 
 def transition_form(
@@ -27,6 +28,7 @@ def transition_form(
     )
     form: forms.Form = form_class(data, case=case, initial={"on": today})
     form.order_fields(["on"])
+    withheld_prefill(name, form, case)  # Art 37: from the approved release set
     return form
 
 

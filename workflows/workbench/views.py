@@ -27,6 +27,7 @@ from workflows.decide.prefill import prefill_returned_proposal
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
 from workflows.workbench.forms import cleaned_fields, transition_form
+from workflows.workbench.landing import landing_elsewhere, landing_tab
 from workflows.workbench.rows import queue_cells
 
 PAGE_SIZE = 50
@@ -38,9 +39,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     tabs = tabs_for(user)
     counts = tab_counts(user=user, tabs=tabs)
-    tab = request.GET.get("tab") or next(
-        (t for t in tabs if counts[t]), tabs[0] if tabs else "mine"
-    )
+    tab = request.GET.get("tab")
+    if not tab:
+        elsewhere = landing_elsewhere(user, tabs, counts)
+        if elsewhere is not None and request.GET.get("page") is None:
+            return redirect(elsewhere)
+        tab = landing_tab(tabs, counts)
     if tab not in TABS:
         tab = "mine"
     queue = task_queue(user=user, tab=tab, known_count=counts.get(tab))
