@@ -10,7 +10,6 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -254,6 +253,7 @@ def _report_xlsx(organ: Organ, year: int) -> HttpResponse:
 def _report_pdf(request: HttpRequest, organ: Organ, year: int) -> HttpResponse:
     from django.template.loader import render_to_string
 
+    from letters.fonts import font_stacks
     from letters.rendering import html_to_pdf
 
     fmt = report_format()
@@ -268,7 +268,7 @@ def _report_pdf(request: HttpRequest, organ: Organ, year: int) -> HttpResponse:
             "columns": [*COLUMN_KEYS, "total"],
             "group_rows": GROUP_ROWS,
             "t4_groups": list(zip(fmt["table_4"]["groups"], t4.values(), strict=True)),
-            "fonts": settings.LETTER_FONTS,
+            "fonts": font_stacks(),  # the letters' faces, with the rare-character fallback
         },
     )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

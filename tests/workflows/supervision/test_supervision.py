@@ -325,3 +325,30 @@ def test_report_year_out_of_range_is_400_in_chinese(client, users, organ, year):
     response = client.get("/supervision/report/", {"year": year, "format": "xlsx"})
     assert response.status_code == 400
     assert "年" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_annual_report_pdf_is_laid_out_as_the_published_format(client, users, world, organ):
+    """Issue 24 point 10: A4 portrait, the title never alone on its page, every table at the
+    full width of the type area, no heading left at a page's foot without its table."""
+    import io
+
+    import pdfplumber
+
+    client.force_login(users["reviewer"])
+    data = client.get("/supervision/report/?year=2026&format=pdf").content
+    mm = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [(page, page.extract_text() or "") for page in pdf.pages]
+        first, first_text = pages[0]
+        assert round(first.width / mm) == 210  # portrait
+        assert "年度报告" in first_text
+        assert "一、本年新收政府信息公开申请数量" in first_text  # table 三 starts under the title
+        type_area = 210 - 2 * 20
+        for page, _text in pages:
+            rules = [e for e in page.edges if e["orientation"] == "h"]
+            span = (max(e["x1"] for e in rules) - min(e["x0"] for e in rules)) / mm
+            assert span >= 0.95 * type_area, span  # the table spans the type area, not half of it
+        heading = next(n for n, (_p, t) in enumerate(pages) if "四、政府信息公开行政复议" in t)
+        assert "行政复议" in pages[heading][1].split("四、政府信息公开行政复议")[1]
+        assert "未经复议直接起诉" in pages[heading][1]  # its table on the same page
