@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from casework.anchors import anchor_publish
 from casework.choices import OPEN_STATUSES, CaseStatus, Role
 from casework.choices import Transition as T
 from casework.errors import CaseworkError
@@ -166,6 +167,7 @@ def office_digest_send(*, now: datetime, today: date | None = None) -> int:
     )
     if made is not None:
         logger.info("audit anchor %s: %s chains on %s", anchor, anchor.chains, today)
+        anchor_publish(anchor)  # the security log and the anchor file, outside the database
     return int(made is not None)
 
 
