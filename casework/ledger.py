@@ -186,14 +186,12 @@ def chains_verify(*, progress: Callable[[int, int], None] | None = None) -> list
     seen: set[int] = set()
     case_id: int | None = None
     expected_seq, prev, failed = 1, GENESIS, False
-    entered: datetime | None = None
     for event in Event.objects.order_by("case_id", "seq").iterator(chunk_size=2000):
         done += 1
         if progress is not None and done % 2000 == 0:
             progress(done, total)
         if event.case_id != case_id:
             case_id, expected_seq, prev, failed = event.case_id, 1, GENESIS, False
-            entered = None
             seen.add(case_id)
         if failed:
             continue
@@ -207,14 +205,12 @@ def chains_verify(*, progress: Callable[[int, int], None] | None = None) -> list
             )
         elif event.hash != event_digest_of(event):
             problem = f"内容与其哈希 {event.hash[:12]}… 不符（本事件被修改）"
-        elif entered is not None and event.entered_at < entered:
-            problem = "录入时间早于上一事件的录入时间（录入时间被倒签）"
         if problem:
             broken.append(
                 BrokenLink(numbers.get(event.case_id, f"#{event.case_id}"), event.seq, problem)
             )
             failed = True
-        expected_seq, prev, entered = event.seq + 1, event.hash, event.entered_at
+        expected_seq, prev = event.seq + 1, event.hash
     if progress is not None:
         progress(done, max(total, done))
     for pk in sorted(set(numbers) - seen):

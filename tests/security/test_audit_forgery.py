@@ -181,8 +181,8 @@ def test_verify_audit_flags_an_event_appended_after_the_anchor_with_an_earlier_e
     assert failure is not None
     assert failure.returncode == 1
     assert "录入时间被倒签" in err
-    # The chain itself also says the entry is older than the event before it.
-    assert [link.seq for link in chains_verify()] == [3]
+    # The chain alone cannot tell (its hashes are right): the published anchor does.
+    assert chains_verify() == []
 
 
 @pytest.mark.django_db
