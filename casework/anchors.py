@@ -11,10 +11,11 @@ Each anchor the daily digest sends to the OGI office is also written to the secu
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from casework.ledger import Anchor
 from casework.logging import security_log
@@ -39,6 +40,12 @@ def anchor_publish(anchor: Anchor) -> None:
         os.write(fd, f"{anchor.at.isoformat()} {anchor} {anchor.chains}\n".encode("ascii"))
     finally:
         os.close(fd)
+
+
+def anchor_published_on(day: date) -> bool:
+    """Whether the latest published anchor was taken on `day` (local date)."""
+    latest = anchor_latest_published()
+    return latest is not None and latest.at is not None and timezone.localdate(latest.at) == day
 
 
 def anchor_parse(text: str) -> Anchor:

@@ -239,3 +239,17 @@ def test_the_canonical_text_is_postgresql_jsonb_text() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT %s::jsonb::text", [json.dumps(TRICKY)])
             assert cursor.fetchone()[0] == expected
+
+
+@pytest.mark.django_db
+def test_the_daily_anchor_is_published_even_without_a_digest_mail(case, settings):
+    from django.contrib.auth.models import User
+
+    from workflows.schedule import office_digest_send
+
+    User.objects.update(email="")  # nobody to mail: no digest is queued
+    assert office_digest_send(now=NOW) == 0
+    assert office_digest_send(now=NOW) == 0
+    lines = settings.AUDIT_ANCHOR_FILE.read_text().splitlines()
+    assert len(lines) == 1  # once a day
+    assert lines[0].split()[1] == str(audit_anchor())
