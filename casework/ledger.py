@@ -4,16 +4,23 @@ The lifecycle appends one event per transition; the bulk recompute appends many 
 statement. Both number events per case with `seq` (unique per case), under the case's row
 lock held by the caller, and chain them per case: each event's hash covers its content and
 the hash of the case's previous event (casework/audit_chain.py).
+
+On PostgreSQL the database writes `seq`, the entry time and both hashes (a trigger, migration
+0018): what the ledger computes here is overridden, and `event_append` reads the database's
+values back. The lifecycle's `now` is then the effective logic's clock only; the recorded entry
+time is the database's. SQLite has no trigger (and no roles): the values computed here stand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from casework.audit_chain import GENESIS, anchor_digest, event_digest_of
 from casework.models import Case, Event
@@ -59,6 +66,7 @@ def event_append(case: Case, **fields: Any) -> Event:
     seq, prev = case.events.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
     event = _event(EventRow(case_id=case.pk, **fields), seq + 1, prev)
     event.save()
+    event.refresh_from_db(fields=["seq", "entered_at", "prev_hash", "hash"])
     return event
 
 
@@ -90,11 +98,13 @@ def _heads(**filters: Any) -> dict[int, tuple[int, str]]:
 
 @dataclass(frozen=True)
 class Anchor:
-    """The daily anchor: one hash over the heads of all chains up to event `last_id`."""
+    """The daily anchor: one hash over the heads of all chains up to event `last_id`, taken
+    at `at` (the database's clock; None for an anchor given without its time)."""
 
     digest: str
     last_id: int
     chains: int
+    at: datetime | None = None
 
     def __str__(self) -> str:
         return f"{self.digest}@{self.last_id}"
@@ -103,14 +113,53 @@ class Anchor:
 def audit_anchor(*, upto_id: int | None = None) -> Anchor:
     """The anchor over all chains as they stood at event id `upto_id` (default: now). Kept
     outside the database (the digest e-mail, the log), it reveals a chain cut short too."""
+    at = None
     if upto_id is None:
+        at = database_now()
         upto_id = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     heads = _heads(pk__lte=upto_id)
     return Anchor(
         digest=anchor_digest([(c, s, h) for c, (s, h) in heads.items()]),
         last_id=upto_id,
         chains=len(heads),
+        at=at,
     )
+
+
+def database_now() -> datetime:
+    """The clock that stamps events: the database's on PostgreSQL (the chain trigger's
+    `clock_timestamp()`), the server's on SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            now: datetime = cursor.fetchone()[0]
+            return now
+    return timezone.now()
+
+
+# Transactions that were open when an anchor was taken may commit events stamped a moment
+# before it: an event appended after the anchor may be stamped at most this much earlier.
+ANCHOR_GRACE = timedelta(minutes=10)
+
+
+def entered_before_anchor(anchor: Anchor) -> list[BrokenLink]:
+    """Events appended after `anchor` (id above its last id) whose entry time lies before
+    the anchor was taken: an entry time the database would not have written (back-dated)."""
+    if anchor.at is None:
+        return []
+    numbers = dict(Case.objects.values_list("pk", "number"))
+    return [
+        BrokenLink(
+            numbers.get(e.case_id, f"#{e.case_id}"),
+            e.seq,
+            f"录入时间 {timezone.localtime(e.entered_at):%Y-%m-%d %H:%M:%S} 早于其后"
+            f"才追加的锚点（{timezone.localtime(anchor.at):%Y-%m-%d %H:%M:%S}），"
+            "录入时间被倒签",
+        )
+        for e in Event.objects.filter(
+            pk__gt=anchor.last_id, entered_at__lt=anchor.at - ANCHOR_GRACE
+        ).order_by("case_id", "seq")
+    ]
 
 
 @dataclass(frozen=True)

@@ -459,7 +459,8 @@ class Event(models.Model):
 
     Written by the lifecycle in the same transaction as the change it records. On PostgreSQL a
     trigger also rejects UPDATE and DELETE (migration 0002), and the application's database role
-    holds no UPDATE, DELETE or TRUNCATE right on the table (docs/DEPLOY.md §8). Whatever
+    holds no UPDATE, DELETE or TRUNCATE right on the table (docs/DEPLOY.md §8); another
+    trigger writes `seq`, `entered_at` and the hashes on INSERT (migration 0018). Whatever
     gets past those (a table owner, raw SQL on SQLite) breaks the per-case hash chain.
     """
 

@@ -377,6 +377,10 @@ DIVISION_DUE_WORKING_DAYS_BEFORE = int(os.environ.get("DIVISION_DUE_WORKING_DAYS
 # A step whose effective date lies more than this many working days before the day it is
 # entered (补录/倒签) needs a recorded reason and is listed on the supervision dashboard.
 BACKDATE_REASON_WORKING_DAYS = int(os.environ.get("BACKDATE_REASON_WORKING_DAYS", "2"))
+
+# Every published audit anchor is appended here (0600), outside the database; `verify_audit`
+# checks the latest one by default (casework/anchors.py).
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", DATA_DIR / "anchors" / "anchors.log"))
 # Art 36: the reasons of a refusal, a 36(4) search record and a 36(5) contact are substance,
 # never placeholders; a refusal's reasons shorter than this many characters are refused
 # (casework.decision_rules).

@@ -3,6 +3,7 @@ through the services (setup follows the production paths)."""
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,6 @@ def pytest_configure(config: pytest.Config) -> None:
     clone's first `pytest` is in Chinese without a `compilemessages` first (the .mo files are
     not committed)."""
     import subprocess
-    from pathlib import Path
 
     compiled = False
     for po in (Path(__file__).resolve().parent.parent / "locale").rglob("django.po"):
@@ -89,6 +89,42 @@ REQUEST = {
     "provision_form": "electronic",
     "delivery_method": "email",
 }
+
+
+class _DatabaseClock:
+    """Equals an entry time the database's clock wrote just now (within a few seconds)."""
+
+    def __init__(self) -> None:
+        from django.utils import timezone
+
+        self.since = timezone.now()
+
+    def __eq__(self, other: object) -> bool:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return isinstance(other, datetime) and (
+            self.since - timedelta(seconds=5) <= other <= timezone.now() + timedelta(seconds=5)
+        )
+
+    def __repr__(self) -> str:
+        return f"<the database's clock since {self.since.isoformat()}>"
+
+
+def entry_recorded(now: datetime) -> Any:
+    """The entry time an event written with the lifecycle's `now` records: `now` on SQLite,
+    where the ledger writes it; on PostgreSQL the database's clock (migration 0018), whatever
+    `now` the test passed: what compares equal to an instant of the last few seconds."""
+    from django.db import connection
+
+    return _DatabaseClock() if connection.vendor == "postgresql" else now
+
+
+@pytest.fixture(autouse=True)
+def _own_anchor_file(settings: Any, tmp_path: Path) -> None:
+    """Each test publishes audit anchors to its own file (casework/anchors.py)."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors" / "anchors.log"
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from viewflow.workflow.admin import ProcessAdmin, TaskAdmin
-from viewflow.workflow.models import Process, Task
 
 from workflows.api.tokens import ApiToken
 from workflows.models import IdNumberReveal
+from workflows.viewflow_adapter import Process, Task
 
 
 @admin.register(ApiToken)

@@ -21,13 +21,12 @@ from django.shortcuts import redirect
 
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.nodes.split import SplitActivation
 
 from casework.choices import Transition as T
 from casework.models import Division
 from casework.permissions import DIVISION_PERM
 from workflows.models import CaseProcess
+from workflows.viewflow_adapter import DynamicSplit
 
 TRIAGE_PERM = "casework.triage_cases"
 REVIEW_PERM = "casework.review_cases"
@@ -37,31 +36,6 @@ SIGN_OFF_PERM = "casework.sign_off_cases"
 def task_view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """Tasks are worked on the case page (workbench), not in viewflow's own views."""
     return redirect("workflows:workbench")
-
-
-class DynamicSplitActivation(SplitActivation):
-    """A split whose branches may carry a data source: one task per item (task.data = item).
-    viewflow 2.4's open-source Split documents `data_source` but ignores it."""
-
-    @Activation.status.super()
-    def activate(self) -> None:
-        for node, cond, data_source in self.flow_task._branches:
-            if cond and not cond(self):
-                continue
-            if data_source is None:
-                self.next_tasks.append((node, None))
-            else:
-                self.next_tasks.extend((node, item) for item in data_source(self))
-        if not self.next_tasks:
-            raise RuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class DynamicSplit(flow.Split):
-    activation_class = DynamicSplitActivation
-
-    def NextEach(self, node: Any, data_source: Any) -> "DynamicSplit":  # noqa: N802 - viewflow's builder style
-        self._activate_next.append((node, None, data_source))
-        return self
 
 
 def _lead_division(process: Any) -> Division | None:

@@ -5,9 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from viewflow.workflow.models import Process
-
 from casework.models import Case
+from workflows.viewflow_adapter import Process
 
 
 class CaseProcess(Process):
@@ -23,38 +22,6 @@ class CaseProcess(Process):
 
     def __str__(self) -> str:
         return str(self.case)
-
-
-class QueueTaskRow(models.Model):
-    """viewflow's task table, read only, with its process as the case process it is: the
-    queue's urgency order reads the case's due date in two joins (task → case process → case)
-    instead of three through viewflow's process table. At 100,000 cases, for an officer with
-    739 open tasks, that took the page query from 12.3 to 4.8 ms (workflows.selectors.QueueList).
-    Never written: viewflow's Task is the model that writes these rows."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
-    process = models.ForeignKey(
-        CaseProcess, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    status = models.CharField(max_length=50)
-    flow_task_type = models.CharField(max_length=50)
-    # Nullable as viewflow declares these columns.
-    owner_permission = models.CharField(max_length=255, null=True)  # noqa: DJ001
-    owner_permission_obj_pk = models.CharField(max_length=255, null=True)  # noqa: DJ001
-
-    class Meta:
-        managed = False
-        db_table = "viewflow_task"
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return f"task {self.pk}"
 
 
 class IdNumberReveal(models.Model):
@@ -126,5 +93,14 @@ class SavedView(models.Model):
 from workflows.api.tokens import ApiToken  # noqa: E402 - the model lives with the API code
 from workflows.decide.phrases import CommonPhrase  # noqa: E402 - 常用语 (issue 24 point 9)
 from workflows.demo import DemoMarker  # noqa: E402 - the demo marker lives with its check
+from workflows.viewflow_adapter import QueueTaskRow  # noqa: E402 - viewflow's table, in its adapter
 
-__all__ = ["ApiToken", "CaseProcess", "CommonPhrase", "DemoMarker", "IdNumberReveal", "SavedView"]
+__all__ = [
+    "ApiToken",
+    "CaseProcess",
+    "CommonPhrase",
+    "DemoMarker",
+    "IdNumberReveal",
+    "QueueTaskRow",
+    "SavedView",
+]

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from casework.anchors import anchor_publish, anchor_published_on
 from casework.choices import OPEN_STATUSES, CaseStatus, Role
 from casework.choices import Transition as T
 from casework.errors import CaseworkError
@@ -171,6 +172,10 @@ def office_digest_send(*, now: datetime, today: date | None = None) -> int:
     )
     if made is not None:
         logger.info("audit anchor %s: %s chains on %s", anchor, anchor.chains, today)
+    if made is not None or not anchor_published_on(timezone.localdate(anchor.at or now)):
+        # Daily, even when no office member has an e-mail address: the security log and the
+        # anchor file, outside the database (casework.anchors).
+        anchor_publish(anchor)
     return int(made is not None)
 
 

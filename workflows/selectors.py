@@ -15,9 +15,6 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
-
 from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
 from casework.clock import supervision_level
@@ -31,6 +28,7 @@ from casework.selectors import (
 )
 from casework.workdays import WorkingCalendar
 from workflows.queue_facts import RowFacts, channel_labels, row_facts, with_row_facts
+from workflows.viewflow_adapter import HUMAN, STATUS, QueueTaskRow, Task
 
 TABS = ("mine", "division", "office", "sign_off", "extensions")
 EXTENSION_PERM = "casework.sign_off_cases"
@@ -214,7 +212,7 @@ def tab_counts(*, user: Any, tabs: list[str]) -> dict[str, int]:
     for q in filters.values():
         any_tab |= q
     found = (
-        Task.objects.filter(flow_task_type="HUMAN")
+        Task.objects.filter(flow_task_type=HUMAN)
         .filter(any_tab)
         .aggregate(**{tab: Count("pk", filter=q) for tab, q in filters.items()})
     )
@@ -231,7 +229,7 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
     where = _tab_filter(user, tab)
     if where is None:
         return QueueList(Task.objects.none(), Task.objects.none().values("pk"))
-    qs = Task.objects.filter(flow_task_type="HUMAN").filter(where)
+    qs = Task.objects.filter(flow_task_type=HUMAN).filter(where)
     urges = (
         Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE)
         .order_by()
@@ -265,10 +263,8 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
     rows = with_row_facts(rows, CASE)  # channel, urge or hand-back words, consultation
     # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
     prioritised = tab not in ("division", "mine")
-    from workflows.models import QueueTaskRow
-
     sortable = (
-        None if prioritised else QueueTaskRow.objects.filter(flow_task_type="HUMAN").filter(where)
+        None if prioritised else QueueTaskRow.objects.filter(flow_task_type=HUMAN).filter(where)
     )
     return QueueList(qs, rows, known_count=known_count, prioritised=prioritised, sortable=sortable)
 

@@ -15,9 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import PROCESS, STATUS
-
 from casework.choices import Transition as T
 from casework.lifecycle import TRANSITIONS, as_actor
 from casework.lifecycle.table import (
@@ -33,8 +30,21 @@ from casework.services import case_receive as casework_case_receive
 from casework.services import case_transition
 from workflows.flows import CaseFlow
 from workflows.models import CaseProcess
-
-OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from workflows.viewflow_adapter import (
+    HUMAN,
+    OPEN_TASK,
+    STATUS,
+    Task,
+    node_reopen,
+    process_cancel,
+    task_activation,
+    task_cancel,
+    task_claim,
+    task_complete,
+    task_move_to_queue,
+    task_reassign,
+    task_release,
+)
 
 
 @transaction.atomic
@@ -93,7 +103,7 @@ def _notify_office_of_application(case: Case) -> None:
 def open_tasks(case: Case) -> list[Task]:
     return list(
         Task.objects.select_for_update(of=("self",))
-        .filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN")
+        .filter(process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type=HUMAN)
         .order_by("pk")
     )
 
@@ -102,7 +112,7 @@ def open_tasks_of(case: Case) -> list[Task]:
     """The case's open human tasks, for reading (no lock)."""
     return list(
         Task.objects.filter(
-            process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type="HUMAN"
+            process__caseprocess__case=case, status__in=OPEN_TASK, flow_task_type=HUMAN
         )
         .select_related("owner")
         .order_by("pk")
@@ -125,24 +135,16 @@ def _task_for(case: Case, name: str, actor: Any) -> Task | None:
     return None
 
 
-def _run(task: Task, user: Any) -> None:
-    """Claim the task for `user` if needed, then complete it and create the next ones."""
-    activation = task.flow_task.activation_class(task)
-    if task.status == STATUS.NEW:
-        activation.assign(user)
-    elif task.owner_id != getattr(user, "pk", None):
-        activation.reassign(user)
-    activation.start(None)
-    activation.execute()
-
-
 def _cancel_all(case: Case, now: datetime) -> None:
-    Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK).update(
-        status=STATUS.CANCELED, finished=now
+    """The flow ends with the case (withdrawn, abandoned): every open task and the process
+    are cancelled through viewflow (a handful of tasks per case), finished at `now`."""
+    tasks = list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(process__caseprocess__case=case, status__in=OPEN_TASK)
+        .order_by("pk")
     )
-    CaseProcess.objects.filter(case=case, finished__isnull=True).update(
-        status=PROCESS.CANCELED, finished=now
-    )
+    process = CaseProcess.objects.filter(case=case, finished__isnull=True).first()
+    process_cancel(process, tasks, now)
 
 
 def _return_to_triage(case: Case) -> None:
@@ -166,8 +168,7 @@ def _return_to_triage(case: Case) -> None:
     for task in [*tasks, *joins]:
         if task.flow_task.name not in ("investigate", "co_opinion", "join"):
             continue
-        activation = task.flow_task.activation_class(task)
-        activation.cancel()
+        activation = task_cancel(task)
         if task.flow_task.name == "investigate":
             cancelled = activation
     if any(t.flow_task.name == "triage" for t in tasks):
@@ -176,11 +177,10 @@ def _return_to_triage(case: Case) -> None:
         last = Task.objects.filter(process=process).order_by("-pk").first()
         if last is None:
             return
-        cancelled = last.flow_task.activation_class(last)
+        cancelled = task_activation(last)
     first = Task.objects.filter(process=process, flow_task=CaseFlow.triage).order_by("pk").first()
     token = first.token if first is not None else "start"
-    triage = CaseFlow.triage.activation_class.create(CaseFlow.triage, cancelled, token)
-    triage.activate()
+    node_reopen(CaseFlow.triage, cancelled, token)
 
 
 @transaction.atomic
@@ -301,27 +301,20 @@ def _act(
     if effect == CLAIMS_TASK:
         task = next((t for t in open_tasks(case) if t.flow_task.name == "investigate"), None)
         if task is not None:
-            activation = task.flow_task.activation_class(task)
-            activation.assign(user) if task.status == STATUS.NEW else activation.reassign(user)
+            task_claim(task, user)
     elif effect == RELEASES_TASK:
         for task in open_tasks(case):
             if task.flow_task.name in division_work and task.status == STATUS.ASSIGNED:
-                task.flow_task.activation_class(task).unassign()
+                task_release(task)
     elif effect == REASSIGNS_TASK:
         for task in open_tasks(case):
             if task.flow_task.name in division_work and task.owner_id:
-                task.flow_task.activation_class(task).reassign(case.assignee)
+                task_reassign(task, case.assignee)
     elif effect == MOVES_TASK:
         # The lead division's open task moves to the new division's queue, unclaimed.
-        from django.contrib.contenttypes.models import ContentType
-
         for task in open_tasks(case):
-            if task.flow_task.name in division_work:
-                task.owner = None
-                task.status = STATUS.NEW
-                task.owner_permission_content_type = ContentType.objects.get_for_model(Division)
-                task.owner_permission_obj_pk = str(case.lead_division_id)
-                task.save()
+            if task.flow_task.name in division_work and case.lead_division is not None:
+                task_move_to_queue(task, case.lead_division)
     elif effect == ENDS_FLOW:
         _cancel_all(case, now)
     elif effect == RETURNS_TO_TRIAGE:
@@ -329,7 +322,7 @@ def _act(
     else:
         task = _task_for(case, name, user)
         if task is not None:
-            _run(task, user)
+            task_complete(task, user)
     return case
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 import pytest
 
+from casework.anchors import anchor_latest_published
 from casework.ledger import audit_anchor
 from casework.models import Notification
 from tests.conftest import person
@@ -79,10 +80,14 @@ def test_reminder_and_digest_mails_word_for_word(receive_flow, act, divisions, s
     digest = _mail("digest:2026-03-23")
     assert digest.to == ["reviewer@example.gov.cn"]
     assert digest.subject == "依申请公开办理日报 2026-03-23：超期 0 件，即将到期 0 件"
+    sent = anchor_latest_published()  # the same anchor, published outside the database
+    assert sent is not None
+    assert sent.at is not None
+    assert str(sent) == str(audit_anchor())
     assert digest.body == (
         f"在办 1 件；已超期 0 件；{settings.DUE_SOON_WORKING_DAYS} 个工作日内到期 0 件；"
         f"待确认收到的网上/邮件申请 0 件。\n{settings.SITE_URL}/supervision/\n\n"
-        f"审计锚点（请留存，用于 verify_audit --anchor 核验）：{audit_anchor()}"
+        f"审计锚点（请留存，用于 verify_audit --anchor 核验）：{sent}@{sent.at.isoformat()}"
     )
 
 

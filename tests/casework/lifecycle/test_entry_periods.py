@@ -9,7 +9,7 @@ import pytest
 from casework.errors import InvalidInput, WrongState
 from casework.lifecycle import available_transitions
 from casework.models import Case, Event
-from tests.conftest import at
+from tests.conftest import at, entry_recorded
 from tests.provision import BY_POST
 
 RECEIVED = date(2026, 11, 2)  # a Monday; the 20th working day after it is Monday 11-30
@@ -105,7 +105,7 @@ def test_the_same_extension_entered_within_the_period_is_accepted(investigating,
     assert case.reply_due_on == date(2026, 12, 28)
     event = Event.objects.get(case=case, kind="extend")
     assert event.on == date(2026, 11, 27)
-    assert event.entered_at == at(date(2026, 11, 30), 17)
+    assert event.entered_at == entry_recorded(at(date(2026, 11, 30), 17))
     assert "late" not in event.payload
     assert "backdated" not in event.payload
 
@@ -247,7 +247,7 @@ def test_a_backdated_step_needs_a_reason_and_is_flagged(investigating, fire):
     event = Event.objects.filter(case=case).last()
     assert event.kind == "urge"
     assert event.on == date(2026, 11, 9)
-    assert event.entered_at == at(date(2026, 11, 13))
+    assert event.entered_at == entry_recorded(at(date(2026, 11, 13)))
     assert event.payload["backdated"] == {"entered_on": "2026-11-13", "working_days": 4}
     assert event.payload["backdate_reason"] == "电话催办，当日未录入"
 

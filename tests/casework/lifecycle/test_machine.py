@@ -10,7 +10,7 @@ import pytest
 from casework.choices import CaseStatus, Channel, Disposition
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.models import Case, Event
-from tests.conftest import NOW, TODAY, at
+from tests.conftest import NOW, TODAY, at, entry_recorded
 from tests.provision import BY_POST
 
 BASE = date(2026, 3, 2)  # a Monday; every setup step happens on this day
@@ -430,7 +430,7 @@ def test_transition_allowed_writes_one_event(
     assert event.actor == users[who]
     assert event.actor_role
     assert event.on == _on_for(name)
-    assert event.entered_at == _now_for(name)
+    assert event.entered_at == entry_recorded(_now_for(name))
     assert event.to_status == target
     assert event.seq == before + 1
 
