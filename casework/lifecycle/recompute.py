@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from casework.choices import OPEN_STATUSES, SYSTEM_ROLE
@@ -46,7 +47,8 @@ def cases_recompute_clocks(
     progress: Callable[[int, int], None] | None = None,
     keep_changes: int = 50,
 ) -> RecomputeReport:
-    """Recompute the stored time limits of every open case after a calendar change.
+    """Recompute the stored time limits of every open case, and of every closed case whose
+    dates were provisional, after a calendar change.
 
     Per batch, one transaction with the case rows locked; a case whose dates move is updated
     (one statement for the batch, the fields the lifecycle owns) and gets a `recompute` event
@@ -65,9 +67,11 @@ def cases_recompute_clocks(
     if not force and last == fingerprint:
         return report
     run = ClockRecompute.objects.create(started_at=now, fingerprint=fingerprint, forced=force)
-    ids = list(
-        Case.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
-    )
+    # The open cases, and the closed ones whose dates were provisional: once their year is
+    # loaded they are stated as exact everywhere (the applicant's page said "（暂定…）" for
+    # ever otherwise; issue 24 point 10).
+    recomputed = Q(status__in=OPEN_STATUSES) | Q(dates_provisional=True)
+    ids = list(Case.objects.filter(recomputed).order_by("pk").values_list("pk", flat=True))
     today = timezone.localdate(now)
     update_sql = _update_sql()
     clock_kinds = sorted(CLOCK_EVENT_KINDS)
@@ -77,7 +81,7 @@ def cases_recompute_clocks(
             stored = {
                 row[0]: row
                 for row in Case.objects.select_for_update()
-                .filter(pk__in=chunk, status__in=OPEN_STATUSES)
+                .filter(recomputed, pk__in=chunk)
                 .values_list("pk", "number", "status", *CLOCK_FIELDS)
             }
             events: dict[int, list[ClockEvent]] = {pk: [] for pk in stored}

@@ -427,3 +427,25 @@ def test_admin_refuses_a_special_day_outside_the_calendar(client, users, officia
     assert response.status_code == 200
     assert "工作日日历的范围为2004年至2099年，2150-10-01 不在此范围内" in response.content.decode()
     assert not SpecialDay.objects.filter(day__year=2150).exists()
+
+
+@pytest.mark.django_db
+def test_loading_a_year_also_makes_a_closed_cases_provisional_dates_exact(receive, fire, tmp_path):
+    """Issue 24 point 10: a case closed while its dates were provisional keeps "（暂定…）" on
+    the applicant's page unless the recomputation after loading the year reaches it too."""
+    case = receive(arrived=date(2026, 12, 14), now=at(date(2026, 12, 14), 15))
+    fire(case, "withdraw", "registrar", on=date(2026, 12, 15), now=at(date(2026, 12, 15), 9))
+    case.refresh_from_db()
+    assert case.status == "withdrawn"
+    assert case.dates_provisional is True
+    calendar_import(parse_calendar_file(_write(tmp_path, "y.json", COMPLETE_2027)))
+    report = cases_recompute_clocks(now=at(date(2026, 12, 20), 9))
+    assert report.checked == 1
+    case.refresh_from_db()
+    assert case.dates_provisional is False
+    assert case.status == "withdrawn"  # the recomputation changes dates, never the status
+    event = Event.objects.filter(case=case).last()
+    assert event.kind == "recompute"
+    assert event.payload["changes"]["dates_provisional"] == [True, False]
+    # A closed case with exact dates is left alone.
+    assert cases_recompute_clocks(now=at(date(2026, 12, 21), 9), force=True).checked == 0
