@@ -153,7 +153,14 @@ def dashboard_data(
         today >= date(today.year, 11, 1)
         and not CalendarYear.objects.filter(year=next_year).exists()
     )
-    stats = sorted(divisions.values(), key=lambda s: (-s.overdue, -s.open, s.name))
+    # The cases not routed yet are the office's, not a division's: their line stands apart
+    # from the divisions' (and out of the divisions' charts); the totals count them.
+    unrouted = divisions.get(None)
+    everyone = list(divisions.values())
+    stats = sorted(
+        (s for s in everyone if s.division_id is not None),
+        key=lambda s: (-s.overdue, -s.open, s.name),
+    )
     total_open = sum(by_status.values())
     return {
         "today": today,
@@ -168,15 +175,16 @@ def dashboard_data(
         "total_open": total_open,
         "max_status": max(by_status.values(), default=0),
         "divisions": stats,
+        "unrouted": unrouted,
         "max_division": max((s.open for s in stats), default=0),
         "overdue": [r for r in rows if r["kind"] == "overdue"],
         "due_soon": [r for r in rows if r["kind"] == "due_soon"],
-        "overdue_total": sum(s.overdue for s in stats),
-        "due_soon_total": sum(s.due_soon for s in stats),
+        "overdue_total": sum(s.overdue for s in everyone),
+        "due_soon_total": sum(s.due_soon for s in everyone),
         "provisional": provisional,
         "calendar_missing": calendar_missing,
         "next_year": next_year,
-        "urged_total": sum(s.urged for s in stats),
+        "urged_total": sum(s.urged for s in everyone),
         "late_acts": late_acts,
         "backdated_acts": backdated_acts,
     }

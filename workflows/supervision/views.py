@@ -99,7 +99,8 @@ def _division_rows(data: dict[str, Any]) -> list[list[Any]]:
             "" if s.on_time_rate is None else s.on_time_rate,
             "" if s.avg_working_days is None else s.avg_working_days,
         ]
-        for s in data["divisions"]
+        # the divisions, then the cases not routed yet (the office's) on their own line
+        for s in [*data["divisions"], *([data["unrouted"]] if data.get("unrouted") else [])]
     ]
 
 

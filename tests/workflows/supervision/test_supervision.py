@@ -352,3 +352,36 @@ def test_annual_report_pdf_is_laid_out_as_the_published_format(client, users, wo
         heading = next(n for n, (_p, t) in enumerate(pages) if "四、政府信息公开行政复议" in t)
         assert "行政复议" in pages[heading][1].split("四、政府信息公开行政复议")[1]
         assert "未经复议直接起诉" in pages[heading][1]  # its table on the same page
+
+
+@pytest.mark.django_db
+def test_cases_not_routed_yet_stand_apart_from_the_divisions(
+    client, users, receive, act, divisions
+):
+    """Issue 24 point 10: the dashboard charted "尚未交办" as if it were a division."""
+    from datetime import date
+
+    from casework.selectors import working_calendar  # noqa: F401 - the calendar is loaded
+    from workflows.supervision.selectors import dashboard_data
+
+    unrouted = receive(arrived=date(2026, 3, 2))
+    act(unrouted, "register", "registrar", on=date(2026, 3, 2))
+    routed = receive(arrived=date(2026, 3, 2))
+    act(routed, "register", "registrar", on=date(2026, 3, 2))
+    act(routed, "assign", "reviewer", on=date(2026, 3, 3), lead_division_id=divisions["a"].pk)
+    data = dashboard_data(
+        organ=unrouted.organ,
+        today=date(2026, 3, 16),
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    assert all(s.division_id is not None for s in data["divisions"])
+    assert [s.open for s in data["divisions"]] == [1]
+    assert data["unrouted"].open == 1
+    assert data["unrouted"].name == "尚未交办"
+    assert data["total_open"] == 2
+    client.force_login(users["supervisor"])
+    page = client.get("/supervision/?from=2026-03-01&to=2026-03-31").content.decode()
+    divisions_table = page.split('<tbody class="apart">')[0].split("<h2>处室</h2>")[-1]
+    assert "尚未交办" not in divisions_table
+    assert "尚未交办" in page.split('<tbody class="apart">')[1]
