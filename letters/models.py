@@ -246,6 +246,17 @@ class LetterSettings(models.Model):
     fee_series = models.CharField(
         _("number series of fee notices"), max_length=30, blank=True, help_text=SERIES_HELP
     )
+    # Which kinds carry the seal, where it differs from the declaration (letters.registry:
+    # the legally binding notices and the replies are sealed by default): {kind: true/false}.
+    seal_overrides = models.JSONField(
+        _("seal per kind of letter"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Only where this organ differs from the default, e.g. {"acknowledgement": true}; '
+            "legally binding notices and replies are sealed by default."
+        ),
+    )
 
     class Meta:
         verbose_name = _("letter settings")
