@@ -18,14 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import AppendOnlyError, Case, Organ
 from letters.kinds import KINDS
 
-KIND_CHOICES = [(k.key, k.label) for k in KINDS.values()]
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The letter kinds (letters.kinds, declared in letters.registry), read when asked: a
+    callable, so that adding a kind needs no migration (issue 23)."""
+    return [(k.key, k.label) for k in KINDS.values()]
 
 
 class LetterWording(models.Model):
     """The paragraphs of one kind of letter, as a Django template. Saving a change creates a
     new version; an issued letter keeps the version it used."""
 
-    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=60, choices=kind_choices)
     version = models.PositiveIntegerField(_("version"))
     body = models.TextField(
         _("wording"),
@@ -101,7 +105,7 @@ class Letter(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
     )
-    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=60, choices=kind_choices)
     number = models.CharField(_("document number"), max_length=60)
     wording = models.ForeignKey(
         LetterWording, on_delete=models.PROTECT, related_name="+", verbose_name=_("wording version")

@@ -21,13 +21,14 @@ Adding a kind: its `Kind` and declaration below, its wording
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import CaseStatus as S
 from casework.choices import Transition as T
+from casework.lifecycle import machine as _machine  # noqa: F401 - fills TRANSITIONS
 from casework.lifecycle.roles import acting_role
 from casework.lifecycle.table import CLOSED_WITH_DECISION, OPEN, TRANSITIONS
 from letters.kinds import KINDS, SERIES, Kind, Series
@@ -43,6 +44,7 @@ class Documents:
     seal), and the refusal when the fact is missing. Interpreted here only."""
 
     key: str
+    series: Series  # its number series (文号 prefix)
     fits: Callable[[Case, set[str], Kind], bool]
     refusal: Any  # a lazy translation
     step_events: tuple[str, ...]  # the latest of these is the step the letter documents
@@ -54,6 +56,7 @@ DOCUMENTS: dict[str, Documents] = {
     for d in [
         Documents(
             "receipt",
+            SERIES["receipt"],
             lambda case, kinds, kind: case.received_on is not None,
             _("the date of receipt is not confirmed yet"),
             (),
@@ -61,6 +64,7 @@ DOCUMENTS: dict[str, Documents] = {
         ),
         Documents(
             "correction",
+            SERIES["correction"],
             lambda case, kinds, kind: T.REQUEST_CORRECTION in kinds,
             _("no correction was requested"),
             (T.REQUEST_CORRECTION,),
@@ -68,6 +72,7 @@ DOCUMENTS: dict[str, Documents] = {
         ),
         Documents(
             "extension",
+            SERIES["extension"],
             lambda case, kinds, kind: case.extension_days > 0,
             _("the reply period was not extended"),
             (T.EXTEND,),
@@ -75,6 +80,7 @@ DOCUMENTS: dict[str, Documents] = {
         ),
         Documents(
             "consultation",
+            SERIES["consultation"],
             lambda case, kinds, kind: T.OPEN_CONSULTATION in kinds,
             _("no consultation was opened"),
             (T.OPEN_CONSULTATION,),
@@ -82,6 +88,7 @@ DOCUMENTS: dict[str, Documents] = {
         ),
         Documents(
             "fee",
+            SERIES["fee"],
             lambda case, kinds, kind: T.NOTIFY_FEE in kinds,
             _("no fee was notified"),
             (T.NOTIFY_FEE,),
@@ -89,6 +96,7 @@ DOCUMENTS: dict[str, Documents] = {
         ),
         Documents(
             "decision",
+            SERIES["decision"],
             lambda case, kinds, kind: (
                 bool(case.disposition) and kind.key == f"reply.{case.disposition}"
             ),
@@ -130,7 +138,7 @@ class LetterDeclaration:
 
     @property
     def series(self) -> Series:
-        return SERIES[self.kind.needs]
+        return self.documents.series
 
     @property
     def wording_template(self) -> str:
@@ -168,9 +176,17 @@ class LetterDeclaration:
 
 
 def _declare(
-    key: str, after: tuple[str, ...], states: tuple[str, ...], sealed: bool, **more: Any
+    kind: str | Kind, after: tuple[str, ...], states: tuple[str, ...], sealed: bool, **more: Any
 ) -> LetterDeclaration:
-    return LetterDeclaration(KINDS[key], after, states, sealed, **more)
+    """A declaration of a kind of letters.kinds (its key), or of a kind declared right here
+    (a `Kind`, added to letters.kinds.KINDS)."""
+    if isinstance(kind, Kind):
+        if kind.key in KINDS:
+            raise ValueError(f"letter kind {kind.key} is declared twice")
+        KINDS[kind.key] = kind
+    else:
+        kind = KINDS[kind]
+    return LetterDeclaration(kind, after, states, sealed, **more)
 
 
 # Sealed by default: the notices with legal effect for the applicant or a consulted party
@@ -201,6 +217,16 @@ LETTERS: dict[str, LetterDeclaration] = {
 }
 
 
+def _fill_the_transition_table() -> None:
+    """The transition table's `letters=` (casework.lifecycle.table; `manage.py transitions`)
+    names the kinds declared `after` each transition: the domain floor cannot import this
+    module, so the registry writes it once, when the letters app is ready."""
+    for name, spec in list(TRANSITIONS.items()):
+        named = letters_after(name)
+        if named != spec.letters:
+            TRANSITIONS[name] = replace(spec, letters=named)
+
+
 def declaration(key: str) -> LetterDeclaration:
     return LETTERS[key]
 
@@ -222,3 +248,6 @@ def sealed_by_organ(case: Case, key: str) -> bool:
     overrides = getattr(letter_settings(case), "seal_overrides", None) or {}
     value = overrides.get(key)
     return LETTERS[key].sealed if value is None else bool(value)
+
+
+_fill_the_transition_table()
