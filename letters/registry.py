@@ -104,14 +104,6 @@ DOCUMENTS: dict[str, Documents] = {
             (T.APPROVE, T.REPLY_ON_THE_SPOT, T.ABANDON),
             (T.APPROVE, T.ABANDON, T.REPLY_ON_THE_SPOT, T.PROPOSE),
         ),
-        Documents(
-            "withdrawal",
-            Series("withdrawal_series", "依撤"),
-            lambda case, kinds, kind: T.WITHDRAW in kinds,
-            _("the application was not withdrawn"),
-            (T.WITHDRAW,),
-            (T.WITHDRAW,),
-        ),
     ]
 }
 
@@ -221,21 +213,6 @@ LETTERS: dict[str, LetterDeclaration] = {
             for key in KINDS
             if key.startswith("reply.")
         ],
-        _declare(
-            Kind(
-                "registration_revoked",
-                "政府信息公开申请撤销登记告知书",
-                "撤销登记告知书",
-                "applicant",
-                "withdrawal",
-                False,
-            ),
-            (T.WITHDRAW,),
-            (S.WITHDRAWN,),
-            False,
-            sample_from="acknowledgement",
-            sample_steps=((T.WITHDRAW, "registrar", {"reason": "申请人撤回申请"}),),
-        ),
     ]
 }
 

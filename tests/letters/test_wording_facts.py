@@ -140,7 +140,6 @@ FACTS: dict[str, list[tuple[str, str]]] = {
         ("fee_deadline_cn", "fee_lapsed"),
     ],
     "reply.other.other": [RECEIPT, DECISION],
-    "registration_revoked": [RECEIPT],
 }
 
 REFUSED = (InvalidInput, WrongState, NotPermitted)
