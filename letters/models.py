@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +269,21 @@ class LetterSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organ)
+
+    def clean(self) -> None:
+        """Each seal override names a kind of letter and says true or false."""
+        overrides = self.seal_overrides
+        if not isinstance(overrides, dict) or any(
+            key not in KINDS or not isinstance(value, bool) for key, value in overrides.items()
+        ):
+            raise ValidationError(
+                {
+                    "seal_overrides": _(
+                        "Name known kinds of letter, each with true or false: %(kinds)s."
+                    )
+                    % {"kinds": "、".join(KINDS)}
+                }
+            )
 
 
 class DeliveryMethod(models.TextChoices):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone
@@ -105,6 +106,13 @@ def test_the_seal_follows_the_declaration_and_the_organs_setting():
         assert seal_allowed(case, KINDS["extension"])
         LetterSettings.objects.filter(organ=case.organ).update(seal_overrides={"extension": False})
         assert not seal_allowed(case, KINDS["extension"])
+        row = LetterSettings.objects.get(organ=case.organ)
+        row.seal_overrides = {"extension": False, "acknowledgement": True}
+        row.full_clean()
+        for wrong in ({"no_such_kind": True}, {"extension": "yes"}, ["extension"]):
+            row.seal_overrides = wrong
+            with pytest.raises(ValidationError):
+                row.full_clean()
 
 
 @pytest.mark.django_db
