@@ -21,6 +21,7 @@ from casework.clock import (
     supervision_level,
 )
 from casework.errors import NotVisible
+from casework.lifecycle.follows import deadline_states
 from casework.models import CalendarYear, Case, CaseNote, Division, Event, SpecialDay
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
@@ -149,11 +150,8 @@ def case_clock(*, case: Case, today: date) -> CaseClockView:
 
 
 # Which stored deadline runs in which status: the case page and the queue rows both read this.
-DEADLINE_STATES: dict[str, tuple[str, ...]] = {
-    "division_due_on": ("handling", "investigation", "awaiting_fee"),
-    "correction_deadline_on": ("correction",),
-    "fee_due_on": ("awaiting_fee",),
-}
+# From the one rule of what follows which status (casework.lifecycle.follows).
+DEADLINE_STATES: dict[str, tuple[str, ...]] = deadline_states()
 # Their names, the same on the case page and in the queue rows.
 DEADLINE_LABELS: dict[str, Any] = {
     "division_due_on": gettext_lazy("Internal due date for the division"),
@@ -311,6 +309,17 @@ def case_warnings(case: Case) -> list[str]:
         warnings.append(
             _(
                 "The extension is approved but the applicant has not been sent the extension notice (Art 33(2)): issue it now."
+            )
+        )
+    if (
+        not case.closed_on
+        and case.events.filter(kind="request_correction").exists()
+        and not _notice_stands(case, "correction")
+    ):
+        # Art 30: a correction is asked for *in one notice* (补正告知书), like the extension.
+        warnings.append(
+            _(
+                "A correction was requested but the applicant has not been sent the correction notice (Art 30): issue it now."
             )
         )
     return warnings

@@ -18,6 +18,7 @@ from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
 from letters.prose import set_officer_texts
 from letters.provision import provision_context
+from letters.registry import DOCUMENTS  # the one reading of Kind.needs (issue 23)
 
 
 def cn(day: date | None) -> str:
@@ -59,14 +60,8 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
     `kinds` (the case's event kinds) may be passed when checking several letter kinds."""
     if kinds is None:
         kinds = event_kinds(case)
-    fits = {
-        "receipt": case.received_on is not None,
-        "correction": T.REQUEST_CORRECTION in kinds,
-        "extension": case.extension_days > 0,
-        "consultation": T.OPEN_CONSULTATION in kinds,
-        "fee": T.NOTIFY_FEE in kinds,
-        "decision": bool(case.disposition) and kind.key == f"reply.{case.disposition}",
-    }[kind.needs]
+    documents = DOCUMENTS[kind.needs]
+    fits = documents.fits(case, kinds, kind)
     if fits and kind.needs == "fee":
         row = letter_settings(case)
         missing = [
@@ -87,16 +82,8 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
                 % {"fields": "、".join(missing)}
             )
     if not fits:
-        reasons = {
-            "receipt": _("the date of receipt is not confirmed yet"),
-            "correction": _("no correction was requested"),
-            "extension": _("the reply period was not extended"),
-            "consultation": _("no consultation was opened"),
-            "fee": _("no fee was notified"),
-            "decision": _("the case's decision is a different one or not made yet"),
-        }
         raise WrongState(
-            _("This letter does not fit the case: %(reason)s.") % {"reason": reasons[kind.needs]}
+            _("This letter does not fit the case: %(reason)s.") % {"reason": documents.refusal}
         )
     check_letter_facts(case, kind.key, kinds)  # what the wording states is in the ledger
 

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import AppendOnlyError, Case, Organ
 from letters.kinds import KINDS
 
-KIND_CHOICES = [(k.key, k.label) for k in KINDS.values()]
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The letter kinds (letters.kinds, declared in letters.registry), read when asked: a
+    callable, so that adding a kind needs no migration (issue 23)."""
+    return [(k.key, k.label) for k in KINDS.values()]
 
 
 class LetterWording(models.Model):
     """The paragraphs of one kind of letter, as a Django template. Saving a change creates a
     new version; an issued letter keeps the version it used."""
 
-    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=60, choices=kind_choices)
     version = models.PositiveIntegerField(_("version"))
     body = models.TextField(
         _("wording"),
@@ -101,7 +106,7 @@ class Letter(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
     )
-    kind = models.CharField(_("kind"), max_length=60, choices=KIND_CHOICES)
+    kind = models.CharField(_("kind"), max_length=60, choices=kind_choices)
     number = models.CharField(_("document number"), max_length=60)
     wording = models.ForeignKey(
         LetterWording, on_delete=models.PROTECT, related_name="+", verbose_name=_("wording version")
@@ -246,6 +251,17 @@ class LetterSettings(models.Model):
     fee_series = models.CharField(
         _("number series of fee notices"), max_length=30, blank=True, help_text=SERIES_HELP
     )
+    # Which kinds carry the seal, where it differs from the declaration (letters.registry:
+    # the legally binding notices and the replies are sealed by default): {kind: true/false}.
+    seal_overrides = models.JSONField(
+        _("seal per kind of letter"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Only where this organ differs from the default, e.g. {"acknowledgement": true}; '
+            "legally binding notices and replies are sealed by default."
+        ),
+    )
 
     class Meta:
         verbose_name = _("letter settings")
@@ -253,6 +269,21 @@ class LetterSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organ)
+
+    def clean(self) -> None:
+        """Each seal override names a kind of letter and says true or false."""
+        overrides = self.seal_overrides
+        if not isinstance(overrides, dict) or any(
+            key not in KINDS or not isinstance(value, bool) for key, value in overrides.items()
+        ):
+            raise ValidationError(
+                {
+                    "seal_overrides": _(
+                        "Name known kinds of letter, each with true or false: %(kinds)s."
+                    )
+                    % {"kinds": "、".join(KINDS)}
+                }
+            )
 
 
 class DeliveryMethod(models.TextChoices):

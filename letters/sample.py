@@ -24,7 +24,8 @@ from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
 from casework.services import case_receive, case_transition
-from letters.kinds import DEFAULT_BASIS, Kind
+from letters.kinds import DEFAULT_BASIS, KINDS, Kind
+from letters.registry import LETTERS
 
 DEMO_ORGAN = {
     "name": "济南市退役军人事务局",
@@ -131,7 +132,7 @@ def sample_case(kind: Kind, *, items: bool = False) -> Iterator[Case]:
     stored: list[str] = []
     try:
         with transaction.atomic():
-            case = _build(kind, items=items)
+            case = _declared_sample(kind, items=items)
             stored.extend(_stored_files(case))
             yield case
             raise _Rollback
@@ -192,6 +193,25 @@ def _stored_files(case: Case) -> list[str]:
     ]
     names += [f.file.name for f in ReleasedFile.objects.filter(release_set__case=case)]
     return sorted(set(names))
+
+
+def _declared_sample(kind: Kind, *, items: bool = False) -> Case:
+    """The sample case of a kind as its declaration says (letters.registry): its own, or the
+    sample case of `sample_from` followed by `sample_steps` (each fired on the day it is
+    entered, by the sample user of its role)."""
+    declared = LETTERS[kind.key]
+    if not declared.sample_from:
+        return _build(kind, items=items)
+    case = _build(KINDS[declared.sample_from], items=items)
+    for name, role, fields in declared.sample_steps:
+        case_transition(
+            number=case.number,
+            organ=case.organ,
+            name=name,
+            actor=User.objects.get(username=f"sample-{role}"),
+            fields=dict(fields),
+        )
+    return _reload(case)
 
 
 def _user(username: str, role: str) -> User:

@@ -29,6 +29,7 @@ from letters.models import (
     LetterWording,
     new_verification_code,
 )
+from letters.registry import LETTERS, declaration, sealed_by_organ
 from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
 
 Fire = Callable[..., Any]
@@ -114,36 +115,32 @@ def number_series(case: Case, kind: Kind) -> str:
     consultation and fee notices each their own); without it, replies keep the organ's
     prefix and each notice the organ's short name with its default word (e.g. 济退役军人依延)."""
     from letters.context import letter_settings
-    from letters.kinds import SERIES
 
     organ = case.organ
-    series = SERIES[kind.needs]
+    series = declaration(kind.key).series
     own = getattr(letter_settings(case), series.field, "") or ""
     if own:
         return str(own)
-    if kind.needs == "decision" and organ.letter_number_prefix:
+    if declaration(kind.key).is_reply and organ.letter_number_prefix:
         return str(organ.letter_number_prefix)
     return f"{organ.short_name or organ.name}{series.default}"
 
 
 def seal_allowed(case: Case, kind: Kind) -> bool:
-    """The seal only on a letter whose step the head of the OGI office approved: a reply after
-    sign-off (审签, `approve`) or a decision the head took (abandonment); an extension (Art
-    33(2): the head's consent); other notices when the head fired their step."""
+    """The seal on a kind the organ seals (letters.registry: the legally binding notices and
+    the replies by default, 文书设置 per organ), and only on a letter whose step the head of
+    the OGI office approved: a reply after sign-off (审签, `approve`) or a decision the head
+    took (abandonment); an extension (Art 33(2): the head's consent); other notices when the
+    head fired their step."""
     from casework.choices import Role
 
-    trigger = {
-        "receipt": [T.RECEIVE, T.CONFIRM_RECEIPT],
-        "correction": [T.REQUEST_CORRECTION],
-        "extension": [T.EXTEND],
-        "consultation": [T.OPEN_CONSULTATION],
-        "fee": [T.NOTIFY_FEE],
-        "decision": [T.APPROVE, T.ABANDON, T.REPLY_ON_THE_SPOT, T.PROPOSE],
-    }[kind.needs]
-    event = case.events.filter(kind__in=trigger).order_by("-seq").first()
+    spec = declaration(kind.key)
+    if not sealed_by_organ(case, kind.key):
+        return False
+    event = case.events.filter(kind__in=spec.documents.seal_events).order_by("-seq").first()
     if event is None:
         return False
-    if kind.needs == "decision" and event.kind == T.APPROVE:
+    if spec.is_reply and event.kind == T.APPROVE:
         return True
     return bool(event.actor_role == Role.OFFICE_HEAD)
 
@@ -162,12 +159,6 @@ def _next_number(case: Case, year: int, series: str | None = None) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return str(settings.LETTER_NUMBER_FORMAT.format(prefix=series, year=year, seq=counter.last))
-
-
-# No letter goes out on a case that is archived or withdrawn.
-CLOSED_TO_LETTERS = frozenset({"archived", "withdrawn"})
-# The steps that decide a case: the sign-off (审签), an on-the-spot reply, an abandonment.
-DECIDING_KINDS = (T.APPROVE, T.REPLY_ON_THE_SPOT, T.ABANDON)
 
 
 def letter_step(
@@ -193,6 +184,7 @@ def letter_step(
         )
 
     needs = spec.needs
+    documents = declaration(spec.key).documents
     if needs == "receipt":
         return "receipt", None
     if needs == "consultation":
@@ -218,17 +210,12 @@ def letter_step(
             )
         return f"consultation:{consultation_id}", consultation_id
     if needs == "decision":
-        decided = last(*DECIDING_KINDS)
+        decided = last(*documents.step_events)
         reopened = last(T.PROPOSE, T.RETURN_FOR_REVISION)
         if (
             decided is None
             or (reopened is not None and reopened[0] > decided[0])
-            or case.status
-            not in (
-                "approved",
-                "replied",
-                "abandoned",
-            )
+            or case.status not in declaration(spec.key).states
         ):
             raise WrongState(
                 _(
@@ -236,29 +223,39 @@ def letter_step(
                 )
             )
         return f"decision:{decided[0]}", None
-    event_kind = {"correction": T.REQUEST_CORRECTION, "extension": T.EXTEND, "fee": T.NOTIFY_FEE}[
-        needs
-    ]
-    found = last(event_kind)
+    found = next(
+        ((seq, kind) for seq, kind, _on, _p in reversed(events) if kind in documents.step_events),
+        None,
+    )
     if found is None:  # check_fits refused already; keeps the type narrow
-        raise WrongState(_("This letter does not fit the case: %(reason)s.") % {"reason": needs})
-    return f"{event_kind}:{found[0]}", None
+        raise WrongState(
+            _("This letter does not fit the case: %(reason)s.") % {"reason": documents.refusal}
+        )
+    return f"{found[1]}:{found[0]}", None
 
 
 def _ledger_rows(case: Case) -> list[tuple[int, str, Any, dict[str, Any]]]:
     return list(case.events.order_by("seq").values_list("seq", "kind", "on", "payload"))
 
 
-def letter_kinds_issuable(case: Case) -> list[str]:
-    """The kinds that can be issued on the case now: they fit, their step happened, and no
-    letter stands for that step yet (a voided one can be reissued)."""
-    if case.status in CLOSED_TO_LETTERS:
+def letter_kinds_issuable(case: Case, user: Any = None) -> list[str]:
+    """The kinds that can be issued on the case now: its state is one its declaration names
+    (letters.registry), `user` (when given) holds a role that issues it, they fit, their step
+    happened, and no letter stands for that step yet (a voided one can be reissued). Only
+    these are offered, on the letters page and in the API's `actions` (issue 24)."""
+    declared = [
+        key
+        for key, d in LETTERS.items()
+        if case.status in d.states and (user is None or d.may_issue(case, user))
+    ]
+    if not declared:
         return []
     events = _ledger_rows(case)  # read once for every kind
     kinds = {kind for _seq, kind, _on, _payload in events}
     issued = {(k, step) for k, step, void in _standing_letters(case) if not void}
     result = []
-    for key, spec in KINDS.items():
+    for key in declared:
+        spec = KINDS[key]
         try:
             check_fits(case, spec, kinds=kinds)
             step, _consultation = letter_step(case, spec, events=events)
@@ -345,8 +342,9 @@ def letter_issue(
     except Case.DoesNotExist:
         raise NotVisible(_("No such case.")) from None
     # Under the case's row lock: parallel requests see each other's letter (once per step).
-    if case.status in CLOSED_TO_LETTERS:
-        raise WrongState(_("The case is closed: no letter can be issued on it."))
+    declared = declaration(kind)
+    if refusal := declared.state_refusal(case.status):
+        raise WrongState(refusal)
     check_fits(case, spec)
     step, consultation_id = letter_step(case, spec, consultation_id=consultation_id)
     previous = (
@@ -386,9 +384,7 @@ def letter_issue(
     )
     pdf = html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
-    name = (
-        T.ISSUE_REPLY if spec.needs == "decision" and case.status == "approved" else T.ISSUE_LETTER
-    )
+    name = declared.recording_transition(case.status)
     fields = (
         {"letter": document_number, "sha256": digest}
         if name == T.ISSUE_REPLY

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from casework.lifecycle.follows import FOLLOWS
 from casework.lifecycle.machine import CaseLifecycle
 from casework.lifecycle.table import TRANSITIONS, TransitionSpec
 from casework.models import Case
@@ -45,20 +46,20 @@ def available_transitions(case: Case, user: Any, *, now: datetime | None = None)
     return [action.name for action in available_actions(case, user, now=now)]
 
 
-# The flow's next step in each state, best first (DESIGN §3): the case page offers the first of
-# these that the user can take as the primary action (the queue rows derive theirs from the
+# The flow's next step in each state, best first: casework.lifecycle.follows (one rule for
+# what follows which status). The case page offers the first of these the user can take as
+# the primary action; any other action is secondary (the queue rows derive theirs from the
 # task's flow node: workflows.selectors.next_steps).
-NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    "received": ("confirm_receipt", "register", "reply_on_the_spot"),
-    "registered": ("assign", "request_correction"),
-    "correction": ("receive_correction",),
-    "handling": ("claim", "give_opinion"),
-    "investigation": ("propose", "close_consultation", "give_opinion"),
-    "awaiting_fee": ("receive_fee", "close_consultation"),
-    "review": ("approve", "check", "extend", "reject_extension", "close_consultation"),
-    "approved": (),  # the reply letter, issued on the letters page
-    "replied": ("record_delivery", "archive"),
-}
+NEXT_STEPS: dict[str, tuple[str, ...]] = {status: f.steps for status, f in FOLLOWS.items()}
+
+
+def primary_action(case: Case, actions: list[Action]) -> Action | None:
+    """The flow's next step for this user, or None: never a side or destructive action
+    (withdrawal, a correction notice, a delivery record on a closed case) (issue 24)."""
+    ordered = actions_next_first(case, actions)
+    if ordered and ordered[0].name in NEXT_STEPS.get(case.status, ()):
+        return ordered[0]
+    return None
 
 
 def actions_next_first(case: Case, actions: list[Action]) -> list[Action]:

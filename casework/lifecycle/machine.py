@@ -372,7 +372,6 @@ class CaseLifecycle:
         roles=OFFICE,
         form=RegisterInput,
         article="Art 45",
-        letters=("acknowledgement",),  # "您的申请已登记" (letters.facts)
         guards=(g.receipt_known,),
     )
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -430,7 +429,6 @@ class CaseLifecycle:
         roles=OFFICE,
         form=i.RequestCorrectionInput,
         article="Art 30",
-        letters=("correction",),
         guards=(g.receipt_known, g.no_correction_yet),
         # Art 30: the notice is given within 7 working days of receipt, and the reply period
         # then starts again from the corrected application. A notice after those 7 days would
@@ -662,7 +660,6 @@ class CaseLifecycle:
         roles=(LEAD_LIAISON, *REVIEWERS),
         form=i.OpenConsultationInput,
         article="Art 32, 34",
-        letters=("consultation_third_party", "consultation_organ", "consultation_notice"),
     )
     def open_consultation(self, data: dict[str, Any]) -> dict[str, Any]:
         """Art 32 (third party) / Art 34 (other organ): written consultation; the time until the
@@ -754,7 +751,6 @@ class CaseLifecycle:
         roles=HEAD,
         form=i.ExtendInput,
         article="Art 33(2)",
-        letters=("extension",),
         guards=(g.not_extended,),
         # Art 33(2): the applicant is told *within* the reply period. Entered after it ended,
         # the extension is refused outright (no reason makes it lawful), whatever `on` says.
@@ -790,7 +786,6 @@ class CaseLifecycle:
         roles=(LEAD_LIAISON, *REVIEWERS),
         form=i.NotifyFeeInput,
         article="国办函〔2020〕109号",
-        letters=("fee_notice",),
         # 109号: the fee notice is sent within the application's reply period; after it the
         # organ can no longer charge (LAW.md §2.4), so a late notice is refused.
         period=p.Period(lambda lc: lc.case.reply_due_on, "国办函〔2020〕109号", late=p.REFUSED),
@@ -1090,7 +1085,8 @@ class CaseLifecycle:
     @transition(
         T.ISSUE_LETTER,
         label=gettext_lazy("Issue letter"),
-        source=[*OPEN, *CLOSED_WITH_DECISION],
+        # Every state a letter kind may declare (letters.registry refuses the others).
+        source=[*OPEN, *CLOSED_WITH_DECISION, S.WITHDRAWN],
         target=None,
         roles=(*OFFICE, SYSTEM),
         form=i.IssueLetterInput,

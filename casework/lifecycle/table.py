@@ -57,7 +57,7 @@ class TransitionSpec:
     completes: tuple[str, ...] = ()  # flow tasks it completes (claiming them first)
     flow: str = ""  # one of the *_TASK / ENDS_FLOW effects above
     offered: bool = True  # False: fired only by a service (receipt, letters), never by name
-    letters: tuple[str, ...] = ()  # letter kinds this step enables
+    letters: tuple[str, ...] = ()  # letter kinds this step enables: written by letters.registry
     guards: tuple[Guard, ...] = field(default=())  # each returns a reason it cannot happen now
     period: Period | None = None  # the period the law sets for it (casework.lifecycle.periods)
 

@@ -36,7 +36,9 @@ from casework.selectors import (
     working_calendar,
     working_days_left,
 )
+from letters.kinds import KINDS
 from letters.models import Letter
+from letters.offer import letters_offered
 from letters.selectors import letter_get_for_user, letters_of_case
 from workflows.api.serializers import (
     CaseCreateIn,
@@ -121,6 +123,20 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         else:
             flat[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
     return flat
+
+
+def letter_actions(case: Case, request: Request) -> list[dict[str, Any]]:
+    """The letters the caller can issue on the case now (letters.offer), as entries of its
+    `actions`: POST to `url` (workflows.api.letters) issues one (issue 24)."""
+    return [
+        {
+            "name": f"letter:{key}",
+            "label": KINDS[key].label,
+            "fields": [],
+            "url": _url(request, "api:case-letter", number=case.number, kind=key),
+        }
+        for key in letters_offered(case, request.user)[0]
+    ]
 
 
 def _url(request: Request, name: str, **kwargs: Any) -> str:
@@ -218,7 +234,8 @@ def case_data(case: Case, request: Request) -> dict[str, Any]:
                 "url": _url(request, f"api:transition-{action.name}", number=number),
             }
             for action in available_actions(case, request.user)
-        ],
+        ]
+        + letter_actions(case, request),
     }
 
 

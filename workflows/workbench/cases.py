@@ -15,16 +15,19 @@ from django.views.decorators.http import require_POST
 
 from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
-from casework.lifecycle.actions import NEXT_STEPS, actions_next_first, waiting_for
+from casework.lifecycle.actions import (
+    NEXT_STEPS,
+    actions_next_first,
+    primary_action,
+    waiting_for,
+)
 from casework.logging import id_number_reveal_logged
 from casework.models import Division
 from casework.permissions import (
-    OFFICE_ROLES,
     may_reveal_id_number,
     sees_all_cases,
     sees_contact_details,
     user_division_ids,
-    user_roles,
 )
 from casework.search import case_page
 from casework.selectors import (
@@ -42,6 +45,7 @@ from casework.selectors import (
 from casework.services import case_note_add
 from casework.validators import mask_email, mask_phone
 from letters.drift import letters_out_of_step
+from letters.offer import letters_offered
 from letters.selectors import archived_casefile
 from workflows.bulk import (
     BULK_MAX_CASES,
@@ -140,7 +144,8 @@ def _case_page(
     today = timezone.localdate()
     clock = case_clock(case=case, today=today)
     actions = actions_next_first(case, available_actions(case, request.user, now=timezone.now()))
-    reply_letter_due = case.status == "approved" and bool(user_roles(request.user) & OFFICE_ROLES)
+    primary = primary_action(case, actions)
+    letter_kinds, reply_letter_due = letters_offered(case, request.user)
     return render(
         request,
         "casework/case_detail.html",
@@ -168,6 +173,8 @@ def _case_page(
             else [],
             "waiting_for": waiting_for(case),
             "reply_letter_due": reply_letter_due,
+            "primary": "" if reply_letter_due or primary is None else primary.name,
+            "letter_kinds": letter_kinds,
         },
         status=status,
     )

@@ -161,11 +161,12 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     from letters.services import letter_issue, letter_preview_html
 
     case = _case_or_404(request, number)
-    kinds = fitting_kinds(case)
+    kinds = fitting_kinds(case, request.user)
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
-    if request.method == "GET" and not kind and case.status == "approved":
-        # The approved decision's reply letter is the one due: chosen already (one click less).
-        kind = next((k for k in kinds if k.startswith("reply.")), "")
+    if request.method == "GET" and not kind:
+        # A letter that moves the case (the approved decision's reply) is the one due: chosen
+        # already (one click less).
+        kind = next((k for k in kinds if _moves_case(case, k)), "")
     if request.method == "GET" and request.GET.get("preview") and kind in kinds:
         response = HttpResponse(letter_preview_html(case=case, kind=kind))
         # The draft is the letter's print HTML (per-line letter-spacing in style attributes);
@@ -178,7 +179,7 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
             error = _("Choose a kind of letter that fits this case.")
         else:
             try:
-                if kind.startswith("reply.") and case.status == "approved":
+                if _moves_case(case, kind):
                     case_act(
                         number=case.number,
                         organ=case.organ,
@@ -200,10 +201,19 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def fitting_kinds(case: Any) -> list[str]:
+def fitting_kinds(case: Any, user: Any = None) -> list[str]:
+    """The kinds `user` can issue on the case now (letters.registry and the ledger)."""
     from letters.services import letter_kinds_issuable
 
-    return letter_kinds_issuable(case)
+    return letter_kinds_issuable(case, user)
+
+
+def _moves_case(case: Any, kind: str) -> bool:
+    """The letter is recorded by `issue_reply` (its declaration, letters.registry), which also
+    completes the flow's issue task: it goes through case_act."""
+    from letters.registry import declaration
+
+    return declaration(kind).recording_transition(case.status) == Transition.ISSUE_REPLY
 
 
 @login_required

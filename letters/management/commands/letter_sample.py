@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from letters.kinds import KINDS
+from letters.registry import LETTERS
 from letters.sample import sample_pdf
 
 
@@ -43,16 +44,16 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         if list or not kind:
-            for spec in KINDS.values():
-                self.stdout.write(f"{spec.key:40s} {spec.label}")
+            for declared in LETTERS.values():
+                self.stdout.write(f"{declared.key:40s} {declared.kind.label}")
             return
-        if kind not in KINDS:
+        if kind not in LETTERS:
             raise CommandError(f"未知的文书类型：{kind}。用 --list 查看全部类型。")
         if out is None:
             raise CommandError("请用 --out 指定输出的 PDF 文件。")
         if files is not None:
             files = files.replace("\\n", "\n")
-        if items and KINDS[kind].needs != "decision":
+        if items and not LETTERS[kind].is_reply:
             raise CommandError("--items 只适用于答复书（reply.*）。")
         out.write_bytes(sample_pdf(KINDS[kind], files=files, items=items))
         self.stdout.write(f"{out}（{out.stat().st_size:,} 字节）")
