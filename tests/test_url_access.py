@@ -25,6 +25,7 @@ COVERED = {
     "workflows:quick-action": ("post", {"number": "{number}", "name": "claim"}),
     "api:case-detail": ("get", {"number": "{number}"}),
     "api:case-transition": ("post", {"number": "{number}", "name": "claim"}),
+    "api:case-letter": ("post", {"number": "{number}", "kind": "acknowledgement"}),
     "api:letter-pdf": ("get", {"pk": "{letter}"}),
     "workflows:letter-issue": ("get", {"number": "{number}"}),
     "workflows:letter-void": ("post", {"pk": "{letter}"}),
