@@ -159,7 +159,9 @@ def test_the_application_role_cannot_choose_entry_time_sequence_or_hash(case, us
     # The history shows when the urge was really entered.
     client.force_login(users["registrar"])
     page = client.get(f"/cases/{case.number}/").content.decode()
-    really = timezone.localtime(first.entered_at).strftime("%Y-%m-%d %H:%M")
+    from casework.templatetags.casework_tags import cn_moment
+
+    really = cn_moment(first.entered_at)  # as the history writes a moment (2026年12月7日 12:36)
     assert really in page
     assert "2026-01-05 09:30" not in page
 
