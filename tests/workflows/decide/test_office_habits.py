@@ -200,17 +200,15 @@ def test_an_officer_keeps_own_phrases(organ, users, client):
 
 
 @pytest.mark.django_db
-def test_the_done_list_page_is_fast_among_a_hundred_thousand_cases_events(
-    users, client, signed_off
-):
+def test_the_done_list_pages_among_a_hundred_thousand_cases_events(users, client, signed_off):
     """PostgreSQL: 300,000 events by 30 officers (what 100,000 cases leave after a few steps
     each) plus the fixture's; the 已办 page of the most active officer is read through the
-    index in a few milliseconds, the first page and the last alike."""
+    index, the first page and the last alike (their times are printed, not asserted)."""
     import sys
     import time
 
     if connection.vendor != "postgresql":
-        pytest.skip("the timing is PostgreSQL's (run with DATABASE_URL=postgres://…)")
+        pytest.skip("300,000 events are inserted with PostgreSQL's generate_series")
     from django.contrib.auth import get_user_model
 
     from workflows.decide.done import done_events
@@ -253,6 +251,6 @@ def test_the_done_list_page_is_fast_among_a_hundred_thousand_cases_events(
         f"last {timings[1] * 1000:.1f} ms; whole response, first page {responses[0] * 1000:.0f}"
         f" ms, last {responses[1] * 1000:.0f} ms"
     )
+    # Figures, not assertions (speed is measured by benchmarks, never by timed tests); the
+    # index plan itself is asserted in test_the_done_list_reads_the_actor_index_on_postgresql.
     sys.stderr.write(measured + "\n")
-    assert timings[0] < 0.05, measured
-    assert max(responses) < 0.5, measured
