@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from casework.lifecycle.actors import staff_user
 from casework.models import CalendarChange, CalendarYear, Case, Division, Event, Organ, SpecialDay
+from casework.payloads import FormData, TemplateContext
 from casework.permissions import division_grant_member, division_members, division_revoke_member
 
 admin.site.site_header = _("On-request disclosure casework administration")
@@ -122,7 +124,7 @@ class SpecialDayForm(forms.ModelForm[SpecialDay]):
         model = SpecialDay
         fields = ["day", "kind", "name", "source"]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         day, kind = data.get("day"), data.get("kind")
         if day and kind:
@@ -149,9 +151,7 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
 
         from casework.calendar_data import special_day_save
 
-        special_day_save(
-            day=obj, actor=getattr(request, "user", None), reason=form.cleaned_data["reason"]
-        )
+        special_day_save(day=obj, actor=staff_user(request), reason=form.cleaned_data["reason"])
         # Recomputing 100,000 open cases takes minutes: a worker does it (issue 15).
         messages.info(
             request,
@@ -199,7 +199,7 @@ class CalendarYearImportForm(forms.Form):
             (y, str(y)) for y in years
         ]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         upload = data.get("file")
         if data.get("package_year") and upload:
@@ -277,7 +277,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                 with transaction.atomic():
                     if data["package_year"]:
                         year = data["package_year"]
-                        count = calendar_load_from_package([year], user=request.user)[year]
+                        count = calendar_load_from_package([year], user=staff_user(request))[year]
                     else:
                         upload = data["file"]
                         suffix = Path(upload.name).suffix.lower()
@@ -286,7 +286,9 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                             path.write_bytes(upload.read())
                             parsed = parse_calendar_file(path, year=data["year"])
                         year = parsed.year
-                        count = calendar_import(parsed, user=request.user, source=data["source"])
+                        count = calendar_import(
+                            parsed, user=staff_user(request), source=data["source"]
+                        )
                     enqueue_on_commit(recompute_deadlines)
             except CalendarImportError as exc:
                 for problem in exc.errors:
@@ -315,7 +317,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
         )
 
     def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+        self, request: HttpRequest, extra_context: TemplateContext | None = None
     ) -> Any:
         from django.utils import timezone
 

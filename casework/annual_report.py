@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -25,6 +24,7 @@ from casework.choices import Transition as T
 from casework.dispositions import dispositions_in_row, report_row
 from casework.item_report import count_items_per_item, per_item_cell_cases
 from casework.models import Case, Event, Organ
+from casework.payloads import Payload
 
 DATA = Path(__file__).resolve().parent / "data" / "annual_report_2021.json"
 COLUMN_KEYS = [
@@ -39,8 +39,8 @@ WITHDRAWN_ROW = Disposition.OTHER.value  # （六）3.其他
 
 
 @cache
-def report_format() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+def report_format() -> Payload:
+    data: Payload = json.loads(DATA.read_text(encoding="utf-8"))
     return data
 
 
@@ -160,7 +160,7 @@ def table_4(organ: Organ, year: int) -> dict[str, dict[str, int]]:
     records on cases. A case's latest record per remedy counts, when it was filed in the
     year or is still pending at its end (尚未审结)."""
     end = date(year, 12, 31)
-    latest: dict[tuple[int, str], dict[str, Any]] = {}
+    latest: dict[tuple[int, str], Payload] = {}
     for case_id, payload in (
         Event.objects.filter(case__organ=organ, kind=T.RECORD_REMEDY, on__lte=end)
         .order_by("case_id", "seq")
@@ -178,7 +178,7 @@ def table_4(organ: Organ, year: int) -> dict[str, dict[str, int]]:
     return table
 
 
-def report_as_data(organ: Organ, year: int) -> dict[str, Any]:
+def report_as_data(organ: Organ, year: int) -> Payload:
     """Both tables with their labels, as JSON-safe data (the annual_report command, exports)."""
     fmt = report_format()
     t3 = table_3(organ, year)

@@ -16,6 +16,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
+from casework.lifecycle.actors import ActorLike, as_actor
 from casework.models import Attachment, Case
 
 # What we accept, recognised by the first bytes of the file.
@@ -155,7 +156,9 @@ def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -
     return out.getvalue()
 
 
-def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -> Attachment:
+def attachment_add(
+    *, case: Case, kind: str, uploaded: Any, actor: ActorLike | None = None
+) -> Attachment:
     """Store one checked upload on a case (call inside the transaction that records the case)."""
     content_type = attachment_check(uploaded)
     name = str(uploaded.name)
@@ -176,7 +179,7 @@ def attachment_add(*, case: Case, kind: str, uploaded: Any, actor: Any = None) -
         content_type=content_type,
         size=uploaded.size,
         sha256=digest.hexdigest(),
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=None if actor is None else as_actor(actor).user,
     )
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()

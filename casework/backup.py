@@ -31,6 +31,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from casework.payloads import Payload
+
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 FILES = "files.tar"
@@ -118,7 +120,7 @@ def letters_verify() -> LetterCheck:
     return result
 
 
-def backup_create(out: Path, *, now: datetime | None = None) -> dict[str, Any]:
+def backup_create(out: Path, *, now: datetime | None = None) -> Payload:
     """Write the database dump, the files and the manifest into `out` (must not exist), readable
     by the owner alone: the folder 0700, every file 0600 (the dump holds every applicant's
     personal data; 个人信息保护法 Art 51)."""
@@ -133,7 +135,7 @@ def backup_create(out: Path, *, now: datetime | None = None) -> dict[str, Any]:
     return manifest
 
 
-def _backup_write(out: Path, *, now: datetime | None) -> dict[str, Any]:
+def _backup_write(out: Path, *, now: datetime | None) -> Payload:
     now = now or timezone.now()
     out.mkdir(parents=True, exist_ok=False, mode=0o700)
     db = connection.settings_dict
@@ -172,7 +174,7 @@ def _backup_write(out: Path, *, now: datetime | None) -> dict[str, Any]:
     events, digest = audit_digest()
     database_sha = sha256_file(dump)
     files_sha = sha256_file(out / FILES)
-    manifest: dict[str, Any] = {
+    manifest: Payload = {
         "format": 1,
         "created_at": now.isoformat(),
         "database": {"vendor": connection.vendor, "file": dump.name, "sha256": database_sha},
@@ -191,8 +193,8 @@ def _backup_write(out: Path, *, now: datetime | None) -> dict[str, Any]:
     return manifest
 
 
-def _manifest_check(folder: Path) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads((folder / MANIFEST).read_text())
+def _manifest_check(folder: Path) -> Payload:
+    manifest: Payload = json.loads((folder / MANIFEST).read_text())
     for part in ("database", "files_archive"):
         path = folder / manifest[part]["file"]
         if sha256_file(path) != manifest[part]["sha256"]:
@@ -220,7 +222,7 @@ def app_role_grant(role: str) -> None:
             cursor.execute(sql)
 
 
-def backup_restore(folder: Path, *, app_role: str | None = None) -> dict[str, Any]:
+def backup_restore(folder: Path, *, app_role: str | None = None) -> Payload:
     """Restore `folder` into the configured database (which must be empty) and MEDIA_ROOT,
     re-grant the application role (`app_role`, else DATABASE_APP_ROLE; PostgreSQL), then verify
     letters and the audit trail. Returns a report; raises BackupError on damage."""

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from casework.lifecycle.actors import Staff
 from casework.models import CalendarChange, CalendarYear, SpecialDay
 from casework.selectors import working_calendar_forget
 from casework.workdays import FIRST_CALENDAR_YEAR, LAST_SUPPORTED_YEAR, statutory_holidays
@@ -31,7 +32,9 @@ def package_years() -> list[int]:
 
 
 @transaction.atomic
-def calendar_load_from_package(years: Iterable[int], *, user: Any = None) -> dict[int, int]:
+def calendar_load_from_package(
+    years: Iterable[int], *, user: Staff | None = None
+) -> dict[int, int]:
     """Load the State Council's arrangement for `years` from chinesecalendar; return the number
     of special days per year. Replaces what the years had (idempotent)."""
     import chinese_calendar
@@ -298,7 +301,7 @@ def calendar_year_problems(parsed: ParsedYear) -> list[str]:
 
 
 @transaction.atomic
-def calendar_import(parsed: ParsedYear, *, user: Any = None, source: str = "") -> int:
+def calendar_import(parsed: ParsedYear, *, user: Staff | None = None, source: str = "") -> int:
     """Replace the year's special days with the parsed ones and mark the year official.
 
     Only a complete year becomes official (see `calendar_year_problems`); otherwise
@@ -351,7 +354,7 @@ def special_day_problems(*, day: date, kind: str) -> dict[str, str]:
     return {}
 
 
-def special_day_save(*, day: SpecialDay, actor: Any, reason: str) -> CalendarChange:
+def special_day_save(*, day: SpecialDay, actor: Staff, reason: str) -> CalendarChange:
     """Add or correct one special day (an administrator's edit); the open cases' time limits
     are then recomputed in the background.
 

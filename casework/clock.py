@@ -36,6 +36,7 @@ from typing import Any, Final
 
 from django.utils.translation import gettext, ngettext
 
+from casework.payloads import Payload
 from casework.workdays import WorkingCalendar
 
 __all__ = [
@@ -671,7 +672,7 @@ def _exclusion_segments(
         is_open = period.closed_on is None
         end: date | None
         if excluder_kind == "consultation":
-            detail: dict[str, Any] = {
+            detail: Payload = {
                 "key": period.key,
                 "party": period.party,
                 "party_due_on": period_due_on,
@@ -960,7 +961,7 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def explain(result: ClockResult) -> list[dict[str, Any]]:
+def explain(result: ClockResult) -> list[Payload]:
     """The timeline as JSON-safe dicts, for the API, the supervision view and letters."""
     return [
         {

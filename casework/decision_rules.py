@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Disposition as D
 from casework.choices import Transition as T
+from casework.payloads import Payload
 from casework.text import one_line
 
 # Text that says nothing, in any case and with any surrounding punctuation or spaces.
@@ -150,7 +151,7 @@ class EarlierReply:
 @dataclass
 class DecisionCheck:
     problems: list[tuple[str | None, str]] = field(default_factory=list)
-    records: dict[str, Any] = field(default_factory=dict)
+    records: Payload = field(default_factory=dict)
 
     def add(self, name: str | None, message: Any) -> None:
         self.problems.append((name, str(message)))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 import time
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +20,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from casework.payloads import Payload
 
 HEARTBEAT_KEY = "casework:worker-heartbeat"
 
@@ -30,7 +31,7 @@ def heartbeat_record(now: datetime | None = None) -> None:
     cache.set(HEARTBEAT_KEY, (now or timezone.now()).timestamp(), timeout=None)
 
 
-def _database() -> dict[str, Any]:
+def _database() -> Payload:
     started = time.perf_counter()
     try:
         with connection.cursor() as cursor:
@@ -41,7 +42,7 @@ def _database() -> dict[str, Any]:
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-def _worker(now: datetime) -> dict[str, Any]:
+def _worker(now: datetime) -> Payload:
     try:
         beat = cache.get(HEARTBEAT_KEY)
     except Exception as exc:  # the cache is the database table or Redis
@@ -52,7 +53,7 @@ def _worker(now: datetime) -> dict[str, Any]:
     return {"ok": age <= settings.HEARTBEAT_MAX_AGE_SECONDS, "heartbeat_age_seconds": age}
 
 
-def _jobs(now: datetime) -> dict[str, Any]:
+def _jobs(now: datetime) -> Payload:
     """Jobs a worker claimed and never finished within their lease (started_at +
     JOB_LEASE_SECONDS): their worker died, and the next scheduled round retries them."""
     from datetime import timedelta
@@ -70,7 +71,7 @@ def _jobs(now: datetime) -> dict[str, Any]:
     return {"ok": stuck == 0, "stuck_past_lease": stuck, "lease_seconds": lease}
 
 
-def _calendar(today: date) -> dict[str, Any]:
+def _calendar(today: date) -> Payload:
     """Art 33 counts working days: next year's State Council arrangement (published around
     November) must be loaded before dates run into it; from 1 November its absence is flagged."""
     from casework.models import CalendarYear
@@ -84,7 +85,7 @@ def _calendar(today: date) -> dict[str, Any]:
     return {"ok": loaded or not due, "next_year": next_year, "loaded": loaded}
 
 
-def _disk() -> dict[str, Any]:
+def _disk() -> Payload:
     try:
         usage = shutil.disk_usage(settings.DATA_DIR)
     except OSError as exc:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.choices import Disposition
 from casework.decision_rules import DECISION_FACT_KEYS
+from casework.payloads import FormData, Payload, TemplateContext
 
 ITEM_MAX_LENGTH = 500
 MAX_ITEMS = 50
@@ -169,7 +170,7 @@ def item_name(position: int, text: str) -> str:
     return gettext("item %(position)s “%(text)s”") % {"position": position, "text": text}
 
 
-def record_items(case: Any, items: list[str]) -> dict[str, Any]:
+def record_items(case: Any, items: list[str]) -> Payload:
     """Store what the registrar set (called by the lifecycle): two or more items are kept,
     one item is the request itself and keeps nothing. Returns what the event records."""
     before = [item.text for item in case_items(case)]
@@ -180,7 +181,7 @@ def record_items(case: Any, items: list[str]) -> dict[str, Any]:
             RequestItem(case_id=case.pk, position=n, text=text)
             for n, text in enumerate(items, start=1)
         )
-    recorded: dict[str, Any] = {"request_items": items} if items else {}
+    recorded: Payload = {"request_items": items} if items else {}
     if before and before != items:
         recorded["items_before"] = before
     return recorded
@@ -225,7 +226,7 @@ def overall_disposition(dispositions: list[str]) -> str:
     return dispositions[0]
 
 
-def record_item_decisions(case: Any, data: dict[str, Any]) -> dict[str, Any]:
+def record_item_decisions(case: Any, data: FormData) -> Payload:
     """The lifecycle's half of a per-item proposal (Art 36-39 for each item): each item's
     disposition and basis on its row, the derived disposition on the case; the event records
     every item's decision."""
@@ -319,7 +320,7 @@ class ItemDecisionsWidget(forms.Widget):
 
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+    def get_context(self, name: str, value: Any, attrs: Any) -> TemplateContext:
         context = super().get_context(name, value, attrs)
         given = (
             {v.get("position"): v for v in value if isinstance(v, dict)}
@@ -371,7 +372,7 @@ class ItemDecisionsField(forms.Field):
 
         return serializers.ListField(child=serializers.DictField(), allow_empty=True, **common)
 
-    def to_python(self, value: Any) -> list[dict[str, Any]]:
+    def to_python(self, value: Any) -> list[Payload]:
         if value in (None, "", []):
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -412,7 +413,7 @@ class ItemDecisionsField(forms.Field):
                 % {"items": "、".join(missing)}
             )
 
-    def clean(self, value: Any) -> list[dict[str, Any]]:
+    def clean(self, value: Any) -> list[FormData]:
         value = self.to_python(value)
         self.validate(value)
         widget: ItemDecisionsWidget = self.widget  # type: ignore[assignment]
@@ -504,7 +505,7 @@ def chinese_numeral(n: int) -> str:
     return ("十" if tens == 1 else digits[tens] + "十") + (digits[units] if units else "")
 
 
-def registered_items(case: Any, data: dict[str, Any]) -> list[str]:
+def registered_items(case: Any, data: FormData) -> list[str]:
     """What the registrar entered, one item a line; nothing entered: the automatic split."""
     typed = items_from_lines(data.get("items") or "")
     return typed or split_request(case.subject, case.description)

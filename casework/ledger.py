@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from casework.audit_chain import GENESIS, anchor_digest, event_digest_of
 from casework.models import Case, Event
+from casework.payloads import Payload
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class EventRow:
     entered_at: datetime
     from_status: str
     to_status: str
-    payload: dict[str, Any]
+    payload: Payload
 
 
 def _event(row: EventRow, seq: int, prev_hash: str) -> Event:

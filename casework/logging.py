@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+if TYPE_CHECKING:
+    from casework.lifecycle.actors import Person
 
 # The id of the request being served by this thread (or "-" outside a request: workers,
 # commands). Set by casework.middleware.RequestIdMiddleware.
@@ -38,7 +41,7 @@ def client_address(request: Any) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: Any, user: Person, **kwargs: Any) -> None:
     from casework.second_factor import second_factor_required
 
     if second_factor_required(user):
@@ -65,7 +68,7 @@ def id_number_reveal_logged(request: Any, case_number: str, whose: list[str]) ->
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: Any, user: Person | None, **kwargs: Any) -> None:
     name = user.get_username() if user is not None else "-"
     security_log.info("logout user=%s client=%s", name, client_address(request))
 

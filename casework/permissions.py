@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.choices import Role
+from casework.lifecycle.actors import Person, Staff
 
 if TYPE_CHECKING:
     from casework.models import Division
@@ -24,18 +25,18 @@ OFFICE_ROLES: frozenset[str] = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.OF
 ALL_CASES_ROLES: frozenset[str] = OFFICE_ROLES | {Role.SUPERVISOR}
 
 
-def user_roles(user: Any) -> frozenset[str]:
+def user_roles(user: Person | None) -> frozenset[str]:
     """The role names (group names) of a user, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_casework_roles", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._casework_roles = cached
+        vars(user)["_casework_roles"] = cached
     return frozenset(cached)
 
 
-def user_division_ids(user: Any) -> frozenset[int]:
+def user_division_ids(user: Person | None) -> frozenset[int]:
     """Ids of the divisions a user works in (object grants on Division only, never global)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -57,11 +58,11 @@ def user_division_ids(user: Any) -> frozenset[int]:
             )
         )
         cached = frozenset(int(pk) for pk in rows)
-        user._casework_division_ids = cached
+        vars(user)["_casework_division_ids"] = cached
     return frozenset(cached)
 
 
-def sees_all_cases(user: Any) -> bool:
+def sees_all_cases(user: Person | None) -> bool:
     """Office roles and the supervising office see every case; administrators see all too."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -81,18 +82,18 @@ def division_members(division: Division) -> Any:
     return get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True)
 
 
-def division_grant_member(user: Any, division: Division) -> None:
+def division_grant_member(user: Staff, division: Division) -> None:
     """Make a user a liaison officer of a division (idempotent)."""
     assign_perm(DIVISION_PERM, user, division)
     _forget(user)
 
 
-def division_revoke_member(user: Any, division: Division) -> None:
+def division_revoke_member(user: Staff, division: Division) -> None:
     remove_perm(DIVISION_PERM, user, division)
     _forget(user)
 
 
-def _forget(user: Any) -> None:
+def _forget(user: Staff) -> None:
     for attr in ("_casework_roles", "_casework_division_ids"):
         if hasattr(user, attr):
             delattr(user, attr)
@@ -107,7 +108,7 @@ ROLE_TASK_PERMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def user_task_perms(user: Any) -> frozenset[str]:
+def user_task_perms(user: Person | None) -> frozenset[str]:
     return frozenset(p for role in user_roles(user) for p in ROLE_TASK_PERMS.get(role, ()))
 
 
@@ -117,11 +118,11 @@ def user_task_perms(user: Any) -> frozenset[str]:
 FULL_ID_ROLES: frozenset[str] = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.OFFICE_HEAD})
 
 
-def may_reveal_id_number(user: Any) -> bool:
+def may_reveal_id_number(user: Person | None) -> bool:
     return bool(user_roles(user) & FULL_ID_ROLES)
 
 
-def sees_contact_details(user: Any, case: Any) -> bool:
+def sees_contact_details(user: Person, case: Any) -> bool:
     """Phone and e-mail of the applicant (and agent): the OGI office and the officers of the
     case's divisions (lead or co-division), who contact the applicant; the supervisor and the
     system administrator see them masked."""

@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
+from casework.lifecycle.actors import Person
 from casework.models import Applicant, Case
 
 MAX_TERMS = 5
@@ -200,7 +201,7 @@ def case_search_filter(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
     return cases
 
 
-def case_search(*, user: Any, q: str) -> QuerySet[Case]:
+def case_search(*, user: Person, q: str) -> QuerySet[Case]:
     """The cases visible to `user` (case_list_visible_to) that match every term of `q`.
     An empty query returns all visible cases."""
     from casework.selectors import case_list_visible_to  # selectors imports this module

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.conf import settings
 
+from casework.lifecycle.actors import Person
 from casework.logging import client_address, security_log
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: Person) -> bool:
     """Whether OTP_REQUIRED_GROUPS applies to this user (superusers too while it is on)."""
     groups = set(getattr(settings, "OTP_REQUIRED_GROUPS", ()))
     if not groups or not getattr(user, "is_authenticated", False):
@@ -24,7 +25,7 @@ def second_factor_required(user: Any) -> bool:
     return bool(user_roles(user) & groups)
 
 
-def second_factor_logged(request: Any, user: Any, *, ok: bool, device: Any = None) -> None:
+def second_factor_logged(request: Any, user: Person, *, ok: bool, device: Any = None) -> None:
     """One security-log line per second-factor attempt; a success finishes the log-in, so
     "login" is written here for the users who need the second factor, not at the password."""
     name = user.get_username()

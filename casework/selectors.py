@@ -21,13 +21,15 @@ from casework.clock import (
     supervision_level,
 )
 from casework.errors import NotVisible
+from casework.lifecycle.actors import Person, Staff
 from casework.lifecycle.follows import deadline_states
 from casework.models import CalendarYear, Case, CaseNote, Division, Event, SpecialDay
+from casework.payloads import Payload
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
 
 
-def case_list_visible_to(*, user: Any) -> QuerySet[Case]:
+def case_list_visible_to(*, user: Person) -> QuerySet[Case]:
     """Cases the user may see: all for the office roles and supervision; for liaison officers
     the cases whose lead division or a co-division is one of theirs. A plain division filter,
     never guardian over the cases table."""
@@ -43,7 +45,7 @@ def case_list_visible_to(*, user: Any) -> QuerySet[Case]:
     return qs.filter(Q(lead_division_id__in=divisions) | Q(pk__in=co_case_ids))
 
 
-def case_get_for_user(*, user: Any, number: str) -> Case:
+def case_get_for_user(*, user: Person, number: str) -> Case:
     """One case by number, or NotVisible: the same answer for missing and forbidden."""
     case = case_list_visible_to(user=user).filter(number=number).first()
     if case is None:
@@ -127,7 +129,7 @@ class CaseClockView:
     stands (remaining working days and the supervision level)."""
 
     result: ClockResult
-    timeline: list[dict[str, Any]]
+    timeline: list[Payload]
     remaining: int | None
     level: str
 
@@ -474,7 +476,7 @@ def consultations(case: Case) -> list[Consultation]:
     )
 
 
-def consultations_from(rows: Iterable[tuple[str, date, dict[str, Any]]]) -> list[Consultation]:
+def consultations_from(rows: Iterable[tuple[str, date, Payload]]) -> list[Consultation]:
     """The consultations in a case's ledger rows (kind, on, payload), in seq order; other
     kinds are passed over, so callers that already hold the ledger need no second query."""
     from casework.choices import Transition as T
@@ -663,7 +665,9 @@ def case_notes(*, case: Case) -> QuerySet[CaseNote]:
     )
 
 
-def note_mentions_for(*, user: Any, now: Any = None, limit: int = NOTE_MENTIONS_SHOWN) -> list[Any]:
+def note_mentions_for(
+    *, user: Staff, now: Any = None, limit: int = NOTE_MENTIONS_SHOWN
+) -> list[Any]:
     """Recent notes that mention `user` or one of the user's divisions, on cases the user can
     see, newest first (the workbench's 提到我的备注)."""
     from datetime import timedelta

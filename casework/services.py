@@ -29,6 +29,7 @@ from casework.errors import (
     invalid_from_validation_error,
 )
 from casework.lifecycle import TRANSITIONS, CaseLifecycle
+from casework.lifecycle.actors import ActorLike, Staff
 from casework.models import NOTE_MAX_LENGTH, Agent, Applicant, Case, CaseNumberCounter, Organ
 from casework.receipt import legal_receipt_date, validate_confirmation_date
 
@@ -78,7 +79,7 @@ def first_open_day(today: date) -> date:
 def case_receive(
     *,
     organ: Organ,
-    actor: Any,
+    actor: ActorLike,
     channel: str,
     arrived_at: datetime,
     applicant: Mapping[str, Any] | Applicant,
@@ -171,7 +172,7 @@ def case_transition(
     number: str,
     organ: Organ | None = None,
     name: str,
-    actor: Any,
+    actor: ActorLike,
     on: date | None = None,
     fields: Mapping[str, Any] | None = None,
     now: datetime | None = None,
@@ -252,7 +253,7 @@ def _mentioned_in_text(text: str, candidates: Mapping[str, Any]) -> list[Any]:
 def case_note_add(
     *,
     number: str,
-    actor: Any,
+    actor: Staff,
     text: str,
     user_ids: Any = (),
     division_ids: Any = (),

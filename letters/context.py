@@ -13,6 +13,7 @@ from casework.choices import Transition as T
 from casework.decision_rules import case_events
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case
+from casework.payloads import Payload, TemplateContext
 from letters.facts import check_letter_facts, decision_facts
 from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
@@ -90,11 +91,11 @@ def check_fits(case: Case, kind: Kind, *, kinds: set[str] | None = None) -> None
 
 def build_letter_context(
     *, case: Case, kind: Kind, number: str, issued_on: date, consultation_id: str | None = None
-) -> dict[str, Any]:
+) -> Payload:
     organ = case.organ
     applicant = case.applicant
     agent = case.agent
-    context: dict[str, Any] = {
+    context: TemplateContext = {
         "kind": kind.key,
         "title": kind.title,
         "number": number,
@@ -252,7 +253,7 @@ def fee_breakdown(method: str, quantity: int, earlier: int = 0) -> str:
     return f"共{quantity}{unit}{prefix}，" + "，".join(parts)
 
 
-def _consultation(case: Case, consultation_id: str | None) -> dict[str, Any]:
+def _consultation(case: Case, consultation_id: str | None) -> Payload:
     events = case.events.filter(kind=T.OPEN_CONSULTATION).order_by("-seq")
     for event in events:
         if consultation_id is None or event.payload.get("consultation_id") == consultation_id:
@@ -274,7 +275,7 @@ def _consultation_received_on(case: Case, consultation_id: str | None) -> date |
     return event.on if event is not None else None
 
 
-def records_context(case: Any) -> dict[str, Any]:
+def records_context(case: Any) -> TemplateContext:
     """The 附件 list and the statement of the withheld parts with their grounds, taken from
     the case's approved release set (letters.records) when there is one (Art 37)."""
     from letters.records.selectors import letter_records_context

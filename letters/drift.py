@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from casework.models import Case
+from casework.payloads import TemplateContext
 from letters.models import Letter
 
 # The notices that promise the applicant a reply date (Art 33): the acknowledgement (登记回执)
@@ -44,7 +44,7 @@ class LetterOutOfStep:
         return self.computed_on > self.promised_on
 
 
-def _promised(context: dict[str, Any], iso_key: str, cn_key: str) -> date | None:
+def _promised(context: TemplateContext, iso_key: str, cn_key: str) -> date | None:
     value = context.get(iso_key)
     if value:
         try:

@@ -19,6 +19,7 @@ from casework.choices import Disposition as D
 from casework.choices import Transition as T
 from casework.decision_rules import case_events, correction_exchange
 from casework.errors import WrongState
+from casework.payloads import Payload
 
 
 def _cn(day: date | str | None) -> str:
@@ -75,9 +76,9 @@ def check_letter_facts(case: Any, kind_key: str, kinds: set[str]) -> None:
         )
 
 
-def decision_facts(events: list[Any], payload: dict[str, Any]) -> dict[str, Any]:
+def decision_facts(events: list[Any], payload: Payload) -> Payload:
     """The dates and numbers a reply states, from the ledger and the decision's event."""
-    facts: dict[str, Any] = {}
+    facts: Payload = {}
     exchange = correction_exchange(events)
     asked = exchange[0] if exchange else _last(events, T.REQUEST_CORRECTION)
     facts["correction_on_cn"] = _cn(asked.on) if asked else ""

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework.items import case_items, chinese_numeral
+from casework.payloads import Payload, TemplateContext
 
 # The per-item keys of a proposal that the item's wording reads.
 ITEM_FIELDS = (
@@ -36,9 +37,7 @@ ITEM_FIELDS = (
 )
 
 
-def item_by_item_context(
-    case: Any, context: dict[str, Any], proposal: dict[str, Any]
-) -> dict[str, Any]:
+def item_by_item_context(case: Any, context: TemplateContext, proposal: Payload) -> Payload:
     """What a reply letter adds for a case of several items: the item paragraphs, the items'
     attachments, and which remedy clause applies. Empty for a case of one item."""
     decided = {item.get("position"): item for item in proposal.get("item_decisions") or []}
@@ -57,7 +56,7 @@ def item_by_item_context(
 
     paragraphs = [f"现对您申请的{len(items)}项内容分别答复如下："]
     first: list[str] = []
-    summary: list[dict[str, Any]] = []
+    summary: list[Payload] = []
     for item in items:
         decision = decided.get(item.position, {})
         disposition = decision.get("disposition") or item.disposition

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.template import Context, Template
 
+from casework.payloads import TemplateContext
 from casework.text import one_line
 from letters.fonts import typefaces
 from letters.typeset import (
@@ -55,7 +56,7 @@ def multi_line(value: Any) -> str:
 MULTI_LINE_FIELDS = {"reasons", "withheld", "correction_items", "extension_reason"}
 
 
-def clean_context(context: dict[str, Any]) -> dict[str, Any]:
+def clean_context(context: TemplateContext) -> TemplateContext:
     return {
         key: (
             (multi_line(value) if key in MULTI_LINE_FIELDS else one_line(value))
@@ -66,7 +67,7 @@ def clean_context(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def wording_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
+def wording_paragraphs(wording: str, context: TemplateContext) -> list[str]:
     """The wording rendered as plain text (escaped later, line by line), one item a paragraph.
     Only the wording's own blank lines separate paragraphs."""
     text = str(Template(wording).render(Context(clean_context(context), autoescape=False)))
@@ -181,7 +182,7 @@ RECONSIDERATION_FIRST = (
 )
 
 
-def _reconsideration_first(context: dict[str, Any]) -> bool:
+def _reconsideration_first(context: TemplateContext) -> bool:
     if context.get("remedy_reconsideration_first"):  # a reply of several items (letters.items)
         return bool(context["remedy_reconsideration_first"] != "none")
     disposition = str(context.get("disposition") or "")
@@ -192,7 +193,7 @@ def _reconsideration_first(context: dict[str, Any]) -> bool:
     )
 
 
-def remedy_paragraph(context: dict[str, Any]) -> str:
+def remedy_paragraph(context: TemplateContext) -> str:
     """Art 51 of the OGI Regulations: the remedy clause of a reply letter."""
     organ = context.get("reconsideration_organ") or ""
     court = context.get("court") or "人民法院"
@@ -218,7 +219,7 @@ def remedy_paragraph(context: dict[str, Any]) -> str:
     )
 
 
-def note_text(context: dict[str, Any]) -> str:
+def note_text(context: TemplateContext) -> str:
     """附注 (7.3.6): the contact person and telephone, in parentheses."""
     contact = context.get("contact_person") or context.get("contact_office") or ""
     phone = context.get("organ_phone") or ""
@@ -227,7 +228,7 @@ def note_text(context: dict[str, Any]) -> str:
 
 
 def layout_letter(
-    *, context: dict[str, Any], wording: str, sealed: bool, paragraphs: list[str] | None = None
+    *, context: TemplateContext, wording: str, sealed: bool, paragraphs: list[str] | None = None
 ) -> LetterLayout:
     family = typefaces()["body"]
     texts = paragraphs if paragraphs is not None else wording_paragraphs(wording, context)

@@ -7,15 +7,14 @@ only actions that can succeed are offered)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from casework.lifecycle.actors import Staff
 from casework.lifecycle.follows import next_steps
 from casework.models import Case
 from letters.registry import declaration
 from letters.services import letter_kinds_issuable
 
 
-def letters_offered(case: Case, user: Any) -> tuple[list[str], bool]:
+def letters_offered(case: Case, user: Staff) -> tuple[list[str], bool]:
     """The kinds `user` can issue on `case` now, and whether one is the flow's next step."""
     kinds = letter_kinds_issuable(case, user)
     steps = next_steps(case.status)

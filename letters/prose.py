@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from casework.payloads import TemplateContext
+
 # Marks that close a sentence; a closing quote or bracket may follow them (…。” …。）).
 SENTENCE_ENDS = "。！？!?…"
 CLOSERS = "”’」』）)】"
@@ -71,7 +73,7 @@ def search_terms_quoted(value: Any) -> str:
     return "".join(f"“{t}”" for t in terms if t)
 
 
-def set_officer_texts(context: dict[str, Any]) -> dict[str, Any]:
+def set_officer_texts(context: TemplateContext) -> TemplateContext:
     """The letter context with every officer-entered text set as a sentence or a clause."""
     for key, mode in OFFICER_TEXT.items():
         if isinstance(context.get(key), str):

@@ -6,17 +6,17 @@ the letter's wording and the tracking page's "information provided"."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from casework.lifecycle.release_gate import PROVIDING, Arrangement
 from casework.models import Case
+from casework.payloads import TemplateContext
 
 
 def cn(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def arrangement_context(payload: dict[str, Any]) -> dict[str, Any]:
+def arrangement_context(payload: TemplateContext) -> TemplateContext:
     """The arrangement recorded with the proposal, for the letter's wording."""
     arrangement = payload.get("arrangement") or ""
     arranged_on = date.fromisoformat(payload["arranged_on"]) if arrangement else None
@@ -27,7 +27,7 @@ def arrangement_context(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def provision_context(case: Case, disposition: str, payload: dict[str, Any]) -> dict[str, Any]:
+def provision_context(case: Case, disposition: str, payload: TemplateContext) -> TemplateContext:
     """The letter's 附件 list and withheld statement (from the approved or released set), and
     the arrangement. A providing decision without released files attaches nothing: the files
     the officer listed are what is provided, said in the text, never a 附件 list."""

@@ -29,8 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from casework.choices import CaseStatus as S
 from casework.choices import Transition as T
 from casework.lifecycle import machine as _machine  # noqa: F401 - fills TRANSITIONS
+from casework.lifecycle.actors import Staff
 from casework.lifecycle.roles import acting_role
 from casework.lifecycle.table import CLOSED_WITH_DECISION, OPEN, TRANSITIONS
+from casework.payloads import Payload
 from letters.kinds import KINDS, SERIES, Kind, Series
 
 if TYPE_CHECKING:
@@ -126,7 +128,7 @@ class LetterDeclaration:
     # The sample (letters.sample): the kind whose sample case it starts from, then these
     # steps, each (transition, role, fields). Empty: its own sample case.
     sample_from: str = ""
-    sample_steps: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+    sample_steps: tuple[tuple[str, str, Payload], ...] = ()
 
     @property
     def key(self) -> str:
@@ -168,7 +170,7 @@ class LetterDeclaration:
             )
         return str(_("The case is closed: no letter can be issued on it."))
 
-    def may_issue(self, case: Case, user: Any) -> bool:
+    def may_issue(self, case: Case, user: Staff) -> bool:
         """The state and the role allow it (the ledger's facts are checked by check_fits)."""
         if case.status not in self.states:
             return False

@@ -16,11 +16,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from casework.payloads import TemplateContext
+
 _font_lock = threading.Lock()
 _font_config: Any = None
 
 
-def render_paragraphs(wording: str, context: dict[str, Any]) -> list[str]:
+def render_paragraphs(wording: str, context: TemplateContext) -> list[str]:
     """The wording's paragraphs as escaped HTML (for previews in a page); one-line fields lose
     their line breaks, so a value never starts a paragraph of its own."""
     from django.utils.html import escape
@@ -51,7 +53,7 @@ def _css_string(text: str) -> str:
     return mark_safe(escaped)
 
 
-def _rows(lines: list[Any]) -> list[dict[str, Any]]:
+def _rows(lines: list[Any]) -> list[TemplateContext]:
     from letters.typeset import MM, PITCH_PT
 
     return [
@@ -62,7 +64,7 @@ def _rows(lines: list[Any]) -> list[dict[str, Any]]:
 
 def render_letter_html(
     *,
-    context: dict[str, Any],
+    context: TemplateContext,
     wording: str,
     verification_code: str,
     seal: str | None = None,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Role
 from casework.choices import Transition as T
 from casework.models import Case, Division, Organ
+from casework.payloads import Payload
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
 from casework.services import case_receive, case_transition
@@ -57,7 +58,7 @@ AGENT = {
 SUBJECT = "本市2025年退役士兵安置计划及落实情况"
 # A request of three items (issue 21): `letter_sample reply.partial --items`.
 ITEMS_SUBJECT = "1. 本市2025年退役士兵安置计划 2. 安置计划落实情况 3. 安置资金使用明细"
-MIXED_ITEMS: list[dict[str, Any]] = [
+MIXED_ITEMS: list[Payload] = [
     {
         "position": 1,
         "disposition": Disposition.GRANTED,
@@ -393,7 +394,7 @@ def _earlier_answered_case(
         },
         now=now,
     )
-    steps: list[tuple[str, str, dict[str, Any]]] = [
+    steps: list[tuple[str, str, Payload]] = [
         (T.REGISTER, "registrar", {}),
         (T.ASSIGN, "registrar", {"lead_division_id": division.pk}),
         (T.CLAIM, "liaison", {}),

@@ -9,12 +9,11 @@ applicant)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotVisible
+from casework.lifecycle.actors import Person
 from casework.models import Case
 from casework.selectors import case_get_for_user
 from letters.kinds import KINDS
@@ -33,7 +32,7 @@ def letters_of_case(case: Case) -> QuerySet[Letter]:
     )
 
 
-def letter_get_for_user(*, user: Any, pk: int) -> Letter:
+def letter_get_for_user(*, user: Person, pk: int) -> Letter:
     """One letter of a case the user may see, or NotVisible: the same answer for a missing
     letter and a letter of a case the user may not see."""
     letter = Letter.objects.select_related("case").filter(pk=pk).first()

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Transition as T
 from casework.errors import InvalidInput, NotVisible, WrongState
+from casework.lifecycle.actors import ActorLike, Staff
 from casework.models import Case
+from casework.payloads import Payload
 from casework.selectors import consultations_from
 from casework.services import case_transition
 from letters.context import build_letter_context, check_fits, check_organ
@@ -81,7 +83,7 @@ def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[st
 
 
 @transaction.atomic
-def wording_approve(*, wording_id: int, actor: Any, now: datetime | None = None) -> LetterWording:
+def wording_approve(*, wording_id: int, actor: Staff, now: datetime | None = None) -> LetterWording:
     """The head of the OGI office puts a new wording version into effect (the organ speaks
     through its letters; 国办公开办函 practice: the office head signs off wording)."""
     from casework.choices import Role
@@ -166,7 +168,7 @@ def letter_step(
     spec: Kind,
     *,
     consultation_id: str | None = None,
-    events: list[tuple[int, str, Any, dict[str, Any]]] | None = None,
+    events: list[tuple[int, str, Any, Payload]] | None = None,
 ) -> tuple[str, str | None]:
     """The step of the case a letter of `spec` documents, and the consultation it is about.
 
@@ -178,7 +180,7 @@ def letter_step(
     if events is None:
         events = _ledger_rows(case)
 
-    def last(*kinds: str) -> tuple[int, dict[str, Any]] | None:
+    def last(*kinds: str) -> tuple[int, Payload] | None:
         return next(
             ((seq, payload) for seq, kind, _on, payload in reversed(events) if kind in kinds), None
         )
@@ -234,11 +236,11 @@ def letter_step(
     return f"{found[1]}:{found[0]}", None
 
 
-def _ledger_rows(case: Case) -> list[tuple[int, str, Any, dict[str, Any]]]:
+def _ledger_rows(case: Case) -> list[tuple[int, str, Any, Payload]]:
     return list(case.events.order_by("seq").values_list("seq", "kind", "on", "payload"))
 
 
-def letter_kinds_issuable(case: Case, user: Any = None) -> list[str]:
+def letter_kinds_issuable(case: Case, user: Staff | None = None) -> list[str]:
     """The kinds that can be issued on the case now: its state is one its declaration names
     (letters.registry), `user` (when given) holds a role that issues it, they fit, their step
     happened, and no letter stands for that step yet (a voided one can be reissued). Only
@@ -318,7 +320,7 @@ def letter_issue(
     *,
     number: str,
     kind: str,
-    actor: Any,
+    actor: ActorLike,
     now: datetime | None = None,
     replaces: Letter | None = None,
     consultation_id: str | None = None,
@@ -438,7 +440,7 @@ def letter_issue(
 def letter_void(
     *,
     letter_id: int,
-    actor: Any,
+    actor: Staff,
     reason: str,
     now: datetime | None = None,
     reissue: bool = True,
@@ -484,7 +486,7 @@ def letter_void(
 def letter_record_delivery(
     *,
     letter_id: int,
-    actor: Any,
+    actor: Staff,
     method: str,
     delivered_on: Any,
     signed_by: str,

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from casework.errors import NotVisible
+from casework.lifecycle.actors import staff_user
 from casework.selectors import case_get_for_user
 from letters.models import Letter
 
@@ -70,7 +71,7 @@ def wording_review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             wording = wording_approve(
-                wording_id=int(request.POST.get("wording", "0") or 0), actor=request.user
+                wording_id=int(request.POST.get("wording", "0") or 0), actor=staff_user(request)
             )
         except (CaseworkError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
@@ -128,7 +129,7 @@ def letter_delivery(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             letter_record_delivery(
                 letter_id=letter.pk,
-                actor=request.user,
+                actor=staff_user(request),
                 method=request.POST.get("method", ""),
                 delivered_on=request.POST.get("delivered_on", ""),
                 signed_by=request.POST.get("signed_by", ""),

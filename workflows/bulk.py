@@ -22,6 +22,7 @@ from casework.choices import Role, Transition
 from casework.errors import CaseworkError, NotVisible
 from casework.exports import xlsx_append
 from casework.lifecycle import TRANSITIONS
+from casework.lifecycle.actors import Person, Staff
 from casework.lifecycle.roles import ASSIGNEE, CO_LIAISON, LEAD_LIAISON
 from casework.models import Case
 from casework.permissions import sees_contact_details, user_roles
@@ -69,7 +70,7 @@ def saved_view_query(params: Mapping[str, Any]) -> str:
     return query.urlencode()
 
 
-def saved_views_of(user: Any) -> QuerySet[SavedView]:
+def saved_views_of(user: Staff) -> QuerySet[SavedView]:
     return SavedView.objects.filter(owner=user)
 
 
@@ -93,7 +94,7 @@ def saved_view_delete(*, owner: Any, pk: Any) -> bool:
 # --- bulk actions ------------------------------------------------------------------------
 
 
-def may_ever(user: Any, name: str) -> bool:
+def may_ever(user: Person, name: str) -> bool:
     """Whether the user's roles allow transition `name` on some case at all (the transition
     table's rules, lifecycle/roles.py): a division rule needs the liaison role."""
     roles = user_roles(user)
@@ -105,7 +106,7 @@ def may_ever(user: Any, name: str) -> bool:
     return False
 
 
-def bulk_actions_for(user: Any) -> list[tuple[str, str]]:
+def bulk_actions_for(user: Person) -> list[tuple[str, str]]:
     """(name, label) of the bulk actions offered to the user: the transitions the user's
     roles may fire at all, then export for everyone who sees the list."""
     actions = [(str(n), str(TRANSITIONS[n].label)) for n in BULK_TRANSITIONS if may_ever(user, n)]
@@ -120,7 +121,7 @@ class BulkResult:
 
 
 def bulk_act(
-    *, user: Any, numbers: Sequence[str], name: str, fields: Mapping[str, Any] | None = None
+    *, user: Staff, numbers: Sequence[str], name: str, fields: Mapping[str, Any] | None = None
 ) -> list[BulkResult]:
     """Fire transition `name` on each case (in the order given, once each), each through
     case_act in its own transaction. A case the user cannot see answers "No such case." and is
@@ -168,7 +169,7 @@ def export_headers() -> list[str]:
     ]
 
 
-def export_row(user: Any, case: Case) -> list[Any]:
+def export_row(user: Staff, case: Case) -> list[Any]:
     """One case as a row; phone and e-mail masked for a user who may not see them in full
     (casework.permissions.sees_contact_details, issue 16 point 2)."""
     applicant = case.applicant
@@ -190,7 +191,7 @@ def export_row(user: Any, case: Case) -> list[Any]:
 
 
 def export_xlsx(
-    *, user: Any, cases: Iterable[Case], total: int, filters: str, selected: bool
+    *, user: Staff, cases: Iterable[Case], total: int, filters: str, selected: bool
 ) -> bytes:
     """The cases as an XLSX workbook (cells through casework.exports: never a formula), with
     a second sheet saying who exported what, and when the list was cut at EXPORT_MAX_ROWS."""

@@ -4,17 +4,18 @@ intake form is the office's, the supervision pages the office's and the supervis
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from django.http import HttpRequest
 
+from casework.lifecycle.actors import Person
+from casework.payloads import TemplateContext
 from casework.permissions import OFFICE_ROLES, sees_all_cases, user_roles
 
 
 class StaffNav:
     """Evaluated only when a template asks (public pages never do)."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Person) -> None:
         self.user = user
 
     @cached_property
@@ -26,5 +27,5 @@ class StaffNav:
         return sees_all_cases(self.user)
 
 
-def staff_nav(request: HttpRequest) -> dict[str, Any]:
-    return {"staff_nav": StaffNav(getattr(request, "user", None))}
+def staff_nav(request: HttpRequest) -> TemplateContext:
+    return {"staff_nav": StaffNav(request.user)}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from casework.choices import Channel
 from casework.choices import Transition as Tr
 from casework.models import Event
+from casework.payloads import Payload
 
 # The event kinds whose words the row shows, with the payload key that holds them, and the
 # task (flow node) on which they still matter: the hand-back reason while the office routes
@@ -68,7 +69,7 @@ class RowFacts:
     consulting: bool = False
 
 
-def row_facts(task: dict[str, Any], node: str, channels: dict[str, str]) -> RowFacts:
+def row_facts(task: Payload, node: str, channels: dict[str, str]) -> RowFacts:
     """The facts of one row, from its annotated values (in memory)."""
     kind = task.get("signal_kind")
     label = text = ""

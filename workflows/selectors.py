@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
 from casework.clock import supervision_level
+from casework.lifecycle.actors import Person
 from casework.models import Case, Event
 from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
 from casework.selectors import (
@@ -162,7 +163,7 @@ class QueueList:
         return iter(self._ordered(self.rows))
 
 
-def _tab_filter(user: Any, tab: str) -> Q | None:
+def _tab_filter(user: Person, tab: str) -> Q | None:
     """Which open human tasks a tab holds for `user` (None: none at all)."""
     if tab == "mine":
         return Q(owner=user, status=STATUS.ASSIGNED)
@@ -201,7 +202,7 @@ def _tab_filter(user: Any, tab: str) -> Q | None:
     return None
 
 
-def tab_counts(*, user: Any, tabs: list[str]) -> dict[str, int]:
+def tab_counts(*, user: Person, tabs: list[str]) -> dict[str, int]:
     """The number of tasks in each of `tabs`, in one COUNT query over the task table (no case
     join): the workbench shows them on its tabs and lands on the first that has work."""
     filters = {tab: q for tab in tabs if (q := _tab_filter(user, tab)) is not None}
@@ -220,7 +221,7 @@ def tab_counts(*, user: Any, tabs: list[str]) -> dict[str, int]:
     return counts
 
 
-def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueList:
+def task_queue(*, user: Person, tab: str, known_count: int | None = None) -> QueueList:
     """Open human tasks of one workbench tab: my claimed tasks, my divisions' unclaimed
     tasks, or the office's unclaimed tasks (by the user's office roles), most urgent first.
 
@@ -269,13 +270,13 @@ def task_queue(*, user: Any, tab: str, known_count: int | None = None) -> QueueL
     return QueueList(qs, rows, known_count=known_count, prioritised=prioritised, sortable=sortable)
 
 
-def tabs_for(user: Any) -> list[str]:
+def tabs_for(user: Person) -> list[str]:
     """The workbench tabs that can hold tasks for `user`, in order: those _tab_filter gives a
     filter for (the one rule of what a tab holds; building it runs no query)."""
     return [t for t in TABS if _tab_filter(user, t) is not None]
 
 
-def task_list_visible_to(*, user: Any, tab: str) -> QueueList:
+def task_list_visible_to(*, user: Person, tab: str) -> QueueList:
     """One tab's tasks (task_queue), limited to the cases the user may see
     (casework.selectors.case_list_visible_to): a task never shows a case its page would hide."""
     from casework.permissions import sees_all_cases

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Transition as T
 from casework.lifecycle import TRANSITIONS, as_actor
+from casework.lifecycle.actors import ActorLike, Staff
 from casework.lifecycle.table import (
     CLAIMS_TASK,
     ENDS_FLOW,
@@ -119,7 +120,7 @@ def open_tasks_of(case: Case) -> list[Task]:
     )
 
 
-def _task_for(case: Case, name: str, actor: Any) -> Task | None:
+def _task_for(case: Case, name: str, actor: Staff | None) -> Task | None:
     nodes = TRANSITIONS[name].completes
     if not nodes:
         return None
@@ -188,7 +189,7 @@ def case_act(
     *,
     number: str,
     name: str,
-    actor: Any,
+    actor: ActorLike,
     on: date | None = None,
     fields: Mapping[str, Any] | None = None,
     organ: Organ | None = None,
@@ -276,7 +277,7 @@ def _act(
     *,
     number: str,
     name: str,
-    actor: Any,
+    actor: ActorLike,
     on: date | None = None,
     fields: Mapping[str, Any] | None = None,
     organ: Organ | None = None,

@@ -32,6 +32,8 @@ from viewflow.workflow.nodes.split import Split, SplitActivation
 from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
+from casework.lifecycle.actors import Staff
+
 __all__ = [
     "HUMAN",
     "OPEN_TASK",
@@ -135,7 +137,7 @@ def task_activation(task: Task) -> Any:
 _activation = task_activation
 
 
-def task_complete(task: Task, user: Any) -> None:
+def task_complete(task: Task, user: Staff | None) -> None:
     """Claim the task for `user` if needed, then complete it and create the next ones."""
     activation = _activation(task)
     if task.status == STATUS.NEW:
@@ -146,7 +148,7 @@ def task_complete(task: Task, user: Any) -> None:
     activation.execute()
 
 
-def task_claim(task: Task, user: Any) -> None:
+def task_claim(task: Task, user: Staff | None) -> None:
     """The task becomes `user`'s (assigned if new, reassigned if someone else held it)."""
     activation = _activation(task)
     activation.assign(user) if task.status == STATUS.NEW else activation.reassign(user)
@@ -157,7 +159,7 @@ def task_release(task: Task) -> None:
     _activation(task).unassign()
 
 
-def task_reassign(task: Task, user: Any) -> None:
+def task_reassign(task: Task, user: Staff | None) -> None:
     _activation(task).reassign(user)
 
 

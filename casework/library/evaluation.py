@@ -23,6 +23,7 @@ from casework.library.match import (
     routing_suggestion,
 )
 from casework.library.memory import POPULAR_WINDOW, MemoryLibrary, popular_groups
+from casework.payloads import Payload
 
 
 def _date(value: object) -> date | None:
@@ -76,7 +77,7 @@ class Request:
 
 @dataclass
 class Evaluation:
-    answers: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[Payload] = field(default_factory=list)
     metrics: dict[str, float | int | None] = field(default_factory=dict)
     lookup_ms: list[float] = field(default_factory=list)
 
@@ -150,7 +151,7 @@ def evaluate(
 
 def score(
     requests: list[Request],
-    answers: list[dict[str, Any]],
+    answers: list[Payload],
     entries: list[Entry],
     *,
     popular: bool = True,

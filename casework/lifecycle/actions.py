@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
+from casework.lifecycle.actors import Staff
 from casework.lifecycle.follows import FOLLOWS
 from casework.lifecycle.machine import CaseLifecycle
 from casework.lifecycle.table import TRANSITIONS, TransitionSpec
@@ -26,7 +26,7 @@ class Action:
         return cls(spec.name, spec.label, tuple(spec.form.base_fields))
 
 
-def available_actions(case: Case, user: Any, *, now: datetime | None = None) -> list[Action]:
+def available_actions(case: Case, user: Staff, *, now: datetime | None = None) -> list[Action]:
     """The transitions `user` may fire on `case` in its current state and that its guards
     allow today, in the table's order (the flow's order). Services alone fire the others."""
     now = now or timezone.now()
@@ -41,7 +41,7 @@ def available_actions(case: Case, user: Any, *, now: datetime | None = None) -> 
     return actions
 
 
-def available_transitions(case: Case, user: Any, *, now: datetime | None = None) -> list[str]:
+def available_transitions(case: Case, user: Staff, *, now: datetime | None = None) -> list[str]:
     """The names of `available_actions`."""
     return [action.name for action in available_actions(case, user, now=now)]
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from casework.choices import ConsultationOpinion, ConsultationParty, Disposition
 from casework.choices import Transition as T
 from casework.errors import InvalidInput
+from casework.payloads import FormData, Payload
 from casework.vague_request import is_vague
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def override_fields() -> tuple[forms.Field, forms.Field]:
     )
 
 
-def overrides(lc: CaseLifecycle, data: dict[str, Any]) -> dict[str, Any]:
+def overrides(lc: CaseLifecycle, data: FormData) -> Payload:
     """At the proposal: refuse while a warning is not confirmed with a reason; return what the
     event records of the warnings overridden (nothing when there are none)."""
     if data.get("items"):  # several items: each warned item is confirmed in its own block
@@ -153,7 +154,7 @@ def overrides(lc: CaseLifecycle, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _item_overrides(lc: CaseLifecycle, decided: list[dict[str, Any]]) -> dict[str, Any]:
+def _item_overrides(lc: CaseLifecycle, decided: list[Payload]) -> Payload:
     """The warnings of a per-item proposal (casework.items), each confirmed with a reason in
     its item's block; the event records them under the item."""
     from casework.items import item_name

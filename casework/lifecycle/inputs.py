@@ -29,6 +29,7 @@ from casework.errors import InvalidInput
 from casework.items import ItemDecisionsField
 from casework.lifecycle import decision_warnings, form_defaults, release_gate
 from casework.models import Case, Division
+from casework.payloads import FormData, Payload
 from casework.printable import validate_printable
 from casework.validators import mask_id_number
 
@@ -72,7 +73,7 @@ class TransitionForm(forms.Form):
     history can label every key; `hidden` keys are stored but never shown.
     """
 
-    records: ClassVar[dict[str, Any]] = {}
+    records: ClassVar[Payload] = {}
     hidden: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, data: Any = None, *, case: Case, **kwargs: Any) -> None:
@@ -84,7 +85,7 @@ class TransitionForm(forms.Form):
         """Fit the fields to the case (querysets, choices); nothing by default."""
 
 
-def clean_input(form_class: type[TransitionForm], case: Case, fields: Any) -> dict[str, Any]:
+def clean_input(form_class: type[TransitionForm], case: Case, fields: Any) -> FormData:
     """Validate `fields` (a mapping of JSON-safe values) with the transition's form; raise
     InvalidInput naming the first field at fault (all fault lines in `errors`)."""
     if not isinstance(fields, dict):
@@ -104,16 +105,16 @@ def clean_input(form_class: type[TransitionForm], case: Case, fields: Any) -> di
     return _raise(error)
 
 
-def _raise(error: InvalidInput) -> dict[str, Any]:
+def _raise(error: InvalidInput) -> Payload:
     raise error
 
 
-def json_safe(cleaned: dict[str, Any]) -> dict[str, Any]:
+def json_safe(cleaned: FormData) -> Payload:
     """Cleaned form data as the JSON-safe fields the lifecycle takes (ids, ISO dates, the
     key of a legal basis)."""
     from casework.dispositions import Basis
 
-    values: dict[str, Any] = {}
+    values: Payload = {}
     for key, value in cleaned.items():
         if value in (None, "") or key == "on":
             continue
@@ -254,7 +255,7 @@ class AssignInput(TransitionForm):
         self.fields["lead_division_id"].queryset = divisions  # type: ignore[attr-defined]
         self.fields["co_division_ids"].queryset = divisions  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         lead, co = data.get("lead_division_id"), data.get("co_division_ids")
         if lead is not None and co is not None and lead in co:
@@ -456,7 +457,7 @@ class DecisionInput(TransitionForm):
         self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
         attach_item_decisions(self)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         from casework.decision_rules import decision_check
         from casework.dispositions import BASES, basis_for
 
@@ -505,7 +506,7 @@ class ProposeInput(DecisionInput):
         if candidates:
             self.initial.setdefault("earlier_case_number", candidates[0].case.number)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean()
         release_gate.provision_clean(self, data)
         if data.get("disposition") == Disposition.PARTIAL and not data.get("withheld"):
@@ -560,7 +561,7 @@ class RecordRemedyInput(TransitionForm):
     decided_on = day(_("Decided on"), required=False)
     body = text(_("Body"), required=False, max_length=200)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         filed, decided = data.get("filed_on"), data.get("decided_on")
         if data.get("outcome") and data["outcome"] != RemedyOutcome.PENDING and decided is None:

@@ -35,7 +35,7 @@ from casework.lifecycle import decision_warnings, release_gate
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
 from casework.lifecycle import periods as p
-from casework.lifecycle.actors import Actor, as_actor, display_name
+from casework.lifecycle.actors import Actor, ActorLike, as_actor, display_name
 from casework.lifecycle.clock_store import (
     case_clock_with,
     clock_fields_apply,
@@ -72,6 +72,7 @@ from casework.lifecycle.table import (
     register,
 )
 from casework.models import Case, Division, Event
+from casework.payloads import FormData, Payload
 from casework.selectors import (
     Consultation,
     applicant_pieces_earlier_in_month,
@@ -79,7 +80,7 @@ from casework.selectors import (
     working_calendar_with_fingerprint,
 )
 
-Body = Callable[["CaseLifecycle", dict[str, Any]], dict[str, Any]]
+Body = Callable[["CaseLifecycle", FormData], Payload]
 
 S = CaseStatus
 # The states a correction may be requested in, and returns to (Art 30).
@@ -168,17 +169,17 @@ class CaseLifecycle:
 
     status = status_slot
 
-    def __init__(self, case: Case, *, actor: Any, now: datetime, on: date) -> None:
+    def __init__(self, case: Case, *, actor: ActorLike, now: datetime, on: date) -> None:
         self.case = case
         self.actor = as_actor(actor)
         self.now = now
         self.on = on
         self.spec: TransitionSpec | None = None
         self.role = ""
-        self.payload: dict[str, Any] = {}
+        self.payload: Payload = {}
         self.source_status = case.status  # viewflow sets the target before the body runs
         self.event: Event | None = None
-        self.entry_flags: dict[str, Any] = {}  # late / backdated steps (lifecycle.periods)
+        self.entry_flags: Payload = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
         self._applicant: Any = None
         self._events: list[Event] | None = None
@@ -240,7 +241,7 @@ class CaseLifecycle:
                 return str(reason)
         return p.period_refusal(self, spec)
 
-    def begin(self, spec: TransitionSpec, fields: dict[str, Any]) -> dict[str, Any]:
+    def begin(self, spec: TransitionSpec, fields: FormData) -> Payload:
         """Role (fixed before the body changes the case), guards and the step's period, the
         effective date's order, then the input form; a step after its period or entered for
         an earlier day records why (casework.lifecycle.periods)."""
@@ -336,7 +337,7 @@ class CaseLifecycle:
         article="Art 29, 31",
         offered=False,
     )
-    def receive(self, data: dict[str, Any]) -> dict[str, Any]:
+    def receive(self, data: FormData) -> Payload:
         """Record a new application (the case row is filled in by services.case_receive)."""
         return {
             "channel": self.case.channel,
@@ -358,7 +359,7 @@ class CaseLifecycle:
         # both sides confirmed, a fact in the world) only with a reason.
         period=p.Period(_confirmation_due, "Art 31(3)-(4)", late=p.REASON, by_entry=False),
     )
-    def confirm_receipt(self, data: dict[str, Any]) -> dict[str, Any]:
+    def confirm_receipt(self, data: FormData) -> Payload:
         """Art 31(3)-(4): the confirmation date becomes the legal date of receipt. The office
         confirms promptly: later than CONFIRMATION_WORKING_DAYS after arrival needs a reason."""
         self.case.received_on = self.on
@@ -374,7 +375,7 @@ class CaseLifecycle:
         article="Art 45",
         guards=(g.receipt_known,),
     )
-    def register(self, data: dict[str, Any]) -> dict[str, Any]:
+    def register(self, data: FormData) -> Payload:
         """Art 45: registration, once the legal date of receipt is known, with the request's
         items (casework.items)."""
         return {"note": data["note"], **record_items(self.case, registered_items(self.case, data))}
@@ -388,7 +389,7 @@ class CaseLifecycle:
         form=SetItemsInput,
         article="Art 29",
     )
-    def set_items(self, data: dict[str, Any]) -> dict[str, Any]:
+    def set_items(self, data: FormData) -> Payload:
         """Art 29(2)(2): the registrar corrects what the request asks for, item by item."""
         recorded = record_items(self.case, registered_items(self.case, data))
         return {"request_items": [], "note": data["note"], **recorded}
@@ -404,7 +405,7 @@ class CaseLifecycle:
         flow=ENDS_FLOW,
         guards=(g.at_the_counter,),
     )
-    def reply_on_the_spot(self, data: dict[str, Any]) -> dict[str, Any]:
+    def reply_on_the_spot(self, data: FormData) -> Payload:
         """Art 33(1): an application that can be answered at the counter is answered there."""
         if self.case.received_on != self.on:
             raise WrongState(_("An on-the-spot reply is given on the day of receipt."))
@@ -437,7 +438,7 @@ class CaseLifecycle:
         # still unclear after that is answered as it stands (Art 36, 38).
         period=p.Period(lambda lc: lc.case.correction_notice_due_on, "Art 30", late=p.REFUSED),
     )
-    def request_correction(self, data: dict[str, Any]) -> dict[str, Any]:
+    def request_correction(self, data: FormData) -> Payload:
         """Art 30: one notice listing everything to correct, with a reasonable deadline, within
         7 working days of receipt whatever the internal state (LAW.md §1.4); entered after
         them it is refused (the `period` above), since it would restart the reply period the
@@ -461,7 +462,7 @@ class CaseLifecycle:
         form=i.AssignInput,
         completes=("triage",),
     )
-    def assign(self, data: dict[str, Any]) -> dict[str, Any]:
+    def assign(self, data: FormData) -> Payload:
         """Route the case to a lead division (主办) and optional co-divisions (协办)."""
         lead: Division = data["lead_division_id"]
         co = sorted(data["co_division_ids"], key=lambda d: d.pk)
@@ -501,7 +502,7 @@ class CaseLifecycle:
         article="Art 30",
         offered=False,
     )
-    def submit_correction(self, data: dict[str, Any]) -> dict[str, Any]:
+    def submit_correction(self, data: FormData) -> Payload:
         """The applicant sends the correction from the tracking page; the office checks it and
         records its receipt (receive_correction, prefilled with it)."""
         return {"subject": data["subject"], "text": data["text"], "file_names": data["file_names"]}
@@ -521,7 +522,7 @@ class CaseLifecycle:
             lambda lc: lc.case.correction_deadline_on, "Art 30", late=p.REASON, by_entry=False
         ),
     )
-    def receive_correction(self, data: dict[str, Any]) -> dict[str, Any]:
+    def receive_correction(self, data: FormData) -> Payload:
         """Art 30: the reply period runs again from the day the corrected application arrives;
         the corrected request replaces the vague one on the case (the event keeps both)."""
         corrected = {}
@@ -542,7 +543,7 @@ class CaseLifecycle:
         form=i.ClaimInput,
         flow=CLAIMS_TASK,
     )
-    def claim(self, data: dict[str, Any]) -> dict[str, Any]:
+    def claim(self, data: FormData) -> Payload:
         """A liaison officer of the lead division takes the case from the division's queue."""
         self.case.assignee = self.actor.user
         return {"assignee": self.actor.name}
@@ -556,7 +557,7 @@ class CaseLifecycle:
         form=i.TransferInput,
         flow=MOVES_TASK,
     )
-    def transfer(self, data: dict[str, Any]) -> dict[str, Any]:
+    def transfer(self, data: FormData) -> Payload:
         """The office moves the case to another lead division, with a reason."""
         division: Division = data["lead_division_id"]
         payload = {
@@ -579,7 +580,7 @@ class CaseLifecycle:
         flow=RETURNS_TO_TRIAGE,
         guards=(g.not_proposed_yet, g.no_consultation_pending),
     )
-    def hand_back(self, data: dict[str, Any]) -> dict[str, Any]:
+    def hand_back(self, data: FormData) -> Payload:
         """退回分办: the lead division says a misrouted case is not its own and returns it to
         the OGI office with a reason, which routes it again (assign). The lead division, the
         co-divisions, the assignee and the internal due date are cleared: the office's next
@@ -608,7 +609,7 @@ class CaseLifecycle:
         completes=("co_opinion",),
         guards=(g.opinion_owed,),
     )
-    def give_opinion(self, data: dict[str, Any]) -> dict[str, Any]:
+    def give_opinion(self, data: FormData) -> Payload:
         """A co-division (协办) gives its opinion; the opinions join before review."""
         division = self.actor_co_division()
         assert division is not None  # noqa: S101 - the guard opinion_owed checked it
@@ -625,7 +626,7 @@ class CaseLifecycle:
         form=i.ReleaseInput,
         flow=RELEASES_TASK,
     )
-    def release(self, data: dict[str, Any]) -> dict[str, Any]:
+    def release(self, data: FormData) -> Payload:
         """The assignee gives the case back to the division's queue."""
         previous = display_name(self.case.assignee) if self.case.assignee else ""
         self.case.assignee = None
@@ -640,7 +641,7 @@ class CaseLifecycle:
         form=i.ReassignInput,
         flow=REASSIGNS_TASK,
     )
-    def reassign(self, data: dict[str, Any]) -> dict[str, Any]:
+    def reassign(self, data: FormData) -> Payload:
         """Hand the case to another liaison officer of the same (lead) division."""
         user = data["assignee_id"]
         payload = {
@@ -661,7 +662,7 @@ class CaseLifecycle:
         form=i.OpenConsultationInput,
         article="Art 32, 34",
     )
-    def open_consultation(self, data: dict[str, Any]) -> dict[str, Any]:
+    def open_consultation(self, data: FormData) -> Payload:
         """Art 32 (third party) / Art 34 (other organ): written consultation; the time until the
         answer (at most the party's 15 working days) is not counted (Art 33(3))."""
         return {
@@ -681,7 +682,7 @@ class CaseLifecycle:
         article="Art 32, 33(3)",
         guards=(g.consultation_open,),
     )
-    def close_consultation(self, data: dict[str, Any]) -> dict[str, Any]:
+    def close_consultation(self, data: FormData) -> Payload:
         """Record the consulted party's answer (or its silence after 15 working days)."""
         opened = self.open_consultations().get(data["consultation_id"])
         if opened is None:
@@ -707,7 +708,7 @@ class CaseLifecycle:
         article="Art 32",
         guards=(g.consultation_open,),
     )
-    def record_consultation_delivery(self, data: dict[str, Any]) -> dict[str, Any]:
+    def record_consultation_delivery(self, data: FormData) -> Payload:
         """Art 32: the party's 15 working days run from its receipt of the letter; until this is
         recorded its deadline is estimated from the sending day."""
         opened = self.open_consultations().get(data["consultation_id"])
@@ -738,7 +739,7 @@ class CaseLifecycle:
         guards=(g.not_extended, g.no_extension_pending),
         period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33(2)", late=p.REFUSED),
     )
-    def request_extension(self, data: dict[str, Any]) -> dict[str, Any]:
+    def request_extension(self, data: FormData) -> Payload:
         """The liaison officer asks the head of the OGI office to extend (Art 33(2)); one
         request waits at a time."""
         return {"days": data["days"], "reason": data["reason"]}
@@ -756,7 +757,7 @@ class CaseLifecycle:
         # the extension is refused outright (no reason makes it lawful), whatever `on` says.
         period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33(2)", late=p.REFUSED),
     )
-    def extend(self, data: dict[str, Any]) -> dict[str, Any]:
+    def extend(self, data: FormData) -> Payload:
         """Art 33(2): once, at most 20 working days, approved by the head of the OGI office
         before the reply is due (judged by the day it is entered too, the period rule above),
         with a notice to the applicant. `reason` is the ground the
@@ -774,7 +775,7 @@ class CaseLifecycle:
         article="Art 33(2)",
         guards=(g.extension_pending,),
     )
-    def reject_extension(self, data: dict[str, Any]) -> dict[str, Any]:
+    def reject_extension(self, data: FormData) -> Payload:
         """The head of the OGI office refuses a pending request to extend, with a reason."""
         return {"reason": data["reason"]}
 
@@ -790,7 +791,7 @@ class CaseLifecycle:
         # organ can no longer charge (LAW.md §2.4), so a late notice is refused.
         period=p.Period(lambda lc: lc.case.reply_due_on, "国办函〔2020〕109号", late=p.REFUSED),
     )
-    def notify_fee(self, data: dict[str, Any]) -> dict[str, Any]:
+    def notify_fee(self, data: FormData) -> Payload:
         """国办函〔2020〕109号: fee notice stating basis, rate and amount; the applicant pays
         within 20 working days from the day after receiving it."""
         method, quantity = data["method"], data["quantity"]
@@ -822,13 +823,13 @@ class CaseLifecycle:
         completes=("investigate", "revise"),
         guards=(g.no_consultation_open,),
     )
-    def propose(self, data: dict[str, Any]) -> dict[str, Any]:
+    def propose(self, data: FormData) -> Payload:
         """The liaison officer proposes the decision with its legal basis (Art 36–39); one
         that provides information says how (Art 36(2), 37), a warned one is confirmed."""
         provision = release_gate.proposal_provision(self.case, data)
         return {**self._decide(data), **provision, **decision_warnings.overrides(self, data)}
 
-    def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _decide(self, data: FormData) -> Payload:
         if data.get("items"):  # a request of several items: each decided (casework.items)
             return record_item_decisions(self.case, data)
         basis = data["basis"]  # a Basis of the disposition (the form checked it fits)
@@ -869,7 +870,7 @@ class CaseLifecycle:
             lambda lc: lc.case.fee_due_on, "国办函〔2020〕109号", late=p.REASON, by_entry=False
         ),
     )
-    def receive_fee(self, data: dict[str, Any]) -> dict[str, Any]:
+    def receive_fee(self, data: FormData) -> Payload:
         """The fee arrived; after the applicant's 20 working days only with a reason (109号)."""
         return {"amount": f"{data['amount']:.2f}", "receipt_number": data["receipt_number"]}
 
@@ -885,7 +886,7 @@ class CaseLifecycle:
         completes=("review",),
         guards=(g.not_checked_yet, release_gate.release_approved),
     )
-    def check(self, data: dict[str, Any]) -> dict[str, Any]:
+    def check(self, data: FormData) -> Payload:
         """审核: the OGI office reviewer passes the proposed decision on to sign-off."""
         return {"comment": data["comment"]}
 
@@ -898,7 +899,7 @@ class CaseLifecycle:
         form=i.ReasonInput,
         completes=("review",),
     )
-    def return_for_revision(self, data: dict[str, Any]) -> dict[str, Any]:
+    def return_for_revision(self, data: FormData) -> Payload:
         return {"reason": data["reason"]}
 
     @transition(
@@ -911,7 +912,7 @@ class CaseLifecycle:
         completes=("sign_off",),
         guards=(release_gate.release_approved,),
     )
-    def approve(self, data: dict[str, Any]) -> dict[str, Any]:
+    def approve(self, data: FormData) -> Payload:
         """Sign-off (审签) by the head of the OGI office."""
         return {"comment": data["comment"]}
 
@@ -931,7 +932,7 @@ class CaseLifecycle:
         # at once and flagged for supervision (a reason may be recorded, none is demanded).
         period=p.Period(lambda lc: lc.case.reply_due_on, "Art 33", late=p.FLAGGED),
     )
-    def issue_reply(self, data: dict[str, Any]) -> dict[str, Any]:
+    def issue_reply(self, data: FormData) -> Payload:
         self.case.closed_on = self.on
         return {
             "letter": data["letter"],
@@ -949,7 +950,7 @@ class CaseLifecycle:
         article="国办公开办函〔2016〕235号",
         completes=("deliver",),
     )
-    def record_delivery(self, data: dict[str, Any]) -> dict[str, Any]:
+    def record_delivery(self, data: FormData) -> Payload:
         """国办公开办函〔2016〕235号: the delivery date is the signature date, or the day it is
         handed to the post office for postal delivery."""
         return {"method": data["method"], "tracking_number": data["tracking_number"]}
@@ -963,7 +964,7 @@ class CaseLifecycle:
         form=i.NoteInput,
         completes=("file",),
     )
-    def archive(self, data: dict[str, Any]) -> dict[str, Any]:
+    def archive(self, data: FormData) -> Payload:
         return {"note": data["note"]}
 
     @transition(
@@ -975,7 +976,7 @@ class CaseLifecycle:
         form=i.RecordRemedyInput,
         article="国办公开办函〔2021〕30号 table 四",
     )
-    def record_remedy(self, data: dict[str, Any]) -> dict[str, Any]:
+    def record_remedy(self, data: FormData) -> Payload:
         """Reconsideration or litigation about the decision, for annual-report table 四."""
         return {
             "remedy": data["remedy"],
@@ -996,7 +997,7 @@ class CaseLifecycle:
         form=i.OptionalReasonInput,
         flow=ENDS_FLOW,
     )
-    def withdraw(self, data: dict[str, Any]) -> dict[str, Any]:
+    def withdraw(self, data: FormData) -> Payload:
         self.case.closed_on = self.on
         return {"reason": data["reason"]}
 
@@ -1011,7 +1012,7 @@ class CaseLifecycle:
         flow=ENDS_FLOW,
         guards=(g.applicant_deadline_passed,),
     )
-    def abandon(self, data: dict[str, Any]) -> dict[str, Any]:
+    def abandon(self, data: FormData) -> Payload:
         """Art 30 (no correction in time) / 109号 (fee unpaid in time): deemed abandoned."""
         if self.source_status == CaseStatus.CORRECTION:
             deadline, disposition = (
@@ -1033,7 +1034,7 @@ class CaseLifecycle:
         form=i.UrgeInput,
         guards=(g.not_urged_today,),
     )
-    def urge(self, data: dict[str, Any]) -> dict[str, Any]:
+    def urge(self, data: FormData) -> Payload:
         """催办: the supervising office presses the division on a case."""
         return {"message": data["message"]}
 
@@ -1046,7 +1047,7 @@ class CaseLifecycle:
         form=i.UpdateApplicantInput,
         article="Art 31",
     )
-    def update_applicant(self, data: dict[str, Any]) -> dict[str, Any]:
+    def update_applicant(self, data: FormData) -> Payload:
         """Complete or correct the applicant's details (e.g. after confirming an e-mailed
         application with the applicant, Art 31); the event keeps what changed (ID masked)."""
         from django.core.exceptions import ValidationError
@@ -1092,7 +1093,7 @@ class CaseLifecycle:
         form=i.IssueLetterInput,
         offered=False,
     )
-    def issue_letter(self, data: dict[str, Any]) -> dict[str, Any]:
+    def issue_letter(self, data: FormData) -> Payload:
         """A notice (receipt, correction, extension, consultation, fee) was issued; the letters
         app numbers, renders and stores it in the same transaction."""
         return {
@@ -1111,7 +1112,7 @@ class CaseLifecycle:
         form=i.VoidLetterInput,
         offered=False,
     )
-    def void_letter(self, data: dict[str, Any]) -> dict[str, Any]:
+    def void_letter(self, data: FormData) -> Payload:
         """An issued letter is voided (a corrected one is issued next)."""
         return {"letter": data["letter"], "reason": data["reason"]}
 

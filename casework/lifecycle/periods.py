@@ -25,13 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
+from casework.payloads import FormData, Payload
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
@@ -104,7 +105,7 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: dict[str, Any]) -> dict[str, Any]:
+def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: FormData) -> Payload:
     """What the event records of a step taken after its period (REASON: the reason is
     required; FLAGGED: it is optional); {} when the step is on time or has no period."""
     period = spec.period
@@ -120,13 +121,13 @@ def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: dict[str, Any]) -
             % {"date": chinese_date(due)},
             field="late_reason",
         )
-    late: dict[str, Any] = {"late": {"what": spec.name, "due_on": due.isoformat()}}
+    late: Payload = {"late": {"what": spec.name, "due_on": due.isoformat()}}
     if reason:
         late["late_reason"] = reason
     return late
 
 
-def backdated(lc: CaseLifecycle, spec: TransitionSpec, reason: str) -> dict[str, Any]:
+def backdated(lc: CaseLifecycle, spec: TransitionSpec, reason: str) -> Payload:
     """What the event records of a step entered for an earlier day: nothing within
     BACKDATE_REASON_WORKING_DAYS working days; beyond, the reason is required and the event
     is flagged (`backdated`: the entry date and the working days between)."""

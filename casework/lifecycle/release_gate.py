@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db import models
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from casework.choices import Disposition
 from casework.choices import Transition as T
 from casework.errors import WrongState
+from casework.payloads import FormData, Payload
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
@@ -104,7 +105,7 @@ def provision_fields() -> tuple[forms.Field, forms.Field, forms.Field]:
     )
 
 
-def provision_clean(form: forms.Form, data: dict[str, Any]) -> None:
+def provision_clean(form: forms.Form, data: FormData) -> None:
     """An arrangement is recorded with its date, and an inspection with its place."""
     arrangement = data.get("arrangement") or ""
     if arrangement and not data.get("arranged_on"):
@@ -117,7 +118,7 @@ def provision_clean(form: forms.Form, data: dict[str, Any]) -> None:
         form.add_error("arrangement", _("Choose the arranged provision the date belongs to."))
 
 
-def provision_payload(data: dict[str, Any]) -> dict[str, Any]:
+def provision_payload(data: FormData) -> Payload:
     """What the proposal's event records of an arrangement."""
     if not data.get("arrangement"):
         return {}
@@ -139,7 +140,7 @@ def needs_release_set(disposition: str, facts: ReleaseFacts) -> bool:
     )
 
 
-def release_refusal(case: Case, proposal: dict[str, Any], *, approved: bool) -> str | None:
+def release_refusal(case: Case, proposal: Payload, *, approved: bool) -> str | None:
     """Why a decision that provides information cannot move on, or None: for a request of
     several items (casework.items), the first item that cannot, named."""
     from casework.items import item_name
@@ -153,7 +154,7 @@ def release_refusal(case: Case, proposal: dict[str, Any], *, approved: bool) -> 
     return _release_refusal(case, proposal, approved=approved)
 
 
-def _release_refusal(case: Case, proposal: dict[str, Any], *, approved: bool) -> str | None:
+def _release_refusal(case: Case, proposal: Payload, *, approved: bool) -> str | None:
     """Why one decision that provides information cannot move on, or None.
 
     At the proposal the release set is built (awaiting review, or approved); at review and
@@ -190,7 +191,7 @@ def _release_refusal(case: Case, proposal: dict[str, Any], *, approved: bool) ->
     )
 
 
-def proposal_provision(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+def proposal_provision(case: Case, data: FormData) -> Payload:
     """At the proposal: refuse a providing decision that provides nothing (or whose files are
     not built); return what the event records of an arrangement."""
     if data.get("items"):  # several items: each provides as it says (stored with the item)
@@ -213,7 +214,7 @@ def proposal_provision(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def last_proposal(lc: CaseLifecycle) -> dict[str, Any]:
+def last_proposal(lc: CaseLifecycle) -> Payload:
     event = next((e for e in reversed(lc.events()) if e.kind == T.PROPOSE), None)
     return dict(event.payload) if event is not None else {}
 

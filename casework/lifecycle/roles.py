@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import SYSTEM_ROLE, Role
-from casework.lifecycle.actors import APPLICANT_ROLE, Actor, as_actor
+from casework.lifecycle.actors import APPLICANT_ROLE, Actor, ActorLike, Person, as_actor
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ RULE_LABELS: dict[str, Any] = {
 }
 
 
-def co_division_of(case: Case, user: Any) -> Division | None:
+def co_division_of(case: Case, user: Person | None) -> Division | None:
     """The first co-division of the case that the user works in."""
     if not case.pk:
         return None
@@ -46,7 +46,7 @@ def co_division_of(case: Case, user: Any) -> Division | None:
     return next((d for d in case.co_divisions.all() if d.pk in mine), None)
 
 
-def acting_role(rules: tuple[str, ...], case: Case, actor: Any) -> str | None:
+def acting_role(rules: tuple[str, ...], case: Case, actor: ActorLike) -> str | None:
     """The role under which `actor` may act by `rules` on `case`, or None if no rule fits."""
     actor = as_actor(actor)
     if actor.kind != "staff":

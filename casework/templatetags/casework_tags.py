@@ -1,5 +1,7 @@
 """Template helpers for showing cases and their history in Chinese."""
 
+from __future__ import annotations
+
 import re
 from datetime import date
 from typing import Any
@@ -19,6 +21,7 @@ from casework.choices import (
     RemedyOutcome,
     Transition,
 )
+from casework.lifecycle.actors import Person
 from casework.lifecycle.release_gate import Arrangement
 
 register = template.Library()
@@ -216,7 +219,7 @@ def cn_moment(value: Any) -> str:
 
 
 @register.filter
-def person_name(user: Any) -> str:
+def person_name(user: Person | None) -> str:
     from casework.lifecycle import display_name
 
     return display_name(user) if user else "—"

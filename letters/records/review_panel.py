@@ -10,8 +10,10 @@ from typing import Any
 
 from casework.choices import Disposition
 from casework.lifecycle import available_transitions
+from casework.lifecycle.actors import Staff
 from casework.lifecycle.decision_warnings import DecisionWarning, warnings_for
 from casework.lifecycle.release_gate import Arrangement, release_refusal
+from casework.payloads import Payload
 from casework.vague_request import is_vague
 from letters.records.models import ReleaseSet, Suggestion
 from letters.records.pii import mask
@@ -23,15 +25,15 @@ from letters.records.services import open_suggestions
 class ReviewPanel:
     disposition: str = ""
     disposition_label: str = ""
-    proposal: dict[str, Any] = field(default_factory=dict)
+    proposal: Payload = field(default_factory=dict)
     arrangement: str = ""
     blocked: str = ""
     release_set: ReleaseSet | None = None
-    files: list[dict[str, Any]] = field(default_factory=list)
+    files: list[Payload] = field(default_factory=list)
     dismissed: list[Suggestion] = field(default_factory=list)
     open_count: int = 0
     warnings: list[DecisionWarning] = field(default_factory=list)
-    overridden: list[dict[str, Any]] = field(default_factory=list)
+    overridden: list[Payload] = field(default_factory=list)
     override_reason: str = ""
     vague: bool = False
     may_correct: bool = False
@@ -49,7 +51,7 @@ class ReviewPanel:
         )
 
 
-def _arrangement_text(proposal: dict[str, Any]) -> str:
+def _arrangement_text(proposal: Payload) -> str:
     kind = proposal.get("arrangement")
     if not kind:
         return ""
@@ -58,7 +60,7 @@ def _arrangement_text(proposal: dict[str, Any]) -> str:
     return f"{label}：{proposal.get('arranged_on', '')}" + (f"，{place}" if place else "")
 
 
-def decision_review_panel(case: Any, user: Any) -> ReviewPanel:
+def decision_review_panel(case: Any, user: Staff | None) -> ReviewPanel:
     events = list(case.events.order_by("seq"))
     proposal_event = next((e for e in reversed(events) if e.kind == "propose"), None)
     proposed = case.status in ("review", "approved") and proposal_event is not None

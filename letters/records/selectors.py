@@ -9,12 +9,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from casework.errors import NotVisible
+from casework.lifecycle.actors import Person
 from casework.models import Case
+from casework.payloads import Payload, TemplateContext
 from casework.selectors import case_get_for_user
 from letters.records.models import GROUND_REASON, Ground, Record, ReleasedFile, ReleaseSet
 
 
-def case_for_records(*, user: Any, number: str) -> Case:
+def case_for_records(*, user: Person, number: str) -> Case:
     return case_get_for_user(user=user, number=number)
 
 
@@ -61,7 +63,7 @@ def released_files_for_letter(letter: Any) -> QuerySet[ReleasedFile]:
     ).order_by("position")
 
 
-def statement_text(statement: list[dict[str, Any]]) -> str:
+def statement_text(statement: list[Payload]) -> str:
     """The letter's statement of the withheld parts and their grounds (Art 37; Art 36(3)
     names the ground)."""
     parts = []
@@ -80,7 +82,7 @@ def statement_text(statement: list[dict[str, Any]]) -> str:
     return "；".join(parts) + ("。" if parts else "")
 
 
-def letter_records_context(case: Case) -> dict[str, Any]:
+def letter_records_context(case: Case) -> TemplateContext:
     """The 附件 list and the withheld statement of the approved (or released) set, for the
     reply letter; empty when the case has no such set."""
     release_set = (
@@ -100,7 +102,7 @@ def letter_records_context(case: Case) -> dict[str, Any]:
     listing = "；".join(
         f"附件{a['position']}《{a['name']}》（{a['pages']}页）" for a in attachments
     )
-    context: dict[str, Any] = {"attachments": attachments, "files": listing}
+    context: TemplateContext = {"attachments": attachments, "files": listing}
     statement = statement_text(release_set.statement)
     if statement:
         context["withheld"] = statement

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from casework.choices import OPEN_STATUSES, CaseStatus
 from casework.errors import InvalidInput, NotPermitted, NotVisible, WrongState
+from casework.lifecycle.actors import Person, Staff
 from casework.models import Case, Division
+from casework.payloads import Payload
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles, user_task_perms
 from letters.records import jobs, pdf
 from letters.records.models import (
@@ -44,7 +46,7 @@ EDITABLE_STATUSES = frozenset(OPEN_STATUSES) | {CaseStatus.REVIEW, CaseStatus.AP
 def audit(
     case: Case,
     action: str,
-    actor: Any = None,
+    actor: Staff | None = None,
     *,
     record: Record | None = None,
     release_set: ReleaseSet | None = None,
@@ -63,7 +65,7 @@ def audit(
 # --- permissions ---------------------------------------------------------------------------
 
 
-def is_office(user: Any) -> bool:
+def is_office(user: Person) -> bool:
     return bool(user_roles(user) & OFFICE_ROLES) or bool(getattr(user, "is_superuser", False))
 
 
@@ -72,7 +74,7 @@ def case_divisions(case: Case) -> list[Division]:
     return divisions + [d for d in case.co_divisions.all() if d not in divisions]
 
 
-def divisions_user_may_add_for(user: Any, case: Case) -> list[Division]:
+def divisions_user_may_add_for(user: Person, case: Case) -> list[Division]:
     """The divisions for whose part a user may add records on a case."""
     mine = user_division_ids(user)
     allowed = [d for d in case_divisions(case) if d.pk in mine]
@@ -81,11 +83,11 @@ def divisions_user_may_add_for(user: Any, case: Case) -> list[Division]:
     return allowed
 
 
-def can_edit(user: Any, record: Record) -> bool:
+def can_edit(user: Person, record: Record) -> bool:
     return is_office(user) or record.division_id in user_division_ids(user)
 
 
-def can_review(user: Any) -> bool:
+def can_review(user: Person) -> bool:
     return "casework.review_cases" in user_task_perms(user) or bool(
         getattr(user, "is_superuser", False)
     )
@@ -96,7 +98,7 @@ def _check_editable(case: Case) -> None:
         raise WrongState(_("The case is closed: its records can no longer be changed."))
 
 
-def _check_edit(user: Any, record: Record) -> None:
+def _check_edit(user: Staff, record: Record) -> None:
     if not can_edit(user, record):
         raise NotPermitted(_("Only the officers of the record's division may change it."))
     _check_editable(record.case)
@@ -111,7 +113,7 @@ def record_add(
     case: Case,
     division: Division,
     uploaded: Any,
-    actor: Any,
+    actor: Staff,
     title: str = "",
     names: list[str] | None = None,
 ) -> Record:
@@ -252,7 +254,7 @@ def record_process(record_id: int) -> None:
 
 
 @transaction.atomic
-def record_retry(*, record: Record, actor: Any) -> None:
+def record_retry(*, record: Record, actor: Staff) -> None:
     _check_edit(actor, record)
     if record.status == Record.Status.PROCESSING:
         raise WrongState(_("The record is being processed."))
@@ -262,7 +264,7 @@ def record_retry(*, record: Record, actor: Any) -> None:
 
 
 @transaction.atomic
-def record_set_names(*, record: Record, names: list[str], actor: Any) -> None:
+def record_set_names(*, record: Record, names: list[str], actor: Staff) -> None:
     """The names to look for (e.g. a third party's); the record is read again for them."""
     _check_edit(actor, record)
     clean = sorted({n.strip() for n in names if n.strip()})
@@ -273,7 +275,7 @@ def record_set_names(*, record: Record, names: list[str], actor: Any) -> None:
 
 
 @transaction.atomic
-def record_remove(*, record: Record, actor: Any) -> None:
+def record_remove(*, record: Record, actor: Staff) -> None:
     """Take a record off the case before anything is released (its files are deleted)."""
     _check_edit(actor, record)
     if ReleasedFile.objects.filter(
@@ -338,7 +340,7 @@ def _supersede_open_sets(case: Case) -> None:
 
 @transaction.atomic
 def redaction_add(
-    *, record: Record, page: Any, rect: Any, ground: str, note: str, actor: Any
+    *, record: Record, page: Any, rect: Any, ground: str, note: str, actor: Staff
 ) -> Redaction:
     _check_edit(actor, record)
     if ground == Ground.OTHER_LAW and not note.strip():
@@ -372,7 +374,7 @@ def redaction_add(
 
 
 @transaction.atomic
-def page_withhold(*, record: Record, page: Any, ground: str, note: str, actor: Any) -> Redaction:
+def page_withhold(*, record: Record, page: Any, ground: str, note: str, actor: Staff) -> Redaction:
     """Withhold a whole page (it stays in the file as a painted page, so page numbers hold)."""
     _check_edit(actor, record)
     number = _page(record, page)
@@ -395,7 +397,7 @@ def page_withhold(*, record: Record, page: Any, ground: str, note: str, actor: A
 
 
 @transaction.atomic
-def redaction_remove(*, redaction: Redaction, actor: Any) -> None:
+def redaction_remove(*, redaction: Redaction, actor: Staff) -> None:
     record = redaction.record
     _check_edit(actor, record)
     if redaction.suggestion_id:
@@ -417,7 +419,7 @@ def redaction_remove(*, redaction: Redaction, actor: Any) -> None:
 def suggestions_accept(
     *,
     record: Record,
-    actor: Any,
+    actor: Staff,
     page: int | None = None,
     ids: list[int] | None = None,
     ground: str = Ground.ART15,
@@ -470,7 +472,7 @@ def suggestions_accept(
 def suggestions_dismiss(
     *,
     record: Record,
-    actor: Any,
+    actor: Staff,
     reason: str,
     page: int | None = None,
     ids: list[int] | None = None,
@@ -537,7 +539,7 @@ def _check_no_open_suggestions(case: Case) -> None:
 
 
 @transaction.atomic
-def release_set_start(*, case: Case, actor: Any) -> ReleaseSet:
+def release_set_start(*, case: Case, actor: Staff) -> ReleaseSet:
     """Build the redacted files of every record of the case for review (in the background)."""
     _check_editable(case)
     Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
@@ -629,11 +631,11 @@ def release_set_build(set_id: int) -> None:
         audit(release_set.case, "release_set_failed", None, release_set=release_set, error=message)
 
 
-def withheld_statement(release_set: ReleaseSet) -> list[dict[str, Any]]:
+def withheld_statement(release_set: ReleaseSet) -> list[Payload]:
     """What the reply letter says of the withheld parts: per file, per ground, where."""
-    rows: list[dict[str, Any]] = []
+    rows: list[Payload] = []
     for released in release_set.files.select_related("record").order_by("position"):
-        by_ground: dict[str, dict[str, Any]] = {}
+        by_ground: dict[str, Payload] = {}
         for redaction in released.record.redactions.order_by("page", "pk"):
             entry = by_ground.setdefault(
                 redaction.ground, {"pages": [], "boxes": 0, "whole": [], "notes": []}
@@ -672,7 +674,7 @@ def _open_set(release_set_id: int, case: Case) -> ReleaseSet:
 
 
 @transaction.atomic
-def release_set_approve(*, case: Case, set_id: int, actor: Any, note: str = "") -> ReleaseSet:
+def release_set_approve(*, case: Case, set_id: int, actor: Staff, note: str = "") -> ReleaseSet:
     """The reviewer approves the redacted files (only a set in review); the letter's 附件
     list and the statement of the withheld parts are frozen now."""
     if not can_review(actor):
@@ -694,7 +696,7 @@ def release_set_approve(*, case: Case, set_id: int, actor: Any, note: str = "") 
 
 
 @transaction.atomic
-def release_set_return(*, case: Case, set_id: int, actor: Any, note: str) -> ReleaseSet:
+def release_set_return(*, case: Case, set_id: int, actor: Staff, note: str) -> ReleaseSet:
     if not can_review(actor):
         raise NotPermitted(_("Only a reviewer of the OGI office may return the release."))
     if not note.strip():

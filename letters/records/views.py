@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.errors import CaseworkError, NotVisible
+from casework.lifecycle.actors import staff_user
 from casework.models import Case
 from letters.records import selectors, services
 from letters.records.models import Ground, Record, ReleaseSet, Suggestion
@@ -82,7 +83,7 @@ def index(request: HttpRequest, number: str) -> HttpResponse:
                     case=case,
                     division=division,
                     uploaded=uploaded,
-                    actor=request.user,
+                    actor=staff_user(request),
                     title=request.POST.get("title", ""),
                     names=request.POST.get("names", "").replace("，", ",").split(","),
                 )
@@ -278,7 +279,7 @@ def redaction_add(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             rect=[post.get("x0"), post.get("y0"), post.get("x1"), post.get("y1")],
             ground=post.get("ground", ""),
             note=post.get("note", ""),
-            actor=request.user,
+            actor=staff_user(request),
         ),
         post.get("page"),
     )
@@ -291,7 +292,7 @@ def redaction_remove(request: HttpRequest, number: str, pk: int, rid: int) -> Ht
         redaction = record.redactions.filter(pk=rid).first()
         if redaction is None:
             raise Http404
-        services.redaction_remove(redaction=redaction, actor=request.user)
+        services.redaction_remove(redaction=redaction, actor=staff_user(request))
 
     return _post_action(request, number, pk, remove, request.POST.get("page"))
 
@@ -309,7 +310,7 @@ def page_withhold(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             page=post.get("page"),
             ground=post.get("ground", ""),
             note=post.get("note", ""),
-            actor=request.user,
+            actor=staff_user(request),
         ),
         post.get("page"),
     )
@@ -328,7 +329,7 @@ def accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         pk,
         lambda record: services.suggestions_accept(
             record=record,
-            actor=request.user,
+            actor=staff_user(request),
             page=page,
             ids=ids,
             ground=post.get("ground") or Ground.ART15,
@@ -349,7 +350,11 @@ def dismiss(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         number,
         pk,
         lambda record: services.suggestions_dismiss(
-            record=record, actor=request.user, reason=post.get("reason", ""), page=page, ids=ids
+            record=record,
+            actor=staff_user(request),
+            reason=post.get("reason", ""),
+            page=page,
+            ids=ids,
         ),
         page,
     )
@@ -363,21 +368,23 @@ def names(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         request,
         number,
         pk,
-        lambda record: services.record_set_names(record=record, names=listed, actor=request.user),
+        lambda record: services.record_set_names(
+            record=record, names=listed, actor=staff_user(request)
+        ),
     )
 
 
 @login_required
 @require_POST
 def retry(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    action = lambda record: services.record_retry(record=record, actor=request.user)  # noqa: E731
+    action = lambda record: services.record_retry(record=record, actor=staff_user(request))  # noqa: E731
     return _post_action(request, number, pk, action, to_index=True)
 
 
 @login_required
 @require_POST
 def remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    action = lambda record: services.record_remove(record=record, actor=request.user)  # noqa: E731
+    action = lambda record: services.record_remove(record=record, actor=staff_user(request))  # noqa: E731
     return _post_action(request, number, pk, action, to_index=True)
 
 
@@ -386,7 +393,7 @@ def remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 def release_build(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     try:
-        services.release_set_start(case=case, actor=request.user)
+        services.release_set_start(case=case, actor=staff_user(request))
     except CaseworkError as exc:
         _fail(request, exc)
     else:
@@ -443,10 +450,12 @@ def review_decide(request: HttpRequest, number: str, sid: int) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if request.POST.get("decision") == "approve":
-            services.release_set_approve(case=case, set_id=sid, actor=request.user, note=note)
+            services.release_set_approve(
+                case=case, set_id=sid, actor=staff_user(request), note=note
+            )
             messages.success(request, _("The release set is approved."))
         else:
-            services.release_set_return(case=case, set_id=sid, actor=request.user, note=note)
+            services.release_set_return(case=case, set_id=sid, actor=staff_user(request), note=note)
             messages.success(request, _("The release set was returned to the officers."))
     except CaseworkError as exc:
         _fail(request, exc)

@@ -1,16 +1,19 @@
 """Marks the start of a log-in for the absolute session limit (SessionLimitMiddleware)."""
 
+from __future__ import annotations
+
 import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from casework.lifecycle.actors import Person
 from workflows.accounts.middleware import SESSION_SEEN, SESSION_STARTED
 
 
 @receiver(user_logged_in)
-def _session_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _session_started(sender: Any, request: Any, user: Person, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[SESSION_STARTED] = now

@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casework.lifecycle.actors import Staff, staff_user
 from casework.second_factor import second_factor_logged
 
 RECOVERY_SESSION_KEY = "casework_recovery_codes"
@@ -58,8 +59,8 @@ def _qr_svg(uri: str) -> str:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrolment: a new unconfirmed TOTP device with its QR code; confirmed by a first code,
     then recovery codes are generated and shown once."""
-    user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():  # type: ignore[union-attr]
+    user = staff_user(request)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():  # type: ignore[attr-defined]
         # Replacing a device needs the old one first: otherwise a stolen password suffices.
         return HttpResponseRedirect(reverse("accounts:otp-verify") + "?next=" + _next(request))
     device, _created = TOTPDevice.objects.get_or_create(
@@ -99,7 +100,7 @@ def _base32(key: bytes) -> str:
     return base64.b32encode(key).decode().rstrip("=")
 
 
-def _new_recovery_codes(user: object) -> list[str]:
+def _new_recovery_codes(user: Staff) -> list[str]:
     """Replaces the user's recovery codes (django-otp static tokens: each works once)."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery")

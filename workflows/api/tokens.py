@@ -18,6 +18,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
+from casework.lifecycle.actors import Staff
+
 PREFIX_LENGTH = 8
 
 
@@ -60,7 +62,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(
-        cls, user: Any, *, name: str, scope: str, days: int | None = None
+        cls, user: Staff, *, name: str, scope: str, days: int | None = None
     ) -> tuple[ApiToken, str]:
         """A new token; returns the row and the secret, which is stored nowhere."""
         days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days

@@ -16,10 +16,11 @@ from rest_framework import serializers
 
 from casework.lifecycle import TransitionSpec, offered_transitions
 from casework.lifecycle.inputs import backdate_reason_field
+from casework.payloads import Payload
 
 
 def _field(name: str, field: forms.Field) -> serializers.Field:
-    common: dict[str, Any] = {
+    common: Payload = {
         "required": field.required,
         "label": field.label,
         "help_text": field.help_text or None,
@@ -60,7 +61,7 @@ def _field(name: str, field: forms.Field) -> serializers.Field:
 
 def request_serializer(spec: TransitionSpec) -> type[serializers.Serializer]:
     """The request body of `spec`: its effective date and the fields of its input form."""
-    attrs: dict[str, Any] = {
+    attrs: Payload = {
         "on": serializers.DateField(
             required=False,
             label=_("Effective date"),

@@ -26,6 +26,7 @@ from casework.db_errors import is_concurrent_change, is_database_unavailable
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import available_actions, display_name
 from casework.models import Case, Organ
+from casework.payloads import Payload
 from casework.selectors import (
     case_clock,
     case_deadlines,
@@ -125,7 +126,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def letter_actions(case: Case, request: Request) -> list[dict[str, Any]]:
+def letter_actions(case: Case, request: Request) -> list[Payload]:
     """The letters the caller can issue on the case now (letters.offer), as entries of its
     `actions`: POST to `url` (workflows.api.letters) issues one (issue 24)."""
     return [
@@ -143,7 +144,7 @@ def _url(request: Request, name: str, **kwargs: Any) -> str:
     return str(request.build_absolute_uri(reverse(name, kwargs=kwargs)))
 
 
-def letter_data(letter: Letter, request: Request) -> dict[str, Any]:
+def letter_data(letter: Letter, request: Request) -> Payload:
     void = getattr(letter, "void", None)
     replacement = letter.replacement
     return {
@@ -165,7 +166,7 @@ def letter_data(letter: Letter, request: Request) -> dict[str, Any]:
     }
 
 
-def case_data(case: Case, request: Request) -> dict[str, Any]:
+def case_data(case: Case, request: Request) -> Payload:
     """The case as the caller sees it: clock, tasks, letters, consultations (with the ids
     that close them), time limits, and the actions the caller may take now."""
     today = timezone.localdate()
@@ -239,7 +240,7 @@ def case_data(case: Case, request: Request) -> dict[str, Any]:
     }
 
 
-def case_row(case: Case, request: Request, *, today: Any, calendar: Any) -> dict[str, Any]:
+def case_row(case: Case, request: Request, *, today: Any, calendar: Any) -> Payload:
     """A row of the case list: what the list shows, computed in memory (no query per row)."""
     remaining = None if case.closed_on else working_days_left(case.reply_due_on, today, calendar)
     return {
@@ -352,8 +353,8 @@ class TaskPages(Pages):
         response.data = {"tab": self.tab, **response.data}
         return response
 
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        paginated: dict[str, Any] = super().get_paginated_response_schema(schema)
+    def get_paginated_response_schema(self, schema: Payload) -> Payload:
+        paginated: Payload = super().get_paginated_response_schema(schema)
         paginated["properties"] = {
             "tab": {"type": "string", "enum": list(TaskListFilterIn().fields["tab"].choices)},
             **paginated["properties"],

@@ -4,15 +4,14 @@ casework migration 0018): the page costs the same at 100,000 cases as at 100."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from casework.lifecycle import TRANSITIONS
+from casework.lifecycle.actors import Staff
 from casework.models import Event
 
 
-def done_events(user: Any) -> QuerySet[Event]:
+def done_events(user: Staff) -> QuerySet[Event]:
     """The user's own events, newest entered first (the list's order and its index)."""
     return (
         Event.objects.filter(actor=user)

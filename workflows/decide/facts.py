@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Disposition, Transition
 from casework.lifecycle.actors import display_name
+from casework.payloads import Payload
 
 # The transitions whose forms show the proposal being decided.
 DECIDING_STEPS = frozenset({Transition.CHECK, Transition.RETURN_FOR_REVISION, Transition.APPROVE})
@@ -104,7 +105,7 @@ def shown_value(key: str, value: Any, choices: dict[str, dict[str, str]] | None 
     return choices.get(key, {}).get(text, text)
 
 
-def proposal_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+def proposal_rows(payload: Payload) -> list[tuple[str, str]]:
     labels, choices = _labels(), _choice_labels()
     rows = []
     for key in PROPOSAL_KEYS:
@@ -114,23 +115,21 @@ def proposal_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _items(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _items(payload: Payload) -> list[Payload]:
     decided = payload.get("item_decisions") or []
     return sorted(
         (d for d in decided if isinstance(d, dict)), key=lambda d: int(d.get("position", 0))
     )
 
 
-def proposal_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+def proposal_changes(before: Payload, after: Payload) -> list[tuple[str, str, str]]:
     """(field, before, after) for every field the new proposal changed, labelled in words;
     an item's field is named with the item (一、…)."""
     from casework.items import item_name
 
     labels, choices = _labels(), _choice_labels()
 
-    def compare(
-        prefix: str, old: dict[str, Any], new: dict[str, Any]
-    ) -> list[tuple[str, str, str]]:
+    def compare(prefix: str, old: Payload, new: Payload) -> list[tuple[str, str, str]]:
         found = []
         for key in PROPOSAL_KEYS:
             was, now = (
@@ -201,10 +200,10 @@ def returned_proposal(case: Any) -> tuple[Any, str]:
     return proposal, str(last.payload.get("reason", ""))
 
 
-def prefill_values(payload: dict[str, Any], form: Any) -> dict[str, Any]:
+def prefill_values(payload: Payload, form: Any) -> Payload:
     """The returned proposal's values as the propose form's initial data: the basis by its
     key (the select's value), each item's decision in its block."""
-    values: dict[str, Any] = {}
+    values: Payload = {}
     for key, value in payload.items():
         if key in form.fields and key not in ("items", "basis", "on"):
             values[key] = value

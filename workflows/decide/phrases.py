@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework.lifecycle.actors import Person, Staff
+
 PHRASE_MAX_LENGTH = 300
 
 
@@ -48,7 +50,7 @@ class CommonPhrase(models.Model):
         return self.text
 
 
-def phrases_for(*, user: Any, organ: Any) -> list[str]:
+def phrases_for(*, user: Person, organ: Any) -> list[str]:
     """The user's own phrases first, then the organ's, each text once."""
     rows = (
         CommonPhrase.objects.filter(organ=organ)
@@ -63,7 +65,7 @@ def phrases_for(*, user: Any, organ: Any) -> list[str]:
     return seen
 
 
-def phrase_add(*, user: Any, organ: Any, text: str) -> CommonPhrase:
+def phrase_add(*, user: Staff, organ: Any, text: str) -> CommonPhrase:
     """Save one of the user's own phrases (trimmed; an empty or repeated one is refused)."""
     from casework.errors import InvalidInput
 
@@ -82,6 +84,6 @@ def phrase_add(*, user: Any, organ: Any, text: str) -> CommonPhrase:
     )
 
 
-def phrase_remove(*, user: Any, phrase_id: int) -> None:
+def phrase_remove(*, user: Staff, phrase_id: int) -> None:
     """Remove one of the user's own phrases (the organ's are changed in the admin)."""
     CommonPhrase.objects.filter(pk=phrase_id, owner=user).delete()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import CaseworkError, NotVisible
+from casework.lifecycle.actors import staff_user
 from casework.permissions import user_roles
 from casework.selectors import case_get_for_user
 
@@ -82,7 +83,9 @@ def done_list(request: HttpRequest) -> HttpResponse:
 
     if not user_roles(request.user):
         raise Http404
-    page = Paginator(done_events(request.user), DONE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(done_events(staff_user(request)), DONE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "event": event,
@@ -124,12 +127,12 @@ def phrases_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("remove"):
             try:
-                phrase_remove(user=request.user, phrase_id=int(request.POST["remove"]))
+                phrase_remove(user=staff_user(request), phrase_id=int(request.POST["remove"]))
             except ValueError:
                 raise Http404 from None
             return redirect("workflows:phrases")
         try:
-            phrase_add(user=request.user, organ=organ, text=request.POST.get("text", ""))
+            phrase_add(user=staff_user(request), organ=organ, text=request.POST.get("text", ""))
         except InvalidInput as exc:
             error = exc.message
         else:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import ApplicantCategory, Channel, DeliveryMethod, IdType, ProvisionForm
+from casework.payloads import FormData, Payload
 from casework.printable import validate_printable
 
 # The fields a letter quotes (addressee, address, request): each character must print.
@@ -125,7 +126,7 @@ class ApplicationForm(forms.Form):
                 help_text=_("Type the characters shown in the picture (not case-sensitive)."),
             )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         if any(data.get(f) for f in ("agent_name", "agent_id_number", "agent_phone")):
             for name in ("agent_name", "agent_id_type", "agent_id_number", "agent_phone"):
@@ -137,7 +138,7 @@ class ApplicationForm(forms.Form):
                         self.add_error(name, _("Required when an agent applies."))
         return data
 
-    def agent(self) -> dict[str, Any] | None:
+    def agent(self) -> Payload | None:
         data = self.cleaned_data
         if not data.get("agent_name"):
             return None
@@ -149,7 +150,7 @@ class ApplicationForm(forms.Form):
             "phone": data.get("agent_phone") or "",
         }
 
-    def applicant(self) -> dict[str, Any]:
+    def applicant(self) -> Payload:
         data = self.cleaned_data
         keys = [
             "category",
@@ -165,7 +166,7 @@ class ApplicationForm(forms.Form):
         ]
         return {k: data.get(k) or "" for k in keys}
 
-    def request(self) -> dict[str, Any]:
+    def request(self) -> Payload:
         data = self.cleaned_data
         return {
             k: data.get(k) or ""

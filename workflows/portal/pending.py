@@ -20,19 +20,20 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest
 
 from casework.attachments import attachment_check
+from casework.payloads import Payload
 
 SESSION_KEY = "portal_pending_files"
 FOLDER = "portal-pending"
 MAX_TOKENS = 5  # attempts remembered per session; older ones are dropped with their files
 
 
-def _entries(request: HttpRequest, token: str) -> dict[str, dict[str, Any]]:
-    store: dict[str, dict[str, dict[str, Any]]] = request.session.get(SESSION_KEY, {})
+def _entries(request: HttpRequest, token: str) -> dict[str, Payload]:
+    store: dict[str, dict[str, Payload]] = request.session.get(SESSION_KEY, {})
     return store.get(token, {}) if token else {}
 
 
-def _save(request: HttpRequest, token: str, entries: dict[str, dict[str, Any]]) -> None:
-    store: dict[str, dict[str, dict[str, Any]]] = request.session.get(SESSION_KEY, {})
+def _save(request: HttpRequest, token: str, entries: dict[str, Payload]) -> None:
+    store: dict[str, dict[str, Payload]] = request.session.get(SESSION_KEY, {})
     if entries:
         store[token] = entries
     else:

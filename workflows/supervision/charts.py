@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from casework.payloads import Payload
 from workflows.supervision.selectors import DivisionStat, MonthTrend
 
 WIDTH = 640
@@ -39,7 +40,7 @@ class Mark:
     label: str
 
 
-def month_chart(trends: list[MonthTrend]) -> dict[str, Any]:
+def month_chart(trends: list[MonthTrend]) -> Payload:
     """Grouped columns: received and closed per month."""
     top = _nice_top(max([t.received for t in trends] + [t.closed for t in trends] + [0]))
     span = PLOT_BOTTOM - PLOT_TOP
@@ -89,7 +90,7 @@ def month_chart(trends: list[MonthTrend]) -> dict[str, Any]:
     }
 
 
-def division_chart(stats: list[DivisionStat], measure: str) -> dict[str, Any]:
+def division_chart(stats: list[DivisionStat], measure: str) -> Payload:
     """Horizontal bars per division with closed cases: `on_time_rate` (percent, 0–100) or
     `avg_working_days`."""
     rows = [(s.name, getattr(s, measure)) for s in stats if s.closed]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casework.choices import OPEN_STATUSES, CaseStatus
 from casework.choices import Transition as T
 from casework.models import CalendarYear, Case, Division, Event, Organ
+from casework.payloads import Payload
 from casework.selectors import working_calendar
 from casework.workdays import WorkingCalendar
 
@@ -41,9 +42,7 @@ class DivisionStat:
         return round(100 * self.on_time / self.closed, 1) if self.closed else None
 
 
-def dashboard_data(
-    *, organ: Organ, today: date, period_start: date, period_end: date
-) -> dict[str, Any]:
+def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end: date) -> Payload:
     calendar = working_calendar()
     soon = due_soon_until(calendar, today)
     open_cases = Case.objects.filter(organ=organ, status__in=OPEN_STATUSES)

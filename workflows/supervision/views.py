@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from casework.annual_report import COLUMN_KEYS, report_as_data, report_format, table_3, table_4
 from casework.exports import SafeCsvWriter, xlsx_append
 from casework.models import Organ
+from casework.payloads import Payload
 from casework.permissions import sees_all_cases
 from workflows.supervision.charts import division_chart, month_chart
 from workflows.supervision.selectors import dashboard_data, dashboard_trends
@@ -86,7 +87,7 @@ HEADERS = [
 ]
 
 
-def _division_rows(data: dict[str, Any]) -> list[list[Any]]:
+def _division_rows(data: Payload) -> list[list[Any]]:
     return [
         [
             s.name,
@@ -104,7 +105,7 @@ def _division_rows(data: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
-def _case_rows(data: dict[str, Any]) -> list[list[Any]]:
+def _case_rows(data: Payload) -> list[list[Any]]:
     return [
         [
             "已超期" if r["kind"] == "overdue" else "即将到期",
@@ -121,7 +122,7 @@ def _case_rows(data: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
-def _csv(data: dict[str, Any]) -> HttpResponse:
+def _csv(data: Payload) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="supervision-{data["today"]}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
@@ -134,7 +135,7 @@ def _csv(data: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _xlsx(data: dict[str, Any]) -> HttpResponse:
+def _xlsx(data: Payload) -> HttpResponse:
     from openpyxl import Workbook
 
     book = Workbook()

@@ -8,11 +8,13 @@ from typing import Any
 
 from django import template
 
+from casework.payloads import TemplateContext
+
 register = template.Library()
 
 
 @register.inclusion_tag("workflows/decide/_decision_facts.html", takes_context=True)
-def decision_facts(context: Any, case: Any, name: str) -> dict[str, Any]:
+def decision_facts(context: Any, case: Any, name: str) -> TemplateContext:
     from workflows.decide.facts import DECIDING_STEPS, decision_facts, returned_proposal
 
     facts = decision_facts(case) if name in DECIDING_STEPS else None
@@ -27,7 +29,7 @@ def decision_facts(context: Any, case: Any, name: str) -> dict[str, Any]:
 
 
 @register.inclusion_tag("workflows/decide/_common_phrases.html", takes_context=True)
-def common_phrases(context: Any, case: Any) -> dict[str, Any]:
+def common_phrases(context: Any, case: Any) -> TemplateContext:
     from workflows.decide.phrases import phrases_for
 
     request = context.get("request")

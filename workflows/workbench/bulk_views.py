@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from casework.lifecycle import TRANSITIONS
+from casework.lifecycle.actors import staff_user
 from casework.logging import client_address, security_log
 from casework.selectors import case_list_visible_to
 from workflows.bulk import (
@@ -72,7 +73,7 @@ def saved_view_remove(request: HttpRequest) -> HttpResponse:
 def case_bulk(request: HttpRequest) -> HttpResponse:
     """Claim, assign or urge the ticked cases one by one, or export them (all of the filtered
     list when none is ticked) as XLSX."""
-    user = request.user
+    user = staff_user(request)
     form = bulk_action_form(user, request.POST)
     if not form.is_valid():
         return case_list_page(request, bulk_form=form, status=400)
@@ -121,7 +122,7 @@ def case_bulk_result(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _export(request: HttpRequest, numbers: list[str]) -> HttpResponse:
-    user = request.user
+    user = staff_user(request)
     if numbers:
         # The ticked cases, still among those the user may see.
         cases = case_list_visible_to(user=user).filter(number__in=numbers)

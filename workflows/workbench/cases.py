@@ -1,5 +1,7 @@
 """The staff case pages (case list, case page, attachments): thin views over the selectors."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import messages
@@ -21,8 +23,10 @@ from casework.lifecycle.actions import (
     primary_action,
     waiting_for,
 )
+from casework.lifecycle.actors import Person, Staff, staff_user
 from casework.logging import id_number_reveal_logged
 from casework.models import Division
+from casework.payloads import Payload
 from casework.permissions import (
     may_reveal_id_number,
     sees_all_cases,
@@ -61,14 +65,14 @@ from workflows.workbench.forms import CaseNoteForm, transition_form
 PAGE_SIZE = 50
 
 
-def _list_divisions(user: Any) -> Any:
+def _list_divisions(user: Person) -> Any:
     divisions = Division.objects.filter(is_active=True).select_related("organ")
     if not sees_all_cases(user):
         divisions = divisions.filter(pk__in=user_division_ids(user))
     return divisions
 
 
-def filtered_cases(user: Any, params: Any) -> tuple[CaseFilterForm, Any]:
+def filtered_cases(user: Person, params: Any) -> tuple[CaseFilterForm, Any]:
     """The filter form and the cases it selects among those the user may see (visibility is
     computed for the user every time: a saved view stores only the filter)."""
     form = CaseFilterForm(params or None, divisions=_list_divisions(user))
@@ -88,7 +92,7 @@ def case_list_page(
 ) -> HttpResponse:
     """The case list for the filter in the query string; the save-view and bulk forms are
     given when they come back with errors."""
-    user = request.user
+    user = staff_user(request)
     error = case_list_drilldown_error(request.GET)
     if error:  # a drill-down link typed or cut by hand: say so, in Chinese, with a 400
         messages.error(request, error)
@@ -119,7 +123,7 @@ def case_list_page(
     )
 
 
-def bulk_action_form(user: Any, data: Any = None) -> BulkActionForm:
+def bulk_action_form(user: Staff, data: Any = None) -> BulkActionForm:
     divisions = Division.objects.filter(is_active=True).select_related("organ")
     return BulkActionForm(data, actions=bulk_actions_for(user), divisions=divisions)
 
@@ -143,9 +147,11 @@ def _case_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     clock = case_clock(case=case, today=today)
-    actions = actions_next_first(case, available_actions(case, request.user, now=timezone.now()))
+    actions = actions_next_first(
+        case, available_actions(case, staff_user(request), now=timezone.now())
+    )
     primary = primary_action(case, actions)
-    letter_kinds, reply_letter_due = letters_offered(case, request.user)
+    letter_kinds, reply_letter_due = letters_offered(case, staff_user(request))
     return render(
         request,
         "casework/case_detail.html",
@@ -193,7 +199,7 @@ def case_note_add_view(request: HttpRequest, number: str) -> HttpResponse:
         try:
             case_note_add(
                 number=case.number,
-                actor=request.user,
+                actor=staff_user(request),
                 text=form.cleaned_data["text"],
                 user_ids=[u.pk for u in form.cleaned_data["mentioned_users"]],
                 division_ids=[d.pk for d in form.cleaned_data["mentioned_divisions"]],
@@ -223,7 +229,7 @@ def _next_step_form(case: Any, actions: list[Any]) -> Any:
     return None
 
 
-def _contact(user: object, case: object) -> dict[str, Any]:
+def _contact(user: Person, case: object) -> Payload:
     """Phone and e-mail as this user may see them: in full for the office and the case's
     divisions, masked for everyone else (issue 16 point 2)."""
     applicant = case.applicant  # type: ignore[attr-defined]
@@ -239,7 +245,7 @@ def _contact(user: object, case: object) -> dict[str, Any]:
     }
 
 
-def _record_reveal(case: Any, user: Any, shown_in: str) -> list[tuple[str, str]]:
+def _record_reveal(case: Any, user: Staff, shown_in: str) -> list[tuple[str, str]]:
     """The full ID numbers of the case's applicant (and agent), after writing who sees them,
     when, for which case and where (issue 16 point 2; PIPL Art 51)."""
     shown = []
@@ -265,7 +271,7 @@ def id_number_reveal(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404 from None
     if not may_reveal_id_number(request.user):
         raise PermissionDenied
-    shown = _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_PAGE)
+    shown = _record_reveal(case, staff_user(request), IdNumberReveal.ShownIn.CASE_PAGE)
     id_number_reveal_logged(request, case.number, [whose for whose, _n in shown])
     return render(
         request,
@@ -290,7 +296,7 @@ def casefile_with_id_numbers(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404 from None
     if not may_reveal_id_number(request.user):
         raise PermissionDenied
-    shown = _record_reveal(case, request.user, IdNumberReveal.ShownIn.CASE_FILE)
+    shown = _record_reveal(case, staff_user(request), IdNumberReveal.ShownIn.CASE_FILE)
     id_number_reveal_logged(request, case.number, [whose for whose, _n in shown])
     name = display_name(request.user)
     pdf = casefile_pdf(case, today=timezone.localdate(), generated_by=name, revealed_to=name)

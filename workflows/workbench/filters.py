@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.choices import CaseStatus, Channel
 from casework.models import Division
+from casework.payloads import FormData
 
 
 class CaseFilterForm(forms.Form):
@@ -48,7 +49,7 @@ class CaseFilterForm(forms.Form):
         if divisions is not None:
             self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
@@ -120,7 +121,7 @@ class BulkActionForm(forms.Form):
         values = getlist(key) if getlist else []
         return [str(n).strip()[:50] for n in values if str(n).strip()]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         from workflows.bulk import BULK_MAX_CASES, EXPORT
 
         data = super().clean() or {}

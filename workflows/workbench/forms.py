@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.lifecycle import TRANSITIONS
 from casework.lifecycle.inputs import backdate_reason_field, day, json_safe
 from casework.models import NOTE_MAX_LENGTH, Case
+from casework.payloads import FormData
 from workflows.workbench.withheld_prefill import withheld_prefill
 
 
@@ -32,7 +33,7 @@ def transition_form(
     return form
 
 
-def cleaned_fields(form: forms.Form) -> dict[str, Any]:
+def cleaned_fields(form: forms.Form) -> FormData:
     """The form's data as the JSON-safe fields the lifecycle takes (without the date)."""
     return json_safe(form.cleaned_data)
 

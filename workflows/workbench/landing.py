@@ -6,11 +6,10 @@ the flow, go to the supervision dashboard and the admin instead of an empty å·¥ä
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
 from casework.choices import Role
+from casework.lifecycle.actors import Person
 from casework.permissions import user_roles
 
 # The tabs looked at first, in this order; then the workbench's own order (workflows.TABS).
@@ -25,7 +24,7 @@ def landing_tab(tabs: list[str], counts: dict[str, int]) -> str:
     return next((t for t in ordered if counts.get(t)), tabs[0] if tabs else "mine")
 
 
-def landing_elsewhere(user: Any, tabs: list[str], counts: dict[str, int]) -> str | None:
+def landing_elsewhere(user: Person, tabs: list[str], counts: dict[str, int]) -> str | None:
     """The page to open instead of the workbench, or None: only for a user with no task at
     all and no tab beyond "my tasks" (no office role, no division), by role: the supervising
     office's dashboard, else the admin for staff accounts."""

@@ -21,6 +21,7 @@ from csp.constants import SELF, UNSAFE_INLINE
 from casework.choices import Transition
 from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
+from casework.lifecycle.actors import Staff, staff_user
 from casework.lifecycle.roles import acting_role
 from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
 from workflows.decide.prefill import prefill_returned_proposal
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """The queues. Without ?tab= it opens the first tab that has tasks (issue 14 point 2)."""
-    user = request.user
+    user = staff_user(request)
     tabs = tabs_for(user)
     counts = tab_counts(user=user, tabs=tabs)
     tab = request.GET.get("tab")
@@ -96,7 +97,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
                 number=case.number,
                 organ=case.organ,
                 name=name,
-                actor=request.user,
+                actor=staff_user(request),
                 on=form.cleaned_data["on"],
                 fields=cleaned_fields(form),
             )
@@ -116,10 +117,10 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
             "name": name,
             "label": TRANSITIONS[name].label,
             "form": form,
-            "allowed": name in available_transitions(case, request.user, now=timezone.now()),
+            "allowed": name in available_transitions(case, staff_user(request), now=timezone.now()),
             # The form (it may carry the applicant's details) only for a role that may fire
             # this transition on this case at all (issue 16 point 2).
-            "may_act": acting_role(TRANSITIONS[name].roles, case, request.user) is not None,
+            "may_act": acting_role(TRANSITIONS[name].roles, case, staff_user(request)) is not None,
         },
         status=status,
     )
@@ -133,7 +134,7 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
         raise Http404
     case = _case_or_404(request, number)
     try:
-        case_act(number=case.number, organ=case.organ, name=name, actor=request.user)
+        case_act(number=case.number, organ=case.organ, name=name, actor=staff_user(request))
     except CaseworkError as exc:
         if name == Transition.CLAIM and exc.status_code == 409:
             messages.error(
@@ -161,7 +162,7 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     from letters.services import letter_issue, letter_preview_html
 
     case = _case_or_404(request, number)
-    kinds = fitting_kinds(case, request.user)
+    kinds = fitting_kinds(case, staff_user(request))
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
     if request.method == "GET" and not kind:
         # A letter that moves the case (the approved decision's reply) is the one due: chosen
@@ -184,10 +185,10 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
                         number=case.number,
                         organ=case.organ,
                         name=Transition.ISSUE_REPLY,
-                        actor=request.user,
+                        actor=staff_user(request),
                     )
                 else:
-                    letter_issue(number=case.number, kind=kind, actor=request.user)
+                    letter_issue(number=case.number, kind=kind, actor=staff_user(request))
             except CaseworkError as exc:
                 error = exc.message
             else:
@@ -201,7 +202,7 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def fitting_kinds(case: Any, user: Any = None) -> list[str]:
+def fitting_kinds(case: Any, user: Staff | None = None) -> list[str]:
     """The kinds `user` can issue on the case now (letters.registry and the ledger)."""
     from letters.services import letter_kinds_issuable
 
@@ -229,7 +230,7 @@ def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         letter_void(
             letter_id=letter.pk,
-            actor=request.user,
+            actor=staff_user(request),
             reason=request.POST.get("reason", ""),
             reissue=request.POST.get("reissue") == "1",
         )

@@ -19,9 +19,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.library.evaluation import evaluate
 from casework.management.progress import ProgressBar
+from casework.payloads import Payload
 
 
-def read_requests(path: Path, warn: Any) -> list[dict[str, Any]]:
+def read_requests(path: Path, warn: Any) -> list[Payload]:
     rows = []
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()

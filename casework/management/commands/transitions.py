@@ -11,13 +11,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from casework.choices import CaseStatus
 from casework.lifecycle import TRANSITIONS, TransitionSpec
 from casework.lifecycle.roles import rules_text
+from casework.payloads import Payload
 
 
 def _state(value: str) -> str:
     return str(CaseStatus(value).label) if value else "（新）"
 
 
-def spec_as_data(spec: TransitionSpec) -> dict[str, Any]:
+def spec_as_data(spec: TransitionSpec) -> Payload:
     return {
         "name": spec.name,
         "label": spec.label,

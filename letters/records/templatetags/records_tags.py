@@ -6,11 +6,13 @@ from typing import Any
 
 from django import template
 
+from casework.payloads import TemplateContext
+
 register = template.Library()
 
 
 @register.inclusion_tag("records/_case_records.html", takes_context=True)
-def case_records(context: Any, case: Any) -> dict[str, Any]:
+def case_records(context: Any, case: Any) -> TemplateContext:
     from letters.records.selectors import current_set, records_of
     from letters.records.views import _busy
 
@@ -30,7 +32,7 @@ DECISION_STEPS = ("propose", "check", "approve")
 
 
 @register.inclusion_tag("records/_decision_review.html", takes_context=True)
-def decision_review(context: Any, case: Any, name: str = "") -> dict[str, Any]:
+def decision_review(context: Any, case: Any, name: str = "") -> TemplateContext:
     """The release set and warnings beside the review (check) and sign-off (approve) forms,
     on the case page (`name` empty: shown while the case is in review or approved) and on
     the action pages of propose, check and approve."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from casework.calendar_data import calendar_load_from_package, package_years
 from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Role
 from casework.models import Case, Division, Organ
+from casework.payloads import Payload
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
 from workflows.demo import DEMO_PASSWORD, demo_marker_write
@@ -125,7 +126,7 @@ class Command(BaseCommand):
         def arrive(day: date, hour: int = 10) -> datetime:
             return timezone.make_aware(datetime.combine(day, time(hour)))
 
-        def person(name: str, id_number: str, phone: str) -> dict[str, Any]:
+        def person(name: str, id_number: str, phone: str) -> Payload:
             return {
                 "category": ApplicantCategory.NATURAL_PERSON,
                 "name": name,
@@ -137,9 +138,7 @@ class Command(BaseCommand):
                 "postal_code": "250001",
             }
 
-        def receive(
-            channel: str, day: date, applicant: dict[str, Any], subject: str, **kw: Any
-        ) -> Case:
+        def receive(channel: str, day: date, applicant: Payload, subject: str, **kw: Any) -> Case:
             return case_receive(
                 organ=organ,
                 actor=users["registrar"],

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from casework.choices import CaseStatus
 from casework.models import Case
+from casework.payloads import Payload
 from casework.portal import query_code_digest, query_code_new
 from workflows.api.tokens import ApiToken, TokenScope
 from workflows.management.commands.seed_bench import BENCH_ORGAN
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         if not cases.exists():
             raise CommandError("先运行 manage.py seed_bench --cases 100000。")
         password = secrets.token_urlsafe(16)
-        officers: list[dict[str, Any]] = []
+        officers: list[Payload] = []
         tracked: list[dict[str, str]] = []
         with transaction.atomic():
             for user in User.objects.filter(username__startswith="bench_liaison_").order_by(

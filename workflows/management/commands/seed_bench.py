@@ -32,6 +32,7 @@ from casework.clock import ClockEvent, compute_clock
 from casework.lifecycle import CLOCK_FIELDS, clock_values
 from casework.management.progress import ProgressBar
 from casework.models import Applicant, Case, CaseNumberCounter, Division, Event, Organ
+from casework.payloads import Payload
 from casework.permissions import DIVISION_PERM, division_grant_member
 from casework.selectors import working_calendar
 from workflows.viewflow_adapter import Token
@@ -399,7 +400,7 @@ class Command(BaseCommand):
         disposition = ""
         for kind in path:
             day = min(today, calendar.add_working_days(day, rng.randrange(0, 3)))
-            payload: dict[str, Any] = {}
+            payload: Payload = {}
             actor = None
             if kind == "request_correction":
                 payload = {
