@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -36,6 +36,9 @@ from casework.choices import Disposition as D
 from casework.choices import Transition as T
 from casework.payloads import Payload
 from casework.text import one_line
+
+if TYPE_CHECKING:
+    from casework.models import Case
 
 # Text that says nothing, in any case and with any surrounding punctuation or spaces.
 PLACEHOLDERS = frozenset(
@@ -157,7 +160,7 @@ class DecisionCheck:
         self.problems.append((name, str(message)))
 
 
-def decision_check(disposition: str, fields: Mapping[str, Any], *, case: Any) -> DecisionCheck:
+def decision_check(disposition: str, fields: Mapping[str, Any], *, case: Case) -> DecisionCheck:
     """The problems of deciding `disposition` with `fields` on `case`, and the facts resolved
     for the event (see the module docstring)."""
     check = DecisionCheck()
@@ -246,7 +249,7 @@ def _check_responsible_organ(check: DecisionCheck, fields: Mapping[str, Any]) ->
             check.add("responsible_contact", problem)
 
 
-def _check_repeated(check: DecisionCheck, fields: Mapping[str, Any], case: Any) -> None:
+def _check_repeated(check: DecisionCheck, fields: Mapping[str, Any], case: Case) -> None:
     number = one_line(fields.get("earlier_case_number"))
     if not number:
         check.add(
@@ -267,7 +270,7 @@ def _check_repeated(check: DecisionCheck, fields: Mapping[str, Any], case: Any) 
     )
 
 
-def _check_explanation(check: DecisionCheck, fields: Mapping[str, Any], case: Any) -> None:
+def _check_explanation(check: DecisionCheck, fields: Mapping[str, Any], case: Case) -> None:
     """Art 35: the organ asked the applicant to explain before refusing to process."""
     asked = fields.get("explanation_requested_on")
     if not isinstance(asked, date):
@@ -285,7 +288,7 @@ def _check_explanation(check: DecisionCheck, fields: Mapping[str, Any], case: An
 # --- the ledger ------------------------------------------------------------------------------
 
 
-def case_events(case: Any) -> list[Any]:
+def case_events(case: Case | None) -> list[Any]:
     """The case's events in order (none for an unsaved case)."""
     if case is None or getattr(case, "pk", None) is None:
         return []
@@ -335,7 +338,7 @@ def reply_letter_events(events: list[Any]) -> list[Any]:
     return [e for e in issued if e.payload.get("letter") not in voided]
 
 
-def earlier_reply(case: Any, number: str) -> EarlierReply | str:
+def earlier_reply(case: Case, number: str) -> EarlierReply | str:
     """Art 36(6): the reply of the earlier case `number`, or why it cannot be the earlier case:
     a case of the same organ and the same applicant, answered before this case's receipt."""
     from casework.models import Case

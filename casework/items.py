@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -30,6 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from casework.choices import Disposition
 from casework.decision_rules import DECISION_FACT_KEYS
 from casework.payloads import FormData, Payload, TemplateContext
+
+if TYPE_CHECKING:
+    from casework.models import Case
 
 ITEM_MAX_LENGTH = 500
 MAX_ITEMS = 50
@@ -158,7 +161,7 @@ class RequestItem(models.Model):
         return f"{self.position}. {self.text}"
 
 
-def case_items(case: Any) -> list[RequestItem]:
+def case_items(case: Case) -> list[RequestItem]:
     """The case's items when it has several (a case of one item has none stored)."""
     if getattr(case, "pk", None) is None:
         return []
@@ -170,7 +173,7 @@ def item_name(position: int, text: str) -> str:
     return gettext("item %(position)s “%(text)s”") % {"position": position, "text": text}
 
 
-def record_items(case: Any, items: list[str]) -> Payload:
+def record_items(case: Case, items: list[str]) -> Payload:
     """Store what the registrar set (called by the lifecycle): two or more items are kept,
     one item is the request itself and keeps nothing. Returns what the event records."""
     before = [item.text for item in case_items(case)]
@@ -226,7 +229,7 @@ def overall_disposition(dispositions: list[str]) -> str:
     return dispositions[0]
 
 
-def record_item_decisions(case: Any, data: FormData) -> Payload:
+def record_item_decisions(case: Case, data: FormData) -> Payload:
     """The lifecycle's half of a per-item proposal (Art 36-39 for each item): each item's
     disposition and basis on its row, the derived disposition on the case; the event records
     every item's decision."""
@@ -505,7 +508,7 @@ def chinese_numeral(n: int) -> str:
     return ("十" if tens == 1 else digits[tens] + "十") + (digits[units] if units else "")
 
 
-def registered_items(case: Any, data: FormData) -> list[str]:
+def registered_items(case: Case, data: FormData) -> list[str]:
     """What the registrar entered, one item a line; nothing entered: the automatic split."""
     typed = items_from_lines(data.get("items") or "")
     return typed or split_request(case.subject, case.description)

@@ -16,7 +16,7 @@ from casework.choices import Role
 from casework.lifecycle.actors import Person, Staff
 
 if TYPE_CHECKING:
-    from casework.models import Division
+    from casework.models import Case, Division
 
 DIVISION_PERM = "casework.work_in_division"
 
@@ -122,7 +122,7 @@ def may_reveal_id_number(user: Person | None) -> bool:
     return bool(user_roles(user) & FULL_ID_ROLES)
 
 
-def sees_contact_details(user: Person, case: Any) -> bool:
+def sees_contact_details(user: Person, case: Case) -> bool:
     """Phone and e-mail of the applicant (and agent): the OGI office and the officers of the
     case's divisions (lead or co-division), who contact the applicant; the supervisor and the
     system administrator see them masked."""
@@ -133,4 +133,4 @@ def sees_contact_details(user: Person, case: Any) -> bool:
         return False
     if case.lead_division_id in divisions:
         return True
-    return case.co_divisions.filter(pk__in=divisions).exists()  # type: ignore[no-any-return]
+    return case.co_divisions.filter(pk__in=divisions).exists()

@@ -19,6 +19,7 @@ from casework.choices import Disposition as D
 from casework.choices import Transition as T
 from casework.decision_rules import case_events, correction_exchange
 from casework.errors import WrongState
+from casework.models import Case
 from casework.payloads import Payload
 
 
@@ -64,7 +65,7 @@ def missing_facts(kind_key: str, events: list[Any], kinds: set[str] | None = Non
     return missing
 
 
-def check_letter_facts(case: Any, kind_key: str, kinds: set[str]) -> None:
+def check_letter_facts(case: Case, kind_key: str, kinds: set[str]) -> None:
     """Refuse (WrongState) a letter whose stated procedural facts are not in the ledger."""
     if kind_key not in FACT_CHECKED_KINDS:
         return

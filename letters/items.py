@@ -21,9 +21,8 @@ the paragraphs as printed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from casework.items import case_items, chinese_numeral
+from casework.models import Case
 from casework.payloads import Payload, TemplateContext
 
 # The per-item keys of a proposal that the item's wording reads.
@@ -37,7 +36,7 @@ ITEM_FIELDS = (
 )
 
 
-def item_by_item_context(case: Any, context: TemplateContext, proposal: Payload) -> Payload:
+def item_by_item_context(case: Case, context: TemplateContext, proposal: Payload) -> Payload:
     """What a reply letter adds for a case of several items: the item paragraphs, the items'
     attachments, and which remedy clause applies. Empty for a case of one item."""
     decided = {item.get("position"): item for item in proposal.get("item_decisions") or []}

@@ -23,7 +23,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from casework.choices import Transition as T
-from casework.models import Division
+from casework.models import Case, Division
 from casework.permissions import DIVISION_PERM
 from workflows.models import CaseProcess
 from workflows.viewflow_adapter import DynamicSplit
@@ -110,7 +110,7 @@ class CaseFlow(flow.Flow):
 
     end = flow.End()
 
-    def start_case(self, activation: Any, case: Any) -> CaseProcess:
+    def start_case(self, activation: Any, case: Case) -> CaseProcess:
         activation.process.case = case
         activation.process.save()
         return activation.process  # type: ignore[no-any-return]

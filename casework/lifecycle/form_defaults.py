@@ -5,10 +5,13 @@ lifecycle checks the submitted values as before."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from casework.models import Case
 
 
 def correction_deadline_default(today: date | None = None) -> date:
@@ -21,7 +24,7 @@ def correction_deadline_default(today: date | None = None) -> date:
     return working_calendar().add_working_days(start, settings.CORRECTION_DEADLINE_WORKING_DAYS)
 
 
-def only_open_consultation(case: Any) -> str:
+def only_open_consultation(case: Case) -> str:
     """The id of the case's open consultation when there is exactly one (the form preselects
     it), else "" (the officer picks among several, or there is none)."""
     from casework.selectors import consultations_open

@@ -4,14 +4,13 @@ floor applies its rules without importing this floor."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from casework.lifecycle.release_gate import ReleaseFacts
+from casework.models import Case
 from letters.records.models import Record, ReleasedFile, Suggestion
 from letters.records.selectors import current_set
 
 
-def release_facts_of(case: Any) -> ReleaseFacts:
+def release_facts_of(case: Case) -> ReleaseFacts:
     """Whether the case holds records, its current release set's status, whether that set
     holds every record, and how many personal-data suggestions are still open."""
     record_ids = set(Record.objects.filter(case=case).values_list("pk", flat=True))

@@ -6,13 +6,13 @@ granted reply provides the information, and the warnings of the proposal with th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from casework.choices import Disposition
 from casework.lifecycle import available_transitions
 from casework.lifecycle.actors import Staff
 from casework.lifecycle.decision_warnings import DecisionWarning, warnings_for
 from casework.lifecycle.release_gate import Arrangement, release_refusal
+from casework.models import Case
 from casework.payloads import Payload
 from casework.vague_request import is_vague
 from letters.records.models import ReleaseSet, Suggestion
@@ -60,7 +60,7 @@ def _arrangement_text(proposal: Payload) -> str:
     return f"{label}：{proposal.get('arranged_on', '')}" + (f"，{place}" if place else "")
 
 
-def decision_review_panel(case: Any, user: Staff | None) -> ReviewPanel:
+def decision_review_panel(case: Case, user: Staff | None) -> ReviewPanel:
     events = list(case.events.order_by("seq"))
     proposal_event = next((e for e in reversed(events) if e.kind == "propose"), None)
     proposed = case.status in ("review", "approved") and proposal_event is not None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casework.choices import Transition
 from casework.lifecycle.actors import display_name
+from casework.models import Case
 from workflows.decide.done import done_label
 from workflows.decide.facts import proposal_rows
 
@@ -70,7 +71,7 @@ def _opinion(event: Any) -> str:
     return "；".join(parts)
 
 
-def sheet_steps(case: Any) -> tuple[list[SheetStep], list[SheetStep]]:
+def sheet_steps(case: Case) -> tuple[list[SheetStep], list[SheetStep]]:
     """(the opinions, every step) of the case in order."""
     opinions: list[SheetStep] = []
     steps: list[SheetStep] = []
@@ -88,7 +89,7 @@ def sheet_steps(case: Any) -> tuple[list[SheetStep], list[SheetStep]]:
     return opinions, steps
 
 
-def approval_sheet_html(case: Any, *, now: datetime) -> str:
+def approval_sheet_html(case: Case, *, now: datetime) -> str:
     from letters.fonts import font_stacks
 
     opinions, steps = sheet_steps(case)
@@ -104,7 +105,7 @@ def approval_sheet_html(case: Any, *, now: datetime) -> str:
     )
 
 
-def approval_sheet_pdf(case: Any, *, now: datetime) -> bytes:
+def approval_sheet_pdf(case: Case, *, now: datetime) -> bytes:
     from letters.rendering import html_to_pdf
 
     return html_to_pdf(approval_sheet_html(case, now=now))

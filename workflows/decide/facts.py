@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from casework.choices import Disposition, Transition
 from casework.lifecycle.actors import display_name
+from casework.models import Case
 from casework.payloads import Payload
 
 # The transitions whose forms show the proposal being decided.
@@ -149,7 +150,7 @@ def proposal_changes(before: Payload, after: Payload) -> list[tuple[str, str, st
     return changes
 
 
-def decision_facts(case: Any) -> DecisionFacts:
+def decision_facts(case: Case) -> DecisionFacts:
     """The latest proposal of `case` (none before one is made), with the diff against the
     proposal it replaced after a return for revision."""
     events = list(
@@ -184,7 +185,7 @@ def decision_facts(case: Any) -> DecisionFacts:
     return facts
 
 
-def returned_proposal(case: Any) -> tuple[Any, str]:
+def returned_proposal(case: Case) -> tuple[Any, str]:
     """(the proposal, the reason) when the case's last decision step was a 退回修改 of a
     proposal, else (None, "")."""
     last = (

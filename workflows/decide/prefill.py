@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from casework.models import Case
 from workflows.decide.facts import prefill_values, returned_proposal
 
 
-def prefill_returned_proposal(case: Any, form: Any) -> None:
+def prefill_returned_proposal(case: Case, form: Any) -> None:
     proposal, _reason = returned_proposal(case)
     if proposal is not None:
         form.initial.update(prefill_values(dict(proposal.payload), form))

@@ -8,13 +8,14 @@ from typing import Any
 
 from django import template
 
+from casework.models import Case
 from casework.payloads import TemplateContext
 
 register = template.Library()
 
 
 @register.inclusion_tag("workflows/decide/_decision_facts.html", takes_context=True)
-def decision_facts(context: Any, case: Any, name: str) -> TemplateContext:
+def decision_facts(context: Any, case: Case, name: str) -> TemplateContext:
     from workflows.decide.facts import DECIDING_STEPS, decision_facts, returned_proposal
 
     facts = decision_facts(case) if name in DECIDING_STEPS else None
@@ -29,7 +30,7 @@ def decision_facts(context: Any, case: Any, name: str) -> TemplateContext:
 
 
 @register.inclusion_tag("workflows/decide/_common_phrases.html", takes_context=True)
-def common_phrases(context: Any, case: Any) -> TemplateContext:
+def common_phrases(context: Any, case: Case) -> TemplateContext:
     from workflows.decide.phrases import phrases_for
 
     request = context.get("request")

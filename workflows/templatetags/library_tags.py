@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from casework.library.selectors import library_panel as panel_of
+from casework.models import Case
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def library_panel(context: Any, case: Any) -> SafeString:
+def library_panel(context: Any, case: Case) -> SafeString:
     today = timezone.localdate()
     return SafeString(
         render_to_string(

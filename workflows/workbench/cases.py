@@ -25,7 +25,7 @@ from casework.lifecycle.actions import (
 )
 from casework.lifecycle.actors import Person, Staff, staff_user
 from casework.logging import id_number_reveal_logged
-from casework.models import Division
+from casework.models import Case, Division
 from casework.payloads import Payload
 from casework.permissions import (
     may_reveal_id_number,
@@ -143,7 +143,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest, case: Any, note_form: CaseNoteForm | None = None, status: int = 200
+    request: HttpRequest, case: Case, note_form: CaseNoteForm | None = None, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
     clock = case_clock(case=case, today=today)
@@ -217,7 +217,7 @@ def case_note_add_view(request: HttpRequest, number: str) -> HttpResponse:
 INLINE_FIELDS = 3
 
 
-def _next_step_form(case: Any, actions: list[Any]) -> Any:
+def _next_step_form(case: Case, actions: list[Any]) -> Any:
     """The form of the flow's next step for this user (the first action, when it is one of
     NEXT_STEPS), if short enough to show on the case page; it posts to the action page."""
     if not actions or actions[0].name not in NEXT_STEPS.get(case.status, ()):
@@ -229,11 +229,11 @@ def _next_step_form(case: Any, actions: list[Any]) -> Any:
     return None
 
 
-def _contact(user: Person, case: object) -> Payload:
+def _contact(user: Person, case: Case) -> Payload:
     """Phone and e-mail as this user may see them: in full for the office and the case's
     divisions, masked for everyone else (issue 16 point 2)."""
-    applicant = case.applicant  # type: ignore[attr-defined]
-    agent = case.agent  # type: ignore[attr-defined]
+    applicant = case.applicant
+    agent = case.agent
     full = sees_contact_details(user, case)
     phone = (lambda v: v) if full else mask_phone
     email = (lambda v: v) if full else mask_email
@@ -245,7 +245,7 @@ def _contact(user: Person, case: object) -> Payload:
     }
 
 
-def _record_reveal(case: Any, user: Staff, shown_in: str) -> list[tuple[str, str]]:
+def _record_reveal(case: Case, user: Staff, shown_in: str) -> list[tuple[str, str]]:
     """The full ID numbers of the case's applicant (and agent), after writing who sees them,
     when, for which case and where (issue 16 point 2; PIPL Art 51)."""
     shown = []

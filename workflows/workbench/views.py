@@ -23,6 +23,7 @@ from casework.errors import CaseworkError, InvalidInput, NotVisible
 from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.actors import Staff, staff_user
 from casework.lifecycle.roles import acting_role
+from casework.models import Case
 from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
 from workflows.decide.prefill import prefill_returned_proposal
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
@@ -202,14 +203,14 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def fitting_kinds(case: Any, user: Staff | None = None) -> list[str]:
+def fitting_kinds(case: Case, user: Staff | None = None) -> list[str]:
     """The kinds `user` can issue on the case now (letters.registry and the ledger)."""
     from letters.services import letter_kinds_issuable
 
     return letter_kinds_issuable(case, user)
 
 
-def _moves_case(case: Any, kind: str) -> bool:
+def _moves_case(case: Case, kind: str) -> bool:
     """The letter is recorded by `issue_reply` (its declaration, letters.registry), which also
     completes the flow's issue task: it goes through case_act."""
     from letters.registry import declaration

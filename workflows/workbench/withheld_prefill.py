@@ -6,15 +6,14 @@ their articles so that the text the officer writes names one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext as _
 
 from casework.choices import Transition
+from casework.models import Case
 
 
-def withheld_prefill(name: str, form: forms.Form, case: Any) -> None:
+def withheld_prefill(name: str, form: forms.Form, case: Case) -> None:
     """Fill the unbound propose form's `withheld` field from the case's approved release set,
     and list the grounds with their articles in its help text."""
     if name != Transition.PROPOSE or form.is_bound or "withheld" not in form.fields:

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import template
 
+from casework.models import Case
 from casework.payloads import TemplateContext
 
 register = template.Library()
 
 
 @register.inclusion_tag("records/_case_records.html", takes_context=True)
-def case_records(context: Any, case: Any) -> TemplateContext:
+def case_records(context: Any, case: Case) -> TemplateContext:
     from letters.records.selectors import current_set, records_of
     from letters.records.views import _busy
 
@@ -32,7 +33,7 @@ DECISION_STEPS = ("propose", "check", "approve")
 
 
 @register.inclusion_tag("records/_decision_review.html", takes_context=True)
-def decision_review(context: Any, case: Any, name: str = "") -> TemplateContext:
+def decision_review(context: Any, case: Case, name: str = "") -> TemplateContext:
     """The release set and warnings beside the review (check) and sign-off (approve) forms,
     on the case page (`name` empty: shown while the case is in review or approved) and on
     the action pages of propose, check and approve."""
