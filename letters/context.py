@@ -31,6 +31,13 @@ def _last(case: Case, kind: str) -> Any:
     return case.events.filter(kind=kind).order_by("-seq").first()
 
 
+def _step_event(case: Case, kinds: tuple[str, ...]) -> Any:
+    """The latest event of `kinds` (None when there is none, or no kinds)."""
+    if not kinds:
+        return None
+    return case.events.filter(kind__in=kinds).order_by("-seq").first()
+
+
 def check_organ(case: Case) -> None:
     """A letter names the organ, its address and, in the remedy clause, the reconsideration organ."""
     organ = case.organ
@@ -128,6 +135,15 @@ def build_letter_context(
         "contact_person": getattr(letter_settings(case), "contact_person", "") or "",
         "contact_office": organ.office_name,
     }
+    # The step the letter documents (its Documents.step_events in letters.registry; the
+    # receipt for the acknowledgement): every wording may state what happened and when, and
+    # the reason recorded with it, so a new kind's wording needs no code here.
+    step = _step_event(case, DOCUMENTS[kind.needs].step_events)
+    context["step"] = step.kind if step is not None else kind.needs
+    step_on = step.on if step is not None else case.received_on
+    context["step_on"] = step_on.isoformat() if step_on else None
+    context["step_on_cn"] = cn(step_on)
+    context["step_reason"] = str(step.payload.get("reason", "")) if step is not None else ""
     # The addressee: the applicant, care of the agent (委托代理人) when there is one.
     if kind.to == "applicant":
         context["addressee"] = applicant.name + (f"（委托代理人：{agent.name}）" if agent else "")

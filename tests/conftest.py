@@ -21,24 +21,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Compile the zh-hans catalogues whose .mo is missing or older than its .po, so a fresh
     clone's first `pytest` is in Chinese without a `compilemessages` first (the .mo files are
     not committed)."""
-    import subprocess
+    from casework.management.messages import catalogues_compile_stale
 
-    compiled = False
-    for po in (Path(__file__).resolve().parent.parent / "locale").rglob("django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
-            compiled = True
-    if compiled:
-        # Django may have read the catalogues already (pytest-django sets it up first): read
-        # them again, as Django does when LOCALE_PATHS changes.
-        from django.utils.translation import trans_real
-
-        from asgiref.local import Local
-
-        trans_real._translations = {}
-        trans_real._default = None
-        trans_real._active = Local()
+    catalogues_compile_stale(Path(__file__).resolve().parent.parent)
 
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -15,7 +15,7 @@ from casework.permissions import OFFICE_ROLES, sees_all_cases, user_roles
 class StaffNav:
     """Evaluated only when a template asks (public pages never do)."""
 
-    def __init__(self, user: Person) -> None:
+    def __init__(self, user: Person | None) -> None:
         self.user = user
 
     @cached_property
@@ -28,4 +28,5 @@ class StaffNav:
 
 
 def staff_nav(request: HttpRequest) -> TemplateContext:
-    return {"staff_nav": StaffNav(request.user)}
+    # getattr: a request refused before the authentication middleware has no user
+    return {"staff_nav": StaffNav(getattr(request, "user", None))}

@@ -3,7 +3,8 @@
 `messages_extract` finds every message of the Python code and the templates as makemessages
 does (xgettext; templates templatized first); `messages_untranslated` asks Django, with
 zh-hans active, which of them come back unchanged (Django's own catalogues count). Used by
-`manage.py messages_missing` (the per-area makemessages, ADR 0005) and tests/test_translations.py.
+`manage.py messages_missing` (the per-area makemessages, ADR 0005) and tests/test_translations.py;
+`catalogues_compile_stale` compiles what changed first, for both and for tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -41,6 +42,31 @@ def _po_string(raw: str) -> str:
     """A PO-quoted string's text (its escapes undone; the file is UTF-8 already)."""
     escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), raw)
+
+
+def catalogues_compile_stale(root: Path) -> int:
+    """Compile every catalogue under `root/locale` whose .mo is missing or older than its .po
+    (the .mo files are not committed), and make Django read the catalogues again. Returns how
+    many were compiled. Run before asking which messages are untranslated: without it a fresh
+    clone reports every message of the project as missing."""
+    compiled = 0
+    for po in sorted((root / "locale").rglob("django.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(  # noqa: S603 (a fixed program, our own file names)
+                ["msgfmt", "--check-format", "-o", str(mo), str(po)],  # noqa: S607
+                check=True,
+            )
+            compiled += 1
+    if compiled:
+        # Django may have read the catalogues already: read them again, as Django's own
+        # setting_changed handler does when LOCALE_PATHS changes (django/test/signals.py).
+        from django.utils.translation import trans_real
+
+        from asgiref.local import Local
+
+        vars(trans_real).update(_translations={}, _default=None, _active=Local())
+    return compiled
 
 
 def messages_extract(root: Path, workdir: Path) -> list[Message]:

@@ -5,7 +5,8 @@
                                              locale/extra/NAME/zh_Hans/LC_MESSAGES/django.po
 
 Unlike `makemessages`, it touches one area's catalogue only, adds only what no catalogue
-translates yet, and never guesses (no fuzzy entries). Fill in each msgstr, then run
+translates yet, and never guesses (no fuzzy entries). It compiles the catalogues whose .mo is
+missing or stale first. Fill in each msgstr, then run
 `manage.py compilemessages --ignore=.venv`.
 """
 
@@ -19,7 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.management.messages import messages_extract, messages_untranslated, po_append
+from casework.management.messages import (
+    catalogues_compile_stale,
+    messages_extract,
+    messages_untranslated,
+    po_append,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +38,8 @@ class Command(BaseCommand):
         root = Path(settings.BASE_DIR)
         if area is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", area):
             raise CommandError("区域名只能含小写字母、数字和下划线，以字母开头。")
+        # A catalogue without its .mo (a fresh clone) or edited since would count as missing.
+        catalogues_compile_stale(root)
         with tempfile.TemporaryDirectory() as work:
             missing = messages_untranslated(messages_extract(root, Path(work)))
         if not missing:
