@@ -1,5 +1,6 @@
 """Print the transition table (casework.lifecycle.table): name, label, from → to, who may
-fire it, its input fields; `--format json` for tools."""
+fire it, its input fields, the letter kinds that document it (letters/registry.py);
+`--format json` for tools."""
 
 from __future__ import annotations
 
@@ -75,3 +76,5 @@ class Command(BaseCommand):
             self.stdout.write(f"    fields: {fields}")
             if spec.article:
                 self.stdout.write(f"    basis: {spec.article}")
+            if spec.letters:  # written by the letter registry (letters/registry.py)
+                self.stdout.write(f"    letters: {', '.join(spec.letters)}")

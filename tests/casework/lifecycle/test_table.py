@@ -163,7 +163,10 @@ def test_transitions_command_prints_the_table():
         "co_division_ids",
         "division_due_on",
     ]
+    extend = next(r for r in rows if r["name"] == "extend")
+    assert extend["letters"] == ["extension"]  # the letter registry's declaration
     text = StringIO()
     call_command("transitions", stdout=text)
     assert "assign" in text.getvalue()
+    assert "    letters: extension\n" in text.getvalue()
     assert "交办" in text.getvalue()
