@@ -37,6 +37,7 @@ from typing import Any, Final
 from django.utils.translation import gettext, ngettext
 
 from casework.payloads import Payload
+from casework.text import cn_date
 from casework.workdays import WorkingCalendar
 
 __all__ = [
@@ -760,9 +761,7 @@ def supervision_level(remaining: int | None, *, due_soon_within: int = 3) -> str
 # -- explanation (lazy: never called by compute_clock) -------------------------------------
 
 
-def format_date(day: date) -> str:
-    """A date the way letters and the UI print it: 2026年3月5日 (no zero padding)."""
-    return f"{day.year}年{day.month}月{day.day}日"
+format_date = cn_date  # 2026年3月5日 (casework.text)
 
 
 def _opt_date(value: Any) -> str:

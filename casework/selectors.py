@@ -23,10 +23,16 @@ from casework.clock import (
 from casework.errors import NotVisible
 from casework.lifecycle.actors import Person, Staff
 from casework.lifecycle.follows import deadline_states
-from casework.models import CalendarYear, Case, CaseNote, Division, Event, SpecialDay
+from casework.models import CalendarYear, Case, CaseNote, Division, Event, Organ, SpecialDay
 from casework.payloads import Payload
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
+
+
+def organ_the_one() -> Organ | None:
+    """The organ this installation serves (one organ per installation, DESIGN): the first by
+    pk; None before one is set up. Every page and command that needs "the organ" asks here."""
+    return Organ.objects.order_by("pk").first()
 
 
 def case_list_visible_to(*, user: Person) -> QuerySet[Case]:
@@ -368,7 +374,6 @@ def case_list_drilldown(
     """Filters behind the numbers of the supervision dashboard and the annual report, so every
     number drills down to its cases (DESIGN §6)."""
     from casework.choices import OPEN_STATUSES
-    from casework.models import Organ
 
     if params.get("open"):
         cases = cases.filter(status__in=OPEN_STATUSES)
@@ -400,7 +405,7 @@ def case_list_drilldown(
             return cases.none()
         if not 1900 <= year <= 2999:  # no annual report outside; date() fails past 1..9999
             return cases.none()
-        organ = Organ.objects.order_by("pk").first()
+        organ = organ_the_one()
         if organ is None:
             return cases.none()
         cell = report_cell_cases(organ, year, params.get("row", ""), params.get("col", "total"))

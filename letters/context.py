@@ -14,6 +14,7 @@ from casework.decision_rules import case_events
 from casework.errors import InvalidInput, WrongState
 from casework.models import Case
 from casework.payloads import Payload, TemplateContext
+from casework.text import cn_date
 from letters.facts import check_letter_facts, decision_facts
 from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
@@ -21,10 +22,7 @@ from letters.prose import set_officer_texts
 from letters.provision import provision_context
 from letters.registry import DOCUMENTS  # the one reading of Kind.needs (issue 23)
 
-
-def cn(day: date | None) -> str:
-    """2026年3月5日: Arabic numerals, full year, no zero padding (GB/T 9704 7.3.5.4)."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+cn = cn_date  # 2026年3月5日 (casework.text)
 
 
 def _last(case: Case, kind: str) -> Any:

@@ -10,7 +10,6 @@ dates and numbers.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,12 +20,9 @@ from casework.decision_rules import case_events, correction_exchange
 from casework.errors import WrongState
 from casework.models import Case
 from casework.payloads import Payload
+from casework.text import cn_date
 
-
-def _cn(day: date | str | None) -> str:
-    if isinstance(day, str):
-        day = date.fromisoformat(day) if day else None
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+_cn = cn_date  # 2026年3月5日, also from an ISO string (casework.text)
 
 
 def _last(events: list[Any], kind: str) -> Any:

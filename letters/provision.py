@@ -10,10 +10,9 @@ from datetime import date
 from casework.lifecycle.release_gate import PROVIDING, Arrangement
 from casework.models import Case
 from casework.payloads import TemplateContext
+from casework.text import cn_date
 
-
-def cn(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+cn = cn_date  # 2026年3月5日 (casework.text)
 
 
 def arrangement_context(payload: TemplateContext) -> TemplateContext:

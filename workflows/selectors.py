@@ -27,6 +27,7 @@ from casework.selectors import (
     DIVISION_DUE_MET_IN_TASKS,
     working_days_left,
 )
+from casework.text import cn_date
 from casework.workdays import WorkingCalendar
 from workflows.queue_facts import RowFacts, channel_labels, row_facts, with_row_facts
 from workflows.viewflow_adapter import HUMAN, STATUS, QueueTaskRow, Task
@@ -411,9 +412,7 @@ class QueueRow:
         return self.level.replace("_", "-")
 
 
-def _cn_date(value: date | None) -> str:
-    """2026年3月5日 (GB/T 9704 7.3.5.4), as the cn_date template filter."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+_cn_date = cn_date  # 2026年3月5日 (casework.text), as the cn_date template filter
 
 
 def _level_text(level: str, remaining: int | None) -> str:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
 from casework.payloads import FormData, Payload
+from casework.text import cn_date
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
@@ -100,9 +101,7 @@ def article_cn(article: str) -> str:
     return ARTICLES_CN.get(article, article)
 
 
-def chinese_date(day: date) -> str:
-    """2026年3月5日, as every Chinese message and letter writes a date."""
-    return f"{day.year}年{day.month}月{day.day}日"
+chinese_date = cn_date  # 2026年3月5日 (casework.text)
 
 
 def period_late(lc: CaseLifecycle, spec: TransitionSpec, data: FormData) -> Payload:

@@ -23,6 +23,7 @@ from casework.choices import (
 )
 from casework.lifecycle.actors import Person
 from casework.lifecycle.release_gate import Arrangement
+from casework.text import cn_date
 
 register = template.Library()
 
@@ -97,12 +98,7 @@ def _beijing(value: str) -> str:
     return f"{cn_date(moment.date())} {moment:%H:%M}"
 
 
-@register.filter
-def cn_date(value: date | None) -> str:
-    """A date as 2026年3月5日 (Arabic numerals, no zero padding, GB/T 9704 7.3.5.4)."""
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+register.filter("cn_date", cn_date)  # casework.text: 2026年3月5日
 
 
 @register.filter

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from casework.errors import CaseworkError, NotVisible
 from casework.lifecycle.actors import staff_user
 from casework.permissions import user_roles
-from casework.selectors import case_get_for_user
+from casework.selectors import case_get_for_user, organ_the_one
 
 DONE_PAGE_SIZE = 50
 
@@ -117,12 +117,11 @@ def phrases_page(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
 
     from casework.errors import InvalidInput
-    from casework.models import Organ
     from workflows.decide.phrases import CommonPhrase, phrase_add, phrase_remove
 
     if not user_roles(request.user):
         raise Http404
-    organ = Organ.objects.order_by("pk").first()
+    organ = organ_the_one()
     error = ""
     if request.method == "POST":
         if request.POST.get("remove"):

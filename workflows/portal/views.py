@@ -28,7 +28,7 @@ from casework.portal import (
     tracking_attempt,
     tracking_success_record,
 )
-from casework.selectors import correction_requested
+from casework.selectors import correction_requested, organ_the_one
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.portal import pending, receipts
 from workflows.portal.forms import (
@@ -46,7 +46,7 @@ TRACKED = "portal_tracked_cases"
 
 
 def _organ(request: HttpRequest) -> Organ | None:
-    return Organ.objects.order_by("pk").first()
+    return organ_the_one()
 
 
 def guide(request: HttpRequest) -> HttpResponse:

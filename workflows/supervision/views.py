@@ -21,12 +21,13 @@ from casework.exports import SafeCsvWriter, xlsx_append
 from casework.models import Organ
 from casework.payloads import Payload
 from casework.permissions import sees_all_cases
+from casework.selectors import organ_the_one
 from workflows.supervision.charts import division_chart, month_chart
 from workflows.supervision.selectors import dashboard_data, dashboard_trends
 
 
 def _organ() -> Organ:
-    organ = Organ.objects.order_by("pk").first()
+    organ = organ_the_one()
     if organ is None:
         raise Http404
     return organ

@@ -24,7 +24,7 @@ from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.actors import Staff, staff_user
 from casework.lifecycle.roles import acting_role
 from casework.models import Case
-from casework.selectors import case_get_for_user, note_mentions_for, working_calendar
+from casework.selectors import case_get_for_user, note_mentions_for, organ_the_one, working_calendar
 from workflows.decide.prefill import prefill_returned_proposal
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
 from workflows.services import case_act
@@ -247,14 +247,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     """The registrar's form for applications that did not come online (Art 31 receipt rules)."""
     import secrets
 
-    from casework.models import Organ
     from casework.permissions import OFFICE_ROLES, user_roles
     from workflows.portal.forms import StaffIntakeForm
     from workflows.services import case_receive
 
     if not user_roles(request.user) & OFFICE_ROLES:
         raise Http404
-    organ = Organ.objects.order_by("pk").first()
+    organ = organ_the_one()
     if request.method == "POST":
         form = StaffIntakeForm(request.POST, request.FILES)
         if form.is_valid() and organ is not None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework.annual_report import report_as_data
 from casework.models import Organ
+from casework.selectors import organ_the_one
 
 
 class Command(BaseCommand):
@@ -27,11 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"{year} 年尚未开始，不能生成年度报告。")
         if year < 2019:
             raise CommandError("2019 年以前的申请适用旧条例和旧报告格式，本系统不生成。")
-        found = (
-            Organ.objects.filter(name=organ).first()
-            if organ
-            else Organ.objects.order_by("pk").first()
-        )
+        found = Organ.objects.filter(name=organ).first() if organ else organ_the_one()
         if found is None:
             raise CommandError("未找到机关。")
         data = report_as_data(found, year)

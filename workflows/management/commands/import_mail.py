@@ -43,6 +43,7 @@ from casework.errors import CaseworkError
 from casework.lifecycle import SYSTEM
 from casework.management.progress import ProgressBar
 from casework.models import Case, Organ
+from casework.selectors import organ_the_one
 from workflows.services import case_receive
 
 
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         source.add_argument("--imap", action="store_true")
 
     def handle(self, *args: Any, dir: Path | None, imap: bool, **options: Any) -> None:
-        organ = Organ.objects.order_by("pk").first()
+        organ = organ_the_one()
         if organ is None:
             raise CommandError("尚未设置机关，请先运行 load_demo 或在管理后台添加机关。")
         messages = list(self._from_dir(dir) if dir else self._from_imap())
