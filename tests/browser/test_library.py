@@ -244,7 +244,7 @@ def test_a_duplicate_before_the_first_reply_is_offered_and_merged(
     offer.get_by_role("link", name="并入此前的申请").click()
     page.wait_for_url(re.compile(r".*/act/merge_duplicate/$"))
     assert page.get_by_label("并入的此前申请").input_value() == first.number
-    page.get_by_label("理由").fill("同一申请人重复提交")
+    page.get_by_label("理由", exact=True).fill("同一申请人重复提交")
     assert_accessible(page, axe)
     page.get_by_role("button", name="提交", exact=True).click()
     page.wait_for_url(re.compile(rf".*/cases/{second.number}/$"))
