@@ -109,7 +109,7 @@ FROM unnest(%s::bigint[], %s::float8[]) AS q(t, w)
 CROSS JOIN LATERAL (
     SELECT p.case_id FROM {TABLE} p
     WHERE p.organ_id = %s AND p.term = q.t
-      AND (p.received_on < %s OR (p.received_on = %s AND p.case_id < %s))
+      AND p.received_on <= %s AND (p.received_on < %s OR p.case_id < %s)
     ORDER BY p.received_on DESC, p.case_id DESC
     LIMIT {POSTINGS_PER_TERM}
 ) p
@@ -189,7 +189,7 @@ def _candidate_ids_per_term(
         for term, weight in chosen_terms(terms, counts).items():
             cursor.execute(
                 f"SELECT case_id FROM {TABLE} WHERE organ_id = %s AND term = %s "  # noqa: S608
-                "AND (received_on < %s OR (received_on = %s AND case_id < %s)) "
+                "AND received_on <= %s AND (received_on < %s OR case_id < %s) "
                 f"ORDER BY received_on DESC, case_id DESC LIMIT {POSTINGS_PER_TERM}",
                 [organ_id, term, entry.received_on, entry.received_on, own_id],
             )
