@@ -22,6 +22,9 @@ class CaseStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ABANDONED = "abandoned", _("Deemed abandoned")
+    # The same applicant's second request for the same information, before the first was
+    # answered: merged into the earlier case, which answers both (issue 25 point 2).
+    MERGED = "merged", _("Merged into an earlier request")
 
 
 # States in which the case is still being handled (the clock may run).
@@ -207,6 +210,7 @@ class Transition(StrEnum):
     ARCHIVE = "archive"
     WITHDRAW = "withdraw"
     ABANDON = "abandon"
+    MERGE_DUPLICATE = "merge_duplicate"
     URGE = "urge"
     RECORD_REMEDY = "record_remedy"
     GIVE_OPINION = "give_opinion"

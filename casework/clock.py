@@ -70,7 +70,10 @@ ISSUE_REPLY: Final = "issue_reply"
 REPLY_ON_THE_SPOT: Final = "reply_on_the_spot"
 WITHDRAW: Final = "withdraw"
 ABANDON: Final = "abandon"
-TERMINAL_EVENT_KINDS: Final = frozenset({ISSUE_REPLY, REPLY_ON_THE_SPOT, WITHDRAW, ABANDON})
+MERGE_DUPLICATE: Final = "merge_duplicate"
+TERMINAL_EVENT_KINDS: Final = frozenset(
+    {ISSUE_REPLY, REPLY_ON_THE_SPOT, WITHDRAW, ABANDON, MERGE_DUPLICATE}
+)
 CLOCK_EVENT_KINDS: Final = frozenset(
     {
         RECEIVE,
@@ -226,8 +229,8 @@ def compute_clock(
     [received_on, Art 31], ``request_correction`` [deadline_on], ``receive_correction``,
     ``open_consultation`` [consultation_id, party], ``close_consultation`` [consultation_id],
     ``extend`` [days], ``notify_fee`` [notice_received_on, default `on`], ``receive_fee``; the
-    terminal ``issue_reply``, ``reply_on_the_spot``, ``withdraw``, ``abandon`` stop the clock on
-    `on`. Other kinds are ignored.
+    terminal ``issue_reply``, ``reply_on_the_spot``, ``withdraw``, ``abandon``, ``merge_duplicate`` stop the
+    clock on `on`. Other kinds are ignored.
 
     Counting (LAW §4.1): the receipt day is day 0, day 1 the first working day after it.
     - Art 33: the reply is due on the `reply_days`-th counted working day (+ the extension).
@@ -938,6 +941,11 @@ def _describe_closed(segment: Segment) -> str:
         return gettext("The application was deemed abandoned on {date}; the clock stops.").format(
             date=on
         )
+    if event == MERGE_DUPLICATE:
+        return gettext(
+            "The application was merged into the same applicant's earlier request on {date};"
+            " the clock stops."
+        ).format(date=on)
     late = detail.get("late_working_days", 0)
     if late:
         return ngettext(

@@ -1,10 +1,9 @@
 """Keeping the library current: an entry per case, refreshed by a background job whenever a
 case is saved (registered, corrected, routed, replied), and the candidate lookup.
 
-On PostgreSQL the candidates are the nearest entries by trigram distance (pg_trgm GiST index
-on the normalised text, migration case_library 0002), so a lookup reads a bounded number of
-rows however many cases the organ has; elsewhere (SQLite, the demo) the organ's latest
-entries are compared in memory. The lookup never leaves the case's organ.
+The candidates come from the inverted index of postings (applicant keys, facts, bigrams:
+casework.library.postings, migration case_library 0003), so a lookup reads a bounded number
+of rows however many cases the organ has. The lookup never leaves the case's organ.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -23,15 +22,14 @@ from django_tasks import task
 from casework.choices import CaseStatus
 from casework.library.facts import Facts
 from casework.library.match import Entry
-from casework.library.memory import MemoryLibrary
-from casework.library.models import LibraryEntry
+from casework.library.models import LibraryEntry, LibraryPosting
+from casework.library.postings import candidate_ids, postings_replace
 from casework.models import Applicant, Case
 from casework.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 100
-MEMORY_LIMIT = 5000
 ANSWERED = frozenset({CaseStatus.REPLIED, CaseStatus.ARCHIVED})
 
 
@@ -93,7 +91,9 @@ def entry_refresh(case_id: int, *, now: datetime | None = None) -> LibraryEntry 
     """Write the case's entry afresh (idempotent: safe to run twice or on two workers)."""
     case = Case.objects.select_related("applicant").filter(pk=case_id).first()
     if case is None:
-        LibraryEntry.objects.filter(case_id=case_id).delete()
+        with transaction.atomic():
+            LibraryEntry.objects.filter(case_id=case_id).delete()
+            LibraryPosting.objects.filter(case_id=case_id).delete()
         return None
     entry = entry_of_case(case)
     defaults = {
@@ -123,6 +123,7 @@ def entry_refresh(case_id: int, *, now: datetime | None = None) -> LibraryEntry 
             for field, value in defaults.items():
                 setattr(row, field, value)
             row.save()
+        postings_replace(case.pk, case.organ_id, entry.received_on, entry)
     return row
 
 
@@ -147,13 +148,9 @@ def candidates(entry: Entry, organ_id: int, limit: int = CANDIDATES) -> list[Ent
         Q(received_on__lt=entry.received_on)
         | Q(received_on=entry.received_on, case_id__lt=entry.id)
     )
-    if connection.vendor == "postgresql" and entry.core:
-        rows: Iterable[LibraryEntry] = earlier.extra(
-            select={"distance": "core_text <-> %s"},
-            select_params=[entry.core],
-            order_by=["distance"],
-        )[:limit]
-        return [entry_of_row(r) for r in rows]
-    rows = earlier.order_by("-received_on", "-case_id")[:MEMORY_LIMIT]
-    library = MemoryLibrary(entry_of_row(r) for r in rows)
-    return library.candidates(entry, limit)
+    # The inverted index (casework.library.postings): a bounded number of rows read whatever
+    # the organ's size; the entries of the ids found, best first.
+    ids = candidate_ids(entry, organ_id, limit)
+    found: Iterable[LibraryEntry] = earlier.filter(case_id__in=ids)
+    by_id = {r.case_id: r for r in found}
+    return [entry_of_row(by_id[i]) for i in ids if i in by_id]

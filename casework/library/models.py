@@ -61,3 +61,29 @@ class LibrarySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organ)
+
+
+class LibraryPosting(models.Model):
+    """One term of one case's entry (casework.library.postings): the inverted index that
+    finds a request's candidates in a bounded number of rows on PostgreSQL. Derived data,
+    written with the entry and by `library_rebuild`; plain ids, no foreign keys (a case's
+    postings go with its entry)."""
+
+    pk = models.CompositePrimaryKey("case_id", "term")
+    case_id = models.BigIntegerField()
+    term = models.BigIntegerField()
+    organ_id = models.BigIntegerField()
+    received_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("library posting")
+        verbose_name_plural = _("library postings")
+        indexes = [
+            models.Index(
+                fields=["organ_id", "term", "received_on", "case_id"],
+                name="library_posting_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.term}"

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from casework.library.index import candidates, entry_of_case, entry_of_row
+from casework.choices import OPEN_STATUSES
+from casework.library.index import applicant_keys, candidates, entry_of_case, entry_of_row
 from casework.library.match import (
     SIMILAR_LIMIT,
     Entry,
@@ -147,6 +148,25 @@ def same_applicant_q(case: Case) -> Q:
     return same
 
 
+def same_applicant(case: Case, other: Case) -> bool:
+    """The two cases come from the same applicant (the keys of `same_applicant_q`)."""
+    if case.applicant_id == other.applicant_id:
+        return True
+    return bool(set(applicant_keys(case.applicant)) & set(applicant_keys(other.applicant)))
+
+
+def earlier_open_requests(case: Case) -> QuerySet[Case]:
+    """The same applicant's requests at the case's organ that arrived before it and are still
+    open (not yet answered): what a duplicate may be merged into (issue 25 point 2)."""
+    earlier = Q(arrived_at__lt=case.arrived_at) | Q(arrived_at=case.arrived_at, pk__lt=case.pk)
+    return (
+        Case.objects.filter(same_applicant_q(case), earlier, organ_id=case.organ_id)
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(pk=case.pk)
+        .order_by("arrived_at", "pk")
+    )
+
+
 def applicant_volume(case: Case, today: date) -> Volume:
     """The applicant's requests received in the 12 months up to `today`, this one included,
     and their subjects (Art 35)."""
@@ -181,8 +201,11 @@ def library_panel(case: Case, today: date) -> Panel:
     similar = _shown(matches, entry.text)
     by_id = {s.case.pk: s for s in similar}
     repeat = repeat_of(entry, matches)
+    # A duplicate to merge is still open: a withdrawn or merged earlier request is not.
     duplicates = [
-        by_id[m.earlier.id] for m in duplicates_of(entry, matches) if m.earlier.id in by_id
+        by_id[m.earlier.id]
+        for m in duplicates_of(entry, matches)
+        if m.earlier.id in by_id and by_id[m.earlier.id].case.status in OPEN_STATUSES
     ]
     route = routing_suggestion(matches)
     division = Division.objects.filter(pk=int(route.division)).first() if route else None
@@ -197,6 +220,15 @@ def library_panel(case: Case, today: date) -> Panel:
         if route
         else [],
     )
+
+
+def merge_candidates(case: Case) -> list[Similar]:
+    """The same applicant's earlier open requests that the library judges the same
+    information: the case the merge form proposes first (a suggestion; the officer names the
+    case to merge into)."""
+    entry = entry_of_case(case)
+    matches = duplicates_of(entry, _similar(entry, case))
+    return [s for s in _shown(matches, entry.text) if s.case.status in OPEN_STATUSES]
 
 
 def routing_for_entry(entry: Entry, organ_id: int) -> RoutingSuggestion | None:

@@ -145,3 +145,13 @@ def not_checked_yet(lc: CaseLifecycle) -> str | None:
         if event.kind == T.PROPOSE:
             return None
     return None
+
+
+def earlier_request_open(lc: CaseLifecycle) -> str | None:
+    """A duplicate is merged only into the same applicant's earlier request that is still
+    open; once that one is answered, Art 36(6) applies instead (issue 25 point 2)."""
+    from casework.library.selectors import earlier_open_requests
+
+    if not earlier_open_requests(lc.case).exists():
+        return _("The same applicant has no earlier request still open here to merge into.")
+    return None

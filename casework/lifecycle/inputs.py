@@ -525,6 +525,66 @@ class OptionalReasonInput(TransitionForm):
     reason = text(_("Reason"), required=False, area=True)
 
 
+class MergeDuplicateInput(TransitionForm):
+    """The earlier request a duplicate is merged into (issue 25 point 2): the same applicant,
+    the same organ, arrived before this one and not yet answered."""
+
+    merged_into = text(
+        _("Earlier request to merge into"),
+        max_length=40,
+        help_text=_(
+            "The number of the same applicant's earlier case at this organ, not yet answered;"
+            " its reply answers both."
+        ),
+    )
+    reason = text(_("Reason"), required=False, area=True)
+
+    def setup(self) -> None:
+        if self.is_bound:
+            return
+        # The case library's same-information duplicates first (a suggestion only).
+        from casework.library.selectors import merge_candidates
+
+        candidates = merge_candidates(self.case)
+        if candidates:
+            self.initial.setdefault("merged_into", candidates[0].case.number)
+
+    def clean_merged_into(self) -> str:
+        from casework.choices import OPEN_STATUSES
+        from casework.library.selectors import same_applicant
+
+        number = self.cleaned_data["merged_into"].strip()
+        earlier = (
+            Case.objects.select_related("applicant")
+            .filter(organ_id=self.case.organ_id, number=number)
+            .first()
+        )
+        if earlier is None or earlier.pk == self.case.pk:
+            raise forms.ValidationError(_("There is no other case with this number here."))
+        if not same_applicant(self.case, earlier):
+            raise forms.ValidationError(
+                _(
+                    "Case %(number)s is not the same applicant's (identity document, or name"
+                    " with phone or e-mail)."
+                )
+                % {"number": number}
+            )
+        if (earlier.arrived_at, earlier.pk) > (self.case.arrived_at, self.case.pk):
+            raise forms.ValidationError(
+                _("Case %(number)s arrived after this one: merge the later request into it.")
+                % {"number": number}
+            )
+        if earlier.status not in OPEN_STATUSES:
+            raise forms.ValidationError(
+                _(
+                    "Case %(number)s is closed: an answered request makes this one a repeat"
+                    " (Art 36(6)), not a duplicate."
+                )
+                % {"number": number}
+            )
+        return number
+
+
 class CommentInput(TransitionForm):
     comment = text(_("Comment"), required=False, area=True)
 

@@ -1026,6 +1026,41 @@ class CaseLifecycle:
         return {"disposition": disposition, "deadline_on": _iso(deadline), "reason": data["reason"]}
 
     @transition(
+        T.MERGE_DUPLICATE,
+        label=gettext_lazy("Merge into the earlier request"),
+        source=[S.RECEIVED, S.REGISTERED, S.CORRECTION, S.HANDLING, S.INVESTIGATION],
+        target=S.MERGED,
+        roles=OFFICE,
+        form=i.MergeDuplicateInput,
+        article="issue 25 point 2 (not Art 36(6): the earlier request is not answered yet)",
+        flow=ENDS_FLOW,
+        guards=(g.earlier_request_open,),
+    )
+    def merge_duplicate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The same applicant asked again for the same information before the first request
+        was answered: this case closes into the earlier one, whose reply answers both; the
+        clock stops and the applicant is told by e-mail."""
+        from casework.choices import OPEN_STATUSES
+        from casework.notifications import notify_template
+
+        earlier = (
+            Case.objects.select_for_update()
+            .filter(organ_id=self.case.organ_id, number=data["merged_into"])
+            .first()
+        )
+        if earlier is None or earlier.status not in OPEN_STATUSES:  # answered meanwhile
+            raise WrongState(_("The earlier request is no longer open; nothing to merge into."))
+        self.case.closed_on = self.on
+        notify_template(
+            key=f"merged:{self.case.pk}",
+            to=[self.case.applicant.email],
+            case=self.case,
+            template="request_merged",
+            context={"earlier": earlier, "organ": self.case.organ, "on": self.on},
+        )
+        return {"merged_into": earlier.number, "reason": data["reason"]}
+
+    @transition(
         T.URGE,
         label=gettext_lazy("Urge"),
         source=list(OPEN),

@@ -272,6 +272,31 @@ def test_bench_similar_prints_the_metrics_and_the_lookup_time(receive_flow, tmp_
 
 
 @pytest.mark.django_db
+def test_bench_similar_prints_the_growth_and_leaves_no_scratch_postings(receive_flow, monkeypatch):
+    """The growth line times the candidate lookup on the organ's first GROWTH_BASE entries
+    (a scratch copy of their postings, removed afterwards) and on all of them."""
+    import io
+
+    from casework.library.models import LibraryPosting
+    from casework.management.commands import bench_similar
+
+    monkeypatch.setattr(bench_similar, "GROWTH_BASE", 1)
+    receive_flow(arrived=date(2026, 3, 2))
+    receive_flow(arrived=date(2026, 3, 3), applicant=OTHER)
+    _index_all()
+    before = LibraryPosting.objects.count()
+    out = io.StringIO()
+    call_command("bench_similar", "--lookups-only", "--lookups", "2", stdout=out)
+    assert re.search(
+        r"候选查询增长：1 件 p50=[\d.]+ ms p95=[\d.]+ ms → 2 件 p50=[\d.]+ ms p95=[\d.]+ ms"
+        r" ?（规模 ×2，耗时 ×[\d.]+）",
+        out.getvalue(),
+    ), out.getvalue()
+    assert LibraryPosting.objects.count() == before
+    assert not LibraryPosting.objects.filter(organ_id__lt=0).exists()
+
+
+@pytest.mark.django_db
 def test_the_repeat_proposal_picks_the_earlier_case_and_its_letter_cites_it(
     receive_flow, act, divisions, users
 ):

@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from casework.choices import Transition as T
 from casework.library.selectors import library_panel as panel_of
+from casework.lifecycle import TRANSITIONS
 from casework.models import Case
 
 register = template.Library()
@@ -23,7 +25,13 @@ def library_panel(context: Any, case: Case) -> SafeString:
     return SafeString(
         render_to_string(
             "workflows/library/panel.html",
-            {"case": case, "panel": panel_of(case, today)},
+            {
+                "case": case,
+                "panel": panel_of(case, today),
+                # The merge is offered where the transition leaves the case's state; the
+                # action page checks the user's role (casework.lifecycle: merge_duplicate).
+                "may_merge": case.status in TRANSITIONS[T.MERGE_DUPLICATE].source,
+            },
             request=context.get("request"),
         )
     )

@@ -24,7 +24,9 @@ from django.db import connection
 from django.db.models import Count
 
 from casework.library.evaluation import evaluate
+from casework.library.index import CANDIDATES, entry_of_row
 from casework.library.models import LibraryEntry
+from casework.library.postings import TABLE, candidate_ids
 from casework.library.selectors import similar_cases
 from casework.management.commands.similar_eval import read_requests
 from casework.models import Case
@@ -38,10 +40,6 @@ def percentile(values: list[float], share: float) -> float:
 
 
 GROWTH_BASE = 10_000
-CANDIDATE_SQL = (
-    "SELECT case_id FROM {table} WHERE organ_id = %s AND received_on < %s "
-    "ORDER BY core_text <-> %s LIMIT 100"
-)
 
 
 class Command(BaseCommand):
@@ -73,34 +71,41 @@ class Command(BaseCommand):
         self._lookups(lookups, random.Random(seed))
 
     def _growth(self, organ_id: int, size: int, rng: random.Random) -> None:
-        """The candidate query (the only part of a lookup that depends on the organ's size)
-        on the organ's first 10,000 entries, copied with the same index into a temporary
-        table, and on all of them, interleaved under the same machine load."""
-        table = "library_growth_base"
+        """The candidate lookup (the only part of a lookup that depends on the organ's size:
+        casework.library.postings) on the organ's first 10,000 entries, copied as a scratch
+        organ (negative ids) into the postings table and removed afterwards, and on all of
+        them, interleaved under the same machine load."""
+        scratch = -organ_id
+        sample_rows = list(
+            LibraryEntry.objects.filter(organ_id=organ_id).order_by("case_id")[:GROWTH_BASE]
+        )
+        sample = [entry_of_row(r) for r in rng.sample(sample_rows, min(100, len(sample_rows)))]
+        times: dict[int, list[float]] = {scratch: [], organ_id: []}
+        copy = (
+            f"INSERT INTO {TABLE} (case_id, term, organ_id, received_on) "  # noqa: S608
+            f"SELECT -case_id, term, %s, received_on FROM {TABLE} "
+            "WHERE organ_id = %s AND case_id <= %s"
+        )
+        remove = f"DELETE FROM {TABLE} WHERE organ_id = %s"  # noqa: S608
+        # Committed and vacuumed like the real postings (index-only scans need the visibility
+        # map), removed again afterwards — also what an interrupted earlier run left.
+        vacuum = "" if connection.in_atomic_block else "VACUUM "
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            copy = (
-                f"CREATE TEMP TABLE {table} AS SELECT * FROM case_library_libraryentry "  # noqa: S608
-                f"WHERE organ_id = %s ORDER BY case_id LIMIT {GROWTH_BASE}"
-            )
-            cursor.execute(copy, [organ_id])
-            cursor.execute(
-                f"CREATE INDEX ON {table} USING gist (core_text gist_trgm_ops(siglen=512))"
-            )
-            cursor.execute(f"ANALYZE {table}")
-            cursor.execute(f"SELECT organ_id, received_on, core_text FROM {table}")  # noqa: S608
-            sample = rng.sample(cursor.fetchall(), 100)
-            times: dict[str, list[float]] = {table: [], "case_library_libraryentry": []}
+            cursor.execute(remove, [scratch])
+            cursor.execute(copy, [scratch, organ_id, sample_rows[-1].case_id])
+            cursor.execute(f"{vacuum}ANALYZE {TABLE}")
+        try:
             for _round in range(2):
-                for name, found in times.items():
-                    sql = CANDIDATE_SQL.format(table=name)
-                    for row in sample:
+                for organ, found in times.items():
+                    for entry in sample:
                         started = time.perf_counter()
-                        cursor.execute(sql, list(row))
-                        cursor.fetchall()
+                        candidate_ids(entry, organ, CANDIDATES)
                         found.append((time.perf_counter() - started) * 1000)
-            cursor.execute(f"DROP TABLE {table}")
-        small, large = times[table], times["case_library_libraryentry"]
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(remove, [scratch])
+                cursor.execute(f"{vacuum}ANALYZE {TABLE}")
+        small, large = times[scratch], times[organ_id]
         self.stdout.write(
             f"候选查询增长：{GROWTH_BASE} 件 p50={statistics.median(small):.1f} ms "
             f"p95={percentile(small, 0.95):.1f} ms → {size} 件 "
@@ -127,7 +132,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             similar_cases(case)
             times.append((time.perf_counter() - started) * 1000)
-        if connection.vendor == "postgresql" and size > GROWTH_BASE:
+        if size > GROWTH_BASE:
             self._growth(organ_id, size, rng)
         self.stdout.write(
             f"查找耗时（{connection.vendor}，机关 {organ_id}，{size} 件）："

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from casework.library.index import entry_of_case
 from casework.library.models import LibraryEntry
+from casework.library.postings import postings_write
 from casework.management.progress import ProgressBar
 from casework.models import Case
 
@@ -40,15 +41,17 @@ class Command(BaseCommand):
             cases = cases.filter(organ_id=organ)
         total = cases.count()
         progress = ProgressBar("重建案例库")
-        done, last = 0, 0
+        done, last, terms = 0, 0, 0
         now = timezone.now()
         while True:
             batch = list(cases.filter(pk__gt=last)[:BATCH])
             if not batch:
                 break
             rows = []
+            postings = []
             for case in batch:
                 entry = entry_of_case(case)
+                postings.append((case.pk, case.organ_id, entry.received_on, entry))
                 rows.append(
                     LibraryEntry(
                         case_id=case.pk,
@@ -67,6 +70,7 @@ class Command(BaseCommand):
                 LibraryEntry.objects.bulk_create(
                     rows, update_conflicts=True, unique_fields=["case"], update_fields=UPDATED
                 )
+                terms += postings_write(postings, replace=True)
             done += len(batch)
             last = batch[-1].pk
             progress(done, total)
@@ -75,6 +79,9 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner sorts every entry instead of walking the
             # trigram index in distance order (500 ms instead of 30 at 10,000 cases).
+            # The postings are read by index-only scans: VACUUM sets the visibility map.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE case_library_libraryentry")
-        self.stdout.write(f"案例库已重建：{done} 件案件。")
+                vacuum = "" if connection.in_atomic_block else "VACUUM "  # (a test's transaction)
+                cursor.execute(f"{vacuum}ANALYZE case_library_libraryposting")
+        self.stdout.write(f"案例库已重建：{done} 件案件，{terms} 条索引项。")

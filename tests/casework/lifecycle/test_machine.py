@@ -495,6 +495,7 @@ def test_every_design_transition_is_covered():
         "close_consultation",
         "record_consultation_delivery",  # tests/casework/lifecycle/test_consultation.py
         "submit_correction",  # tests/casework/lifecycle/test_late_and_correction.py
+        "merge_duplicate",  # tests/casework/lifecycle/test_merge_duplicate.py (needs two cases)
         "recompute",
         "issue_letter",
         "void_letter",
