@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "captcha",
     "casework",
     "casework.library",
+    "casework.catalogue",
     "letters",
     "workflows",
     "letters.records",

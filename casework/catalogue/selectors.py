@@ -1,0 +1,178 @@
+"""Reads of the catalogue and the guide: the public lists, the match shown on /apply/, and
+the figures (issue 26 point 6) for the supervision dashboard and the self-check report."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from casework.catalogue.models import (
+    CatalogueItem,
+    Category,
+    GuideStatus,
+    GuideVersion,
+    ItemCited,
+    ItemShown,
+    ItemStatus,
+    SourceKind,
+)
+from casework.library.text import bigrams, core_text
+from casework.models import Organ
+
+PAGE_SIZE = 20
+MATCH_LIMIT = 5
+MATCH_THRESHOLD = 0.5  # share of the typed subject's bigrams found in the item's title
+MATCH_MIN_CORE = 4  # characters of core text before anything is matched
+
+
+def public_items(
+    organ: Organ,
+    *,
+    q: str = "",
+    category: Category | int | None = None,
+    validity: str = "",
+) -> QuerySet[CatalogueItem]:
+    """Published items of an organ (in force and no longer in force alike), newest first,
+    narrowed by words of the title, 文号 or text, a category and the validity."""
+    items = CatalogueItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED)
+    for word in (q or "").split()[:5]:
+        items = items.filter(
+            Q(title__icontains=word) | Q(doc_number__icontains=word) | Q(body__icontains=word)
+        )
+    if category:
+        items = items.filter(category=category)
+    if validity:
+        items = items.filter(validity=validity)
+    return items.select_related("category", "division").order_by("-published_on", "-pk")
+
+
+def public_item_get(organ: Organ, pk: int) -> CatalogueItem | None:
+    return (
+        CatalogueItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED, pk=pk)
+        .select_related("category", "division")
+        .prefetch_related("attachments")
+        .first()
+    )
+
+
+def office_items(organ: Organ, *, status: str = "") -> QuerySet[CatalogueItem]:
+    items = CatalogueItem.objects.filter(organ=organ)
+    if status:
+        items = items.filter(status=status)
+    return items.select_related("category", "division").order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Match:
+    item: CatalogueItem
+    score: float
+
+
+def items_matching(organ: Organ, text: str, *, limit: int = MATCH_LIMIT) -> list[Match]:
+    """Published items in force whose title (with its 文号) covers most of what the applicant
+    typed: the share of the subject's character bigrams (core text, casework.library.text)
+    found in the item's, best first."""
+    core = core_text(text)
+    if len(core) < MATCH_MIN_CORE:
+        return []
+    wanted = bigrams(core)
+    found: list[Match] = []
+    rows = CatalogueItem.objects.filter(
+        organ=organ, status=ItemStatus.PUBLISHED, validity="valid"
+    ).only("pk", "title", "doc_number", "published_on", "organ_id")
+    for item in rows.iterator():
+        have = bigrams(core_text(f"{item.title}{item.doc_number}"))
+        if not have:
+            continue
+        score = len(wanted & have) / len(wanted)
+        if score >= MATCH_THRESHOLD:
+            found.append(Match(item, score))
+    found.sort(key=lambda m: (-m.score, -m.item.pk))
+    return found[:limit]
+
+
+def items_for_reply(organ: Organ) -> QuerySet[CatalogueItem]:
+    """The items a 36(1) reply may point to: published and in force."""
+    return (
+        CatalogueItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED, validity="valid")
+        .select_related("category")
+        .order_by("-published_on", "-pk")
+    )
+
+
+# --- The guide -------------------------------------------------------------------------------
+
+
+def guide_current(organ: Organ) -> GuideVersion | None:
+    return (
+        GuideVersion.objects.filter(organ=organ, status=GuideStatus.APPROVED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def guide_versions_public(organ: Organ) -> QuerySet[GuideVersion]:
+    return GuideVersion.objects.filter(organ=organ, status=GuideStatus.APPROVED).order_by("-number")
+
+
+def guide_draft(organ: Organ) -> GuideVersion | None:
+    return GuideVersion.objects.filter(organ=organ).exclude(status=GuideStatus.APPROVED).first()
+
+
+# --- Figures (issue 26 point 6) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueFigures:
+    answered_by_catalogue: int  # cases whose reply pointed to an item (Art 36(1))
+    published_from_cases: int  # items made from a case's released records
+    from_selfchecks: int  # published items that came from self-check conclusions
+    from_popular_topics: int  # published items that came from popular topics
+    shown_then_applied: int  # applications made although matching items were shown
+    items_published: int  # items published in the period
+    items_in_force: int  # items in force now
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def catalogue_figures(
+    organ: Organ | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> CatalogueFigures:
+    """The catalogue's figures for an organ (all organs when None) and a period of dates
+    (inclusive; open-ended when not given). Counts distinct cases and items. Called by the
+    supervision dashboard's catalogue include and by the self-check campaign report."""
+
+    def within(qs: QuerySet[Any], field: str) -> QuerySet[Any]:
+        if start is not None:
+            qs = qs.filter(**{f"{field}__date__gte": start})
+        if end is not None:
+            qs = qs.filter(**{f"{field}__date__lte": end})
+        return qs
+
+    items = CatalogueItem.objects.all()
+    cited = ItemCited.objects.all()
+    shown = ItemShown.objects.all()
+    if organ is not None:
+        items = items.filter(organ=organ)
+        cited = cited.filter(case__organ=organ)
+        shown = shown.filter(case__organ=organ)
+    published = within(items.filter(status=ItemStatus.PUBLISHED), "published_at")
+    return CatalogueFigures(
+        answered_by_catalogue=within(cited.filter(use=ItemCited.Use.ALREADY_PUBLIC), "at")
+        .values("case")
+        .distinct()
+        .count(),
+        published_from_cases=published.filter(source_kind=SourceKind.CASE).count(),
+        from_selfchecks=published.filter(source_kind=SourceKind.SELFCHECK).count(),
+        from_popular_topics=published.filter(source_kind=SourceKind.POPULAR_TOPIC).count(),
+        shown_then_applied=within(shown, "shown_at").values("case").distinct().count(),
+        items_published=published.count(),
+        items_in_force=items.filter(status=ItemStatus.PUBLISHED, validity="valid").count(),
+    )
