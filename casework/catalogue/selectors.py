@@ -176,3 +176,27 @@ def catalogue_figures(
         items_published=published.count(),
         items_in_force=items.filter(status=ItemStatus.PUBLISHED, validity="valid").count(),
     )
+
+
+# --- Replies that point to the catalogue (issue 26 point 3) ---------------------------------
+
+
+def item_address(item: CatalogueItem) -> str:
+    """The item's public address on the portal (SITE_URL + its page)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("catalogue:item", args=[item.pk])
+
+
+def where_published_text(item: CatalogueItem) -> str:
+    """What a 36(1) reply prints about the item: its title, where and when it was published,
+    and its address (the letter's sentence: 现告知您获取该政府信息的方式和途径：…)."""
+    from casework.templatetags.casework_tags import cn_date
+
+    where = "本机关门户网站“主动公开目录”"
+    if item.category_id:
+        where = f"本机关门户网站“主动公开目录—{item.category.name}”栏目"
+    doc = f"{item.doc_number}，" if item.doc_number else ""
+    when = f"{cn_date(item.published_on)}发布" if item.published_on else "已发布"
+    return f"{where}《{item.title}》（{doc}{when}），网址：{item_address(item)}"

@@ -506,3 +506,19 @@ def categories_ensure() -> None:
 
     for position, name in enumerate(DEFAULT_CATEGORIES, start=1):
         Category.objects.get_or_create(name=name, defaults={"position": position * 10})
+
+
+def catalogue_cited_from_decision(
+    *, case: Case, payload: dict[str, Any], now: datetime.datetime
+) -> None:
+    """The catalogue items a decision points to (Art 36(1)), for the whole request or per
+    item, recorded on the case in the decision's transaction (called by the lifecycle's
+    `_decide`). A later decision replaces the earlier one's record: the event keeps both."""
+    wanted = {payload.get("catalogue_item")} | {
+        entry.get("catalogue_item") for entry in payload.get("item_decisions") or ()
+    }
+    ids = {int(pk) for pk in wanted if pk}
+    cited = ItemCited.objects.filter(case=case, use=ItemCited.Use.ALREADY_PUBLIC)
+    cited.exclude(item_id__in=ids).delete()
+    for item in CatalogueItem.objects.filter(pk__in=ids, organ_id=case.organ_id):
+        catalogue_cite(case=case, item=item, use=ItemCited.Use.ALREADY_PUBLIC, now=now)

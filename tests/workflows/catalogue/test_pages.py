@@ -67,7 +67,14 @@ def test_public_list_search_and_item(client, published, draft):
     assert published.title in client.get(f"/catalogue/?category={category}").content.decode()
     assert published.title not in client.get("/catalogue/?validity=invalid").content.decode()
     item = client.get(f"/catalogue/{published.pk}/").content.decode()
-    for text in ("济退役军人财〔2025〕1号", "2025年2月10日", "财政预决算", "有效", "第二段", "预算.pdf"):
+    for text in (
+        "济退役军人财〔2025〕1号",
+        "2025年2月10日",
+        "财政预决算",
+        "有效",
+        "第二段",
+        "预算.pdf",
+    ):
         assert text in item
     assert client.get(f"/catalogue/{draft.pk}/").status_code == 404
     f = published.attachments.get()
