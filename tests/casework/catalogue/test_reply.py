@@ -77,9 +77,7 @@ def test_a_36_1_reply_points_to_the_item_and_the_letter_prints_it(
     assert figures.items_in_force == 1
 
 
-def test_only_a_published_item_in_force_of_the_organ_may_be_named(
-    investigating, act, item, users
-):
+def test_only_a_published_item_in_force_of_the_organ_may_be_named(investigating, act, item, users):
     catalogue_item_withdraw(item=item, actor=users["head"], now=NOW, reason="已废止")
     with pytest.raises(InvalidInput) as refused:
         act(
