@@ -28,3 +28,29 @@ def catalogue_figures(context: Any, start: date | None, end: date | None) -> Saf
             request=context.get("request"),
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_case_link(context: Any, case: Any) -> SafeString:
+    """On the case page (already access-checked): when the case's release set is approved or
+    released and the user may write catalogue items of its division, the way to publish the
+    released records to the catalogue (依申请公开转主动公开), and the items made from it."""
+    from casework.catalogue.models import ItemCited
+    from casework.catalogue.services import may_edit
+    from workflows.catalogue.from_case import release_set_for_catalogue
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not may_edit(user, case.lead_division):
+        return SafeString("")
+    cited = list(ItemCited.objects.filter(case=case).select_related("item"))
+    release = release_set_for_catalogue(case)
+    if release is None and not cited:
+        return SafeString("")
+    return SafeString(
+        render_to_string(
+            "catalogue/_case_link.html",
+            {"case": case, "release": release, "cited": cited},
+            request=request,
+        )
+    )
