@@ -303,6 +303,20 @@ def guide_office(request: HttpRequest) -> HttpResponse:
                         services.guide_submit(version=draft, actor=user, now=now)
                     messages.success(request, _("The draft of the guide was saved."))
             elif action == "approve":
+                form = GuideForm(request.POST)
+                edited = any(key.startswith("section_") for key in request.POST)
+                if (
+                    edited
+                    and services.may_approve(user)
+                    and draft.status == "draft"
+                    and form.is_valid()
+                ):  # the text the head approves from the page is the text saved
+                    draft = services.guide_draft_update(
+                        version=draft,
+                        actor=user,
+                        sections=form.sections(),
+                        note=form.cleaned_data["note"],
+                    )
                 services.guide_approve(version=draft, actor=user, now=now)
                 messages.success(request, _("The guide was approved and is now on the portal."))
             elif action == "return":
