@@ -4,7 +4,7 @@ from casework.catalogue.models import Category
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     """The catalogue's headings are data: the office adds, renames, orders and retires them."""
 
     list_display = ("name", "position", "is_active")

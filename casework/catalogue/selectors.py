@@ -227,7 +227,7 @@ def where_published_text(item: CatalogueItem) -> str:
     from casework.templatetags.casework_tags import cn_date
 
     where = "本机关门户网站“主动公开目录”"
-    if item.category_id:
+    if item.category is not None:
         where = f"本机关门户网站“主动公开目录—{item.category.name}”栏目"
     doc = f"{item.doc_number}，" if item.doc_number else ""
     when = f"{cn_date(item.published_on)}发布" if item.published_on else "已发布"

@@ -379,7 +379,7 @@ def catalogue_item_choices(case: Case) -> list[tuple[Any, str]]:
     """The catalogue items a reply may point to (published, in force), newest first."""
     from casework.catalogue.selectors import items_for_reply
 
-    if case is None or not getattr(case, "organ_id", None):
+    if not getattr(case, "organ_id", None):
         return [("", "—")]
     items = (
         items_for_reply(case.organ)

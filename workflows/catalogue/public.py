@@ -187,7 +187,7 @@ def guide_version(request: HttpRequest, number: int) -> HttpResponse:
     version = (
         guide_versions_public(organ).filter(number=number).first() if organ is not None else None
     )
-    if version is None:
+    if organ is None or version is None:
         raise Http404
     context = _guide_context(organ, version)
     context["current"] = guide_current(organ)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from casework.catalogue import services
@@ -51,7 +52,7 @@ def _visible_items(user: Any, organ: Organ) -> Any:
 
 def _item_or_404(user: Any, pk: int) -> CatalogueItem:
     _staff_or_404(user)
-    item = _visible_items(user, _organ()).filter(pk=pk).first()
+    item: CatalogueItem | None = _visible_items(user, _organ()).filter(pk=pk).first()
     if item is None:
         raise Http404
     return item
@@ -123,7 +124,7 @@ def office_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The draft was saved."))
                 return redirect("catalogue-office:item", item.pk)
     else:
-        initial = {"title": request.GET.get("title", "")[:200]}
+        initial: dict[str, Any] = {"title": request.GET.get("title", "")[:200]}
         if source_kind == "popular_topic":
             initial["category"] = Category.objects.filter(name="依申请公开转主动公开").first()
         form = ItemForm(initial=initial, organ=organ, user=request.user)
@@ -197,11 +198,14 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/office_form.html", {"form": form, "item": item})
 
 
-ACTIONS = {
-    "submit": (services.catalogue_item_submit, _("Submitted to the head of the OGI office.")),
-    "approve": (services.catalogue_item_approve, _("Approved and published in the catalogue.")),
-    "return": (services.catalogue_item_return, _("Returned for revision.")),
-    "withdraw": (services.catalogue_item_withdraw, _("Marked as no longer in force.")),
+ACTIONS: dict[str, tuple[Any, Any]] = {
+    "submit": (services.catalogue_item_submit, _lazy("Submitted to the head of the OGI office.")),
+    "approve": (
+        services.catalogue_item_approve,
+        _lazy("Approved and published in the catalogue."),
+    ),
+    "return": (services.catalogue_item_return, _lazy("Returned for revision.")),
+    "withdraw": (services.catalogue_item_withdraw, _lazy("Marked as no longer in force.")),
 }
 
 
@@ -327,16 +331,16 @@ def guide_office(request: HttpRequest) -> HttpResponse:
         except CaseworkError as exc:
             messages.error(request, exc.message)
         return redirect("catalogue-office:guide")
-    form = None
+    shown: GuideForm | None = None
     if draft is not None:
         initial = {f"section_{key}": draft.sections.get(key, "") for key, _label in SECTIONS}
-        form = GuideForm(initial={**initial, "note": draft.note})
+        shown = GuideForm(initial={**initial, "note": draft.note})
     return render(
         request,
         "catalogue/office_guide.html",
         {
             "draft": draft,
-            "form": form,
+            "form": shown,
             "versions": GuideVersion.objects.filter(organ=organ).order_by("-number"),
             "facts": [(label, organ_facts(organ)[key]) for key, label in ORGAN_FIELDS],
             "is_head": services.may_approve(user),
