@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
+from casework.choices import Role
 from casework.lifecycle.actors import Person
 from casework.payloads import TemplateContext
 from casework.permissions import OFFICE_ROLES, sees_all_cases, user_roles
@@ -21,6 +22,12 @@ class StaffNav:
     @cached_property
     def intake(self) -> bool:
         return bool(user_roles(self.user) & OFFICE_ROLES)
+
+    @cached_property
+    def catalogue(self) -> bool:
+        """The catalogue's office pages: the OGI office and the liaison officers (roles only,
+        cached on the user: no query of its own)."""
+        return bool(user_roles(self.user) & (OFFICE_ROLES | {Role.LIAISON}))
 
     @cached_property
     def supervision(self) -> bool:
