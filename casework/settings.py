@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "captcha",
     "casework",
     "casework.library",
+    "casework.selfcheck",
     "letters",
     "workflows",
     "letters.records",
