@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from casework.choices import CaseStatus, Disposition, Role
-from casework.library.selectors import popular_topics
+from casework.library.index import entry_of_case
+from casework.library.selectors import popular_topics, routing_for_entry
 from casework.models import Case, Division, Event, Organ
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 from casework.selfcheck.models import Audit, Campaign, Conclusion, Item, Kind
@@ -197,12 +198,13 @@ def topics_to_check(organ: Organ, today: date) -> list[Candidate]:
             continue
         divisions = Counter(c.lead_division_id for c in topic.cases if c.lead_division_id)
         latest = max(topic.cases, key=lambda c: (c.received_on or today, c.pk))
+        division_id = divisions.most_common(1)[0][0] if divisions else _routed(latest)
         found.append(
             Candidate(
                 kind=Kind.POPULAR_TOPIC,
                 source_key=key,
                 title=latest.subject,
-                division_id=divisions.most_common(1)[0][0] if divisions else None,
+                division_id=division_id,
                 case=latest,
                 decided_on=topic.last_on,
                 topic_cases=[c.number for c in topic.cases],
@@ -210,6 +212,13 @@ def topics_to_check(organ: Organ, today: date) -> list[Candidate]:
             )
         )
     return found
+
+
+def _routed(case: Case) -> int | None:
+    """No case of the topic is routed yet: the division the library suggests for it (the one
+    that answered the most similar earlier requests), else none (the office concludes)."""
+    route = routing_for_entry(entry_of_case(case), case.organ_id)
+    return int(route.division) if route else None
 
 
 # --- who sees what ------------------------------------------------------------------------------

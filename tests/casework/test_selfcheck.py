@@ -19,7 +19,7 @@ from casework.selfcheck.models import Audit, Campaign, Conclusion, GroundCheck, 
 from casework.selfcheck.selectors import campaign_report, withheld_in_force
 from tests.conftest import NOW, TODAY, VALID_RESIDENT_ID_2, company, person
 from tests.letters.test_casefile import replied  # noqa: F401 - fixture
-from tests.letters.test_letters import approved  # noqa: F401 - fixture
+from tests.letters.test_letters import approved, pdf_text  # noqa: F401 - fixture
 
 OTHER = person(
     name="李四", id_number=VALID_RESIDENT_ID_2, phone="13900139000", email="ls@example.com"
@@ -231,7 +231,14 @@ def test_a_corrected_decision_is_no_longer_in_force(refused, organ, users, act):
 
 
 @pytest.mark.django_db
-def test_the_report_counts_per_conclusion_and_division(refused, replied, organ, users, client):  # noqa: F811
+def test_the_report_counts_per_conclusion_and_division(
+    tmp_path,
+    refused,
+    replied,  # noqa: F811
+    organ,
+    users,
+    client,
+):
     campaign = _open(organ, users)
     first = campaign.items.get(case=refused)
     services.item_conclude(
@@ -253,6 +260,29 @@ def test_the_report_counts_per_conclusion_and_division(refused, replied, organ, 
     pdf = client.get(f"/work/selfcheck/{campaign.pk}/report.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    import subprocess
+
+    (tmp_path / "report.pdf").write_bytes(pdf.content)
+    text = pdf_text(pdf.content, tmp_path)
+    for expected in ("自查情况报告", "安置处", "继续不予公开", "尚未完成", "合计", refused.number):
+        assert expected in text, expected
+    # Page 1 as an image, to be looked at (issue 26: the report looked at as an image).
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "report.pdf"),
+            str(tmp_path / "report"),
+        ],
+        check=True,
+    )
+    assert (tmp_path / "report-1.png").stat().st_size > 10_000
     from openpyxl import load_workbook
 
     book = load_workbook(
