@@ -100,7 +100,8 @@ def campaign_open(
         raise InvalidInput(_("Give the self-check a title."), field="title")
     if period_end < period_start:
         raise InvalidInput(_("The period ends before it begins."), field="period_end")
-    days = working_days or getattr(settings, "SELFCHECK_WORKING_DAYS", DEFAULT_WORKING_DAYS)
+    default: int = getattr(settings, "SELFCHECK_WORKING_DAYS", DEFAULT_WORKING_DAYS)
+    days = working_days or default
     if not 1 <= days <= 120:
         raise InvalidInput(_("Between 1 and 120 working days."), field="working_days")
     Organ.objects.select_for_update().get(pk=organ.pk)  # one campaign opening at a time

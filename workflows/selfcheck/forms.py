@@ -35,7 +35,7 @@ class ConcludeForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not withheld:
             del self.fields["ground_check"]
-            self.fields["conclusion"].choices = [
+            self.fields["conclusion"].choices = [  # type: ignore[attr-defined]
                 (Conclusion.CONVERT_PROACTIVE, _("Convert to proactive disclosure")),
                 (Conclusion.KEEP_WITHHELD, _("Keep answering on request (not converted)")),
             ]
