@@ -165,7 +165,7 @@ def campaign_open(
 
 def _locked_item(item_id: int) -> Item:
     item = (
-        Item.objects.select_for_update()
+        Item.objects.select_for_update(of=("self",))
         .select_related("campaign", "division", "case")
         .filter(pk=item_id)
         .first()

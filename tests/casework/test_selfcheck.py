@@ -172,6 +172,12 @@ def test_keep_withheld_is_concluded_returned_and_approved_with_audit(refused, or
         row.save()
     with pytest.raises(AppendOnlyError):
         Audit.objects.filter(item=item).delete()
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor == "postgresql":  # the trigger refuses raw SQL too (migration 0002)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE selfcheck_audit SET action = 'forged'")
+    assert not Audit.objects.filter(action="forged").exists()
     services.campaign_close(campaign_id=campaign.pk, actor=users["head"], now=NOW)
     # The next campaign lists the decision again: it is still withheld.
     again = _open(organ, users)
