@@ -95,3 +95,49 @@ def test_the_demo_opens_a_campaign(settings):
     assert kinds == {Kind.WITHHELD, Kind.POPULAR_TOPIC}  # the partial one is not replied yet
     assert campaign.items.filter(division__isnull=True).count() == 0
     assert campaign.period_start == date(campaign.opened_on.year - 1, 1, 1)
+
+
+# The self-check's id-taking routes (tests/test_url_access.py lists them as covered here):
+# the campaign's pages are the office's and the supervising office's; an item is also its
+# division's. Everyone else gets 404, an anonymous visitor the login page.
+SELFCHECK_ROUTES = {
+    "workflows:selfcheck:campaign": ("get", "campaign", {}),
+    "workflows:selfcheck:close": ("post", "campaign", {}),
+    "workflows:selfcheck:report-pdf": ("get", "campaign", {}),
+    "workflows:selfcheck:report-xlsx": ("get", "campaign", {}),
+    "workflows:selfcheck:item": ("get", "item", {}),
+    "workflows:selfcheck:item-act": ("post", "item", {"action": "conclude"}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SELFCHECK_ROUTES))
+def test_other_divisions_get_404_and_anonymous_the_login(name, refused, client, users):  # noqa: F811
+    from django.urls import reverse
+
+    from casework.selfcheck.services import campaign_open
+    from tests.conftest import NOW
+
+    campaign = campaign_open(
+        organ=refused.organ,
+        actor=users["head"],
+        now=NOW,
+        title="自查",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+    )
+    item = campaign.items.get()
+    method, target, extra = SELFCHECK_ROUTES[name]
+    url = reverse(name, kwargs={"pk": campaign.pk if target == "campaign" else item.pk, **extra})
+    data = {"conclusion": "disclose_now", "ground_check": "process_ended", "reasons": "x"}
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    outsiders = ["liaison_b", "nobody"] + (["liaison_a"] if target == "campaign" else [])
+    for who in outsiders:
+        client.force_login(users[who])
+        assert getattr(client, method)(url, data).status_code == 404, who
+    item.refresh_from_db()
+    campaign.refresh_from_db()
+    assert (item.status, campaign.status) == (Item.Status.PENDING, Campaign.Status.OPEN)
+    assert not Audit.objects.filter(item=item).exists()
