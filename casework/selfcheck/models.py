@@ -59,7 +59,8 @@ class Conclusion(models.TextChoices):
     """What the division concludes (Art 44; the work plan: 应公开未公开的信息应当公开，可转为主动公开
     的应当主动公开)."""
 
-    KEEP_WITHHELD = "keep_withheld", _("Keep withheld (the ground re-checked)")
+    # A withheld item kept withheld (its ground re-checked), or a topic not converted.
+    KEEP_WITHHELD = "keep_withheld", _("Keep as it is")
     DISCLOSE_NOW = "disclose_now", _("Disclose now")
     CONVERT_PROACTIVE = "convert_proactive", _("Convert to proactive disclosure")
 

@@ -270,7 +270,7 @@ def test_the_report_counts_per_conclusion_and_division(
 
     (tmp_path / "report.pdf").write_bytes(pdf.content)
     text = pdf_text(pdf.content, tmp_path)
-    for expected in ("自查情况报告", "安置处", "继续不予公开", "尚未完成", "合计", refused.number):
+    for expected in ("自查情况报告", "安置处", "维持现状", "尚未完成", "合计", refused.number):
         assert expected in text, expected
     # Page 1 as an image, to be looked at (issue 26: the report looked at as an image).
     subprocess.run(

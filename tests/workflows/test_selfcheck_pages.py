@@ -84,7 +84,7 @@ def test_open_conclude_approve_through_the_pages(refused, client, users, divisio
         "approved",
     ]
     listing = client.get(f"/work/selfcheck/{campaign.pk}/").content.decode()
-    assert "继续不予公开" in listing
+    assert "维持现状" in listing
 
 
 @pytest.mark.django_db

@@ -33,7 +33,13 @@ class ConcludeForm(forms.Form):
 
     def __init__(self, *args: object, withheld: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if not withheld:
+        if withheld:
+            self.fields["conclusion"].choices = [  # type: ignore[attr-defined]
+                (Conclusion.KEEP_WITHHELD, _("Keep withheld (the ground re-checked)")),
+                (Conclusion.DISCLOSE_NOW, Conclusion.DISCLOSE_NOW.label),
+                (Conclusion.CONVERT_PROACTIVE, Conclusion.CONVERT_PROACTIVE.label),
+            ]
+        else:
             del self.fields["ground_check"]
             self.fields["conclusion"].choices = [  # type: ignore[attr-defined]
                 (Conclusion.CONVERT_PROACTIVE, _("Convert to proactive disclosure")),

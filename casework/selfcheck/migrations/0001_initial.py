@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('applicants', models.PositiveSmallIntegerField(default=0, verbose_name='applicants')),
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('status', models.CharField(choices=[('pending', "Awaiting the division's conclusion"), ('returned', 'Returned to the division'), ('concluded', "Awaiting the head's approval"), ('approved', 'Approved')], default='pending', max_length=12, verbose_name='status')),
-                ('conclusion', models.CharField(blank=True, choices=[('keep_withheld', 'Keep withheld (the ground re-checked)'), ('disclose_now', 'Disclose now'), ('convert_proactive', 'Convert to proactive disclosure')], max_length=20, verbose_name='conclusion')),
+                ('conclusion', models.CharField(blank=True, choices=[('keep_withheld', 'Keep as it is'), ('disclose_now', 'Disclose now'), ('convert_proactive', 'Convert to proactive disclosure')], max_length=20, verbose_name='conclusion')),
                 ('ground_check', models.CharField(blank=True, choices=[('still_holds', 'The ground still holds'), ('process_ended', 'The process has ended: no longer process information (Art 16(2))'), ('third_party_consented', 'The third party consented (Art 15)'), ('secret_expired', "The secret's time limit has passed (Art 14)"), ('other_change', 'Circumstances changed otherwise'), ('not_applicable', 'No ground (a popular topic)')], max_length=24, verbose_name='ground re-checked')),
                 ('reasons', models.TextField(blank=True, verbose_name='reasons')),
                 ('concluded_on', models.DateField(blank=True, null=True, verbose_name='concluded on')),
