@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "casework",
     "casework.library",
     "casework.catalogue",
+    "casework.selfcheck",
     "letters",
     "workflows",
     "letters.records",

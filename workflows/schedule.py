@@ -3,7 +3,8 @@
 - fires viewflow's due timers;
 - abandons cases whose correction or fee deadline has passed (Art 30; 国办函〔2020〕109号),
   with the event and the notice letter to the applicant;
-- reminds assignees a number of working days before their deadlines (default 5 and 1);
+- reminds assignees a number of working days before their deadlines (default 5 and 1), and
+  divisions before (and after) the deadline of their self-check items;
 - sends the office a daily digest; sends due e-mail;
 - takes up again the jobs whose worker died (their lease ended: workflows.job_leases).
 
@@ -31,6 +32,7 @@ from casework.lifecycle import SYSTEM
 from casework.models import Case
 from casework.notifications import notifications_send, notify_template
 from casework.selectors import working_calendar
+from casework.selfcheck.services import selfcheck_reminders_send
 from workflows.job_leases import expired_jobs_retry
 from workflows.services import case_act, division_emails
 
@@ -194,6 +196,7 @@ def schedule_run(*, now: datetime, today: date | None = None) -> ScheduleReport:
     conditions = fire_due_conditions()
     abandoned = expired_cases_abandon(now=now, today=today)
     reminded = deadline_reminders_send(now=now, today=today)
+    reminded += selfcheck_reminders_send(now=now, today=today)  # self-check items (issue 26)
     digests = office_digest_send(now=now, today=today)
     sent, failed = notifications_send(now=now)
     leases = expired_jobs_retry(now=now)

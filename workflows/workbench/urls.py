@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:number>/letters/", views.letter_issue_view, name="letter-issue"),
     path("letters/<int:pk>/void/", views.letter_void_view, name="letter-void"),
     path("library/", include("workflows.library.urls")),  # the case library (issue 25)
+    path("selfcheck/", include("workflows.selfcheck.urls")),  # self-check campaigns (issue 26)
     path("", include("workflows.decide.urls")),  # 已办, 审批单, the draft beside a decision
 ]
 

@@ -323,6 +323,18 @@ class Command(BaseCommand):
             tracking_number="EMS1234567890",
         )
         made = [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11]
+        from workflows.selfcheck.demo import selfcheck_demo
+
+        campaign = selfcheck_demo(
+            organ=organ,
+            divisions=divisions,
+            users=users,
+            receive=receive,
+            fire=fire,
+            back=back,
+            person=person,
+        )
+        self.stdout.write(f"自查：{campaign.title}，{campaign.items.count()} 个事项已分送处室。")
         return len(made)
 
     def _release_set(self, case: Case, officer: User, reviewer: User) -> None:
