@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from viewflow import fsm
 
+from casework.case_counts import CountedCase, counts_apply
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
@@ -177,6 +178,9 @@ class CaseLifecycle:
         self.role = ""
         self.payload: dict[str, Any] = {}
         self.source_status = case.status  # viewflow sets the target before the body runs
+        # What the case counts for on the dashboard now (casework.case_counts); None: a case
+        # being received counts for nothing yet.
+        self.counted: CountedCase | None = CountedCase.of(case) if case.pk else None
         self.event: Event | None = None
         self.entry_flags: dict[str, Any] = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
@@ -225,6 +229,10 @@ class CaseLifecycle:
             to_status=self.case.status,
             payload=self.payload,
         )
+        # The dashboard's counts follow in the same transaction (casework.case_counts).
+        after = CountedCase.of(self.case)
+        counts_apply([(self.counted, after)])
+        self.counted = after
 
     # --- the checks every transition passes -----------------------------------------------------
 
