@@ -10,7 +10,7 @@ Two tables, both changed only here:
   counts are sums over the due dates, so the rows do not age with the day.
 - `CaseDayCount`: per (organ, lead division, day) the cases received that day (legal date of
   receipt), closed that day, closed with a reply due date, closed on time, and the working
-  days they took (clock start to close, on the calendar of the moment they were counted).
+  days these took (clock start to close, on the calendar of the moment they were counted).
 
 The one writer of events keeps them: the lifecycle's `_record` (each transition, in the
 transaction that saves the case and appends its event, under the case's row lock) and the
@@ -81,7 +81,7 @@ class CaseDayCount(models.Model):
     closed = models.IntegerField(default=0)
     closed_timed = models.IntegerField(default=0)  # closed with a reply due date
     on_time = models.IntegerField(default=0)  # closed on or before it
-    span_cases = models.IntegerField(default=0)  # closed with a clock start
+    span_cases = models.IntegerField(default=0)  # closed timed, with a clock start
     span_days = models.IntegerField(default=0)  # their working days, summed
 
     class Meta:
@@ -170,11 +170,10 @@ class Deltas:
                 self._day(case.organ_id, division, end, 2, sign)
                 if end <= case.reply_due_on:
                     self._day(case.organ_id, division, end, 3, sign)
-            if case.clock_started_on is not None:
-                self._day(case.organ_id, division, end, 4, sign)
-                self._day(
-                    case.organ_id, division, end, 5, sign * self.span(case.clock_started_on, end)
-                )
+                if case.clock_started_on is not None:
+                    span = self.span(case.clock_started_on, end)
+                    self._day(case.organ_id, division, end, 4, sign)
+                    self._day(case.organ_id, division, end, 5, sign * span)
 
     def _day(self, organ_id: int, division: int | None, day: date, column: int, n: int) -> None:
         row = self.days.setdefault((organ_id, division, day), [0] * len(DAY_COLUMNS))
@@ -381,3 +380,85 @@ def counts_rebuild(
         return CaseCountsRebuild.objects.create(
             finished_at=now or timezone.now(), cases=cases, corrected=corrected
         )
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRow:
+    status: str
+    division_id: int | None
+    reply_due_on: date | None
+    provisional: bool
+    n: int
+
+
+def open_counts(organ_id: int) -> list[OpenRow]:
+    """The organ's open cases, grouped (a few thousand rows whatever the history)."""
+    return [
+        OpenRow(*row)
+        for row in OpenCaseCount.objects.filter(organ_id=organ_id, n__gt=0).values_list(
+            "status", "division_id", "reply_due_on", "provisional", "n"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ClosedRow:
+    division_id: int | None
+    closed_timed: int
+    on_time: int
+    span_cases: int
+    span_days: int
+
+
+def closed_counts(organ_id: int, start: date, end: date) -> list[ClosedRow]:
+    """Per lead division, the cases closed from `start` to `end` (with a reply due date)."""
+    from django.db.models import Sum
+
+    return [
+        ClosedRow(*row)
+        for row in CaseDayCount.objects.filter(organ_id=organ_id, day__gte=start, day__lte=end)
+        .values_list("division_id")
+        .annotate(Sum("closed_timed"), Sum("on_time"), Sum("span_cases"), Sum("span_days"))
+        .order_by()
+    ]
+
+
+def month_counts(organ_id: int, first: date, after: date) -> dict[date, tuple[int, int]]:
+    """(received, closed) per calendar month from `first` to before `after`."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        CaseDayCount.objects.filter(organ_id=organ_id, day__gte=first, day__lt=after)
+        .annotate(m=TruncMonth("day"))
+        .values_list("m")
+        .annotate(Sum("received"), Sum("closed"))
+        .order_by()
+    )
+    return {
+        (m.date() if hasattr(m, "date") else m).replace(day=1): (r or 0, c or 0) for m, r, c in rows
+    }
+
+
+@dataclass(frozen=True)
+class CountsState:
+    """What the dashboard says about its counts: read now (kept with every step), the last
+    full recount, and whether a database with cases was never recounted (after 0021)."""
+
+    as_of: datetime
+    last_recount: datetime | None
+    never_counted: bool
+
+
+def counts_state(now: datetime) -> CountsState:
+    from casework.models import Case
+
+    last = (
+        CaseCountsRebuild.objects.order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return CountsState(now, last, last is None and Case.objects.exists())
