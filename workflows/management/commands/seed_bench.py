@@ -123,8 +123,6 @@ class Officers:
     def __init__(
         self, organ: Organ, divisions: list[Division], first: dict[int, User], load: int
     ) -> None:
-        from workflows.viewflow_adapter import STATUS, Task
-
         self.load = load
         self.liaison = Group.objects.get(name=Role.LIAISON)
         self.by_division: dict[int, list[User]] = {}
@@ -132,15 +130,22 @@ class Officers:
             prefix = first[division.pk].username
             extra = User.objects.filter(username__startswith=f"{prefix}_").order_by("username")
             self.by_division[division.pk] = [first[division.pk], *extra]
+        self.held: dict[int, int] = {}
+        self.refresh()
+        self.divisions = {d.pk: d for d in divisions}
+
+    def refresh(self) -> None:
+        """The desks as the database has them (seeders side by side fill them too)."""
+        from workflows.viewflow_adapter import STATUS, Task
+
         everyone = [u.pk for users in self.by_division.values() for u in users]
-        self.held: dict[int, int] = dict.fromkeys(everyone, 0)
+        self.held = dict.fromkeys(everyone, 0)
         self.held.update(
             Task.objects.filter(owner_id__in=everyone, status=STATUS.ASSIGNED)
             .values_list("owner_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        self.divisions = {d.pk: d for d in divisions}
 
     def holding(self, division: Division) -> User:
         """The officer who takes one more open task in `division` (the first with room)."""
@@ -234,23 +239,18 @@ class Command(BaseCommand):
                 first = counter.last + 1
                 counter.last += size
                 counter.save(update_fields=["last"])
+            # The cases are made before the inserts' transaction: an officer made on the way
+            # is committed at once (two seeders waiting on each other's new user deadlocked).
+            officers.refresh()
+            rows: list[Case] = []
+            histories: list[list[Any]] = []
+            for i in range(size):
+                case, history = self._case(
+                    organ, divisions, officers, applicants, states, rng, calendar, today, first + i
+                )
+                rows.append(case)
+                histories.append(history)
             with transaction.atomic():
-                rows: list[Case] = []
-                histories: list[list[Any]] = []
-                for i in range(size):
-                    case, history = self._case(
-                        organ,
-                        divisions,
-                        officers,
-                        applicants,
-                        states,
-                        rng,
-                        calendar,
-                        today,
-                        first + i,
-                    )
-                    rows.append(case)
-                    histories.append(history)
                 Case.objects.bulk_create(rows, batch_size=1000)
                 events = []
                 for case, history in zip(rows, histories, strict=True):
