@@ -389,18 +389,33 @@ def counts_rebuild(
 class OpenRow:
     status: str
     division_id: int | None
-    reply_due_on: date | None
-    provisional: bool
     n: int
+    overdue: int  # due before `today`
+    due_soon: int  # due from `today` to `soon`
+    provisional: int
 
 
-def open_counts(organ_id: int) -> list[OpenRow]:
-    """The organ's open cases, grouped (a few thousand rows whatever the history)."""
-    return [
-        OpenRow(*row)
-        for row in OpenCaseCount.objects.filter(organ_id=organ_id, n__gt=0).values_list(
-            "status", "division_id", "reply_due_on", "provisional", "n"
+def open_counts(organ_id: int, today: date, soon: date) -> list[OpenRow]:
+    """The organ's open cases by status and lead division, with how many are overdue, due
+    soon and provisional: one grouped query over the kept counts (a few thousand rows, by
+    due date, whatever the history), a row per status and division out."""
+    from django.db.models import Q, Sum
+
+    rows = (
+        OpenCaseCount.objects.filter(organ_id=organ_id)
+        .values_list("status", "division_id")
+        .annotate(
+            total=Sum("n"),
+            overdue=Sum("n", filter=Q(reply_due_on__lt=today)),
+            due_soon=Sum("n", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
+            provisional_n=Sum("n", filter=Q(provisional=True)),
         )
+        .order_by()
+    )
+    return [
+        OpenRow(status, division, n or 0, overdue or 0, due_soon or 0, provisional or 0)
+        for status, division, n, overdue, due_soon, provisional in rows
+        if n
     ]
 
 

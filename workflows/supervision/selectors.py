@@ -63,15 +63,13 @@ def dashboard_data(
         return divisions[division_id]
 
     provisional = 0
-    for row in open_counts(organ.pk):
+    for row in open_counts(organ.pk, today, soon):
         by_status[row.status] = by_status.get(row.status, 0) + row.n
-        provisional += row.n if row.provisional else 0
+        provisional += row.provisional
         stat = stat_of(row.division_id)
         stat.open += row.n
-        if row.reply_due_on is not None and row.reply_due_on < today:
-            stat.overdue += row.n
-        elif row.reply_due_on is not None and row.reply_due_on <= soon:
-            stat.due_soon += row.n
+        stat.overdue += row.overdue
+        stat.due_soon += row.due_soon
     for division_id, n in (
         Event.objects.filter(
             case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end
