@@ -722,4 +722,9 @@ class CaseNote(models.Model):
         raise AppendOnlyError(_("Case notes cannot be deleted."))
 
 
+from casework.case_counts import (  # noqa: E402, F401 - the dashboard's counts (issue 27)
+    CaseCountsRebuild,
+    CaseDayCount,
+    OpenCaseCount,
+)
 from casework.items import RequestItem  # noqa: E402, F401 - a request's items (issue 21)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from viewflow import fsm
 
+from casework.case_counts import CountedCase, counts_apply
 from casework.catalogue.services import catalogue_cited_from_decision
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
@@ -179,6 +180,9 @@ class CaseLifecycle:
         self.role = ""
         self.payload: Payload = {}
         self.source_status = case.status  # viewflow sets the target before the body runs
+        # What the case counts for on the dashboard now (casework.case_counts); None: a case
+        # being received counts for nothing yet.
+        self.counted: CountedCase | None = CountedCase.of(case) if case.pk else None
         self.event: Event | None = None
         self.entry_flags: Payload = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
@@ -227,6 +231,10 @@ class CaseLifecycle:
             to_status=self.case.status,
             payload=self.payload,
         )
+        # The dashboard's counts follow in the same transaction (casework.case_counts).
+        after = CountedCase.of(self.case)
+        counts_apply([(self.counted, after)])
+        self.counted = after
 
     # --- the checks every transition passes -----------------------------------------------------
 

@@ -4,7 +4,7 @@ the calendar changed (a year loaded, a day corrected)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +13,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casework.case_counts import (
+    COUNTED_FIELDS,
+    CountedCase,
+    counts_apply,
+    counts_rebuild,
+)
 from casework.choices import OPEN_STATUSES, SYSTEM_ROLE
 from casework.choices import Transition as T
 from casework.clock import CLOCK_EVENT_KINDS, ClockEvent, compute_clock
@@ -31,6 +37,12 @@ class RecomputeReport:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _counted_clock(values: tuple[Any, ...]) -> dict[str, Any]:
+    """The clock fields the dashboard's counts read, from a row of CLOCK_FIELDS values."""
+    named = dict(zip(CLOCK_FIELDS, values, strict=True))
+    return {name: named[name] for name in ("reply_due_on", "dates_provisional", "clock_started_on")}
 
 
 def _update_sql() -> str:
@@ -82,8 +94,9 @@ def cases_recompute_clocks(
                 row[0]: row
                 for row in Case.objects.select_for_update()
                 .filter(recomputed, pk__in=chunk)
-                .values_list("pk", "number", "status", *CLOCK_FIELDS)
+                .values_list("pk", "number", "status", *CLOCK_FIELDS, *COUNTED_FIELDS)
             }
+            counted: list[tuple[CountedCase, CountedCase]] = []
             events: dict[int, list[ClockEvent]] = {pk: [] for pk in stored}
             for case_id, kind, on, payload in (
                 Event.objects.filter(case_id__in=list(stored), kind__in=clock_kinds)
@@ -97,7 +110,7 @@ def cases_recompute_clocks(
                 new = clock_values(
                     compute_clock(events[pk], calendar, fee_pauses_clock=settings.FEE_PAUSES_CLOCK)
                 )
-                old = row[3:]
+                old = row[3 : 3 + len(CLOCK_FIELDS)]
                 if new == old:
                     continue
                 diff = {
@@ -106,6 +119,8 @@ def cases_recompute_clocks(
                     if o != n
                 }
                 updates.append((*new, now, pk))
+                before = CountedCase(*row[3 + len(CLOCK_FIELDS) :])
+                counted.append((before, replace(before, **_counted_clock(new))))
                 rows.append(
                     EventRow(
                         case_id=pk,
@@ -126,12 +141,15 @@ def cases_recompute_clocks(
                 with connection.cursor() as cursor:
                     cursor.executemany(update_sql, updates)
                 events_append_bulk(rows)
+                counts_apply(counted)
         report.checked += len(chunk)
         report.changed += len(updates)
         if progress is not None:
             progress(report.checked, len(ids))
     if progress is not None and not ids:
         progress(0, 0)
+    # The dashboard's working days of closed cases were counted on the old calendar.
+    counts_rebuild(now=now)
     run.finished_at = timezone.now()
     run.checked, run.changed = report.checked, report.changed
     run.save(update_fields=["finished_at", "checked", "changed"])

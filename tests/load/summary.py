@@ -1,6 +1,8 @@
 """Print the load test's figures from locust's CSV: throughput, p95 and errors per request
 kind and in total, then the public tracking pages together and the officer's queue against
-the targets of issue 15 (bin/bootstrap loadtest)."""
+the targets of issue 15 (bin/bootstrap loadtest). Given the CSV of the reference run
+(tests/load/reference.py, same users, same processes, same run), it prints the tracking
+pages' throughput as a multiple of the reference page's too (issue 24 point 11)."""
 
 import csv
 import sys
@@ -9,13 +11,21 @@ import sys
 TRACK_RPS_AT_32 = 200.0
 TRACK_P95_AT_32 = 150
 QUEUE_P95_AT_8 = 150
+REFERENCE = "/login/"  # tests/load/reference.py
 
 
 def _verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def main(path: str, users: str) -> None:
+def reference_rps(path: str) -> float:
+    """The reference page's throughput (tests/load/reference.py), from its locust CSV."""
+    with open(path, encoding="utf-8") as f:
+        rows = [row for row in csv.DictReader(f) if row["Type"]]
+    return sum(float(row["Requests/s"]) for row in rows)
+
+
+def main(path: str, users: str, reference: str | None = None) -> None:
     out = sys.stdout.write
     with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -38,6 +48,16 @@ def main(path: str, users: str) -> None:
         # of each kind is at or under its own p95).
         p95 = max(int(row["95%"]) for row in track)
         line = f"/track/ together: {rps:.1f} req/s, p95 at most {p95} ms"
+        if reference:
+            ref = reference_rps(reference)
+            # The same processes serve the reference page back to back in the same run: the
+            # tracking pages' throughput as a multiple of it holds on another machine.
+            line += (
+                f"; reference {REFERENCE} {ref:.1f} req/s in the same run: "
+                f"/track/ = {rps / ref:.2f} × reference"
+                if ref
+                else "; reference: no requests"
+            )
         if users == "32":
             ok = rps >= TRACK_RPS_AT_32 and p95 <= TRACK_P95_AT_32
             line += (
@@ -55,4 +75,4 @@ def main(path: str, users: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)

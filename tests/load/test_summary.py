@@ -52,3 +52,29 @@ def test_queue_and_errors_against_the_8_user_target(tmp_path):
     out = _summary(tmp_path, "8", rows)
     assert "/work/ [my tasks] 160 ms (target <= 150 ms: NOT met)" in out
     assert "errors: 1 (target none: NOT met)" in out
+
+
+def test_tracking_throughput_as_a_multiple_of_the_reference_page(tmp_path):
+    """Issue 24 point 11: the reference page's throughput, measured in the same run against
+    the same processes, is printed beside the tracking pages' with their ratio."""
+    reference = tmp_path / "ref_stats.csv"
+    with reference.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(FIELDS)
+        writer.writerow(("GET", "/login/ [reference]", 6000, 0, 320.0, 80, 130))
+        writer.writerow(("", "Aggregated", 6000, 0, 320.0, 80, 130))
+    stats = tmp_path / "stats.csv"
+    with stats.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(FIELDS)
+        writer.writerow(("GET", "/track/ [form]", 8000, 0, 100.0, 60, 100))
+        writer.writerow(("POST", "/track/ [lookup]", 3000, 0, 60.0, 70, 110))
+        writer.writerow(("", "Aggregated", 11000, 0, 160.0, 65, 110))
+    out = subprocess.run(
+        [sys.executable, str(HERE / "summary.py"), str(stats), "32", str(reference)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "/track/ together: 160.0 req/s" in out
+    assert "reference /login/ 320.0 req/s in the same run: /track/ = 0.50 × reference" in out

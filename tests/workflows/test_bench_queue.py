@@ -18,3 +18,4 @@ def test_bench_queue_prints_the_queue_and_the_admin_reference(official_calendar,
     for label in ("queue: division tab", "queue: my tasks", "case page", "admin: case list"):
         assert re.search(rf"{label}\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", text), text
     assert re.search(r"queue: my tasks\s+p95 / admin change list p95 = \d+\.\d\d", text), text
+    assert re.search(r"bench_liaison_01 holds \d+ open tasks", text), text

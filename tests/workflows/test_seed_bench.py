@@ -48,3 +48,32 @@ def test_the_database_chains_each_case_of_a_multi_row_insert(official_calendar, 
     out = StringIO()
     call_command("verify_audit", stdout=out, stderr=StringIO())
     assert "审计链完整" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_open_tasks_are_spread_so_no_officer_holds_more_than_the_load(official_calendar, users):
+    """Issue 27 point 3: a division's open investigations go to the officer with room, a new
+    liaison officer when all are full — also when cases are added to the existing organ."""
+    from django.db.models import Count
+
+    from casework.choices import CaseStatus
+    from casework.models import Case
+    from workflows.viewflow_adapter import STATUS, Task
+
+    call_command("seed_bench", cases=300, officer_load=2, stdout=StringIO())
+    out = StringIO()
+    call_command("seed_bench", cases=200, officer_load=2, stdout=out)
+    held = dict(
+        Task.objects.filter(status=STATUS.ASSIGNED)
+        .values_list("owner__username")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    open_held = Case.objects.filter(status__in=[CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE])
+    assert sum(held.values()) == open_held.count() > 40
+    assert max(held.values()) == 2  # full desks, none above the load
+    assert held["bench_liaison_01"] == 2
+    # each held case's task is its assignee's
+    assert not open_held.exclude(assignee__username__in=list(held)).exists()
+    assert len(held) > 20  # more officers than the 20 divisions' first ones
+    assert "每人在办任务至多 2 件" in out.getvalue()

@@ -9,9 +9,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.case_counts import closed_counts, counts_state, month_counts, open_counts
 from casework.choices import OPEN_STATUSES, CaseStatus
 from casework.choices import Transition as T
 from casework.models import CalendarYear, Case, Division, Event, Organ
@@ -46,9 +48,9 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
     calendar = working_calendar()
     soon = due_soon_until(calendar, today)
     open_cases = Case.objects.filter(organ=organ, status__in=OPEN_STATUSES)
-    # The open cases counted once, by status and division together (one pass over the open
-    # cases' index, case_open_due_idx): the counts by status, by division and the provisional
-    # dates all come from these few rows.
+    # The counts come from the aggregates the lifecycle keeps with each step
+    # (casework.case_counts): a few thousand rows by status, division and due date, whatever
+    # the number of cases in the organ's history.
     by_status: dict[str, int] = {}
     divisions: dict[int | None, DivisionStat] = {}
 
@@ -60,22 +62,13 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
         return divisions[division_id]
 
     provisional = 0
-    for status, division_id, n, overdue, due_soon, provisional_n in (
-        open_cases.values_list("status", "lead_division_id")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(reply_due_on__lt=today)),
-            due_soon=Count("pk", filter=Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
-            provisional=Count("pk", filter=Q(dates_provisional=True)),
-        )
-        .order_by()
-    ):
-        by_status[status] = by_status.get(status, 0) + n
-        provisional += provisional_n
-        stat = stat_of(division_id)
-        stat.open += n
-        stat.overdue += overdue
-        stat.due_soon += due_soon
+    for row in open_counts(organ.pk, today, soon):
+        by_status[row.status] = by_status.get(row.status, 0) + row.n
+        provisional += row.provisional
+        stat = stat_of(row.division_id)
+        stat.open += row.n
+        stat.overdue += row.overdue
+        stat.due_soon += row.due_soon
     for division_id, n in (
         Event.objects.filter(
             case__organ=organ, kind=T.URGE, on__gte=period_start, on__lte=period_end
@@ -85,29 +78,19 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
         .order_by()
     ):
         stat_of(division_id).urged = n
-    # Handling time in working days, from day 0 of the (last) count to the day the case closed.
-    spans: dict[int | None, list[int]] = {}
-    closed = Case.objects.filter(
-        organ=organ,
-        closed_on__gte=period_start,
-        closed_on__lte=period_end,
-        reply_due_on__isnull=False,
-    )
-    for division_id, start, end, due in closed.values_list(
-        "lead_division_id", "clock_started_on", "closed_on", "reply_due_on"
-    ):
-        if end is None or due is None:  # excluded by the filter; keeps the types exact
+    # Handling time in working days, from day 0 of the (last) count to the day the case
+    # closed, summed per division and day as the cases closed (casework.case_counts).
+    for closed in closed_counts(organ.pk, period_start, period_end):
+        if not closed.closed_timed:
             continue
-        stat = stat_of(division_id)
-        stat.closed += 1
-        stat.on_time += end <= due
-        if start is not None:
-            spans.setdefault(division_id, []).append(calendar.working_days_between(start, end))
+        stat = stat_of(closed.division_id)
+        stat.closed += closed.closed_timed
+        stat.on_time += closed.on_time
+        if closed.span_cases:
+            stat.avg_working_days = round(closed.span_days / closed.span_cases, 1)
     for division_id, name in Division.objects.filter(organ=organ).values_list("pk", "name"):
         if division_id in divisions and not divisions[division_id].name:
             divisions[division_id].name = name
-    for division_id, values in spans.items():
-        divisions[division_id].avg_working_days = round(sum(values) / len(values), 1)
     lists = {
         "overdue": list(
             open_cases.filter(reply_due_on__lt=today)
@@ -186,6 +169,7 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
         "urged_total": sum(s.urged for s in everyone),
         "late_acts": late_acts,
         "backdated_acts": backdated_acts,
+        "counts": counts_state(timezone.now()),
     }
 
 
@@ -233,24 +217,10 @@ class MonthTrend:
 
 def dashboard_trends(*, organ: Organ, last: date, months: int = TREND_MONTHS) -> list[MonthTrend]:
     """Cases received (by legal date of receipt, Art 31) and closed per calendar month over
-    the `months` months ending with the month of `last`: two grouped queries whatever the
-    number of months."""
-    from django.db.models.functions import TruncMonth
-
+    the `months` months ending with the month of `last`: one grouped query over the day
+    counts (casework.case_counts) whatever the number of months or cases."""
     starts = _month_starts(last, months)
     first = starts[0]
     after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    cases = Case.objects.filter(organ=organ)
-
-    def per_month(field: str) -> dict[date, int]:
-        rows = (
-            cases.filter(**{f"{field}__gte": first, f"{field}__lt": after})
-            .annotate(m=TruncMonth(field))
-            .values_list("m")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        return {(m.date() if hasattr(m, "date") else m).replace(day=1): n for m, n in rows}
-
-    received, closed = per_month("received_on"), per_month("closed_on")
-    return [MonthTrend(m, received.get(m, 0), closed.get(m, 0)) for m in starts]
+    counts = month_counts(organ.pk, first, after)
+    return [MonthTrend(m, *counts.get(m, (0, 0))) for m in starts]

@@ -18,5 +18,8 @@ def test_bench_supervision_prints_the_dashboard_and_the_report(official_calendar
     out = StringIO()
     call_command("bench_supervision", requests=3, stdout=out)
     text = out.getvalue()
-    assert re.search(r"dashboard: p50 [\d.]+ ms  p95 [\d.]+ ms  queries \d+", text), text
+    assert re.search(r"dashboard\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms .* queries \d+", text), text
+    assert re.search(r"admin: case list\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", text), text
+    assert re.search(r"dashboard\s+p95 / admin change list p95 = \d+\.\d\d", text), text
+    assert "last full recount" in text
     assert re.search(r"annual report \d{4}: [\d.]+ s .*column checks hold: True", text), text

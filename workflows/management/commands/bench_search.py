@@ -12,7 +12,8 @@ For each query (a case number, a 2- and a 4-character subject word, a name, a ph
 number, a document number) and for an office user and a liaison officer, it times what the
 case list does with the search box (casework.search.case_page): the count and the first page
 of 50 cases, newest first, with their related rows;
-then prints p50/p95 milliseconds per query and over all queries.
+then prints p50/p95 milliseconds per query and over all queries, and the ratio of the latter
+to the admin's change list of cases measured in the same run (workflows/management/reference.py).
 """
 
 import random
@@ -30,6 +31,7 @@ from casework.choices import ApplicantCategory, CaseStatus, IdType, Role
 from casework.models import Applicant, Case, Organ
 from casework.search import case_page, case_search
 from workflows.management.commands.seed_bench import BENCH_ORGAN
+from workflows.management.reference import ADMIN_LABEL, measure
 
 PLACEHOLDER = "测试申请"
 DISTRICTS = [
@@ -138,11 +140,19 @@ class Command(BaseCommand):
                     f"p50 {statistics.median(times):6.1f} ms  p95 {_pct(times, 95):6.1f} ms"
                 )
             all_times[user.username] = user_times
+        # The reference of the same run: the admin's change list of cases (50 rows a page).
+        admin = measure([], max(repeat, 10))[ADMIN_LABEL]
         for username, times in all_times.items():
             self.stdout.write(
                 f"ALL {username:18s} p50 {statistics.median(times):6.1f} ms  "
                 f"p95 {_pct(times, 95):6.1f} ms  max {max(times):6.1f} ms  "
                 f"({len(times)} searches)"
+            )
+        self.stdout.write(admin.line())
+        for username, times in all_times.items():
+            self.stdout.write(
+                f"ALL {username:18s} p95 / admin change list p95 = "
+                f"{_pct(times, 95) / admin.p95:.2f}"
             )
 
     def _measure(self, user: User, q: str, repeat: int) -> tuple[list[float], int]:

@@ -7,6 +7,12 @@ of applicants of every category, and cases received over 2025–2026 in every st
 with an event history that the lifecycle could have written and the stored clock computed
 from it. Rows are written in bulk (the lifecycle would take minutes for 100,000 cases);
 the organ is separate from the demo's, so benchmarks never touch real data.
+
+Run again, it adds cases to the existing benchmark organ (numbers go on, each new case's
+event chain starts at the genesis hash, so `verify_audit` still holds). A division's open
+investigations are spread over as many liaison officers as it takes for none to hold more
+than --officer-load (300) assigned tasks: the benchmark officer `bench_liaison_01` holds a
+realistic desk at 100,000 cases as at 1,000,000, and the bench prints how many.
 """
 
 import random
@@ -15,10 +21,12 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from casework.audit_chain import GENESIS, event_digest_of
+from casework.case_counts import CountedCase, OpenCaseCount, counts_apply
 from casework.choices import (
     OPEN_STATUSES,
     ApplicantCategory,
@@ -38,6 +46,9 @@ from casework.selectors import working_calendar
 from workflows.viewflow_adapter import Token
 
 BENCH_ORGAN = "性能测试机关"
+OFFICER_LOAD = 300  # assigned open tasks per liaison officer (a realistic desk)
+# The states in which the case's assignee holds an open (ASSIGNED) task.
+HELD = (CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE)
 START_TOKEN = Token("start")  # viewflow's execution token of a flow without splits
 
 # (status, share) — open states are a minority, as in a real year.
@@ -104,6 +115,73 @@ DISPOSITIONS = (
 )
 
 
+class Officers:
+    """The liaison officers of each benchmark division and the assigned open tasks each holds.
+    A case that stays on an officer's desk goes to the division's officer with room, a new
+    officer (bench_liaison_NN_K) when all are full; the division's first officer is
+    bench_liaison_NN, the benchmark's."""
+
+    def __init__(
+        self, organ: Organ, divisions: list[Division], first: dict[int, User], load: int
+    ) -> None:
+        self.load = load
+        self.liaison = Group.objects.get(name=Role.LIAISON)
+        self.by_division: dict[int, list[User]] = {}
+        for division in divisions:
+            prefix = first[division.pk].username
+            extra = User.objects.filter(username__startswith=f"{prefix}_").order_by("username")
+            self.by_division[division.pk] = [first[division.pk], *extra]
+        self.held: dict[int, int] = {}
+        self.refresh()
+        self.divisions = {d.pk: d for d in divisions}
+
+    def refresh(self) -> None:
+        """The desks as the database has them (seeders side by side fill them too)."""
+        from workflows.viewflow_adapter import STATUS, Task
+
+        everyone = [u.pk for users in self.by_division.values() for u in users]
+        self.held = dict.fromkeys(everyone, 0)
+        self.held.update(
+            Task.objects.filter(owner_id__in=everyone, status=STATUS.ASSIGNED)
+            .values_list("owner_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    def holding(self, division: Division) -> User:
+        """The officer who takes one more open task in `division` (the first with room)."""
+        users = self.by_division[division.pk]
+        for user in users:
+            if self.held[user.pk] < self.load:
+                break
+        else:
+            username = f"{users[0].username}_{len(users) + 1:02d}"
+            try:
+                with transaction.atomic():
+                    user, created = User.objects.get_or_create(
+                        username=username,
+                        defaults={"last_name": "测试", "first_name": f"联络员{len(users) + 1:02d}"},
+                    )
+            except IntegrityError:  # a seeder side by side made it a moment ago
+                user, created = User.objects.get(username=username), False
+            if created:
+                user.set_unusable_password()
+                user.save()
+                user.groups.add(self.liaison)
+                division_grant_member(user, division)
+            users.append(user)
+            self.held.setdefault(user.pk, 0)
+        self.held[user.pk] += 1
+        return user
+
+    def any(self, division: Division, rng: random.Random) -> User:
+        """Who handled a case that is no longer on anyone's desk."""
+        return rng.choice(self.by_division[division.pk])
+
+    def count(self) -> int:
+        return sum(len(users) for users in self.by_division.values())
+
+
 class Command(BaseCommand):
     help = "Fill the database with synthetic cases, events and stored clocks for benchmarks."
 
@@ -112,18 +190,35 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=2000)
         parser.add_argument(
+            "--officer-load",
+            type=int,
+            default=OFFICER_LOAD,
+            help="at most this many assigned open tasks per liaison officer",
+        )
+        parser.add_argument(
             "--open-only",
             action="store_true",
             help="only cases still being handled (for recompute_deadlines)",
         )
 
     def handle(
-        self, *args: Any, cases: int, seed: int, batch: int, open_only: bool, **options: Any
+        self,
+        *args: Any,
+        cases: int,
+        seed: int,
+        batch: int,
+        open_only: bool,
+        officer_load: int,
+        **options: Any,
     ) -> None:
         if not 1 <= cases <= 2_000_000:
             raise CommandError("--cases 须在 1 至 2,000,000 之间。")
-        rng = random.Random(seed)
-        organ, divisions, officers = self._organ()
+        if officer_load < 1:
+            raise CommandError("--officer-load 须为正数。")
+        organ, divisions, first_officers = self._organ()
+        # A second run with the same seed adds other cases than the first (not a replay).
+        rng = random.Random(seed + Case.objects.filter(organ=organ).count())
+        officers = Officers(organ, divisions, first_officers, officer_load)
         applicants = self._applicants(organ, rng)
         calendar = working_calendar()
         today = timezone.localdate()
@@ -131,31 +226,32 @@ class Command(BaseCommand):
             s for s, share in STATES for _ in range(share) if not open_only or s in OPEN_STATUSES
         ]
         counter, _ = CaseNumberCounter.objects.get_or_create(organ=organ, year=2099)
+        database_chains = connection.vendor == "postgresql"
+        # A database migrated before casework 0021 has no counts yet (case_counts_rebuild).
+        counted = OpenCaseCount._meta.db_table in connection.introspection.table_names()
         progress = ProgressBar("生成测试案件")
         made = 0
         while made < cases:
             size = min(batch, cases - made)
+            # The numbers are taken in a short transaction of their own, so that several
+            # seeders can add to one database side by side.
             with transaction.atomic():
                 counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
                 first = counter.last + 1
                 counter.last += size
                 counter.save(update_fields=["last"])
-                rows: list[Case] = []
-                histories: list[list[Any]] = []
-                for i in range(size):
-                    case, history = self._case(
-                        organ,
-                        divisions,
-                        officers,
-                        applicants,
-                        states,
-                        rng,
-                        calendar,
-                        today,
-                        first + i,
-                    )
-                    rows.append(case)
-                    histories.append(history)
+            # The cases are made before the inserts' transaction: an officer made on the way
+            # is committed at once (two seeders waiting on each other's new user deadlocked).
+            officers.refresh()
+            rows: list[Case] = []
+            histories: list[list[Any]] = []
+            for i in range(size):
+                case, history = self._case(
+                    organ, divisions, officers, applicants, states, rng, calendar, today, first + i
+                )
+                rows.append(case)
+                histories.append(history)
+            with transaction.atomic():
                 Case.objects.bulk_create(rows, batch_size=1000)
                 events = []
                 for case, history in zip(rows, histories, strict=True):
@@ -180,22 +276,24 @@ class Command(BaseCommand):
                         # benchmark database passes `manage.py verify_audit`. On PostgreSQL
                         # the trigger of migration 0018 overrides seq, entered_at and the
                         # hashes row by row (it sees the earlier rows of the same INSERT).
-                        event.hash = prev_hash = event_digest_of(event)
+                        if not database_chains:  # PostgreSQL's trigger hashes each row
+                            event.hash = prev_hash = event_digest_of(event)
                         events.append(event)
                         previous = status
                 Event.objects.bulk_create(events, batch_size=2000)
-                self._flows(rows, officers, today)
+                if counted:  # the dashboard's counts (casework.case_counts)
+                    counts_apply((None, CountedCase.of(c)) for c in rows)
+                self._flows(rows, first_officers, today)
             made += size
             progress(made, cases)
-        from django.db import connection
-
         if connection.vendor == "postgresql":
             # Fresh statistics: with the planner's estimates from before the bulk insert, the
             # queue queries chose plans several times slower.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(
-            f"已生成 {cases} 件案件（机关：{organ.name}，处室 {len(divisions)} 个）。"
+            f"已生成 {cases} 件案件（机关：{organ.name}，处室 {len(divisions)} 个，"
+            f"联络员 {officers.count()} 名，每人在办任务至多 {officer_load} 件）。"
         )
 
     def _flows(self, cases: list[Case], officers: dict[int, User], today: date) -> None:
@@ -284,7 +382,7 @@ class Command(BaseCommand):
                         created=now,
                         started=now,
                         finished=now,
-                        owner=officers[case.lead_division_id]
+                        owner=(case.assignee or officers[case.lead_division_id])
                         if on_division and case.lead_division_id
                         else None,
                         owner_permission=perms[node],
@@ -304,9 +402,7 @@ class Command(BaseCommand):
                         status="ASSIGNED" if assigned else "NEW",
                         token=START_TOKEN,
                         created=now,
-                        owner=officers[case.lead_division_id]
-                        if assigned and case.lead_division_id
-                        else None,
+                        owner=case.assignee if assigned else None,
                         owner_permission=perm,
                         owner_permission_content_type=division_type if on_division else None,
                         owner_permission_obj_pk=str(case.lead_division_id) if on_division else None,
@@ -371,7 +467,7 @@ class Command(BaseCommand):
         self,
         organ: Organ,
         divisions: list[Division],
-        officers: dict[int, User],
+        officers: Officers,
         applicants: list[Applicant],
         states: list[CaseStatus],
         rng: random.Random,
@@ -392,7 +488,8 @@ class Command(BaseCommand):
         received = today - timedelta(days=rng.randrange(3, span))
         channel = rng.choice(Channel.values)
         division = rng.choice(divisions)
-        officer = officers[division.pk]
+        # The case's officer: one with room on the desk when the case stays with them.
+        officer = officers.holding(division) if state in HELD else officers.any(division, rng)
         day = received
         history: list[Any] = [
             ("receive", received, {"channel": channel, "received_on": received.isoformat()}, None)
