@@ -22,6 +22,7 @@ from casework.catalogue.models import (
 )
 from casework.library.text import bigrams, core_text
 from casework.models import Organ
+from casework.text import cn_date
 
 PAGE_SIZE = 20
 MATCH_LIMIT = 5
@@ -224,8 +225,6 @@ def item_address(item: CatalogueItem) -> str:
 def where_published_text(item: CatalogueItem) -> str:
     """What a 36(1) reply prints about the item: its title, where and when it was published,
     and its address (the letter's sentence: 现告知您获取该政府信息的方式和途径：…)."""
-    from casework.templatetags.casework_tags import cn_date
-
     where = "本机关门户网站“主动公开目录”"
     if item.category is not None:
         where = f"本机关门户网站“主动公开目录—{item.category.name}”栏目"

@@ -614,7 +614,7 @@ class MergeDuplicateInput(TransitionForm):
                 )
                 % {"number": number}
             )
-        return number
+        return str(number)
 
 
 class CommentInput(TransitionForm):

@@ -294,7 +294,7 @@ def catalogue_figures(organ: Organ) -> dict[str, int]:
     """How many catalogue items came from self-checks and from popular topics (issue 26
     point 6), counted by their source in the proactive-disclosure catalogue."""
     try:
-        from casework.catalogue.models import CatalogueItem  # type: ignore[import-not-found]
+        from casework.catalogue.models import CatalogueItem
     except ImportError:
         return {"selfcheck": 0, "popular_topic": 0}
     rows = CatalogueItem.objects.filter(organ=organ)

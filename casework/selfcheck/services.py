@@ -277,7 +277,7 @@ def _catalogue_body(item: Item) -> str:
 def _to_catalogue(item: Item, actor: Any, now: datetime) -> int | None:
     """Make the proactive-disclosure catalogue item of a conclusion that discloses, through
     the catalogue's own service (casework.catalogue), and submit it for publication."""
-    from casework.catalogue import services as catalogue  # type: ignore[import-not-found]
+    from casework.catalogue import services as catalogue
 
     made = catalogue.catalogue_item_create(
         organ=item.campaign.organ,
