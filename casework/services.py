@@ -8,7 +8,7 @@ passes `now` (tests, imports, scheduled work).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -267,10 +267,10 @@ def case_note_add(
     number: str,
     actor: Staff,
     text: str,
-    user_ids: Any = (),
-    division_ids: Any = (),
+    user_ids: Iterable[int | str] = (),
+    division_ids: Iterable[int | str] = (),
     now: datetime | None = None,
-) -> Any:
+) -> CaseNote:
     """Add an internal note (案件备注) to a case the actor can see, with its mentions.
 
     Mentions are picked from the lists (`user_ids`, `division_ids`) or written `@用户名` /
@@ -325,7 +325,7 @@ def case_note_add(
     for division in divisions.values():
         for member in division_members(division).filter(groups__name=Role.LIAISON):
             recipients[member.pk] = member
-    recipients.pop(getattr(actor, "pk", None), None)
+    recipients.pop(actor.pk, None)
     notify_template(
         key=f"note:{note.pk}",
         to=[u.email for u in recipients.values() if u.email],

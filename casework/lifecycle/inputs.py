@@ -8,7 +8,7 @@ its meaning against the case and the law. Labels are the Chinese field names of 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -40,14 +40,17 @@ from casework.printable import validate_printable
 from casework.selectors import consultations_open
 from casework.validators import mask_id_number
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def text(
-    label: Any,
+    label: StrOrPromise,
     *,
     required: bool = True,
     area: bool = False,
     max_length: int = 2000,
-    help_text: Any = "",
+    help_text: StrOrPromise = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
     return forms.CharField(
@@ -60,7 +63,9 @@ def text(
     )
 
 
-def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+def day(
+    label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -69,7 +74,7 @@ def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Date
     )
 
 
-def choice(label: Any, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+def choice(label: StrOrPromise, choices: Any, *, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=required)
 
 
