@@ -1,19 +1,37 @@
 """Admin for the organ's data (organ, divisions and their liaison officers). Cases and
 events are read-only here: status changes go through the lifecycle, events never change."""
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.calendar_data import (
+    CalendarImportError,
+    calendar_import,
+    calendar_load_from_package,
+    package_years,
+    parse_calendar_file,
+    special_day_save,
+)
 from casework.lifecycle.actors import staff_user
+from casework.lifecycle.table import OTHER_EVENT_LABELS, TRANSITIONS, event_kind_label
 from casework.models import CalendarChange, CalendarYear, Case, Division, Event, Organ, SpecialDay
 from casework.payloads import FormData, TemplateContext
 from casework.permissions import division_grant_member, division_members, division_revoke_member
+from casework.tasks import enqueue_on_commit, recompute_deadlines
 
 admin.site.site_header = _("On-request disclosure casework administration")
 admin.site.site_title = _("Casework administration")
@@ -50,7 +68,9 @@ class DivisionAdmin(admin.ModelAdmin[Division]):
     list_display = ["name", "code", "organ", "is_active"]
     list_filter = ["organ", "is_active"]
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         division = form.instance
         wanted = set(form.cleaned_data["members"])
@@ -65,10 +85,10 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -88,8 +108,6 @@ class EventKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from casework.lifecycle.table import OTHER_EVENT_LABELS, TRANSITIONS
-
         return [(name, spec.label) for name, spec in TRANSITIONS.items()] + [
             (name, str(label)) for name, label in OTHER_EVENT_LABELS.items()
         ]
@@ -108,8 +126,6 @@ class EventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, event: Event) -> str:
-        from casework.lifecycle.table import event_kind_label
-
         return event_kind_label(event.kind)
 
 
@@ -147,10 +163,6 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     search_fields = ["name", "source"]
 
     def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
-        from django.contrib import messages
-
-        from casework.calendar_data import special_day_save
-
         special_day_save(day=obj, actor=staff_user(request), reason=form.cleaned_data["reason"])
         # Recomputing 100,000 open cases takes minutes: a worker does it (issue 15).
         messages.info(
@@ -158,7 +170,7 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
             _("The time limits of open cases are being recomputed in the background."),
         )
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # Deleting a day must carry a reason too: correct it, or re-import the year.
         return False
 
@@ -226,15 +238,13 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a year is loaded on the import page, whole
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("casework.add_specialday"))
 
     def get_urls(self) -> list[Any]:
-        from django.urls import path
-
         return [
             path(
                 "import/",
@@ -245,24 +255,6 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
         ]
 
     def import_view(self, request: HttpRequest) -> Any:
-        import tempfile
-        from pathlib import Path
-
-        from django.contrib import messages
-        from django.core.exceptions import PermissionDenied
-        from django.db import transaction
-        from django.shortcuts import redirect
-        from django.template.response import TemplateResponse
-
-        from casework.calendar_data import (
-            CalendarImportError,
-            calendar_import,
-            calendar_load_from_package,
-            package_years,
-            parse_calendar_file,
-        )
-        from casework.tasks import enqueue_on_commit, recompute_deadlines
-
         if not self.has_import_permission(request):
             raise PermissionDenied
         posted = request.method == "POST"
@@ -319,8 +311,6 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     def changelist_view(
         self, request: HttpRequest, extra_context: TemplateContext | None = None
     ) -> Any:
-        from django.utils import timezone
-
         loaded = set(CalendarYear.objects.values_list("year", flat=True))
         this_year = timezone.localdate().year
         missing = [y for y in range(this_year - 1, this_year + 2) if y not in loaded]

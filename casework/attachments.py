@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from casework.errors import InvalidInput
 from casework.lifecycle.actors import ActorLike, as_actor
 from casework.models import Attachment, Case
+from casework.pdf_rebuild import pdf_dangers, pdf_rebuild
 
 # What we accept, recognised by the first bytes of the file.
 SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
@@ -89,8 +90,6 @@ def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
     depth (casework.pdf_rebuild.pdf_dangers)."""
     import pikepdf
 
-    from casework.pdf_rebuild import pdf_dangers
-
     uploaded.seek(0)
     try:
         with pikepdf.open(io.BytesIO(uploaded.read())) as pdf:
@@ -113,8 +112,6 @@ def pdf_reencode(uploaded: Any, *, name: str, field: str) -> bytes:
     """The checked PDF rebuilt from its pages' contents only (casework.pdf_rebuild): what is
     stored is this copy, never the file as it came."""
     import pikepdf
-
-    from casework.pdf_rebuild import pdf_rebuild
 
     uploaded.seek(0)
     try:

@@ -31,7 +31,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from casework.models import Event
 from casework.payloads import Payload
+from letters.models import Letter
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -76,7 +78,6 @@ def _tool(name: str) -> str:
 def audit_digest() -> tuple[int, str]:
     """(number of events, SHA-256 over every event in case and sequence order). The events are
     the append-only audit trail of every case (the ledger); any change shows in the digest."""
-    from casework.models import Event
 
     digest = hashlib.sha256()
     count = 0
@@ -102,7 +103,6 @@ class LetterCheck:
 
 def letters_verify() -> LetterCheck:
     """Every issued letter's stored PDF hashes to the SHA-256 recorded when it was issued."""
-    from letters.models import Letter  # the upper floor, read only by this operations command
 
     result = LetterCheck()
     for number, name, expected in Letter.objects.order_by("pk").values_list(

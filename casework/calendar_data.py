@@ -16,9 +16,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from casework.errors import InvalidInput
 from casework.lifecycle.actors import Staff
 from casework.models import CalendarChange, CalendarYear, SpecialDay
 from casework.selectors import working_calendar_forget
+from casework.tasks import enqueue_on_commit, recompute_deadlines
 from casework.workdays import FIRST_CALENDAR_YEAR, LAST_SUPPORTED_YEAR, statutory_holidays
 
 PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅部分节假日安排通知）"
@@ -366,8 +368,6 @@ def special_day_save(*, day: SpecialDay, actor: Staff, reason: str) -> CalendarC
     arrangement), each move recorded as an event. With 100,000 open cases that is minutes of
     work, which must not hold the administrator's request (issue 15).
     """
-    from casework.errors import InvalidInput
-    from casework.tasks import enqueue_on_commit, recompute_deadlines
 
     for field_name, message in special_day_problems(day=day.day, kind=day.kind).items():
         raise InvalidInput(message, field=field_name)

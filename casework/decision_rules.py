@@ -38,7 +38,7 @@ from casework.payloads import Payload
 from casework.text import one_line
 
 if TYPE_CHECKING:
-    from casework.models import Case
+    from casework.models import Case, Event
 
 # Text that says nothing, in any case and with any surrounding punctuation or spaces.
 PLACEHOLDERS = frozenset(
@@ -315,14 +315,14 @@ def _check_explanation(check: DecisionCheck, fields: Mapping[str, Any], case: Ca
 # --- the ledger ------------------------------------------------------------------------------
 
 
-def case_events(case: Case | None) -> list[Any]:
+def case_events(case: Case | None) -> list[Event]:
     """The case's events in order (none for an unsaved case)."""
     if case is None or getattr(case, "pk", None) is None:
         return []
     return list(case.events.order_by("seq"))
 
 
-def correction_exchange(events: list[Any]) -> tuple[Any, Any] | None:
+def correction_exchange(events: list[Event]) -> tuple[Event, Event] | None:
     """Art 30: the last correction notice and the corrected application received after it, or
     None when no correction was both requested and received."""
     asked = next((e for e in reversed(events) if e.kind == T.REQUEST_CORRECTION), None)
@@ -353,7 +353,7 @@ def same_applicant(one: Any, other: Any) -> bool:
     )
 
 
-def reply_letter_events(events: list[Any]) -> list[Any]:
+def reply_letter_events(events: list[Event]) -> list[Event]:
     """The events that issued a reply letter (答复书) and still stand (not voided)."""
     voided = {e.payload.get("letter") for e in events if e.kind == T.VOID_LETTER}
     issued = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +21,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from casework.models import CalendarYear
 from casework.payloads import Payload
 
 HEARTBEAT_KEY = "casework:worker-heartbeat"
@@ -56,7 +57,6 @@ def _worker(now: datetime) -> Payload:
 def _jobs(now: datetime) -> Payload:
     """Jobs a worker claimed and never finished within their lease (started_at +
     JOB_LEASE_SECONDS): their worker died, and the next scheduled round retries them."""
-    from datetime import timedelta
 
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -74,7 +74,6 @@ def _jobs(now: datetime) -> Payload:
 def _calendar(today: date) -> Payload:
     """Art 33 counts working days: next year's State Council arrangement (published around
     November) must be loaded before dates run into it; from 1 November its absence is flagged."""
-    from casework.models import CalendarYear
 
     next_year = today.year + 1
     try:

@@ -32,6 +32,7 @@ from casework.decision_rules import DECISION_FACT_KEYS
 from casework.payloads import FormData, Payload, TemplateContext
 
 if TYPE_CHECKING:
+    from casework.lifecycle.inputs import TransitionForm
     from casework.models import Case
 
 ITEM_MAX_LENGTH = 500
@@ -456,7 +457,7 @@ class ItemDecisionsField(forms.Field):
         return decided
 
 
-def attach_item_decisions(form: Any) -> None:
+def attach_item_decisions(form: TransitionForm) -> None:
     """Fit a decision form to the case (DecisionInput.setup): a case of several items decides
     each in its own block and the whole-case fields go; otherwise the item list stays hidden
     and empty, and the form is the single decision it always was."""
@@ -478,7 +479,7 @@ def attach_item_decisions(form: Any) -> None:
         form.fields.pop(key, None)
 
 
-def _decision_form(form: Any) -> type:
+def _decision_form(form: TransitionForm) -> type:
     from casework.lifecycle.inputs import DecisionInput, ProposeInput
 
     return ProposeInput if isinstance(form, ProposeInput) else DecisionInput

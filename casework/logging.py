@@ -12,6 +12,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from casework.lifecycle.actors import Person
 
 # The id of the request being served by this thread (or "-" outside a request: workers,
@@ -30,7 +32,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def client_address(request: Any) -> str:
+def client_address(request: HttpRequest | None) -> str:
     """The client's address from the one header the bureau trusts (casework.portal), the
     same one the rate limits and the login lock-out use."""
     if request is None:
@@ -41,7 +43,7 @@ def client_address(request: Any) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Person, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: HttpRequest, user: Person, **kwargs: Any) -> None:
     from casework.second_factor import second_factor_required
 
     if second_factor_required(user):
@@ -56,7 +58,7 @@ def _logged_in(sender: Any, request: Any, user: Person, **kwargs: Any) -> None:
     security_log.info("login user=%s client=%s", user.get_username(), client_address(request))
 
 
-def id_number_reveal_logged(request: Any, case_number: str, whose: list[str]) -> None:
+def id_number_reveal_logged(request: HttpRequest, case_number: str, whose: list[str]) -> None:
     """A full ID number shown to an officer (issue 16 point 2; 个人信息保护法 Art 51)."""
     security_log.info(
         "id number revealed user=%s case=%s whose=%s client=%s",
@@ -68,14 +70,16 @@ def id_number_reveal_logged(request: Any, case_number: str, whose: list[str]) ->
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Person | None, **kwargs: Any) -> None:
+def _logged_out(
+    sender: Any, request: HttpRequest | None, user: Person | None, **kwargs: Any
+) -> None:
     name = user.get_username() if user is not None else "-"
     security_log.info("logout user=%s client=%s", name, client_address(request))
 
 
 @receiver(user_login_failed)
 def _login_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # Django has already masked the password in `credentials`; log only the user name.
     security_log.warning(

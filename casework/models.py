@@ -6,11 +6,13 @@ lifecycle (casework.lifecycle) alone; events are append-only.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import (
@@ -24,6 +26,7 @@ from casework.choices import (
     IdType,
     ProvisionForm,
 )
+from casework.text import one_line
 from casework.validators import (
     mask_id_number,
     normalize_id_number,
@@ -38,8 +41,6 @@ SEAL_MAX_BYTES = 1024 * 1024
 
 
 def seal_upload_to(instance: Organ, filename: str) -> str:
-    import uuid
-
     return f"seals/{uuid.uuid4().hex}"
 
 
@@ -174,7 +175,6 @@ class Applicant(models.Model):
     def clean(self) -> None:
         """Natural persons carry an identity document; organisations a credit code and a
         contact person (Art 29(1): name, identity proof, contact details)."""
-        from casework.text import one_line
 
         for name in ("name", "contact_person", "address", "phone", "id_number", "credit_code"):
             setattr(self, name, one_line(getattr(self, name)))
@@ -238,8 +238,6 @@ class Agent(models.Model):
         return mask_id_number(self.id_number)
 
     def clean(self) -> None:
-        from casework.text import one_line
-
         for name in ("name", "organisation", "phone", "id_number"):
             if hasattr(self, name):
                 setattr(self, name, one_line(getattr(self, name)))
@@ -392,20 +390,16 @@ class Case(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("casework:case-detail", kwargs={"number": self.number})
 
     def clean(self) -> None:
         """The subject is one line: a line break in it would start a paragraph of a letter."""
-        from casework.text import one_line
 
         self.subject = one_line(self.subject)
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:
     # Random names: the original name is kept in the row, never in the path.
-    import uuid
 
     return f"attachments/{instance.case.year}/{uuid.uuid4().hex}"
 

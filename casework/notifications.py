@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
@@ -122,8 +124,6 @@ BATCH = 50
 
 
 def models_q_due(now: datetime) -> Any:
-    from django.db.models import Q
-
     pending = Q(status=Notification.Status.PENDING) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
@@ -149,7 +149,6 @@ def _attachment_bytes(path: str) -> bytes:
     (shared by every app server and worker, docs/DEPLOY.md §3)."""
     if Path(path).is_absolute():
         return Path(path).read_bytes()
-    from django.core.files.storage import default_storage
 
     with default_storage.open(path, "rb") as f:
         return bytes(f.read())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
+
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.choices import Role
@@ -72,7 +74,6 @@ def sees_all_cases(user: Person | None) -> bool:
 def division_members(division: Division) -> Any:
     """The active users who work in a division (direct object grants; the same rows the
     queues read). A queryset, so callers can narrow it (liaison role, e-mail address)."""
-    from django.contrib.auth import get_user_model
 
     from guardian.shortcuts import get_users_with_perms
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import math
 import secrets
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from casework.models import Case
+from casework.models import Agent, Applicant, Case
 
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -54,7 +56,6 @@ def client_address(request: HttpRequest) -> str:
     proxy added itself. There is no fallback to REMOTE_ADDR: behind a proxy that is the
     proxy's own address, the same for every caller, and a limit keyed on it would hold the
     whole public back at once (issue 22)."""
-    import ipaddress
 
     raw = str(request.META.get(settings.TRUSTED_PROXY_HEADER) or "")
     address = raw.split(",")[-1].strip()
@@ -136,9 +137,6 @@ def application_problems(
     """Every problem of an application's applicant and agent details at once, keyed by form
     field (`name`, `agent_name`, ...), one message per field: the same model checks the
     receiving service runs (Art 29(1)), so the applicant corrects everything in one go."""
-    from django.core.exceptions import ValidationError
-
-    from casework.models import Agent, Applicant
 
     problems: dict[str, list[str]] = {}
     checks: list[tuple[str, object]] = [("", Applicant(**applicant))]

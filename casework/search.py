@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, overload
 
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -45,6 +46,7 @@ from django.db.models.lookups import Exact
 
 from casework.lifecycle.actors import Person
 from casework.models import Applicant, Case
+from casework.selectors import case_list_visible_to
 
 MAX_TERMS = 5
 MAX_QUERY_LENGTH = 100
@@ -204,7 +206,6 @@ def case_search_filter(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
 def case_search(*, user: Person, q: str) -> QuerySet[Case]:
     """The cases visible to `user` (case_list_visible_to) that match every term of `q`.
     An empty query returns all visible cases."""
-    from casework.selectors import case_list_visible_to  # selectors imports this module
 
     return case_search_filter(case_list_visible_to(user=user), q)
 
@@ -256,7 +257,6 @@ def case_page(cases: QuerySet[Case], number: Any, *, size: int, searched: bool =
     scan), where count() and the page would scan the matches twice; the sort key is an
     expression so that PostgreSQL does not walk the whole date index to feed the window.
     For a plain list the page walks the date index and stops after `size` rows."""
-    from django.core.paginator import Paginator
 
     try:
         wanted_number = max(1, int(number))

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from casework.lifecycle.actors import Person
 from casework.logging import client_address, security_log
+from casework.permissions import user_roles
 
 
 def second_factor_required(user: Person) -> bool:
@@ -20,12 +22,13 @@ def second_factor_required(user: Person) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    from casework.permissions import user_roles
 
     return bool(user_roles(user) & groups)
 
 
-def second_factor_logged(request: Any, user: Person, *, ok: bool, device: Any = None) -> None:
+def second_factor_logged(
+    request: HttpRequest, user: Person, *, ok: bool, device: Any = None
+) -> None:
     """One security-log line per second-factor attempt; a success finishes the log-in, so
     "login" is written here for the users who need the second factor, not at the password."""
     name = user.get_username()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
@@ -27,6 +27,11 @@ from casework.models import CalendarYear, Case, CaseNote, Division, Event, Organ
 from casework.payloads import Payload
 from casework.permissions import sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from django_stubs_ext import StrOrPromise
 
 
 def organ_the_one() -> Organ | None:
@@ -161,7 +166,7 @@ def case_clock(*, case: Case, today: date) -> CaseClockView:
 # From the one rule of what follows which status (casework.lifecycle.follows).
 DEADLINE_STATES: dict[str, tuple[str, ...]] = deadline_states()
 # Their names, the same on the case page and in the queue rows.
-DEADLINE_LABELS: dict[str, Any] = {
+DEADLINE_LABELS: dict[str, StrOrPromise] = {
     "division_due_on": gettext_lazy("Internal due date for the division"),
     "correction_deadline_on": gettext_lazy("Applicant's correction deadline"),
     "fee_due_on": gettext_lazy("Fee payment deadline"),
@@ -637,7 +642,7 @@ def case_note_divisions(case: Case) -> QuerySet[Division]:
     return Division.objects.filter(pk__in=ids, is_active=True).order_by("code")
 
 
-def case_note_users(case: Case, divisions: QuerySet[Division] | None = None) -> QuerySet[Any]:
+def case_note_users(case: Case, divisions: QuerySet[Division] | None = None) -> QuerySet[User]:
     """The staff a note may mention: the active users who can see the case (the office roles,
     supervision, and the members of the case's divisions: `divisions`, case_note_divisions by
     default). One lazy query; the members are the direct division grants that
@@ -671,8 +676,8 @@ def case_notes(*, case: Case) -> QuerySet[CaseNote]:
 
 
 def note_mentions_for(
-    *, user: Staff, now: Any = None, limit: int = NOTE_MENTIONS_SHOWN
-) -> list[Any]:
+    *, user: Staff, now: datetime | None = None, limit: int = NOTE_MENTIONS_SHOWN
+) -> list[CaseNote]:
     """Recent notes that mention `user` or one of the user's divisions, on cases the user can
     see, newest first (the workbench's 提到我的备注)."""
     from datetime import timedelta

@@ -7,7 +7,8 @@ passes `now` (tests, imports, scheduled work).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from viewflow.fsm import TransitionNotAllowed
 
-from casework.choices import CaseStatus
+from casework.choices import CaseStatus, Role
 from casework.choices import Transition as T
 from casework.errors import (
     InvalidInput,
@@ -29,9 +30,21 @@ from casework.errors import (
     invalid_from_validation_error,
 )
 from casework.lifecycle import TRANSITIONS, CaseLifecycle
-from casework.lifecycle.actors import ActorLike, Staff
-from casework.models import NOTE_MAX_LENGTH, Agent, Applicant, Case, CaseNumberCounter, Organ
+from casework.lifecycle.actors import ActorLike, Staff, display_name
+from casework.models import (
+    NOTE_MAX_LENGTH,
+    Agent,
+    Applicant,
+    Case,
+    CaseNote,
+    CaseNumberCounter,
+    Division,
+    Organ,
+)
+from casework.notifications import notify_template
+from casework.permissions import division_members
 from casework.receipt import legal_receipt_date, validate_confirmation_date
+from casework.selectors import case_get_for_user, case_note_divisions, case_note_users
 
 
 def _now(now: datetime | None) -> datetime:
@@ -235,7 +248,6 @@ def case_transition(
 def _mentioned_in_text(text: str, candidates: Mapping[str, Any]) -> list[Any]:
     """`@name` in the text, for each candidate name (longest first, so "@安置处二科" is not
     also "@安置处"); an @ inside a word (an e-mail address) mentions nobody."""
-    import re
 
     found: list[Any] = []
     rest = text
@@ -255,10 +267,10 @@ def case_note_add(
     number: str,
     actor: Staff,
     text: str,
-    user_ids: Any = (),
-    division_ids: Any = (),
+    user_ids: Iterable[int | str] = (),
+    division_ids: Iterable[int | str] = (),
     now: datetime | None = None,
-) -> Any:
+) -> CaseNote:
     """Add an internal note (案件备注) to a case the actor can see, with its mentions.
 
     Mentions are picked from the lists (`user_ids`, `division_ids`) or written `@用户名` /
@@ -268,12 +280,6 @@ def case_note_add(
     Notes change no status, so they are no event of the ledger: they are their own
     append-only records (casework.models.CaseNote).
     """
-    from casework.choices import Role
-    from casework.lifecycle.actors import display_name
-    from casework.models import CaseNote, Division
-    from casework.notifications import notify_template
-    from casework.permissions import division_members
-    from casework.selectors import case_get_for_user, case_note_divisions, case_note_users
 
     case = case_get_for_user(user=actor, number=number)  # NotVisible: missing or forbidden
     text = (text or "").strip()
@@ -319,7 +325,7 @@ def case_note_add(
     for division in divisions.values():
         for member in division_members(division).filter(groups__name=Role.LIAISON):
             recipients[member.pk] = member
-    recipients.pop(getattr(actor, "pk", None), None)
+    recipients.pop(actor.pk, None)
     notify_template(
         key=f"note:{note.pk}",
         to=[u.email for u in recipients.values() if u.email],

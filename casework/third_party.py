@@ -4,13 +4,16 @@ catalogues have no zh-hans, and some names are not even marked for translation."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # app label -> its name; (app label, model name) -> (singular, plural)
-APP_NAMES: dict[str, Any] = {
+APP_NAMES: dict[str, StrOrPromise] = {
     "axes": _("Log-in lock-out"),
     "otp_totp": _("Authenticator apps"),
     "otp_static": _("Recovery codes"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Max
 from django.http import HttpRequest
 from django.template import Template, TemplateSyntaxError
@@ -59,7 +60,7 @@ class LetterWordingAdmin(admin.ModelAdmin[LetterWording]):
         new.save()
         form.instance = new
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 

@@ -57,6 +57,8 @@ from casework.tasks import LONG, enqueue_on_commit
 from casework.validators import mask_id_number
 from letters.fonts import font_stacks
 from letters.models import CaseFile, Letter
+from letters.records.models import GROUND_REASON, GROUND_SHORT, Ground
+from letters.records.selectors import released_files_for_applicant
 from letters.rendering import html_to_pdf
 
 if TYPE_CHECKING:
@@ -108,7 +110,6 @@ def _withheld_pages(released: ReleasedFile) -> set[int]:
 
 def _basis(released: ReleasedFile) -> str:
     """Why a record was withheld (Art 36(3) names the ground): its articles and reasons."""
-    from letters.records.models import GROUND_REASON, GROUND_SHORT, Ground
 
     rows = [r for r in released.release_set.statement if r.get("position") == released.position]
     grounds = [str(row["ground"]) for row in rows] or sorted(
@@ -127,7 +128,6 @@ def released_records(case: Case) -> tuple[list[ReleasedFile], list[dict[str, str
     """The records of the case as the applicant got them (Art 37 区分处理): the released files
     of the released set(s) with at least one page provided, and the records withheld whole
     (every page withheld, or not released at all) by name and basis, without their content."""
-    from letters.records.selectors import released_files_for_applicant
 
     files = list(
         released_files_for_applicant(case)

@@ -12,7 +12,7 @@ from casework.choices import Channel, ConsultationParty, DeliveryMethod, Provisi
 from casework.choices import Transition as T
 from casework.decision_rules import case_events
 from casework.errors import InvalidInput, WrongState
-from casework.models import Case
+from casework.models import Case, Event
 from casework.payloads import Payload, TemplateContext
 from casework.text import cn_date
 from letters.facts import check_letter_facts, decision_facts
@@ -29,7 +29,7 @@ def _last(case: Case, kind: str) -> Any:
     return case.events.filter(kind=kind).order_by("-seq").first()
 
 
-def _step_event(case: Case, kinds: tuple[str, ...]) -> Any:
+def _step_event(case: Case, kinds: tuple[str, ...]) -> Event | None:
     """The latest event of `kinds` (None when there is none, or no kinds)."""
     if not kinds:
         return None

@@ -10,22 +10,20 @@ dates and numbers.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from casework.choices import Disposition as D
 from casework.choices import Transition as T
 from casework.decision_rules import case_events, correction_exchange
 from casework.errors import WrongState
-from casework.models import Case
+from casework.models import Case, Event
 from casework.payloads import Payload
 from casework.text import cn_date
 
 _cn = cn_date  # 2026年3月5日, also from an ISO string (casework.text)
 
 
-def _last(events: list[Any], kind: str) -> Any:
+def _last(events: list[Event], kind: str) -> Event | None:
     return next((e for e in reversed(events) if e.kind == kind), None)
 
 
@@ -40,7 +38,7 @@ FACT_CHECKED_KINDS = frozenset(
 )
 
 
-def missing_facts(kind_key: str, events: list[Any], kinds: set[str] | None = None) -> list[str]:
+def missing_facts(kind_key: str, events: list[Event], kinds: set[str] | None = None) -> list[str]:
     """What the letter of `kind_key` states that the ledger does not record (empty: nothing).
     `kinds` (the case's event kinds) suffices for the acknowledgement."""
     kinds = {e.kind for e in events} if kinds is None else kinds
@@ -73,7 +71,7 @@ def check_letter_facts(case: Case, kind_key: str, kinds: set[str]) -> None:
         )
 
 
-def decision_facts(events: list[Any], payload: Payload) -> Payload:
+def decision_facts(events: list[Event], payload: Payload) -> Payload:
     """The dates and numbers a reply states, from the ledger and the decision's event."""
     facts: Payload = {}
     exchange = correction_exchange(events)

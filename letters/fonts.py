@@ -28,6 +28,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.utils.safestring import mark_safe
+
+from casework.errors import InvalidInput
+from casework.printable import unprintable_message
+from letters.typeset import font_face, font_file
 
 DEFAULT_TYPEFACES = {
     "title": "Noto Serif CJK SC",  # 小标宋-style: set in weight 900
@@ -56,7 +61,6 @@ def stack(role: str) -> list[str]:
 def font_stacks() -> dict[str, str]:
     """CSS font-family values for every role, each ending with the fallback stack (safe in a
     <style> element: the names lose quotes, backslashes and markup)."""
-    from django.utils.safestring import mark_safe
 
     return {role: mark_safe(", ".join(_css_family(f) for f in stack(role))) for role in typefaces()}
 
@@ -67,8 +71,6 @@ def _css_family(family: str) -> str:
 
 @register("letters")
 def check_typefaces(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    from letters.typeset import font_file
-
     errors: list[CheckMessage] = []
     for role in typefaces():
         for family in families(role):
@@ -90,7 +92,6 @@ def check_typefaces(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 @lru_cache(maxsize=16)
 def _coverage(faces: tuple[str, ...]) -> frozenset[int]:
     """The code points mapped by any of `faces` (their cmaps, read once per process)."""
-    from letters.typeset import font_face
 
     covered: set[int] = set()
     for family in faces:
@@ -124,8 +125,6 @@ def unprintable_characters(text: str, role: str = "body") -> list[str]:
 def check_printable(values: Iterable[Any]) -> None:
     """At letter issue: refuse a letter whose text has a character no letter face can print
     (it would come out as an empty box), naming the character."""
-    from casework.errors import InvalidInput
-    from casework.printable import unprintable_message
 
     for value in values:
         if isinstance(value, str):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template.loader import get_template
+
 from casework.choices import Disposition
 from casework.dispositions import BASES
 
@@ -114,7 +116,6 @@ DEFAULT_BASIS: dict[str, str] = {d: bases[0].citation for d, bases in BASES.item
 
 def default_wording(kind: str) -> str:
     """The default wording of a kind: templates/letters/wording/<kind>.txt (version 1)."""
-    from django.template.loader import get_template
 
     source: str = get_template(f"letters/wording/{kind}.txt").template.source  # type: ignore[attr-defined]
     return source.strip()

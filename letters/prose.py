@@ -10,6 +10,7 @@ wording's own 。 or ， follows it cleanly. Line breaks inside the text stay (l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from casework.payloads import TemplateContext
@@ -67,7 +68,6 @@ def as_sentence(value: Any) -> str:
 
 def search_terms_quoted(value: Any) -> str:
     """Search terms as the letter quotes them: “安置计划”“2025年” (split on spaces, 、 ，,；;)."""
-    import re
 
     terms = [t.strip("“”\"'‘’ ") for t in re.split(r"[\s、，,；;]+", str(value or ""))]
     return "".join(f"“{t}”" for t in terms if t)

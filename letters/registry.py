@@ -36,6 +36,8 @@ from casework.payloads import Payload
 from letters.kinds import KINDS, SERIES, Kind, Series
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from casework.models import Case
 
 
@@ -48,7 +50,7 @@ class Documents:
     key: str
     series: Series  # its number series (文号 prefix)
     fits: Callable[[Case, set[str], Kind], bool]
-    refusal: Any  # a lazy translation
+    refusal: StrOrPromise  # a lazy translation
     step_events: tuple[str, ...]  # the latest of these is the step the letter documents
     seal_events: tuple[str, ...]  # who fired the latest of these decides the seal
 

@@ -14,9 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from casework.payloads import TemplateContext
+from letters.fonts import font_stacks
+from letters.layout import clean_context, closing_height_mm, layout_letter, wording_paragraphs
+from letters.typeset import BASE_SPACING_PT, LINE_BREAK, MM, PITCH_PT
 
 _font_lock = threading.Lock()
 _font_config: Any = None
@@ -25,10 +29,6 @@ _font_config: Any = None
 def render_paragraphs(wording: str, context: TemplateContext) -> list[str]:
     """The wording's paragraphs as escaped HTML (for previews in a page); one-line fields lose
     their line breaks, so a value never starts a paragraph of its own."""
-    from django.utils.html import escape
-
-    from letters.layout import wording_paragraphs
-    from letters.typeset import LINE_BREAK
 
     return [
         mark_safe(escape(text).replace(LINE_BREAK, "<br>"))
@@ -54,8 +54,6 @@ def _css_string(text: str) -> str:
 
 
 def _rows(lines: list[Any]) -> list[TemplateContext]:
-    from letters.typeset import MM, PITCH_PT
-
     return [
         {"text": line.text, "spacing": line.spacing, "pad": round(line.indent * PITCH_PT / MM, 3)}
         for line in lines
@@ -71,9 +69,6 @@ def render_letter_html(
     draft: bool = False,
 ) -> str:
     """The letter's HTML, laid out on the GB/T 9704-2012 letter format (letters.layout)."""
-    from letters.fonts import font_stacks
-    from letters.layout import clean_context, closing_height_mm, layout_letter
-    from letters.typeset import BASE_SPACING_PT
 
     layout = layout_letter(context=context, wording=wording, sealed=bool(seal))
     pitch = layout.pitch_mm

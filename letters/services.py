@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,6 +33,9 @@ from letters.models import (
 )
 from letters.registry import LETTERS, declaration, sealed_by_organ
 from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
+
+if TYPE_CHECKING:
+    from letters.models import LetterDelivery
 
 Fire = Callable[..., Any]
 
@@ -168,7 +171,7 @@ def letter_step(
     spec: Kind,
     *,
     consultation_id: str | None = None,
-    events: list[tuple[int, str, Any, Payload]] | None = None,
+    events: list[tuple[int, str, date, Payload]] | None = None,
 ) -> tuple[str, str | None]:
     """The step of the case a letter of `spec` documents, and the consultation it is about.
 
@@ -236,7 +239,7 @@ def letter_step(
     return f"{found[1]}:{found[0]}", None
 
 
-def _ledger_rows(case: Case) -> list[tuple[int, str, Any, Payload]]:
+def _ledger_rows(case: Case) -> list[tuple[int, str, date, Payload]]:
     return list(case.events.order_by("seq").values_list("seq", "kind", "on", "payload"))
 
 
@@ -488,13 +491,13 @@ def letter_record_delivery(
     letter_id: int,
     actor: Staff,
     method: str,
-    delivered_on: Any,
+    delivered_on: date | str | None,
     signed_by: str,
     address: str = "",
     tracking_number: str = "",
     note: str = "",
     now: datetime | None = None,
-) -> Any:
+) -> LetterDelivery:
     """Record how, when and to whom a letter was delivered and who signed the proof of service
     (国办公开办函〔2016〕235号: the delivery date is the signature date; for post, the date
     the addressee signs the receipt). Office staff of the case's organ only."""

@@ -1,4 +1,5 @@
-"""Typing that only gets better (issue 23 point 5): counts with a ceiling in `.ci/typing-ceiling`.
+"""Typing and imports that only get better (issue 23 point 5): counts with a ceiling in
+`.ci/typing-ceiling`.
 
 What is counted, over the Python code of `casework/`, `workflows/` and `letters/` (migrations
 excluded), by reading the syntax tree:
@@ -9,6 +10,9 @@ excluded), by reading the syntax tree:
 - `vague_actor_params`: parameters named `actor` or `user` with no annotation, or with an
   annotation that mentions `Any` or `object`. Who acts is typed with the aliases of
   `casework/lifecycle/actors.py` (`Staff`, `Visitor`, `Person`, `ActorLike`).
+- `local_imports`: import statements inside a function (at any depth). An import belongs at
+  the top of its module; one stays inside a function only where a cycle forces it (the
+  modules import each other) or to load a heavy library lazily.
 
 The test fails when a count is above its ceiling, and also when it is more than `SLACK` below
 it: then lower the ceiling in `.ci/typing-ceiling` to the count it prints, so the gain is kept.
@@ -62,23 +66,31 @@ def _vague(annotation: ast.expr | None) -> bool:
 
 def count_tree(tree: ast.AST, path: str) -> dict[str, list[str]]:
     """One module's findings per count, as `path:line`."""
-    found: dict[str, list[str]] = {"any": [], "vague_actor_params": []}
-    for node in ast.walk(tree):
+    found: dict[str, list[str]] = {"any": [], "vague_actor_params": [], "local_imports": []}
+
+    def visit(node: ast.AST, in_function: bool) -> None:
         if _is_any(node):
             found["any"].append(f"{path}:{getattr(node, 'lineno', 0)}")
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if in_function and isinstance(node, ast.Import | ast.ImportFrom):
+            found["local_imports"].append(f"{path}:{node.lineno}")
+        is_function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if is_function:
             arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
             for argument in arguments:
                 if argument.arg in ACTOR_NAMES and _vague(argument.annotation):
                     found["vague_actor_params"].append(
                         f"{path}:{argument.lineno} {node.name}({argument.arg})"
                     )
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function or is_function)
+
+    visit(tree, in_function=False)
     return found
 
 
 def findings() -> dict[str, list[str]]:
     """Each count's places over the three packages."""
-    found: dict[str, list[str]] = {"any": [], "vague_actor_params": []}
+    found: dict[str, list[str]] = {"any": [], "vague_actor_params": [], "local_imports": []}
     for path in source_files():
         tree = ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=str(path))
         for name, places in count_tree(tree, str(path)).items():
@@ -114,11 +126,15 @@ def test_counts_stay_under_their_ceilings_and_the_ceilings_follow_them_down() ->
 
 def test_the_counter_sees_what_it_counts() -> None:
     """The counter on a known snippet: three uses of Any (not the import), three vague actor
-    parameters (untyped, Any, object), and a typed one left alone."""
+    parameters (untyped, Any, object), a typed one left alone, and two local imports (one of
+    them in a nested function), the module's own import not counted."""
     snippet = (
         "import typing\nfrom typing import Any\n"
         "def f(user, actor: Any, other: Any) -> typing.Any: ...\n"
-        "def g(*, user: object, actor: Staff) -> None: ...\n"
+        "def g(*, user: object, actor: Staff) -> None:\n"
+        "    import json\n"
+        "    def h() -> None:\n"
+        "        from os import path\n"
     )
     found = count_tree(ast.parse(snippet), "snippet.py")
     assert found["any"] == ["snippet.py:3"] * 3
@@ -127,6 +143,7 @@ def test_the_counter_sees_what_it_counts() -> None:
         "snippet.py:3 f(actor)",
         "snippet.py:4 g(user)",
     ]
+    assert found["local_imports"] == ["snippet.py:5", "snippet.py:7"]
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ from django.db.models import QuerySet
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from letters.models import CaseFile
+from letters.records.models import Record, ReleaseSet
+from letters.records.services import audit
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,8 +55,6 @@ class LeasedJob:
 
 
 def _record_rows(args: list[Any]) -> QuerySet[Any]:
-    from letters.records.models import Record, ReleaseSet
-
     name, object_id = args[0], args[1]
     if name == "record_process":
         return Record.objects.filter(
@@ -62,9 +64,6 @@ def _record_rows(args: list[Any]) -> QuerySet[Any]:
 
 
 def _record_give_up(args: list[Any], error: str) -> None:
-    from letters.records.models import Record, ReleaseSet
-    from letters.records.services import audit
-
     for row in _record_rows(args).select_related("case"):
         if isinstance(row, Record):
             Record.objects.filter(pk=row.pk).update(status=Record.Status.FAILED, error=error)
@@ -77,14 +76,10 @@ def _record_give_up(args: list[Any], error: str) -> None:
 
 
 def _casefile_rows(args: list[Any]) -> QuerySet[Any]:
-    from letters.models import CaseFile
-
     return CaseFile.objects.filter(pk=args[0], status=CaseFile.Status.BUILDING)
 
 
 def _casefile_give_up(args: list[Any], error: str) -> None:
-    from letters.models import CaseFile
-
     _casefile_rows(args).update(status=CaseFile.Status.FAILED, error=error)
 
 

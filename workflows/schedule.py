@@ -33,6 +33,7 @@ from casework.models import Case
 from casework.notifications import notifications_send, notify_template
 from casework.selectors import working_calendar
 from casework.selfcheck.services import selfcheck_reminders_send
+from letters.services import letter_issue
 from workflows.job_leases import expired_jobs_retry
 from workflows.services import case_act, division_emails
 
@@ -74,7 +75,6 @@ def expired_cases_abandon(*, now: datetime, today: date | None = None) -> int:
     Each case in its own transaction (the event and the letter together); a case another run
     handled first, or whose deadline moved, is skipped. Returns how many were abandoned.
     """
-    from letters.services import letter_issue
 
     today = today or timezone.localdate(now)
     count = 0

@@ -18,13 +18,15 @@ from django.utils.translation import gettext
 from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
 from casework.clock import supervision_level
+from casework.lifecycle import TRANSITIONS
 from casework.lifecycle.actors import Person
 from casework.models import Case, Event
-from casework.permissions import DIVISION_PERM, user_division_ids, user_task_perms
+from casework.permissions import DIVISION_PERM, sees_all_cases, user_division_ids, user_task_perms
 from casework.selectors import (
     DEADLINE_LABELS,
     DEADLINE_STATES,
     DIVISION_DUE_MET_IN_TASKS,
+    case_list_visible_to,
     working_days_left,
 )
 from casework.text import cn_date
@@ -280,8 +282,6 @@ def tabs_for(user: Person) -> list[str]:
 def task_list_visible_to(*, user: Person, tab: str) -> QueueList:
     """One tab's tasks (task_queue), limited to the cases the user may see
     (casework.selectors.case_list_visible_to): a task never shows a case its page would hide."""
-    from casework.permissions import sees_all_cases
-    from casework.selectors import case_list_visible_to
 
     tasks = task_queue(user=user, tab=tab)
     if sees_all_cases(user):
@@ -447,7 +447,6 @@ def next_steps(*, tab: str, node: str, status: str, unconfirmed: bool) -> tuple[
     node and the case's status alone (no lifecycle per row: the queue stays one query). Only
     a step whose table source holds the case's status is offered; its action page checks the
     user's role and the guards again. LETTERS: the reply letter on the letters page."""
-    from casework.lifecycle import TRANSITIONS
 
     names: tuple[str, ...] = ()
     if tab == "extensions":

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.attachments import attachment_add
+from casework.choices import Role
 from casework.choices import Transition as T
 from casework.lifecycle import TRANSITIONS, as_actor
 from casework.lifecycle.actors import ActorLike, Staff
@@ -27,6 +30,8 @@ from casework.lifecycle.table import (
     RETURNS_TO_TRIAGE,
 )
 from casework.models import Case, Division, Organ
+from casework.notifications import notify_template
+from casework.permissions import DIVISION_PERM, division_members
 from casework.services import case_receive as casework_case_receive
 from casework.services import case_transition
 from workflows.flows import CaseFlow
@@ -55,9 +60,6 @@ def case_receive(
     """Record a new application (casework.services.case_receive), store its checked uploads
     and start its flow, all in one transaction. A repeated `submission_token` (double click,
     refresh) returns the case it already made."""
-    from django.db import IntegrityError
-
-    from casework.attachments import attachment_add
 
     token = kwargs.get("submission_token")
     if token:
@@ -81,11 +83,6 @@ def case_receive(
 
 
 def _notify_office_of_application(case: Case) -> None:
-    from django.contrib.auth import get_user_model
-
-    from casework.choices import Role
-    from casework.notifications import notify_template
-
     emails = (
         get_user_model()
         .objects.filter(groups__name=Role.REGISTRAR, is_active=True)
@@ -237,7 +234,6 @@ def case_act(
 
 def _notify_urge(case: Case) -> None:
     """催办 reaches the assignee (or the lead division's liaison officers) by e-mail too."""
-    from casework.notifications import notify_template
 
     event = case.events.filter(kind=T.URGE).order_by("-seq").first()
     if event is None:
@@ -253,8 +249,6 @@ def _notify_urge(case: Case) -> None:
 
 def _notify_new_division_tasks(case: Case, before: set[int]) -> None:
     """E-mail the liaison officers of a division when a task lands in its queue."""
-    from casework.notifications import notify_template
-    from casework.permissions import DIVISION_PERM, division_members
 
     new = Task.objects.filter(
         process__caseprocess__case=case, status=STATUS.NEW, owner_permission=DIVISION_PERM
@@ -329,7 +323,6 @@ def _act(
 
 def division_emails(case: Case) -> list[str]:
     """Who hears about a case's work: its assignee, or else the lead division's liaison officers."""
-    from casework.permissions import division_members
 
     if case.assignee and case.assignee.email:
         return [case.assignee.email]

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
@@ -166,7 +167,6 @@ def task_reassign(task: Task, user: Staff | None) -> None:
 def task_move_to_queue(task: Task, obj: models.Model) -> None:
     """The task goes to the queue of `obj` (a division), unclaimed, keeping its permission
     name. viewflow offers no call for this: the task's owner fields are written here."""
-    from django.contrib.contenttypes.models import ContentType
 
     task.owner = None
     task.status = STATUS.NEW

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casework.lifecycle.actors import Staff
 from casework.lifecycle.follows import FOLLOWS
@@ -77,7 +78,6 @@ def actions_next_first(case: Case, actions: list[Action]) -> list[Action]:
 
 def waiting_for(case: Case) -> str:
     """Whose turn it is, in words, for a user who has nothing to do on the case now."""
-    from django.utils.translation import gettext as _
 
     status = case.status
     if status in ("received", "registered", "correction", "approved", "replied"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
+from django.core.exceptions import PermissionDenied
+
 from casework.choices import SYSTEM_ROLE
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ def staff_user(request: HttpRequest) -> Staff:
     Raises PermissionDenied (403) for a visitor, which the login-required views never let through.
     """
     from django.contrib.auth.models import User
-    from django.core.exceptions import PermissionDenied
 
     user = request.user
     if not isinstance(user, User):

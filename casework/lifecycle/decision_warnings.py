@@ -14,7 +14,7 @@ event records it (shown in the history and to the reviewer).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -23,12 +23,14 @@ from django.utils.translation import gettext_lazy
 from casework.choices import ConsultationOpinion, ConsultationParty, Disposition
 from casework.choices import Transition as T
 from casework.errors import InvalidInput
+from casework.items import item_name
 from casework.payloads import FormData, Payload
+from casework.selectors import consultations_from
 from casework.vague_request import is_vague
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
-    from casework.models import Case
+    from casework.models import Case, Event
 
 VAGUE_NOT_HELD = "vague_not_held"
 THIRD_PARTY_REFUSAL = "third_party_refusal"
@@ -45,9 +47,8 @@ class DecisionWarning:
     details: list[str] = field(default_factory=list)
 
 
-def consultation_lines(events: list[Any]) -> list[str]:
+def consultation_lines(events: list[Event]) -> list[str]:
     """Art 32: each third-party consultation of the case, in words (party, sent, answer)."""
-    from casework.selectors import consultations_from
 
     summaries = {
         str(e.payload.get("consultation_id", "")): e.payload.get("summary", "")
@@ -72,7 +73,7 @@ def consultation_lines(events: list[Any]) -> list[str]:
     return lines
 
 
-def warnings_for(case: Case, disposition: str, events: list[Any]) -> list[DecisionWarning]:
+def warnings_for(case: Case, disposition: str, events: list[Event]) -> list[DecisionWarning]:
     """The warnings a proposal of `disposition` on `case` raises."""
     result = []
     corrected = any(e.kind == T.REQUEST_CORRECTION for e in events)
@@ -157,7 +158,6 @@ def overrides(lc: CaseLifecycle, data: FormData) -> Payload:
 def _item_overrides(lc: CaseLifecycle, decided: list[Payload]) -> Payload:
     """The warnings of a per-item proposal (casework.items), each confirmed with a reason in
     its item's block; the event records them under the item."""
-    from casework.items import item_name
 
     overridden = []
     for item in decided:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
+from casework.selectors import consultations_open, working_calendar
+
 if TYPE_CHECKING:
     from casework.models import Case
 
@@ -18,7 +20,6 @@ def correction_deadline_default(today: date | None = None) -> date:
     """Art 30 asks for "a reasonable correction deadline" (合理的补正期限) without a number:
     CORRECTION_DEADLINE_WORKING_DAYS working days after today (15 by default, the figure many
     local rules use), on the working-day calendar."""
-    from casework.selectors import working_calendar
 
     start = today or timezone.localdate()
     return working_calendar().add_working_days(start, settings.CORRECTION_DEADLINE_WORKING_DAYS)
@@ -27,7 +28,6 @@ def correction_deadline_default(today: date | None = None) -> date:
 def only_open_consultation(case: Case) -> str:
     """The id of the case's open consultation when there is exactly one (the form preselects
     it), else "" (the officer picks among several, or there is none)."""
-    from casework.selectors import consultations_open
 
     found = list(consultations_open(case))
     return found[0].consultation_id if len(found) == 1 else ""

@@ -8,9 +8,10 @@ its meaning against the case and the law. Labels are the Chinese field names of 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import (
@@ -25,22 +26,31 @@ from casework.choices import (
     RemedyOutcome,
     Role,
 )
+from casework.choices import Transition as T
+from casework.decision_rules import decision_check
+from casework.dispositions import BASES, Basis, basis_choices, basis_for
 from casework.errors import InvalidInput
-from casework.items import ItemDecisionsField
+from casework.items import ItemDecisionsField, attach_item_decisions
+from casework.library.selectors import repeat_candidates
 from casework.lifecycle import decision_warnings, form_defaults, release_gate
 from casework.models import Case, Division
 from casework.payloads import FormData, Payload
+from casework.permissions import division_members
 from casework.printable import validate_printable
+from casework.selectors import consultations_open
 from casework.validators import mask_id_number
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def text(
-    label: Any,
+    label: StrOrPromise,
     *,
     required: bool = True,
     area: bool = False,
     max_length: int = 2000,
-    help_text: Any = "",
+    help_text: StrOrPromise = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
     return forms.CharField(
@@ -53,7 +63,9 @@ def text(
     )
 
 
-def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+def day(
+    label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -62,7 +74,7 @@ def day(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Date
     )
 
 
-def choice(label: Any, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+def choice(label: StrOrPromise, choices: Any, *, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=required)
 
 
@@ -112,7 +124,6 @@ def _raise(error: InvalidInput) -> Payload:
 def json_safe(cleaned: FormData) -> Payload:
     """Cleaned form data as the JSON-safe fields the lifecycle takes (ids, ISO dates, the
     key of a legal basis)."""
-    from casework.dispositions import Basis
 
     values: Payload = {}
     for key, value in cleaned.items():
@@ -290,8 +301,6 @@ class CloseConsultationInput(TransitionForm):
     hidden = frozenset({"consultation_id"})
 
     def setup(self) -> None:
-        from casework.selectors import consultations_open
-
         # A callable: the events are read only when the list is drawn.
         self.fields["consultation_id"].widget.choices = lambda: [
             ("", "—"),
@@ -336,7 +345,6 @@ class ExtendInput(TransitionForm):
     def setup(self) -> None:
         if self.is_bound:
             return
-        from casework.choices import Transition as T
 
         events = list(
             self.case.events.filter(
@@ -482,17 +490,11 @@ class DecisionInput(TransitionForm):
     hidden = frozenset({"basis_key"})
 
     def setup(self) -> None:
-        from casework.dispositions import basis_choices
-        from casework.items import attach_item_decisions
-
         self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
         self.fields["catalogue_item"].widget.choices = catalogue_item_choices(self.case)
         attach_item_decisions(self)
 
     def clean(self) -> FormData:
-        from casework.decision_rules import decision_check
-        from casework.dispositions import BASES, basis_for
-
         data = super().clean() or {}
         disposition = data.get("disposition") or ""
         if disposition:
@@ -532,7 +534,6 @@ class ProposeInput(DecisionInput):
             return
         # Art 36(6): the case library names the same applicant's earlier answered request for
         # the same information; the officer decides whether to cite it (a suggestion only).
-        from casework.library.selectors import repeat_candidates
 
         candidates = repeat_candidates(self.case)
         if candidates:
@@ -677,10 +678,6 @@ class ReassignInput(TransitionForm):
     hidden = frozenset({"assignee_id"})
 
     def setup(self) -> None:
-        from django.contrib.auth import get_user_model
-
-        from casework.permissions import division_members
-
         officers: Any = get_user_model().objects.none()
         if self.case.lead_division_id is not None and self.case.lead_division is not None:
             officers = division_members(self.case.lead_division).filter(groups__name=Role.LIAISON)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from casework.items import case_items, split_request
 from casework.lifecycle.inputs import NoteInput, TransitionForm, text
 
 ITEMS_HELP = _(
@@ -26,8 +27,6 @@ def _items_field(*, required: bool) -> Any:
 
 
 def _prefill(form: TransitionForm) -> None:
-    from casework.items import case_items, split_request
-
     if form.is_bound:
         return
     stored = [item.text for item in case_items(form.case)]

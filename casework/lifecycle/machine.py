@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +31,7 @@ from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
 from casework.decision_rules import DECISION_FACT_KEYS
-from casework.errors import InvalidInput, NotPermitted, WrongState
+from casework.errors import InvalidInput, NotPermitted, WrongState, invalid_from_validation_error
 from casework.fees import fee_amount
 from casework.items import record_item_decisions, record_items, registered_items
 from casework.ledger import event_append
@@ -81,6 +83,7 @@ from casework.selectors import (
     consultations_from,
     working_calendar_with_fingerprint,
 )
+from casework.validators import mask_id_number
 
 Body = Callable[["CaseLifecycle", FormData], Payload]
 
@@ -154,7 +157,6 @@ def transition(
 def _confirmation_due(lc: CaseLifecycle) -> date:
     """Art 31(3)-(4): the office confirms an application that needs it promptly, within
     CONFIRMATION_WORKING_DAYS working days of its arrival."""
-    from django.utils import timezone
 
     arrived = timezone.localdate(lc.case.arrived_at)
     return working_calendar_with_fingerprint()[0].add_working_days(
@@ -286,7 +288,6 @@ class CaseLifecycle:
         that state; an extension follows its request. Events that change no status (urges,
         letters, recomputation, opinions, consultations) never block a true date.
         """
-        from django.utils import timezone
 
         if spec.name == T.RECEIVE or self.case.arrived_at is None:
             return None, ""
@@ -1100,10 +1101,6 @@ class CaseLifecycle:
     def update_applicant(self, data: FormData) -> Payload:
         """Complete or correct the applicant's details (e.g. after confirming an e-mailed
         application with the applicant, Art 31); the event keeps what changed (ID masked)."""
-        from django.core.exceptions import ValidationError
-
-        from casework.errors import invalid_from_validation_error
-        from casework.validators import mask_id_number
 
         applicant = self.case.applicant
         keys = list(data)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
 from casework.payloads import FormData, Payload
+from casework.selectors import working_calendar
 from casework.text import cn_date
 
 if TYPE_CHECKING:
@@ -130,7 +131,6 @@ def backdated(lc: CaseLifecycle, spec: TransitionSpec, reason: str) -> Payload:
     """What the event records of a step entered for an earlier day: nothing within
     BACKDATE_REASON_WORKING_DAYS working days; beyond, the reason is required and the event
     is flagged (`backdated`: the entry date and the working days between)."""
-    from casework.selectors import working_calendar
 
     if spec.name == "receive" or lc.actor.kind == "system":
         return {}  # the receipt keeps its own arrival record (Art 31); the system acts on time

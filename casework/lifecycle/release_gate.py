@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from casework.choices import Disposition
 from casework.choices import Transition as T
 from casework.errors import WrongState
+from casework.items import item_name
 from casework.payloads import FormData, Payload
 
 if TYPE_CHECKING:
@@ -143,7 +144,6 @@ def needs_release_set(disposition: str, facts: ReleaseFacts) -> bool:
 def release_refusal(case: Case, proposal: Payload, *, approved: bool) -> str | None:
     """Why a decision that provides information cannot move on, or None: for a request of
     several items (casework.items), the first item that cannot, named."""
-    from casework.items import item_name
 
     for item in proposal.get("item_decisions") or []:
         reason = _release_refusal(case, item, approved=approved)

@@ -7,7 +7,7 @@ event.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,8 @@ from casework.lifecycle.actors import APPLICANT_ROLE, Actor, ActorLike, Person, 
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from casework.models import Case, Division
 
 # Division rules: a liaison officer of the case's lead division; of one of its co-divisions;
@@ -29,7 +31,7 @@ OFFICE: tuple[str, ...] = tuple(sorted(OFFICE_ROLES))
 HEAD: tuple[str, ...] = (Role.OFFICE_HEAD,)
 REVIEWERS: tuple[str, ...] = (Role.REVIEWER, Role.OFFICE_HEAD)
 
-RULE_LABELS: dict[str, Any] = {
+RULE_LABELS: dict[str, StrOrPromise] = {
     LEAD_LIAISON: _("Liaison officer of the lead division"),
     CO_LIAISON: _("Liaison officer of a co-division"),
     ASSIGNEE: _("Assigned officer"),

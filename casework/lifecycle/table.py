@@ -23,6 +23,8 @@ from casework.choices import OPEN_STATUSES, CaseStatus
 from casework.lifecycle.inputs import TransitionForm
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from casework.lifecycle.machine import CaseLifecycle
     from casework.lifecycle.periods import Period
 
@@ -48,7 +50,7 @@ Guard = Callable[["CaseLifecycle"], Any]
 @dataclass(frozen=True)
 class TransitionSpec:
     name: str
-    label_text: Any  # a lazy translation
+    label_text: StrOrPromise  # a lazy translation
     source: tuple[str, ...]
     target: Any  # a status; None: it stays; or fsm.State.GET_STATE (decided by the case)
     roles: tuple[str, ...]
@@ -65,8 +67,10 @@ class TransitionSpec:
     def label(self) -> str:
         return str(self.label_text)
 
-    def payload_labels(self) -> dict[str, Any]:
-        labels: dict[str, Any] = {key: f.label for key, f in self.form.base_fields.items()}
+    def payload_labels(self) -> dict[str, StrOrPromise | None]:
+        labels: dict[str, StrOrPromise | None] = {
+            key: f.label for key, f in self.form.base_fields.items()
+        }
         labels.update(self.form.records)
         return labels
 
@@ -76,7 +80,7 @@ class TransitionSpec:
 TRANSITIONS: dict[str, TransitionSpec] = {}
 
 # Event kinds that are not transitions: written by the system, never fired.
-OTHER_EVENT_LABELS: dict[str, Any] = {"recompute": _("Time limits recomputed")}
+OTHER_EVENT_LABELS: dict[str, StrOrPromise] = {"recompute": _("Time limits recomputed")}
 
 
 def register(spec: TransitionSpec) -> TransitionSpec:

@@ -14,6 +14,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation.template import templatize
+
 SOURCE_DIRS = ("casework", "letters", "workflows")
 KEYWORDS = (
     "_",
@@ -71,7 +74,6 @@ def catalogues_compile_stale(root: Path) -> int:
 
 def messages_extract(root: Path, workdir: Path) -> list[Message]:
     """Every translatable message of the code under `root` (SOURCE_DIRS, templates/)."""
-    from django.utils.translation.template import templatize
 
     sources: list[str] = [
         str(p.relative_to(root)) for d in SOURCE_DIRS for p in sorted((root / d).rglob("*.py"))
@@ -136,7 +138,6 @@ def needs_translation(msgid: str) -> bool:
 
 def messages_untranslated(messages: list[Message]) -> list[Message]:
     """The messages that come back in English with zh-hans active."""
-    from django.utils import translation
 
     missing = []
     with translation.override("zh-hans"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.translation import gettext as _
@@ -25,15 +25,18 @@ from casework.lifecycle.actors import Person
 from casework.lifecycle.release_gate import Arrangement
 from casework.text import cn_date
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
 
-def _labels() -> tuple[dict[str, Any], frozenset[str]]:
+def _labels() -> tuple[dict[str, StrOrPromise | None], frozenset[str]]:
     """Labels of every key an event may record, and the keys never shown: from the transition
     table's input forms (the same labels as the action forms)."""
     from casework.lifecycle import TRANSITIONS
 
-    labels: dict[str, Any] = {
+    labels: dict[str, StrOrPromise | None] = {
         "kind": gettext_lazy("letter kind"),
         "clock_changes": gettext_lazy("Time limits changed"),
         "backdate_reason": gettext_lazy("Reason for recording it late"),
@@ -48,7 +51,7 @@ def _labels() -> tuple[dict[str, Any], frozenset[str]]:
 PAYLOAD_LABELS, _FORM_HIDDEN = _labels()
 
 
-def _kind_labels(kind: str) -> dict[str, Any]:
+def _kind_labels(kind: str) -> dict[str, StrOrPromise | None]:
     from casework.lifecycle import TRANSITIONS
 
     spec = TRANSITIONS.get(kind)

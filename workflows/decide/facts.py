@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from casework.choices import Disposition, Transition
@@ -201,7 +202,7 @@ def returned_proposal(case: Case) -> tuple[Any, str]:
     return proposal, str(last.payload.get("reason", ""))
 
 
-def prefill_values(payload: Payload, form: Any) -> Payload:
+def prefill_values(payload: Payload, form: forms.Form) -> Payload:
     """The returned proposal's values as the propose form's initial data: the basis by its
     key (the select's value), each item's decision in its block."""
     values: Payload = {}
