@@ -24,6 +24,7 @@ import hashlib
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -141,33 +142,40 @@ def chosen_terms(terms: dict[int, str], counts: dict[int, int]) -> dict[int, flo
     return chosen
 
 
-def candidate_ids(entry: Entry, organ_id: int, limit: int) -> list[int]:
-    """The ids of the organ's earlier entries most like `entry`, best first: one query for
-    the counts and one for the postings on PostgreSQL, a query per term elsewhere."""
+def candidate_query(entry: Entry, organ_id: int, limit: int) -> tuple[str, list[Any]] | None:
+    """PostgreSQL: the query of the candidates' ids and weights, best first, after the one
+    query that counts the request's terms; None when no term of it is in the organ."""
     terms = entry_terms(entry)
     if not terms:
-        return []
-    if connection.vendor != "postgresql":
-        return _candidate_ids_per_term(entry, organ_id, limit, terms)
+        return None
     with connection.cursor() as cursor:
         cursor.execute(COUNT_SQL, [organ_id, list(terms)])
         counts = dict(cursor.fetchall())
-        chosen = chosen_terms(terms, counts)
-        if not chosen:
-            return []
-        own_id = entry.id if isinstance(entry.id, int) else 0
-        cursor.execute(
-            CANDIDATE_SQL,
-            [
-                list(chosen),
-                list(chosen.values()),
-                organ_id,
-                entry.received_on,
-                entry.received_on,
-                own_id,
-                limit,
-            ],
-        )
+    chosen = chosen_terms(terms, counts)
+    if not chosen:
+        return None
+    own_id = entry.id if isinstance(entry.id, int) else 0
+    return CANDIDATE_SQL, [
+        list(chosen),
+        list(chosen.values()),
+        organ_id,
+        entry.received_on,
+        entry.received_on,
+        own_id,
+        limit,
+    ]
+
+
+def candidate_ids(entry: Entry, organ_id: int, limit: int) -> list[int]:
+    """The ids of the organ's earlier entries most like `entry`, best first: one query for
+    the counts and one for the postings on PostgreSQL, a query per term elsewhere."""
+    if connection.vendor != "postgresql":
+        return _candidate_ids_per_term(entry, organ_id, limit, entry_terms(entry))
+    query = candidate_query(entry, organ_id, limit)
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -175,6 +183,8 @@ def _candidate_ids_per_term(
     entry: Entry, organ_id: int, limit: int, terms: dict[int, str]
 ) -> list[int]:
     """The same lookup as `candidate_ids` in portable SQL (SQLite: tests and the demo)."""
+    if not terms:
+        return []
     own_id = entry.id if isinstance(entry.id, int) else 0
     counts: dict[int, int] = {}
     with connection.cursor() as cursor:
