@@ -29,7 +29,7 @@ from casework.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 100
+CANDIDATES = 50  # all of them get their facts compared (match.PREFILTER)
 ANSWERED = frozenset({CaseStatus.REPLIED, CaseStatus.ARCHIVED})
 
 

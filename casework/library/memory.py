@@ -15,7 +15,7 @@ from casework.library.match import Entry, Match, compare, ranked
 from casework.library.postings import COUNT_CAP, POSTINGS_PER_TERM, chosen_terms, entry_terms
 
 CANDIDATES = 200
-INDEX_CANDIDATES = 100  # casework.library.index.CANDIDATES
+INDEX_CANDIDATES = 50  # casework.library.index.CANDIDATES
 COMMON_SHARE = 0.2
 
 

@@ -30,8 +30,8 @@ from django.db import connection
 
 from casework.library.match import Entry
 
-COUNT_CAP = 500
-POSTINGS_PER_TERM = 400
+COUNT_CAP = 250
+POSTINGS_PER_TERM = 250
 RARE_GRAMS = 12
 APPLICANT_WEIGHT = 4.0
 FACT_WEIGHT = 1.5
