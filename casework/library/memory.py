@@ -48,7 +48,7 @@ class MemoryLibrary:
         choice of terms, caps and weights), so the evaluation measures that lookup."""
         terms = entry_terms(entry)
         counts = {t: min(len(self.terms.get(t, ())), COUNT_CAP) for t in terms}
-        weights: Counter[int | str] = Counter()
+        weights: dict[int | str, float] = defaultdict(float)
         for term, weight in chosen_terms(terms, counts).items():
             earlier = [
                 self.entries[i]
