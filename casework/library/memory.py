@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from casework.library.match import Entry, Match, compare, ranked
+from casework.library.postings import COUNT_CAP, POSTINGS_PER_TERM, chosen_terms, entry_terms
 
 CANDIDATES = 200
+INDEX_CANDIDATES = 50  # casework.library.index.CANDIDATES
 COMMON_SHARE = 0.2
 
 
@@ -21,6 +23,7 @@ class MemoryLibrary:
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
         self.entries: dict[int | str, Entry] = {}
         self.postings: dict[str, set[int | str]] = defaultdict(set)
+        self.terms: dict[int, set[int | str]] = defaultdict(set)  # as the database's postings
         for e in entries:
             self.add(e)
 
@@ -29,12 +32,34 @@ class MemoryLibrary:
         self.entries[entry.id] = entry
         for g in entry.grams:
             self.postings[g].add(entry.id)
+        for t in entry_terms(entry):
+            self.terms[t].add(entry.id)
 
     def remove(self, id: int | str) -> None:
         old = self.entries.pop(id, None)
         if old is not None:
             for g in old.grams:
                 self.postings[g].discard(id)
+            for t in entry_terms(old):
+                self.terms[t].discard(id)
+
+    def indexed_candidates(self, entry: Entry, limit: int = INDEX_CANDIDATES) -> list[Entry]:
+        """The candidates the organ's lookup finds (casework.library.postings, the same
+        choice of terms, caps and weights), so the evaluation measures that lookup."""
+        terms = entry_terms(entry)
+        counts = {t: min(len(self.terms.get(t, ())), COUNT_CAP) for t in terms}
+        weights: dict[int | str, float] = defaultdict(float)
+        for term, weight in chosen_terms(terms, counts).items():
+            earlier = [
+                self.entries[i]
+                for i in self.terms.get(term, ())
+                if i != entry.id and self.entries[i].received_on <= entry.received_on
+            ]
+            earlier.sort(key=lambda e: (e.received_on, str(e.id)), reverse=True)
+            for e in earlier[:POSTINGS_PER_TERM]:
+                weights[e.id] += weight
+        best = sorted(weights.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+        return [self.entries[i] for i, _w in best]
 
     def candidates(self, entry: Entry, limit: int = CANDIDATES) -> list[Entry]:
         common = max(50, int(len(self.entries) * COMMON_SHARE))
@@ -46,7 +71,7 @@ class MemoryLibrary:
         return [self.entries[i] for i, _n in counts.most_common(limit)]
 
     def similar(self, entry: Entry, limit: int = 10) -> list[Match]:
-        return ranked(entry, self.candidates(entry), limit)
+        return ranked(entry, self.indexed_candidates(entry), limit)
 
 
 POPULAR_WINDOW = timedelta(days=365)

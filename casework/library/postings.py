@@ -4,7 +4,7 @@ lookup p95 ≤ 150 ms at 100,000 cases, growth from 10,000 to 100,000 sub-linear
 
 Terms of an entry (hashed to a signed 64-bit integer): each applicant key (the same applicant's
 requests, for Art 36(6) and duplicates), each fact (文号, period, place, stage…) and each
-character bigram of the normalised text. A lookup
+character bigram of the normalised text. A lookup (one query on PostgreSQL, LOOKUP_SQL)
 
 1. counts, for each term of the new request, its postings in the organ up to COUNT_CAP (a
    bounded index-only scan per term: rarity only matters below the cap);
@@ -24,13 +24,14 @@ import hashlib
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
 from casework.library.match import Entry
 
-COUNT_CAP = 500
-POSTINGS_PER_TERM = 400
+COUNT_CAP = 250
+POSTINGS_PER_TERM = 250
 RARE_GRAMS = 12
 APPLICANT_WEIGHT = 4.0
 FACT_WEIGHT = 1.5
@@ -96,29 +97,6 @@ def postings_write(rows: Iterable[tuple[int, int, date, Entry]], *, replace: boo
     return len(values)
 
 
-COUNT_SQL = f"""
-SELECT q.t, (SELECT count(*) FROM (
-    SELECT 1 FROM {TABLE} p WHERE p.organ_id = %s AND p.term = q.t LIMIT {COUNT_CAP}
-) c)
-FROM unnest(%s::bigint[]) AS q(t)
-"""  # noqa: S608
-
-CANDIDATE_SQL = f"""
-SELECT p.case_id, sum(q.w) AS weight
-FROM unnest(%s::bigint[], %s::float8[]) AS q(t, w)
-CROSS JOIN LATERAL (
-    SELECT p.case_id FROM {TABLE} p
-    WHERE p.organ_id = %s AND p.term = q.t
-      AND p.received_on <= %s AND (p.received_on < %s OR p.case_id < %s)
-    ORDER BY p.received_on DESC, p.case_id DESC
-    LIMIT {POSTINGS_PER_TERM}
-) p
-GROUP BY p.case_id
-ORDER BY weight DESC, p.case_id DESC
-LIMIT %s
-"""  # noqa: S608
-
-
 def chosen_terms(terms: dict[int, str], counts: dict[int, int]) -> dict[int, float]:
     """The terms to read and their weights: every applicant and fact term the organ has, and
     the rarest bigrams (idf-like weight 1 / ln(2 + postings))."""
@@ -141,33 +119,71 @@ def chosen_terms(terms: dict[int, str], counts: dict[int, int]) -> dict[int, flo
     return chosen
 
 
-def candidate_ids(entry: Entry, organ_id: int, limit: int) -> list[int]:
-    """The ids of the organ's earlier entries most like `entry`, best first: one query for
-    the counts and one for the postings on PostgreSQL, a query per term elsewhere."""
+# The same choice as `chosen_terms`, made in the database so that a lookup is one query.
+LOOKUP_SQL = f"""
+WITH q AS (
+    SELECT t, k FROM unnest(%s::bigint[], %s::text[]) AS q(t, k)
+), counted AS (
+    SELECT q.t, q.k, (SELECT count(*) FROM (
+        SELECT 1 FROM {TABLE} p WHERE p.organ_id = %s AND p.term = q.t LIMIT {COUNT_CAP}
+    ) c) AS n
+    FROM q
+), grams AS (
+    SELECT t, n, row_number() OVER (ORDER BY n, t) AS r FROM counted WHERE k = 'g' AND n > 0
+), rare AS (
+    SELECT count(*) AS m FROM grams WHERE n < {COUNT_CAP}
+), chosen AS (
+    SELECT t, CASE k WHEN 'a' THEN {APPLICANT_WEIGHT}::float8
+                     ELSE {FACT_WEIGHT}::float8 / ln(2 + n) END AS w
+    FROM counted WHERE k <> 'g' AND n > 0
+    UNION ALL
+    SELECT g.t, 1 / ln(2 + g.n) FROM grams g, rare
+    WHERE (rare.m >= {RARE_GRAMS} AND g.n < {COUNT_CAP}) OR (rare.m < {RARE_GRAMS} AND g.r <= {RARE_GRAMS})
+)
+SELECT p.case_id, sum(q.w) AS weight
+FROM chosen AS q
+CROSS JOIN LATERAL (
+    SELECT p.case_id FROM {TABLE} p
+    WHERE p.organ_id = %s AND p.term = q.t
+      AND p.received_on <= %s AND (p.received_on < %s OR p.case_id < %s)
+    ORDER BY p.received_on DESC, p.case_id DESC
+    LIMIT {POSTINGS_PER_TERM}
+) p
+GROUP BY p.case_id
+ORDER BY weight DESC, p.case_id DESC
+LIMIT %s
+"""  # noqa: S608
+
+
+def candidate_query(entry: Entry, organ_id: int, limit: int) -> tuple[str, list[Any]] | None:
+    """PostgreSQL: the one query of the candidates' ids and weights, best first (the terms
+    counted and chosen in the database as `chosen_terms` does); None without terms."""
     terms = entry_terms(entry)
     if not terms:
-        return []
+        return None
+    own_id = entry.id if isinstance(entry.id, int) else 0
+    return LOOKUP_SQL, [
+        list(terms),
+        list(terms.values()),
+        organ_id,
+        organ_id,
+        entry.received_on,
+        entry.received_on,
+        own_id,
+        limit,
+    ]
+
+
+def candidate_ids(entry: Entry, organ_id: int, limit: int) -> list[int]:
+    """The ids of the organ's earlier entries most like `entry`, best first: one query on
+    PostgreSQL, a query per term elsewhere."""
     if connection.vendor != "postgresql":
-        return _candidate_ids_per_term(entry, organ_id, limit, terms)
+        return _candidate_ids_per_term(entry, organ_id, limit, entry_terms(entry))
+    query = candidate_query(entry, organ_id, limit)
+    if query is None:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_SQL, [organ_id, list(terms)])
-        counts = dict(cursor.fetchall())
-        chosen = chosen_terms(terms, counts)
-        if not chosen:
-            return []
-        own_id = entry.id if isinstance(entry.id, int) else 0
-        cursor.execute(
-            CANDIDATE_SQL,
-            [
-                list(chosen),
-                list(chosen.values()),
-                organ_id,
-                entry.received_on,
-                entry.received_on,
-                own_id,
-                limit,
-            ],
-        )
+        cursor.execute(*query)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -175,6 +191,8 @@ def _candidate_ids_per_term(
     entry: Entry, organ_id: int, limit: int, terms: dict[int, str]
 ) -> list[int]:
     """The same lookup as `candidate_ids` in portable SQL (SQLite: tests and the demo)."""
+    if not terms:
+        return []
     own_id = entry.id if isinstance(entry.id, int) else 0
     counts: dict[int, int] = {}
     with connection.cursor() as cursor:

@@ -586,7 +586,7 @@ class MergeDuplicateInput(TransitionForm):
         from casework.choices import OPEN_STATUSES
         from casework.library.selectors import same_applicant
 
-        number = self.cleaned_data["merged_into"].strip()
+        number = str(self.cleaned_data["merged_into"]).strip()
         earlier = (
             Case.objects.select_related("applicant")
             .filter(organ_id=self.case.organ_id, number=number)

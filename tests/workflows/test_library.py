@@ -334,3 +334,24 @@ def test_the_repeat_proposal_picks_the_earlier_case_and_its_letter_cites_it(
     body = "".join(str(v) for v in letter.context.values())
     assert letter.context["earlier_letter_number"] == earlier_reply.number
     assert "2026年2月6日" in body or letter.context["earlier_reply_on_cn"] == "2026年2月6日"
+
+
+@pytest.mark.django_db
+def test_the_volume_threshold_is_set_in_the_admin(client, organ, users, receive_flow):
+    """Art 35: the organ's threshold is settable (admin), and the volume reads it."""
+    admin_user = users["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/case_library/librarysettings/add/",
+        {"organ": organ.pk, "volume_threshold": 2},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LibrarySettings.objects.get(organ=organ).volume_threshold == 2
+    page = client.get("/admin/case_library/librarysettings/").content.decode()
+    assert organ.name in page
+    first = receive_flow(arrived=date(2026, 3, 2))
+    receive_flow(arrived=date(2026, 3, 3))
+    volume = applicant_volume(first, TODAY)
+    assert (volume.count, volume.threshold, volume.exceeds) == (2, 2, True)
