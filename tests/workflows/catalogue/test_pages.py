@@ -149,6 +149,10 @@ def test_office_new_and_edit(client, users, divisions, organ):
     )
     item.refresh_from_db()
     assert item.title.endswith("（修订）")
+    history = client.get(f"/work/catalogue/{item.pk}/").content.decode()
+    assert "2026年退役军人就业创业培训计划 → 2026年退役军人就业创业培训计划（修订）" in history
+    assert "公开办录入" in history  # the source in words, not its key
+    assert "manual" not in history.split("变更记录")[1]
 
 
 def test_the_guide_is_managed_dated_and_versioned(client, organ, users):
