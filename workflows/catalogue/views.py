@@ -106,6 +106,11 @@ def office_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         source_kind = request.POST.get("source_kind", "manual")
         source_ref = request.POST.get("source_ref", "")[:100]
+    # The page makes manual items and items from popular topics; the other sources have their
+    # own steps (a case's release set, a self-check conclusion) and are never typed in.
+    if source_kind not in ("manual", "popular_topic"):
+        source_kind, source_ref = "manual", ""
+    if request.method == "POST":
         form = ItemForm(request.POST, request.FILES, organ=organ, user=request.user)
         if form.is_valid():
             try:

@@ -234,3 +234,24 @@ def test_the_match_endpoint_is_rate_limited(client, organ, published, settings):
     cache.clear()
     codes = [client.get("/catalogue/match/", {"q": "部门预算"}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_an_item_from_a_popular_topic_and_no_forged_source(client, users, organ):
+    categories_ensure()
+    client.force_login(users["reviewer"])
+    page = client.get(
+        "/work/catalogue/new/",
+        {"source_kind": "popular_topic", "source_ref": "2026-0007", "title": "退役士兵安置计划"},
+    ).content.decode()
+    assert 'value="退役士兵安置计划"' in page
+    assert 'name="source_ref" value="2026-0007"' in page
+    client.post(
+        "/work/catalogue/new/",
+        {"title": "退役士兵安置计划", "source_kind": "popular_topic", "source_ref": "2026-0007"},
+    )
+    client.post(
+        "/work/catalogue/new/",
+        {"title": "自称来自自查", "source_kind": "selfcheck", "source_ref": "1"},
+    )
+    rows = dict(CatalogueItem.objects.values_list("title", "source_kind"))
+    assert rows == {"退役士兵安置计划": "popular_topic", "自称来自自查": "manual"}
