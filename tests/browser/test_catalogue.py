@@ -155,3 +155,48 @@ def test_office_catalogue_pages_are_accessible(live_server, browser, catalogue, 
     assert_accessible(page, axe)
     page.goto(live_server.url + "/guide/")
     assert "不收取费用" in page.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_later_request_is_answered_by_pointing_to_the_item(
+    live_server,
+    browser,  # noqa: F811
+    catalogue,
+    divisions,
+    receive_flow,
+    act,
+):
+    """The officer chooses the catalogue item on the proposal form (Art 36(1)); the decision
+    records its title, date and address, and the case records the item."""
+    from casework.catalogue.models import ItemCited
+    from casework.models import Event
+
+    case = receive_flow()
+    act(case, "register", "registrar")
+    act(case, "assign", "reviewer", lead_division_id=divisions["a"].pk)
+    act(case, "claim", "liaison_a")
+    axe = Axe()
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("用户名").fill("liaison_a")
+    page.get_by_label("密码").fill("pw-liaison_a")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(live_server.url + "/work/")
+    page.goto(f"{live_server.url}/work/cases/{case.number}/act/propose/")
+    page.get_by_label(re.compile(r"^处理结果")).select_option("granted.already_published")
+    options = (
+        page.get_by_label(re.compile(r"^主动公开目录信息")).locator("option").all_inner_texts()
+    )
+    assert "关于市人大代表建议第105号的答复（济退役军人建〔2025〕5号）" not in options  # 失效
+    page.get_by_label(re.compile(r"^主动公开目录信息")).select_option(str(catalogue[1].pk))
+    assert_accessible(page, axe)
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_url(re.compile(r".*/cases/[^/]+/$"))
+    payload = Event.objects.get(case=case, kind="propose").payload
+    assert payload["catalogue_item"] == catalogue[1].pk
+    assert (
+        "《济南市退役军人就业创业扶持政策》（济退役军人发〔2025〕12号，2025年8月1日发布）"
+        in (payload["where_published"])
+    )
+    assert ItemCited.objects.get(case=case).item == catalogue[1]
+    assert catalogue[1].title in page.locator("#catalogue-case").inner_text()

@@ -3,7 +3,7 @@ shown on the pages; the services check everything again)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,8 +64,10 @@ class ItemForm(forms.Form):
         if not user_roles(user) & OFFICE_ROLES:  # a liaison officer: their own divisions
             divisions = divisions.filter(pk__in=user_division_ids(user))
             self.fields["division"].required = True
-        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        division_field = cast("forms.ModelChoiceField[Division]", self.fields["division"])
+        division_field.queryset = divisions
+        category_field = cast("forms.ModelChoiceField[Category]", self.fields["category"])
+        category_field.queryset = Category.objects.filter(is_active=True)
 
 
 class ReasonForm(forms.Form):

@@ -106,6 +106,11 @@ def office_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         source_kind = request.POST.get("source_kind", "manual")
         source_ref = request.POST.get("source_ref", "")[:100]
+    # The page makes manual items and items from popular topics; the other sources have their
+    # own steps (a case's release set, a self-check conclusion) and are never typed in.
+    if source_kind not in ("manual", "popular_topic"):
+        source_kind, source_ref = "manual", ""
+    if request.method == "POST":
         form = ItemForm(request.POST, request.FILES, organ=organ, user=request.user)
         if form.is_valid():
             try:
@@ -135,6 +140,38 @@ def office_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _history_rows(item: CatalogueItem) -> list[dict[str, Any]]:
+    """The item's history with each change named in words (field labels, choice labels)."""
+    from casework.catalogue.models import ItemStatus, SourceKind, Validity
+
+    labels: dict[str, Any] = {
+        f.name: f.verbose_name
+        for f in CatalogueItem._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    labels.update({"source": _lazy("source"), "attachments": _lazy("Attachments")})
+    words = {**dict(ItemStatus.choices), **dict(Validity.choices), **dict(SourceKind.choices)}
+
+    def word(value: Any) -> str:
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        if isinstance(value, str) and value.split(":")[0] in words:
+            head, _sep, tail = value.partition(":")
+            return f"{words[head]}{f'（{tail}）' if tail else ''}"
+        return "" if value is None else str(value)
+
+    return [
+        {
+            "entry": entry,
+            "changes": [
+                (labels.get(name, name), word(pair[0]), word(pair[1]))
+                for name, pair in (entry.changes or {}).items()
+            ],
+        }
+        for entry in item.history.select_related("actor")
+    ]
+
+
 @login_required
 def office_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request.user, pk)
@@ -147,7 +184,7 @@ def office_item(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "paragraphs": paragraphs(item.body),
-            "history": item.history.select_related("actor"),
+            "history": _history_rows(item),
             "attachments": item.attachments.all(),
             "may_edit": may_edit and item.status == ItemStatus.DRAFT,
             "may_submit": may_edit and item.status == ItemStatus.DRAFT,

@@ -63,4 +63,4 @@ def test_the_dashboard_shows_the_figures(client, organ, users):
     page = client.get("/supervision/?from=2026-01-01&to=2026-12-31").content.decode()
     block = page.split('id="catalogue-figures"')[1].split("</div>")[0]
     assert "本期主动公开情况" in block
-    assert "<dt>其中：自查转主动公开</dt><dd>1</dd>" in " ".join(block.split())
+    assert '<th scope="row">其中：自查转主动公开</th><td>1</td>' in " ".join(block.split())

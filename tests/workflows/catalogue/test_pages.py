@@ -149,6 +149,10 @@ def test_office_new_and_edit(client, users, divisions, organ):
     )
     item.refresh_from_db()
     assert item.title.endswith("（修订）")
+    history = client.get(f"/work/catalogue/{item.pk}/").content.decode()
+    assert "2026年退役军人就业创业培训计划 → 2026年退役军人就业创业培训计划（修订）" in history
+    assert "公开办录入" in history  # the source in words, not its key
+    assert "manual" not in history.split("变更记录")[1]
 
 
 def test_the_guide_is_managed_dated_and_versioned(client, organ, users):
@@ -230,3 +234,24 @@ def test_the_match_endpoint_is_rate_limited(client, organ, published, settings):
     cache.clear()
     codes = [client.get("/catalogue/match/", {"q": "部门预算"}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_an_item_from_a_popular_topic_and_no_forged_source(client, users, organ):
+    categories_ensure()
+    client.force_login(users["reviewer"])
+    page = client.get(
+        "/work/catalogue/new/",
+        {"source_kind": "popular_topic", "source_ref": "2026-0007", "title": "退役士兵安置计划"},
+    ).content.decode()
+    assert 'value="退役士兵安置计划"' in page
+    assert 'name="source_ref" value="2026-0007"' in page
+    client.post(
+        "/work/catalogue/new/",
+        {"title": "退役士兵安置计划", "source_kind": "popular_topic", "source_ref": "2026-0007"},
+    )
+    client.post(
+        "/work/catalogue/new/",
+        {"title": "自称来自自查", "source_kind": "selfcheck", "source_ref": "1"},
+    )
+    rows = dict(CatalogueItem.objects.values_list("title", "source_kind"))
+    assert rows == {"退役士兵安置计划": "popular_topic", "自称来自自查": "manual"}
