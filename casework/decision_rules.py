@@ -89,6 +89,7 @@ DECISION_FACT_KEYS = (
     "earlier_reply_on",
     "earlier_letter_number",
     "explanation_requested_on",
+    "catalogue_item",  # Art 36(1): the catalogue item the reply points to (issue 26)
 )
 
 # The dispositions whose letter states reasons the officer gives (Art 36).
@@ -163,11 +164,15 @@ def decision_check(disposition: str, fields: Mapping[str, Any], *, case: Any) ->
     if not disposition:
         return check
     _check_text(check, disposition, fields)
+    if fields.get("catalogue_item"):
+        _check_catalogue_item(check, disposition, fields, case)
     if disposition == D.UNABLE_NOT_HELD:
         _check_search(check, fields)
     elif disposition == D.UNABLE_NOT_THIS_ORGAN:
         _check_responsible_organ(check, fields)
-    elif disposition == D.GRANTED_ALREADY_PUBLISHED and not fields.get("where_published"):
+    elif disposition == D.GRANTED_ALREADY_PUBLISHED and not (
+        fields.get("where_published") or fields.get("catalogue_item")
+    ):
         check.add("where_published", _("Art 36(1): tell the applicant where and how to get it."))
     elif disposition == D.NOT_PROCESSED_REPEATED:
         _check_repeated(check, fields, case)
@@ -204,6 +209,28 @@ def _check_text(check: DecisionCheck, disposition: str, fields: Mapping[str, Any
         problem = placeholder_problem(fields.get(name), min_chars=minimum)
         if problem:
             check.add(name, problem)
+
+
+def _check_catalogue_item(
+    check: DecisionCheck, disposition: str, fields: Mapping[str, Any], case: Any
+) -> None:
+    """Art 36(1) (and a granted reply that points to published information): the reply names
+    an item of the organ's proactive-disclosure catalogue, published and in force; its title,
+    place, date and address become the `where_published` the letter prints (issue 26)."""
+    from casework.catalogue.selectors import items_for_reply, where_published_text
+
+    if disposition not in (D.GRANTED_ALREADY_PUBLISHED, D.GRANTED):
+        check.add(
+            "catalogue_item",
+            _("A catalogue item is named only by a reply that the information is published."),
+        )
+        return
+    item = items_for_reply(case.organ).filter(pk=fields["catalogue_item"]).first()
+    if item is None:
+        check.add("catalogue_item", _("No published catalogue item in force has this number."))
+        return
+    check.records["catalogue_item"] = item.pk
+    check.records["where_published"] = where_published_text(item)
 
 
 def _check_search(check: DecisionCheck, fields: Mapping[str, Any]) -> None:

@@ -279,6 +279,7 @@ ITEM_KEYS = (
     "arranged_place",
     "override_warnings",
     "override_reason",
+    "catalogue_item",  # Art 36(1): the catalogue item the item's reply points to (issue 26)
 )
 
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "captcha",
     "casework",
     "casework.library",
+    "casework.catalogue",
     "casework.selfcheck",
     "letters",
     "workflows",
@@ -579,6 +580,8 @@ PORTAL_CLIENT_MAX_ATTEMPTS = int(os.environ.get("PORTAL_CLIENT_MAX_ATTEMPTS", "3
 # Online applications: per client and hour, a CAPTCHA after the first few, a hard cap after.
 APPLY_FREE_SUBMISSIONS = int(os.environ.get("APPLY_FREE_SUBMISSIONS", "2"))
 APPLY_MAX_PER_HOUR = int(os.environ.get("APPLY_MAX_PER_HOUR", "10"))
+# Catalogue look-ups while the subject is typed on /apply/ (workflows.catalogue.public).
+CATALOGUE_MATCH_PER_MINUTE = int(os.environ.get("CATALOGUE_MATCH_PER_MINUTE", "30"))
 CAPTCHA_FONT_PATH = os.environ.get(
     "CAPTCHA_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="workflows:workbench", permanent=False)),
     path("", include("letters.records.urls")),  # /work/cases/<number>/records/...
+    path("work/catalogue/", include("workflows.catalogue.urls")),  # the office's side (issue 26)
     path("work/", include("workflows.workbench.urls")),
     path("supervision/", include("workflows.supervision.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("account/", include("workflows.accounts.urls")),
     path("cases/", include(case_patterns)),
     path("letters/", include("letters.urls")),
+    path("", include("workflows.catalogue.public_urls")),  # catalogue and guide (issue 26)
     path("", include("workflows.portal.urls")),
     path("api/v1/", include("workflows.api.urls")),
     path("captcha/", include("captcha.urls")),  # the application form's self-hosted CAPTCHA

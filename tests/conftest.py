@@ -327,7 +327,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """With --reuse-db, a transactional test of an earlier run may have flushed the rows the
     data migrations made (the role groups and their permissions): put them back, as those
     migrations do, so local reruns behave like a fresh database."""
+    from casework.catalogue.services import categories_ensure
     from workflows.roles import role_groups_ensure
 
     with django_db_blocker.unblock():
         role_groups_ensure()
+        categories_ensure()  # the catalogue's headings (catalogue migration 0002)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from casework.choices import Role
 from casework.permissions import OFFICE_ROLES, sees_all_cases, user_roles
 
 
@@ -20,6 +21,12 @@ class StaffNav:
     @cached_property
     def intake(self) -> bool:
         return bool(user_roles(self.user) & OFFICE_ROLES)
+
+    @cached_property
+    def catalogue(self) -> bool:
+        """The catalogue's office pages: the OGI office and the liaison officers (roles only,
+        cached on the user: no query of its own)."""
+        return bool(user_roles(self.user) & (OFFICE_ROLES | {Role.LIAISON}))
 
     @cached_property
     def supervision(self) -> bool:

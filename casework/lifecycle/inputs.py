@@ -375,6 +375,26 @@ class ReceiveFeeInput(TransitionForm):
     records = dict(LATE_RECORDS)
 
 
+def catalogue_item_choices(case: Case) -> list[tuple[Any, str]]:
+    """The catalogue items a reply may point to (published, in force), newest first."""
+    from casework.catalogue.selectors import items_for_reply
+
+    if not getattr(case, "organ_id", None):
+        return [("", "—")]
+    items = (
+        items_for_reply(case.organ)
+        .select_related(None)
+        .only("pk", "title", "doc_number", "published_on")[:300]
+    )
+    return [
+        ("", "—"),
+        *(
+            (item.pk, f"{item.title}{f'（{item.doc_number}）' if item.doc_number else ''}")
+            for item in items
+        ),
+    ]
+
+
 class DecisionInput(TransitionForm):
     """A decision with its legal basis (Art 36–39): the basis is one that fits the disposition
     (casework.dispositions); free text adds reasons, never replaces it."""
@@ -390,6 +410,17 @@ class DecisionInput(TransitionForm):
     )
     reasons = text(_("Reasons"), required=False, area=True)
     where_published = text(_("Where it was published (Art 36(1))"), required=False, max_length=300)
+    # Art 36(1): the item of the proactive-disclosure catalogue the reply points to; its title,
+    # place, date and address become `where_published` (casework.decision_rules, issue 26).
+    catalogue_item = forms.IntegerField(
+        label=_("Catalogue item (Art 36(1))"),
+        required=False,
+        min_value=1,
+        widget=forms.Select,
+        help_text=_(
+            "The published item the reply points to; its title, date and address are printed."
+        ),
+    )
     responsible_organ = text(_("Responsible organ (Art 36(5))"), required=False, max_length=200)
     responsible_contact = text(
         _("Its contact details"),
@@ -454,6 +485,7 @@ class DecisionInput(TransitionForm):
         from casework.items import attach_item_decisions
 
         self.fields["basis"].widget.choices = [("", "—"), *basis_choices()]
+        self.fields["catalogue_item"].widget.choices = catalogue_item_choices(self.case)
         attach_item_decisions(self)
 
     def clean(self) -> dict[str, Any]:

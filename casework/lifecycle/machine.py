@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from viewflow import fsm
 
+from casework.catalogue.services import catalogue_cited_from_decision
 from casework.choices import CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
@@ -829,6 +830,12 @@ class CaseLifecycle:
         return {**self._decide(data), **provision, **decision_warnings.overrides(self, data)}
 
     def _decide(self, data: dict[str, Any]) -> dict[str, Any]:
+        payload = self._decision_payload(data)
+        # Art 36(1): the catalogue items the reply points to, on the case (issue 26 figures).
+        catalogue_cited_from_decision(case=self.case, payload=payload, now=self.now)
+        return payload
+
+    def _decision_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("items"):  # a request of several items: each decided (casework.items)
             return record_item_decisions(self.case, data)
         basis = data["basis"]  # a Basis of the disposition (the form checked it fits)

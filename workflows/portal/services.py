@@ -6,13 +6,14 @@ to which submission (the session) stays in the view.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
+from casework.catalogue.services import catalogue_shown_record
 from casework.choices import Channel
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
@@ -41,6 +42,7 @@ def application_submit(
     now: datetime,
     query_code: str | None = None,
     agent: Mapping[str, Any] | None = None,
+    catalogue_shown: Iterable[int] = (),
 ) -> Submission:
     """Receive an online application (channel 网上; received_on waits for the office's
     confirmation, Art 31), start its flow, tell the office, and bind the query code to it.
@@ -50,7 +52,9 @@ def application_submit(
     Only an HMAC of the code is stored (casework.portal). The applicant gets the number and
     the code by e-mail after commit (key `applied:<case>`). A repeated `submission_token`
     (double click, refresh) returns the first case and stores nothing new: `created` is False,
-    and the code that counts is the one given with the first submission. Raises InvalidInput
+    and the code that counts is the one given with the first submission. `catalogue_shown`:
+    the catalogue items the form showed while the subject was typed (recorded on the case,
+    issue 26 point 4). Raises InvalidInput
     with every problem of the input; nothing is stored then.
     """
     code = query_code or query_code_new()
@@ -71,6 +75,8 @@ def application_submit(
     # The digest binds the code to the number, which exists only now.
     case.query_code_digest = query_code_digest(case.number, code)
     Case.objects.filter(pk=case.pk).update(query_code_digest=case.query_code_digest)
+    if catalogue_shown:
+        catalogue_shown_record(case=case, item_ids=catalogue_shown, now=now)
     if case.applicant.email:
         notify_template(
             key=f"applied:{case.pk}",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework.choices import OPEN_STATUSES, Channel, Transition
+from casework.choices import OPEN_STATUSES, Transition
 from casework.errors import CaseworkError, InvalidInput
 from casework.lifecycle import APPLICANT
 from casework.models import Case, Organ
@@ -30,6 +30,7 @@ from casework.portal import (
 )
 from casework.selectors import correction_requested
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
+from workflows.catalogue.public import shown_for_token
 from workflows.portal import pending, receipts
 from workflows.portal.forms import (
     ApplicationForm,
@@ -50,9 +51,11 @@ def _organ(request: HttpRequest) -> Organ | None:
 
 
 def guide(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "portal/guide.html", {"organ": _organ(request), "channels": Channel.choices}
-    )
+    """The disclosure guide as managed content: its approved version with 更新日期
+    (workflows.catalogue.public, issue 26 point 5)."""
+    from workflows.catalogue.public import guide as managed_guide
+
+    return managed_guide(request)
 
 
 APPLICANT_KEYS = (
@@ -155,6 +158,7 @@ def _apply_post(
                     submission_token=token,
                     now=timezone.now(),
                     query_code=code,
+                    catalogue_shown=shown_for_token(request, token),
                 )
         except InvalidInput as exc:
             if receipts.case_for_token(token) is not None:

@@ -15,6 +15,7 @@ from casework.choices import ApplicantCategory, Channel, Disposition, IdType, Ro
 from casework.models import Case, Division, Organ
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
+from workflows.catalogue.demo import demo_catalogue, demo_catalogue_item
 from workflows.demo import DEMO_PASSWORD, demo_marker_write
 from workflows.roles import role_groups_ensure
 from workflows.services import case_act, case_receive
@@ -101,6 +102,8 @@ class Command(BaseCommand):
                     division_grant_member(user, divisions[code])
                 users[username] = user
         self.stdout.write(f"机关：{organ.name}；处室 {len(divisions)} 个；用户 {len(users)} 个")
+        with transaction.atomic():
+            self.stdout.write(demo_catalogue(organ, divisions, users, timezone.now()))
         if Case.objects.filter(organ=organ).exists():
             self.stdout.write("示例案件已存在，未重复创建。")
             return
@@ -270,7 +273,8 @@ class Command(BaseCommand):
             "registrar",
             back(30),
             disposition=Disposition.GRANTED_ALREADY_PUBLISHED,
-            where_published="本局门户网站“政府信息公开—政府信息公开指南”栏目",
+            # Art 36(1): the reply points to the catalogue item (its title, date, address).
+            catalogue_item=demo_catalogue_item(organ, "政府信息公开指南"),
         )
         fire(c8, "archive", "registrar", back(29))
         c9 = receive(Channel.ORDINARY_LETTER, back(2), wang, "本市光荣院入住条件")
