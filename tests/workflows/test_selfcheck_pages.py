@@ -141,3 +141,9 @@ def test_other_divisions_get_404_and_anonymous_the_login(name, refused, client, 
     campaign.refresh_from_db()
     assert (item.status, campaign.status) == (Item.Status.PENDING, Campaign.Status.OPEN)
     assert not Audit.objects.filter(item=item).exists()
+
+
+def test_every_selfcheck_route_is_covered_here():
+    from tests.test_url_access import SELFCHECK_ROUTES as LISTED
+
+    assert set(SELFCHECK_ROUTES) == LISTED

@@ -53,3 +53,31 @@ class ReasonForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+# The catalogue's heading for information converted from requests (its default categories).
+CONVERTED_CATEGORY = "依申请公开转主动公开"
+
+
+class ApproveForm(forms.Form):
+    """The head's approval; a conclusion that discloses is published in the catalogue under
+    the chosen category."""
+
+    category = forms.ModelChoiceField(
+        label=_("Catalogue category"), queryset=None, required=True, empty_label="—"
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args: object, disclosing: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not disclosing:
+            del self.fields["category"]
+            return
+        from casework.catalogue.models import Category
+
+        categories = Category.objects.filter(is_active=True).order_by("position", "pk")
+        field = self.fields["category"]
+        field.queryset = categories  # type: ignore[attr-defined]
+        converted = categories.filter(name=CONVERTED_CATEGORY).first()
+        if converted is not None:
+            field.initial = converted.pk
