@@ -259,7 +259,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "按处室和结论"
-    labels = [label or _("Not yet concluded") for _key, label in report.conclusions]
+    labels = [label or _("Self-check not concluded") for _key, label in report.conclusions]
     xlsx_append(sheet, [_("Division"), *labels, _("Total")])
     for name, counts, total in report.rows:
         xlsx_append(sheet, [name or _("No division"), *counts, total])
@@ -278,8 +278,8 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             _("Kind"),
             _("Division"),
             _("Information"),
-            _("Ground"),
-            _("Decided on"),
+            _("Withholding ground"),
+            _("Date of the reply"),
             _("Conclusion"),
             _("Reasons"),
             _("Status"),
