@@ -9,10 +9,10 @@ from casework.selfcheck.models import Conclusion, GroundCheck
 class OpenForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Self-check period from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     period_end = forms.DateField(
-        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Self-check period to"), widget=forms.DateInput(attrs={"type": "date"})
     )
     working_days = forms.IntegerField(
         label=_("Working days for the divisions"), min_value=1, max_value=120, initial=20
