@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +65,7 @@ class ApproveForm(forms.Form):
     """The head's approval; a conclusion that discloses is published in the catalogue under
     the chosen category."""
 
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Catalogue category"), queryset=None, required=True, empty_label="—"
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
