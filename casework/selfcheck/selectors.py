@@ -314,6 +314,21 @@ class Report:
     catalogue: dict[str, int]
     items: list[Item]
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Per kind and per conclusion, by key, for the narrative (the annual report's 自查
+        paragraph): withheld, withheld_part, popular_topic, keep_withheld, disclose_now,
+        convert_proactive, open (not yet approved)."""
+        kinds = Counter(item.kind for item in self.items)
+        approved = Counter(
+            item.conclusion for item in self.items if item.status == Item.Status.APPROVED
+        )
+        return {
+            **{k.value: kinds.get(k.value, 0) for k in Kind},
+            **{c.value: approved.get(c.value, 0) for c in Conclusion},
+            "open": sum(1 for item in self.items if item.status != Item.Status.APPROVED),
+        }
+
 
 def catalogue_figures(campaign: Campaign) -> dict[str, int]:
     """How many catalogue items came from self-checks and from popular topics (issue 26
