@@ -17,7 +17,7 @@ class Campaign(models.Model):
     """One self-check the office opens for a period (e.g. the first half of 2026)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Self-check in progress")
         CLOSED = "closed", _("Closed")
 
     organ = models.ForeignKey(
@@ -86,7 +86,7 @@ class Item(models.Model):
         PENDING = "pending", _("Awaiting the division's conclusion")
         RETURNED = "returned", _("Returned to the division")
         CONCLUDED = "concluded", _("Awaiting the head's approval")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", _("Conclusion approved")
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="items", verbose_name=_("campaign")

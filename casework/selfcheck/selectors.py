@@ -244,10 +244,35 @@ def items_visible_to(user: Any) -> QuerySet[Item]:
     return items.filter(division_id__in=user_division_ids(user))
 
 
+OPEN_FLAG = "selfcheck:open-campaigns"
+OPEN_FLAG_SECONDS = 300
+
+
+def open_campaigns_exist() -> bool:
+    """Whether any campaign is open, kept in the default cache (Redis in production) so the
+    workbench asks the database nothing more while no self-check runs; opening and closing
+    a campaign forget it (after commit), and it expires after five minutes anyway."""
+    from django.core.cache import cache
+
+    flag = cache.get(OPEN_FLAG)
+    if flag is None:
+        flag = Campaign.objects.filter(status=Campaign.Status.OPEN).exists()
+        cache.set(OPEN_FLAG, flag, OPEN_FLAG_SECONDS)
+    return bool(flag)
+
+
+def open_campaigns_forget() -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(OPEN_FLAG)
+    transaction.on_commit(lambda: cache.delete(OPEN_FLAG))  # what others cached meanwhile
+
+
 def division_queue(user: Any) -> list[Item]:
     """The division's self-check items waiting for its conclusion (its liaison officers'
     panel on the workbench), soonest due first."""
-    if Role.LIAISON not in user_roles(user):
+    if Role.LIAISON not in user_roles(user) or not open_campaigns_exist():
         return []
     return list(
         Item.objects.filter(
@@ -262,7 +287,7 @@ def division_queue(user: Any) -> list[Item]:
 
 def approval_queue(user: Any) -> list[Item]:
     """Conclusions waiting for the head's approval."""
-    if not is_head(user):
+    if not is_head(user) or not open_campaigns_exist():
         return []
     return list(
         Item.objects.filter(status=Item.Status.CONCLUDED, campaign__status=Campaign.Status.OPEN)
@@ -289,19 +314,29 @@ class Report:
     catalogue: dict[str, int]
     items: list[Item]
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Per kind and per conclusion, by key, for the narrative (the annual report's 自查
+        paragraph): withheld, withheld_part, popular_topic, keep_withheld, disclose_now,
+        convert_proactive, open (not yet approved)."""
+        kinds = Counter(item.kind for item in self.items)
+        approved = Counter(
+            item.conclusion for item in self.items if item.status == Item.Status.APPROVED
+        )
+        return {
+            **{k.value: kinds.get(k.value, 0) for k in Kind},
+            **{c.value: approved.get(c.value, 0) for c in Conclusion},
+            "open": sum(1 for item in self.items if item.status != Item.Status.APPROVED),
+        }
 
-def catalogue_figures(organ: Organ) -> dict[str, int]:
+
+def catalogue_figures(campaign: Campaign) -> dict[str, int]:
     """How many catalogue items came from self-checks and from popular topics (issue 26
-    point 6), counted by their source in the proactive-disclosure catalogue."""
-    try:
-        from casework.catalogue.models import CatalogueItem
-    except ImportError:
-        return {"selfcheck": 0, "popular_topic": 0}
-    rows = CatalogueItem.objects.filter(organ=organ)
-    return {
-        "selfcheck": rows.filter(source_kind="selfcheck").count(),
-        "popular_topic": rows.filter(source_kind="popular_topic").count(),
-    }
+    point 6): those published since the campaign opened, counted by the catalogue."""
+    from casework.catalogue.selectors import catalogue_figures as figures
+
+    counted = figures(campaign.organ, start=campaign.opened_on)
+    return {"selfcheck": counted.from_selfchecks, "popular_topic": counted.from_popular_topics}
 
 
 def campaign_report(campaign: Campaign) -> Report:
@@ -324,7 +359,7 @@ def campaign_report(campaign: Campaign) -> Report:
         totals=totals,
         total=len(items),
         by_kind=[(str(k.label), kinds.get(k.value, 0)) for k in Kind],
-        catalogue=catalogue_figures(campaign.organ),
+        catalogue=catalogue_figures(campaign),
         items=items,
     )
 

@@ -30,6 +30,7 @@ from casework.selfcheck.selectors import (
     Candidate,
     is_head,
     is_office,
+    open_campaigns_forget,
     topics_to_check,
     withheld_in_force,
 )
@@ -105,6 +106,7 @@ def campaign_open(
     if not 1 <= days <= 120:
         raise InvalidInput(_("Between 1 and 120 working days."), field="working_days")
     Organ.objects.select_for_update().get(pk=organ.pk)  # one campaign opening at a time
+    open_campaigns_forget()
     today = timezone.localdate(now)
     due = working_calendar().add_working_days(today, days)
     campaign = Campaign.objects.create(
@@ -274,9 +276,11 @@ def _catalogue_body(item: Item) -> str:
     return "\n".join(lines)
 
 
-def _to_catalogue(item: Item, actor: Any, now: datetime) -> int | None:
-    """Make the proactive-disclosure catalogue item of a conclusion that discloses, through
-    the catalogue's own service (casework.catalogue), and submit it for publication."""
+def _to_catalogue(item: Item, actor: Any, now: datetime, category: Any) -> int:
+    """Publish the conclusion in the proactive-disclosure catalogue through the catalogue's
+    own services (casework.catalogue): the item is created with its source (`selfcheck` or
+    `popular_topic`, the self-check item's id) and published by the head's approval, which
+    is the approval the catalogue asks for (Role.OFFICE_HEAD there too)."""
     from casework.catalogue import services as catalogue
 
     made = catalogue.catalogue_item_create(
@@ -285,17 +289,30 @@ def _to_catalogue(item: Item, actor: Any, now: datetime) -> int | None:
         now=now,
         title=item.title[:200],
         division=item.division,
+        category=category,
         body=_catalogue_body(item),
+        published_on=timezone.localdate(now),
         source_kind="popular_topic" if item.kind == Kind.POPULAR_TOPIC else "selfcheck",
         source_ref=str(item.pk),
+    )
+    catalogue.catalogue_item_approve(
+        item=made,
+        actor=actor,
+        now=now,
+        note=_("Approved in the self-check %(title)s.") % {"title": item.campaign.title},
     )
     return int(made.pk)
 
 
+DISCLOSING = (Conclusion.DISCLOSE_NOW, Conclusion.CONVERT_PROACTIVE)
+
+
 @transaction.atomic
-def item_approve(*, item_id: int, actor: Any, now: datetime, note: str = "") -> Item:
+def item_approve(
+    *, item_id: int, actor: Any, now: datetime, note: str = "", category: Any = None
+) -> Item:
     """The head approves the conclusion. One that discloses (disclose now, convert to
-    proactive disclosure) makes its catalogue item, which is published once approved there."""
+    proactive disclosure) is published at once as a catalogue item under `category`."""
     if not is_head(actor):
         raise NotPermitted(_("Only the head of the OGI office approves or returns conclusions."))
     item = _locked_item(item_id)
@@ -303,8 +320,10 @@ def item_approve(*, item_id: int, actor: Any, now: datetime, note: str = "") -> 
         raise WrongState(_("Only a conclusion awaiting approval can be approved."))
     item.status = Item.Status.APPROVED
     item.approved_by, item.approved_on = actor, timezone.localdate(now)
-    if item.conclusion in (Conclusion.DISCLOSE_NOW, Conclusion.CONVERT_PROACTIVE):
-        item.catalogue_item_id = _to_catalogue(item, actor, now)
+    if item.conclusion in DISCLOSING:
+        if category is None:
+            raise InvalidInput(_("Choose the catalogue's category."), field="category")
+        item.catalogue_item_id = _to_catalogue(item, actor, now, category)
     item.save()
     _audit(
         item.campaign,
@@ -356,6 +375,7 @@ def campaign_close(*, campaign_id: int, actor: Any, now: datetime) -> Campaign:
             _("%(n)s items are not approved yet: the self-check cannot be closed.") % {"n": waiting}
         )
     campaign.status = Campaign.Status.CLOSED
+    open_campaigns_forget()
     campaign.closed_on = timezone.localdate(now)
     campaign.save(update_fields=["status", "closed_on"])
     _audit(campaign, None, "closed", actor, now)

@@ -20,6 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from casework.selfcheck.models import Campaign, Item, Kind
 from tests.browser.test_applicant_path import assert_accessible, browser  # noqa: F401
 from tests.browser.test_release_review import log_in, shot
+from workflows.management.commands.load_demo import DEMO_PASSWORD
 
 
 def _conclude(page, base, item, conclusion, ground, reasons):
@@ -118,6 +119,22 @@ def test_a_selfcheck_campaign_end_to_end(live_server, browser, tmp_path):  # noq
     assert re.search(r"依申请公开较为集中信息的条目\s+1", kinds)
     assert_accessible(head, axe)
     shot(head, "selfcheck-campaign")
+    # The same pages on a phone (390 px): accessible, the page itself not scrolling sideways.
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(base + "/login/")
+    phone.get_by_label("用户名").fill("head")
+    phone.get_by_label("密码").fill(DEMO_PASSWORD)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="登录").click()
+    for path in (
+        f"/work/selfcheck/{campaign.pk}/",
+        f"/work/selfcheck/items/{topic.pk}/",
+        "/work/selfcheck/",
+    ):
+        phone.goto(base + path)
+        assert_accessible(phone, axe)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+    shot(phone, "selfcheck-campaign-390")
 
     # A later request for the same information, answered under Art 36(1) pointing to the item.
     from casework.models import Case, Organ

@@ -269,8 +269,16 @@ def test_the_report_counts_per_conclusion_and_division(
     import subprocess
 
     (tmp_path / "report.pdf").write_bytes(pdf.content)
-    text = pdf_text(pdf.content, tmp_path)
-    for expected in ("自查情况报告", "安置处", "维持现状", "尚未完成", "合计", refused.number):
+    text = "".join(pdf_text(pdf.content, tmp_path).split())  # lines broken by the layout
+    for expected in (
+        "自查情况报告",
+        "共梳理不予公开决定1件、部分公开中不予公开的部分1件",  # the narrative
+        "维持现状1项，立即公开0项，转为主动公开0项，尚有1项未完成",
+        "安置处",
+        "尚未完成",
+        "合计",
+        refused.number,
+    ):
         assert expected in text, expected
     # Page 1 as an image, to be looked at (issue 26: the report looked at as an image).
     subprocess.run(
@@ -300,3 +308,52 @@ def test_the_report_counts_per_conclusion_and_division(
     assert rows[-1][0] == "合计"
     client.force_login(users["liaison_a"])
     assert client.get(f"/work/selfcheck/{campaign.pk}/report.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_disclosing_conclusions_are_published_in_the_catalogue(refused, topic, organ, users):
+    from casework.catalogue.models import CatalogueItem, Category, ItemHistory
+    from casework.catalogue.selectors import public_items
+    from casework.catalogue.services import categories_ensure
+
+    categories_ensure()
+    category = Category.objects.get(name="依申请公开转主动公开")
+    campaign = _open(organ, users)
+    refusal = campaign.items.get(kind=Kind.WITHHELD)
+    popular = campaign.items.get(kind=Kind.POPULAR_TOPIC)
+    services.item_conclude(
+        item_id=refusal.pk,
+        actor=users["liaison_a"],
+        now=NOW,
+        conclusion=Conclusion.DISCLOSE_NOW,
+        ground_check=GroundCheck.PROCESS_ENDED,
+        reasons="研究论证已经结束，不再属于过程性信息",
+    )
+    with pytest.raises(InvalidInput):  # a disclosing approval names the catalogue's category
+        services.item_approve(item_id=refusal.pk, actor=users["head"], now=NOW)
+    assert not CatalogueItem.objects.exists()
+    services.item_approve(item_id=refusal.pk, actor=users["head"], now=NOW, category=category)
+    services.item_conclude(
+        item_id=popular.pk,
+        actor=users["liaison_a"],
+        now=NOW,
+        conclusion=Conclusion.CONVERT_PROACTIVE,
+        reasons="多位申请人申请相同信息",
+    )
+    services.item_approve(item_id=popular.pk, actor=users["head"], now=NOW, category=category)
+    refusal.refresh_from_db()
+    popular.refresh_from_db()
+    made = {i.source_kind: i for i in CatalogueItem.objects.all()}
+    assert made["selfcheck"].pk == refusal.catalogue_item_id
+    assert made["selfcheck"].source_ref == str(refusal.pk)
+    assert made["popular_topic"].pk == popular.catalogue_item_id
+    assert {i.status for i in made.values()} == {"published"}
+    assert set(public_items(organ)) == set(made.values())
+    assert ItemHistory.objects.filter(item=made["selfcheck"], actor=users["head"]).count() == 2
+    report = campaign_report(campaign)
+    assert report.catalogue == {"selfcheck": 1, "popular_topic": 1}
+    # Disclosed: the next campaign no longer lists them (no longer withheld, converted).
+    services.campaign_close(campaign_id=campaign.pk, actor=users["head"], now=NOW)
+    assert (
+        not _open(organ, users).items.filter(kind__in=[Kind.WITHHELD, Kind.POPULAR_TOPIC]).exists()
+    )

@@ -141,3 +141,28 @@ def test_other_divisions_get_404_and_anonymous_the_login(name, refused, client, 
     campaign.refresh_from_db()
     assert (item.status, campaign.status) == (Item.Status.PENDING, Campaign.Status.OPEN)
     assert not Audit.objects.filter(item=item).exists()
+
+
+def test_every_selfcheck_route_is_covered_here():
+    from tests.test_url_access import SELFCHECK_ROUTES as LISTED
+
+    assert set(SELFCHECK_ROUTES) == LISTED
+
+
+@pytest.mark.django_db
+def test_the_open_form_refuses_a_period_ending_before_it_begins(client, users, organ):
+    client.force_login(users["head"])
+    page = client.post(
+        "/work/selfcheck/",
+        {
+            "title": "自查",
+            "period_start": "2026-03-31",
+            "period_end": "2026-01-01",
+            "working_days": "20",
+        },
+    )
+    assert page.status_code == 200
+    assert "自查期间的截止日期早于起始日期。" in page.content.decode()
+    assert not Campaign.objects.exists()
+    client.force_login(users["liaison_a"])
+    assert client.post("/work/selfcheck/", {"title": "x"}).status_code == 404

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +11,10 @@ from casework.selfcheck.models import Conclusion, GroundCheck
 class OpenForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Self-check period from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     period_end = forms.DateField(
-        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Self-check period to"), widget=forms.DateInput(attrs={"type": "date"})
     )
     working_days = forms.IntegerField(
         label=_("Working days for the divisions"), min_value=1, max_value=120, initial=20
@@ -53,3 +55,31 @@ class ReasonForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+# The catalogue's heading for information converted from requests (its default categories).
+CONVERTED_CATEGORY = "依申请公开转主动公开"
+
+
+class ApproveForm(forms.Form):
+    """The head's approval; a conclusion that discloses is published in the catalogue under
+    the chosen category."""
+
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Catalogue category"), queryset=None, required=True, empty_label="—"
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args: object, disclosing: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not disclosing:
+            del self.fields["category"]
+            return
+        from casework.catalogue.models import Category
+
+        categories = Category.objects.filter(is_active=True).order_by("position", "pk")
+        field = self.fields["category"]
+        field.queryset = categories  # type: ignore[attr-defined]
+        converted = categories.filter(name=CONVERTED_CATEGORY).first()
+        if converted is not None:
+            field.initial = converted.pk

@@ -30,7 +30,7 @@ from casework.selfcheck.selectors import (
     items_visible_to,
     sees_campaigns,
 )
-from workflows.selfcheck.forms import ConcludeForm, NoteForm, OpenForm, ReasonForm
+from workflows.selfcheck.forms import ApproveForm, ConcludeForm, NoteForm, OpenForm, ReasonForm
 
 
 def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
@@ -133,12 +133,9 @@ def _item_or_404(request: HttpRequest, pk: int) -> Item:
 def _catalogue_link(item: Item) -> str:
     if item.catalogue_item_id is None:
         return ""
-    try:
-        from django.urls import reverse
+    from django.urls import reverse
 
-        return reverse("catalogue:item", args=[item.catalogue_item_id])
-    except Exception:  # the catalogue's public page may be named otherwise
-        return ""
+    return reverse("catalogue:item", args=[item.catalogue_item_id])
 
 
 def _item_page(request: HttpRequest, item: Item, **forms: Any) -> HttpResponse:
@@ -155,7 +152,8 @@ def _item_page(request: HttpRequest, item: Item, **forms: Any) -> HttpResponse:
         "may_approve": open_ and item.status == Item.Status.CONCLUDED and is_head(request.user),
         "may_urge": open_ and waiting and sees_campaigns(request.user),
         "conclude_form": forms.get("conclude") or ConcludeForm(withheld=item.is_withheld),
-        "approve_form": forms.get("approve") or NoteForm(),
+        "approve_form": forms.get("approve")
+        or ApproveForm(disclosing=item.conclusion in services.DISCLOSING),
         "return_form": forms.get("return") or ReasonForm(),
         "urge_form": forms.get("urge") or NoteForm(),
         "catalogue_link": _catalogue_link(item),
@@ -190,12 +188,16 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     reasons=data["reasons"],
                 )
     elif action == "approve":
-        form = NoteForm(request.POST)
+        form = ApproveForm(request.POST, disclosing=item.conclusion in services.DISCLOSING)
         if form.is_valid():
 
             def call() -> Any:
                 return services.item_approve(
-                    item_id=item.pk, actor=request.user, now=now, note=form.cleaned_data["note"]
+                    item_id=item.pk,
+                    actor=request.user,
+                    now=now,
+                    note=form.cleaned_data["note"],
+                    category=form.cleaned_data.get("category"),
                 )
     elif action == "return":
         form = ReasonForm(request.POST)
@@ -257,7 +259,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "按处室和结论"
-    labels = [label or _("Not yet concluded") for _key, label in report.conclusions]
+    labels = [label or _("Self-check not concluded") for _key, label in report.conclusions]
     xlsx_append(sheet, [_("Division"), *labels, _("Total")])
     for name, counts, total in report.rows:
         xlsx_append(sheet, [name or _("No division"), *counts, total])
@@ -276,8 +278,8 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             _("Kind"),
             _("Division"),
             _("Information"),
-            _("Ground"),
-            _("Decided on"),
+            _("Withholding ground"),
+            _("Date of the reply"),
             _("Conclusion"),
             _("Reasons"),
             _("Status"),
