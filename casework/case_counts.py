@@ -315,11 +315,11 @@ def recount(
 
 def stored() -> tuple[Counter[OpenKey], dict[DayKey, list[int]]]:
     opens: Counter[OpenKey] = Counter()
-    for organ_id, status, division_id, due_on, provisional, n in OpenCaseCount.objects.values_list(
+    for organ_id, status, division_id, due, provisional, n in OpenCaseCount.objects.values_list(
         "organ_id", "status", "division_id", "reply_due_on", "provisional", "n"
     ):
         if n:
-            opens[(organ_id, status, division_id, due_on, bool(provisional))] = n
+            opens[(organ_id, status, division_id, due, bool(provisional))] = n
     days: dict[DayKey, list[int]] = {}
     for organ_id, division, day, *values in CaseDayCount.objects.values_list(
         "organ_id", "division_id", "day", *DAY_COLUMNS
