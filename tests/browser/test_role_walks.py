@@ -47,6 +47,11 @@ def walks_folder(kind: str, width: int) -> Path:
     return folder
 
 
+def field(page, label: str):
+    """The form field labelled `label` exactly (a required field's label ends with " *")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
 class Walk:
     """The page of the officer at work, the click counter, axe-core and the screenshots."""
 
@@ -160,7 +165,7 @@ class Walk:
         self.click(first)
 
     def secondary(self, label: str) -> None:
-        button = self.page.locator("p.actions .btn.secondary").filter(has_text=label).first
+        button = self.page.locator(".btn.secondary").filter(has_text=label).first
         self.on_screen(button)
         self.click(button)
 
@@ -327,7 +332,7 @@ def test_partial_case_with_a_redacted_record(
         page.get_by_label("文件"),
         {"name": "通报.pdf", "mimeType": "application/pdf", "buffer": sample_text_pdf(1)},
     )
-    page.get_by_label("标题", exact=True).fill("安置工作检查通报")
+    field(page, "标题").fill("安置工作检查通报")
     walk.submit("上传")
     walk.link("安置工作检查通报", exact=True)
     walk.click(page.get_by_role("button", name=re.compile("采纳本材料中的全部")).first)
@@ -363,4 +368,109 @@ def test_partial_case_with_a_redacted_record(
 
     [released] = released_files_for_applicant(Case.objects.get(number=number))
     assert SAMPLE_ID.encode() not in released.file.read()
+    _report(walk, kind, capsys, record_property)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.django_db(transaction=True)
+def test_correction_consultation_and_extension(
+    live_server,
+    browser,  # noqa: F811
+    organ,
+    office,
+    width,
+    capsys,
+    record_property,
+):
+    from casework.models import Case
+    from workflows.portal.services import correction_submit
+
+    kind = "correction-consultation-extension"
+    number = _submit(organ, f"long-{width}", "某公司安置补助资金使用情况").number
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    walk = Walk(context.new_page(), live_server.url, width, walks_folder(kind, width))
+    page = walk.page
+
+    # The registrar: receipt confirmed, registered, a correction asked with its notice (Art 30).
+    walk.log_in("registrar")
+    walk.from_queue(number, "确认收到")
+    walk.submit()
+    walk.primary("登记")
+    walk.secondary("告知补正")
+    page.get_by_label("需补正的事项").fill("请写明所需资金使用情况的年度和项目名称。")
+    walk.submit()
+    assert "尚未向申请人出具补正告知书" in page.content()  # the prompt (point 3)
+    walk.secondary("出具文书")
+    assert page.get_by_role("radio", name=re.compile("补正告知书")).first.is_checked()
+    walk.issue_letter()
+    assert "尚未向申请人出具补正告知书" not in page.content()
+
+    # The applicant corrects online (the applicant's part, not staff work).
+    correction_submit(
+        case=Case.objects.get(number=number),
+        subject="某公司2025年度安置补助资金使用情况",
+        text="所需信息为2025年度某公司安置补助资金的使用情况。",
+        uploads=[],
+        now=timezone.now(),
+    )
+    page.goto(walk.base + "/work/")
+    walk.check()
+    walk.from_queue(number, "收到补正")
+    assert "2025年度" in page.get_by_label("补正后的申请内容").input_value()  # prefilled
+    walk.submit()
+    walk.choose(page.get_by_label("主办处室"), label="安置处")
+    walk.primary("交办处室")
+
+    # The liaison officer: claims, consults the company (Art 32), asks for an extension.
+    walk.log_in("liaison_a")
+    walk.from_queue(number, "认领")
+    walk.secondary("征求意见")
+    walk.choose(field(page, "征求意见对象"), value="third_party")
+    page.get_by_label("征求意见对象名称").fill("某公司")
+    field(page, "事项").fill("资金使用明细是否涉及商业秘密")
+    walk.submit()
+    walk.secondary("申请延期")
+    field(page, "工作日").fill("20")
+    field(page, "理由").fill("需征求第三方意见")
+    walk.submit()
+
+    # The head of the OGI office: the extension, its notice, the letter to the company.
+    walk.log_in("head")
+    walk.from_queue(number, "延期答复")
+    assert field(page, "工作日").input_value() == "20"  # the request, prefilled
+    walk.submit()
+    assert "尚未向申请人出具延期答复告知书" in page.content()
+    walk.secondary("出具文书")
+    walk.issue_letter()
+    walk.secondary("出具文书")
+    # The letter to the company is the one chosen: the consultation is open and unwritten.
+    assert page.get_by_role("radio", name=re.compile("征求意见书（第三方）")).first.is_checked()
+    walk.issue_letter()
+
+    # The company agrees; the liaison records its opinion and proposes to disclose.
+    walk.log_in("liaison_a")
+    walk.link(number, exact=True)
+    # The case page's next step is recording the opinion: its short form is right there, the
+    # only open consultation preselected (point 6).
+    walk.choose(field(page, "意见"), value="agree")
+    walk.primary("收到意见")
+    walk.primary("提出拟办意见")
+    walk.choose(page.get_by_label("处理结果"), value="granted")
+    walk.choose(page.get_by_label("其他提供方式"), value="post")
+    page.get_by_label("查阅或邮寄日期").fill(timezone.localdate().isoformat())
+    walk.submit()
+    assert "审核中" in page.content()
+
+    walk.log_in("reviewer")
+    walk.from_queue(number, "审核通过")
+    walk.submit()
+
+    walk.log_in("head")
+    walk.from_queue(number, "审签同意")
+    walk.submit()
+
+    walk.log_in("registrar")
+    _reply_delivery_archive(walk, number)
+    _main_pages(walk)
+    context.close()
     _report(walk, kind, capsys, record_property)
