@@ -317,18 +317,15 @@ def case_warnings(case: Case) -> list[str]:
             )
             % {"date": correction.submitted_on.isoformat()}
         )
-    if case.extension_days and not _notice_stands(case, "extension"):
+    owed = owed_notices(case)
+    if "extension" in owed:
         # Art 33(2): an extension is approved *and told to the applicant*.
         warnings.append(
             _(
                 "The extension is approved but the applicant has not been sent the extension notice (Art 33(2)): issue it now."
             )
         )
-    if (
-        not case.closed_on
-        and case.events.filter(kind="request_correction").exists()
-        and not _notice_stands(case, "correction")
-    ):
+    if "correction" in owed:
         # Art 30: a correction is asked for *in one notice* (补正告知书), like the extension.
         warnings.append(
             _(
@@ -336,6 +333,43 @@ def case_warnings(case: Case) -> list[str]:
             )
         )
     return warnings
+
+
+def owed_notices(case: Case) -> list[str]:
+    """The notices the applicant is owed now, as letter kinds: the extension notice of an
+    approved extension (Art 33(2)) and the correction notice of a requested correction
+    (Art 30), each until one is issued and not voided. The case page warns of them and the
+    letters page opens with the first chosen (issue 24 point 3)."""
+    owed = []
+    if case.extension_days and not _notice_stands(case, "extension"):
+        owed.append("extension")
+    if (
+        not case.closed_on
+        and case.events.filter(kind="request_correction").exists()
+        and not _notice_stands(case, "correction")
+    ):
+        owed.append("correction")
+    return owed
+
+
+CONSULTATION_LETTERS = {
+    "third_party": "consultation_third_party",
+    "other_organ": "consultation_organ",
+}
+
+
+def letter_due_next(case: Case) -> str:
+    """The letter the letters page opens with when no reply is due: an owed notice first
+    (owed_notices), else the letter to a party consulted and not yet written to (Art 32, 34:
+    consultation is in writing). A kind the user cannot issue is skipped by the caller."""
+    owed = owed_notices(case)
+    if owed:
+        return owed[0]
+    for consultation in consultations_open(case):
+        kind = CONSULTATION_LETTERS.get(consultation.party, "")
+        if kind and not _notice_stands(case, kind):
+            return kind
+    return ""
 
 
 def _notice_stands(case: Case, kind: str) -> bool:

@@ -35,6 +35,15 @@ def at_the_counter(lc: CaseLifecycle) -> str | None:
     return None
 
 
+def on_the_day_of_receipt(lc: CaseLifecycle) -> str | None:
+    """Art 33(1): an on-the-spot reply is given on the day the application is received; on a
+    later day it is not offered (its page and API answered 400: issue 24 point 2). Recording
+    one given that day, later, names that day as the effective date."""
+    if lc.case.received_on != lc.on:
+        return _("An on-the-spot reply is given on the day of receipt.")
+    return None
+
+
 def no_correction_yet(lc: CaseLifecycle) -> str | None:
     """Art 30: one notice that lists everything (一次性告知)."""
     if lc.has_event(T.REQUEST_CORRECTION):

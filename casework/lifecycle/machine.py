@@ -413,7 +413,7 @@ class CaseLifecycle:
         form=i.DecisionInput,
         article="Art 33(1)",
         flow=ENDS_FLOW,
-        guards=(g.at_the_counter,),
+        guards=(g.at_the_counter, g.on_the_day_of_receipt),
     )
     def reply_on_the_spot(self, data: FormData) -> Payload:
         """Art 33(1): an application that can be answered at the counter is answered there."""

@@ -153,8 +153,7 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
             shown = str(VALUE_LABELS[key].get(value, value))
         elif key in ("changes", "clock_changes", "corrected") and isinstance(value, dict):
             shown = "；".join(
-                f"{_field_label(name)}：{plain_value(contact(name, old)) or '—'} → "
-                f"{plain_value(contact(name, new)) or '—'}"
+                _change(_field_label(name), contact(name, old), contact(name, new))
                 for name, (old, new) in value.items()
             )
         elif key == "item_decisions" and isinstance(value, list):
@@ -171,9 +170,18 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
     return rows
 
 
+def _change(label: str, old: Any, new: Any) -> str:
+    """One changed value: "答复期限：2026年4月1日 → 2026年4月15日"; a value set for the first
+    time (a first due date) is shown alone, never as "None → …" or "— → …"."""
+    before, after = plain_value(old), plain_value(new) or "—"
+    return f"{label}：{before} → {after}" if before else f"{label}：{after}"
+
+
 def plain_value(value: Any) -> str:
     """A recorded value in words (issue 24 point 5): 是/否 for a flag, 2026年3月5日 for an
     ISO date, a list joined with 、, a mapping as "label：value；…" (never Python's repr)."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, str) and ISO_DATE.fullmatch(value):

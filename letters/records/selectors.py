@@ -82,6 +82,30 @@ def statement_text(statement: list[Payload]) -> str:
     return "；".join(parts) + ("。" if parts else "")
 
 
+def proposal_withheld_text(case: Case) -> str:
+    """The withheld statement of the case's latest built set, in review or approved (Art 37):
+    what the propose form opens with, so the officer who built the set retypes nothing; the
+    reply letter prints the approved set's, frozen at approval (letter_records_context). A set
+    in review has no frozen statement yet: it is read from its redactions, as approval will."""
+    from letters.records.services import withheld_statement
+
+    release_set = (
+        ReleaseSet.objects.filter(
+            case=case,
+            status__in=[
+                ReleaseSet.Status.IN_REVIEW,
+                ReleaseSet.Status.APPROVED,
+                ReleaseSet.Status.RELEASED,
+            ],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if release_set is None:
+        return ""
+    return statement_text(release_set.statement or withheld_statement(release_set))
+
+
 def letter_records_context(case: Case) -> TemplateContext:
     """The 附件 list and the withheld statement of the approved (or released) set, for the
     reply letter; empty when the case has no such set."""

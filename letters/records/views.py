@@ -323,7 +323,7 @@ def accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     post = request.POST
     page = int(post["page"]) if post.get("page", "").isdigit() else None
     ids = [int(post["suggestion"])] if post.get("suggestion", "").isdigit() else None
-    return _post_action(
+    response = _post_action(
         request,
         number,
         pk,
@@ -336,6 +336,13 @@ def accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         ),
         page,
     )
+    if page is None and ids is None:
+        # All of the record accepted and nothing of the case left open: the next step is
+        # building the release set, on the case's records page (one click less, issue 24).
+        case = _case(request, number)
+        if not services.open_suggestions(case):
+            return redirect(_index_url(case))
+    return response
 
 
 @login_required
@@ -454,6 +461,8 @@ def review_decide(request: HttpRequest, number: str, sid: int) -> HttpResponse:
                 case=case, set_id=sid, actor=staff_user(request), note=note
             )
             messages.success(request, _("The release set is approved."))
+            # The reviewer's next step is the decision itself, on the case page (issue 24).
+            return redirect(case)
         else:
             services.release_set_return(case=case, set_id=sid, actor=staff_user(request), note=note)
             messages.success(request, _("The release set was returned to the officers."))

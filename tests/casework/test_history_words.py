@@ -56,6 +56,26 @@ def test_changed_time_limits_read_as_chinese_dates():
     assert "2026-03" not in text
 
 
+def test_a_first_due_date_reads_as_the_date_alone():
+    """Found on the case page: 确认收到 showed "时限预算：None → 2027年1月5日" (a time limit set
+    for the first time has no old value)."""
+    with translation.override("zh-hans"):
+        rows = event_details(
+            _event(
+                "confirm_receipt",
+                clock_changes={
+                    "reply_due_on": [None, "2027-01-05"],
+                    "dates_provisional": [None, False],
+                },
+            )
+        )
+    text = " ".join(value for _label, value in rows)
+    assert "None" not in text
+    assert "→" not in text
+    assert "2027年1月5日" in text
+    assert plain_value(None) == ""
+
+
 def test_no_value_in_any_event_reads_as_python():
     with translation.override("zh-hans"):
         rows = event_details(_event("extend", days=15, reason="需调档", confirmed=True))

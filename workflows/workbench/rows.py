@@ -3,19 +3,30 @@ row in Python: template loops and tags per row were most of the page's time (iss
 
 from __future__ import annotations
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from casework.choices import Transition
 from workflows.selectors import QueueRow, QueueStep
 
+CLAIM = Transition.CLAIM
 
-def _step(step: QueueStep, *, primary: bool, number: str, hidden: str) -> str:
+
+def _step(step: QueueStep, *, primary: bool, number: str, hidden: str, case_url: str = "") -> str:
     """A step's button: a quick POST form (claim, release) or a link to its action page. The
-    case number is in the accessible name (visually hidden), the label is what the eye sees."""
+    case number is in the accessible name (visually hidden), the label is what the eye sees.
+    A claim goes on to the case page (the officer claims to work on it now: its next step,
+    the proposal, is the page's primary button); a release returns to the queue."""
     cls = "btn" if primary else "btn secondary"
     name = f'{escape(step.label)}<span class="visually-hidden"> {number}</span>'
     if step.quick:
+        if step.name == CLAIM and case_url:
+            hidden = re.sub(
+                r'name="next" value="[^"]*"', f'name="next" value="{escape(case_url)}"', hidden
+            )
         return (
             f'<form method="post" action="{escape(step.url)}">{hidden}'
             f'<button class="{cls}" type="submit">{name}</button></form>'
@@ -46,7 +57,7 @@ def queue_cells(
                 f'<span class="visually-hidden"> {number}</span></a>'
             )
         else:
-            actions = _step(row.step, primary=True, number=number, hidden=hidden)
+            actions = _step(row.step, primary=True, number=number, hidden=hidden, case_url=row.url)
             if row.secondary is not None:
                 actions += " " + _step(row.secondary, primary=False, number=number, hidden=hidden)
         cells.append((row, mark_safe(deadlines), mark_safe(actions)))

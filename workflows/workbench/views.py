@@ -169,6 +169,12 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
         # A letter that moves the case (the approved decision's reply) is the one due: chosen
         # already (one click less).
         kind = next((k for k in kinds if _moves_case(case, k)), "")
+    if request.method == "GET" and not kind:
+        # Else the notice the case page warns is owed (the correction or extension notice),
+        # or the letter to a party consulted and not yet written to.
+        from casework.selectors import letter_due_next
+
+        kind = due if (due := letter_due_next(case)) in kinds else ""
     if request.method == "GET" and request.GET.get("preview") and kind in kinds:
         response = HttpResponse(letter_preview_html(case=case, kind=kind))
         # The draft is the letter's print HTML (per-line letter-spacing in style attributes);

@@ -1,7 +1,7 @@
 """The withheld part of a partial proposal (不予公开的部分, Art 37) taken from the records, not
-retyped (issue 24 point 6): with an approved release set, the propose form opens with that set's
-statement, each part with its ground and article (letters.records.selectors.statement_text,
-the same words the reply letter prints); without one, the field's help lists the grounds with
+retyped (issue 24 point 6): with a built release set (in review or approved), the propose form
+opens with that set's statement, each part with its ground and article
+(letters.records.selectors.statement_text, the same words the reply letter prints); without one, the field's help lists the grounds with
 their articles so that the text the officer writes names one."""
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from casework.models import Case
 
 
 def withheld_prefill(name: str, form: forms.Form, case: Case) -> None:
-    """Fill the unbound propose form's `withheld` field from the case's approved release set,
+    """Fill the unbound propose form's `withheld` field from the case's built release set,
     and list the grounds with their articles in its help text."""
     if name != Transition.PROPOSE or form.is_bound or "withheld" not in form.fields:
         return
     from letters.records.models import GROUND_REASON, GROUND_SHORT
-    from letters.records.selectors import letter_records_context
+    from letters.records.selectors import proposal_withheld_text
 
-    statement = letter_records_context(case).get("withheld", "")
+    statement = proposal_withheld_text(case)
     if statement:
         form.fields["withheld"].initial = statement
         form.fields["withheld"].help_text = _(
-            "From the approved release set: each withheld part with its ground and article."
+            "From the release set: each withheld part with its ground and article."
         )
         return
     grounds = "；".join(

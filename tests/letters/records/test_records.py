@@ -109,9 +109,12 @@ def test_records_from_upload_to_the_applicants_download(
         f"{base}{record.pk}/redactions/",
         {"page": 1, "x0": 0.1, "y0": 0.9, "x1": 0.5, "y1": 0.95, "ground": "art16_2", "note": ""},
     )
-    client.post(f"{base}{record.pk}/accept/")
+    accepted = client.post(f"{base}{record.pk}/accept/")
     assert record.suggestions.filter(accepted=False).count() == 0
     assert Redaction.objects.filter(record=record).count() > 10
+    # Nothing left open: on to the records page, where the set is built (issue 24).
+    assert accepted.status_code == 302
+    assert accepted["Location"] == base
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{base}release/")
@@ -125,6 +128,10 @@ def test_records_from_upload_to_the_applicants_download(
     for secret in (SAMPLE_ID, SAMPLE_MOBILE, SAMPLE_EMAIL, "李四华"):
         assert secret not in text
 
+    # The propose form opens with the set's withheld statement, articles included, though
+    # the set is still in review (issue 24 point 6: nothing retyped).
+    form = client.get(f"/work/cases/{case.number}/act/propose/").content.decode()
+    assert "《中华人民共和国政府信息公开条例》第十五条" in form
     propose_partial(case, act)  # the set is built: the decision may be proposed
     # An unapproved set cannot go out: review and sign-off wait for the set's approval.
     with pytest.raises(WrongState):
@@ -136,10 +143,14 @@ def test_records_from_upload_to_the_applicants_download(
         services.release_set_approve(case=case, set_id=release_set.pk, actor=users["liaison_a"])
     reviewer = login(client.__class__(), users["reviewer"])
     assert reviewer.get(f"{base}sets/{release_set.pk}/").status_code == 200
-    reviewer.post(f"{base}sets/{release_set.pk}/decide/", {"decision": "approve", "note": "同意"})
+    approved = reviewer.post(
+        f"{base}sets/{release_set.pk}/decide/", {"decision": "approve", "note": "同意"}
+    )
     release_set.refresh_from_db()
     assert release_set.status == ReleaseSet.Status.APPROVED
     assert release_set.statement
+    # The reviewer's next step is the decision: back on the case page (issue 24).
+    assert approved["Location"] == f"/cases/{case.number}/"
     act(case, "check", "reviewer", on=date(2026, 3, 11))
     act(case, "approve", "head", on=date(2026, 3, 12))
 
