@@ -172,3 +172,16 @@ def test_merge_needs_an_office_role(pair, users):
             )
     second.refresh_from_db()
     assert second.status == CaseStatus.REGISTERED
+
+
+@pytest.mark.django_db
+def test_a_merged_request_counts_like_a_withdrawal_in_the_annual_report(pair, act, organ):
+    from casework.annual_report import WITHDRAWN_ROW, table_3
+
+    first, second = pair
+    act(second, "merge_duplicate", "registrar", merged_into=first.number)
+    table = table_3(organ, 2026)
+    assert table.cells["new"]["natural_person"] == 2
+    assert table.cells[WITHDRAWN_ROW]["natural_person"] == 1  # （六）3.其他
+    assert table.cells["carried_out"]["natural_person"] == 1  # the earlier one, still open
+    assert all(table.checks.values())
