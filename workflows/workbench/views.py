@@ -80,6 +80,15 @@ def _case_or_404(request: HttpRequest, number: str) -> Any:
         raise Http404 from None
 
 
+def _after_action(request: HttpRequest, case: Any) -> Any:
+    """The case page, or the workbench when the step took the case out of the user's sight
+    (a liaison's 退回分办: the case page answered 404, issue 24)."""
+    try:
+        return case_get_for_user(user=request.user, number=case.number)
+    except NotVisible:
+        return "workflows:workbench"
+
+
 @login_required
 def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     spec = TRANSITIONS.get(name)
@@ -108,7 +117,7 @@ def case_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
-            return redirect(case)
+            return redirect(_after_action(request, case))
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -133,3 +133,18 @@ def test_an_on_the_spot_reply_recorded_later_names_the_day_of_receipt(receive, f
     )
     case.refresh_from_db()
     assert case.status == "replied"
+
+
+@pytest.mark.django_db
+def test_after_handing_back_the_liaison_lands_on_the_workbench(client, users, routed, act):
+    """Found: after 退回分办 the liaison landed on a 404 page (the case is no longer theirs)."""
+    act(routed, "claim", "liaison_a")
+    client.force_login(users["liaison_a"])
+    response = client.post(
+        f"/work/cases/{routed.number}/act/hand_back/",
+        {"on": NOW.date().isoformat(), "reason": "不属于本处室职责"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/work/"
+    assert "已完成：退回分办" in response.content.decode()
