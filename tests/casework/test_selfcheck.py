@@ -373,3 +373,32 @@ def test_a_request_of_several_items_lists_its_withheld_item_only(approved_three,
     assert "资金使用明细" in entry.title
     assert entry.ground.endswith("第十六条第一款、第三十六条第（三）项")
     assert entry.reasons_then == "资金使用明细属于本机关内部财务管理信息。"
+
+
+@pytest.mark.django_db
+def test_a_withheld_part_names_the_release_sets_statement(replied, organ, users):  # noqa: F811
+    from letters.records import services as records
+    from letters.records.models import Record, Redaction, ReleaseSet
+
+    # The statement frozen with the set (letters.records.services.withheld_statement), here
+    # of a box withheld on page 1 under Art 15 (set up as a row: the replied case's records
+    # no longer take redactions).
+    record = Record.objects.get(case=replied)
+    Redaction.objects.create(
+        record=record,
+        page=1,
+        x0=0.1,
+        y0=0.1,
+        x1=0.5,
+        y1=0.2,
+        ground="art15",
+        created_by=users["liaison_a"],
+    )
+    release_set = ReleaseSet.objects.get(case=replied)
+    ReleaseSet.objects.filter(pk=release_set.pk).update(
+        statement=records.withheld_statement(release_set)
+    )
+    [entry] = withheld_in_force(organ, date(2026, 1, 1), TODAY)
+    assert entry.kind == Kind.WITHHELD_PART
+    assert "第五条报价明细" in entry.withheld  # the proposal's words
+    assert "附件1：第十五条（第1页共1处）" in entry.withheld  # the frozen statement
