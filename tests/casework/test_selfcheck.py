@@ -19,6 +19,7 @@ from casework.selfcheck.models import Audit, Campaign, Conclusion, GroundCheck, 
 from casework.selfcheck.selectors import campaign_report, withheld_in_force
 from tests.conftest import NOW, TODAY, VALID_RESIDENT_ID_2, company, person
 from tests.letters.test_casefile import replied  # noqa: F401 - fixture
+from tests.letters.test_items_letter import approved_three  # noqa: F401 - fixture
 from tests.letters.test_letters import approved, pdf_text  # noqa: F401 - fixture
 
 OTHER = person(
@@ -357,3 +358,47 @@ def test_disclosing_conclusions_are_published_in_the_catalogue(refused, topic, o
     assert (
         not _open(organ, users).items.filter(kind__in=[Kind.WITHHELD, Kind.POPULAR_TOPIC]).exists()
     )
+
+
+@pytest.mark.django_db
+def test_a_request_of_several_items_lists_its_withheld_item_only(approved_three, organ, users):  # noqa: F811
+    from letters.services import letter_issue
+
+    case = approved_three
+    letter_issue(number=case.number, kind="reply.partial", actor=users["registrar"], now=NOW)
+    [entry] = withheld_in_force(organ, date(2026, 1, 1), TODAY)
+    assert entry.source_key == f"case:{case.pk}:item:3"
+    assert entry.kind == Kind.WITHHELD
+    assert entry.position == 3
+    assert "资金使用明细" in entry.title
+    assert entry.ground.endswith("第十六条第一款、第三十六条第（三）项")
+    assert entry.reasons_then == "资金使用明细属于本机关内部财务管理信息。"
+
+
+@pytest.mark.django_db
+def test_a_withheld_part_names_the_release_sets_statement(replied, organ, users):  # noqa: F811
+    from letters.records import services as records
+    from letters.records.models import Record, Redaction, ReleaseSet
+
+    # The statement frozen with the set (letters.records.services.withheld_statement), here
+    # of a box withheld on page 1 under Art 15 (set up as a row: the replied case's records
+    # no longer take redactions).
+    record = Record.objects.get(case=replied)
+    Redaction.objects.create(
+        record=record,
+        page=1,
+        x0=0.1,
+        y0=0.1,
+        x1=0.5,
+        y1=0.2,
+        ground="art15",
+        created_by=users["liaison_a"],
+    )
+    release_set = ReleaseSet.objects.get(case=replied)
+    ReleaseSet.objects.filter(pk=release_set.pk).update(
+        statement=records.withheld_statement(release_set)
+    )
+    [entry] = withheld_in_force(organ, date(2026, 1, 1), TODAY)
+    assert entry.kind == Kind.WITHHELD_PART
+    assert "第五条报价明细" in entry.withheld  # the proposal's words
+    assert "附件1：第十五条（第1页共1处）" in entry.withheld  # the frozen statement
