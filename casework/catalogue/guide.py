@@ -4,14 +4,17 @@ comes from the Organ row; the rest is editable text, approved by version (GuideV
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Organ
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The editable sections, in the guide's order, with their headings.
-SECTIONS: tuple[tuple[str, Any], ...] = (
+SECTIONS: tuple[tuple[str, StrOrPromise], ...] = (
     ("proactive", _("Information already published")),
     ("how", _("How to apply")),
     ("channels", _("Channels")),
@@ -23,7 +26,7 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
 SECTION_KEYS: tuple[str, ...] = tuple(key for key, _label in SECTIONS)
 
 # The facts drawn from the organ, with their labels (frozen into each approved version).
-ORGAN_FIELDS: tuple[tuple[str, Any], ...] = (
+ORGAN_FIELDS: tuple[tuple[str, StrOrPromise], ...] = (
     ("name", _("Organ")),
     ("office_name", _("Receiving office")),
     ("address", _("Postal address")),

@@ -4,10 +4,11 @@ record of items shown to applicants, and the versions of the disclosure guide.""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
+from django.db.models.base import ModelBase
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import AppendOnlyError, Case, Division, Organ
@@ -187,12 +188,26 @@ class ItemHistory(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         if not self._state.adding:
             raise AppendOnlyError(_("A history entry cannot be changed."))
-        super().save(*args, **kwargs)
+        super().save(
+            force_insert=force_insert,
+            force_update=force_update,
+            using=using,
+            update_fields=update_fields,
+        )
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
+    def delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("A history entry cannot be deleted."))
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from casework.catalogue.models import (
     CatalogueItem,
@@ -152,7 +153,7 @@ def catalogue_figures(
     correlated count per figure on the organ rows), so the supervision dashboard's include
     adds one. Called by that include and by the self-check campaign report."""
 
-    def count(qs: QuerySet[Any], organ_path: str, counted: str) -> Any:
+    def count(qs: QuerySet[Model], organ_path: str, counted: str) -> Coalesce:
         rows = (
             qs.filter(**{organ_path: OuterRef("pk")})
             .order_by()
@@ -216,9 +217,6 @@ FIGURES = (
 
 def item_address(item: CatalogueItem) -> str:
     """The item's public address on the portal (SITE_URL + its page)."""
-    from django.conf import settings
-    from django.urls import reverse
-
     return settings.SITE_URL.rstrip("/") + reverse("catalogue:item", args=[item.pk])
 
 

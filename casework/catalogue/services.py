@@ -11,13 +11,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Literal, TypeAlias, TypedDict, Unpack
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.attachments import attachment_check, image_reencode, pdf_reencode
+from casework.catalogue.guide import DEFAULT_SECTIONS, SECTION_KEYS, organ_facts
 from casework.catalogue.models import (
+    DEFAULT_CATEGORIES,
     CatalogueAttachment,
     CatalogueItem,
     Category,
@@ -33,11 +37,16 @@ from casework.catalogue.models import (
 )
 from casework.choices import Role
 from casework.errors import InvalidInput, NotPermitted, WrongState
+from casework.lifecycle.actors import Person, Staff
 from casework.models import Case, Division, Organ
+from casework.payloads import Payload
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 
 HEAD_ROLES: frozenset[str] = frozenset({Role.OFFICE_HEAD})
-EDITABLE_FIELDS: tuple[str, ...] = (
+EditableField: TypeAlias = Literal[
+    "title", "doc_number", "division", "category", "body", "published_on"
+]
+EDITABLE_FIELDS: tuple[EditableField, ...] = (
     "title",
     "doc_number",
     "division",
@@ -47,15 +56,35 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 
 
+class ItemFields(TypedDict):
+    """An item's editable fields, as the office's form gives them and the services store them."""
+
+    title: str
+    doc_number: str
+    division: Division | None
+    category: Category | None
+    body: str
+    published_on: datetime.date | None
+
+
+class ItemChanges(ItemFields, total=False):
+    """Some of an item's editable fields (an edit of a draft)."""
+
+
+FieldValue: TypeAlias = "str | Division | Category | datetime.date | None"
+Upload: TypeAlias = "File[bytes] | tuple[str, bytes]"
+"""An attachment: an uploaded file, or a (name, bytes) pair (files copied from a case)."""
+
+
 # --- Who may do what -------------------------------------------------------------------------
 
 
-def _staff(actor: Any) -> None:
+def _staff(actor: Person) -> None:
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", True):
         raise NotPermitted(_("Sign in to manage the catalogue."))
 
 
-def editor_role(actor: Any, division: Division | None) -> str | None:
+def editor_role(actor: Person, division: Division | None) -> str | None:
     """The role under which `actor` may write (create, edit, submit) an item of `division`:
     an office role, or a liaison officer of the item's issuing division."""
     roles = user_roles(actor)
@@ -66,17 +95,17 @@ def editor_role(actor: Any, division: Division | None) -> str | None:
     return None
 
 
-def may_edit(actor: Any, division: Division | None) -> bool:
+def may_edit(actor: Person, division: Division | None) -> bool:
     return editor_role(actor, division) is not None
 
 
-def may_approve(actor: Any) -> bool:
+def may_approve(actor: Person) -> bool:
     """Publishing, returning, withdrawing and approving the guide: the head of the OGI office
     (Role.OFFICE_HEAD; the organ's head signs through the same role, casework/choices.py)."""
     return bool(user_roles(actor) & HEAD_ROLES)
 
 
-def _editor(actor: Any, division: Division | None) -> str:
+def _editor(actor: Staff, division: Division | None) -> str:
     _staff(actor)
     role = editor_role(actor, division)
     if role is None:
@@ -86,7 +115,7 @@ def _editor(actor: Any, division: Division | None) -> str:
     return role
 
 
-def _head(actor: Any) -> str:
+def _head(actor: Staff) -> str:
     _staff(actor)
     if not may_approve(actor):
         raise NotPermitted(_("Only the head of the OGI office may do this."))
@@ -105,7 +134,7 @@ def _clean_fields(
     category: Category | None,
     body: str,
     published_on: datetime.date | None,
-) -> dict[str, Any]:
+) -> ItemFields:
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Enter the title of the item."), field="title")
@@ -128,11 +157,22 @@ def _clean_fields(
     }
 
 
-def _history(item: CatalogueItem, kind: str, actor: Any, role: str, now: Any, **extra: Any) -> None:
-    ItemHistory.objects.create(item=item, kind=kind, actor=actor, role=role, at=now, **extra)
+def _history(
+    item: CatalogueItem,
+    kind: str,
+    actor: Staff,
+    role: str,
+    now: datetime.datetime,
+    *,
+    note: str = "",
+    changes: Payload | None = None,
+) -> None:
+    ItemHistory.objects.create(
+        item=item, kind=kind, actor=actor, role=role, at=now, note=note, changes=changes or {}
+    )
 
 
-def _as_upload(value: Any) -> Any:
+def _as_upload(value: Upload) -> File[bytes]:
     """An attachment given as an uploaded file, or as a (name, bytes) pair."""
     if isinstance(value, tuple):
         name, data = value
@@ -140,11 +180,9 @@ def _as_upload(value: Any) -> Any:
     return value
 
 
-def _attach(item: CatalogueItem, uploads: Iterable[Any], now: Any) -> list[str]:
+def _attach(item: CatalogueItem, uploads: Iterable[Upload], now: datetime.datetime) -> list[str]:
     """Check and store files on an item (the checks of every upload: content allow-list, PDFs
     rebuilt from their pages, images re-encoded). Returns the names stored."""
-    from casework.attachments import attachment_check, image_reencode, pdf_reencode
-
     names: list[str] = []
     start = item.attachments.count()
     for offset, raw in enumerate(uploads):
@@ -173,7 +211,7 @@ def _attach(item: CatalogueItem, uploads: Iterable[Any], now: Any) -> list[str]:
 def catalogue_item_create(
     *,
     organ: Organ,
-    actor: Any,
+    actor: Staff,
     now: datetime.datetime,
     title: str,
     doc_number: str = "",
@@ -183,7 +221,7 @@ def catalogue_item_create(
     published_on: datetime.date | None = None,
     source_kind: str = "manual",
     source_ref: str = "",
-    attachments: Iterable[Any] = (),
+    attachments: Iterable[Upload] = (),
 ) -> CatalogueItem:
     """A new draft item with its first history entry (and its files, checked)."""
     role = _editor(actor, division)
@@ -225,10 +263,11 @@ def _locked(item: CatalogueItem) -> CatalogueItem:
     return CatalogueItem.objects.select_for_update().get(pk=item.pk)
 
 
-def _value(value: Any) -> Any:
+def _value(value: FieldValue) -> str | None:
+    """A field's value as the history's JSON records it."""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if hasattr(value, "pk"):
+    if isinstance(value, Division | Category):
         return str(value)
     return value
 
@@ -236,10 +275,10 @@ def _value(value: Any) -> Any:
 def catalogue_item_update(
     *,
     item: CatalogueItem,
-    actor: Any,
+    actor: Staff,
     now: datetime.datetime,
-    attachments: Iterable[Any] = (),
-    **changes: Any,
+    attachments: Iterable[Upload] = (),
+    **changes: Unpack[ItemChanges],
 ) -> CatalogueItem:
     """Edit a draft (or an item returned for revision). A published item is not edited in
     place: withdraw it and publish a new one, so what was public stays on record."""
@@ -251,11 +290,19 @@ def catalogue_item_update(
         locked = _locked(item)
         if locked.status != ItemStatus.DRAFT:
             raise WrongState(_("Only a draft can be edited."))
-        current = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
-        fields = _clean_fields(organ=locked.organ, **(current | changes))
+        current = ItemFields(
+            title=locked.title,
+            doc_number=locked.doc_number,
+            division=locked.division,
+            category=locked.category,
+            body=locked.body,
+            published_on=locked.published_on,
+        )
+        merged: ItemFields = {**current, **changes}
+        fields = _clean_fields(organ=locked.organ, **merged)
         if "division" in changes:
             _editor(actor, fields["division"])
-        diff = {
+        diff: Payload = {
             name: [_value(current[name]), _value(fields[name])]
             for name in EDITABLE_FIELDS
             if current[name] != fields[name]
@@ -272,7 +319,7 @@ def catalogue_item_update(
 
 
 def catalogue_item_submit(
-    *, item: CatalogueItem, actor: Any, now: datetime.datetime, note: str = ""
+    *, item: CatalogueItem, actor: Staff, now: datetime.datetime, note: str = ""
 ) -> CatalogueItem:
     """A draft goes to the head of the OGI office for approval."""
     role = _editor(actor, item.division)
@@ -287,7 +334,7 @@ def catalogue_item_submit(
 
 
 def catalogue_item_approve(
-    *, item: CatalogueItem, actor: Any, now: datetime.datetime, note: str = ""
+    *, item: CatalogueItem, actor: Staff, now: datetime.datetime, note: str = ""
 ) -> CatalogueItem:
     """The head approves and the item is published (a draft may be approved directly by the
     head). Without a date issued, the date of publication is used."""
@@ -320,7 +367,7 @@ def catalogue_item_approve(
 
 
 def catalogue_item_return(
-    *, item: CatalogueItem, actor: Any, now: datetime.datetime, reason: str
+    *, item: CatalogueItem, actor: Staff, now: datetime.datetime, reason: str
 ) -> CatalogueItem:
     """The head sends a submitted item back to draft with a reason."""
     role = _head(actor)
@@ -338,7 +385,7 @@ def catalogue_item_return(
 
 
 def catalogue_item_withdraw(
-    *, item: CatalogueItem, actor: Any, now: datetime.datetime, reason: str
+    *, item: CatalogueItem, actor: Staff, now: datetime.datetime, reason: str
 ) -> CatalogueItem:
     """A published item is marked 失效 (no longer in force): it stays listed and readable,
     with its history, so replies that pointed to it keep their address."""
@@ -367,8 +414,6 @@ def catalogue_item_withdraw(
 
 
 def _local_date(now: datetime.datetime) -> datetime.date:
-    from django.utils import timezone
-
     return timezone.localdate(now) if timezone.is_aware(now) else now.date()
 
 
@@ -410,15 +455,13 @@ def catalogue_cite(
 def guide_draft_create(
     *,
     organ: Organ,
-    actor: Any,
+    actor: Staff,
     now: datetime.datetime,
     sections: dict[str, str] | None = None,
     note: str = "",
 ) -> GuideVersion:
     """A new draft version, starting from the given text or the current version's (or the
     default text). One draft at a time per organ."""
-    from casework.catalogue.guide import DEFAULT_SECTIONS, SECTION_KEYS
-
     role = _editor(actor, None)
     del role  # recorded by the version's own fields
     with transaction.atomic():
@@ -440,10 +483,8 @@ def guide_draft_create(
 
 
 def guide_draft_update(
-    *, version: GuideVersion, actor: Any, sections: dict[str, str], note: str = ""
+    *, version: GuideVersion, actor: Staff, sections: dict[str, str], note: str = ""
 ) -> GuideVersion:
-    from casework.catalogue.guide import SECTION_KEYS
-
     _editor(actor, None)
     with transaction.atomic():
         locked = GuideVersion.objects.select_for_update().get(pk=version.pk)
@@ -455,7 +496,7 @@ def guide_draft_update(
     return locked
 
 
-def guide_submit(*, version: GuideVersion, actor: Any, now: datetime.datetime) -> GuideVersion:
+def guide_submit(*, version: GuideVersion, actor: Staff, now: datetime.datetime) -> GuideVersion:
     _editor(actor, None)
     with transaction.atomic():
         locked = GuideVersion.objects.select_for_update().get(pk=version.pk)
@@ -467,7 +508,7 @@ def guide_submit(*, version: GuideVersion, actor: Any, now: datetime.datetime) -
     return locked
 
 
-def guide_return(*, version: GuideVersion, actor: Any) -> GuideVersion:
+def guide_return(*, version: GuideVersion, actor: Staff) -> GuideVersion:
     _head(actor)
     with transaction.atomic():
         locked = GuideVersion.objects.select_for_update().get(pk=version.pk)
@@ -478,11 +519,9 @@ def guide_return(*, version: GuideVersion, actor: Any) -> GuideVersion:
     return locked
 
 
-def guide_approve(*, version: GuideVersion, actor: Any, now: datetime.datetime) -> GuideVersion:
+def guide_approve(*, version: GuideVersion, actor: Staff, now: datetime.datetime) -> GuideVersion:
     """The head approves: the version becomes the portal's guide, dated (更新日期), with the
     organ's data as it stands frozen into it; the earlier versions stay readable."""
-    from casework.catalogue.guide import organ_facts
-
     _head(actor)
     with transaction.atomic():
         locked = GuideVersion.objects.select_for_update().get(pk=version.pk)
@@ -502,15 +541,11 @@ def guide_approve(*, version: GuideVersion, actor: Any, now: datetime.datetime) 
 def categories_ensure() -> None:
     """The default categories where they are missing (a database flushed by a transactional
     test, or restored without them); migration 0002 seeds the same list."""
-    from casework.catalogue.models import DEFAULT_CATEGORIES
-
     for position, name in enumerate(DEFAULT_CATEGORIES, start=1):
         Category.objects.get_or_create(name=name, defaults={"position": position * 10})
 
 
-def catalogue_cited_from_decision(
-    *, case: Case, payload: dict[str, Any], now: datetime.datetime
-) -> None:
+def catalogue_cited_from_decision(*, case: Case, payload: Payload, now: datetime.datetime) -> None:
     """The catalogue items a decision points to (Art 36(1)), for the whole request or per
     item, recorded on the case in the decision's transaction (called by the lifecycle's
     `_decide`). A later decision replaces the earlier one's record: the event keeps both."""

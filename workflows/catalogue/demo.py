@@ -5,7 +5,6 @@ version with its 更新日期. Idempotent: nothing is added when the organ has i
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from casework.catalogue.models import CatalogueItem, Category
 from casework.catalogue.selectors import guide_current
@@ -18,6 +17,7 @@ from casework.catalogue.services import (
     guide_approve,
     guide_draft_create,
 )
+from casework.lifecycle.actors import Staff
 from casework.models import Division, Organ
 
 # title, 文号, division code, category, days before today it was issued, body
@@ -66,7 +66,7 @@ ITEMS: tuple[tuple[str, str, str, str, int, str], ...] = (
 
 
 def demo_catalogue(
-    organ: Organ, divisions: dict[str, Division], users: dict[str, Any], now: datetime.datetime
+    organ: Organ, divisions: dict[str, Division], users: dict[str, Staff], now: datetime.datetime
 ) -> str:
     categories_ensure()
     made = 0

@@ -3,14 +3,19 @@ shown on the pages; the services check everything again)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from casework.catalogue.guide import SECTIONS
 from casework.catalogue.models import Category
+from casework.lifecycle.actors import Person
 from casework.models import Division, Organ
+from casework.payloads import FormData
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 
 
@@ -19,11 +24,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+    widget = MultipleFileInput
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
@@ -58,8 +61,16 @@ class ItemForm(forms.Form):
         help_text=_("PDF, JPEG or PNG; several files may be chosen."),
     )
 
-    def __init__(self, *args: Any, organ: Organ, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        organ: Organ,
+        user: Person,
+        initial: FormData | None = None,
+    ) -> None:
+        super().__init__(data, files, initial=initial)
         divisions = Division.objects.filter(organ=organ, is_active=True)
         if not user_roles(user) & OFFICE_ROLES:  # a liaison officer: their own divisions
             divisions = divisions.filter(pk__in=user_division_ids(user))
@@ -79,8 +90,8 @@ class ReasonForm(forms.Form):
 class GuideForm(forms.Form):
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, initial: FormData | None = None) -> None:
+        super().__init__(data, initial=initial)
         for key, label in SECTIONS:
             self.fields[f"section_{key}"] = forms.CharField(
                 label=label,

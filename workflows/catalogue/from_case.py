@@ -6,14 +6,15 @@ the records app."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.catalogue.models import CatalogueItem, ItemCited
-from casework.catalogue.services import catalogue_cite, catalogue_item_create
+from casework.catalogue.services import ItemFields, catalogue_cite, catalogue_item_create
 from casework.errors import WrongState
+from casework.lifecycle.actors import Staff
 from casework.models import Case
 from letters.records.models import ReleaseSet
 
@@ -31,7 +32,7 @@ def release_set_for_catalogue(case: Case) -> ReleaseSet | None:
 
 
 def catalogue_item_from_case(
-    *, case: Case, actor: Any, now: datetime.datetime, **fields: Any
+    *, case: Case, actor: Staff, now: datetime.datetime, **fields: Unpack[ItemFields]
 ) -> CatalogueItem:
     """A draft item with the released files of the case's approved set; the case records the
     item (ItemCited, published_from). Refused without an approved set."""

@@ -3,6 +3,8 @@ guide with its update date and earlier versions, and the match shown on /apply/.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -12,7 +14,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casework.catalogue.guide import ORGAN_FIELDS, SECTIONS, organ_facts, paragraphs
+from casework.catalogue.guide import (
+    DEFAULT_SECTIONS,
+    ORGAN_FIELDS,
+    SECTIONS,
+    organ_facts,
+    paragraphs,
+)
 from casework.catalogue.models import Category, GuideVersion, Validity
 from casework.catalogue.selectors import (
     PAGE_SIZE,
@@ -93,8 +101,6 @@ def match_allowed(client: str) -> bool:
     stays far below it."""
     if not client:
         return False
-    import hashlib
-
     key = "catalogue-match:" + hashlib.sha256(client.encode()).hexdigest()[:32]
     cache.add(key, 0, 60)
     try:
@@ -156,8 +162,6 @@ def _guide_context(organ: Organ | None, version: GuideVersion | None) -> dict[st
         facts = version.organ_facts or (organ_facts(organ) if organ else {})
         texts = version.sections
     else:  # no approved version yet: the default text and the organ's data as they stand
-        from casework.catalogue.guide import DEFAULT_SECTIONS
-
         facts = organ_facts(organ) if organ else {}
         texts = DEFAULT_SECTIONS
     return {

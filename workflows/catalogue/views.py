@@ -4,10 +4,11 @@ release set, and the guide's drafts and versions. Thin: access check, one servic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,13 +18,28 @@ from django.views.decorators.http import require_POST
 
 from casework.catalogue import services
 from casework.catalogue.guide import ORGAN_FIELDS, SECTIONS, organ_facts, paragraphs
-from casework.catalogue.models import CatalogueItem, Category, GuideVersion, ItemStatus
+from casework.catalogue.models import (
+    CatalogueItem,
+    Category,
+    GuideVersion,
+    ItemHistory,
+    ItemStatus,
+    SourceKind,
+    Validity,
+)
 from casework.catalogue.selectors import guide_draft, office_items
+from casework.catalogue.services import ItemFields
 from casework.errors import CaseworkError, NotVisible
+from casework.lifecycle.actors import Person, staff_user
 from casework.models import Organ
+from casework.payloads import FormData
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 from casework.selectors import case_get_for_user
 from workflows.catalogue.forms import GuideForm, ItemForm, ReasonForm
+from workflows.catalogue.from_case import catalogue_item_from_case, release_set_for_catalogue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _organ() -> Organ:
@@ -33,26 +49,26 @@ def _organ() -> Organ:
     return organ
 
 
-def _office(user: Any) -> bool:
+def _office(user: Person) -> bool:
     return bool(user_roles(user) & OFFICE_ROLES)
 
 
-def _staff_or_404(user: Any) -> None:
+def _staff_or_404(user: Person) -> None:
     """The catalogue's office pages: the OGI office and the divisions' liaison officers."""
     if not (_office(user) or user_division_ids(user)):
         raise Http404
 
 
-def _visible_items(user: Any, organ: Organ) -> Any:
+def _visible_items(user: Person, organ: Organ) -> QuerySet[CatalogueItem]:
     items = office_items(organ)
     if _office(user):
         return items
     return items.filter(division_id__in=user_division_ids(user))
 
 
-def _item_or_404(user: Any, pk: int) -> CatalogueItem:
+def _item_or_404(user: Person, pk: int) -> CatalogueItem:
     _staff_or_404(user)
-    item: CatalogueItem | None = _visible_items(user, _organ()).filter(pk=pk).first()
+    item = _visible_items(user, _organ()).filter(pk=pk).first()
     if item is None:
         raise Http404
     return item
@@ -83,7 +99,7 @@ def office_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_fields(form: ItemForm) -> dict[str, Any]:
+def _form_fields(form: ItemForm) -> ItemFields:
     data = form.cleaned_data
     return {
         "title": data["title"],
@@ -116,7 +132,7 @@ def office_new(request: HttpRequest) -> HttpResponse:
             try:
                 item = services.catalogue_item_create(
                     organ=organ,
-                    actor=request.user,
+                    actor=staff_user(request),
                     now=timezone.now(),
                     source_kind=source_kind,
                     source_ref=source_ref,
@@ -129,7 +145,7 @@ def office_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The draft was saved."))
                 return redirect("catalogue-office:item", item.pk)
     else:
-        initial: dict[str, Any] = {"title": request.GET.get("title", "")[:200]}
+        initial: FormData = {"title": request.GET.get("title", "")[:200]}
         if source_kind == "popular_topic":
             initial["category"] = Category.objects.filter(name="依申请公开转主动公开").first()
         form = ItemForm(initial=initial, organ=organ, user=request.user)
@@ -140,11 +156,14 @@ def office_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _history_rows(item: CatalogueItem) -> list[dict[str, Any]]:
-    """The item's history with each change named in words (field labels, choice labels)."""
-    from casework.catalogue.models import ItemStatus, SourceKind, Validity
+class HistoryRow(TypedDict):
+    entry: ItemHistory
+    changes: list[tuple[StrOrPromise, str, str]]  # (field, before, after)
 
-    labels: dict[str, Any] = {
+
+def _history_rows(item: CatalogueItem) -> list[HistoryRow]:
+    """The item's history with each change named in words (field labels, choice labels)."""
+    labels: dict[str, StrOrPromise] = {
         f.name: f.verbose_name
         for f in CatalogueItem._meta.get_fields()
         if hasattr(f, "verbose_name")
@@ -152,7 +171,7 @@ def _history_rows(item: CatalogueItem) -> list[dict[str, Any]]:
     labels.update({"source": _lazy("source"), "attachments": _lazy("Attachments")})
     words = {**dict(ItemStatus.choices), **dict(Validity.choices), **dict(SourceKind.choices)}
 
-    def word(value: Any) -> str:
+    def word(value: object) -> str:
         if isinstance(value, list):
             return "、".join(str(v) for v in value)
         if isinstance(value, str) and value.split(":")[0] in words:
@@ -161,13 +180,13 @@ def _history_rows(item: CatalogueItem) -> list[dict[str, Any]]:
         return "" if value is None else str(value)
 
     return [
-        {
-            "entry": entry,
-            "changes": [
+        HistoryRow(
+            entry=entry,
+            changes=[
                 (labels.get(name, name), word(pair[0]), word(pair[1]))
                 for name, pair in (entry.changes or {}).items()
             ],
-        }
+        )
         for entry in item.history.select_related("actor")
     ]
 
@@ -209,7 +228,7 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.catalogue_item_update(
                     item=item,
-                    actor=request.user,
+                    actor=staff_user(request),
                     now=timezone.now(),
                     attachments=form.cleaned_data["attachments"],
                     **_form_fields(form),
@@ -235,14 +254,11 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/office_form.html", {"form": form, "item": item})
 
 
-ACTIONS: dict[str, tuple[Any, Any]] = {
-    "submit": (services.catalogue_item_submit, _lazy("Submitted to the head of the OGI office.")),
-    "approve": (
-        services.catalogue_item_approve,
-        _lazy("Approved and published in the catalogue."),
-    ),
-    "return": (services.catalogue_item_return, _lazy("Returned for revision.")),
-    "withdraw": (services.catalogue_item_withdraw, _lazy("Marked as no longer in force.")),
+ACTIONS: dict[str, StrOrPromise] = {
+    "submit": _lazy("Submitted to the head of the OGI office."),
+    "approve": _lazy("Approved and published in the catalogue."),
+    "return": _lazy("Returned for revision."),
+    "withdraw": _lazy("Marked as no longer in force."),
 }
 
 
@@ -252,16 +268,21 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = _item_or_404(request.user, pk)
     if action not in ACTIONS:
         raise Http404
-    service, done = ACTIONS[action]
-    kwargs: dict[str, Any] = {"item": item, "actor": request.user, "now": timezone.now()}
-    if action in ("return", "withdraw"):
-        kwargs["reason"] = request.POST.get("reason", "")
+    actor, now = staff_user(request), timezone.now()
+    reason = request.POST.get("reason", "")
     try:
-        service(**kwargs)
+        if action == "submit":
+            services.catalogue_item_submit(item=item, actor=actor, now=now)
+        elif action == "approve":
+            services.catalogue_item_approve(item=item, actor=actor, now=now)
+        elif action == "return":
+            services.catalogue_item_return(item=item, actor=actor, now=now, reason=reason)
+        else:
+            services.catalogue_item_withdraw(item=item, actor=actor, now=now, reason=reason)
     except CaseworkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, str(done))
+        messages.success(request, str(ACTIONS[action]))
     return redirect("catalogue-office:item", item.pk)
 
 
@@ -272,8 +293,6 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def from_case(request: HttpRequest, number: str) -> HttpResponse:
     """An item made in one step from the case's approved release set (依申请公开转主动公开):
     the redacted files as released, the subject as the title; the head still approves it."""
-    from workflows.catalogue.from_case import catalogue_item_from_case, release_set_for_catalogue
-
     try:
         case = case_get_for_user(user=request.user, number=number)
     except NotVisible:
@@ -295,7 +314,7 @@ def from_case(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = catalogue_item_from_case(
-                case=case, actor=request.user, now=timezone.now(), **_form_fields(form)
+                case=case, actor=staff_user(request), now=timezone.now(), **_form_fields(form)
             )
         except CaseworkError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -317,9 +336,9 @@ def from_case(request: HttpRequest, number: str) -> HttpResponse:
 def guide_office(request: HttpRequest) -> HttpResponse:
     """The guide's versions and the current draft (one at a time): the office edits and
     submits it, the head approves it and the portal shows it with its 更新日期."""
-    user = request.user
-    if not _office(user):
+    if not _office(request.user):
         raise Http404
+    user = staff_user(request)
     organ = _organ()
     draft = guide_draft(organ)
     now = timezone.now()

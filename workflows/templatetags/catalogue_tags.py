@@ -6,19 +6,25 @@ dashboard's own counts are untouched."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django import template
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from casework.catalogue.models import ItemCited
 from casework.catalogue.selectors import catalogue_figures as figures_of
+from casework.catalogue.services import may_edit
+from casework.models import Case
+from workflows.catalogue.from_case import release_set_for_catalogue
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def catalogue_figures(context: Any, start: date | None, end: date | None) -> SafeString:
+def catalogue_figures(
+    context: template.Context, start: date | None, end: date | None
+) -> SafeString:
     # One installation answers for one organ to start (casework.models.Organ): the figures
     # of every organ together, in one query.
     return SafeString(
@@ -31,17 +37,12 @@ def catalogue_figures(context: Any, start: date | None, end: date | None) -> Saf
 
 
 @register.simple_tag(takes_context=True)
-def catalogue_case_link(context: Any, case: Any) -> SafeString:
+def catalogue_case_link(context: template.Context, case: Case) -> SafeString:
     """On the case page (already access-checked): when the case's release set is approved or
     released and the user may write catalogue items of its division, the way to publish the
     released records to the catalogue (依申请公开转主动公开), and the items made from it."""
-    from casework.catalogue.models import ItemCited
-    from casework.catalogue.services import may_edit
-    from workflows.catalogue.from_case import release_set_for_catalogue
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not may_edit(user, case.lead_division):
+    request: HttpRequest | None = context.get("request")
+    if request is None or not may_edit(request.user, case.lead_division):
         return SafeString("")
     cited = list(ItemCited.objects.filter(case=case).select_related("item"))
     release = release_set_for_catalogue(case)
