@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
 ]
 
 
-def attachment_check(uploaded: Any, *, field: str = "attachments") -> str:
+def attachment_check(uploaded: File[bytes], *, field: str = "attachments") -> str:
     """Return the real content type of an upload, or raise InvalidInput (Chinese message)."""
     name = str(getattr(uploaded, "name", "") or "")
     if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
@@ -85,7 +85,7 @@ def _looks_like_html(head: bytes) -> bool:
     return any(marker in lowered for marker in _HTML_MARKERS)
 
 
-def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
+def _pdf_check(uploaded: File[bytes], *, name: str, field: str) -> None:
     """Open the PDF (pikepdf/qpdf) and refuse any active or embedded content found at any
     depth (casework.pdf_rebuild.pdf_dangers)."""
     import pikepdf
@@ -108,7 +108,7 @@ def _pdf_check(uploaded: Any, *, name: str, field: str) -> None:
         )
 
 
-def pdf_reencode(uploaded: Any, *, name: str, field: str) -> bytes:
+def pdf_reencode(uploaded: File[bytes], *, name: str, field: str) -> bytes:
     """The checked PDF rebuilt from its pages' contents only (casework.pdf_rebuild): what is
     stored is this copy, never the file as it came."""
     import pikepdf
@@ -124,7 +124,7 @@ def pdf_reencode(uploaded: Any, *, name: str, field: str) -> bytes:
         uploaded.seek(0)
 
 
-def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -> bytes:
+def image_reencode(uploaded: File[bytes], content_type: str, *, name: str, field: str) -> bytes:
     """Decode the image fully (Pillow) and encode it afresh: whatever was hidden after or
     inside the picture data (scripts, archives, metadata) does not survive."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -154,7 +154,7 @@ def image_reencode(uploaded: Any, content_type: str, *, name: str, field: str) -
 
 
 def attachment_add(
-    *, case: Case, kind: str, uploaded: Any, actor: ActorLike | None = None
+    *, case: Case, kind: str, uploaded: File[bytes], actor: ActorLike | None = None
 ) -> Attachment:
     """Store one checked upload on a case (call inside the transaction that records the case)."""
     content_type = attachment_check(uploaded)

@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import Disposition
 from casework.decision_rules import DECISION_FACT_KEYS
+from casework.dispositions import REGULATION
 from casework.payloads import FormData, Payload, TemplateContext
 
 if TYPE_CHECKING:
@@ -234,7 +237,6 @@ def record_item_decisions(case: Case, data: FormData) -> Payload:
     """The lifecycle's half of a per-item proposal (Art 36-39 for each item): each item's
     disposition and basis on its row, the derived disposition on the case; the event records
     every item's decision."""
-    from casework.dispositions import REGULATION
 
     decided = sorted(data["items"], key=lambda item: item["position"])
     rows = {item.position: item for item in case_items(case)}
@@ -320,9 +322,6 @@ class ItemDecisionsWidget(forms.Widget):
         return False
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
-        from django.template.loader import render_to_string
-        from django.utils.safestring import mark_safe
-
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
     def get_context(self, name: str, value: Any, attrs: Any) -> TemplateContext:

@@ -7,7 +7,7 @@ lifecycle (casework.lifecycle) alone; events are append-only.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,12 +44,12 @@ def seal_upload_to(instance: Organ, filename: str) -> str:
     return f"seals/{uuid.uuid4().hex}"
 
 
-def validate_seal_size(file: Any) -> None:
+def validate_seal_size(file: File[bytes]) -> None:
     if file.size > SEAL_MAX_BYTES:
         raise ValidationError(_("The seal image is too large (at most 1 MB)."))
 
 
-def validate_seal_image(file: Any) -> None:
+def validate_seal_image(file: File[bytes]) -> None:
     """The seal must really be a PNG or JPEG image (checked by content, not by name)."""
     from PIL import Image, UnidentifiedImageError
 
@@ -722,3 +722,6 @@ from casework.case_counts import (  # noqa: E402, F401 - the dashboard's counts 
     OpenCaseCount,
 )
 from casework.items import RequestItem  # noqa: E402, F401 - a request's items (issue 21)
+
+if TYPE_CHECKING:
+    from django.core.files.base import File

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework.choices import OPEN_STATUSES, CaseStatus
+from casework.choices import Transition as T
 from casework.clock import (
     ClockEvent,
     ClockResult,
@@ -25,7 +31,7 @@ from casework.lifecycle.actors import Person, Staff
 from casework.lifecycle.follows import deadline_states
 from casework.models import CalendarYear, Case, CaseNote, Division, Event, Organ, SpecialDay
 from casework.payloads import Payload
-from casework.permissions import sees_all_cases, user_division_ids
+from casework.permissions import ALL_CASES_ROLES, DIVISION_PERM, sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
 
 if TYPE_CHECKING:
@@ -81,7 +87,6 @@ def working_calendar() -> WorkingCalendar:
     CALENDAR_RECHECK_SECONDS (so pages cost no query for it); writes in this process call
     working_calendar_forget(), other processes see a change within that interval.
     """
-    import time
 
     cached = _calendar_cache.get("calendar")
     checked_at = _calendar_cache.get("checked_at", 0.0)
@@ -113,7 +118,6 @@ def working_calendar() -> WorkingCalendar:
 
 def calendar_data_fingerprint(data: CalendarData) -> str:
     """A short stable hash of the calendar's content: equal content, equal fingerprint."""
-    import hashlib
 
     text = "|".join(
         [
@@ -178,7 +182,6 @@ def deadlines_met(case: Case) -> set[str]:
     once the correction was asked for (Art 30), the division's due date once it proposed its
     decision (since the case was last routed to it). A consultation's deadline is met by its
     answer (case_internal_deadlines lists only the open ones). One query over the ledger."""
-    from casework.choices import Transition as T
 
     met: set[str] = set()
     proposed = False
@@ -223,7 +226,6 @@ def case_internal_deadlines(
     *, case: Case, today: date, clock: CaseClockView | None = None
 ) -> list[InternalDeadline]:
     """The internal deadlines that still run on the case now, soonest first."""
-    from casework.choices import CaseStatus
 
     if case.closed_on:
         return []
@@ -374,7 +376,6 @@ def letter_due_next(case: Case) -> str:
 
 def _notice_stands(case: Case, kind: str) -> bool:
     """Whether a letter of `kind` was issued on the case and not voided (from the ledger)."""
-    from casework.choices import Transition as T
 
     issued: set[str] = set()
     for event_kind, payload in case.events.filter(
@@ -412,7 +413,6 @@ def case_list_drilldown(
 ) -> QuerySet[Case]:
     """Filters behind the numbers of the supervision dashboard and the annual report, so every
     number drills down to its cases (DESIGN §6)."""
-    from casework.choices import OPEN_STATUSES
 
     if params.get("open"):
         cases = cases.filter(status__in=OPEN_STATUSES)
@@ -455,7 +455,6 @@ def case_list_drilldown(
 def case_list_drilldown_error(params: Mapping[str, str]) -> str | None:
     """Why the drill-down parameters of a case list cannot be read (a Chinese message), or
     None: a report year outside the annual reports' range, a malformed closing date."""
-    from django.utils.translation import gettext as _
 
     for key in ("closed_from", "closed_to"):
         if params.get(key):
@@ -511,7 +510,6 @@ class Consultation:
 
 def consultations(case: Case) -> list[Consultation]:
     """Every consultation of the case, in the order they were sent."""
-    from casework.choices import Transition as T
 
     return consultations_from(
         case.events.filter(kind__in=[T.OPEN_CONSULTATION, T.CLOSE_CONSULTATION])
@@ -523,7 +521,6 @@ def consultations(case: Case) -> list[Consultation]:
 def consultations_from(rows: Iterable[tuple[str, date, Payload]]) -> list[Consultation]:
     """The consultations in a case's ledger rows (kind, on, payload), in seq order; other
     kinds are passed over, so callers that already hold the ledger need no second query."""
-    from casework.choices import Transition as T
 
     found: dict[str, Consultation] = {}
     for kind, on, payload in rows:
@@ -646,8 +643,6 @@ class CorrectionRequest:
 
 def correction_requested(case: Case) -> CorrectionRequest | None:
     """The open correction request of a case awaiting correction, else None."""
-    from casework.choices import CaseStatus
-    from casework.choices import Transition as T
 
     if case.status != CaseStatus.CORRECTION:
         return None
@@ -681,11 +676,8 @@ def case_note_users(case: Case, divisions: QuerySet[Division] | None = None) -> 
     supervision, and the members of the case's divisions: `divisions`, case_note_divisions by
     default). One lazy query; the members are the direct division grants that
     permissions.division_members reads, taken for all the divisions at once."""
-    from django.contrib.auth import get_user_model
 
     from guardian.models import UserObjectPermission
-
-    from casework.permissions import ALL_CASES_ROLES, DIVISION_PERM
 
     if divisions is None:
         divisions = case_note_divisions(case)
@@ -714,9 +706,6 @@ def note_mentions_for(
 ) -> list[CaseNote]:
     """Recent notes that mention `user` or one of the user's divisions, on cases the user can
     see, newest first (the workbench's 提到我的备注)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     if not getattr(user, "is_authenticated", False):
         return []

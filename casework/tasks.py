@@ -9,6 +9,7 @@ that are not yet visible.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.management import call_command
@@ -16,6 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from django_tasks import task
+
+from casework.health import heartbeat_record
+from casework.notifications import notifications_send
+from casework.selectors import working_calendar_forget
 
 # Long jobs (recomputation over all open cases, PDFs, OCR, redaction) go to their own queue
 # so that e-mail is never stuck behind them; start workers for both (`--queue-name default,long`).
@@ -30,7 +35,6 @@ def enqueue_on_commit(job: Any, *args: Any, **kwargs: Any) -> None:
 @task()
 def send_notifications(ids: list[int] | None = None) -> tuple[int, int]:
     """Send the queued e-mail that is due (these ids, or all); returns (sent, failed)."""
-    from casework.notifications import notifications_send
 
     total_sent = total_failed = 0
     while True:
@@ -44,7 +48,6 @@ def send_notifications(ids: list[int] | None = None) -> tuple[int, int]:
 def run_schedule() -> str:
     """The periodic work of `manage.py run_schedule` (timers, abandonment, reminders, the
     office digest, due e-mail), enqueued by the scheduler every SCHEDULE_INTERVAL_SECONDS."""
-    import io
 
     out = io.StringIO()
     call_command("run_schedule", stdout=out)
@@ -54,7 +57,6 @@ def run_schedule() -> str:
 @task()
 def heartbeat() -> str:
     """Proves a worker is alive: /healthz reports the age of the last one that ran."""
-    from casework.health import heartbeat_record
 
     now = timezone.now()
     heartbeat_record(now)
@@ -66,7 +68,6 @@ def recompute_deadlines(force: bool = False) -> dict[str, int]:
     """Recompute the time limits of open cases after a calendar change (Art 33: working days
     follow the State Council's arrangement); each change is an event on its case."""
     from casework.lifecycle import cases_recompute_clocks
-    from casework.selectors import working_calendar_forget
 
     # This worker may hold the calendar in its process cache for a while (working_calendar):
     # the change that enqueued this job must be seen now.
@@ -78,7 +79,6 @@ def recompute_deadlines(force: bool = False) -> dict[str, int]:
 @task()
 def prune_results(days: int = 14) -> str:
     """Delete finished job results older than `days` (the queue table stays small)."""
-    import io
 
     out = io.StringIO()
     call_command("prune_db_task_results", min_age_days=days, stdout=out)

@@ -12,14 +12,17 @@ from casework.choices import Channel, ConsultationParty, DeliveryMethod, Provisi
 from casework.choices import Transition as T
 from casework.decision_rules import case_events
 from casework.errors import InvalidInput, WrongState
+from casework.fees import _page_rate, _piece_rate
 from casework.models import Case, Event
 from casework.payloads import Payload, TemplateContext
 from casework.text import cn_date
 from letters.facts import check_letter_facts, decision_facts
 from letters.items import item_by_item_context
 from letters.kinds import DEFAULT_BASIS, REFUSAL_GROUNDS, Kind
+from letters.models import LetterSettings
 from letters.prose import set_officer_texts
 from letters.provision import provision_context
+from letters.records.selectors import letter_records_context
 from letters.registry import DOCUMENTS  # the one reading of Kind.needs (issue 23)
 
 cn = cn_date  # 2026年3月5日 (casework.text)
@@ -237,15 +240,12 @@ CHANNEL_PHRASES: dict[str, str] = {
 
 
 def letter_settings(case: Case) -> Any:
-    from letters.models import LetterSettings
-
     return LetterSettings.objects.filter(organ_id=case.organ_id).first()
 
 
 def fee_breakdown(method: str, quantity: int, earlier: int = 0) -> str:
     """The rate and quantity of each band (国办函〔2020〕109号 Art 4–5), e.g.
     "其中1至30页免费，31至100页70页每页10元计700元，101至150页50页每页20元计1000元"."""
-    from casework.fees import _page_rate, _piece_rate
 
     rate = _piece_rate if method == "per_piece" else _page_rate
     unit = "件" if method == "per_piece" else "页"
@@ -292,7 +292,6 @@ def _consultation_received_on(case: Case, consultation_id: str | None) -> date |
 def records_context(case: Any) -> TemplateContext:
     """The 附件 list and the statement of the withheld parts with their grounds, taken from
     the case's approved release set (letters.records) when there is one (Art 37)."""
-    from letters.records.selectors import letter_records_context
 
     if not isinstance(case, Case) or case.pk is None:
         return {}  # a sample letter (letters.sample) has no records

@@ -21,9 +21,15 @@ the paragraphs as printed.
 
 from __future__ import annotations
 
+from casework.decision_rules import case_events
 from casework.items import case_items, chinese_numeral
 from casework.models import Case
 from casework.payloads import Payload, TemplateContext
+from letters.facts import decision_facts
+from letters.kinds import REFUSAL_GROUNDS
+from letters.layout import _reconsideration_first, wording_paragraphs
+from letters.prose import set_officer_texts
+from letters.provision import arrangement_context
 
 # The per-item keys of a proposal that the item's wording reads.
 ITEM_FIELDS = (
@@ -43,12 +49,6 @@ def item_by_item_context(case: Case, context: TemplateContext, proposal: Payload
     items = case_items(case)
     if len(items) < 2 or not decided:
         return {}
-    from casework.decision_rules import case_events
-    from letters.facts import decision_facts
-    from letters.kinds import REFUSAL_GROUNDS
-    from letters.layout import _reconsideration_first, wording_paragraphs
-    from letters.prose import set_officer_texts
-    from letters.provision import arrangement_context
     from letters.services import current_wording
 
     events = case_events(case)

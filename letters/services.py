@@ -3,6 +3,7 @@ that records the case event: if anything fails, the number is given back (no gap
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
@@ -11,18 +12,23 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.choices import Role
 from casework.choices import Transition as T
-from casework.errors import InvalidInput, NotVisible, WrongState
+from casework.errors import InvalidInput, NotPermitted, NotVisible, WrongState
+from casework.lifecycle import as_actor
 from casework.lifecycle.actors import ActorLike, Staff
 from casework.models import Case
 from casework.payloads import Payload
+from casework.permissions import OFFICE_ROLES, user_roles
 from casework.selectors import consultations_from
 from casework.services import case_transition
-from letters.context import build_letter_context, check_fits, check_organ
-from letters.fonts import check_printable
+from casework.text import one_line
+from letters.context import build_letter_context, check_fits, check_organ, letter_settings
+from letters.fonts import check_printable, font_stacks
 from letters.kinds import KINDS, Kind, default_wording
 from letters.models import (
     Letter,
@@ -68,7 +74,6 @@ def current_wording(kind: str) -> LetterWording:
 
 def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[str]]]:
     """Versions waiting for approval, each with the version in effect and a line diff."""
-    import difflib
 
     result = []
     for wording in LetterWording.objects.filter(approved_at__isnull=True).order_by(
@@ -89,9 +94,6 @@ def wording_pending() -> list[tuple[LetterWording, LetterWording | None, list[st
 def wording_approve(*, wording_id: int, actor: Staff, now: datetime | None = None) -> LetterWording:
     """The head of the OGI office puts a new wording version into effect (the organ speaks
     through its letters; 国办公开办函 practice: the office head signs off wording)."""
-    from casework.choices import Role
-    from casework.errors import NotPermitted
-    from casework.permissions import user_roles
 
     if Role.OFFICE_HEAD not in user_roles(actor):
         raise NotPermitted(_("Only the head of the OGI office approves a letter wording."))
@@ -119,7 +121,6 @@ def number_series(case: Case, kind: Kind) -> str:
     what it documents (letters.kinds.SERIES: replies, acknowledgements, correction, extension,
     consultation and fee notices each their own); without it, replies keep the organ's
     prefix and each notice the organ's short name with its default word (e.g. 济退役军人依延)."""
-    from letters.context import letter_settings
 
     organ = case.organ
     series = declaration(kind.key).series
@@ -137,7 +138,6 @@ def seal_allowed(case: Case, kind: Kind) -> bool:
     the OGI office approved: a reply after sign-off (审签, `approve`) or a decision the head
     took (abandonment); an extension (Art 33(2): the head's consent); other notices when the
     head fired their step."""
-    from casework.choices import Role
 
     spec = declaration(kind.key)
     if not sealed_by_organ(case, kind.key):
@@ -405,7 +405,6 @@ def letter_issue(
         now=now,
         internal=True,
     )
-    from casework.lifecycle import as_actor
 
     letter = Letter(
         case=case,
@@ -501,11 +500,7 @@ def letter_record_delivery(
     """Record how, when and to whom a letter was delivered and who signed the proof of service
     (国办公开办函〔2016〕235号: the delivery date is the signature date; for post, the date
     the addressee signs the receipt). Office staff of the case's organ only."""
-    from datetime import date
 
-    from casework.errors import NotPermitted
-    from casework.permissions import OFFICE_ROLES, user_roles
-    from casework.text import one_line
     from letters.models import DeliveryMethod, LetterDelivery
 
     if not user_roles(actor) & OFFICE_ROLES:
@@ -549,9 +544,6 @@ def letter_record_delivery(
 def letter_service_proof_pdf(letter: Letter) -> bytes:
     """The proof of service (送达回证) of a letter, printable on A4: blank for the signature
     before delivery, filled in from the last delivery record after it."""
-    from django.template.loader import render_to_string
-
-    from letters.fonts import font_stacks
 
     delivery = letter.deliveries.order_by("-recorded_at").first()
     html = render_to_string(
