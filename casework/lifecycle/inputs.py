@@ -575,12 +575,18 @@ class MergeDuplicateInput(TransitionForm):
     def setup(self) -> None:
         if self.is_bound:
             return
-        # The case library's same-information duplicates first (a suggestion only).
-        from casework.library.selectors import merge_candidates
+        # The case library's same-information duplicates first (a suggestion only); else the
+        # applicant's latest earlier request still open (the guard earlier_request_open makes
+        # sure there is one), so the form offered opens ready to submit.
+        from casework.library.selectors import earlier_open_requests, merge_candidates
 
         candidates = merge_candidates(self.case)
         if candidates:
             self.initial.setdefault("merged_into", candidates[0].case.number)
+        else:
+            latest = earlier_open_requests(self.case).last()
+            if latest is not None:
+                self.initial.setdefault("merged_into", latest.number)
 
     def clean_merged_into(self) -> str:
         from casework.choices import OPEN_STATUSES

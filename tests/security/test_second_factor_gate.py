@@ -141,10 +141,19 @@ def _sample(name: str, values: dict[str, str]) -> str:
     return values.get(name, values["pk"])
 
 
+def _typed_sample(converter: str | None, name: str, values: dict[str, str]) -> str:
+    """A sample that the route's converter accepts: an `<int:number>` (a guide version) takes
+    the numeric sample, not a case number."""
+    sample = _sample(name, values)
+    if converter == "int:" and not sample.isdigit():
+        return values["pk"]
+    return sample
+
+
 def _url(route: str, values: dict[str, str]) -> str:
     """The route with every parameter replaced by a sample value of an existing object."""
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: _sample(m.group(1), values), route)
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: _sample(m.group(1), values), path)
+    path = re.sub(r"<(\w+:)?(\w+)>", lambda m: _typed_sample(m.group(1), m.group(2), values), path)
     path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
     return "/" + path
 
