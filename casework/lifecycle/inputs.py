@@ -14,7 +14,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casework.catalogue.selectors import items_for_reply
 from casework.choices import (
+    OPEN_STATUSES,
     ApplicantCategory,
     ConsultationOpinion,
     ConsultationParty,
@@ -31,7 +33,7 @@ from casework.decision_rules import decision_check
 from casework.dispositions import BASES, Basis, basis_choices, basis_for
 from casework.errors import InvalidInput
 from casework.items import ItemDecisionsField, attach_item_decisions
-from casework.library.selectors import repeat_candidates
+from casework.library.selectors import merge_candidates, repeat_candidates, same_applicant
 from casework.lifecycle import decision_warnings, form_defaults, release_gate
 from casework.models import Case, Division
 from casework.payloads import FormData, Payload
@@ -386,8 +388,6 @@ class ReceiveFeeInput(TransitionForm):
 
 def catalogue_item_choices(case: Case) -> list[tuple[Any, str]]:
     """The catalogue items a reply may point to (published, in force), newest first."""
-    from casework.catalogue.selectors import items_for_reply
-
     if not getattr(case, "organ_id", None):
         return [("", "—")]
     items = (
@@ -576,16 +576,11 @@ class MergeDuplicateInput(TransitionForm):
         if self.is_bound:
             return
         # The case library's same-information duplicates first (a suggestion only).
-        from casework.library.selectors import merge_candidates
-
         candidates = merge_candidates(self.case)
         if candidates:
             self.initial.setdefault("merged_into", candidates[0].case.number)
 
     def clean_merged_into(self) -> str:
-        from casework.choices import OPEN_STATUSES
-        from casework.library.selectors import same_applicant
-
         number = str(self.cleaned_data["merged_into"]).strip()
         earlier = (
             Case.objects.select_related("applicant")

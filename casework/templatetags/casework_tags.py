@@ -170,14 +170,14 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
     return rows
 
 
-def _change(label: str, old: Any, new: Any) -> str:
+def _change(label: str, old: object, new: object) -> str:
     """One changed value: "答复期限：2026年4月1日 → 2026年4月15日"; a value set for the first
     time (a first due date) is shown alone, never as "None → …" or "— → …"."""
     before, after = plain_value(old), plain_value(new) or "—"
     return f"{label}：{before} → {after}" if before else f"{label}：{after}"
 
 
-def plain_value(value: Any) -> str:
+def plain_value(value: object) -> str:
     """A recorded value in words (issue 24 point 5): 是/否 for a flag, 2026年3月5日 for an
     ISO date, a list joined with 、, a mapping as "label：value；…" (never Python's repr)."""
     if value is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -73,14 +71,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_or_404(request: HttpRequest, number: str) -> Any:
+def _case_or_404(request: HttpRequest, number: str) -> Case:
     try:
         return case_get_for_user(user=request.user, number=number)
     except NotVisible:
         raise Http404 from None
 
 
-def _after_action(request: HttpRequest, case: Any) -> Any:
+def _after_action(request: HttpRequest, case: Case) -> Case | str:
     """The case page, or the workbench when the step took the case out of the user's sight
     (a liaison's 退回分办: the case page answered 404, issue 24)."""
     try:
