@@ -8,6 +8,7 @@ its meaning against the case and the law. Labels are the Chinese field names of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -76,7 +77,9 @@ def day(
     )
 
 
-def choice(label: StrOrPromise, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+def choice(
+    label: StrOrPromise, choices: Iterable[tuple[object, StrOrPromise]], *, required: bool = True
+) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=required)
 
 
@@ -386,7 +389,7 @@ class ReceiveFeeInput(TransitionForm):
     records = dict(LATE_RECORDS)
 
 
-def catalogue_item_choices(case: Case) -> list[tuple[Any, str]]:
+def catalogue_item_choices(case: Case) -> list[tuple[int | str, str]]:
     """The catalogue items a reply may point to (published, in force), newest first."""
     if not getattr(case, "organ_id", None):
         return [("", "—")]

@@ -75,7 +75,7 @@ from casework.lifecycle.table import (
     event_kind_label,
     register,
 )
-from casework.models import Case, Division, Event
+from casework.models import Applicant, Case, Division, Event
 from casework.notifications import notify_template
 from casework.payloads import FormData, Payload
 from casework.selectors import (
@@ -189,7 +189,7 @@ class CaseLifecycle:
         self.event: Event | None = None
         self.entry_flags: Payload = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
-        self._applicant: Any = None
+        self._applicant: Applicant | None = None
         self._events: list[Event] | None = None
 
     # --- state storage and the event ---------------------------------------------------------

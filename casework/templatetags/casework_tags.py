@@ -203,7 +203,7 @@ def event_actor(event: Any) -> str:
 
 
 @register.filter
-def cn_moment(value: Any) -> str:
+def cn_moment(value: datetime | None) -> str:
     """A moment as 2026年3月5日 14:05 in Beijing time (no ISO in the page)."""
     if not value:
         return ""
