@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from casework.catalogue.selectors import items_for_reply, where_published_text
 from casework.choices import Disposition as D
 from casework.choices import Transition as T
+from casework.models import Applicant, Case
 from casework.payloads import Payload
 from casework.text import one_line
 
@@ -107,7 +109,7 @@ def _core(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZSC")
 
 
-def placeholder_problem(value: Any, *, min_chars: int = 0) -> str | None:
+def placeholder_problem(value: object, *, min_chars: int = 0) -> str | None:
     """Why `value` is no real text (empty, a placeholder, only punctuation, one character
     repeated, shorter than `min_chars` letters), or None when it is text."""
     text = one_line(value)
@@ -132,7 +134,7 @@ def placeholder_problem(value: Any, *, min_chars: int = 0) -> str | None:
 _PHONE = re.compile(r"\d[\d\- ]{5,}\d")
 
 
-def contact_problem(value: Any) -> str | None:
+def contact_problem(value: object) -> str | None:
     """Art 36(5): a contact is a phone number or a postal address."""
     problem = placeholder_problem(value)
     if problem:
@@ -216,13 +218,11 @@ def _check_text(check: DecisionCheck, disposition: str, fields: Mapping[str, Any
 
 
 def _check_catalogue_item(
-    check: DecisionCheck, disposition: str, fields: Mapping[str, Any], case: Any
+    check: DecisionCheck, disposition: str, fields: Mapping[str, Any], case: Case
 ) -> None:
     """Art 36(1) (and a granted reply that points to published information): the reply names
     an item of the organ's proactive-disclosure catalogue, published and in force; its title,
     place, date and address become the `where_published` the letter prints (issue 26)."""
-    from casework.catalogue.selectors import items_for_reply, where_published_text
-
     if disposition not in (D.GRANTED_ALREADY_PUBLISHED, D.GRANTED):
         check.add(
             "catalogue_item",
@@ -334,11 +334,11 @@ def correction_exchange(events: list[Event]) -> tuple[Event, Event] | None:
     return (asked, received) if received is not None else None
 
 
-def same_applicant(one: Any, other: Any) -> bool:
+def same_applicant(one: Applicant, other: Applicant) -> bool:
     """The same person or body: the same identity document (or credit code), or — where a side
     has none — the same name with the same phone or e-mail."""
 
-    def norm(value: Any) -> str:
+    def norm(value: object) -> str:
         return one_line(value).replace(" ", "").upper()
 
     if norm(one.id_number) and norm(other.id_number):
@@ -368,8 +368,6 @@ def reply_letter_events(events: list[Event]) -> list[Event]:
 def earlier_reply(case: Case, number: str) -> EarlierReply | str:
     """Art 36(6): the reply of the earlier case `number`, or why it cannot be the earlier case:
     a case of the same organ and the same applicant, answered before this case's receipt."""
-    from casework.models import Case
-
     earlier = (
         Case.objects.filter(organ_id=case.organ_id, number=number)
         .select_related("applicant")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.choices import CHANNELS_NEEDING_CONFIRMATION, CHANNELS_ON_THE_SPOT, CaseStatus
 from casework.choices import Transition as T
+from casework.library.selectors import earlier_open_requests
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
@@ -159,8 +160,6 @@ def not_checked_yet(lc: CaseLifecycle) -> str | None:
 def earlier_request_open(lc: CaseLifecycle) -> str | None:
     """A duplicate is merged only into the same applicant's earlier request that is still
     open; once that one is answered, Art 36(6) applies instead (issue 25 point 2)."""
-    from casework.library.selectors import earlier_open_requests
-
     if not earlier_open_requests(lc.case).exists():
         return _("The same applicant has no earlier request still open here to merge into.")
     return None

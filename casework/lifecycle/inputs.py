@@ -8,13 +8,16 @@ its meaning against the case and the law. Labels are the Chinese field names of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casework.catalogue.selectors import items_for_reply
 from casework.choices import (
+    OPEN_STATUSES,
     ApplicantCategory,
     ConsultationOpinion,
     ConsultationParty,
@@ -31,7 +34,12 @@ from casework.decision_rules import decision_check
 from casework.dispositions import BASES, Basis, basis_choices, basis_for
 from casework.errors import InvalidInput
 from casework.items import ItemDecisionsField, attach_item_decisions
-from casework.library.selectors import repeat_candidates
+from casework.library.selectors import (
+    earlier_open_requests,
+    merge_candidates,
+    repeat_candidates,
+    same_applicant,
+)
 from casework.lifecycle import decision_warnings, form_defaults, release_gate
 from casework.models import Case, Division
 from casework.payloads import FormData, Payload
@@ -74,7 +82,9 @@ def day(
     )
 
 
-def choice(label: StrOrPromise, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+def choice(
+    label: StrOrPromise, choices: Iterable[tuple[object, StrOrPromise]], *, required: bool = True
+) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=required)
 
 
@@ -384,10 +394,8 @@ class ReceiveFeeInput(TransitionForm):
     records = dict(LATE_RECORDS)
 
 
-def catalogue_item_choices(case: Case) -> list[tuple[Any, str]]:
+def catalogue_item_choices(case: Case) -> list[tuple[int | str, str]]:
     """The catalogue items a reply may point to (published, in force), newest first."""
-    from casework.catalogue.selectors import items_for_reply
-
     if not getattr(case, "organ_id", None):
         return [("", "—")]
     items = (
@@ -578,8 +586,6 @@ class MergeDuplicateInput(TransitionForm):
         # The case library's same-information duplicates first (a suggestion only); else the
         # applicant's latest earlier request still open (the guard earlier_request_open makes
         # sure there is one), so the form offered opens ready to submit.
-        from casework.library.selectors import earlier_open_requests, merge_candidates
-
         candidates = merge_candidates(self.case)
         if candidates:
             self.initial.setdefault("merged_into", candidates[0].case.number)
@@ -589,9 +595,6 @@ class MergeDuplicateInput(TransitionForm):
                 self.initial.setdefault("merged_into", latest.number)
 
     def clean_merged_into(self) -> str:
-        from casework.choices import OPEN_STATUSES
-        from casework.library.selectors import same_applicant
-
         number = str(self.cleaned_data["merged_into"]).strip()
         earlier = (
             Case.objects.select_related("applicant")

@@ -27,7 +27,7 @@ from viewflow import fsm
 
 from casework.case_counts import CountedCase, counts_apply
 from casework.catalogue.services import catalogue_cited_from_decision
-from casework.choices import CaseStatus, Disposition, Role
+from casework.choices import OPEN_STATUSES, CaseStatus, Disposition, Role
 from casework.choices import Transition as T
 from casework.clock import ClockEvent
 from casework.decision_rules import DECISION_FACT_KEYS
@@ -75,7 +75,8 @@ from casework.lifecycle.table import (
     event_kind_label,
     register,
 )
-from casework.models import Case, Division, Event
+from casework.models import Applicant, Case, Division, Event
+from casework.notifications import notify_template
 from casework.payloads import FormData, Payload
 from casework.selectors import (
     Consultation,
@@ -188,7 +189,7 @@ class CaseLifecycle:
         self.event: Event | None = None
         self.entry_flags: Payload = {}  # late / backdated steps (lifecycle.periods)
         self._co_divisions: list[Division] | None = None
-        self._applicant: Any = None
+        self._applicant: Applicant | None = None
         self._events: list[Event] | None = None
 
     # --- state storage and the event ---------------------------------------------------------
@@ -1052,13 +1053,10 @@ class CaseLifecycle:
         flow=ENDS_FLOW,
         guards=(g.earlier_request_open,),
     )
-    def merge_duplicate(self, data: dict[str, Any]) -> dict[str, Any]:
+    def merge_duplicate(self, data: FormData) -> Payload:
         """The same applicant asked again for the same information before the first request
         was answered: this case closes into the earlier one, whose reply answers both; the
         clock stops and the applicant is told by e-mail."""
-        from casework.choices import OPEN_STATUSES
-        from casework.notifications import notify_template
-
         earlier = (
             Case.objects.select_for_update()
             .filter(organ_id=self.case.organ_id, number=data["merged_into"])

@@ -35,7 +35,7 @@ class RecomputeReport:
     changes: list[tuple[str, dict[str, list[Any]]]] | None = field(default_factory=list)
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 

@@ -167,7 +167,7 @@ ACTION_LABELS = {
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):
-    def update(self, **kwargs: Any) -> int:
+    def update(self, **kwargs: object) -> int:
         raise AppendOnlyError(_("Audit events cannot be changed."))
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -205,7 +205,7 @@ class Audit(models.Model):
             raise AppendOnlyError(_("Audit events cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("Audit events cannot be deleted."))
 
     @property

@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from casework.catalogue.selectors import catalogue_figures as catalogue_counts
 from casework.choices import CaseStatus, Disposition, Role
 from casework.library.index import entry_of_case
 from casework.library.selectors import popular_topics, routing_for_entry
+from casework.lifecycle.actors import Person
 from casework.models import Case, Division, Event, Organ
+from casework.payloads import Payload
 from casework.permissions import OFFICE_ROLES, user_division_ids, user_roles
 from casework.selfcheck.models import Audit, Campaign, Conclusion, Item, Kind
 
@@ -62,32 +66,34 @@ def _corrected_case_ids(case_ids: list[int]) -> set[int]:
     )
 
 
-def _proposals(case_ids: list[int]) -> dict[int, dict[str, Any]]:
+def _proposals(case_ids: list[int]) -> dict[int, Payload]:
     """The latest proposal of each case (what was decided, with its reasons)."""
-    latest: dict[int, dict[str, Any]] = {}
+    latest: dict[int, Payload] = {}
     rows = Event.objects.filter(case_id__in=case_ids, kind="propose").order_by("case_id", "seq")
     for case_id, payload in rows.values_list("case_id", "payload"):
         latest[case_id] = payload or {}
     return latest
 
 
-def _release_statements(case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _release_statements(case_ids: list[int]) -> dict[int, list[Payload]]:
     """The frozen statement of the withheld parts of each case's approved or released set
     (letters.records; read through the reverse relation, as the core does not import it)."""
     relation = Case._meta.fields_map.get("release_sets")
     if relation is None or not case_ids:
         return {}
-    model: Any = relation.related_model
-    statements: dict[int, list[dict[str, Any]]] = {}
-    rows = model.objects.filter(case_id__in=case_ids, status__in=RELEASED_SET_STATES).order_by(
-        "case_id", "pk"
-    )
+    model = relation.related_model
+    if not isinstance(model, type):
+        return {}
+    statements: dict[int, list[Payload]] = {}
+    rows = model._default_manager.filter(
+        case_id__in=case_ids, status__in=RELEASED_SET_STATES
+    ).order_by("case_id", "pk")
     for case_id, statement in rows.values_list("case_id", "statement"):
         statements[case_id] = list(statement or [])
     return statements
 
 
-def statement_grounds(statement: list[dict[str, Any]]) -> str:
+def statement_grounds(statement: list[Payload]) -> str:
     """附件1：第十五条（第2页共1处）；… — where the parts are withheld and on which article."""
     parts = []
     for row in statement:
@@ -224,20 +230,20 @@ def _routed(case: Case) -> int | None:
 # --- who sees what ------------------------------------------------------------------------------
 
 
-def is_office(user: Any) -> bool:
+def is_office(user: Person) -> bool:
     return bool(user_roles(user) & OFFICE_ROLES) or bool(getattr(user, "is_superuser", False))
 
 
-def is_head(user: Any) -> bool:
+def is_head(user: Person) -> bool:
     """The head of the OGI office approves the conclusions (there is no division-head role)."""
     return Role.OFFICE_HEAD in user_roles(user)
 
 
-def sees_campaigns(user: Any) -> bool:
+def sees_campaigns(user: Person) -> bool:
     return is_office(user) or Role.SUPERVISOR in user_roles(user)
 
 
-def items_visible_to(user: Any) -> QuerySet[Item]:
+def items_visible_to(user: Person) -> QuerySet[Item]:
     items = Item.objects.select_related("campaign", "division", "case")
     if sees_campaigns(user):
         return items
@@ -252,8 +258,6 @@ def open_campaigns_exist() -> bool:
     """Whether any campaign is open, kept in the default cache (Redis in production) so the
     workbench asks the database nothing more while no self-check runs; opening and closing
     a campaign forget it (after commit), and it expires after five minutes anyway."""
-    from django.core.cache import cache
-
     flag = cache.get(OPEN_FLAG)
     if flag is None:
         flag = Campaign.objects.filter(status=Campaign.Status.OPEN).exists()
@@ -262,14 +266,11 @@ def open_campaigns_exist() -> bool:
 
 
 def open_campaigns_forget() -> None:
-    from django.core.cache import cache
-    from django.db import transaction
-
     cache.delete(OPEN_FLAG)
     transaction.on_commit(lambda: cache.delete(OPEN_FLAG))  # what others cached meanwhile
 
 
-def division_queue(user: Any) -> list[Item]:
+def division_queue(user: Person) -> list[Item]:
     """The division's self-check items waiting for its conclusion (its liaison officers'
     panel on the workbench), soonest due first."""
     if Role.LIAISON not in user_roles(user) or not open_campaigns_exist():
@@ -285,7 +286,7 @@ def division_queue(user: Any) -> list[Item]:
     )
 
 
-def approval_queue(user: Any) -> list[Item]:
+def approval_queue(user: Person) -> list[Item]:
     """Conclusions waiting for the head's approval."""
     if not is_head(user) or not open_campaigns_exist():
         return []
@@ -333,9 +334,7 @@ class Report:
 def catalogue_figures(campaign: Campaign) -> dict[str, int]:
     """How many catalogue items came from self-checks and from popular topics (issue 26
     point 6): those published since the campaign opened, counted by the catalogue."""
-    from casework.catalogue.selectors import catalogue_figures as figures
-
-    counted = figures(campaign.organ, start=campaign.opened_on)
+    counted = catalogue_counts(campaign.organ, start=campaign.opened_on)
     return {"selfcheck": counted.from_selfchecks, "popular_topic": counted.from_popular_topics}
 
 
@@ -364,7 +363,7 @@ def campaign_report(campaign: Campaign) -> Report:
     )
 
 
-def campaigns_of(user: Any) -> QuerySet[Campaign]:
+def campaigns_of(user: Person) -> QuerySet[Campaign]:
     if not sees_campaigns(user):
         return Campaign.objects.none()
     return Campaign.objects.select_related("organ").order_by("-opened_on", "-pk")

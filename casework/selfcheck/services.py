@@ -11,17 +11,20 @@ once per key)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.catalogue import services as catalogue
+from casework.catalogue.models import Category
 from casework.choices import Role
 from casework.clock import format_date
 from casework.errors import InvalidInput, NotPermitted, NotVisible, WrongState
-from casework.models import Organ
+from casework.lifecycle.actors import Person, Staff
+from casework.models import Division, Organ
 from casework.notifications import notify_template
 from casework.permissions import division_members, user_division_ids, user_roles
 from casework.selectors import working_calendar
@@ -39,7 +42,12 @@ DEFAULT_WORKING_DAYS = 20
 
 
 def _audit(
-    campaign: Campaign, item: Item | None, action: str, actor: Any, now: datetime, **payload: Any
+    campaign: Campaign,
+    item: Item | None,
+    action: str,
+    actor: Staff | None,
+    now: datetime,
+    **payload: object,
 ) -> Audit:
     return Audit.objects.create(
         campaign=campaign,
@@ -55,8 +63,6 @@ def _audit(
 def _liaison_emails(division_id: int | None) -> list[str]:
     if division_id is None:
         return []
-    from casework.models import Division
-
     division = Division.objects.filter(pk=division_id).first()
     if division is None:
         return []
@@ -69,8 +75,6 @@ def _liaison_emails(division_id: int | None) -> list[str]:
 
 
 def _head_emails() -> list[str]:
-    from django.contrib.auth import get_user_model
-
     return list(
         get_user_model()
         .objects.filter(groups__name=Role.OFFICE_HEAD, is_active=True)
@@ -83,7 +87,7 @@ def _head_emails() -> list[str]:
 def campaign_open(
     *,
     organ: Organ,
-    actor: Any,
+    actor: Staff,
     now: datetime,
     title: str,
     period_start: date,
@@ -179,7 +183,7 @@ def _locked_item(item_id: int) -> Item:
     return item
 
 
-def may_conclude(user: Any, item: Item) -> bool:
+def may_conclude(user: Person, item: Item) -> bool:
     """The liaison officers of the item's division; the office for an item of no division."""
     if item.division_id is None:
         return is_office(user)
@@ -190,7 +194,7 @@ def may_conclude(user: Any, item: Item) -> bool:
 def item_conclude(
     *,
     item_id: int,
-    actor: Any,
+    actor: Staff,
     now: datetime,
     conclusion: str,
     ground_check: str = "",
@@ -250,7 +254,7 @@ def item_conclude(
 
 
 @transaction.atomic
-def item_return(*, item_id: int, actor: Any, now: datetime, reason: str) -> Item:
+def item_return(*, item_id: int, actor: Staff, now: datetime, reason: str) -> Item:
     """The head sends a conclusion back to the division with the reason."""
     if not is_head(actor):
         raise NotPermitted(_("Only the head of the OGI office approves or returns conclusions."))
@@ -276,13 +280,11 @@ def _catalogue_body(item: Item) -> str:
     return "\n".join(lines)
 
 
-def _to_catalogue(item: Item, actor: Any, now: datetime, category: Any) -> int:
+def _to_catalogue(item: Item, actor: Staff, now: datetime, category: Category) -> int:
     """Publish the conclusion in the proactive-disclosure catalogue through the catalogue's
     own services (casework.catalogue): the item is created with its source (`selfcheck` or
     `popular_topic`, the self-check item's id) and published by the head's approval, which
     is the approval the catalogue asks for (Role.OFFICE_HEAD there too)."""
-    from casework.catalogue import services as catalogue
-
     made = catalogue.catalogue_item_create(
         organ=item.campaign.organ,
         actor=actor,
@@ -309,7 +311,7 @@ DISCLOSING = (Conclusion.DISCLOSE_NOW, Conclusion.CONVERT_PROACTIVE)
 
 @transaction.atomic
 def item_approve(
-    *, item_id: int, actor: Any, now: datetime, note: str = "", category: Any = None
+    *, item_id: int, actor: Staff, now: datetime, note: str = "", category: Category | None = None
 ) -> Item:
     """The head approves the conclusion. One that discloses (disclose now, convert to
     proactive disclosure) is published at once as a catalogue item under `category`."""
@@ -339,7 +341,7 @@ def item_approve(
 
 
 @transaction.atomic
-def item_urge(*, item_id: int, actor: Any, now: datetime, message: str = "") -> Item:
+def item_urge(*, item_id: int, actor: Staff, now: datetime, message: str = "") -> Item:
     """The office or the supervising office urges the division (催办), as for a case."""
     if not (is_office(actor) or Role.SUPERVISOR in user_roles(actor)):
         raise NotPermitted(_("Only the OGI office and the supervising office urge."))
@@ -360,7 +362,7 @@ def item_urge(*, item_id: int, actor: Any, now: datetime, message: str = "") -> 
 
 
 @transaction.atomic
-def campaign_close(*, campaign_id: int, actor: Any, now: datetime) -> Campaign:
+def campaign_close(*, campaign_id: int, actor: Staff, now: datetime) -> Campaign:
     """The head closes a campaign whose every item is approved."""
     if not is_head(actor):
         raise NotPermitted(_("Only the head of the OGI office closes a self-check."))

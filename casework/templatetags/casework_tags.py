@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.choices import (
     CaseStatus,
+    Channel,
     ConsultationOpinion,
     ConsultationParty,
     DeliveryMethod,
@@ -21,9 +24,14 @@ from casework.choices import (
     RemedyOutcome,
     Transition,
 )
+from casework.items import item_decisions_text
+from casework.lifecycle import TRANSITIONS, display_name
 from casework.lifecycle.actors import Person
 from casework.lifecycle.release_gate import Arrangement
+from casework.lifecycle.table import event_kind_label
+from casework.models import Applicant, Case
 from casework.text import cn_date
+from casework.validators import mask_email, mask_phone
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -34,8 +42,6 @@ register = template.Library()
 def _labels() -> tuple[dict[str, StrOrPromise | None], frozenset[str]]:
     """Labels of every key an event may record, and the keys never shown: from the transition
     table's input forms (the same labels as the action forms)."""
-    from casework.lifecycle import TRANSITIONS
-
     labels: dict[str, StrOrPromise | None] = {
         "kind": gettext_lazy("letter kind"),
         "clock_changes": gettext_lazy("Time limits changed"),
@@ -52,8 +58,6 @@ PAYLOAD_LABELS, _FORM_HIDDEN = _labels()
 
 
 def _kind_labels(kind: str) -> dict[str, StrOrPromise | None]:
-    from casework.lifecycle import TRANSITIONS
-
     spec = TRANSITIONS.get(kind)
     return spec.payload_labels() if spec is not None else {}
 
@@ -74,10 +78,6 @@ VALUE_LABELS: dict[str, Any] = {
 
 def _field_label(name: str) -> str:
     """The verbose name of a case or applicant field named in a change record."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from casework.models import Applicant, Case
-
     for model in (Case, Applicant):
         try:
             return str(getattr(model._meta.get_field(name), "verbose_name", name))
@@ -88,10 +88,6 @@ def _field_label(name: str) -> str:
 
 def _beijing(value: str) -> str:
     """An ISO timestamp of the ledger as Beijing time (the site's TIME_ZONE)."""
-    from datetime import datetime
-
-    from django.utils import timezone
-
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -116,8 +112,6 @@ def status_label(value: str) -> str:
 
 @register.filter
 def transition_label(value: str) -> str:
-    from casework.lifecycle.table import event_kind_label
-
     return event_kind_label(value)
 
 
@@ -126,7 +120,6 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
     """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys.
     With full_contact False, phone numbers and e-mail addresses in it are masked (issue 16:
     only the office and the case's divisions see them)."""
-    from casework.validators import mask_email, mask_phone
 
     def contact(name: str, value: Any) -> Any:
         if full_contact or not value or not isinstance(value, str):
@@ -146,8 +139,6 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
         elif key == "method" and event.kind == Transition.RECORD_DELIVERY:
             shown = str(dict(DeliveryMethod.choices).get(value, value))
         elif key == "channel":
-            from casework.choices import Channel
-
             shown = str(dict(Channel.choices).get(value, value))
         elif key in VALUE_LABELS:
             shown = str(VALUE_LABELS[key].get(value, value))
@@ -157,8 +148,6 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
                 for name, (old, new) in value.items()
             )
         elif key == "item_decisions" and isinstance(value, list):
-            from casework.items import item_decisions_text
-
             shown = item_decisions_text(value)
         elif isinstance(value, str) and key.endswith("_at") and len(value) >= 19:
             shown = _beijing(value)
@@ -170,14 +159,14 @@ def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]
     return rows
 
 
-def _change(label: str, old: Any, new: Any) -> str:
+def _change(label: str, old: object, new: object) -> str:
     """One changed value: "答复期限：2026年4月1日 → 2026年4月15日"; a value set for the first
     time (a first due date) is shown alone, never as "None → …" or "— → …"."""
     before, after = plain_value(old), plain_value(new) or "—"
     return f"{label}：{before} → {after}" if before else f"{label}：{after}"
 
 
-def plain_value(value: Any) -> str:
+def plain_value(value: object) -> str:
     """A recorded value in words (issue 24 point 5): 是/否 for a flag, 2026年3月5日 for an
     ISO date, a list joined with 、, a mapping as "label：value；…" (never Python's repr)."""
     if value is None:
@@ -214,10 +203,8 @@ def event_actor(event: Any) -> str:
 
 
 @register.filter
-def cn_moment(value: Any) -> str:
+def cn_moment(value: datetime | None) -> str:
     """A moment as 2026年3月5日 14:05 in Beijing time (no ISO in the page)."""
-    from django.utils import timezone
-
     if not value:
         return ""
     if timezone.is_aware(value):
@@ -227,8 +214,6 @@ def cn_moment(value: Any) -> str:
 
 @register.filter
 def person_name(user: Person | None) -> str:
-    from casework.lifecycle import display_name
-
     return display_name(user) if user else "—"
 
 

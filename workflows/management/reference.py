@@ -18,6 +18,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from casework.models import Case
+from workflows.workbench.views import PAGE_SIZE
+
 ADMIN_LIST = "/admin/casework/case/"
 ADMIN_LABEL = "admin: case list"
 
@@ -67,9 +70,6 @@ def admin_client() -> Client:
 def admin_list_setup() -> Iterator[None]:
     """The admin's change list with the workbench's page size; no second factor (outside
     the demo a superuser's session must be OTP-verified, which a benchmark client is not)."""
-    from casework.models import Case
-    from workflows.workbench.views import PAGE_SIZE
-
     case_admin = site._registry[Case]
     per_page = case_admin.list_per_page
     type(case_admin).list_per_page = PAGE_SIZE

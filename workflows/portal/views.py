@@ -29,7 +29,10 @@ from casework.portal import (
     tracking_success_record,
 )
 from casework.selectors import correction_requested, organ_the_one
+from letters.provision import provision_for_applicant as provided
+from letters.records.selectors import released_files_for_applicant, released_files_for_letter
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
+from workflows.catalogue.public import guide as managed_guide
 from workflows.catalogue.public import shown_for_token
 from workflows.portal import pending, receipts
 from workflows.portal.forms import (
@@ -53,8 +56,6 @@ def _organ(request: HttpRequest) -> Organ | None:
 def guide(request: HttpRequest) -> HttpResponse:
     """The disclosure guide as managed content: its approved version with 更新日期
     (workflows.catalogue.public, issue 26 point 5)."""
-    from workflows.catalogue.public import guide as managed_guide
-
     return managed_guide(request)
 
 
@@ -351,14 +352,10 @@ def track_letter(request: HttpRequest, number: str, pk: int) -> HttpResponseBase
 
 
 def provision_for_applicant(case: Case) -> str:
-    from letters.provision import provision_for_applicant as provided
-
     return provided(case)
 
 
 def _released_files(case: Case) -> Any:
-    from letters.records.selectors import released_files_for_applicant
-
     return released_files_for_applicant(case)
 
 
@@ -412,8 +409,6 @@ def verify(request: HttpRequest) -> HttpResponse:
         letter = letter_verify(form.cleaned_data["code"])
     released: Any = []
     if letter is not None:
-        from letters.records.selectors import released_files_for_letter
-
         released = released_files_for_letter(letter)
     return render(
         request,

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from casework.choices import Channel, Disposition
 from casework.library.index import entry_refresh
 from casework.models import Case, Division, Organ
+from casework.payloads import Payload
 from casework.selfcheck.models import Campaign
 from casework.selfcheck.services import campaign_open
 
@@ -22,11 +23,11 @@ def selfcheck_demo(
     *,
     organ: Organ,
     divisions: dict[str, Division],
-    users: dict[str, Any],
+    users: dict[str, User],
     receive: Callable[..., Case],
     fire: Callable[..., None],
     back: Callable[[int], date],
-    person: Callable[..., dict[str, Any]],
+    person: Callable[..., Payload],
 ) -> Campaign:
     refused = receive(
         Channel.IN_PERSON,

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casework.catalogue.models import Category
 from casework.selfcheck.models import Conclusion, GroundCheck
 
 
@@ -65,7 +64,7 @@ class ApproveForm(forms.Form):
     """The head's approval; a conclusion that discloses is published in the catalogue under
     the chosen category."""
 
-    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         label=_("Catalogue category"), queryset=None, required=True, empty_label="—"
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
@@ -75,8 +74,6 @@ class ApproveForm(forms.Form):
         if not disclosing:
             del self.fields["category"]
             return
-        from casework.catalogue.models import Category
-
         categories = Category.objects.filter(is_active=True).order_by("position", "pk")
         field = self.fields["category"]
         field.queryset = categories  # type: ignore[attr-defined]

@@ -4,20 +4,25 @@ call one service, render."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.clock import supervision_level
 from casework.errors import CaseworkError
 from casework.exports import xlsx_append
+from casework.lifecycle.actors import staff_user
 from casework.models import Organ
+from casework.payloads import TemplateContext
 from casework.selectors import working_calendar
 from casework.selfcheck import services
 from casework.selfcheck.models import Campaign, Item
@@ -30,6 +35,8 @@ from casework.selfcheck.selectors import (
     items_visible_to,
     sees_campaigns,
 )
+from letters.fonts import font_stacks
+from letters.rendering import html_to_pdf
 from workflows.selfcheck.forms import ApproveForm, ConcludeForm, NoteForm, OpenForm, ReasonForm
 
 
@@ -40,10 +47,8 @@ def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
     return campaign
 
 
-def _remaining(item: Item, today: Any) -> tuple[int, str]:
+def _remaining(item: Item, today: date) -> tuple[int, str]:
     """Working days left (negative when overdue) and the badge level, as for cases."""
-    from casework.clock import supervision_level
-
     calendar = working_calendar()
     if today <= item.due_on:
         left = calendar.working_days_between(today, item.due_on)
@@ -64,7 +69,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_open(
                 organ=organ,
-                actor=request.user,
+                actor=staff_user(request),
                 now=timezone.now(),
                 title=form.cleaned_data["title"],
                 period_start=form.cleaned_data["period_start"],
@@ -116,7 +121,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_or_404(request, pk)
     try:
-        services.campaign_close(campaign_id=campaign.pk, actor=request.user, now=timezone.now())
+        services.campaign_close(
+            campaign_id=campaign.pk, actor=staff_user(request), now=timezone.now()
+        )
         messages.success(request, _("The self-check is closed."))
     except CaseworkError as error:
         messages.error(request, error.message)
@@ -133,12 +140,12 @@ def _item_or_404(request: HttpRequest, pk: int) -> Item:
 def _catalogue_link(item: Item) -> str:
     if item.catalogue_item_id is None:
         return ""
-    from django.urls import reverse
-
     return reverse("catalogue:item", args=[item.catalogue_item_id])
 
 
-def _item_page(request: HttpRequest, item: Item, **forms: Any) -> HttpResponse:
+def _item_page(
+    request: HttpRequest, item: Item, **forms: ConcludeForm | ApproveForm | ReasonForm | NoteForm
+) -> HttpResponse:
     today = timezone.localdate()
     left, level = _remaining(item, today)
     waiting = item.status in (Item.Status.PENDING, Item.Status.RETURNED)
@@ -172,16 +179,17 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = _item_or_404(request, pk)
     now = timezone.now()
-    form: Any
+    form: ConcludeForm | ApproveForm | ReasonForm | NoteForm
+    call: Callable[[], Item]
     if action == "conclude":
         form = ConcludeForm(request.POST, withheld=item.is_withheld)
         if form.is_valid():
             data = form.cleaned_data
 
-            def call() -> Any:
+            def call() -> Item:
                 return services.item_conclude(
                     item_id=item.pk,
-                    actor=request.user,
+                    actor=staff_user(request),
                     now=now,
                     conclusion=data["conclusion"],
                     ground_check=data.get("ground_check", ""),
@@ -191,10 +199,10 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = ApproveForm(request.POST, disclosing=item.conclusion in services.DISCLOSING)
         if form.is_valid():
 
-            def call() -> Any:
+            def call() -> Item:
                 return services.item_approve(
                     item_id=item.pk,
-                    actor=request.user,
+                    actor=staff_user(request),
                     now=now,
                     note=form.cleaned_data["note"],
                     category=form.cleaned_data.get("category"),
@@ -203,17 +211,23 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = ReasonForm(request.POST)
         if form.is_valid():
 
-            def call() -> Any:
+            def call() -> Item:
                 return services.item_return(
-                    item_id=item.pk, actor=request.user, now=now, reason=form.cleaned_data["reason"]
+                    item_id=item.pk,
+                    actor=staff_user(request),
+                    now=now,
+                    reason=form.cleaned_data["reason"],
                 )
     elif action == "urge":
         form = NoteForm(request.POST)
         if form.is_valid():
 
-            def call() -> Any:
+            def call() -> Item:
                 return services.item_urge(
-                    item_id=item.pk, actor=request.user, now=now, message=form.cleaned_data["note"]
+                    item_id=item.pk,
+                    actor=staff_user(request),
+                    now=now,
+                    message=form.cleaned_data["note"],
                 )
     else:
         raise Http404
@@ -231,15 +245,12 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _item_page(request, item, **{action: form})
 
 
-def _report_context(campaign: Campaign) -> dict[str, Any]:
+def _report_context(campaign: Campaign) -> TemplateContext:
     return {"campaign": campaign, "report": campaign_report(campaign)}
 
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from letters.fonts import font_stacks
-    from letters.rendering import html_to_pdf
-
     campaign = _campaign_or_404(request, pk)
     html = render_to_string(
         "workflows/selfcheck/report_print.html",

@@ -3,17 +3,16 @@ division's queue for a liaison officer, the approvals for the head)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
+from casework.payloads import TemplateContext
 from casework.selfcheck.selectors import approval_queue, division_queue, sees_campaigns
 
 register = template.Library()
 
 
 @register.inclusion_tag("workflows/selfcheck/_panel.html", takes_context=True)
-def selfcheck_panel(context: dict[str, Any]) -> dict[str, Any]:
+def selfcheck_panel(context: TemplateContext) -> TemplateContext:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,10 +24,22 @@ from casework.lifecycle import TRANSITIONS, available_transitions
 from casework.lifecycle.actors import Staff, staff_user
 from casework.lifecycle.roles import acting_role
 from casework.models import Case
-from casework.selectors import case_get_for_user, note_mentions_for, organ_the_one, working_calendar
+from casework.permissions import OFFICE_ROLES, user_roles
+from casework.selectors import (
+    case_get_for_user,
+    letter_due_next,
+    note_mentions_for,
+    organ_the_one,
+    working_calendar,
+)
+from letters.kinds import KINDS
+from letters.models import Letter
+from letters.registry import declaration
+from letters.services import letter_issue, letter_kinds_issuable, letter_preview_html, letter_void
 from workflows.decide.prefill import prefill_returned_proposal
+from workflows.portal.forms import StaffIntakeForm
 from workflows.selectors import TABS, queue_rows, tab_counts, tabs_for, task_queue
-from workflows.services import case_act
+from workflows.services import case_act, case_receive
 from workflows.workbench.forms import cleaned_fields, transition_form
 from workflows.workbench.landing import landing_elsewhere, landing_tab
 from workflows.workbench.rows import queue_cells
@@ -73,14 +85,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_or_404(request: HttpRequest, number: str) -> Any:
+def _case_or_404(request: HttpRequest, number: str) -> Case:
     try:
         return case_get_for_user(user=request.user, number=number)
     except NotVisible:
         raise Http404 from None
 
 
-def _after_action(request: HttpRequest, case: Any) -> Any:
+def _after_action(request: HttpRequest, case: Case) -> Case | str:
     """The case page, or the workbench when the step took the case out of the user's sight
     (a liaison's 退回分办: the case page answered 404, issue 24)."""
     try:
@@ -168,9 +180,6 @@ def quick_action(request: HttpRequest, number: str, name: str) -> HttpResponse:
 @login_required
 def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     """Issue a notice or the reply letter: choose the kind, preview the draft, issue."""
-    from letters.kinds import KINDS
-    from letters.services import letter_issue, letter_preview_html
-
     case = _case_or_404(request, number)
     kinds = fitting_kinds(case, staff_user(request))
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
@@ -181,8 +190,6 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "GET" and not kind:
         # Else the notice the case page warns is owed (the correction or extension notice),
         # or the letter to a party consulted and not yet written to.
-        from casework.selectors import letter_due_next
-
         kind = due if (due := letter_due_next(case)) in kinds else ""
     if request.method == "GET" and request.GET.get("preview") and kind in kinds:
         response = HttpResponse(letter_preview_html(case=case, kind=kind))
@@ -220,25 +227,18 @@ def letter_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 
 def fitting_kinds(case: Case, user: Staff | None = None) -> list[str]:
     """The kinds `user` can issue on the case now (letters.registry and the ledger)."""
-    from letters.services import letter_kinds_issuable
-
     return letter_kinds_issuable(case, user)
 
 
 def _moves_case(case: Case, kind: str) -> bool:
     """The letter is recorded by `issue_reply` (its declaration, letters.registry), which also
     completes the flow's issue task: it goes through case_act."""
-    from letters.registry import declaration
-
     return declaration(kind).recording_transition(case.status) == Transition.ISSUE_REPLY
 
 
 @login_required
 @require_POST
 def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from letters.models import Letter
-    from letters.services import letter_void
-
     letter = Letter.objects.select_related("case").filter(pk=pk).first()
     if letter is None:
         raise Http404
@@ -260,12 +260,6 @@ def letter_void_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """The registrar's form for applications that did not come online (Art 31 receipt rules)."""
-    import secrets
-
-    from casework.permissions import OFFICE_ROLES, user_roles
-    from workflows.portal.forms import StaffIntakeForm
-    from workflows.services import case_receive
-
     if not user_roles(request.user) & OFFICE_ROLES:
         raise Http404
     organ = organ_the_one()
