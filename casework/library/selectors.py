@@ -26,7 +26,7 @@ from casework.library.match import (
 )
 from casework.library.memory import POPULAR_WINDOW, popular_groups
 from casework.library.models import LibraryEntry, LibrarySettings
-from casework.models import Case, Division, Organ
+from casework.models import Applicant, Case, Division, Organ
 
 VOLUME_WINDOW = timedelta(days=365)
 
@@ -132,20 +132,25 @@ def volume_threshold(organ_id: int) -> int:
 
 def same_applicant_q(case: Case) -> Q:
     """Cases of the same applicant as `case`: the same identity document or credit code, or
-    the same name with the same phone or e-mail (casework.library.index.applicant_keys)."""
+    the same name with the same phone or e-mail (casework.library.index.applicant_keys).
+
+    The keys are matched on the applicants first and the cases are then looked up by
+    `applicant_id IN (ids)`, the ids fetched first: an OR of conditions on the joined
+    applicant (or a subquery of applicants) left PostgreSQL without an estimate of how many
+    cases match, and it walked every case of the organ newest first through the join (3.1 s
+    at 1,000,000 cases); a list of ids is estimated from the statistics of the foreign-key
+    index and read through it."""
     applicant = case.applicant
-    same = Q(applicant_id=applicant.pk)
+    same = Q(pk=applicant.pk)
     if applicant.credit_code:
-        same |= Q(applicant__credit_code__iexact=applicant.credit_code)
+        same |= Q(credit_code__iexact=applicant.credit_code)
     if applicant.id_number:
-        same |= Q(
-            applicant__id_type=applicant.id_type, applicant__id_number__iexact=applicant.id_number
-        )
+        same |= Q(id_type=applicant.id_type, id_number__iexact=applicant.id_number)
     if applicant.name and applicant.phone:
-        same |= Q(applicant__name=applicant.name, applicant__phone=applicant.phone)
+        same |= Q(name=applicant.name, phone=applicant.phone)
     if applicant.name and applicant.email:
-        same |= Q(applicant__name=applicant.name, applicant__email__iexact=applicant.email)
-    return same
+        same |= Q(name=applicant.name, email__iexact=applicant.email)
+    return Q(applicant_id__in=list(Applicant.objects.filter(same).values_list("pk", flat=True)))
 
 
 def same_applicant(case: Case, other: Case) -> bool:
