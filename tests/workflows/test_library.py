@@ -15,6 +15,7 @@ from casework.library.index import entry_refresh
 from casework.library.models import LibraryEntry, LibrarySettings
 from casework.library.selectors import (
     applicant_volume,
+    earlier_open_requests,
     library_panel,
     popular_topics,
     repeat_candidates,
@@ -355,3 +356,31 @@ def test_the_volume_threshold_is_set_in_the_admin(client, organ, users, receive_
     receive_flow(arrived=date(2026, 3, 3))
     volume = applicant_volume(first, TODAY)
     assert (volume.count, volume.threshold, volume.exceeds) == (2, 2, True)
+
+
+@pytest.mark.django_db
+def test_the_same_applicant_is_matched_by_each_key_across_applicant_records(receive_flow):
+    """Every key of same_applicant_q counts (each request makes its own applicant record):
+    the identity document, name with phone, name with e-mail in any letter case; another
+    person is not counted (the volume of Art 35 and the earlier open requests to merge into)."""
+    case = receive_flow(arrived=date(2026, 3, 6))
+    by_document = receive_flow(
+        arrived=date(2026, 3, 2), applicant=person(name="张三丰", phone="13700137000", email="")
+    )
+    by_phone = receive_flow(
+        arrived=date(2026, 3, 3),
+        applicant=person(id_number=VALID_RESIDENT_ID_2, email=""),
+    )
+    by_email = receive_flow(
+        arrived=date(2026, 3, 4),
+        applicant=person(
+            id_number=VALID_RESIDENT_ID_2, phone="13600136000", email="ZhangSan@Example.com"
+        ),
+    )
+    receive_flow(arrived=date(2026, 3, 5), applicant=OTHER)
+    assert len({c.applicant_id for c in (case, by_document, by_phone, by_email)}) == 4
+    volume = applicant_volume(case, TODAY)
+    assert sorted(c.pk for c in volume.cases) == sorted(
+        c.pk for c in (case, by_document, by_phone, by_email)
+    )
+    assert list(earlier_open_requests(case)) == [by_document, by_phone, by_email]
