@@ -222,6 +222,9 @@ class Command(BaseCommand):
         applicants = self._applicants(organ, rng)
         calendar = working_calendar()
         today = timezone.localdate()
+        # Steps are entered at 10:00 of their day; one of today, seeded before 10:00 (Beijing
+        # time), is entered at the day's start instead, never in the future.
+        seeded_at = timezone.now()
         states = [
             s for s, share in STATES for _ in range(share) if not open_only or s in OPEN_STATUSES
         ]
@@ -266,7 +269,7 @@ class Command(BaseCommand):
                             actor_name=actor.last_name + actor.first_name if actor else "系统",
                             actor_role=Role.REGISTRAR,
                             on=on,
-                            entered_at=timezone.make_aware(datetime.combine(on, time(10))),
+                            entered_at=_entered_at(on, seeded_at),
                             from_status=previous,
                             to_status=status,
                             payload=payload,
@@ -582,3 +585,12 @@ class Command(BaseCommand):
             **values,
         )
         return case, history
+
+
+def _entered_at(on: date, seeded_at: datetime) -> datetime:
+    """When a seeded step is entered: 10:00 on its day, or the day's start when that is still
+    to come (a step of today seeded in the early hours); never after the seeding."""
+    moment = timezone.make_aware(datetime.combine(on, time(10)))
+    if moment <= seeded_at:
+        return moment
+    return timezone.make_aware(datetime.combine(on, time(0)))
