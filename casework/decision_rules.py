@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from casework.catalogue.selectors import items_for_reply, where_published_text
 from casework.choices import Disposition as D
 from casework.choices import Transition as T
+from casework.library.match import answered_before
 from casework.models import Applicant, Case
 from casework.payloads import Payload
 from casework.text import one_line
@@ -385,7 +386,7 @@ def earlier_reply(case: Case, number: str) -> EarlierReply | str:
     if not letters:
         return _("Case %(number)s has no reply letter issued.") % {"number": number}
     first = letters[0]
-    if case.received_on is None or first.on >= case.received_on:
+    if not answered_before(first.on, case.received_on):
         return _(
             "Case %(number)s was answered on %(date)s, not before this application was received."
         ) % {"number": number, "date": first.on.isoformat()}

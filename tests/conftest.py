@@ -267,7 +267,7 @@ def receive_flow(organ, users) -> Callable[..., Case]:
             arrived_at=at(arrived),
             applicant=kwargs.pop("applicant", person()),
             request=REQUEST,
-            now=NOW,
+            now=kwargs.pop("now", NOW),
             **kwargs,
         )
 

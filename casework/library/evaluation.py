@@ -17,6 +17,7 @@ from casework.library.facts import Difference
 from casework.library.match import (
     Entry,
     Match,
+    answered_before,
     compare,
     duplicates_of,
     repeat_of,
@@ -180,8 +181,7 @@ def score(
             e.cluster == r.cluster
             and e.applicant == r.applicant
             and r.applicant
-            and e.replied_on is not None
-            and e.replied_on <= r.received_on
+            and answered_before(e.replied_on, r.received_on)
             for e in earlier
         )
         if is_repeat:

@@ -191,9 +191,24 @@ def highlighted(text: str, shared: frozenset[str]) -> list[tuple[str, bool]]:
     return runs
 
 
+def answered_before(replied_on: date | None, received_on: date | None) -> bool:
+    """The one predicate of Art 36(6)'s "already answered" (the library, its evaluation and
+    the decision rule all call it): the earlier request was replied to on a day before the new
+    one was received. A reply on the day of receipt is not "before": the day alone cannot
+    tell whether the applicant already held the answer when applying again, and a refusal
+    under 36(6) must not rest on a guess."""
+    return replied_on is not None and received_on is not None and replied_on < received_on
+
+
 def is_answered_before(earlier: Entry, new: Entry) -> bool:
     """The earlier request was replied to before the new one arrived (Art 36(6))."""
-    return earlier.replied_on is not None and earlier.replied_on <= new.received_on
+    return answered_before(earlier.replied_on, new.received_on)
+
+
+def is_open_when(earlier: Entry, new: Entry) -> bool:
+    """The earlier request was still unanswered when the new one arrived (a reply on the same
+    day is neither: not a repeat, and no longer open to merge into)."""
+    return earlier.replied_on is None or earlier.replied_on > new.received_on
 
 
 def repeat_of(new: Entry, matches: Sequence[Match]) -> Match | None:
@@ -214,7 +229,7 @@ def duplicates_of(new: Entry, matches: Sequence[Match]) -> list[Match]:
     return [
         m
         for m in matches
-        if m.same and new.same_applicant(m.earlier) and not is_answered_before(m.earlier, new)
+        if m.same and new.same_applicant(m.earlier) and is_open_when(m.earlier, new)
     ]
 
 

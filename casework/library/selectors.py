@@ -20,6 +20,7 @@ from casework.library.match import (
     RoutingSuggestion,
     duplicates_of,
     highlighted,
+    is_answered_before,
     ranked,
     repeat_of,
     routing_suggestion,
@@ -105,8 +106,7 @@ def repeat_candidates(case: Case) -> list[Similar]:
         if m is not first
         and m.same
         and entry.same_applicant(m.earlier)
-        and m.earlier.replied_on is not None
-        and m.earlier.replied_on <= entry.received_on
+        and is_answered_before(m.earlier, entry)
     ]
     return _shown([first, *rest], entry.text)
 

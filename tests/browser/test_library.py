@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from casework.library.models import LibraryEntry
 from tests.browser.test_applicant_path import assert_accessible, browser  # noqa: F401
-from tests.conftest import NOW, REQUEST, TODAY, at, company, person
+from tests.conftest import NOW, REQUEST, at, company, person
 from tests.letters.test_casefile import replied  # noqa: F401 - fixture
 from tests.letters.test_letters import approved  # noqa: F401 - fixture
 
@@ -35,13 +35,14 @@ def test_a_repeat_request_shows_the_earlier_case(live_server, browser, replied, 
         organ=organ,
         actor=users["registrar"],
         channel="in_person",
-        arrived_at=at(TODAY),
+        # the day after the reply (TODAY): a request of the reply's own day is no repeat
+        arrived_at=at(date(2026, 3, 17)),
         applicant=person(),
         request={
             **REQUEST,
             "subject": "申请公开贵局2025年退役士兵安置计划，请以纸质复印件邮寄提供",
         },
-        now=NOW,
+        now=at(date(2026, 3, 17), 10),
     )
     # The index was kept current by the job enqueued after each commit.
     assert LibraryEntry.objects.filter(case=replied).exists()

@@ -7,8 +7,16 @@ from django.utils import translation
 
 import pytest
 
+from casework.library.evaluation import evaluate
 from casework.library.facts import extract_facts
-from casework.library.match import Entry, compare, duplicates_of, ranked, repeat_of
+from casework.library.match import (
+    Entry,
+    answered_before,
+    compare,
+    duplicates_of,
+    ranked,
+    repeat_of,
+)
 from casework.library.text import core_text
 
 D = date(2025, 1, 10)
@@ -125,3 +133,43 @@ def test_repeat_duplicate_and_popular_are_told_apart():
     # answered only after the new one arrived: not a repeat either
     late = Entry.of(7, text, ["甲"], date(2025, 1, 5))
     assert repeat_of(late, ranked(late, [answered])) is None
+
+
+def test_a_reply_on_the_day_of_receipt_is_neither_a_repeat_nor_a_duplicate():
+    # One predicate (match.answered_before) for the library, its evaluation and the decision
+    # rule (casework.decision_rules.earlier_reply): a reply on the day the new request arrived
+    # is not "before" it (tests/letters/test_decision_substance.py holds the rule's side).
+    text = "2024年度退役士兵安置名单"
+    answered = Entry.of(1, text, ["甲"], date(2025, 1, 2), replied_on=date(2025, 1, 9))
+    same_day = Entry.of(2, text, ["甲"], date(2025, 1, 9))
+    next_day = Entry.of(3, text, ["甲"], date(2025, 1, 10))
+    assert repeat_of(same_day, ranked(same_day, [answered])) is None
+    assert duplicates_of(same_day, ranked(same_day, [answered])) == []
+    assert repeat_of(next_day, ranked(next_day, [answered])).earlier.id == 1
+    assert answered_before(date(2025, 1, 9), date(2025, 1, 10))
+    assert not answered_before(date(2025, 1, 9), date(2025, 1, 9))
+    assert not answered_before(None, date(2025, 1, 9))
+
+
+def test_the_evaluation_counts_a_same_day_reply_as_no_repeat():
+    rows = [
+        {
+            "id": "a",
+            "text": "2024年度退役士兵安置名单",
+            "applicant": "甲",
+            "received_on": "2025-01-02",
+            "replied_on": "2025-01-09",
+            "cluster": "c",
+        },
+        {
+            "id": "b",
+            "text": "请提供2024年退役士兵安置的名单",
+            "applicant": "甲",
+            "received_on": "2025-01-09",
+            "cluster": "c",
+        },
+    ]
+    result = evaluate(rows)
+    answers = {a["id"]: a for a in result.answers}
+    assert answers["b"]["repeat_of"] is None
+    assert result.metrics["false_repeat_rate"] == 0.0

@@ -30,6 +30,14 @@ OTHER = person(
     name="李四", id_number=VALID_RESIDENT_ID_2, phone="13900139000", email="ls@example.com"
 )
 DATA = Path(__file__).resolve().parent.parent / "data"
+# The `replied` fixture answers on TODAY: a repeat of it arrives on a later day (a request of
+# the reply's own day is not "answered before it arrived": casework.library.match.answered_before).
+NEXT_DAY = date(2026, 3, 17)
+
+
+def _again(receive_flow, **kwargs):
+    """The same applicant's same request, received the day after the reply."""
+    return receive_flow(arrived=NEXT_DAY, now=at(NEXT_DAY, 10), **kwargs)
 
 
 def _index_all() -> None:
@@ -39,7 +47,7 @@ def _index_all() -> None:
 
 @pytest.mark.django_db
 def test_repeat_candidates_name_the_earlier_answered_case_first(replied, receive_flow):  # noqa: F811
-    again = receive_flow(arrived=TODAY)  # the same applicant, the same request, after the reply
+    again = _again(receive_flow)  # the same applicant, the same request, after the reply
     _index_all()
     candidates = repeat_candidates(again)
     assert candidates, "the earlier answered case is a repeat candidate"
@@ -54,7 +62,7 @@ def test_repeat_candidates_name_the_earlier_answered_case_first(replied, receive
 
 @pytest.mark.django_db
 def test_another_applicant_asking_the_same_is_popular_never_a_repeat(replied, receive_flow):  # noqa: F811
-    other = receive_flow(arrived=TODAY, applicant=OTHER)
+    other = _again(receive_flow, applicant=OTHER)
     _index_all()
     assert repeat_candidates(other) == []
     similar = similar_cases(other)
@@ -101,7 +109,7 @@ def test_the_organ_boundary_holds(replied, receive_flow):  # noqa: F811
     same_text.organ = stranger
     same_text.number = "X-1"
     same_text.save()
-    again = receive_flow(arrived=TODAY)
+    again = _again(receive_flow)
     _index_all()
     assert all(s.case.organ_id == again.organ_id for s in similar_cases(again))
     assert stranger.pk not in {s.case.organ_id for s in repeat_candidates(again)}
@@ -165,7 +173,7 @@ def test_popular_topics_for_the_office(receive_flow, organ, client, users):
 
 @pytest.mark.django_db
 def test_the_case_page_shows_the_earlier_case(replied, receive_flow, client, users):  # noqa: F811
-    again = receive_flow(arrived=TODAY)
+    again = _again(receive_flow)
     _index_all()
     client.force_login(users["registrar"])
     page = client.get(f"/cases/{again.number}/").content.decode()
@@ -237,7 +245,7 @@ def test_the_labelled_set_meets_the_targets():
 
 @pytest.mark.django_db
 def test_the_register_assign_and_propose_forms_show_the_panel(replied, receive_flow, client, users):  # noqa: F811
-    again = receive_flow(arrived=TODAY)
+    again = _again(receive_flow)
     _index_all()
     client.force_login(users["registrar"])
     page = client.get(f"/work/cases/{again.number}/act/register/").content.decode()
@@ -279,7 +287,7 @@ def test_bench_similar_prints_the_growth_and_leaves_no_scratch_postings(receive_
     import io
 
     from casework.library.models import LibraryPosting
-    from casework.management.commands import bench_similar
+    from workflows.management.commands import bench_similar
 
     monkeypatch.setattr(bench_similar, "GROWTH_BASE", 1)
     receive_flow(arrived=date(2026, 3, 2))

@@ -5,9 +5,14 @@ time on the largest organ of this database.
    hit@1, recall@10, same-information precision/recall, false 36(6) flags, repeat recall,
    routing accuracy, popular-topic recall — for the library and for the naive
    character-overlap baseline.
-2. Lookup time: `similar_cases` on --lookups cases of the organ with the most library
-   entries (the benchmark organ of `seed_bench` + `bench_search` + `library_rebuild`),
-   p50/p95 in ms with the organ's size, so runs at 10,000 and 100,000 cases show the growth.
+2. Lookup time: `similar_cases` on --lookups cases of the benchmark organ of `seed_bench`
+   (else the organ with the most library entries), p50/p95 in ms with the organ's size, so
+   runs at 10,000, 100,000 and 1,000,000 cases show the growth.
+
+It prepares the benchmark organ first, idempotently, on a fresh, grown or re-seeded database
+(issue 27 point 2): realistic texts for the cases still holding seed_bench's placeholders
+(workflows/bench_prepare.py, as bench_search does; their stale entries dropped), then the
+library entries of every case that has none (casework.library.rebuild), with progress bars.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from casework.library.evaluation import evaluate
 from casework.library.index import CANDIDATES, entry_of_row
 from casework.library.models import LibraryEntry
 from casework.library.postings import TABLE, candidate_ids
+from casework.library.rebuild import library_entries_write, library_forget
 from casework.library.selectors import similar_cases
 from casework.management.commands.similar_eval import read_requests
-from casework.models import Case
+from casework.management.progress import ProgressBar
+from casework.models import Case, Organ
+from workflows.bench_prepare import PLACEHOLDER, bench_texts_prepare
+from workflows.management.commands.seed_bench import BENCH_ORGAN
 
 DEFAULT_SET = Path(settings.BASE_DIR) / "tests" / "data" / "similar_set.jsonl"
 
@@ -114,13 +123,30 @@ class Command(BaseCommand):
             f"{statistics.median(large) / max(statistics.median(small), 0.001):.1f}）"
         )
 
-    def _lookups(self, lookups: int, rng: random.Random) -> None:
-        biggest = (
-            LibraryEntry.objects.values("organ_id")
-            .annotate(n=Count("case_id"))
-            .order_by("-n")
-            .first()
+    def _prepare(self, rng: random.Random) -> None:
+        """Realistic texts and library entries for the benchmark organ, where missing."""
+        organ = Organ.objects.filter(name=BENCH_ORGAN).first()
+        if organ is None:
+            return
+        cases = Case.objects.filter(organ=organ)
+        stale = cases.filter(subject__startswith=PLACEHOLDER, library_entry__isnull=False)
+        stale_ids = list(stale.values_list("pk", flat=True))
+        for start in range(0, len(stale_ids), 5000):
+            library_forget(stale_ids[start : start + 5000])
+        bench_texts_prepare(organ, rng, self.stdout.write)
+        done, terms = library_entries_write(
+            cases, missing_only=True, progress=ProgressBar("索引测试案件")
         )
+        if done:
+            self.stdout.write(f"  案例库新增 {done:,} 件案件，{terms:,} 条索引项")
+
+    def _lookups(self, lookups: int, rng: random.Random) -> None:
+        self._prepare(rng)
+        bench = Organ.objects.filter(name=BENCH_ORGAN).first()
+        entries = LibraryEntry.objects.all()
+        if bench is not None:
+            entries = entries.filter(organ=bench)
+        biggest = entries.values("organ_id").annotate(n=Count("case_id")).order_by("-n").first()
         if biggest is None or lookups <= 0:
             self.stdout.write("查找耗时：本库没有案例库条目（先运行 library_rebuild）。")
             return
