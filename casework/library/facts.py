@@ -28,7 +28,12 @@ _PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年?(?:度)?\s*"
     r"(上半年|下半年|第?([一二三四1-4])季度|(\d{1,2})\s*月(?!\d))?"
 )
-_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[至到\-—~]\s*((?:19|20)\d{2})\s*年?")
+# A range of years, its ends possibly full dates (自2005年1月1日至2015年12月30日): whole years
+# when it runs from January to December, else the months it spans.
+_DATE_END = r"((?:19|20)\d{2})\s*年?(?:\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*[日号])?)?"
+_YEAR_RANGE = re.compile(_DATE_END + r"\s*(?:起)?\s*[至到\-—~]\s*" + _DATE_END)
+# Months of one year (2024年1月至6月): the months, not the year's first month.
+_MONTH_RANGE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[至到\-—~]\s*(\d{1,2})\s*月")
 _UNITS = {
     "批次": "批",
     "批": "批",
@@ -40,17 +45,35 @@ _UNITS = {
     "次会议": "次",
     "次": "次",
     "组": "组",
+    "社": "组",
+    "号地块": "地块",
+    "号院": "号院",
+    "门牌": "门牌",
 }
-_NUMBERED = re.compile(r"第?\s*(" + _NUM + r")\s*(批次|批|期|号线|标段|号楼|届|次会议|次|组)")
+# A number before a unit names one of a series: a batch, phase, line, building, a village's
+# 村民小组 (3组, 3社) or a numbered plot (53号地块). An enumeration (第6、8批次) names each.
+_NUMBERED = re.compile(
+    r"第?\s*(" + _NUM + r"(?:\s*[、,和及与]\s*第?" + _NUM + r")*)\s*"
+    r"(批次|批|期|号线|标段|号楼|号地块|号院|届|次会议|次|组|社(?!区|会|保|团|科|员|长))"
+)
+# A house number after a road or lane (人民路100号): another number, another property.
+_HOUSE_NO = re.compile(r"(?<=[路街巷弄])\s*(\d{1,5})\s*号(?!楼|线|院|地块|文|令)")
+_ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 # Places and projects: the name before a suffix, read backwards up to PLACE_KEY characters
 # and cut at a character that cannot be part of the name (so 2024年度龙湖项目 and 龙湖项目 name
-# the same project); stage words and generic works (建设, 改造) are blanked out first.
+# the same project); stage words and generic works (建设, 改造) are blanked out first. A name
+# ends at the suffix of the larger place before it (余杭区闲林街道桦树村: 闲林, 桦树) and at a
+# preposition (对原洞桥镇: 原洞桥); 村民, 区域 are words, not places.
 _PLACE_SUFFIX = re.compile(
-    r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|村|镇|乡|区|县|路|局|委"
+    r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|"
+    r"村(?!民)|庄(?!稼|严|重)|屯|寨(?!路|街)|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
 )
-_PLACE_STOP = set("|的之及和与或、年度月日期批次号第届组该本此各全其我某等贵辖园地校小片社农")
+_PLACE_STOP = set(
+    "|的之及和与或、年度月日期批次号第届组该本此全其我某等贵辖园地校小片社农对在至自从间将把被给为"
+)
+_PLACE_BOUNDARY = set("省市县区镇乡村") | {"街道"}
 _GENERIC_WORKS = re.compile(
-    r"建设|改造|修缮|扩建|新建|整治|提升|修复|重点|集体土地|土地|征收|征地|房屋|安置|补偿|"
+    r"建设|建筑|施工|改造|修缮|扩建|新建|整治|提升|修复|重点|集体土地|土地|征收|征地|房屋|安置|补偿|"
     r"拆迁|搬迁|棚户区|城中村|环境|影响|评价|环评|规划|许可|批复|决定|方案|公告|协议|合同|"
     r"申请|公开|提供|请求|关于|文件|资料|信息"
 )
@@ -85,8 +108,23 @@ STAGES: dict[str, tuple[str, ...]] = {
     "中标": ("中标结果", "中标公告", "中标通知书"),
     "审计报告": ("审计报告",),
     "资金使用情况": ("资金使用情况", "资金使用明细", "资金拨付情况", "资金拨付明细"),
+    # 建设用地规划许可证 and 建设工程规划许可证 are two licences (城乡规划法 37, 40).
+    "用地规划许可": ("建设用地规划许可证", "用地规划许可证"),
+    "工程规划许可": ("建设工程规划许可证", "工程规划许可证"),
     "规划": ("规划许可证", "规划图", "规划方案"),
+    "立项": ("立项批复", "立项文件", "立项审批", "立项材料", "项目备案", "核准文件"),
+    "可研": ("可行性研究报告", "可研报告", "可研批复"),
+    "土地证": ("国有土地使用证", "土地使用证", "土地使用权证", "不动产权证书", "不动产权证"),
+    "红线图": ("红线图", "四至图", "用地范围图"),
+    "勘测定界": ("勘测定界图", "勘测定界报告", "勘测定界"),
+    "听证": ("听证笔录", "听证材料", "听证通知书", "听证会记录"),
+    "拆迁许可": ("拆迁许可证", "房屋拆迁许可证"),
     "档案": ("档案",),
+    "施工许可": ("施工许可证", "施工许可"),
+    "审批表": ("审批表", "呈批表", "审批单", "审批意见表"),
+    # a decision as such: 处罚决定书 and 处罚决定 are one document; its 审批表 is another
+    "决定": ("复议决定书", "处罚决定书", "决定书", "复议决定", "处罚决定", "决定"),
+    "理由": ("定密理由", "理由"),
     "统计": ("统计数据", "统计表", "数量", "人数"),
     "工作方案": ("实施方案", "工作方案"),
     "实施细则": ("实施细则", "实施办法", "管理办法"),
@@ -101,10 +139,22 @@ _CODE = re.compile(
 # Occasions that name a period as a year does (春节 and 八一 慰问金 are two payments).
 _OCCASION = re.compile(r"春节|元旦|清明|端午|中秋|国庆|八一|建军节|烈士纪念日|重阳")
 _KIN = r"的?(?:父|母|爸|妈|配偶|妻|丈夫|儿|女|祖|爷|奶|外|哥|弟|姐|妹|亲属|家属)"
+# The applicant's own record: 本人, 我, 我家, 自身 — not where they introduce the applicant or
+# the request (本人系…村民, 本人现申请, 我们, 我局, 我村) — and 申请人 where it owns or signs the
+# record (申请人的…, 申请人房屋, 由申请人签署…) rather than acts (申请人作为…/于…申请).
+_NOT_OWNER = (
+    r"(?!们|系|是|作为|为|因|现|特|想|要|希望|申请|请求|需要|认为|根据|依据|通过|向|就|对|再次|"
+    r"依法|住|居住|身份|姓名|联系|局|市|县|区|省|国|村|镇|乡|街|单位|院|委|办|厅|处|司|部|校|社)"
+)
+_SELF = (
+    r"申请人本人|我本人|本人" + _NOT_OWNER + r"|我的|我家|我" + _NOT_OWNER + r"|"
+    r"自身(?!生产|生活|需要|原因|利益)|(?<=[由与向给到])申请人|"
+    r"申请人(?=的|签|名下|户|房|家|住房|宅基地|土地|承包|提交|投诉|举报|信访)"
+)
+# "所有被征收人包括申请人的协议" asks for all of them, not for a personal record.
+_INCLUDED = re.compile(r"(?:包括|包含|含)(?:申请人|本人|我)(?:本人)?(?:在内)?(?:的)?")
 _PERSON = re.compile(
-    r"((?:申请人本人|本人|我本人|我的)(?!"
-    + _KIN
-    + r")|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
+    r"((?:" + _SELF + r")(?!" + _KIN + r")|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
     r"祖父|爷爷|祖母|奶奶|外祖父|外公|外祖母|外婆|哥哥|弟弟|姐姐|妹妹)"
 )
 _RELATION = {
@@ -112,6 +162,10 @@ _RELATION = {
     "本人": "self",
     "我本人": "self",
     "我的": "self",
+    "我家": "self",
+    "我": "self",
+    "自身": "self",
+    "申请人": "self",
     "先父": "father",
     "父亲": "father",
     "爸爸": "father",
@@ -181,10 +235,19 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
     rest = _DOCNO.sub(" ", text)
     periods: set[str] = set()
     for m in _YEAR_RANGE.finditer(rest):
-        first, last = int(m.group(1)), int(m.group(2))
-        if 0 <= last - first <= 30:
+        first, last = int(m.group(1)), int(m.group(3))
+        if not 0 <= last - first <= 30:
+            continue
+        start, end = int(m.group(2) or 1), int(m.group(4) or 12)
+        if (start, end) == (1, 12):
             periods.update(str(y) for y in range(first, last + 1))
+        else:
+            periods.add(f"{first}M{start}~{last}M{end}")
     rest_years = _YEAR_RANGE.sub(" ", rest)
+    for m in _MONTH_RANGE.finditer(rest_years):
+        year, start, end = m.group(1), int(m.group(2)), int(m.group(3))
+        periods.add(year if (start, end) == (1, 12) else f"{year}M{start}~{year}M{end}")
+    rest_years = _MONTH_RANGE.sub(" ", rest_years)
     for m in _PERIOD.finditer(rest_years):
         year, qualifier, quarter, month = m.group(1), m.group(2), m.group(3), m.group(4)
         if not qualifier:
@@ -196,8 +259,12 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         else:
             periods.add(f"{year}{'H1' if qualifier == '上半年' else 'H2'}")
     numbered = {
-        f"{_UNITS[m.group(2)]}{cn_number(m.group(1))}" for m in _NUMBERED.finditer(rest_years)
+        f"{_UNITS[m.group(2)]}{cn_number(n)}"
+        for m in _NUMBERED.finditer(rest_years)
+        for n in _ENUM_SPLIT.split(m.group(1))
+        if n
     }
+    numbered.update(f"门牌{int(m.group(1))}" for m in _HOUSE_NO.finditer(rest_years))
     stages: set[str] = set()
     masked = _FILLER.sub("", rest_years)
     for word, label in _STAGE_WORDS:
@@ -208,7 +275,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
     codes = {m.group(0).upper() for m in _CODE.finditer(rest_years)}
     periods.update(m.group(0) for m in _OCCASION.finditer(rest_years))
     persons = set()
-    for m in _PERSON.finditer(rest_years):
+    for m in _PERSON.finditer(_INCLUDED.sub(" ", rest_years)):
         relation = _RELATION.get(m.group(1), m.group(1))
         persons.add(f"{relation}@{applicant_key}")
     return Facts(
@@ -300,13 +367,25 @@ def _shown(kind: str, values: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
-def differences(mine: Facts, theirs: Facts) -> list[Difference]:
+def same_document(mine: Facts, theirs: Facts) -> bool:
+    """Both give the same 文号 and nothing else by number: they name one document (rule 1)."""
+    return bool(mine.docnos) and mine.docnos == theirs.docnos
+
+
+def differences(mine: Facts, theirs: Facts, same_applicant: bool = False) -> list[Difference]:
     """The facts both requests state and that differ (rules 1–5). A person marker on one side
-    only also differs: a personal record is never the same as a general question (rule 5)."""
+    only also differs: a personal record is never the same as a general question (rule 5) —
+    except the applicant's own record asked by the same applicant, who need not say 本人 each
+    time (我投诉的案件 / 投诉举报案件). A stage word on one side only differs too, unless both
+    give the same 文号: then it is a word of the document's title (《…工作方案的通知》)."""
     found = []
     for kind in FACT_KINDS:
         a, b = getattr(mine, kind), getattr(theirs, kind)
         if a == b:
+            continue
+        if kind == "persons" and same_applicant and _only_self(a | b) and not (a and b):
+            continue
+        if kind == "stages" and not (a and b) and same_document(mine, theirs):
             continue
         if kind == "numbered":
             units_a = {v.rstrip("0123456789") for v in a}
@@ -325,6 +404,10 @@ def differences(mine: Facts, theirs: Facts) -> list[Difference]:
     return found
 
 
+def _only_self(persons: frozenset[str]) -> bool:
+    return all(p.split("@", 1)[0] == "self" for p in persons)
+
+
 def _places(text: str) -> set[str]:
     """Places and projects as "name|suffix", the name read backwards from the suffix."""
     found = set()
@@ -334,6 +417,9 @@ def _places(text: str) -> set[str]:
         while i >= 0 and len(name) < PLACE_KEY:
             ch = text[i]
             if not ("\u4e00" <= ch <= "\u9fff") or ch in _PLACE_STOP:
+                break
+            boundary = ch in _PLACE_BOUNDARY or text[i - 1 : i + 1] in _PLACE_BOUNDARY
+            if boundary and len(name) >= 2:  # 市中区, 镇江市: a one-character name goes on
                 break
             name = ch + name
             i -= 1
@@ -358,10 +444,32 @@ def _places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     return False
 
 
+# Characters of grammar and request wording, never part of a name: a reworded request
+# (再在我们 / 拟在当事人; 至…间对 / 自…日至…日) brings new runs made of these.
+_FUNCTION_CHARS = set(
+    "我们你他她其该此本这那请要求再次拟在对于向从自至将把被给为以及和与或并且而了着过是有所中内"
+    "上下间等之得也都就还又已由按照若如因则即日一"
+)
+NAME_NOVEL = 3
+
+
+def _names(runs: list[str], other: str) -> list[str]:
+    """The runs that name something: at least NAME_NOVEL characters that are neither grammar
+    nor found anywhere in the other request (违法一案 / 涉嫌违反…广告法案 is rewording)."""
+    seen = set(other)
+    return [
+        r
+        for r in runs
+        if sum(ch not in seen and ch not in _FUNCTION_CHARS for ch in r) >= NAME_NOVEL
+    ]
+
+
 def subject_difference(mine: str, theirs: str, shared: frozenset[str]) -> Difference | None:
     """Each request names something the other lacks (another project, body or programme):
-    not the same information, whatever else they share (rule 3)."""
-    a, b = unshared_runs(mine, shared), unshared_runs(theirs, shared)
+    not the same information, whatever else they share (rule 3). A run counts when it brings
+    a name: characters the other request does not use at all, not its grammar."""
+    a = _names(unshared_runs(mine, shared), theirs)
+    b = _names(unshared_runs(theirs, shared), mine)
     if a and b:
         return Difference("subject", tuple(a), tuple(b), str(_LABELS["subject"]))
     return None

@@ -20,6 +20,7 @@ from casework.library.facts import (
     Facts,
     differences,
     extract_facts,
+    same_document,
     subject_difference,
     topic_text,
 )
@@ -120,10 +121,15 @@ class Match:
     topic_score: float
     differences: tuple[Difference, ...]
     shared: frozenset[str]
+    same_document: bool = False
 
     @property
     def same(self) -> bool:
-        return not self.differences and self.topic_score >= SAME_THRESHOLD
+        """No fact differs and the subjects are alike — or both name the same document by its
+        文号, which a title or a bare "…号文件" may surround with other words (rule 1)."""
+        if self.differences:
+            return False
+        return self.topic_score >= SAME_THRESHOLD or self.same_document
 
     @property
     def rank(self) -> tuple[bool, float]:
@@ -138,7 +144,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def compare(new: Entry, earlier: Entry) -> Match:
-    found = differences(new.facts, earlier.facts)
+    found = differences(new.facts, earlier.facts, new.same_applicant(earlier))
     subject = subject_difference(new.topic, earlier.topic, new.topic_grams & earlier.topic_grams)
     if subject is not None:
         found.append(subject)
@@ -151,6 +157,7 @@ def compare(new: Entry, earlier: Entry) -> Match:
         topic_score=similarity(new.topic_grams, earlier.topic_grams) if both_topics else score,
         differences=tuple(found),
         shared=new.grams & earlier.grams,
+        same_document=same_document(new.facts, earlier.facts),
     )
 
 

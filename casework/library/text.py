@@ -12,15 +12,35 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Clauses that carry no information about *what* is asked for.
+# Clauses that carry no information about *what* is asked for: the applicant's purpose (因…
+# 生活需要, 为核实…), the delivery form, the greeting and closing. A bare 需要 is not enough
+# ("因…项目建设需要纳入征收范围" names the project).
 _BOILERPLATE_CLAUSE = re.compile(
-    r"(生产生活|生活需要|科研需要|自身|特殊需要|需要|邮寄|电子邮件|邮箱|纸质|复印件|光盘|传真|"
-    r"现场查阅|当面|自行领取|此致|敬礼|谢谢|感谢|为盼|恳请|望予|予以答复|依法答复|"
-    r"政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式)"
+    r"(生产生活|(?:生产|生活|科研|工作|学习|诉讼|维权|个人|自身|特殊|实际|家庭|因)需要|"
+    r"为了?(?:核实|了解|维护|监督|查明|知悉|证实|保障)|需要(?:详细)?了解|"
+    r"邮寄|电子邮件|邮箱|纸质|复印件|光盘|传真|现场查阅|当面|自行领取|此致|敬礼|谢谢|感谢|"
+    r"为盼|恳请|望予|予以答复|依法答复|政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式|"
+    r"申请理由|理由如下|事实(?:和|与|及)理由)"
+)
+# Phrases that say how or to whom, wherever they stand in a clause (a request of one clause
+# keeps its subject): the delivery form (以电子邮件发送给我, 以复印件形式, 书面, 查阅) and the
+# addressee (被告规划局, 贵局, 区政府公开…).
+_DELIVERY_PHRASE = re.compile(
+    r"(?:以|通过|采用|按照?|用)?(?:纸质|书面|电子邮件|电子邮箱|邮件|邮寄|传真|光盘|复印件|"
+    r"复印本|扫描件|电子文档|电子版|纸质版|当面|现场)(?:复印件|文件)?(?:的)?(?:形式|方式)?|"
+    r"(?:发送|寄送|邮寄|寄|送达?|交)(?:给|至|到)(?:我|本人|申请人)|"
+    r"(?:现场)?查阅(?:并|或)?"
+)
+_ADDRESSEE = re.compile(
+    r"(?:要求|请求|请)?(?:被告|被申请人)[\u4e00-\u9fff]{0,5}?"
+    r"(?:局|委|办|处|府|院|所|厅|部|中心|单位|机关)|"
+    r"(?:向|要求|请求|请)?(?:贵|你)(?:局|委|办|处|府|院|所|厅|部|中心|单位|机关|司|校)|"
+    r"^(?:[区县市镇乡]|[区县市]人民)?政府(?=公开|提供)"
 )
 _FILLER = re.compile(
     r"(您好|你好|根据|依据|依照|按照|现|特|向贵局|向贵单位|向贵机关|贵局|贵单位|贵机关|"
-    r"申请人|申请公开|请求公开|要求公开|申请获取|申请|请求|请予|请|"
+    r"申请人|申请公开|请求公开|要求公开|申请获取|申请|请求|请予|请|要求|依法|再次|"
+    r"如下|下列|以下|下述|"
     r"予以公开|公开|提供|查询|获取|复制|有关|相关|涉及|关于|的|之|等|及其|及|和|与|以及|"
     r"政府信息|信息|内容|全部|具体|一下|一份|一套|我想|希望|麻烦)"
 )
@@ -28,7 +48,9 @@ _FILLER = re.compile(
 _PUNCT = re.compile(r"[\s，。；：、,.;:!！?？“”‘’\"'《》<>「」『』·…—\-~～/\\|]+")
 _BRACKET_OPEN = re.compile(r"[〔［【（(\[]")
 _BRACKET_CLOSE = re.compile(r"[〕］】）)\]]")
-_CLAUSE_SPLIT = re.compile(r"[，。；,;！!？?\n]+")
+# Clauses end at punctuation, at a colon ("申请公开如下信息：1.…") and before an item number
+# (1. 2. …, not a decimal 1.908), so that a boilerplate clause never takes an item with it.
+_CLAUSE_SPLIT = re.compile(r"[，。；,;！!？?\n：:]+|(?=(?<![\d.第、])\d{1,2}[.．、](?!\d))")
 
 
 def halfwidth(text: str) -> str:
@@ -42,7 +64,9 @@ def without_boilerplate(text: str) -> str:
     """The request minus clauses that only give reasons or the delivery form."""
     clauses = [c for c in _CLAUSE_SPLIT.split(halfwidth(text)) if c.strip()]
     kept = [c for c in clauses if not _BOILERPLATE_CLAUSE.search(c)]
-    return "，".join(kept or sorted(clauses, key=len)[-1:])
+    kept = kept or sorted(clauses, key=len)[-1:]
+    kept = [_DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", c.strip())) for c in kept]
+    return "，".join(c for c in kept if c)
 
 
 def core_text(text: str) -> str:
