@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from casework.library.text import _FILLER, halfwidth, without_boilerplate
 
 _DOCNO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*(\d{1,4})\s*号")
+# The organ's prefix of a 文号 starts after the words that introduce it (文号为, 印发, 请提供).
+_DOCNO_LEAD = re.compile(_FILLER.pattern + r"|[为是即见]|印发|转发|下发")
+DOCNO_PREFIX = 6
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _NUM = r"[0-9一二两三四五六七八九十〇零百]+"
@@ -53,7 +56,7 @@ _UNITS = {
 # A number before a unit names one of a series: a batch, phase, line, building, a village's
 # 村民小组 (3组, 3社) or a numbered plot (53号地块). An enumeration (第6、8批次) names each.
 _NUMBERED = re.compile(
-    r"第?\s*(" + _NUM + r"(?:\s*[、,和及与]\s*第?" + _NUM + r")*)\s*"
+    r"第?\s*(" + _NUM + r"(?:\s*[、,和及与至]\s*第?" + _NUM + r")*)\s*"
     r"(批次|批|期|号线|标段|号楼|号地块|号院|届|次会议|次|组|社(?!区|会|保|团|科|员|长))"
 )
 # A house number after a road or lane (人民路100号): another number, another property.
@@ -154,7 +157,11 @@ _SELF = (
 # "所有被征收人包括申请人的协议" asks for all of them, not for a personal record.
 _INCLUDED = re.compile(r"(?:包括|包含|含)(?:申请人|本人|我)(?:本人)?(?:在内)?(?:的)?")
 _PERSON = re.compile(
-    r"((?:" + _SELF + r")(?!" + _KIN + r")|先父|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
+    r"((?:"
+    + _SELF
+    + r")(?!"
+    + _KIN
+    + r")|先父|家父|亡父|先母|家母|亡母|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
     r"祖父|爷爷|祖母|奶奶|外祖父|外公|外祖母|外婆|哥哥|弟弟|姐姐|妹妹)"
 )
 _RELATION = {
@@ -167,6 +174,11 @@ _RELATION = {
     "自身": "self",
     "申请人": "self",
     "先父": "father",
+    "家父": "father",
+    "亡父": "father",
+    "先母": "mother",
+    "家母": "mother",
+    "亡母": "mother",
     "父亲": "father",
     "爸爸": "father",
     "母亲": "mother",
@@ -183,6 +195,20 @@ _RELATION = {
     "外祖母": "grandmother-m",
     "外婆": "grandmother-m",
 }
+
+
+def _enumerated(numbers: str) -> list[int]:
+    """第6、8批次 → 6, 8; 第6至8批次 → 6, 7, 8."""
+    found: list[int] = []
+    for part in _ENUM_SPLIT.split(numbers):
+        first, sep, last = part.partition("至")
+        if not first:
+            continue
+        if sep and last and 0 <= cn_number(last) - cn_number(first) <= 50:
+            found.extend(range(cn_number(first), cn_number(last) + 1))
+        else:
+            found.append(cn_number(first))
+    return found
 
 
 def cn_number(text: str) -> int:
@@ -231,7 +257,10 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
     text = without_boilerplate(halfwidth(text))
     docnos = set()
     for m in _DOCNO.finditer(text):
-        docnos.add(f"{m.group(1)[-2:]}[{m.group(2)}]{int(m.group(3))}")
+        prefix = m.group(1)
+        leads = list(_DOCNO_LEAD.finditer(prefix))
+        prefix = prefix[leads[-1].end() :] if leads else prefix
+        docnos.add(f"{(prefix or m.group(1))[-DOCNO_PREFIX:]}[{m.group(2)}]{int(m.group(3))}")
     rest = _DOCNO.sub(" ", text)
     periods: set[str] = set()
     for m in _YEAR_RANGE.finditer(rest):
@@ -259,10 +288,9 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         else:
             periods.add(f"{year}{'H1' if qualifier == '上半年' else 'H2'}")
     numbered = {
-        f"{_UNITS[m.group(2)]}{cn_number(n)}"
+        f"{_UNITS[m.group(2)]}{n}"
         for m in _NUMBERED.finditer(rest_years)
-        for n in _ENUM_SPLIT.split(m.group(1))
-        if n
+        for n in _enumerated(m.group(1))
     }
     numbered.update(f"门牌{int(m.group(1))}" for m in _HOUSE_NO.finditer(rest_years))
     stages: set[str] = set()
@@ -367,9 +395,23 @@ def _shown(kind: str, values: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
+def _docno_alike(x: str, y: str) -> bool:
+    """One 文号: the same year and number, and one organ prefix ending the other (济政发 and
+    市政府济政发; 济政发 and 鲁政发 are two organs' documents)."""
+    px, _sep, rx = x.partition("[")
+    py, _sep, ry = y.partition("[")
+    return rx == ry and (px.endswith(py) or py.endswith(px))
+
+
+def _docnos_differ(a: frozenset[str], b: frozenset[str]) -> bool:
+    return any(not any(_docno_alike(x, y) for y in b) for x in a) or any(
+        not any(_docno_alike(x, y) for x in a) for y in b
+    )
+
+
 def same_document(mine: Facts, theirs: Facts) -> bool:
     """Both give the same 文号 and nothing else by number: they name one document (rule 1)."""
-    return bool(mine.docnos) and mine.docnos == theirs.docnos
+    return bool(mine.docnos and theirs.docnos) and not _docnos_differ(mine.docnos, theirs.docnos)
 
 
 def differences(mine: Facts, theirs: Facts, same_applicant: bool = False) -> list[Difference]:
@@ -394,6 +436,9 @@ def differences(mine: Facts, theirs: Facts, same_applicant: bool = False) -> lis
                 continue
         elif kind == "places":
             if not _places_conflict(a, b):
+                continue
+        elif kind == "docnos":
+            if not a or not b or not _docnos_differ(a, b):
                 continue
         elif kind not in ("persons", "stages") and (not a or not b):
             continue
@@ -436,12 +481,24 @@ def _places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
         names_a = [p.split("|")[0] for p in a if p.endswith("|" + kind)]
         names_b = [p.split("|")[0] for p in b if p.endswith("|" + kind)]
         for x in names_a:
-            if not any(x.endswith(y) or y.endswith(x) for y in names_b):
+            if not any(_names_alike(x, y) for y in names_b):
                 return True
         for y in names_b:
-            if not any(x.endswith(y) or y.endswith(x) for x in names_a):
+            if not any(_names_alike(x, y) for x in names_a):
                 return True
     return False
+
+
+def _names_alike(x: str, y: str) -> bool:
+    """One name ends the other (龙湖, 南部龙湖; 原洞桥, 洞桥), or the shorter is an abbreviation
+    of the longer: its characters in the same order, from the same first one (国土, 国土资源)."""
+    if x.endswith(y) or y.endswith(x):
+        return True
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    if short[0] != long[0]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 # Characters of grammar and request wording, never part of a name: a reworded request

@@ -60,9 +60,19 @@ def halfwidth(text: str) -> str:
     return _BRACKET_CLOSE.sub("]", text)
 
 
+# The applicant's particulars (姓名, 联系电话, 身份证号, 通讯地址…) with their values: who asks
+# and where to answer, not what is asked for.
+_PARTICULARS = re.compile(
+    r"(?:申请人)?(?:姓名|联系电话|联系方式|手机号码|手机号|手机|电话|身份证号码|身份证号|身份证|"
+    r"证件号码|通讯地址|通信地址|联系地址|邮寄地址|收件地址|邮政编码|邮编|电子邮箱|联系人)"
+    r"\s*[:：]\s*[^，。；,;\n]*"
+)
+
+
 def without_boilerplate(text: str) -> str:
     """The request minus clauses that only give reasons or the delivery form."""
-    clauses = [c for c in _CLAUSE_SPLIT.split(halfwidth(text)) if c.strip()]
+    text = _PARTICULARS.sub("，", halfwidth(text))
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     kept = [c for c in clauses if not _BOILERPLATE_CLAUSE.search(c)]
     kept = kept or sorted(clauses, key=len)[-1:]
     kept = [_DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", c.strip())) for c in kept]

@@ -173,3 +173,322 @@ def test_the_evaluation_counts_a_same_day_reply_as_no_repeat():
     answers = {a["id"]: a for a in result.answers}
     assert answers["b"]["repeat_of"] is None
     assert result.metrics["false_repeat_rate"] == 0.0
+
+
+# Rules read off real request texts (tests/data/README_similar_real.md lists the patterns);
+# the examples are written for these tests, not taken from the labelled sets.
+# (text, text, applicant of the first, applicant of the second)
+SAME_AS_WRITTEN = [
+    # rule 3: a full address names the same village as a short one; 村民 is not a 村, and a
+    # name stops at the suffix of the larger place before it (转塘街道双浦村 → 双浦)
+    (
+        "请公开西湖区转塘街道双浦村村民房屋所在地块的征收补偿安置方案",
+        "请公开双浦村（转塘街道）村民房屋所在地块的补偿安置方案",
+        "甲",
+        "乙",
+    ),
+    # rule 3: a name stops at a preposition (对原南湖乡 → 原南湖; 原南湖 ends in 南湖)
+    (
+        "市自然资源局对原南湖乡红星村违法占地作出的行政处罚决定书",
+        "请公开市自然资源局在红星村（南湖乡）违法占地的行政处罚决定书",
+        "甲",
+        "甲",
+    ),
+    # rule 3: an abbreviation keeps the full name's characters in order (国土局 = 国土资源局)
+    (
+        "请公开市国土局对红星村违法占地的行政处罚决定书",
+        "请公开市国土资源局对红星村违法占地的行政处罚决定书",
+        "甲",
+        "乙",
+    ),
+    # rule 3: 建筑工程/建设工程 before a licence is the licence's name, not a project
+    (
+        "为核实征收项目的合法性，申请书面公开滨江花苑项目的建筑工程施工许可证",
+        "请公开滨江花苑项目建筑工程施工许可证",
+        "甲",
+        "甲",
+    ),
+    # rule 2: a date range from 1 January to the year's end is the years it spans
+    (
+        "申请公开自2010年1月1日至2012年12月31日南湖镇违法建筑拆除决定书",
+        "请提供南湖镇2010年至2012年间的违法建筑拆除决定书",
+        "甲",
+        "乙",
+    ),
+    # rule 2: months of one year however written
+    (
+        "请公开2023年1月至6月城区道路占道施工审批名单",
+        "请提供2023年1-6月城区道路占道施工审批名单",
+        "甲",
+        "乙",
+    ),
+    # rule 3: a range of batches is each batch (第6至8批次 = 第6、7、8批次)
+    ("申请公开第6至8批次建设用地征地公告", "申请公开第6、7、8批次建设用地征地公告", "甲", "乙"),
+    # rule 6: the delivery form inside the only clause (以电子邮件发送给我, 查阅并以复印件形式)
+    (
+        "请将青龙河综合整治项目的社会稳定风险评估报告以电子邮件发送给我",
+        "要求查阅并以复印件形式公开青龙河综合整治项目的社会稳定风险评估报告",
+        "甲",
+        "乙",
+    ),
+    (
+        "本人因生活需要，申请公开山河村2022年度村级财务收支明细，请以纸质方式邮寄给我",
+        "请公开山河村二〇二二年度村级财务收支明细",
+        "甲",
+        "乙",
+    ),
+    # rule 6: the addressee (被告住建局, 区政府公开…) is boilerplate
+    (
+        "要求被告住建局公开锦绣花园小区的竣工验收备案材料",
+        "请公开锦绣花园小区竣工验收备案材料",
+        "甲",
+        "乙",
+    ),
+    (
+        "区政府公开红光社区老旧小区改造的资金使用情况",
+        "请公开红光社区老旧小区改造资金的使用情况",
+        "甲",
+        "乙",
+    ),
+    # rule 6: a delivery clause ends at the colon and at item numbers, not taking item 1
+    (
+        "通过邮寄方式申请公开如下信息：1.东沙村集体土地征收公告；2.征地补偿安置方案",
+        "请公开东沙村的补偿安置方案和征收公告，谢谢",
+        "甲",
+        "乙",
+    ),
+    # rule 6: the applicant's particulars (姓名, 联系电话, 通讯地址 and their values)
+    (
+        "申请人姓名：张三，联系电话：13800000000，通讯地址：人民路18号。申请公开红星村2023年度村务公开资料",
+        "请公开红星村2023年度的村务公开资料",
+        "甲",
+        "乙",
+    ),
+    # rule 6: the subject rule does not fire on reworded grammar (拟在我们 / 在当事人…拟建)
+    (
+        "申请公开拟在我们小区旁建设的变电站项目的环评批复",
+        "请公开在当事人小区旁拟建的变电站项目环评批复",
+        "甲",
+        "甲",
+    ),
+    # rule 5: 申请人/本人/我/自身 name the same applicant's record
+    ("申请公开由申请人签订的房屋拆迁补偿协议", "请公开本人签订的房屋拆迁补偿协议", "甲", "甲"),
+    ("申请公开本人的退役士兵安置档案", "请提供我的退役士兵安置档案", "甲", "甲"),
+    ("请公开家父的烈士评定档案", "请公开我父亲的烈士评定档案", "甲", "甲"),
+    # rule 5: from the same applicant, their own record need not say 本人 each time
+    (
+        "请公开我举报的违法排污案件的调查处理结果",
+        "申请公开其举报违法排污案件的调查处理结果",
+        "甲",
+        "甲",
+    ),
+    # rule 5: introducing the applicant (本人系…村民, 申请人作为…) is not a personal record
+    (
+        "本人系柳湾村村民，申请公开柳湾村土地征收补偿方案",
+        "本人系柳湾村村民，申请公开柳湾村土地征收补偿方案",
+        "甲",
+        "乙",
+    ),
+    (
+        "申请人作为柳湾村村民，申请公开柳湾村土地征收补偿方案",
+        "请公开柳湾村土地征收补偿方案",
+        "甲",
+        "乙",
+    ),
+    # rule 5: "all of them, the applicant's included" is everyone's, not a personal record
+    (
+        "请公开所有被征收人（包括申请人）的征地补偿安置协议",
+        "请公开全部被征收人的征地补偿安置协议",
+        "甲",
+        "乙",
+    ),
+    # rule 1: the same 文号: a title around it or a bare "…号文件" is the same document
+    (
+        "请求公开《关于印发石桥镇拆违工作方案的通知》（石政发〔2019〕8号）",
+        "请公开石政发(2019)8号文件",
+        "甲",
+        "乙",
+    ),
+    ("请公开郑政文〔2011〕5号文件", "请公开郑州市人民政府郑政文(2011)5号文件", "甲", "乙"),
+    (
+        "请公开文号为鲁政土字[2017]1203号的征地批复",
+        "请公开鲁政土字〔2017〕1203号征地批复",
+        "甲",
+        "乙",
+    ),
+]
+
+# (text, text, applicant of the first, applicant of the second, the kind of difference)
+LOOK_ALIKES = [
+    # rule 3: a number before 社/组 names a 村民小组, before 号地块 a plot, after a road a house
+    ("请公开红旗村3社土地征收公告", "请公开红旗村4社土地征收公告", "甲", "甲", "numbered"),
+    ("请公开柳湾村2组土地征收补偿方案", "请公开柳湾村5组土地征收补偿方案", "甲", "甲", "numbered"),
+    (
+        "请公开经开区12号地块的国有土地出让合同",
+        "请公开经开区13号地块的国有土地出让合同",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    (
+        "请公开解放路88号房屋的征收评估报告",
+        "请公开解放路86号房屋的征收评估报告",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    # rule 3: an enumeration names each batch (第3、5批次 ≠ 第5批次)
+    (
+        "申请公开2019年第3、5批次建设用地的征地公告",
+        "申请公开2019年第5批次建设用地的征地公告",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    (
+        "申请公开第6至8批次建设用地征地公告",
+        "申请公开第9批次建设用地征地公告",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    # rule 3: 庄, 屯 end village names
+    (
+        "请公开王各庄全部被拆迁户的安置房分配名单",
+        "请公开李各庄全部被拆迁户的安置房分配名单",
+        "甲",
+        "甲",
+        "places",
+    ),
+    ("申请公开张家屯土地征收公告", "申请公开刘家屯土地征收公告", "甲", "甲", "places"),
+    ("请公开东门口村征收土地公告", "请公开西门口村征收土地公告", "甲", "甲", "places"),
+    ("请公开市公安局的2023年度部门决算", "请公开市交通局的2023年度部门决算", "甲", "甲", "places"),
+    # rule 2: date ranges
+    (
+        "请公开2010年1月1日至2012年12月31日南湖镇违法建筑拆除决定书",
+        "请公开2013年1月1日至2015年12月31日南湖镇违法建筑拆除决定书",
+        "甲",
+        "甲",
+        "periods",
+    ),
+    (
+        "请公开2023年1月至6月城区道路占道施工审批名单",
+        "请公开2023年7月至12月城区道路占道施工审批名单",
+        "甲",
+        "甲",
+        "periods",
+    ),
+    # rule 4: a decision's 审批表 is not the decision; the reason for classifying a document
+    # is not the document; the two planning licences; 立项 is not 可研
+    (
+        "请提供青政复决字〔2020〕7号行政复议决定书",
+        "请提供青政复决字〔2020〕7号行政复议决定审批表",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开《市直机关差旅费管理办法》定为秘密的理由",
+        "请公开《市直机关差旅费管理办法》全文",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开锦绣花园项目的建设用地规划许可证",
+        "请公开锦绣花园项目的建设工程规划许可证",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开滨江花苑项目的建筑工程施工许可证",
+        "请公开滨江花苑项目的建设工程规划许可证",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开城南污水处理厂项目的可行性研究报告",
+        "请公开城南污水处理厂项目的立项批复",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    # rule 5: 申请人 (where it owns or signs), 自身, 我, 家父 of two applicants: two records
+    (
+        "请公开由申请人签署的宅基地置换协议",
+        "请公开由申请人签署的宅基地置换协议",
+        "甲",
+        "乙",
+        "persons",
+    ),
+    ("请公开自身宅基地的确权登记材料", "请公开自身宅基地的确权登记材料", "甲", "乙", "persons"),
+    (
+        "请公开我投诉的噪声扰民案件的处理结果",
+        "请公开我投诉的噪声扰民案件的处理结果",
+        "甲",
+        "乙",
+        "persons",
+    ),
+    ("请公开家父的烈士评定档案", "请公开家父的烈士评定档案", "甲", "乙", "persons"),
+    # rule 1: another organ's prefix is another 文号
+    ("请公开济政发〔2016〕12号文件", "请公开鲁政发〔2016〕12号文件", "甲", "甲", "docnos"),
+    # rule 3: the subject rule still fires on names each side lacks
+    (
+        "请公开毕节市留守儿童关爱专项资金的使用情况",
+        "请公开毕节市困境儿童生活保障资金的使用情况",
+        "甲",
+        "甲",
+        "subject",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "who_a", "who_b"), SAME_AS_WRITTEN)
+def test_the_same_information_as_real_requests_write_it(a, b, who_a, who_b):
+    match = compare(Entry.of(1, a, [who_a], D), Entry.of(2, b, [who_b], D))
+    assert match.same, ([str(d) for d in match.differences], match.topic_score)
+
+
+@pytest.mark.parametrize(("a", "b", "who_a", "who_b", "kind"), LOOK_ALIKES)
+def test_real_look_alikes_differ_by_the_named_fact(a, b, who_a, who_b, kind):
+    match = compare(Entry.of(1, a, [who_a], D), Entry.of(2, b, [who_b], D))
+    assert not match.same
+    assert kind in {d.kind for d in match.differences}, match.differences
+    assert match.score > 0.4  # a look-alike indeed
+
+
+def test_facts_read_from_real_wording():
+    facts = extract_facts("大英县盐井街道宝石岩村1社所征土地（2020年第6、8批次建设用地）")
+    assert facts.numbered == {"组1", "批6", "批8"}
+    assert {p.split("|")[0] for p in facts.places} == {"大英", "盐井", "宝石岩"}
+    assert extract_facts("自2005年1月1日至2015年12月30日").periods == {
+        str(y) for y in range(2005, 2016)
+    }
+    assert extract_facts("2006年6月至2012年6月期间").periods == {"2006M6~2012M6"}
+    # 合作社, 社区, 社会 are not numbered units; 村民, 区域 not places
+    assert extract_facts("经济合作社所属土地，3社区，社会稳定").numbered == frozenset()
+    assert extract_facts("桦树村村民房屋所在区域").places == {"桦树|村"}
+    # 本人系…, 申请人作为…, 我们, 我局 introduce; 申请人的…, 我家, 自身承包地 own
+    assert extract_facts("本人系红星村村民，我们小区，我局", "甲").persons == frozenset()
+    assert extract_facts("申请人作为红星村村民申请公开", "甲").persons == frozenset()
+    for text in ("申请人的补偿协议", "我家房屋", "自身承包地", "由申请人签署的协议", "我所寄材料"):
+        assert extract_facts(text, "甲").persons == {"self@甲"}, text
+
+
+def test_the_subject_rule_reads_names_not_rewording():
+    from casework.library.facts import subject_difference
+    from casework.library.text import bigrams
+
+    def subject(a: str, b: str):
+        ta, tb = core_text(a), core_text(b)
+        return subject_difference(ta, tb, bigrams(ta) & bigrams(tb))
+
+    # function words and characters the other side uses (违法一案 / 涉嫌违反…法案) are rewording
+    assert (
+        subject("某公司广告违法一案的处理情况", "某公司涉嫌违反中华人民共和国广告法案的处理情况")
+        is None
+    )
+    # a name each side lacks is another subject
+    assert subject("汉峪金谷项目规划许可证", "鲁能领秀城项目规划许可证") is not None
