@@ -29,8 +29,10 @@ _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _NUM = r"[0-9一二两三四五六七八九十〇零百]+"
 _PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年?(?:度)?\s*"
-    r"(上半年|下半年|第?([一二三四1-4])季度|(\d{1,2})\s*月(?!\d))?"
+    r"(上半年|下半年|第?([一二三四1-4])季度|(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号]|(?!\d)))?"
 )
+# A date in figures (2013.12.10, 2013-12-10, 2013/12/10) is the date 2013年12月10日.
+_NUMERIC_DATE = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})(?!\d)")
 # A range of years, its ends possibly full dates (自2005年1月1日至2015年12月30日): whole years
 # when it runs from January to December, else the months it spans.
 _DATE_END = r"((?:19|20)\d{2})\s*年?(?:\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*[日号])?)?"
@@ -69,12 +71,29 @@ _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 # preposition (对原洞桥镇: 原洞桥); 村民, 区域 are words, not places.
 _PLACE_SUFFIX = re.compile(
     r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|"
+    r"小学|中学|大学|幼儿园|派出所|卫生院|法院|车站|站(?!点)|段(?!落)|"
     r"村(?!民)|庄(?!稼|严|重)|屯|寨(?!路|街)|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
 )
 _PLACE_STOP = set(
-    "|的之及和与或、年度月日期批次号第届组该本此全其我某等贵辖园地校小片社农对在至自从间将把被给为"
+    "|的之及和与或、年度月日期批次号第届组该本此全其我某等贵辖园地校片社农对在至自从间将把被给为"
 )
-_PLACE_BOUNDARY = set("省市县区镇乡村") | {"街道"}
+_PLACE_BOUNDARY = set("省市县区镇乡村庄屯寨路局委站段") | {
+    "街道",
+    "社区",
+    "小区",
+    "片区",
+    "地块",
+    "项目",
+    "工程",
+    "水库",
+    "公园",
+    "小学",
+    "中学",
+    "委员会",
+    "派出所",
+    "卫生院",
+    "幼儿园",
+}
 _GENERIC_WORKS = re.compile(
     r"建设|建筑|施工|改造|修缮|扩建|新建|整治|提升|修复|重点|集体土地|土地|征收|征地|房屋|安置|补偿|"
     r"拆迁|搬迁|棚户区|城中村|环境|影响|评价|环评|规划|许可|批复|决定|方案|公告|协议|合同|"
@@ -122,6 +141,13 @@ STAGES: dict[str, tuple[str, ...]] = {
     "勘测定界": ("勘测定界图", "勘测定界报告", "勘测定界"),
     "听证": ("听证笔录", "听证材料", "听证通知书", "听证会记录"),
     "拆迁许可": ("拆迁许可证", "房屋拆迁许可证"),
+    "初步设计": ("初步设计批复", "初步设计", "初设批复"),
+    "施工图": ("施工图设计", "施工图审查", "施工图"),
+    # the steps of a recruitment: each its own list
+    "成绩": ("笔试成绩", "面试成绩", "考试成绩", "成绩"),
+    "体检": ("体检结果", "体检名单"),
+    "考察": ("考察结果", "考察名单"),
+    "拟录用": ("拟录用人员名单", "拟录用名单", "拟聘用名单", "录用名单"),
     "档案": ("档案",),
     "施工许可": ("施工许可证", "施工许可"),
     "审批表": ("审批表", "呈批表", "审批单", "审批意见表"),
@@ -254,7 +280,7 @@ FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons", "c
 
 def extract_facts(text: str, applicant_key: str = "") -> Facts:
     """The facts of a request's text; `applicant_key` says whose "本人/父亲" it is (rule 5)."""
-    text = without_boilerplate(halfwidth(text))
+    text = _NUMERIC_DATE.sub(r"\1年\2月\3日", without_boilerplate(halfwidth(text)))
     docnos = set()
     for m in _DOCNO.finditer(text):
         prefix = m.group(1)
@@ -283,6 +309,8 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
             periods.add(year)
         elif quarter:
             periods.add(f"{year}Q{cn_number(quarter)}")
+        elif month and m.group(5):  # a day: an event or a document of that day
+            periods.add(f"{year}M{int(month)}D{int(m.group(5))}")
         elif month:
             periods.add(f"{year}M{int(month)}")
         else:
@@ -463,7 +491,11 @@ def _places(text: str) -> set[str]:
             ch = text[i]
             if not ("\u4e00" <= ch <= "\u9fff") or ch in _PLACE_STOP:
                 break
-            boundary = ch in _PLACE_BOUNDARY or text[i - 1 : i + 1] in _PLACE_BOUNDARY
+            boundary = (
+                ch in _PLACE_BOUNDARY
+                or text[max(i - 1, 0) : i + 1] in _PLACE_BOUNDARY
+                or text[max(i - 2, 0) : i + 1] in _PLACE_BOUNDARY
+            )
             if boundary and len(name) >= 2:  # 市中区, 镇江市: a one-character name goes on
                 break
             name = ch + name

@@ -316,6 +316,27 @@ SAME_AS_WRITTEN = [
         "甲",
         "乙",
     ),
+    # rule 2: a date in figures is the same date
+    (
+        "请公开2013.12.10台北街拆除台北一村健身器材的依据",
+        "要求公开2013年12月10日台北街拆除台北一村健身器材的依据",
+        "甲",
+        "乙",
+    ),
+    # rule 3: a name stops at the road or line before it (杭绍台高速公路绍兴段 → 绍兴)
+    (
+        "请公开杭绍台高速公路绍兴段征地补偿款的拨付明细",
+        "请提供杭绍台高速绍兴段的征地补偿款拨付明细",
+        "甲",
+        "乙",
+    ),
+    # rule 6: court wording (原告…向被告西湖区人民政府申请公开) is the addressee, not the subject
+    (
+        "原告于2015年3月2日向被告西湖区人民政府申请公开留下镇小和山村的土地征收批复",
+        "请公开留下镇小和山村土地征收批复",
+        "甲",
+        "甲",
+    ),
 ]
 
 # (text, text, applicant of the first, applicant of the second, the kind of difference)
@@ -411,6 +432,45 @@ LOOK_ALIKES = [
     (
         "请公开城南污水处理厂项目的可行性研究报告",
         "请公开城南污水处理厂项目的立项批复",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    # rule 2: a date with its day is that day (an event, a document of the day)
+    (
+        "请公开2013年12月10日台北街拆除台北一村健身器材的依据",
+        "请公开2013年11月20日台北街拆除台北一村健身器材的依据",
+        "甲",
+        "甲",
+        "periods",
+    ),
+    # rule 3: schools, police stations, road sections are named places
+    ("请公开东湖小学2024年招生划片范围", "请公开西湖小学2024年招生划片范围", "甲", "甲", "places"),
+    (
+        "请公开城东派出所2023年治安案件统计数据",
+        "请公开城西派出所2023年治安案件统计数据",
+        "甲",
+        "甲",
+        "places",
+    ),
+    (
+        "请公开杭绍台高速公路绍兴段征地补偿款的拨付明细",
+        "请公开杭绍台高速公路台州段征地补偿款的拨付明细",
+        "甲",
+        "甲",
+        "places",
+    ),
+    # rule 4: the design steps and the steps of a recruitment are other documents
+    (
+        "请公开甬台温高速复线的初步设计批复",
+        "请公开甬台温高速复线的施工图设计批复",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开市人社局2022年度公务员招录体检结果",
+        "请公开市人社局2022年度公务员招录考察结果",
         "甲",
         "甲",
         "stages",
