@@ -21,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from casework.library.text import _FILLER, halfwidth, without_boilerplate
 
 _DOCNO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*(\d{1,4})\s*号")
+# A court's case number puts the year first: (2015)浙0106行初字第12号.
+_CASENO = re.compile(
+    r"\[\s*((?:19|20)\d{2})\s*\]\s*([\u4e00-\u9fff][\u4e00-\u9fff\d]{0,11}?)\s*第?\s*(\d{1,6})\s*号"
+)
 # The organ's prefix of a 文号 starts after the words that introduce it (文号为, 印发, 请提供).
 _DOCNO_LEAD = re.compile(_FILLER.pattern + r"|[为是即见]|印发|转发|下发")
 DOCNO_PREFIX = 6
@@ -61,6 +65,9 @@ _NUMBERED = re.compile(
     r"第?\s*(" + _NUM + r"(?:\s*[、,和及与至]\s*第?" + _NUM + r")*)\s*"
     r"(批次|批|期|号线|标段|号楼|号地块|号院|届|次会议|次|组|社(?!区|会|保|团|科|员|长))"
 )
+# An area (1.908亩, 120平方米) measures one plot or house: another area, another one.
+_AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(亩|平方米|平米|公顷|㎡)")
+_AREA_UNIT = {"亩": "亩", "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "公顷": "公顷"}
 # A house number after a road or lane (人民路100号): another number, another property.
 _HOUSE_NO = re.compile(r"(?<=[路街巷弄])\s*(\d{1,5})\s*号(?!楼|线|院|地块|文|令)")
 _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
@@ -72,6 +79,7 @@ _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 _PLACE_SUFFIX = re.compile(
     r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|"
     r"小学|中学|大学|幼儿园|派出所|卫生院|法院|车站|站(?!点)|段(?!落)|"
+    r"有限责任公司|股份有限公司|有限公司|公司|集团|"
     r"村(?!民)|庄(?!稼|严|重)|屯|寨(?!路|街)|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
 )
 _PLACE_STOP = set(
@@ -190,6 +198,13 @@ _PERSON = re.compile(
     + r")|先父|家父|亡父|先母|家母|亡母|父亲|爸爸|母亲|妈妈|配偶|妻子|丈夫|儿子|女儿|"
     r"祖父|爷爷|祖母|奶奶|外祖父|外公|外祖母|外婆|哥哥|弟弟|姐姐|妹妹)"
 )
+# A person named as published texts mask names (张某, 胥某某): that person's record (rule 5).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔汤胥柳庞樊兰殷施洪岳常"
+)
+_NAMED = re.compile(r"(?<!某)([" + _SURNAMES + r"])某某?(?!某)")
 _RELATION = {
     "申请人本人": "self",
     "本人": "self",
@@ -266,6 +281,7 @@ class Facts:
     stages: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
     codes: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, list[str]]:
         return {k: sorted(getattr(self, k)) for k in FACT_KINDS}
@@ -275,7 +291,7 @@ class Facts:
         return cls(**{k: frozenset(data.get(k, ())) for k in FACT_KINDS})
 
 
-FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons", "codes")
+FACT_KINDS = ("docnos", "periods", "numbered", "places", "stages", "persons", "codes", "names")
 
 
 def extract_facts(text: str, applicant_key: str = "") -> Facts:
@@ -286,8 +302,13 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         prefix = m.group(1)
         leads = list(_DOCNO_LEAD.finditer(prefix))
         prefix = prefix[leads[-1].end() :] if leads else prefix
+        prefix = prefix.removesuffix("字") if len(prefix) > 2 else prefix  # 鲁政办字 = 鲁政办
         docnos.add(f"{(prefix or m.group(1))[-DOCNO_PREFIX:]}[{m.group(2)}]{int(m.group(3))}")
     rest = _DOCNO.sub(" ", text)
+    for m in _CASENO.finditer(rest):
+        court = m.group(2).removesuffix("字")
+        docnos.add(f"{court}[{m.group(1)}]{int(m.group(3))}")
+    rest = _CASENO.sub(" ", rest)
     periods: set[str] = set()
     for m in _YEAR_RANGE.finditer(rest):
         first, last = int(m.group(1)), int(m.group(3))
@@ -321,6 +342,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         for n in _enumerated(m.group(1))
     }
     numbered.update(f"门牌{int(m.group(1))}" for m in _HOUSE_NO.finditer(rest_years))
+    numbered.update(f"{_AREA_UNIT[m.group(2)]}{m.group(1)}" for m in _AREA.finditer(rest_years))
     stages: set[str] = set()
     masked = _FILLER.sub("", rest_years)
     for word, label in _STAGE_WORDS:
@@ -342,6 +364,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         stages=frozenset(stages),
         persons=frozenset(persons),
         codes=frozenset(codes),
+        names=frozenset(f"{m.group(1)}某" for m in _NAMED.finditer(rest_years)),
     )
 
 
@@ -367,6 +390,7 @@ _LABELS = {
     "persons": _("Another person's record"),
     "subject": _("Different subject"),
     "codes": _("Different code or number"),
+    "names": _("Another person's record"),
 }
 
 
@@ -458,8 +482,8 @@ def differences(mine: Facts, theirs: Facts, same_applicant: bool = False) -> lis
         if kind == "stages" and not (a and b) and same_document(mine, theirs):
             continue
         if kind == "numbered":
-            units_a = {v.rstrip("0123456789") for v in a}
-            units_b = {v.rstrip("0123456789") for v in b}
+            units_a = {v.rstrip("0123456789.") for v in a}
+            units_b = {v.rstrip("0123456789.") for v in b}
             if not units_a & units_b:
                 continue
         elif kind == "places":
@@ -501,8 +525,14 @@ def _places(text: str) -> set[str]:
             name = ch + name
             i -= 1
         if len(name) >= 2:
-            found.add(f"{name}|{m.group(0)}")
+            found.add(f"{name}|{_SUFFIX_KIND.get(m.group(0), m.group(0))}")
     return found
+
+
+# Suffixes of one kind: a company however its form is written.
+_SUFFIX_KIND = {"有限责任公司": "公司", "股份有限公司": "公司", "有限公司": "公司", "集团": "公司"}
+# Organs, often abbreviated beyond keeping their first character (市场监管局 = 市场监督管理局).
+_ORGANS = {"局", "委", "委员会", "厅"}
 
 
 def _places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -512,13 +542,23 @@ def _places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     for kind in kinds:
         names_a = [p.split("|")[0] for p in a if p.endswith("|" + kind)]
         names_b = [p.split("|")[0] for p in b if p.endswith("|" + kind)]
+        alike = _organs_alike if kind in _ORGANS else _names_alike
         for x in names_a:
-            if not any(_names_alike(x, y) for y in names_b):
+            if not any(alike(x, y) for y in names_b):
                 return True
         for y in names_b:
-            if not any(_names_alike(x, y) for x in names_a):
+            if not any(alike(x, y) for x in names_a):
                 return True
     return False
+
+
+def _organs_alike(x: str, y: str) -> bool:
+    """One organ: alike names, or the shorter keeps two-thirds of its characters in the longer
+    (场监管 and 监督管理, both read from 市场监管局 / 市场监督管理局; 教育 ≠ 体育)."""
+    if _names_alike(x, y):
+        return True
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    return 3 * sum(ch in long for ch in short) >= 2 * len(short) and len(short) >= 3
 
 
 def _names_alike(x: str, y: str) -> bool:

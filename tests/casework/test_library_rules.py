@@ -337,6 +337,30 @@ SAME_AS_WRITTEN = [
         "甲",
         "甲",
     ),
+    # rule 3: a company however its form is written (有限公司 = 公司)
+    (
+        "请公开云和县某某网络科技有限公司的行政处罚决定书",
+        "请公开某某网络科技公司（云和县）的行政处罚决定书",
+        "甲",
+        "乙",
+    ),
+    # rule 3: an organ abbreviated (市场监管局 = 市场监督管理局)
+    (
+        "请公开宁波市市场监督管理局对某某食品厂的抽检报告",
+        "请公开宁波市市场监管局对某某食品厂的抽检报告",
+        "甲",
+        "乙",
+    ),
+    # rule 5: a masked name (胥某 = 胥某某)
+    ("请公开我父亲胥某的烈士评定材料", "请公开本人父亲胥某某的烈士评定材料", "甲", "甲"),
+    # rule 1: a court's case number, year first, with or without 字
+    (
+        "请公开(2015)浙0106行初字第12号案件中被告提交的证据目录",
+        "请公开（2015）浙0106行初12号案被告提交的证据目录",
+        "甲",
+        "乙",
+    ),
+    ("请公开鲁政办字〔2018〕25号文件", "请公开鲁政办〔2018〕25号文件", "甲", "乙"),
 ]
 
 # (text, text, applicant of the first, applicant of the second, the kind of difference)
@@ -474,6 +498,32 @@ LOOK_ALIKES = [
         "甲",
         "甲",
         "stages",
+    ),
+    # rule 3: another company, another organ, another plot by its area
+    (
+        "请公开某某网络科技有限公司的行政处罚决定书",
+        "请公开某某食品有限公司的行政处罚决定书",
+        "甲",
+        "甲",
+        "places",
+    ),
+    ("请公开市教育局2023年度部门决算", "请公开市体育局2023年度部门决算", "甲", "甲", "places"),
+    (
+        "请公开后洋村1.908亩水田的征地批准文件",
+        "请公开后洋村2.3亩水田的征地批准文件",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    # rule 5: another person named, even by the same applicant
+    ("请公开张某的低保审批材料", "请公开李某的低保审批材料", "甲", "甲", "names"),
+    # rule 1: another case number
+    (
+        "请公开(2015)浙0106行初字第12号案件中被告提交的证据目录",
+        "请公开(2015)浙0106行初字第13号案件中被告提交的证据目录",
+        "甲",
+        "甲",
+        "docnos",
     ),
     # rule 5: 申请人 (where it owns or signs), 自身, 我, 家父 of two applicants: two records
     (
