@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from casework.library.text import _FILLER, halfwidth, without_boilerplate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _DOCNO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*(\d{1,4})\s*号")
 # A court's case number puts the year first: (2015)浙0106行初字第12号.
@@ -375,7 +379,7 @@ class Difference:
     kind: str
     mine: tuple[str, ...]
     theirs: tuple[str, ...]
-    label: str = field(default="")
+    label: StrOrPromise = field(default="")  # translated when shown, not per comparison
 
     def __str__(self) -> str:
         return f"{self.label}：{'、'.join(self.mine) or '—'} ≠ {'、'.join(self.theirs) or '—'}"
@@ -497,7 +501,7 @@ def differences(mine: Facts, theirs: Facts, same_applicant: bool = False) -> lis
         shown_b = _shown(kind, b)
         if kind == "persons" and shown_b == _shown(kind, a):
             shown_b = _shown("persons-other", b)  # the same relation of another applicant
-        found.append(Difference(kind, _shown(kind, a), shown_b, str(_LABELS[kind])))
+        found.append(Difference(kind, _shown(kind, a), shown_b, _LABELS[kind]))
     return found
 
 
@@ -597,8 +601,12 @@ def subject_difference(mine: str, theirs: str, shared: frozenset[str]) -> Differ
     """Each request names something the other lacks (another project, body or programme):
     not the same information, whatever else they share (rule 3). A run counts when it brings
     a name: characters the other request does not use at all, not its grammar."""
-    a = _names(unshared_runs(mine, shared), theirs)
-    b = _names(unshared_runs(theirs, shared), mine)
+    runs_a = unshared_runs(mine, shared)
+    runs_b = unshared_runs(theirs, shared) if runs_a else []
+    if not runs_b:
+        return None
+    a = _names(runs_a, theirs)
+    b = _names(runs_b, mine) if a else []
     if a and b:
-        return Difference("subject", tuple(a), tuple(b), str(_LABELS["subject"]))
+        return Difference("subject", tuple(a), tuple(b), _LABELS["subject"])
     return None
