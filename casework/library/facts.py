@@ -24,7 +24,9 @@ from casework.library.text import _FILLER, halfwidth, without_boilerplate
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-_DOCNO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*(\d{1,4})\s*号")
+_DOCNO = re.compile(
+    r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*([A-Za-z]?\d{1,5})\s*号"
+)
 # A court's case number puts the year first: (2015)浙0106行初字第12号.
 _CASENO = re.compile(
     r"\[\s*((?:19|20)\d{2})\s*\]\s*([\u4e00-\u9fff][\u4e00-\u9fff\d]{0,11}?)\s*第?\s*(\d{1,6})\s*号"
@@ -118,7 +120,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "征收公告": ("征收公告", "征地公告", "征收启动公告"),
     "补偿方案": ("补偿安置方案", "征收补偿方案", "补偿方案", "安置补偿方案"),
     "补偿协议": ("补偿协议", "安置协议"),
-    "征地批复": ("征地批复", "用地批复", "农用地转用批复", "土地征收批复"),
+    "征地批复": ("征地批复", "用地批复", "农用地转用批复", "土地征收批复", "征收土地批复"),
     "社会稳定风险评估": ("社会稳定风险评估", "社稳评估", "稳评报告"),
     "环评报告": (
         "环境影响报告书全本",
@@ -191,6 +193,11 @@ _SELF = (
     r"申请人本人|我本人|本人" + _NOT_OWNER + r"|我的|我家|我" + _NOT_OWNER + r"|"
     r"自身(?!生产|生活|需要|原因|利益)|(?<=[由与向给到])申请人|"
     r"申请人(?=的|签|名下|户|房|家|住房|宅基地|土地|承包|提交|投诉|举报|信访)"
+)
+# The request proper starts at its verb (申请公开, 请提供, 要求获取…): the applicant's own
+# record is named after it; before it the applicant says who asks and why.
+_REQUEST_VERB = re.compile(
+    r"(?:申请|要求|请求|恳请|请)[^,，。；;]{0,6}?(?:公开|提供|获取|查阅|告知)|公开|提供"
 )
 # "所有被征收人包括申请人的协议" asks for all of them, not for a personal record.
 _INCLUDED = re.compile(r"(?:包括|包含|含)(?:申请人|本人|我)(?:本人)?(?:在内)?(?:的)?")
@@ -307,7 +314,8 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         leads = list(_DOCNO_LEAD.finditer(prefix))
         prefix = prefix[leads[-1].end() :] if leads else prefix
         prefix = prefix.removesuffix("字") if len(prefix) > 2 else prefix  # 鲁政办字 = 鲁政办
-        docnos.add(f"{(prefix or m.group(1))[-DOCNO_PREFIX:]}[{m.group(2)}]{int(m.group(3))}")
+        number = m.group(3).upper().lstrip("0") or "0"  # 012号 = 12号; A123号 keeps its letter
+        docnos.add(f"{(prefix or m.group(1))[-DOCNO_PREFIX:]}[{m.group(2)}]{number}")
     rest = _DOCNO.sub(" ", text)
     for m in _CASENO.finditer(rest):
         court = m.group(2).removesuffix("字")
@@ -357,8 +365,12 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
     codes = {m.group(0).upper() for m in _CODE.finditer(rest_years)}
     periods.update(m.group(0) for m in _OCCASION.finditer(rest_years))
     persons = set()
-    for m in _PERSON.finditer(_INCLUDED.sub(" ", rest_years)):
+    asked = _INCLUDED.sub(" ", rest_years)
+    verb = _REQUEST_VERB.search(asked)
+    for m in _PERSON.finditer(asked):
         relation = _RELATION.get(m.group(1), m.group(1))
+        if relation == "self" and verb is not None and m.start() < verb.start():
+            continue  # 本人是…村民，因本人房屋被征收，特申请公开…: who asks, not whose record
         persons.add(f"{relation}@{applicant_key}")
     return Facts(
         docnos=frozenset(docnos),

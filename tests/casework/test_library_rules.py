@@ -361,6 +361,27 @@ SAME_AS_WRITTEN = [
         "乙",
     ),
     ("请公开鲁政办字〔2018〕25号文件", "请公开鲁政办〔2018〕25号文件", "甲", "乙"),
+    (
+        "申请公开浙江省人民政府浙土字〔2015〕A123号征收土地批复",
+        "请提供浙土字[2015]A123号省政府征地批复",
+        "甲",
+        "乙",
+    ),
+    # rule 5: before the request's verb the applicant says who asks and why (本人是…村民，因
+    # 本人房屋被征收，特申请公开…): not a personal record
+    (
+        "本人是江干区丁桥镇皋城村村民，因本人房屋被列入征收范围，特申请公开皋城村集体土地征收的征地批复文件。",
+        "请公开丁桥镇皋城村集体土地的征地批复（本人系该村村民）。",
+        "甲",
+        "乙",
+    ),
+    # rule 5: a kin marker before the verb still says whose record (其 = 申请人的父亲李某)
+    (
+        "申请人的父亲李某系抗美援朝老兵，申请公开其参战记录",
+        "请公开我父亲李某的抗美援朝参战记录",
+        "甲",
+        "甲",
+    ),
 ]
 
 # (text, text, applicant of the first, applicant of the second, the kind of difference)
