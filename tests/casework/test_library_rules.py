@@ -375,6 +375,9 @@ SAME_AS_WRITTEN = [
         "甲",
         "乙",
     ),
+    # rule 3: 3幢 = 3栋 = 3号楼; rule 4: 收入和支出 = 收支
+    ("请公开某某小区3幢的竣工验收备案表", "请公开某某小区3号楼竣工验收备案表", "甲", "乙"),
+    ("请公开XX村2019年村集体经济收入和支出明细", "请公开XX村2019年村集体经济收支明细", "甲", "乙"),
     # rule 5: a kin marker before the verb still says whose record (其 = 申请人的父亲李某)
     (
         "申请人的父亲李某系抗美援朝老兵，申请公开其参战记录",
@@ -535,6 +538,44 @@ LOOK_ALIKES = [
         "甲",
         "甲",
         "numbered",
+    ),
+    # rule 3: a building (幢, 栋 = 号楼), a stairway (单元), a room (室)
+    (
+        "请公开某某小区3幢的竣工验收备案表",
+        "请公开某某小区5幢的竣工验收备案表",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    (
+        "请公开某某小区3单元的房屋测绘报告",
+        "请公开某某小区4单元的房屋测绘报告",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    # rule 4: the written and the oral examination; income and spending
+    (
+        "请公开XX区教育局2023年教师招聘的面试成绩",
+        "请公开XX区教育局2023年教师招聘的笔试成绩",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开XX村2019年村集体经济收入明细",
+        "请公开XX村2019年村集体经济支出明细",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    # rule 5: a decision made against the applicant (对申请人作出的) is their record
+    (
+        "请公开对申请人作出的行政处罚决定书及送达回证",
+        "请公开对申请人作出的行政处罚决定书及送达回证",
+        "甲",
+        "乙",
+        "persons",
     ),
     # rule 5: another person named, even by the same applicant
     ("请公开张某的低保审批材料", "请公开李某的低保审批材料", "甲", "甲", "names"),
