@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 _DOCNO = re.compile(
-    r"([\u4e00-\u9fff]{1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*([A-Za-z]?\d{1,5})\s*号"
+    r"((?:(?![年月日])[\u4e00-\u9fff]){1,8})\s*\[\s*((?:19|20)\d{2})\s*\]\s*第?\s*([A-Za-z]?\d{1,5})\s*号"
 )
 # A court's case number puts the year first: (2015)浙0106行初字第12号.
 _CASENO = re.compile(
     r"\[\s*((?:19|20)\d{2})\s*\]\s*([\u4e00-\u9fff][\u4e00-\u9fff\d]{0,11}?)\s*第?\s*(\d{1,6})\s*号"
 )
 # The organ's prefix of a 文号 starts after the words that introduce it (文号为, 印发, 请提供).
-_DOCNO_LEAD = re.compile(_FILLER.pattern + r"|[为是即见]|印发|转发|下发")
+_DOCNO_LEAD = re.compile(_FILLER.pattern + r"|[为是即见年月日]|印发|转发|下发")
 DOCNO_PREFIX = 6
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
@@ -88,9 +88,9 @@ _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 # preposition (对原洞桥镇: 原洞桥); 村民, 区域 are words, not places.
 _PLACE_SUFFIX = re.compile(
     r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|"
-    r"小学|中学|大学|幼儿园|派出所|卫生院|法院|车站|站(?!点)|段(?!落)|"
+    r"小学|中学|大学|幼儿园|派出所|卫生院|法院|车站|(?<!网)站(?!点)|段(?!落)|"
     r"有限责任公司|股份有限公司|有限公司|公司|集团|"
-    r"村(?!民)|庄(?!稼|严|重)|屯|寨(?!路|街)|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
+    r"村(?!民)|庄(?!稼|严|重|[\u4e00-\u9fff]?[村镇乡])|屯(?![\u4e00-\u9fff]?[村镇乡])|寨(?!路|街|[\u4e00-\u9fff]?[村镇乡])|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
 )
 _PLACE_STOP = set(
     "|的之及和与或、年度月日期批次号第届组该本此全其我某等贵辖园地校片社农对在至自从间将把被给为"

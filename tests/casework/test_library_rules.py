@@ -642,6 +642,14 @@ def test_facts_read_from_real_wording():
     # 合作社, 社区, 社会 are not numbered units; 村民, 区域 not places
     assert extract_facts("经济合作社所属土地，3社区，社会稳定").numbered == frozenset()
     assert extract_facts("桦树村村民房屋所在区域").places == {"桦树|村"}
+    # 庄 begins 庄头村 (not a place of its own); a date before a 文号 keeps its day
+    assert {p.split("|")[0] for p in extract_facts("长安路庄头村征收土地公告").places} == {
+        "长安",
+        "庄头",
+    }
+    facts = extract_facts("2013年11月19日新密政复决字〔2013〕3号行政复议决定审批表")
+    assert facts.docnos == {"新密政复决[2013]3"}
+    assert facts.periods == {"2013M11D19"}
     # 本人系…, 申请人作为…, 我们, 我局 introduce; 申请人的…, 我家, 自身承包地 own
     assert extract_facts("本人系红星村村民，我们小区，我局", "甲").persons == frozenset()
     assert extract_facts("申请人作为红星村村民申请公开", "甲").persons == frozenset()
