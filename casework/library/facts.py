@@ -531,6 +531,10 @@ def _only_self(persons: frozenset[str]) -> bool:
     return all(p.split("@", 1)[0] == "self" for p in persons)
 
 
+# Words whose 市 or 区 does not end a place (城市管理局 is one organ).
+_NOT_BOUNDARY = {"城市", "超市", "都市", "城区", "园区", "山区"}
+
+
 def _places(text: str) -> set[str]:
     """Places and projects as "name|suffix", the name read backwards from the suffix."""
     found = set()
@@ -542,7 +546,7 @@ def _places(text: str) -> set[str]:
             if not ("\u4e00" <= ch <= "\u9fff") or ch in _PLACE_STOP:
                 break
             boundary = (
-                ch in _PLACE_BOUNDARY
+                (ch in _PLACE_BOUNDARY and text[max(i - 1, 0) : i + 1] not in _NOT_BOUNDARY)
                 or text[max(i - 1, 0) : i + 1] in _PLACE_BOUNDARY
                 or text[max(i - 2, 0) : i + 1] in _PLACE_BOUNDARY
             )

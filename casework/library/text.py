@@ -13,14 +13,26 @@ import re
 import unicodedata
 
 # Clauses that carry no information about *what* is asked for: the applicant's purpose (因…
-# 生活需要, 为核实…), the delivery form, the greeting and closing. A bare 需要 is not enough
-# ("因…项目建设需要纳入征收范围" names the project).
+# 生活需要, 为核实…, 以便…), the delivery form, the greeting and closing — unless the clause
+# also holds the request's verb (恳请贵局公开…花名册; 依据条例申请公开…): then only the phrases
+# go. A bare 需要 is not enough ("因…项目建设需要纳入征收范围" names the project).
 _BOILERPLATE_CLAUSE = re.compile(
     r"(生产生活|(?:生产|生活|科研|工作|学习|诉讼|维权|个人|自身|特殊|实际|家庭|因)需要|"
-    r"为了?(?:核实|了解|维护|监督|查明|知悉|证实|保障)|需要(?:详细)?了解|"
+    r"为了?(?:核实|了解|维护|监督|查明|知悉|证实|保障)|需要(?:详细)?了解|以便|便于|"
     r"邮寄|电子邮件|邮箱|纸质|复印件|光盘|传真|现场查阅|当面|自行领取|此致|敬礼|谢谢|感谢|"
-    r"为盼|恳请|望予|予以答复|依法答复|政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式|"
+    r"为盼|望予|予以答复|依法答复|政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式|"
     r"申请理由|理由如下|事实(?:和|与|及)理由)"
+)
+_ASKS = re.compile(r"公开|提供|获取")
+# The statute cited (根据《中华人民共和国政府信息公开条例》第二十七条的规定) and the purpose
+# (因家庭生活需要) inside a clause that asks.
+_STATUTE = re.compile(
+    r"(?:根据|依据|依照|按照)?《?(?:中华人民共和国)?政府信息公开条例》?"
+    r"(?:第[一二三四五六七八九十百零〇\d]+条)?(?:第[一二三四五六七八九十\d]+款)?(?:之|的)?(?:规定)?"
+)
+_PURPOSE = re.compile(
+    r"(?:本人)?(?:因|由于|出于|基于)?(?:自身|个人|家庭|本人)?"
+    r"(?:生产生活|生产|生活|科研|工作|学习|诉讼|维权|特殊|实际)(?:等)?(?:的)?需要"
 )
 # Phrases that say how or to whom, wherever they stand in a clause (a request of one clause
 # keeps its subject): the delivery form (以电子邮件发送给我, 以复印件形式, 书面, 查阅) and the
@@ -29,7 +41,7 @@ _DELIVERY_PHRASE = re.compile(
     r"(?:以|通过|采用|按照?|用)?(?:纸质|书面|电子邮件|电子邮箱|邮件|邮寄|传真|光盘|复印件|"
     r"复印本|扫描件|电子文档|电子版|纸质版|当面|现场)(?:复印件|文件)?(?:的)?(?:形式|方式)?|"
     r"(?:发送|寄送|邮寄|寄|送达?|交)(?:给|至|到)(?:我|本人|申请人)|"
-    r"(?:现场)?查阅(?:并|或)?"
+    r"(?:现场)?查阅(?:并|或)?|(?:提供|获取)方式"
 )
 _ADDRESSEE = re.compile(
     r"(?:向|要求|请求|请)?(?:被告|被申请人)(?:(?!申请|公开|提供)[\u4e00-\u9fff]){0,10}?"
@@ -40,7 +52,7 @@ _ADDRESSEE = re.compile(
 _FILLER = re.compile(
     r"(您好|你好|根据|依据|依照|按照|现|特|向贵局|向贵单位|向贵机关|贵局|贵单位|贵机关|"
     r"原告|上诉人|被告|申请人|申请公开|请求公开|要求公开|申请获取|申请|请求|请予|请|要求|依法|再次|"
-    r"如下|下列|以下|下述|"
+    r"如下|下列|以下|下述|恳请|"
     r"予以公开|公开|提供|查询|获取|复制|有关|相关|涉及|关于|的|之|等|及其|及|和|与|以及|"
     r"政府信息|信息|内容|全部|具体|一下|一份|一套|我想|希望|麻烦)"
 )
@@ -71,11 +83,11 @@ _PARTICULARS = re.compile(
 
 def without_boilerplate(text: str) -> str:
     """The request minus clauses that only give reasons or the delivery form."""
-    text = _PARTICULARS.sub("，", halfwidth(text))
+    text = _STATUTE.sub("", _PARTICULARS.sub("，", halfwidth(text)))
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
-    kept = [c for c in clauses if not _BOILERPLATE_CLAUSE.search(c)]
+    kept = [c for c in clauses if _ASKS.search(c) or not _BOILERPLATE_CLAUSE.search(c)]
     kept = kept or sorted(clauses, key=len)[-1:]
-    kept = [_DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", c.strip())) for c in kept]
+    kept = [_DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", _PURPOSE.sub("", c.strip()))) for c in kept]
     return "，".join(c for c in kept if c)
 
 
