@@ -18,12 +18,16 @@ import unicodedata
 # go. A bare 需要 is not enough ("因…项目建设需要纳入征收范围" names the project).
 _BOILERPLATE_CLAUSE = re.compile(
     r"(生产生活|(?:生产|生活|科研|工作|学习|诉讼|维权|个人|自身|特殊|实际|家庭|因)需要|"
-    r"为了?(?:核实|了解|维护|监督|查明|知悉|证实|保障)|需要(?:详细)?了解|以便|便于|"
-    r"邮寄|电子邮件|邮箱|纸质|复印件|光盘|传真|现场查阅|当面|自行领取|此致|敬礼|谢谢|感谢|"
-    r"为盼|望予|予以答复|依法答复|政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式|"
+    r"为了?(?:核实|了解|维护|监督|查明|知悉|证实|保障)|需要(?:详细)?了解|"
+    r"邮寄|电子邮件|邮箱|纸质|复印件|光盘|传真|现场查阅|当面|自行领取|"
+    r"予以答复|依法答复|政府信息公开条例|信息公开条例|特此申请|提供方式|获取方式|"
     r"申请理由|理由如下|事实(?:和|与|及)理由)"
 )
-_ASKS = re.compile(r"公开|提供|获取")
+_ASKS = re.compile(r"公开|提供|获取|请将")
+# Greetings and closings, wherever they stand (…的信息此致敬礼; …报告望予公开为盼).
+_CLOSING = re.compile(
+    r"此致|敬礼|谢谢您?|非常感谢|感谢|望予?(?:公开|答复|批准|办理|支持)?为盼|盼复|特此申请"
+)
 # The statute cited (根据《中华人民共和国政府信息公开条例》第二十七条的规定) and the purpose
 # (因家庭生活需要) inside a clause that asks.
 _STATUTE = re.compile(
@@ -32,7 +36,8 @@ _STATUTE = re.compile(
 )
 _PURPOSE = re.compile(
     r"(?:本人)?(?:因|由于|出于|基于)?(?:自身|个人|家庭|本人)?"
-    r"(?:生产生活|生产|生活|科研|工作|学习|诉讼|维权|特殊|实际)(?:等)?(?:的)?需要"
+    r"(?:生产生活|生产|生活|科研|工作|学习|诉讼|维权|特殊|实际)(?:等)?(?:的)?需要|"
+    r"(?:以便|便于)[^,，。；;]*"
 )
 # Phrases that say how or to whom, wherever they stand in a clause (a request of one clause
 # keeps its subject): the delivery form (以电子邮件发送给我, 以复印件形式, 书面, 查阅) and the
@@ -83,7 +88,7 @@ _PARTICULARS = re.compile(
 
 def without_boilerplate(text: str) -> str:
     """The request minus clauses that only give reasons or the delivery form."""
-    text = _STATUTE.sub("", _PARTICULARS.sub("，", halfwidth(text)))
+    text = _CLOSING.sub("，", _STATUTE.sub("", _PARTICULARS.sub("，", halfwidth(text))))
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     kept = [c for c in clauses if _ASKS.search(c) or not _BOILERPLATE_CLAUSE.search(c)]
     kept = kept or sorted(clauses, key=len)[-1:]

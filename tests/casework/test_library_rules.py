@@ -693,3 +693,28 @@ def test_the_subject_rule_reads_names_not_rewording():
     )
     # a name each side lacks is another subject
     assert subject("汉峪金谷项目规划许可证", "鲁能领秀城项目规划许可证") is not None
+
+
+BASES = [
+    "申请公开青石镇柳溪村2022年度集体土地征收补偿安置方案",
+    "请公开本人父亲孙某的伤残等级评定档案",
+    "请公开杭政办函〔2021〕45号文件及其附件",
+    "请公开2019年至2021年城南污水处理厂出水水质的监测数据；该厂的排污许可证",
+]
+WRAPS = [
+    ("本人因自身生产生活需要，", "请以纸质复印件邮寄方式提供。"),
+    ("您好！根据《中华人民共和国政府信息公开条例》第二十七条的规定，", "此致 敬礼"),
+    ("申请人现依法向贵局申请：", "望予公开为盼。"),
+    ("因家庭生活需要", "以便本人了解情况"),  # glued, without punctuation
+    ("", "请通过电子邮件发送，谢谢！"),
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize(("before", "after"), WRAPS)
+def test_boilerplate_around_a_request_changes_nothing(base, before, after):
+    # rule 6: reasons, the statute, the addressee, the delivery form and the closing, glued to
+    # the request or in clauses of their own, leave the same information and the same facts
+    wrapped = before + base + after
+    assert extract_facts(wrapped, "甲") == extract_facts(base, "甲")
+    assert judge(base, wrapped)
