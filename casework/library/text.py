@@ -43,8 +43,9 @@ _PURPOSE = re.compile(
 # keeps its subject): the delivery form (以电子邮件发送给我, 以复印件形式, 书面, 查阅) and the
 # addressee (被告规划局, 贵局, 区政府公开…).
 _DELIVERY_PHRASE = re.compile(
-    r"(?:以|通过|采用|按照?|用)?(?:纸质|书面|电子邮件|电子邮箱|邮件|邮寄|传真|光盘|复印件|"
-    r"复印本|扫描件|电子文档|电子版|纸质版|当面|现场)(?:复印件|文件)?(?:的)?(?:形式|方式)?|"
+    r"(?:请)?(?:以|通过|采用|按照?|用)?(?:纸质|书面|电子邮件|电子邮箱|邮件|邮寄|传真|光盘|复印件|"
+    r"复印本|扫描件|电子文档|电子版|纸质版|当面|现场)(?:复印件|文件)?(?:的)?(?:形式|方式)?"
+    r"(?:(?:发送|寄送|邮寄|寄回|寄|送达|领取|答复|告知)(?:给|至|到)?(?:我|本人|申请人)?)?|"
     r"(?:发送|寄送|邮寄|寄|送达?|交)(?:给|至|到)(?:我|本人|申请人)|"
     r"(?:现场)?查阅(?:并|或)?|(?:提供|获取)方式"
 )
@@ -90,10 +91,21 @@ def without_boilerplate(text: str) -> str:
     """The request minus clauses that only give reasons or the delivery form."""
     text = _CLOSING.sub("，", _STATUTE.sub("", _PARTICULARS.sub("，", halfwidth(text))))
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
-    kept = [c for c in clauses if _ASKS.search(c) or not _BOILERPLATE_CLAUSE.search(c)]
-    kept = kept or sorted(clauses, key=len)[-1:]
-    kept = [_DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", _PURPOSE.sub("", c.strip()))) for c in kept]
+    # The phrases go first; what is left of a clause that does not ask goes if it is still
+    # boilerplate (该厂的排污许可证请通过电子邮件发送 keeps its item).
+    stripped = [_phrases_out(c) for c in clauses]
+    kept = [
+        rest
+        for c, rest in zip(clauses, stripped, strict=True)
+        if _ASKS.search(c) or not _BOILERPLATE_CLAUSE.search(rest)
+    ]
+    if not any(kept):
+        kept = sorted(stripped, key=len)[-1:]
     return "，".join(c for c in kept if c)
+
+
+def _phrases_out(clause: str) -> str:
+    return _DELIVERY_PHRASE.sub("", _ADDRESSEE.sub("", _PURPOSE.sub("", clause.strip())))
 
 
 def core_text(text: str) -> str:

@@ -399,6 +399,9 @@ SAME_AS_WRITTEN = [
         "甲",
         "甲",
     ),
+    # rule 4: 环评文件 is the 环境影响报告书 (or 表); rule 5: 申请人之父 = 我父亲
+    ("请公开城北垃圾中转站项目的环评文件", "请公开城北垃圾中转站项目环境影响报告书", "甲", "乙"),
+    ("请公开申请人之父的烈士褒扬档案", "请公开我父亲的烈士褒扬档案", "甲", "甲"),
     # rule 5: a kin marker before the verb still says whose record (其 = 申请人的父亲李某)
     (
         "申请人的父亲李某系抗美援朝老兵，申请公开其参战记录",
@@ -590,6 +593,23 @@ LOOK_ALIKES = [
         "甲",
         "stages",
     ),
+    # rule 4: the records of a case or an inspection
+    (
+        "请公开3月5日滨江路交通事故的调查报告",
+        "请公开3月5日滨江路交通事故的认定书",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    (
+        "请公开城南污水处理厂2023年度的排污许可证",
+        "请公开城南污水处理厂2023年度的监测报告",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    # rule 5: 之父 of two applicants
+    ("请公开申请人之父的烈士褒扬档案", "请公开申请人之父的烈士褒扬档案", "甲", "乙", "persons"),
     # rule 5: a decision made against the applicant (对申请人作出的) is their record
     (
         "请公开对申请人作出的行政处罚决定书及送达回证",
