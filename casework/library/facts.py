@@ -276,6 +276,21 @@ _RELATION = {
 }
 
 
+_QUARTERS = {(1, 3): "Q1", (4, 6): "Q2", (7, 9): "Q3", (10, 12): "Q4", (1, 6): "H1", (7, 12): "H2"}
+
+
+def _months(year: str, start: int, end: int) -> str:
+    """Months of one year as the period they make: 1-3月 is the first quarter, 1-6月 the first
+    half (上半年), 1-12月 the year, one month that month."""
+    if (start, end) == (1, 12):
+        return year
+    if start == end:
+        return f"{year}M{start}"
+    if (start, end) in _QUARTERS:
+        return f"{year}{_QUARTERS[(start, end)]}"
+    return f"{year}M{start}~{year}M{end}"
+
+
 def _enumerated(numbers: str) -> list[int]:
     """第6、8批次 → 6, 8; 第6至8批次 → 6, 7, 8."""
     found: list[int] = []
@@ -357,11 +372,15 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         if (start, end) == (1, 12):
             periods.update(str(y) for y in range(first, last + 1))
         else:
-            periods.add(f"{first}M{start}~{last}M{end}")
+            periods.add(
+                _months(str(first), start, end)
+                if first == last
+                else f"{first}M{start}~{last}M{end}"
+            )
     rest_years = _YEAR_RANGE.sub(" ", rest)
     for m in _MONTH_RANGE.finditer(rest_years):
         year, start, end = m.group(1), int(m.group(2)), int(m.group(3))
-        periods.add(year if (start, end) == (1, 12) else f"{year}M{start}~{year}M{end}")
+        periods.add(_months(year, start, end))
     rest_years = _MONTH_RANGE.sub(" ", rest_years)
     for m in _PERIOD.finditer(rest_years):
         year, qualifier, quarter, month = m.group(1), m.group(2), m.group(3), m.group(4)

@@ -222,6 +222,9 @@ SAME_AS_WRITTEN = [
         "甲",
         "乙",
     ),
+    # rule 2: months that make a quarter or a half-year are that quarter or half-year
+    ("请公开2023年1-3月城区低保金发放名单", "请公开2023年第一季度城区低保金发放名单", "甲", "乙"),
+    ("请公开2023年1月至6月城区低保金发放名单", "请公开2023年上半年城区低保金发放名单", "甲", "乙"),
     # rule 3: a range of batches is each batch (第6至8批次 = 第6、7、8批次)
     ("申请公开第6至8批次建设用地征地公告", "申请公开第6、7、8批次建设用地征地公告", "甲", "乙"),
     # rule 6: the delivery form inside the only clause (以电子邮件发送给我, 查阅并以复印件形式)
