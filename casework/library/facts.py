@@ -80,6 +80,8 @@ _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(亩|平方米|平米|公顷|㎡)")
 _AREA_UNIT = {"亩": "亩", "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "公顷": "公顷"}
 # A house number after a road or lane (人民路100号): another number, another property.
 _HOUSE_NO = re.compile(r"(?<=[路街巷弄])\s*(\d{1,5})\s*号(?!楼|线|院|地块|文|令)")
+# A number before 号 names one of a kind (兴运2号 the ship, 3号 the meeting, 18号 the house).
+_NUMBER_NO = re.compile(r"(?<![\d.])(\d{1,5})\s*号(?!楼|线|院|地块|文|令|段)")
 _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 # Places and projects: the name before a suffix, read backwards up to PLACE_KEY characters
 # and cut at a character that cannot be part of the name (so 2024年度龙湖项目 and 龙湖项目 name
@@ -89,7 +91,8 @@ _ENUM_SPLIT = re.compile(r"\s*[、,和及与]\s*第?")
 _PLACE_SUFFIX = re.compile(
     r"社区|街道|小区|片区|地块|项目|工程|水库|公园|景区|陵园|医院|学校|委员会|"
     r"小学|中学|大学|幼儿园|派出所|卫生院|法院|车站|(?<!网)站(?!点)|段(?!落)|"
-    r"有限责任公司|股份有限公司|有限公司|公司|集团|"
+    r"有限责任公司|股份有限公司|有限公司|公司|集团|大道|大街|街(?!道|办|区)|巷|胡同|隧道|大桥|码头|"
+    r"省|市(?!场|民|政|区|级|直|属|委|辖|域|容|值|面|县)|"
     r"村(?!民)|庄(?!稼|严|重|[\u4e00-\u9fff]?[村镇乡])|屯(?![\u4e00-\u9fff]?[村镇乡])|寨(?!路|街|[\u4e00-\u9fff]?[村镇乡])|镇|乡|区(?!域|别|分|间|段)|县|路|局|委"
 )
 _PLACE_STOP = set(
@@ -117,7 +120,7 @@ _GENERIC_WORKS = re.compile(
     r"拆迁|搬迁|棚户区|城中村|环境|影响|评价|环评|规划|许可|批复|决定|方案|公告|协议|合同|"
     r"申请|公开|提供|请求|关于|文件|资料|信息"
 )
-PLACE_KEY = 4
+PLACE_KEY = 5
 # The stage or document type, each synonym mapped to one label; longest synonyms first.
 STAGES: dict[str, tuple[str, ...]] = {
     "征收决定": ("征收决定书", "征收决定", "房屋征收决定"),
@@ -157,6 +160,11 @@ STAGES: dict[str, tuple[str, ...]] = {
     "规划": ("规划许可证", "规划图", "规划方案"),
     "立项": ("立项批复", "立项文件", "立项审批", "立项材料", "项目备案", "核准文件"),
     "可研": ("可行性研究报告", "可研报告", "可研批复"),
+    # the four parts of a land compensation (土地管理法 48): each its own account
+    "土地补偿费": ("土地补偿费",),
+    "安置补助费": ("安置补助费",),
+    "青苗补偿费": ("青苗补偿费", "青苗费"),
+    "附着物补偿费": ("地上附着物补偿费", "附着物补偿费"),
     "土地证": ("国有土地使用证", "土地使用证", "土地使用权证", "不动产权证书", "不动产权证"),
     "红线图": ("红线图", "四至图", "用地范围图"),
     "勘测定界": ("勘测定界图", "勘测定界报告", "勘测定界"),
@@ -400,6 +408,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
         for n in _enumerated(m.group(1))
     }
     numbered.update(f"门牌{int(m.group(1))}" for m in _HOUSE_NO.finditer(rest_years))
+    numbered.update(f"号{int(m.group(1))}" for m in _NUMBER_NO.finditer(rest_years))
     numbered.update(f"{_AREA_UNIT[m.group(2)]}{m.group(1)}" for m in _AREA.finditer(rest_years))
     stages: set[str] = set()
     masked = _FILLER.sub("", rest_years)

@@ -29,6 +29,7 @@ from casework.library.text import bigrams, core_text
 SAME_THRESHOLD = 0.4
 SIMILAR_LIMIT = 10
 DIFFERENCE_PENALTY = 0.2
+PENALISED_DIFFERENCES = 2
 PREFILTER = 50
 
 
@@ -134,7 +135,10 @@ class Match:
     @property
     def rank(self) -> tuple[bool, float]:
         blended = (self.score + self.topic_score) / 2
-        return (self.same, blended - DIFFERENCE_PENALTY * len(self.differences))
+        # Capped: a long request differs from a reworded look-alike in several facts at once,
+        # and is still more alike than an unrelated request differing in one or two.
+        penalty = DIFFERENCE_PENALTY * min(len(self.differences), PENALISED_DIFFERENCES)
+        return (self.same, blended - penalty)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

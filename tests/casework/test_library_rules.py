@@ -621,6 +621,38 @@ LOOK_ALIKES = [
         "乙",
         "persons",
     ),
+    # rule 3: avenues and cities are named places; a number before 号 names one of a kind
+    ("申请公开防城港东湾大道的环评报告", "申请公开防城港西湾大道的环评报告", "甲", "甲", "places"),
+    (
+        "请公开毕节市留守儿童关爱专项救助资金的来源情况",
+        "请公开六盘水市留守儿童关爱专项救助资金的来源情况",
+        "甲",
+        "甲",
+        "places",
+    ),
+    (
+        "请公开兴运2号货船2011年3月2日安全事故的调查报告",
+        "请公开兴运3号货船2011年3月2日安全事故的调查报告",
+        "甲",
+        "甲",
+        "numbered",
+    ),
+    # rule 3: a project's longer name (燃石油焦 / 燃煤火力发电项目)
+    (
+        "请公开燃石油焦火力发电项目与大气污染关联度的研究报告",
+        "请公开燃煤火力发电项目与大气污染关联度的研究报告",
+        "甲",
+        "甲",
+        "places",
+    ),
+    # rule 4: the four parts of a land compensation
+    (
+        "请公开新城路北53号地块征地补偿费中安置补助费的去向",
+        "请公开新城路北53号地块征地补偿费中青苗补偿费的去向",
+        "甲",
+        "甲",
+        "stages",
+    ),
     # rule 5: another person named, even by the same applicant
     ("请公开张某的低保审批材料", "请公开李某的低保审批材料", "甲", "甲", "names"),
     # rule 1: another case number
