@@ -596,6 +596,14 @@ LOOK_ALIKES = [
         "甲",
         "stages",
     ),
+    # rule 6 stops at the medium: a 书面答复 is an 答复, not a delivery form
+    (
+        "请公开贵局对本人2021年3月5日信访事项的书面答复",
+        "请公开贵局对本人2021年3月5日信访事项的调查报告",
+        "甲",
+        "甲",
+        "stages",
+    ),
     # rule 4: the records of a case or an inspection
     (
         "请公开3月5日滨江路交通事故的调查报告",
