@@ -20,6 +20,7 @@ depth. The trigram GiST scan it replaces grew ×9.6 from 10,000 to 100,000 cases
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Iterable
@@ -38,8 +39,11 @@ FACT_WEIGHT = 1.5
 TABLE = "case_library_libraryposting"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def term_id(term: str) -> int:
-    """A stable signed 64-bit id of a term (blake2b; the same on every machine and run)."""
+    """A stable signed 64-bit id of a term (blake2b; the same on every machine and run).
+    Cached: the bigrams of an organ's requests are a few thousand, hashed once each (a third
+    of the time of indexing a case otherwise)."""
     digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 

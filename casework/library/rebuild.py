@@ -38,17 +38,26 @@ def library_entries_write(
 ) -> tuple[int, int]:
     """Write (or rewrite) the entries and postings of `cases`, BATCH cases a transaction, in
     id order; with `missing_only`, only the cases that have no entry yet, so an interrupted
-    run goes on where it stopped. Returns (cases written, postings written)."""
-    cases = cases.select_related("applicant").order_by("pk")
-    if missing_only:
-        cases = cases.filter(library_entry__isnull=True)
+    run goes on where it stopped. The progress counts the cases looked at. Returns (cases
+    written, postings written)."""
     total = cases.count()
-    done, last, terms = 0, 0, 0
+    done, scanned, last, terms = 0, 0, 0, 0
     now = timezone.now()
     while True:
-        batch = list(cases.filter(pk__gt=last)[:BATCH])
-        if not batch:
+        # Ids first, then the cases of the batch: a join of the cases with their missing
+        # entries is planned as a nested loop once the entries' statistics are stale (27 s a
+        # batch at 40,000 entries, on PostgreSQL).
+        ids = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
             break
+        last = ids[-1]
+        scanned += len(ids)
+        if missing_only:
+            have = set(
+                LibraryEntry.objects.filter(case_id__in=ids).values_list("case_id", flat=True)
+            )
+            ids = [pk for pk in ids if pk not in have]
+        batch = list(Case.objects.filter(pk__in=ids).select_related("applicant").order_by("pk"))
         rows = []
         postings = []
         for case in batch:
@@ -68,15 +77,15 @@ def library_entries_write(
                     indexed_at=now,
                 )
             )
-        with transaction.atomic():
-            LibraryEntry.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["case"], update_fields=UPDATED
-            )
-            terms += postings_write(postings, replace=not missing_only)
+        if rows:
+            with transaction.atomic():
+                LibraryEntry.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=["case"], update_fields=UPDATED
+                )
+                terms += postings_write(postings, replace=not missing_only)
         done += len(batch)
-        last = batch[-1].pk
         if progress is not None:
-            progress(done, total)
+            progress(scanned, total)
     if progress is not None and total == 0:
         progress(0, 0)
     if done:
