@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -282,7 +281,7 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
         now=now,
     )
 
-    def fire(name: str, who: str, on: date, **fields: Any) -> None:
+    def fire(name: str, who: str, on: date, **fields: object) -> None:
         # Each step is entered on its own day, as an office keeping up would (no backdating).
         case_transition(
             number=case.number,
@@ -375,7 +374,12 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
 
 
 def _earlier_answered_case(
-    organ: Organ, users: dict[str, User], division: Division, arrived: date, replied: date, now: Any
+    organ: Organ,
+    users: dict[str, User],
+    division: Division,
+    arrived: date,
+    replied: date,
+    now: datetime,
 ) -> str:
     """An earlier case of the sample's applicant, granted and its reply letter issued."""
     from letters.services import letter_issue

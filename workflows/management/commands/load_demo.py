@@ -158,7 +158,7 @@ class Command(BaseCommand):
                 **kw,
             )
 
-        def fire(case: Case, name: str, who: str, on: date, **fields: Any) -> None:
+        def fire(case: Case, name: str, who: str, on: date, **fields: object) -> None:
             # Each step is entered on its own day (the demo's history, not a backdating).
             entered = now - timedelta(days=(timezone.localdate(now) - on).days)
             case_act(
