@@ -472,9 +472,9 @@ def sample_pdf(
     return html_to_pdf(html)
 
 
-def sample_seal() -> str:
-    """A specimen seal (红色圆章, 42 mm, marked 样章) for samples when the organ has none."""
-    import base64
+def specimen_seal_png() -> bytes:
+    """A specimen seal (红色圆章, 42 mm, marked 样章) as a PNG: samples use it when the organ
+    has no seal, and the demo organ gets it as its seal so that its letters show one."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont
@@ -502,4 +502,11 @@ def sample_seal() -> str:
         draw.text((centre, centre + 120), "样章", fill=red, font=font, anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return buffer.getvalue()
+
+
+def sample_seal() -> str:
+    """The specimen seal as a data URI (samples of an organ without a seal)."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(specimen_seal_png()).decode()
