@@ -19,6 +19,7 @@ transition's transaction with the case row locked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ from casework.dispositions import REGULATION
 from casework.payloads import FormData, Payload, TemplateContext
 
 if TYPE_CHECKING:
+    from rest_framework import serializers
+
     from casework.lifecycle.inputs import TransitionForm
     from casework.models import Case
 
@@ -296,11 +299,20 @@ class ItemDecisionsWidget(forms.Widget):
 
     template_name = "casework/_item_decisions.html"
 
-    def __init__(self, attrs: Any = None) -> None:
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
         super().__init__(attrs)
+        # Set together by attach_item_decisions for a case of several items.
         self.items: list[RequestItem] = []
-        self.item_form: Any = None
-        self.case: Any = None
+        self.item_form: type[TransitionForm] | None = None
+        self.case: Case | None = None
+
+    def item_decision_form(
+        self, data: FormData | None = None, *, prefix: str | None = None
+    ) -> TransitionForm:
+        """One item's decision form (bound to `data` when given), for the case."""
+        if self.item_form is None or self.case is None:
+            raise ValueError("attach_item_decisions has not fitted this widget to a case")
+        return self.item_form(data, case=self.case, prefix=prefix)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = data.get(name)
@@ -335,14 +347,11 @@ class ItemDecisionsWidget(forms.Widget):
         for item in self.items:
             prefix = f"{name}-{item.position}"
             data = given.get(item.position)
-            form = (
-                self.item_form(
-                    {f"{prefix}-{k}": v for k, v in data.items() if k in ITEM_KEYS},
-                    case=self.case,
-                    prefix=prefix,
-                )
-                if data is not None
-                else self.item_form(case=self.case, prefix=prefix)
+            form = self.item_decision_form(
+                None
+                if data is None
+                else {f"{prefix}-{k}": v for k, v in data.items() if k in ITEM_KEYS},
+                prefix=prefix,
             )
             if data is not None:
                 form.is_valid()
@@ -370,7 +379,7 @@ class ItemDecisionsField(forms.Field):
         )
         super().__init__(**kwargs)
 
-    def api_serializer(self, **common: Any) -> Any:
+    def api_serializer(self, **common: Any) -> serializers.ListField:
         """The API body's field (workflows.api.transitions)."""
         from rest_framework import serializers
 
@@ -390,7 +399,7 @@ class ItemDecisionsField(forms.Field):
             if value:
                 raise forms.ValidationError(_("This request has one item: decide it as a whole."))
             return
-        given: dict[int, dict[str, Any]] = {}
+        given: dict[int, Payload] = {}
         for entry in value:
             try:
                 position = int(entry.get("position"))
@@ -427,9 +436,7 @@ class ItemDecisionsField(forms.Field):
         decided = []
         for entry in sorted(value, key=lambda e: int(e["position"])):
             position = int(entry["position"])
-            form = widget.item_form(
-                {k: v for k, v in entry.items() if k in ITEM_KEYS}, case=widget.case
-            )
+            form = widget.item_decision_form({k: v for k, v in entry.items() if k in ITEM_KEYS})
             if not form.is_valid():
                 field, messages = next(iter(form.errors.items()))
                 label = form.fields[field].label if field in form.fields else ""
@@ -484,12 +491,12 @@ def _decision_form(form: TransitionForm) -> type:
     return ProposeInput if isinstance(form, ProposeInput) else DecisionInput
 
 
-def _json_value(value: Any) -> Any:
+def _json_value(value: object) -> object:
     """A cleaned value as the event stores it (dates as ISO text)."""
     return value.isoformat() if isinstance(value, date) else value
 
 
-def item_decisions_text(decided: list[Any]) -> str:
+def item_decisions_text(decided: Iterable[object]) -> str:
     """A proposal's item decisions as the history shows them: "1.安置计划：予以公开；2.…"."""
     labels = dict(Disposition.choices)
     return "；".join(
