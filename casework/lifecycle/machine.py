@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,6 +71,7 @@ from casework.lifecycle.table import (
     RELEASES_TASK,
     RETURNS_TO_TRIAGE,
     TRANSITIONS,
+    TransitionOptions,
     TransitionSpec,
     event_kind_label,
     register,
@@ -138,7 +139,7 @@ def transition(
     target: object,
     roles: tuple[str, ...],
     form: type[i.TransitionForm],
-    **options: Any,
+    **options: Unpack[TransitionOptions],
 ) -> Callable[[Body], TransitionDescriptor]:
     """Declare a transition (registered in the table) and bind its body.
 

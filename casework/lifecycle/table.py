@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +75,18 @@ class TransitionSpec:
         }
         labels.update(self.form.records)
         return labels
+
+
+class TransitionOptions(TypedDict, total=False):
+    """The optional fields of a TransitionSpec, as `@transition(...)` takes them."""
+
+    article: str
+    completes: tuple[str, ...]
+    flow: str
+    offered: bool
+    letters: tuple[str, ...]
+    guards: tuple[Guard, ...]
+    period: Period | None
 
 
 # The table, filled by the declarations in casework.lifecycle.machine (`@transition`), in
