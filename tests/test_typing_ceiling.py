@@ -5,7 +5,8 @@ What is counted, over the Python code of `casework/`, `workflows/` and `letters/
 excluded), by reading the syntax tree:
 
 - `any`: every use of `Any` in code, whether written `Any` or `typing.Any`, that is not a
-  boundary use (below). The import line itself is not a use. This count goes to (near) zero:
+  boundary use (below). The import line itself is not a use; a quoted annotation, or the
+  quoted value of a `TypeAlias`, counts as if unquoted. This count goes to (near) zero:
   say what the value is (the model, `QuerySet[Case]`, a TypedDict, a dataclass, a Protocol, a
   union, `object` for a value merely passed on, `Payload` / `JSONValue` for JSON).
 - `any_boundary`: the uses of `Any` at a true boundary, where the honest type is `Any`:
@@ -135,6 +136,44 @@ def _passed_on(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.exp
     return found
 
 
+class _Unquote(ast.NodeTransformer):
+    """A quoted annotation (`"dict[str, Any]"`) read as the expression it names, so that the
+    counts see through the quotes; `Literal["..."]` stays text."""
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            return node
+        return self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if not isinstance(node.value, str):
+            return node
+        try:
+            parsed = ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return node
+        for inner in ast.walk(parsed):
+            inner.lineno = node.lineno  # type: ignore[attr-defined]
+        unquoted: ast.AST = self.visit(parsed)
+        return unquoted
+
+
+def _unquote_annotations(tree: ast.AST) -> None:
+    """Parse the quoted parts of every annotation (parameters, returns, variables) and of the
+    value of an explicit `TypeAlias`, in place."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            node.annotation = _Unquote().visit(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            node.returns = _Unquote().visit(node.returns)
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            alias = node.annotation
+            if (isinstance(alias, ast.Name) and alias.id == "TypeAlias") or (
+                isinstance(alias, ast.Attribute) and alias.attr == "TypeAlias"
+            ):
+                node.value = _Unquote().visit(node.value)
+
+
 def _boundary_nodes(tree: ast.AST) -> set[int]:
     """The ids of the `Any` nodes at a boundary by rules (b) and (c)."""
     overrides = {
@@ -158,6 +197,7 @@ def count_tree(tree: ast.AST, path: str) -> dict[str, list[str]]:
     """One module's findings per count, as `path:line`."""
     found: dict[str, list[str]] = {name: [] for name in COUNTS}
     whole_module = Path(path) == BOUNDARY_MODULE
+    _unquote_annotations(tree)
     boundary = _boundary_nodes(tree)
 
     def visit(node: ast.AST, in_function: bool) -> None:
@@ -244,7 +284,8 @@ def test_the_counter_tells_a_boundary_from_the_rest() -> None:
     """Boundary: the variadics passed on whole (line 3), a framework override's signature in
     a subclass (line 5, its four); not: a variadic kept (line 6), `Any` in the body of the
     override (line 7), a same-named method of a class with no base (line 9), a named
-    parameter next to a passed-on variadic (line 3's `x`). `casework/payloads.py`: all."""
+    parameter next to a passed-on variadic (line 3's `x`). Quoted annotations and aliases are
+    read (not a `Literal` string). `casework/payloads.py`: all."""
     snippet = (
         "from typing import Any\n"
         "class W(forms.Widget):\n"
@@ -259,6 +300,13 @@ def test_the_counter_tells_a_boundary_from_the_rest() -> None:
     found = count_tree(ast.parse(snippet), "snippet.py")
     assert found["any_boundary"] == ["snippet.py:3"] * 2 + ["snippet.py:5"] * 4
     assert found["any"] == ["snippet.py:3", "snippet.py:6", "snippet.py:7", "snippet.py:9"]
+    quoted = (
+        "X: TypeAlias = 'dict[str, Any]'\n"
+        "def f(a: 'list[Any]', b: Literal['Any']) -> 'Any': ...\n"
+        "y: 'Any' = 1\n"
+    )
+    found = count_tree(ast.parse(quoted), "quoted.py")
+    assert found["any"] == ["quoted.py:1", "quoted.py:2", "quoted.py:2", "quoted.py:3"]
     payloads = count_tree(ast.parse("Payload = dict[str, Any]\n"), str(BOUNDARY_MODULE))
     assert payloads["any_boundary"] == [f"{BOUNDARY_MODULE}:1"]
     assert payloads["any"] == []
