@@ -72,7 +72,11 @@ class DivisionAdmin(admin.ModelAdmin[Division]):
     list_filter = ["organ", "is_active"]
 
     def save_related(
-        self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Any, change: bool
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Division],
+        formsets: object,
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         division = form.instance
@@ -170,7 +174,9 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     date_hierarchy = "day"
     search_fields = ["name", "source"]
 
-    def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: SpecialDay, form: forms.ModelForm[SpecialDay], change: bool
+    ) -> None:
         special_day_save(day=obj, actor=staff_user(request), reason=form.cleaned_data["reason"])
         # Recomputing 100,000 open cases takes minutes: a worker does it (issue 15).
         messages.info(

@@ -19,14 +19,14 @@ transition's transaction with the case row locked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,8 @@ from casework.dispositions import REGULATION
 from casework.payloads import FormData, Payload, TemplateContext
 
 if TYPE_CHECKING:
+    from django.forms.renderers import BaseRenderer
+
     from rest_framework import serializers
 
     from casework.lifecycle.inputs import TransitionForm
@@ -314,7 +316,7 @@ class ItemDecisionsWidget(forms.Widget):
             raise ValueError("attach_item_decisions has not fitted this widget to a case")
         return self.item_form(data, case=self.case, prefix=prefix)
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+    def value_from_datadict(self, data: Mapping[str, object], files: object, name: str) -> object:
         value = data.get(name)
         if isinstance(value, list) or not self.items:
             return value
@@ -330,13 +332,21 @@ class ItemDecisionsWidget(forms.Widget):
             for item in self.items
         ]
 
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+    def value_omitted_from_data(self, data: Mapping[str, object], files: object, name: str) -> bool:
         return False
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+    def render(
+        self,
+        name: str,
+        value: object,
+        attrs: dict[str, object] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
-    def get_context(self, name: str, value: Any, attrs: Any) -> TemplateContext:
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> TemplateContext:
         context = super().get_context(name, value, attrs)
         given = (
             {v.get("position"): v for v in value if isinstance(v, dict)}
@@ -385,14 +395,14 @@ class ItemDecisionsField(forms.Field):
 
         return serializers.ListField(child=serializers.DictField(), allow_empty=True, **common)
 
-    def to_python(self, value: Any) -> list[Payload]:
+    def to_python(self, value: object) -> list[Payload]:
         if value in (None, "", []):
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise forms.ValidationError(_("A list of the items' decisions is expected."))
         return value
 
-    def validate(self, value: Any) -> None:
+    def validate(self, value: list[Payload]) -> None:
         widget: ItemDecisionsWidget = self.widget  # type: ignore[assignment]
         items = {item.position: item for item in getattr(widget, "items", [])}
         if not items:
@@ -402,7 +412,7 @@ class ItemDecisionsField(forms.Field):
         given: dict[int, Payload] = {}
         for entry in value:
             try:
-                position = int(entry.get("position"))
+                position = int(entry.get("position", ""))  # missing: ValueError
             except (TypeError, ValueError):
                 raise forms.ValidationError(_("Each item's decision names its position.")) from None
             if position not in items:
@@ -426,7 +436,7 @@ class ItemDecisionsField(forms.Field):
                 % {"items": "、".join(missing)}
             )
 
-    def clean(self, value: Any) -> list[FormData]:
+    def clean(self, value: object) -> list[FormData]:
         value = self.to_python(value)
         self.validate(value)
         widget: ItemDecisionsWidget = self.widget  # type: ignore[assignment]
