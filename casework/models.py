@@ -178,7 +178,7 @@ class Applicant(models.Model):
 
         for name in ("name", "contact_person", "address", "phone", "id_number", "credit_code"):
             setattr(self, name, one_line(getattr(self, name)))
-        errors: dict[str, Any] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not self.phone and not self.incomplete:
             errors["phone"] = _("Enter a contact phone number.")
         if self.category == ApplicantCategory.NATURAL_PERSON:
@@ -437,7 +437,7 @@ class Attachment(models.Model):
 class EventQuerySet(models.QuerySet["Event"]):
     """Events are append-only: bulk update and delete are refused."""
 
-    def update(self, **kwargs: Any) -> int:
+    def update(self, **kwargs: object) -> int:
         raise AppendOnlyError(_("Audit events cannot be changed."))
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -518,7 +518,7 @@ class Event(models.Model):
             raise AppendOnlyError(_("Audit events cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("Audit events cannot be deleted."))
 
 
@@ -712,7 +712,7 @@ class CaseNote(models.Model):
             raise AppendOnlyError(_("Case notes cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("Case notes cannot be deleted."))
 
 
@@ -725,3 +725,5 @@ from casework.items import RequestItem  # noqa: E402, F401 - a request's items (
 
 if TYPE_CHECKING:
     from django.core.files.base import File
+
+    from django_stubs_ext import StrOrPromise
