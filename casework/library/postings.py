@@ -25,7 +25,6 @@ import hashlib
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.db import connection
 
@@ -37,6 +36,8 @@ RARE_GRAMS = 12
 APPLICANT_WEIGHT = 4.0
 FACT_WEIGHT = 1.5
 TABLE = "case_library_libraryposting"
+# The parameters of LOOKUP_SQL: term ids and kinds (arrays), ids, dates, the limit.
+SqlParam = int | date | list[int] | list[str]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -159,7 +160,7 @@ LIMIT %s
 """  # noqa: S608
 
 
-def candidate_query(entry: Entry, organ_id: int, limit: int) -> tuple[str, list[Any]] | None:
+def candidate_query(entry: Entry, organ_id: int, limit: int) -> tuple[str, list[SqlParam]] | None:
     """PostgreSQL: the one query of the candidates' ids and weights, best first (the terms
     counted and chosen in the database as `chosen_terms` does); None without terms."""
     terms = entry_terms(entry)
