@@ -401,21 +401,33 @@ def _probe(code: str, args: list[str], stdin: str = "") -> Payload:
     return answer
 
 
-def load_costs(rows: list[Payload]) -> list[str]:
+def load_costs(rows: list[Payload], probes: int) -> list[str]:
+    """Medians (and ranges) over `probes` fresh interpreters: the machine is shared."""
     cores = json.dumps([core_text(str(r.get("text") or "")) for r in rows])
     lines = []
+
+    def shown(runs: list[Payload], key: str, unit: str) -> str:
+        values = sorted(float(r[key]) for r in runs)
+        return f"{statistics.median(values):.0f} {unit} ({values[0]:.0f}–{values[-1]:.0f})"
+
     with tempfile.TemporaryDirectory() as scratch:
-        cache = str(Path(scratch) / "jieba.cache")
         for label in ("cold (no cache file: builds the prefix dict)", "warm (cache file read)"):
-            p = _probe(_LOAD_PROBE, [cache], cores)
+            runs = []
+            for i in range(probes):
+                cache = Path(scratch) / f"jieba{i}.cache"
+                if label.startswith("cold"):
+                    cache.unlink(missing_ok=True)
+                runs.append(_probe(_LOAD_PROBE, [str(cache)], cores))
             lines.append(
-                f"jieba {label}: import {p['import_ms']:.0f} ms, first lcut (dictionary) "
-                f"{p['first_cut_ms']:.0f} ms, RSS {p['rss_before_mb']:.0f} → "
-                f"{p['rss_after_import_mb']:.0f} → {p['rss_after_load_mb']:.0f} MB, "
-                f"then {p['cut_ms_per_text']:.3f} ms per request text"
+                f"jieba {label}, {probes} runs: import {shown(runs, 'import_ms', 'ms')}, "
+                f"first lcut (dictionary) {shown(runs, 'first_cut_ms', 'ms')}, RSS "
+                f"{shown(runs, 'rss_before_mb', 'MB')} → {shown(runs, 'rss_after_import_mb', 'MB')}"
+                f" → {shown(runs, 'rss_after_load_mb', 'MB')}, then "
+                f"{statistics.median(float(r['cut_ms_per_text']) for r in runs):.3f} ms per "
+                "request text"
             )
-    f = _probe(_FUZZ_PROBE, [])
-    lines.append(f"rapidfuzz: import + first call {f['import_ms']:.0f} ms")
+    runs = [_probe(_FUZZ_PROBE, []) for _i in range(probes)]
+    lines.append(f"rapidfuzz: import + first call {shown(runs, 'import_ms', 'ms')}")
     return lines
 
 
@@ -423,7 +435,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--set", type=Path, default=DATA / "similar_set.jsonl")
     parser.add_argument("--pairs", type=Path, default=DATA / "similar_pairs.jsonl")
-    parser.add_argument("--no-sweep", action="store_true", help="only the threshold 0.4")
+    parser.add_argument(
+        "--thresholds",
+        type=float,
+        nargs="*",
+        default=list(THRESHOLDS),
+        help="same-information thresholds to sweep (none: no sweep)",
+    )
+    parser.add_argument("--probes", type=int, default=3, help="fresh interpreters per load figure")
     parser.add_argument(
         "--caps", type=int, nargs="*", default=[20, 8], help="postings a term, squeezed"
     )
@@ -455,11 +474,11 @@ def main() -> None:
             out(table_row(measure(v, match.SAME_THRESHOLD, rows, pairs, cap)) + "\n")
             sys.stdout.flush()
 
-    if not options.no_sweep:
+    if options.thresholds:
         out("\nThe same-information threshold swept (tuned on the set itself: optimistic):\n\n")
         out(HEADER + "\n|" + "---|" * 16 + "\n")
         for v in all_variants:
-            for threshold in THRESHOLDS:
+            for threshold in options.thresholds:
                 row = measure(v, threshold, rows, pairs)
                 mark = " ✓" if row.meets_targets() else ""
                 out(table_row(row) + mark + "\n")
@@ -467,7 +486,7 @@ def main() -> None:
         out(f"\n✓ = meets the targets ({TARGETS}).\n")
 
     out("\nFirst-call cost in a fresh interpreter:\n")
-    for line in load_costs(rows):
+    for line in load_costs(rows, options.probes):
         out(f"- {line}\n")
 
 
