@@ -110,14 +110,15 @@ def library_build(
 ) -> tuple[int, int]:
     """`library_entries_write` over `workers` processes, each writing a contiguous range of
     case ids (the indexing is CPU work in Python; one process leaves the database's core
-    idle). With `bulk` on PostgreSQL the postings' lookup index is dropped while writing and
+    idle; on SQLite, which takes one writer at a time, one process). With `bulk` on PostgreSQL the postings' lookup index is dropped while writing and
     built once at the end — a sort instead of millions of random B-tree inserts, for the first
     build of a large organ; lookups are slow until it is back. Returns (cases, postings)."""
     if bulk and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {LOOKUP_INDEX}")
     try:
-        if workers <= 1:
+        if workers <= 1 or connection.vendor == "sqlite":
+            # SQLite takes one writer at a time: more processes would only wait for the lock.
             return library_entries_write(cases, missing_only=missing_only, progress=progress)
         return _build_in_processes(cases, missing_only, workers, progress)
     finally:

@@ -26,10 +26,8 @@ def _lookup_index_exists() -> bool:
     return LOOKUP_INDEX in constraints
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="worker processes need a database they can each connect to (PostgreSQL)",
-)
+# Committed data (transaction=True): the worker processes (PostgreSQL; SQLite writes in one
+# process) connect on their own and must see the seeded cases.
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_and_bulk_write_what_one_process_writes(official_calendar, users):
     call_command("seed_bench", cases=120, stdout=StringIO())
