@@ -35,6 +35,7 @@ OFFICER_TEXT: dict[str, str] = {
     "search_places": "clause",
     "search_systems": "clause",
     "search_period": "clause",
+    "step_reason": "clause",  # the step's reason, which a new wording quotes (DEVELOPING)
 }
 
 
