@@ -11,12 +11,15 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from typing_extensions import TypeVar
 
 from casework.calendar_data import (
     CalendarImportError,
@@ -69,7 +72,11 @@ class DivisionAdmin(admin.ModelAdmin[Division]):
     list_filter = ["organ", "is_active"]
 
     def save_related(
-        self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Any, change: bool
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Division],
+        formsets: object,
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         division = form.instance
@@ -81,7 +88,10 @@ class DivisionAdmin(admin.ModelAdmin[Division]):
             division_revoke_member(user, division)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+ReadOnlyModel = TypeVar("ReadOnlyModel", bound=models.Model, default=models.Model)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[ReadOnlyModel]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -93,7 +103,7 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(ReadOnlyAdmin[Case]):
     list_display = ["number", "status", "channel", "received_on", "lead_division", "reply_due_on"]
     list_filter = ["status", "channel", "lead_division"]
     search_fields = ["number", "applicant__name"]
@@ -107,17 +117,19 @@ class EventKindFilter(admin.SimpleListFilter):
     title = _("kind")
     parameter_name = "kind"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Event]
+    ) -> list[tuple[str, str]]:
         return [(name, spec.label) for name, spec in TRANSITIONS.items()] + [
             (name, str(label)) for name, label in OTHER_EVENT_LABELS.items()
         ]
 
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ReadOnlyAdmin[Event]):
     list_display = ["case", "seq", "kind_label", "actor_name", "actor_role", "on", "entered_at"]
     list_filter = [EventKindFilter]
     search_fields = ["case__number"]
@@ -162,7 +174,9 @@ class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     date_hierarchy = "day"
     search_fields = ["name", "source"]
 
-    def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: SpecialDay, form: forms.ModelForm[SpecialDay], change: bool
+    ) -> None:
         special_day_save(day=obj, actor=staff_user(request), reason=form.cleaned_data["reason"])
         # Recomputing 100,000 open cases takes minutes: a worker does it (issue 15).
         messages.info(
@@ -244,7 +258,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     def has_import_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("casework.add_specialday"))
 
-    def get_urls(self) -> list[Any]:
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "import/",
@@ -254,7 +268,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
             *super().get_urls(),
         ]
 
-    def import_view(self, request: HttpRequest) -> Any:
+    def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
         posted = request.method == "POST"
@@ -310,7 +324,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
 
     def changelist_view(
         self, request: HttpRequest, extra_context: TemplateContext | None = None
-    ) -> Any:
+    ) -> HttpResponse:
         loaded = set(CalendarYear.objects.values_list("year", flat=True))
         this_year = timezone.localdate().year
         missing = [y for y in range(this_year - 1, this_year + 2) if y not in loaded]
@@ -332,6 +346,6 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
 
 
 @admin.register(CalendarChange)
-class CalendarChangeAdmin(ReadOnlyAdmin):
+class CalendarChangeAdmin(ReadOnlyAdmin[CalendarChange]):
     list_display = ["at", "user", "action", "year", "day", "before", "after", "reason"]
     list_filter = ["action", "year"]

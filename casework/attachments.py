@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -224,8 +224,8 @@ class UploadLimitHandler(FileUploadHandler):
 
     def handle_raw_input(
         self,
-        input_data: Any,
-        META: dict[str, Any],  # noqa: N803 (Django's parameter name)
+        input_data: IO[bytes],
+        META: dict[str, str],  # noqa: N803 (Django's parameter name)
         content_length: int,
         boundary: str,
         encoding: str | None = None,

@@ -21,7 +21,7 @@ import hashlib
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Protocol, TypedDict, Unpack
 
 GENESIS = "0" * 64
 
@@ -45,7 +45,7 @@ def _number_text(value: float) -> str:
     return format(Decimal(repr(value)), "f")
 
 
-def jsonb_text(value: Any) -> str:
+def jsonb_text(value: object) -> str:
     """`value` as PostgreSQL prints the jsonb it parses to (`jsonb::text`)."""
     if value is None:
         return "null"
@@ -80,7 +80,7 @@ def event_canonical(
     entered_at: datetime | str,
     from_status: str,
     to_status: str,
-    payload: Any,
+    payload: object,
     prev_hash: str,
 ) -> str:
     """The event's canonical text: the trigger's `jsonb_build_object(...)::text`."""
@@ -102,12 +102,58 @@ def event_canonical(
     )
 
 
-def event_digest(**fields: Any) -> str:
+class CanonicalFields(TypedDict):
+    """The fields of an event that its canonical text covers (`event_canonical`)."""
+
+    case_id: int
+    seq: int
+    kind: str
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    on: date | str
+    entered_at: datetime | str
+    from_status: str
+    to_status: str
+    payload: object
+    prev_hash: str
+
+
+class ChainedEvent(Protocol):
+    """An Event, or the historical model's instance a migration holds."""
+
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def actor_name(self) -> str: ...
+    @property
+    def actor_role(self) -> str: ...
+    @property
+    def on(self) -> date | str: ...
+    @property
+    def entered_at(self) -> datetime | str: ...
+    @property
+    def from_status(self) -> str: ...
+    @property
+    def to_status(self) -> str: ...
+    @property
+    def payload(self) -> object: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+def event_digest(**fields: Unpack[CanonicalFields]) -> str:
     """SHA-256 (hex) of the event's canonical text in UTF-8 (`event_canonical`)."""
     return hashlib.sha256(event_canonical(**fields).encode("utf-8")).hexdigest()
 
 
-def event_digest_of(event: Any) -> str:
+def event_digest_of(event: ChainedEvent) -> str:
     """The digest an Event (or a historical-model instance) should carry."""
     return event_digest(
         case_id=event.case_id,

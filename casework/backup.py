@@ -20,10 +20,10 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -52,7 +52,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pg_url(db: dict[str, Any]) -> str:
+def _pg_url(db: Mapping[str, object]) -> str:
     """A libpq URL for pg_dump/pg_restore (password through PGPASSWORD, not the command line)."""
     host = db.get("HOST") or "localhost"
     port = db.get("PORT") or 5432
@@ -60,7 +60,7 @@ def _pg_url(db: dict[str, Any]) -> str:
     return f"postgresql://{user}@{host}:{port}/{quote(str(db['NAME']), safe='')}"
 
 
-def _pg_env(db: dict[str, Any]) -> dict[str, str]:
+def _pg_env(db: Mapping[str, object]) -> dict[str, str]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])

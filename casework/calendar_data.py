@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -99,7 +98,7 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 0
 
 
-def _parse_day(value: Any, line: int, errors: list[str]) -> date | None:
+def _parse_day(value: object, line: int, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -35,6 +35,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.choices import OPEN_STATUSES
 from casework.models import Division, Organ
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
+    from casework.models import Case
 
 # What a case contributes to the counts (the fields read, in this order).
 COUNTED_FIELDS = (
@@ -125,7 +130,7 @@ class CountedCase:
     clock_started_on: date | None
 
     @classmethod
-    def of(cls, case: Any) -> CountedCase:
+    def of(cls, case: Case) -> CountedCase:
         return cls(*(getattr(case, name) for name in COUNTED_FIELDS))
 
 
@@ -235,7 +240,7 @@ def _day_key(k: DayKey) -> str:
     return f"{organ}|{division or 0}|{day.isoformat()}"
 
 
-def _delete_empty(cursor: Any, table: str, empty: str, keys: list[str]) -> None:
+def _delete_empty(cursor: CursorWrapper, table: str, empty: str, keys: list[str]) -> None:
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         marks = ", ".join(["%s"] * len(chunk))
@@ -266,7 +271,9 @@ def counted_cases(**filters: Any) -> Iterable[CountedCase]:
 
 
 def recount(
-    *, progress: Callable[[int, int], None] | None = None, span: Any = None
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    span: Callable[[date, date], int] | None = None,
 ) -> tuple[Counter[OpenKey], dict[DayKey, list[int]], int]:
     """The counts as a full recount of every case gives them (grouped in the database for the
     open ones and the receipts; the closed cases read one by one for their working days)."""

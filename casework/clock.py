@@ -32,11 +32,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final, TypeAlias
 
 from django.utils.translation import gettext, ngettext
 
-from casework.payloads import Payload
+from casework.payloads import JSONValue, Payload
 from casework.text import cn_date
 from casework.workdays import WorkingCalendar
 
@@ -94,7 +94,10 @@ THIRD_PARTY: Final = "third_party"  # Art 32
 OTHER_ORGAN: Final = "other_organ"  # Art 34
 PARTIES: Final = frozenset({THIRD_PARTY, OTHER_ORGAN})
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+DetailValue: TypeAlias = str | int | bool | date | tuple[int, ...] | None
+"""A value of `Segment.detail` (the module docstring names the keys of each kind)."""
+
+_EMPTY: Mapping[str, DetailValue] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class ClockEvent:
 
     kind: str
     on: date
-    payload: Mapping[str, Any] = field(default_factory=dict)
+    payload: Mapping[str, JSONValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,7 @@ class Segment:
     start: date
     end: date | None
     working_days: int | None
-    detail: Mapping[str, Any]
+    detail: Mapping[str, DetailValue]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,7 @@ class ClockResult:
     segments: tuple[Segment, ...]
 
 
-def _as_date(value: Any, what: str) -> date:
+def _as_date(value: object, what: str) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -173,7 +176,7 @@ def _as_date(value: Any, what: str) -> date:
     raise ValueError(f"{what}: expected an ISO date, got {value!r}")
 
 
-def _optional_date(payload: Mapping[str, Any], key: str, what: str) -> date | None:
+def _optional_date(payload: Mapping[str, JSONValue], key: str, what: str) -> date | None:
     value = payload.get(key)
     return None if value is None else _as_date(value, what)
 
@@ -767,7 +770,7 @@ def supervision_level(remaining: int | None, *, due_soon_within: int = 3) -> str
 format_date = cn_date  # 2026年3月5日 (casework.text)
 
 
-def _opt_date(value: Any) -> str:
+def _opt_date(value: object) -> str:
     return format_date(value) if isinstance(value, date) else ""
 
 
@@ -845,7 +848,7 @@ def _describe_exclusion(segment: Segment) -> str:
     text = text.format(**values)
     if segment.kind == "consultation" and detail.get("open"):
         delivered = detail.get("delivered_on")
-        if delivered is None:
+        if not isinstance(delivered, date):  # None until the delivery is recorded
             text += gettext(
                 " The party's deadline is an estimate from the sending day until its receipt of"
                 " the letter is recorded (Art 32)."
@@ -921,7 +924,8 @@ def describe_segment(segment: Segment) -> str:
     if kind == "closed":
         return _describe_closed(segment)
     if kind == "provisional":
-        years = "、".join(str(year) for year in detail.get("years", ()))
+        listed = detail.get("years")
+        years = "、".join(str(year) for year in listed) if isinstance(listed, tuple) else ""
         return gettext(
             "The holiday arrangement for {years} is not published yet: dates in it are estimated"
             " from weekends and statutory holidays and are provisional."
@@ -946,8 +950,8 @@ def _describe_closed(segment: Segment) -> str:
             "The application was merged into the same applicant's earlier request on {date};"
             " the clock stops."
         ).format(date=on)
-    late = detail.get("late_working_days", 0)
-    if late:
+    late = detail.get("late_working_days")
+    if isinstance(late, int) and late:
         return ngettext(
             "The reply was issued on {date}, {late} working day after the due date; the clock"
             " stops.",
@@ -960,7 +964,7 @@ def _describe_closed(segment: Segment) -> str:
     ).format(date=on)
 
 
-def _json_safe(value: Any) -> Any:
+def _json_safe(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -41,6 +41,8 @@ from casework.payloads import Payload
 from casework.text import one_line
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from casework.models import Case, Event
 
 # Text that says nothing, in any case and with any surrounding punctuation or spaces.
@@ -160,11 +162,11 @@ class DecisionCheck:
     problems: list[tuple[str | None, str]] = field(default_factory=list)
     records: Payload = field(default_factory=dict)
 
-    def add(self, name: str | None, message: Any) -> None:
+    def add(self, name: str | None, message: StrOrPromise) -> None:
         self.problems.append((name, str(message)))
 
 
-def decision_check(disposition: str, fields: Mapping[str, Any], *, case: Case) -> DecisionCheck:
+def decision_check(disposition: str, fields: Mapping[str, object], *, case: Case) -> DecisionCheck:
     """The problems of deciding `disposition` with `fields` on `case`, and the facts resolved
     for the event (see the module docstring)."""
     check = DecisionCheck()
@@ -203,7 +205,7 @@ def decision_check(disposition: str, fields: Mapping[str, Any], *, case: Case) -
     return check
 
 
-def _check_text(check: DecisionCheck, disposition: str, fields: Mapping[str, Any]) -> None:
+def _check_text(check: DecisionCheck, disposition: str, fields: Mapping[str, object]) -> None:
     reasons_required = disposition.startswith(REASONS_REQUIRED) and (
         disposition not in REASONS_OPTIONAL
     )
@@ -219,7 +221,7 @@ def _check_text(check: DecisionCheck, disposition: str, fields: Mapping[str, Any
 
 
 def _check_catalogue_item(
-    check: DecisionCheck, disposition: str, fields: Mapping[str, Any], case: Case
+    check: DecisionCheck, disposition: str, fields: Mapping[str, object], case: Case
 ) -> None:
     """Art 36(1) (and a granted reply that points to published information): the reply names
     an item of the organ's proactive-disclosure catalogue, published and in force; its title,
@@ -230,7 +232,11 @@ def _check_catalogue_item(
             _("A catalogue item is named only by a reply that the information is published."),
         )
         return
-    item = items_for_reply(case.organ).filter(pk=fields["catalogue_item"]).first()
+    chosen = fields["catalogue_item"]  # the form's IntegerField
+    if not isinstance(chosen, int):
+        check.add("catalogue_item", _("No published catalogue item in force has this number."))
+        return
+    item = items_for_reply(case.organ).filter(pk=chosen).first()
     if item is None:
         check.add("catalogue_item", _("No published catalogue item in force has this number."))
         return
@@ -238,7 +244,7 @@ def _check_catalogue_item(
     check.records["where_published"] = where_published_text(item)
 
 
-def _check_search(check: DecisionCheck, fields: Mapping[str, Any]) -> None:
+def _check_search(check: DecisionCheck, fields: Mapping[str, object]) -> None:
     """Art 36(4): where the organ searched (places or systems) and for what (terms)."""
     if not (one_line(fields.get("search_places")) or one_line(fields.get("search_systems"))):
         check.add(
@@ -251,7 +257,7 @@ def _check_search(check: DecisionCheck, fields: Mapping[str, Any]) -> None:
         check.add("search_terms", _("Art 36(4): record the search terms used."))
 
 
-def _check_responsible_organ(check: DecisionCheck, fields: Mapping[str, Any]) -> None:
+def _check_responsible_organ(check: DecisionCheck, fields: Mapping[str, object]) -> None:
     """Art 36(5): the responsible organ's name and contact, or why it cannot be determined."""
     organ = one_line(fields.get("responsible_organ"))
     unknown = one_line(fields.get("responsible_unknown"))
@@ -277,7 +283,7 @@ def _check_responsible_organ(check: DecisionCheck, fields: Mapping[str, Any]) ->
             check.add("responsible_contact", problem)
 
 
-def _check_repeated(check: DecisionCheck, fields: Mapping[str, Any], case: Case) -> None:
+def _check_repeated(check: DecisionCheck, fields: Mapping[str, object], case: Case) -> None:
     number = one_line(fields.get("earlier_case_number"))
     if not number:
         check.add(
@@ -298,7 +304,7 @@ def _check_repeated(check: DecisionCheck, fields: Mapping[str, Any], case: Case)
     )
 
 
-def _check_explanation(check: DecisionCheck, fields: Mapping[str, Any], case: Case) -> None:
+def _check_explanation(check: DecisionCheck, fields: Mapping[str, object], case: Case) -> None:
     """Art 35: the organ asked the applicant to explain before refusing to process."""
     asked = fields.get("explanation_requested_on")
     if not isinstance(asked, date):

@@ -1,7 +1,14 @@
 """Errors raised by services and the lifecycle. Each carries a Chinese message for the user
 (through gettext) and maps to one HTTP status in the faces."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+
+    from django_stubs_ext import StrOrPromise
 
 
 class CaseworkError(Exception):
@@ -9,7 +16,7 @@ class CaseworkError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: Any, *, field: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise, *, field: str | None = None) -> None:
         self.message = str(message)
         self.field = field
         self.errors: dict[str, list[str]] = {field or "__all__": [self.message]}
@@ -40,7 +47,7 @@ class WrongState(CaseworkError):
     status_code = 409
 
 
-def invalid_from_validation_error(error: Any) -> InvalidInput:
+def invalid_from_validation_error(error: ValidationError) -> InvalidInput:
     """Turn a Django ValidationError (possibly with several fields) into InvalidInput."""
     errors: dict[str, list[str]] = {}
     if hasattr(error, "error_dict"):

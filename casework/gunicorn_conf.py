@@ -7,7 +7,6 @@ Both logs go to stderr; the access log carries the request id (X-Request-ID).
 
 import multiprocessing
 import os
-from typing import Any
 
 # The pages are CPU-bound (templates, the ORM) and PostgreSQL usually shares the machine, so
 # more processes than cores only add contention: on the 2-core reference machine the load test
@@ -38,7 +37,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def when_ready(server: Any) -> None:
+def when_ready(server: object) -> None:  # gunicorn's Arbiter, unused
     """In the master, after the application is loaded and before any worker forks: import
     every view (the URLconf), load the Chinese catalogue and compile the project's templates,
     so that each worker's first requests are as fast as its later ones. No database

@@ -18,7 +18,8 @@ every row it is counted in.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +28,9 @@ from django.db.models import Count, F, Q, QuerySet
 from casework.choices import CaseStatus
 from casework.dispositions import dispositions_in_row, report_row
 from casework.items import RequestItem, overall_disposition
+
+if TYPE_CHECKING:
+    from casework.models import Case
 
 RULES = ("main", "per_item")
 
@@ -41,7 +45,9 @@ def report_rule() -> str:
 
 
 def count_items_per_item(
-    cells: dict[str, dict[str, int]], scopes: dict[str, QuerySet[Any]], result_row: Any
+    cells: dict[str, dict[str, int]],
+    scopes: dict[str, QuerySet[Case]],
+    result_row: Callable[[str, str], str],
 ) -> None:
     """Re-weigh the cells of table 三 (counted once per case) under the "per_item" rule."""
     if report_rule() != "per_item":
@@ -88,7 +94,9 @@ def _decided_by_items(status: str, disposition: str, decided: list[str]) -> bool
     )
 
 
-def per_item_cell_cases(results: QuerySet[Any], row: str, by_case: QuerySet[Any]) -> QuerySet[Any]:
+def per_item_cell_cases(
+    results: QuerySet[Case], row: str, by_case: QuerySet[Case]
+) -> QuerySet[Case]:
     """The drill-down of a result row under "per_item": the cases counted there as a whole
     (`by_case`, the "main" rule's list, less those whose items were decided one by one) and
     those with an item decided into the row."""

@@ -19,13 +19,14 @@ transition's transaction with the case row locked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,10 @@ from casework.dispositions import REGULATION
 from casework.payloads import FormData, Payload, TemplateContext
 
 if TYPE_CHECKING:
+    from django.forms.renderers import BaseRenderer
+
+    from rest_framework import serializers
+
     from casework.lifecycle.inputs import TransitionForm
     from casework.models import Case
 
@@ -296,13 +301,22 @@ class ItemDecisionsWidget(forms.Widget):
 
     template_name = "casework/_item_decisions.html"
 
-    def __init__(self, attrs: Any = None) -> None:
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
         super().__init__(attrs)
+        # Set together by attach_item_decisions for a case of several items.
         self.items: list[RequestItem] = []
-        self.item_form: Any = None
-        self.case: Any = None
+        self.item_form: type[TransitionForm] | None = None
+        self.case: Case | None = None
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+    def item_decision_form(
+        self, data: FormData | None = None, *, prefix: str | None = None
+    ) -> TransitionForm:
+        """One item's decision form (bound to `data` when given), for the case."""
+        if self.item_form is None or self.case is None:
+            raise ValueError("attach_item_decisions has not fitted this widget to a case")
+        return self.item_form(data, case=self.case, prefix=prefix)
+
+    def value_from_datadict(self, data: Mapping[str, object], files: object, name: str) -> object:
         value = data.get(name)
         if isinstance(value, list) or not self.items:
             return value
@@ -318,13 +332,21 @@ class ItemDecisionsWidget(forms.Widget):
             for item in self.items
         ]
 
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+    def value_omitted_from_data(self, data: Mapping[str, object], files: object, name: str) -> bool:
         return False
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+    def render(
+        self,
+        name: str,
+        value: object,
+        attrs: dict[str, object] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
-    def get_context(self, name: str, value: Any, attrs: Any) -> TemplateContext:
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> TemplateContext:
         context = super().get_context(name, value, attrs)
         given = (
             {v.get("position"): v for v in value if isinstance(v, dict)}
@@ -335,14 +357,11 @@ class ItemDecisionsWidget(forms.Widget):
         for item in self.items:
             prefix = f"{name}-{item.position}"
             data = given.get(item.position)
-            form = (
-                self.item_form(
-                    {f"{prefix}-{k}": v for k, v in data.items() if k in ITEM_KEYS},
-                    case=self.case,
-                    prefix=prefix,
-                )
-                if data is not None
-                else self.item_form(case=self.case, prefix=prefix)
+            form = self.item_decision_form(
+                None
+                if data is None
+                else {f"{prefix}-{k}": v for k, v in data.items() if k in ITEM_KEYS},
+                prefix=prefix,
             )
             if data is not None:
                 form.is_valid()
@@ -370,30 +389,30 @@ class ItemDecisionsField(forms.Field):
         )
         super().__init__(**kwargs)
 
-    def api_serializer(self, **common: Any) -> Any:
+    def api_serializer(self, **common: Any) -> serializers.ListField:
         """The API body's field (workflows.api.transitions)."""
         from rest_framework import serializers
 
         return serializers.ListField(child=serializers.DictField(), allow_empty=True, **common)
 
-    def to_python(self, value: Any) -> list[Payload]:
+    def to_python(self, value: object) -> list[Payload]:
         if value in (None, "", []):
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise forms.ValidationError(_("A list of the items' decisions is expected."))
         return value
 
-    def validate(self, value: Any) -> None:
+    def validate(self, value: list[Payload]) -> None:
         widget: ItemDecisionsWidget = self.widget  # type: ignore[assignment]
         items = {item.position: item for item in getattr(widget, "items", [])}
         if not items:
             if value:
                 raise forms.ValidationError(_("This request has one item: decide it as a whole."))
             return
-        given: dict[int, dict[str, Any]] = {}
+        given: dict[int, Payload] = {}
         for entry in value:
             try:
-                position = int(entry.get("position"))
+                position = int(entry.get("position", ""))  # missing: ValueError
             except (TypeError, ValueError):
                 raise forms.ValidationError(_("Each item's decision names its position.")) from None
             if position not in items:
@@ -417,7 +436,7 @@ class ItemDecisionsField(forms.Field):
                 % {"items": "、".join(missing)}
             )
 
-    def clean(self, value: Any) -> list[FormData]:
+    def clean(self, value: object) -> list[FormData]:
         value = self.to_python(value)
         self.validate(value)
         widget: ItemDecisionsWidget = self.widget  # type: ignore[assignment]
@@ -427,9 +446,7 @@ class ItemDecisionsField(forms.Field):
         decided = []
         for entry in sorted(value, key=lambda e: int(e["position"])):
             position = int(entry["position"])
-            form = widget.item_form(
-                {k: v for k, v in entry.items() if k in ITEM_KEYS}, case=widget.case
-            )
+            form = widget.item_decision_form({k: v for k, v in entry.items() if k in ITEM_KEYS})
             if not form.is_valid():
                 field, messages = next(iter(form.errors.items()))
                 label = form.fields[field].label if field in form.fields else ""
@@ -484,12 +501,12 @@ def _decision_form(form: TransitionForm) -> type:
     return ProposeInput if isinstance(form, ProposeInput) else DecisionInput
 
 
-def _json_value(value: Any) -> Any:
+def _json_value(value: object) -> object:
     """A cleaned value as the event stores it (dates as ISO text)."""
     return value.isoformat() if isinstance(value, date) else value
 
 
-def item_decisions_text(decided: list[Any]) -> str:
+def item_decisions_text(decided: Iterable[object]) -> str:
     """A proposal's item decisions as the history shows them: "1.安置计划：予以公开；2.…"."""
     labels = dict(Disposition.choices)
     return "；".join(

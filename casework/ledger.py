@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
@@ -26,6 +26,9 @@ from casework.audit_chain import GENESIS, anchor_digest, event_digest_of
 from casework.models import Case, Event
 from casework.payloads import Payload
 
+if TYPE_CHECKING:
+    from casework.lifecycle.actors import Staff
+
 
 @dataclass(frozen=True)
 class EventRow:
@@ -33,7 +36,7 @@ class EventRow:
 
     case_id: int
     kind: str
-    actor_user: Any | None
+    actor_user: Staff | None
     actor_name: str
     actor_role: str
     on: date
@@ -62,7 +65,21 @@ def _event(row: EventRow, seq: int, prev_hash: str) -> Event:
     return event
 
 
-def event_append(case: Case, **fields: Any) -> Event:
+class EventFields(TypedDict):
+    """What `event_append` takes: an EventRow's fields but the case."""
+
+    kind: str
+    actor_user: Staff | None
+    actor_name: str
+    actor_role: str
+    on: date
+    entered_at: datetime
+    from_status: str
+    to_status: str
+    payload: Payload
+
+
+def event_append(case: Case, **fields: Unpack[EventFields]) -> Event:
     """Append one event to the case's ledger (the caller holds the case's row lock)."""
     seq, prev = case.events.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
     event = _event(EventRow(case_id=case.pk, **fields), seq + 1, prev)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from django.http import HttpRequest
 
     from casework.lifecycle.actors import Person
@@ -43,7 +45,7 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: HttpRequest, user: Person, **kwargs: Any) -> None:
+def _logged_in(sender: object, request: HttpRequest, user: Person, **kwargs: object) -> None:
     from casework.second_factor import second_factor_required
 
     if second_factor_required(user):
@@ -71,7 +73,7 @@ def id_number_reveal_logged(request: HttpRequest, case_number: str, whose: list[
 
 @receiver(user_logged_out)
 def _logged_out(
-    sender: Any, request: HttpRequest | None, user: Person | None, **kwargs: Any
+    sender: object, request: HttpRequest | None, user: Person | None, **kwargs: object
 ) -> None:
     name = user.get_username() if user is not None else "-"
     security_log.info("logout user=%s client=%s", name, client_address(request))
@@ -79,7 +81,10 @@ def _logged_out(
 
 @receiver(user_login_failed)
 def _login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+    sender: object,
+    credentials: Mapping[str, object],
+    request: HttpRequest | None = None,
+    **kwargs: object,
 ) -> None:
     # Django has already masked the password in `credentials`; log only the user name.
     security_log.warning(

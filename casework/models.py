@@ -7,7 +7,7 @@ lifecycle (casework.lifecycle) alone; events are append-only.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -178,7 +178,7 @@ class Applicant(models.Model):
 
         for name in ("name", "contact_person", "address", "phone", "id_number", "credit_code"):
             setattr(self, name, one_line(getattr(self, name)))
-        errors: dict[str, Any] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not self.phone and not self.incomplete:
             errors["phone"] = _("Enter a contact phone number.")
         if self.category == ApplicantCategory.NATURAL_PERSON:
@@ -434,21 +434,49 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class EventQuerySet(models.QuerySet["Event"]):
-    """Events are append-only: bulk update and delete are refused."""
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a row of an append-only model."""
 
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(_("Audit events cannot be changed."))
+
+class AppendOnlyModel(models.Model):
+    """Rows written once and never changed or deleted (audit events, case notes, the catalogue's
+    item history, the self-check audit): saving an existing row and deleting one are refused
+    here, bulk update and delete by `AppendOnlyQuerySet`, and on PostgreSQL a trigger refuses
+    both below the ORM (the models' migrations). CHANGED and DELETED are the messages."""
+
+    CHANGED: ClassVar[StrOrPromise] = _("Audit events cannot be changed.")
+    DELETED: ClassVar[StrOrPromise] = _("Audit events cannot be deleted.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(self.CHANGED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(self.DELETED)
+
+
+_Row = TypeVar("_Row", bound=AppendOnlyModel)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Bulk update and delete of an append-only model's rows are refused."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError(self.model.CHANGED)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("Audit events cannot be deleted."))
+        raise AppendOnlyError(self.model.DELETED)
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or delete an audit event."""
+class EventQuerySet(AppendOnlyQuerySet["Event"]):
+    """Events are append-only: bulk update and delete are refused."""
 
 
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """An append-only audit row (事件): who did what to a case, when, and on which effective date.
 
     Written by the lifecycle in the same transaction as the change it records. On PostgreSQL a
@@ -512,14 +540,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("Audit events cannot be deleted."))
 
 
 class CalendarYear(models.Model):
@@ -668,12 +688,15 @@ class Notification(models.Model):
 NOTE_MAX_LENGTH = 2000  # characters of an internal note (the form, the service, the column)
 
 
-class CaseNote(models.Model):
+class CaseNote(AppendOnlyModel):
     """An internal note on a case (案件备注): staff talk, never shown to the applicant, never in a
     letter or the case file. Not a status change, so not an event of the ledger (whose kinds
     are the lifecycle's transitions): notes are their own append-only records, written once by
     casework.services.case_note_add and never changed or deleted. Mentions reach the mentioned
     users and the liaison officers of the mentioned divisions (e-mail and the workbench)."""
+
+    CHANGED = _("Case notes cannot be changed.")
+    DELETED = _("Case notes cannot be deleted.")
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("case")
@@ -699,6 +722,8 @@ class CaseNote(models.Model):
         verbose_name=_("mentioned divisions"),
     )
 
+    objects = AppendOnlyQuerySet["CaseNote"].as_manager()
+
     class Meta:
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
@@ -706,14 +731,6 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(_("Case notes cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("Case notes cannot be deleted."))
 
 
 from casework.case_counts import (  # noqa: E402, F401 - the dashboard's counts (issue 27)
@@ -725,3 +742,5 @@ from casework.items import RequestItem  # noqa: E402, F401 - a request's items (
 
 if TYPE_CHECKING:
     from django.core.files.base import File
+
+    from django_stubs_ext import StrOrPromise

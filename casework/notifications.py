@@ -65,7 +65,7 @@ def notify(
     return notification
 
 
-def email_render(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
+def email_render(template: str, context: Mapping[str, object]) -> tuple[str, str]:
     """Render templates/email/<template>.txt into (subject, body).
 
     Plain text: autoescape is off, so an applicant called "A&B" stays "A&B" (an e-mail is not
@@ -84,7 +84,7 @@ def notify_template(
     key: str,
     to: Iterable[str],
     template: str,
-    context: Mapping[str, Any],
+    context: Mapping[str, object],
     case: Case | None = None,
     attachment_path: str = "",
     attachment_name: str = "",
@@ -123,7 +123,7 @@ def _claim(ids: list[int] | None, now: datetime) -> list[Notification]:
 BATCH = 50
 
 
-def models_q_due(now: datetime) -> Any:
+def models_q_due(now: datetime) -> Q:
     pending = Q(status=Notification.Status.PENDING) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )

@@ -3,7 +3,9 @@
 These are the places where `Any` is the honest type: JSON that goes into or comes out of the
 database or the API (an event's payload, a letter's facts, a request body), a validated form's
 `cleaned_data`, a template's context. Code that knows more declares a TypedDict or a dataclass
-instead. `tests/test_typing_ceiling.py` counts every `Any` outside this module.
+instead. `tests/test_typing_ceiling.py` counts the uses of `Any` in this module as boundary
+uses (`any_boundary`), with the other boundaries its docstring names; every other `Any` counts
+in `any`, which goes to zero.
 """
 
 from __future__ import annotations
@@ -19,4 +21,7 @@ FormData: TypeAlias = dict[str, Any]
 TemplateContext: TypeAlias = dict[str, Any]
 """The context handed to a template."""
 
-__all__ = ["FormData", "Payload", "TemplateContext"]
+JSONValue: TypeAlias = "bool | int | float | str | list[JSONValue] | dict[str, JSONValue] | None"
+"""One JSON value, spelled out: what `json.loads` gives back or `json.dumps` takes."""
+
+__all__ = ["FormData", "JSONValue", "Payload", "TemplateContext"]

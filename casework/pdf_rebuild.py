@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-from typing import Any
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:  # pikepdf is loaded when a PDF is checked, not with the module
+    import pikepdf
+
+PdfValue: TypeAlias = "pikepdf.Object | int | Decimal"
+"""A value read from a PDF: pikepdf gives numbers as Python ints or Decimals."""
 
 # Action types (the /S of an action dictionary) that run code, open a program or another
 # file, send data out or play media.
@@ -72,7 +80,7 @@ _SCRUBBED_STREAM_KEYS = {"/F", "/FFilter", "/FDecodeParms", "/DL"}
 _PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Group")
 
 
-def _children(obj: Any) -> list[Any]:
+def _children(obj: pikepdf.Object) -> list[pikepdf.Object]:
     import pikepdf
 
     if isinstance(obj, pikepdf.Stream):
@@ -84,7 +92,7 @@ def _children(obj: Any) -> list[Any]:
     return []
 
 
-def _walk(pdf: Any) -> Any:
+def _walk(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
     """Every dictionary (and stream dictionary) of the file, direct ones inside others
     included: each indirect object once, then everything nested in it that is not itself an
     indirect object (those are reached on their own)."""
@@ -105,7 +113,7 @@ def _walk(pdf: Any) -> Any:
                     stack.append(child)
 
 
-def pdf_dangers(pdf: Any) -> set[str]:
+def pdf_dangers(pdf: pikepdf.Pdf) -> set[str]:
     """The dangerous names found anywhere in an open pikepdf document (empty when none)."""
     import pikepdf
 
@@ -127,7 +135,7 @@ def pdf_dangers(pdf: Any) -> set[str]:
     return found
 
 
-def _scrub(pdf: Any) -> None:
+def _scrub(pdf: pikepdf.Pdf) -> None:
     """Remove action, link and external-file keys from every object of the (rebuilt) file."""
     import pikepdf
 
@@ -192,7 +200,7 @@ def pdf_rebuild(data: bytes) -> bytes:
     return rebuilt
 
 
-def _copy_direct(out: Any, value: Any) -> Any:
+def _copy_direct(out: pikepdf.Pdf, value: PdfValue) -> PdfValue:
     """Copy an object of another file into `out` (copy_foreign takes indirect objects only)."""
     import pikepdf
 
@@ -207,7 +215,7 @@ def _copy_direct(out: Any, value: Any) -> Any:
     return value
 
 
-def _inherited(page: Any, key: str) -> Any:
+def _inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
     """An inheritable page attribute (MediaBox, CropBox, Rotate, Resources) from the tree."""
     node = page.get("/Parent")
     depth = 0

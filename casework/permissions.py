@@ -8,9 +8,10 @@ selectors filter cases by the division ids computed here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -71,14 +72,17 @@ def sees_all_cases(user: Person | None) -> bool:
     return bool(user_roles(user) & ALL_CASES_ROLES) or bool(getattr(user, "is_superuser", False))
 
 
-def division_members(division: Division) -> Any:
+def division_members(division: Division) -> QuerySet[Staff]:
     """The active users who work in a division (direct object grants; the same rows the
     queues read). A queryset, so callers can narrow it (liaison role, e-mail address)."""
 
     from guardian.shortcuts import get_users_with_perms
 
-    users: Any = get_users_with_perms(
-        division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False
+    users = cast(  # a queryset when attach_perms is False
+        "QuerySet[Staff]",
+        get_users_with_perms(
+            division, only_with_perms_in=[DIVISION_PERM.split(".")[1]], with_group_users=False
+        ),
     )
     return get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True)
 

@@ -27,9 +27,9 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, overload
+from typing import TypeVar, cast, overload
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -37,6 +37,7 @@ from django.db.models import (
     DateTimeField,
     ExpressionWrapper,
     F,
+    Model,
     Q,
     QuerySet,
     Window,
@@ -47,6 +48,8 @@ from django.db.models.lookups import Exact
 from casework.lifecycle.actors import Person
 from casework.models import Applicant, Case
 from casework.selectors import case_list_visible_to
+
+Row = TypeVar("Row", bound=Model)
 
 MAX_TERMS = 5
 MAX_QUERY_LENGTH = 100
@@ -102,15 +105,17 @@ def search_terms(q: str) -> list[str]:
     return [t for t in join_number_parts(q).split()[:MAX_TERMS] if t][:MAX_TERMS]
 
 
-def _letter_case_ids(term: str) -> QuerySet[Any] | None:
+def _letter_case_ids(term: str) -> QuerySet[Model] | None:
     """Case ids of letters whose document number contains `term`. The core does not import
     the letters floor: it follows the reverse relation `Case.letters` when that app is
     installed."""
     relation = Case._meta.fields_map.get("letters")
     if relation is None:
         return None
-    model: Any = relation.related_model
-    return model.objects.filter(number__icontains=term).order_by()  # type: ignore[no-any-return]
+    model = relation.related_model
+    if not isinstance(model, type):
+        return None
+    return model._default_manager.filter(number__icontains=term).order_by()
 
 
 # PostgreSQL, terms of one or two characters: the array of 1- and 2-character pieces of the
@@ -136,7 +141,7 @@ def _like_contains(upper: str) -> str:
 MAX_ID_LIST = 10_000
 
 
-def _ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
+def _ids(queryset: QuerySet[Row, int]) -> list[int] | QuerySet[Row, int]:
     """The ids as a list when there are not too many: `col = ANY(list)` can join the other
     conditions in one PostgreSQL BitmapOr, where a subquery cannot."""
     ids = list(queryset[: MAX_ID_LIST + 1])
@@ -248,7 +253,9 @@ class _CountedIds(Sequence[int]):
         return self.ids[index - self.offset]
 
 
-def case_page(cases: QuerySet[Case], number: Any, *, size: int, searched: bool = False) -> Any:
+def case_page(
+    cases: QuerySet[Case], number: str | int | None, *, size: int, searched: bool = False
+) -> Page[Case]:
     """One page of `cases`, newest first (a django Page whose object_list holds the cases).
 
     Ids first, then the page's rows with their related rows (joining them before the sort
@@ -259,7 +266,7 @@ def case_page(cases: QuerySet[Case], number: Any, *, size: int, searched: bool =
     For a plain list the page walks the date index and stops after `size` rows."""
 
     try:
-        wanted_number = max(1, int(number))
+        wanted_number = max(1, int(number or 1))  # None or "": the first page
     except (TypeError, ValueError):
         wanted_number = 1
     offset = (wanted_number - 1) * size
@@ -284,4 +291,4 @@ def case_page(cases: QuerySet[Case], number: Any, *, size: int, searched: bool =
     page = Paginator(_CountedIds(total, offset, ids), size).get_page(wanted_number)
     rows = cases.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]  # type: ignore[misc]
-    return page
+    return cast("Page[Case]", page)  # its object_list now holds the cases

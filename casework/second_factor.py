@@ -5,8 +5,6 @@ security log (casework.logging) can tell a finished log-in from a password-only 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -27,7 +25,7 @@ def second_factor_required(user: Person) -> bool:
 
 
 def second_factor_logged(
-    request: HttpRequest, user: Person, *, ok: bool, device: Any = None
+    request: HttpRequest, user: Person, *, ok: bool, device: object = None
 ) -> None:
     """One security-log line per second-factor attempt; a success finishes the log-in, so
     "login" is written here for the users who need the second factor, not at the password."""

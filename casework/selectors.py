@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,7 +30,7 @@ from casework.errors import NotVisible
 from casework.lifecycle.actors import Person, Staff
 from casework.lifecycle.follows import deadline_states
 from casework.models import CalendarYear, Case, CaseNote, Division, Event, Organ, SpecialDay
-from casework.payloads import Payload
+from casework.payloads import FormData, Payload
 from casework.permissions import ALL_CASES_ROLES, DIVISION_PERM, sees_all_cases, user_division_ids
 from casework.workdays import CalendarData, WorkingCalendar
 
@@ -74,7 +74,13 @@ def case_history(*, case: Case) -> QuerySet[Event]:
     return case.events.select_related("actor").order_by("seq")
 
 
-_calendar_cache: dict[str, Any] = {}
+class _CalendarCache(TypedDict, total=False):
+    calendar: tuple[tuple[tuple[object, ...], ...], WorkingCalendar]  # (tables' fingerprint, it)
+    checked_at: float  # time.monotonic() of the last look at the tables
+    fingerprint: str  # calendar_data_fingerprint of its content
+
+
+_calendar_cache: _CalendarCache = {}
 
 
 CALENDAR_RECHECK_SECONDS = 10.0
@@ -91,7 +97,7 @@ def working_calendar() -> WorkingCalendar:
     cached = _calendar_cache.get("calendar")
     checked_at = _calendar_cache.get("checked_at", 0.0)
     if cached is not None and time.monotonic() - checked_at < CALENDAR_RECHECK_SECONDS:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     _calendar_cache["checked_at"] = time.monotonic()
     fingerprint = (
         tuple(
@@ -100,9 +106,9 @@ def working_calendar() -> WorkingCalendar:
         tuple(CalendarYear.objects.aggregate(n=Count("pk"), at=Max("loaded_at")).values()),
     )
     if cached is not None and cached[0] == fingerprint:
-        return cached[1]  # type: ignore[no-any-return]
-    holidays: set[Any] = set()
-    workdays: set[Any] = set()
+        return cached[1]
+    holidays: set[date] = set()
+    workdays: set[date] = set()
     for day, kind in SpecialDay.objects.values_list("day", "kind"):
         (holidays if kind == SpecialDay.Kind.HOLIDAY else workdays).add(day)
     data = CalendarData(
@@ -131,11 +137,13 @@ def calendar_data_fingerprint(data: CalendarData) -> str:
 
 def working_calendar_with_fingerprint() -> tuple[WorkingCalendar, str]:
     calendar = working_calendar()
-    return calendar, str(_calendar_cache["fingerprint"])
+    return calendar, _calendar_cache["fingerprint"]
 
 
 def working_calendar_forget() -> None:
-    _calendar_cache.clear()
+    _calendar_cache.pop("calendar", None)
+    _calendar_cache.pop("checked_at", None)
+    _calendar_cache.pop("fingerprint", None)
 
 
 @dataclass(frozen=True)
@@ -388,7 +396,7 @@ def _notice_stands(case: Case, kind: str) -> bool:
     return bool(issued)
 
 
-def case_list_filter(cases: QuerySet[Case], data: Mapping[str, Any]) -> QuerySet[Case]:
+def case_list_filter(cases: QuerySet[Case], data: FormData) -> QuerySet[Case]:
     """The case list's filter form: the search box (casework.search), status, division,
     channel, receipt dates."""
     from casework.search import case_search_filter

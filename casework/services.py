@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,12 +47,14 @@ from casework.permissions import division_members
 from casework.receipt import legal_receipt_date, validate_confirmation_date
 from casework.selectors import case_get_for_user, case_note_divisions, case_note_users
 
+Mentioned = TypeVar("Mentioned")
+
 
 def _now(now: datetime | None) -> datetime:
     return now if now is not None else timezone.now()
 
 
-def _full_clean(instance: Any, *, prefix: str = "") -> None:
+def _full_clean(instance: Model, *, prefix: str = "") -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
@@ -95,9 +98,9 @@ def case_receive(
     actor: ActorLike,
     channel: str,
     arrived_at: datetime,
-    applicant: Mapping[str, Any] | Applicant,
-    request: Mapping[str, Any],
-    agent: Mapping[str, Any] | None = None,
+    applicant: Mapping[str, object] | Applicant,
+    request: Mapping[str, str],
+    agent: Mapping[str, object] | None = None,
     signed_on: date | None = None,
     now: datetime | None = None,
     submission_token: str | None = None,
@@ -187,7 +190,7 @@ def case_transition(
     name: str,
     actor: ActorLike,
     on: date | None = None,
-    fields: Mapping[str, Any] | None = None,
+    fields: Mapping[str, object] | None = None,
     now: datetime | None = None,
     internal: bool = False,
 ) -> Case:
@@ -245,11 +248,11 @@ def case_transition(
 # --- case notes --------------------------------------------------------------------------------
 
 
-def _mentioned_in_text(text: str, candidates: Mapping[str, Any]) -> list[Any]:
+def _mentioned_in_text(text: str, candidates: Mapping[str, Mentioned]) -> list[Mentioned]:
     """`@name` in the text, for each candidate name (longest first, so "@安置处二科" is not
     also "@安置处"); an @ inside a word (an e-mail address) mentions nobody."""
 
-    found: list[Any] = []
+    found: list[Mentioned] = []
     rest = text
     for name in sorted(candidates, key=len, reverse=True):
         if not name:
@@ -307,7 +310,7 @@ def case_note_add(
         )
     users = {pk: allowed_users[pk] for pk in wanted_users}
     divisions = {pk: allowed_divisions[pk] for pk in wanted_divisions}
-    names: dict[str, Any] = {}
+    names: dict[str, Staff | Division] = {}
     for user in allowed_users.values():
         names[user.get_username()] = user
         names.setdefault(display_name(user), user)

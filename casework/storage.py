@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles.apps import StaticFilesConfig as StaticFilesAppConfig
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
@@ -16,7 +19,9 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
 
     manifest_strict = False
 
-    def hashed_name(self, name: str, content: Any = None, filename: str | None = None) -> str:
+    def hashed_name(
+        self, name: str, content: File[bytes] | None = None, filename: str | None = None
+    ) -> str:
         try:
             return str(super().hashed_name(name, content, filename))
         except ValueError:

@@ -10,13 +10,14 @@ that are not yet visible.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from django_tasks import task
+from django_tasks.base import Task
 
 from casework.health import heartbeat_record
 from casework.notifications import notifications_send
@@ -27,7 +28,13 @@ from casework.selectors import working_calendar_forget
 LONG = "long"
 
 
-def enqueue_on_commit(job: Any, *args: Any, **kwargs: Any) -> None:
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def enqueue_on_commit(
+    job: Task[Params, Result], *args: Params.args, **kwargs: Params.kwargs
+) -> None:
     """Enqueue `job` when the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: job.enqueue(*args, **kwargs))
 

@@ -4,7 +4,7 @@ catalogues have no zh-hans, and some names are not even marked for translation."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ APP_NAMES: dict[str, StrOrPromise] = {
     "django_tasks_database": _("Background jobs"),
     "viewflow": _("Flow engine"),
 }
-MODEL_NAMES: dict[tuple[str, str], tuple[Any, Any]] = {
+MODEL_NAMES: dict[tuple[str, str], tuple[StrOrPromise, StrOrPromise]] = {
     ("axes", "accessattempt"): (_("failed log-in record"), _("failed log-in records")),
     ("axes", "accesslog"): (_("log-in record"), _("log-in records")),
     ("axes", "accessfailurelog"): (_("failed log-in entry"), _("failed log-in entries")),

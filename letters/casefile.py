@@ -41,7 +41,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -62,6 +62,10 @@ from letters.records.selectors import released_files_for_applicant
 from letters.rendering import html_to_pdf
 
 if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
+
+    import pikepdf
+
     from letters.records.models import ReleasedFile
 
 logger = logging.getLogger(__name__)
@@ -87,7 +91,7 @@ class RecordEntry:
         return self.released.record.title
 
 
-def _read(field: Any) -> bytes:
+def _read(field: FieldFile) -> bytes:
     with field.open("rb") as handle:
         return bytes(handle.read())
 
@@ -227,12 +231,12 @@ def _cover_html(
     )
 
 
-def _page_size_pt(page: Any) -> tuple[float, float]:
+def _page_size_pt(page: pikepdf.Page) -> tuple[float, float]:
     box = [float(v) for v in page.mediabox]
     return round(box[2] - box[0], 2), round(box[3] - box[1], 2)
 
 
-def _number_pages(pdf: Any) -> None:
+def _number_pages(pdf: pikepdf.Pdf) -> None:
     """One running page number on every page of the merged case file, in the top right corner
     (the archives' page number, GB/T 9705 / DA/T 22): 第 n 页 / 共 N 页. One WeasyPrint
     document of transparent pages, each the size of the page it goes on, laid over them."""

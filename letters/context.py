@@ -4,7 +4,6 @@ Builds on the case, its events and the organ; reads the clock for due dates."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -28,8 +27,14 @@ from letters.registry import DOCUMENTS  # the one reading of Kind.needs (issue 2
 cn = cn_date  # 2026年3月5日 (casework.text)
 
 
-def _last(case: Case, kind: str) -> Any:
+def _last(case: Case, kind: str) -> Event | None:
     return case.events.filter(kind=kind).order_by("-seq").first()
+
+
+def _latest(case: Case, kind: str) -> Event:
+    """The latest event of `kind`, which the letter's step has recorded (Event.DoesNotExist
+    if not)."""
+    return case.events.filter(kind=kind).latest("seq")
 
 
 def _step_event(case: Case, kinds: tuple[str, ...]) -> Event | None:
@@ -152,13 +157,15 @@ def build_letter_context(
         opened = _consultation(case, consultation_id)
         context["addressee"] = opened.get("party_name", "")
     if kind.key == "correction":
-        event = _last(case, T.REQUEST_CORRECTION)
+        event = _latest(case, T.REQUEST_CORRECTION)
         context["correction_items"] = event.payload.get("items", "")
         context["correction_deadline_cn"] = cn(date.fromisoformat(event.payload["deadline_on"]))
     if kind.key == "extension":
-        event = _last(case, T.EXTEND)
-        context["extension_days"] = event.payload.get("days") if event else case.extension_days
-        context["extension_reason"] = event.payload.get("reason", "") if event else ""
+        extended = _last(case, T.EXTEND)
+        context["extension_days"] = (
+            extended.payload.get("days") if extended else case.extension_days
+        )
+        context["extension_reason"] = extended.payload.get("reason", "") if extended else ""
     if kind.needs == "consultation":
         opened = _consultation(case, consultation_id)
         from casework.selectors import working_calendar
@@ -177,7 +184,7 @@ def build_letter_context(
             ConsultationParty(opened.get("party", "third_party")).label
         ).split("（")[0]
     if kind.key == "fee_notice":
-        event = _last(case, T.NOTIFY_FEE)
+        event = _latest(case, T.NOTIFY_FEE)
         context["fee_method"] = "按件" if event.payload.get("method") == "per_piece" else "按量"
         context["fee_quantity"] = (
             f"{event.payload.get('quantity')}{'件' if event.payload.get('method') == 'per_piece' else '页'}"
@@ -239,7 +246,7 @@ CHANNEL_PHRASES: dict[str, str] = {
 }
 
 
-def letter_settings(case: Case) -> Any:
+def letter_settings(case: Case) -> LetterSettings | None:
     return LetterSettings.objects.filter(organ_id=case.organ_id).first()
 
 
@@ -289,7 +296,7 @@ def _consultation_received_on(case: Case, consultation_id: str | None) -> date |
     return event.on if event is not None else None
 
 
-def records_context(case: Any) -> TemplateContext:
+def records_context(case: object) -> TemplateContext:
     """The 附件 list and the statement of the withheld parts with their grounds, taken from
     the case's approved release set (letters.records) when there is one (Art 37)."""
 

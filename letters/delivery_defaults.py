@@ -4,10 +4,8 @@ The officer may change either; nothing is recorded until the form is sent."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from casework.choices import DeliveryMethod as RequestedMethod
-from letters.models import DeliveryMethod
+from letters.models import DeliveryMethod, Letter
 
 # The applicant's chosen way of receiving (application form) → the service of the letter.
 SERVICE_FOR_CHOICE: dict[str, str] = {
@@ -16,7 +14,7 @@ SERVICE_FOR_CHOICE: dict[str, str] = {
 }
 
 
-def delivery_defaults(letter: Any) -> dict[str, str]:
+def delivery_defaults(letter: Letter) -> dict[str, str]:
     """Initial values of the delivery form for `letter`: the method the applicant chose and,
     for post, the applicant's address; {} where the choice has no paper service."""
     case = letter.case

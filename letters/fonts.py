@@ -22,10 +22,10 @@ letters.apps) and letter issue (`check_printable`) refuse it with the character 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.utils.safestring import mark_safe
@@ -70,7 +70,9 @@ def _css_family(family: str) -> str:
 
 
 @register("letters")
-def check_typefaces(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def check_typefaces(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
     for role in typefaces():
         for family in families(role):
@@ -122,7 +124,7 @@ def unprintable_characters(text: str, role: str = "body") -> list[str]:
     return list(dict.fromkeys(c for c in str(text) if _needs_glyph(c) and ord(c) not in covered))
 
 
-def check_printable(values: Iterable[Any]) -> None:
+def check_printable(values: Iterable[object]) -> None:
     """At letter issue: refuse a letter whose text has a character no letter face can print
     (it would come out as an empty box), naming the character."""
 

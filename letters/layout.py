@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.template import Context, Template
@@ -44,7 +43,7 @@ CHAR_MM = PITCH_PT / MM  # one character cell: 5.571 mm
 SEAL_MM = 42.0  # the usual round seal of an organ
 
 
-def multi_line(value: Any) -> str:
+def multi_line(value: object) -> str:
     """A multi-line field: its line breaks stay line breaks inside the paragraph that quotes it,
     never new paragraphs."""
     text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")

@@ -164,7 +164,7 @@ class Letter(models.Model):
             )
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(_("An issued letter cannot be deleted; void it instead."))
 
     @property

@@ -11,7 +11,6 @@ wording's own 。 or ， follows it cleanly. Line breaks inside the text stay (l
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from casework.payloads import TemplateContext
 
@@ -36,6 +35,7 @@ OFFICER_TEXT: dict[str, str] = {
     "search_places": "clause",
     "search_systems": "clause",
     "search_period": "clause",
+    "step_reason": "clause",  # the step's reason, which a new wording quotes (DEVELOPING)
 }
 
 
@@ -44,12 +44,12 @@ def _rstrip_lines(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip()
 
 
-def as_clause(value: Any) -> str:
+def as_clause(value: object) -> str:
     """The text inside a sentence of the wording: no trailing punctuation."""
     return _rstrip_lines(str(value or "")).rstrip(OPEN_ENDS).strip()
 
 
-def as_sentence(value: Any) -> str:
+def as_sentence(value: object) -> str:
     """The text as a full sentence: one closing mark at the end, none of ；，、： before it."""
     text = _rstrip_lines(str(value or ""))
     if not text:
@@ -66,7 +66,7 @@ def as_sentence(value: Any) -> str:
     return stripped + tail + "。" if tail else stripped + "。"
 
 
-def search_terms_quoted(value: Any) -> str:
+def search_terms_quoted(value: object) -> str:
     """Search terms as the letter quotes them: “安置计划”“2025年” (split on spaces, 、 ，,；;)."""
 
     terms = [t.strip("“”\"'‘’ ") for t in re.split(r"[\s、，,；;]+", str(value or ""))]

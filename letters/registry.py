@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.utils.translation import gettext_lazy as _
 
@@ -179,8 +179,20 @@ class LetterDeclaration:
         return acting_role(self.roles(case.status), case, user) is not None
 
 
+class _Optional(TypedDict, total=False):
+    """The fields of a LetterDeclaration that have a default."""
+
+    recorded_by: dict[str, str]
+    sample_from: str
+    sample_steps: tuple[tuple[str, str, Payload], ...]
+
+
 def _declare(
-    kind: str | Kind, after: tuple[str, ...], states: tuple[str, ...], sealed: bool, **more: Any
+    kind: str | Kind,
+    after: tuple[str, ...],
+    states: tuple[str, ...],
+    sealed: bool,
+    **more: Unpack[_Optional],
 ) -> LetterDeclaration:
     """A declaration of a kind of letters.kinds (its key), or of a kind declared right here
     (a `Kind`, added to letters.kinds.KINDS)."""

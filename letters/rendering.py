@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -20,10 +21,14 @@ from django.utils.safestring import mark_safe
 from casework.payloads import TemplateContext
 from letters.fonts import font_stacks
 from letters.layout import clean_context, closing_height_mm, layout_letter, wording_paragraphs
-from letters.typeset import BASE_SPACING_PT, LINE_BREAK, MM, PITCH_PT
+from letters.typeset import BASE_SPACING_PT, LINE_BREAK, MM, PITCH_PT, Line
+
+if TYPE_CHECKING:  # WeasyPrint loads native libraries: imported where it is used
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 _font_lock = threading.Lock()
-_font_config: Any = None
+_font_config: FontConfiguration | None = None
 
 
 def render_paragraphs(wording: str, context: TemplateContext) -> list[str]:
@@ -53,7 +58,7 @@ def _css_string(text: str) -> str:
     return mark_safe(escaped)
 
 
-def _rows(lines: list[Any]) -> list[TemplateContext]:
+def _rows(lines: list[Line]) -> list[TemplateContext]:
     return [
         {"text": line.text, "spacing": line.spacing, "pad": round(line.indent * PITCH_PT / MM, 3)}
         for line in lines
@@ -121,7 +126,7 @@ def render_letter_html(
     )
 
 
-def _fetcher() -> Any:
+def _fetcher() -> URLFetcher:
     from weasyprint.urls import URLFetcher
 
     asset_dir = Path(settings.LETTER_ASSET_DIR).resolve()
@@ -129,7 +134,7 @@ def _fetcher() -> Any:
     class AssetOnlyFetcher(URLFetcher):
         """Allows `data:` URLs and files inside the asset folder; refuses everything else."""
 
-        def fetch(self, url: str, headers: Any = None) -> Any:
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file://"):
@@ -143,7 +148,7 @@ def _fetcher() -> Any:
     return AssetOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def shared_font_config() -> Any:
+def shared_font_config() -> FontConfiguration:
     global _font_config
     with _font_lock:
         if _font_config is None:
@@ -183,4 +188,4 @@ def _release_freed_memory() -> None:
         _malloc_trim(0)
 
 
-_malloc_trim: Any = None
+_malloc_trim: Callable[[int], object] | Literal[False] | None = None

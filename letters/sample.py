@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -282,7 +281,7 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
         now=now,
     )
 
-    def fire(name: str, who: str, on: date, **fields: Any) -> None:
+    def fire(name: str, who: str, on: date, **fields: object) -> None:
         # Each step is entered on its own day, as an office keeping up would (no backdating).
         case_transition(
             number=case.number,
@@ -375,7 +374,12 @@ def _build(kind: Kind, *, items: bool = False) -> Case:
 
 
 def _earlier_answered_case(
-    organ: Organ, users: dict[str, User], division: Division, arrived: date, replied: date, now: Any
+    organ: Organ,
+    users: dict[str, User],
+    division: Division,
+    arrived: date,
+    replied: date,
+    now: datetime,
 ) -> str:
     """An earlier case of the sample's applicant, granted and its reply letter issued."""
     from letters.services import letter_issue
@@ -468,9 +472,9 @@ def sample_pdf(
     return html_to_pdf(html)
 
 
-def sample_seal() -> str:
-    """A specimen seal (红色圆章, 42 mm, marked 样章) for samples when the organ has none."""
-    import base64
+def specimen_seal_png() -> bytes:
+    """A specimen seal (红色圆章, 42 mm, marked 样章) as a PNG: samples use it when the organ
+    has no seal, and the demo organ gets it as its seal so that its letters show one."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont
@@ -498,4 +502,11 @@ def sample_seal() -> str:
         draw.text((centre, centre + 120), "样章", fill=red, font=font, anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return buffer.getvalue()
+
+
+def sample_seal() -> str:
+    """The specimen seal as a data URI (samples of an organ without a seal)."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(specimen_seal_png()).decode()

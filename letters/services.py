@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,7 +21,7 @@ from casework.choices import Transition as T
 from casework.errors import InvalidInput, NotPermitted, NotVisible, WrongState
 from casework.lifecycle import as_actor
 from casework.lifecycle.actors import ActorLike, Staff
-from casework.models import Case
+from casework.models import Case, Organ
 from casework.payloads import Payload
 from casework.permissions import OFFICE_ROLES, user_roles
 from casework.selectors import consultations_from
@@ -43,7 +43,23 @@ from letters.rendering import html_to_pdf, render_letter_html, seal_data_uri
 if TYPE_CHECKING:
     from letters.models import LetterDelivery
 
-Fire = Callable[..., Any]
+
+class Fire(Protocol):
+    """The transition function a letter fires: casework.services.case_transition, or the
+    workflow's own (which also moves the case's flow)."""
+
+    def __call__(
+        self,
+        *,
+        number: str,
+        organ: Organ | None = None,
+        name: str,
+        actor: ActorLike,
+        on: date | None = None,
+        fields: Mapping[str, object] | None = None,
+        now: datetime | None = None,
+        internal: bool = False,
+    ) -> Case: ...
 
 
 def current_wording(kind: str) -> LetterWording:

@@ -1,5 +1,6 @@
 """The zh-hans catalogue is complete: every message has a Chinese translation."""
 
+import os
 import re
 from io import StringIO
 from pathlib import Path
@@ -94,3 +95,38 @@ def test_messages_missing_adds_only_the_new_messages_to_one_area(tmp_path, setti
     ]
     call_command("messages_missing", area="newarea", stdout=StringIO())
     assert po.read_text() == text  # run twice, added once
+
+
+@pytest.mark.django_db
+def test_messages_missing_sees_a_msgstr_filled_or_cleared_since_the_last_run(tmp_path, settings):
+    # Each run recompiles the edited catalogue and reads it afresh (Python's gettext kept the
+    # .mo it had read: the first run after an edit reported the state before it).
+    root = tmp_path / "project"
+    (root / "casework").mkdir(parents=True)
+    (root / "templates").mkdir()
+    (root / "casework" / "views.py").write_text(
+        'from django.utils.translation import gettext as _\n_("A label to fill")\n'
+    )
+    settings.BASE_DIR = root
+    call_command("messages_missing", area="fillin", stdout=StringIO())
+    locale = root / "locale/extra/fillin"
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, str(locale)]
+    po = locale / "zh_Hans/LC_MESSAGES/django.po"
+    empty = po.read_text()
+    filled = empty.replace(
+        'msgid "A label to fill"\nmsgstr ""', 'msgid "A label to fill"\nmsgstr "待填写的标签"'
+    )
+    assert filled != empty
+    for text, expected in (
+        (empty, "共 1 条未翻译"),
+        (filled, "所有界面文字都已有中文翻译"),
+        (empty, "共 1 条未翻译"),
+        (filled, "所有界面文字都已有中文翻译"),
+    ):
+        po.write_text(text)
+        mo = po.with_suffix(".mo")
+        if mo.exists():  # the edit is newer than the last compile, as after a save
+            os.utime(mo, (mo.stat().st_mtime - 10, mo.stat().st_mtime - 10))
+        out = StringIO()
+        call_command("messages_missing", stdout=out)
+        assert expected in out.getvalue(), (expected, out.getvalue())

@@ -78,18 +78,6 @@ ID_AREA = ["370102", "370103", "370104", "370105", "370112", "370113", "370114",
 LETTER_SERIES = "测试依复"
 
 
-def _resident_id(rng: random.Random) -> str:
-    """A syntactically valid resident ID number (GB 11643: area, birth date, sequence,
-    MOD 11-2 check digit)."""
-    birth = (timezone.localdate() - timedelta(days=rng.randrange(18 * 365, 80 * 365))).strftime(
-        "%Y%m%d"
-    )
-    body = rng.choice(ID_AREA) + birth + f"{rng.randrange(1000):03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-    return body + check
-
-
 BATCH = 5000
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -59,7 +58,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- saved views -------------------------------------------------------------------------
 
 
-def saved_view_query(params: Mapping[str, Any]) -> str:
+def saved_view_query(params: Mapping[str, object]) -> str:
     """The filter part of a case list query string, in a fixed order, without empty values
     and without the page number."""
     query = QueryDict(mutable=True)
@@ -74,20 +73,22 @@ def saved_views_of(user: Staff) -> QuerySet[SavedView]:
     return SavedView.objects.filter(owner=user)
 
 
-def saved_view_create(*, owner: Any, name: str, params: Mapping[str, Any]) -> SavedView:
+def saved_view_create(*, owner: Staff, name: str, params: Mapping[str, object]) -> SavedView:
     """Keep the current filter under `name` (validated by the form: required, ≤ 40
     characters, unique for the owner)."""
     return SavedView.objects.create(owner=owner, name=name, query=saved_view_query(params))
 
 
-def saved_view_delete(*, owner: Any, pk: Any) -> bool:
+def saved_view_delete(*, owner: Staff, pk: str | int | None) -> bool:
     """Delete one of the owner's own views; False when there is none with that id (someone
     else's view is the same as a missing one)."""
+    if pk is None:
+        return False
     try:
-        pk = int(pk)
+        view_id = int(pk)
     except (TypeError, ValueError):
         return False
-    deleted, _rows = SavedView.objects.filter(owner=owner, pk=pk).delete()
+    deleted, _rows = SavedView.objects.filter(owner=owner, pk=view_id).delete()
     return bool(deleted)
 
 
@@ -121,7 +122,7 @@ class BulkResult:
 
 
 def bulk_act(
-    *, user: Staff, numbers: Sequence[str], name: str, fields: Mapping[str, Any] | None = None
+    *, user: Staff, numbers: Sequence[str], name: str, fields: Mapping[str, object] | None = None
 ) -> list[BulkResult]:
     """Fire transition `name` on each case (in the order given, once each), each through
     case_act in its own transaction. A case the user cannot see answers "No such case." and is
@@ -169,7 +170,7 @@ def export_headers() -> list[str]:
     ]
 
 
-def export_row(user: Staff, case: Case) -> list[Any]:
+def export_row(user: Staff, case: Case) -> list[str]:
     """One case as a row; phone and e-mail masked for a user who may not see them in full
     (casework.permissions.sees_contact_details, issue 16 point 2)."""
     applicant = case.applicant

@@ -10,7 +10,7 @@ itself (CASEWORK_MODE=demo) is never refused."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core import checks
@@ -80,7 +80,9 @@ def refuse_demo_in_production() -> None:
 
 
 @checks.register(checks.Tags.database)
-def demo_in_production_check(databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def demo_in_production_check(
+    databases: Sequence[str] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """`manage.py check --database default` in production mode (bin/bootstrap serve)."""
     if not getattr(settings, "PRODUCTION", False) or not databases:
         return []

@@ -14,15 +14,17 @@ from the task's owner permission `casework.work_in_division` on the Division row
                                 → deliver (record_delivery) → file (archive) → end
 """
 
-from typing import Any
+from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
 
 from casework.choices import Transition as T
+from casework.lifecycle.actors import Staff
 from casework.models import Case, Division
 from casework.permissions import DIVISION_PERM
 from workflows.models import CaseProcess
@@ -33,12 +35,12 @@ REVIEW_PERM = "casework.review_cases"
 SIGN_OFF_PERM = "casework.sign_off_cases"
 
 
-def task_view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+def task_view(request: HttpRequest, **kwargs: object) -> HttpResponse:
     """Tasks are worked on the case page (workbench), not in viewflow's own views."""
     return redirect("workflows:workbench")
 
 
-def _lead_division(process: Any) -> Division | None:
+def _lead_division(process: CaseProcess) -> Division | None:
     division: Division | None = process.case.lead_division
     return division
 
@@ -110,20 +112,20 @@ class CaseFlow(flow.Flow):
 
     end = flow.End()
 
-    def start_case(self, activation: Any, case: Case) -> CaseProcess:
+    def start_case(self, activation: Activation, case: Case) -> CaseProcess:
         activation.process.case = case
         activation.process.save()
         return activation.process  # type: ignore[no-any-return]
 
-    def co_division_items(self, activation: Any) -> list[dict[str, int]]:
+    def co_division_items(self, activation: Activation) -> list[dict[str, int]]:
         return [{"division_id": d.pk} for d in activation.process.case.co_divisions.order_by("pk")]
 
-    def bind_co_division(self, activation: Any) -> None:
+    def bind_co_division(self, activation: Activation) -> None:
         task = activation.task
         task.owner_permission_obj = Division.objects.get(pk=task.data["division_id"])
         task.save()
 
-    def was_returned(self, activation: Any) -> bool:
+    def was_returned(self, activation: Activation) -> bool:
         last = (
             activation.process.case.events.exclude(kind__in=[T.URGE, T.RECOMPUTE])
             .order_by("-seq")
@@ -131,8 +133,9 @@ class CaseFlow(flow.Flow):
         )
         return bool(last and last.kind == T.RETURN_FOR_REVISION)
 
-    def current_assignee(self, activation: Any) -> Any:
-        return activation.process.case.assignee
+    def current_assignee(self, activation: Activation) -> Staff | None:
+        case: Case = activation.process.case
+        return case.assignee
 
 
 # Which transitions complete which task, and which end the flow: declared in the transition

@@ -21,11 +21,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -45,16 +44,20 @@ LEASE_EXPIRED = f"{LeaseExpired.__module__}.{LeaseExpired.__qualname__}"
 GIVEN_UP = "处理进程意外中断，已自动重试 {n} 次仍未完成，请重新处理。"
 
 
+JobArgs = list[str | int]
+"""A leased job's positional arguments as stored (JSON): a job name and row ids."""
+
+
 @dataclass(frozen=True)
 class LeasedJob:
     """A domain job: its rows still "in progress" for these arguments, and how to mark them
     failed once the retries are spent."""
 
-    in_progress: Callable[[list[Any]], QuerySet[Any]]
-    give_up: Callable[[list[Any], str], None]
+    in_progress: Callable[[JobArgs], QuerySet[Model]]
+    give_up: Callable[[JobArgs, str], None]
 
 
-def _record_rows(args: list[Any]) -> QuerySet[Any]:
+def _record_rows(args: JobArgs) -> QuerySet[Record] | QuerySet[ReleaseSet]:
     name, object_id = args[0], args[1]
     if name == "record_process":
         return Record.objects.filter(
@@ -63,7 +66,7 @@ def _record_rows(args: list[Any]) -> QuerySet[Any]:
     return ReleaseSet.objects.filter(pk=object_id, status=ReleaseSet.Status.BUILDING)
 
 
-def _record_give_up(args: list[Any], error: str) -> None:
+def _record_give_up(args: JobArgs, error: str) -> None:
     for row in _record_rows(args).select_related("case"):
         if isinstance(row, Record):
             Record.objects.filter(pk=row.pk).update(status=Record.Status.FAILED, error=error)
@@ -75,11 +78,11 @@ def _record_give_up(args: list[Any], error: str) -> None:
             audit(row.case, "release_set_failed", None, release_set=row, error=error)
 
 
-def _casefile_rows(args: list[Any]) -> QuerySet[Any]:
+def _casefile_rows(args: JobArgs) -> QuerySet[CaseFile]:
     return CaseFile.objects.filter(pk=args[0], status=CaseFile.Status.BUILDING)
 
 
-def _casefile_give_up(args: list[Any], error: str) -> None:
+def _casefile_give_up(args: JobArgs, error: str) -> None:
     _casefile_rows(args).update(status=CaseFile.Status.FAILED, error=error)
 
 
@@ -89,7 +92,7 @@ LEASED: dict[str, LeasedJob] = {
 }
 
 
-def jobs_past_lease(now: datetime) -> QuerySet[DBTaskResult[Any, Any]]:
+def jobs_past_lease(now: datetime) -> QuerySet[DBTaskResult[..., object]]:
     """Jobs marked running whose lease has ended (their worker is gone, or far too slow)."""
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING,
@@ -97,7 +100,7 @@ def jobs_past_lease(now: datetime) -> QuerySet[DBTaskResult[Any, Any]]:
     )
 
 
-def _earlier_expiries(result: DBTaskResult[Any, Any]) -> int:
+def _earlier_expiries(result: DBTaskResult[..., object]) -> int:
     """How many times this job, with these arguments, has already lost its worker."""
     earlier = DBTaskResult.objects.filter(
         task_path=result.task_path, exception_class_path=LEASE_EXPIRED
@@ -107,7 +110,7 @@ def _earlier_expiries(result: DBTaskResult[Any, Any]) -> int:
     )
 
 
-def _enqueue_again(result: DBTaskResult[Any, Any]) -> Callable[[], None]:
+def _enqueue_again(result: DBTaskResult[..., object]) -> Callable[[], None]:
     task = result.task
     args = list(result.args_kwargs.get("args", []))
     kwargs = dict(result.args_kwargs.get("kwargs", {}))

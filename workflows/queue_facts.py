@@ -7,16 +7,25 @@ page are 50 ids, so the subqueries run 50 times inside one statement."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict, TypeVar
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, JSONField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    IntegerField,
+    JSONField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext
 
 from casework.choices import Channel
 from casework.choices import Transition as Tr
 from casework.models import Event
-from casework.payloads import Payload
 
 # The event kinds whose words the row shows, with the payload key that holds them, and the
 # task (flow node) on which they still matter: the hand-back reason while the office routes
@@ -28,8 +37,21 @@ SIGNALS: dict[str, tuple[str, frozenset[str] | None]] = {
 }
 SIGNAL_LIMIT = 40  # characters shown in the row; the case page has the whole text
 
+_M = TypeVar("_M", bound=Model)
+_Row = TypeVar("_Row")
 
-def with_row_facts(rows: QuerySet[Any, Any], case_path: str) -> QuerySet[Any, Any]:
+
+class RowFactValues(TypedDict):
+    """The values of a row that row_facts reads: the case's channel and what with_row_facts
+    annotates."""
+
+    case_channel: str
+    signal_kind: str | None
+    signal_payload: object  # the signal event's payload: JSON, its shape checked where read
+    open_consultations: int | None
+
+
+def with_row_facts(rows: QuerySet[_M, _Row], case_path: str) -> QuerySet[_M, _Row]:
     """`rows` (the task values of one tab) with signal_kind, signal_payload and
     open_consultations annotated from the case's events."""
     case = OuterRef(case_path)
@@ -51,7 +73,7 @@ def with_row_facts(rows: QuerySet[Any, Any], case_path: str) -> QuerySet[Any, An
         )
         .values("n")
     )
-    annotated: QuerySet[Any, Any] = rows.annotate(
+    annotated: QuerySet[_M, _Row] = rows.annotate(
         signal_kind=Subquery(latest.values("kind")[:1]),
         signal_payload=Subquery(latest.values("payload")[:1], output_field=JSONField()),
         open_consultations=Subquery(balance, output_field=IntegerField()),
@@ -69,7 +91,7 @@ class RowFacts:
     consulting: bool = False
 
 
-def row_facts(task: Payload, node: str, channels: dict[str, str]) -> RowFacts:
+def row_facts(task: RowFactValues, node: str, channels: dict[str, str]) -> RowFacts:
     """The facts of one row, from its annotated values (in memory)."""
     kind = task.get("signal_kind")
     label = text = ""
@@ -78,11 +100,12 @@ def row_facts(task: Payload, node: str, channels: dict[str, str]) -> RowFacts:
         payload = task.get("signal_payload") or {}
         words = str(payload.get(key, "") if isinstance(payload, dict) else "").strip()
         if words and (nodes is None or node in nodes):
-            label = {
+            labels: dict[str, str] = {
                 Tr.URGE: gettext("Urged"),
                 Tr.HAND_BACK: gettext("Handed back"),
                 Tr.RETURN_FOR_REVISION: gettext("Returned for revision"),
-            }[kind]
+            }
+            label = labels[kind]
             text = words if len(words) <= SIGNAL_LIMIT else words[: SIGNAL_LIMIT - 1] + "…"
     return RowFacts(
         channel=channels.get(task.get("case_channel") or "", ""),

@@ -6,14 +6,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, overload
+from typing import TypeVar, cast, overload
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.translation import gettext
+
+from viewflow.workflow.base import Node
 
 from casework.choices import CaseStatus
 from casework.choices import Transition as Tr
@@ -31,7 +44,13 @@ from casework.selectors import (
 )
 from casework.text import cn_date
 from casework.workdays import WorkingCalendar
-from workflows.queue_facts import RowFacts, channel_labels, row_facts, with_row_facts
+from workflows.queue_facts import (
+    RowFacts,
+    RowFactValues,
+    channel_labels,
+    row_facts,
+    with_row_facts,
+)
 from workflows.viewflow_adapter import HUMAN, STATUS, QueueTaskRow, Task
 
 TABS = ("mine", "division", "office", "sign_off", "extensions")
@@ -71,7 +90,36 @@ def _is_unconfirmed(status: str, received_on: date | None) -> bool:
     return status == CaseStatus.RECEIVED and received_on is None
 
 
-def _urgency(row: dict[str, Any]) -> tuple[int, bool, date, int]:
+class QueueValues(RowFactValues):
+    """One task of a queue as task_queue selects it: the task's columns and its case's."""
+
+    pk: int
+    flow_task: Node
+    urges: int | None
+    status: str
+    owner_permission_obj_pk: str | None
+    owner_username: str | None
+    owner_last_name: str | None
+    owner_first_name: str | None
+    case_number: str
+    case_status: str
+    case_reply_due_on: date | None
+    case_dates_provisional: bool
+    case_closed_on: date | None
+    case_division_due_on: date | None
+    case_correction_deadline_on: date | None
+    case_fee_due_on: date | None
+    case_received_on: date | None
+    case_subject: str | None
+    case_applicant_name: str | None
+    case_lead_division_name: str | None
+
+
+_M = TypeVar("_M", bound=Model)
+_Row = TypeVar("_Row")
+
+
+def _urgency(row: QueueValues) -> tuple[int, bool, date, int]:
     """ORDER on one row of the page (its values, in memory)."""
     due = row["case_reply_due_on"]
     if _is_unconfirmed(row["case_status"], row["case_received_on"]):
@@ -101,11 +149,11 @@ class QueueList:
     def __init__(
         self,
         tasks: QuerySet[Task],
-        rows: QuerySet[Task, dict[str, Any]],
+        rows: QuerySet[Task, QueueValues],
         *,
         known_count: int | None = None,
         prioritised: bool = True,
-        sortable: QuerySet[Any] | None = None,
+        sortable: QuerySet[QueueTaskRow] | None = None,
     ) -> None:
         self.tasks = tasks
         self.rows = rows
@@ -118,15 +166,16 @@ class QueueList:
         # page's order where it needs only the due date.
         self.sortable = sortable
 
-    def _ordered(self, qs: QuerySet[Any]) -> QuerySet[Any]:
-        ordered: QuerySet[Any] = (
+    def _ordered(self, qs: QuerySet[_M, _Row]) -> QuerySet[_M, _Row]:
+        ordered: QuerySet[_M, _Row] = (
             qs.alias(queue_priority=_priority()).order_by(*ORDER)
             if self.prioritised
             else qs.order_by(*ORDER[1:])
         )
         return ordered
 
-    def _page(self, index: slice) -> list[dict[str, Any]]:
+    def _page(self, index: slice) -> list[QueueValues]:
+        page_ids: QuerySet[Model, object]  # the page's task ids, in order
         if self.sortable is not None and not self.prioritised:
             page_ids = self.sortable.order_by(
                 F("process__case__reply_due_on").asc(nulls_last=True), "pk"
@@ -142,7 +191,7 @@ class QueueList:
             return self.known_count
         return self.tasks.count()
 
-    def filter(self, **lookups: Any) -> QueueList:
+    def filter(self, **lookups: object) -> QueueList:
         """The same tab limited further (e.g. to the cases a user may see)."""
         return QueueList(
             self.tasks.filter(**lookups),
@@ -154,15 +203,15 @@ class QueueList:
         return self.count()
 
     @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    def __getitem__(self, index: int) -> QueueValues: ...
     @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+    def __getitem__(self, index: slice) -> list[QueueValues]: ...
+    def __getitem__(self, index: int | slice) -> QueueValues | list[QueueValues]:
         if isinstance(index, slice):
             return self._page(index)
         return self._page(slice(index, index + 1))[0]
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
+    def __iter__(self) -> Iterator[QueueValues]:
         return iter(self._ordered(self.rows))
 
 
@@ -232,7 +281,10 @@ def task_queue(*, user: Person, tab: str, known_count: int | None = None) -> Que
     related model objects per row cost more than the query itself (issue 15)."""
     where = _tab_filter(user, tab)
     if where is None:
-        return QueueList(Task.objects.none(), Task.objects.none().values("pk"))
+        return QueueList(
+            Task.objects.none(),
+            cast("QuerySet[Task, QueueValues]", Task.objects.none().values("pk")),
+        )
     qs = Task.objects.filter(flow_task_type=HUMAN).filter(where)
     urges = (
         Event.objects.filter(case=OuterRef(CASE), kind=Tr.URGE)
@@ -241,7 +293,7 @@ def task_queue(*, user: Person, tab: str, known_count: int | None = None) -> Que
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = qs.annotate(urges=Subquery(urges)).values(
+    values = qs.annotate(urges=Subquery(urges)).values(
         "pk",
         "flow_task",
         "urges",
@@ -264,7 +316,8 @@ def task_queue(*, user: Person, tab: str, known_count: int | None = None) -> Que
         case_applicant_name=F(f"{CASE}__applicant__name"),
         case_lead_division_name=F(f"{CASE}__lead_division__name"),
     )
-    rows = with_row_facts(rows, CASE)  # channel, urge or hand-back words, consultation
+    # channel, urge or hand-back words, consultation
+    rows = with_row_facts(cast("QuerySet[Task, QueueValues]", values), CASE)
     # The office's tabs hold receipts to confirm and closed cases (delivery, archive).
     prioritised = tab not in ("division", "mine")
     sortable = (
@@ -311,7 +364,7 @@ class QueueTask:
     """The task's fields the API's task list reads (workflows/api/views.py)."""
 
     pk: int
-    flow_task: Any
+    flow_task: Node
     status: str
     owner: QueuePerson | None
     owner_permission_obj_pk: str | None
@@ -513,7 +566,7 @@ class _Steps:
 
 
 def queue_rows(
-    tasks: list[dict[str, Any]], *, calendar: WorkingCalendar, today: date, tab: str = ""
+    tasks: list[QueueValues], *, calendar: WorkingCalendar, today: date, tab: str = ""
 ) -> list[QueueRow]:
     """Rows with the remaining working days and supervision level, the internal deadlines
     and the flow's next step of each task, computed in memory."""
@@ -553,12 +606,17 @@ def queue_rows(
             status=status,
             unconfirmed=unconfirmed,
         )
+        dues = {
+            "division_due_on": task["case_division_due_on"],
+            "correction_deadline_on": task["case_correction_deadline_on"],
+            "fee_due_on": task["case_fee_due_on"],
+        }
         deadlines = tuple(
             found
             for name, states in DEADLINE_STATES.items()
             if status in states
             and not (name == "division_due_on" and node.name in DIVISION_DUE_MET_IN_TASKS)
-            and (found := deadline(name, task[f"case_{name}"]))
+            and (found := deadline(name, dues[name]))
         )
         rows.append(
             QueueRow(

@@ -7,11 +7,12 @@ and then completes, claims, releases or cancels the matching viewflow task.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +56,10 @@ from workflows.viewflow_adapter import (
 
 @transaction.atomic
 def case_receive(
-    *, attachments: list[tuple[str, Any]] | None = None, notify_office: bool = False, **kwargs: Any
+    *,
+    attachments: Sequence[tuple[str, File[bytes]]] | None = None,
+    notify_office: bool = False,
+    **kwargs: Any,
 ) -> Case:
     """Record a new application (casework.services.case_receive), store its checked uploads
     and start its flow, all in one transaction. A repeated `submission_token` (double click,
@@ -188,7 +192,7 @@ def case_act(
     name: str,
     actor: ActorLike,
     on: date | None = None,
-    fields: Mapping[str, Any] | None = None,
+    fields: Mapping[str, object] | None = None,
     organ: Organ | None = None,
     now: datetime | None = None,
 ) -> Case:
@@ -273,7 +277,7 @@ def _act(
     name: str,
     actor: ActorLike,
     on: date | None = None,
-    fields: Mapping[str, Any] | None = None,
+    fields: Mapping[str, object] | None = None,
     organ: Organ | None = None,
     now: datetime | None = None,
     internal: bool = False,

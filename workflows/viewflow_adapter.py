@@ -18,16 +18,17 @@ whose node has no cancel transition from its status (a view task caught STARTED)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from viewflow.this_object import ThisObject
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Node
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.split import Split, SplitActivation
 from viewflow.workflow.status import PROCESS, STATUS
@@ -86,7 +87,11 @@ class DynamicSplitActivation(SplitActivation):
 class DynamicSplit(Split):
     activation_class = DynamicSplitActivation
 
-    def NextEach(self, node: Any, data_source: Any) -> DynamicSplit:  # noqa: N802 - viewflow's builder style
+    def NextEach(  # noqa: N802 - viewflow's builder style
+        self,
+        node: Node | ThisObject,
+        data_source: ThisObject | Callable[[Activation], Iterable[object]],
+    ) -> DynamicSplit:
         self._activate_next.append((node, None, data_source))
         return self
 
@@ -130,7 +135,7 @@ class QueueTaskRow(models.Model):
 # --- moving tasks -------------------------------------------------------------------------------
 
 
-def task_activation(task: Task) -> Any:
+def task_activation(task: Task) -> Activation:
     """The activation of `task`: what viewflow moves a task with."""
     return task.flow_task.activation_class(task)
 
@@ -175,7 +180,7 @@ def task_move_to_queue(task: Task, obj: models.Model) -> None:
     task.save()
 
 
-def task_cancel(task: Task, now: datetime | None = None) -> Any:
+def task_cancel(task: Task, now: datetime | None = None) -> Activation:
     """Cancel one open task through viewflow's own call (`activation.cancel()`, which sets
     its status and finish time), and return its activation. A task whose node offers no
     cancel from its status is cancelled by writing its status (viewflow would refuse it).
@@ -207,7 +212,7 @@ def process_cancel(process: Process | None, tasks: Iterable[Task], now: datetime
     process.save(update_fields=["status", "finished"])
 
 
-def node_reopen(node: Any, after: Any, token: Token | str) -> None:
+def node_reopen(node: Node, after: Activation, token: Token | str) -> None:
     """Create and activate a new task of `node` after the activation `after` with the
     execution `token` (viewflow has no edge back; the node's own activation creates it)."""
     activation = node.activation_class.create(node, after, token)

@@ -4,14 +4,12 @@ record of items shown to applicants, and the versions of the disclosure guide.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models.base import ModelBase
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import AppendOnlyError, Case, Division, Organ
+from casework.models import AppendOnlyModel, AppendOnlyQuerySet, Case, Division, Organ
 
 # The work plan's list (§2(一) and §3: 公示公告、工作进展、政策法规、文件解读、会议信息、财政预决算、
 # 人大代表建议和政协提案办理), seeded by migration 0002 and editable in the admin.
@@ -169,8 +167,11 @@ class HistoryKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn (no longer in force)")
 
 
-class ItemHistory(models.Model):
+class ItemHistory(AppendOnlyModel):
     """The change history of an item: append-only, one row per write, in its transaction."""
+
+    CHANGED = _("A history entry cannot be changed.")
+    DELETED = _("A history entry cannot be deleted.")
 
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="history")
     kind = models.CharField(_("change"), max_length=12, choices=HistoryKind.choices)
@@ -180,6 +181,8 @@ class ItemHistory(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)  # field: [before, after]
 
+    objects = AppendOnlyQuerySet["ItemHistory"].as_manager()
+
     class Meta:
         verbose_name = _("catalogue item history")
         verbose_name_plural = _("catalogue item history")
@@ -187,28 +190,6 @@ class ItemHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind}"
-
-    def save(
-        self,
-        *,
-        force_insert: bool | tuple[ModelBase, ...] = False,
-        force_update: bool = False,
-        using: str | None = None,
-        update_fields: Iterable[str] | None = None,
-    ) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(_("A history entry cannot be changed."))
-        super().save(
-            force_insert=force_insert,
-            force_update=force_update,
-            using=using,
-            update_fields=update_fields,
-        )
-
-    def delete(
-        self, using: str | None = None, keep_parents: bool = False
-    ) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("A history entry cannot be deleted."))
 
 
 class ItemShown(models.Model):

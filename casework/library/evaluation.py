@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from casework.library.facts import Difference
 from casework.library.match import (
@@ -24,7 +23,7 @@ from casework.library.match import (
     routing_suggestion,
 )
 from casework.library.memory import POPULAR_WINDOW, MemoryLibrary, popular_groups
-from casework.payloads import Payload
+from casework.payloads import JSONValue, Payload
 
 
 def _date(value: object) -> date | None:
@@ -45,7 +44,7 @@ class Request:
     replied_on: date | None
     division: str | None
     cluster: str | None
-    raw_id: Any = None
+    raw_id: JSONValue = None
 
     @property
     def order(self) -> tuple[date, int, float, str]:
@@ -56,7 +55,7 @@ class Request:
             return (self.received_on, 1, 0.0, self.id)
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], position: int) -> Request:
+    def of(cls, row: Mapping[str, JSONValue], position: int) -> Request:
         received = _date(row.get("received_on")) or date(1970, 1, 1)
         division = row.get("division")
         cluster = row.get("cluster")
@@ -106,7 +105,7 @@ def _naive(entry: Entry, library: MemoryLibrary) -> list[Match]:
 
 
 def evaluate(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, JSONValue]],
     *,
     naive: bool = False,
     progress: Callable[[int, int], None] | None = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -57,9 +56,11 @@ def _reply_numbers(case_ids: list[int]) -> dict[int, str]:
     relation = Case._meta.fields_map.get("letters")
     if relation is None or not case_ids:
         return {}
-    model: Any = relation.related_model
+    model = relation.related_model
+    if not isinstance(model, type):  # a lazy "app.Model" string: the app is not loaded
+        return {}
     numbers: dict[int, str] = {}
-    rows = model.objects.filter(
+    rows = model._default_manager.filter(
         case_id__in=case_ids, kind__startswith="reply.", void__isnull=True
     ).order_by("issued_at", "pk")
     for case_id, number in rows.values_list("case_id", "number"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import NamedTuple, TypeAlias
 
 from django.conf import settings
 
 from casework.clock import ClockEvent, ClockResult, compute_clock
-from casework.models import Case
+from casework.models import Case, Event
 from casework.selectors import working_calendar_with_fingerprint
 
 # The stored clock fields of a case, in the order of clock_values().
@@ -25,8 +25,27 @@ CLOCK_FIELDS = (
 )
 
 
-def clock_values(result: ClockResult) -> tuple[Any, ...]:
-    return (
+class ClockValues(NamedTuple):
+    """The stored clock fields of a case, in the order of CLOCK_FIELDS."""
+
+    clock_started_on: date | None
+    reply_due_on: date | None
+    correction_notice_due_on: date | None
+    correction_deadline_on: date | None
+    fee_due_on: date | None
+    extension_days: int
+    dates_provisional: bool
+
+
+StoredValue: TypeAlias = str | int | None
+"""A clock field's value as an event records it (a date as ISO text, a flag as a bool)."""
+
+FieldChanges: TypeAlias = dict[str, list[StoredValue]]
+"""What an event records of the stored fields it moves: {field: [old, new]}."""
+
+
+def clock_values(result: ClockResult) -> ClockValues:
+    return ClockValues(
         result.started_on,
         result.reply_due_on,
         result.correction_notice_due_on,
@@ -46,13 +65,13 @@ def clock_fields_apply(case: Case, result: ClockResult) -> list[str]:
     return changed
 
 
-def _json(value: Any) -> Any:
+def _json(value: date | int | None) -> StoredValue:
     return value.isoformat() if isinstance(value, date) else value
 
 
 def case_clock_with(
-    case: Case, new: ClockEvent, *, ledger: Iterable[Any]
-) -> tuple[ClockResult, dict[str, list[Any]]]:
+    case: Case, new: ClockEvent, *, ledger: Iterable[Event]
+) -> tuple[ClockResult, FieldChanges]:
     """The clock replayed over the whole ledger (the case's events so far, which the
     lifecycle has already read) plus the event about to be written, and what it changes on
     the case's stored fields ({field: [old, new]}), before anything is saved."""
@@ -82,7 +101,7 @@ def case_clock_refresh(case: Case) -> None:
         case.save(update_fields=[*changed, "updated_at"])
 
 
-def internal_dues_follow(case: Case, transition: str, *, on: date) -> dict[str, list[Any]]:
+def internal_dues_follow(case: Case, transition: str, *, on: date) -> FieldChanges:
     """Art 30: a correction restarts the reply period, so the division's internal due date is
     set again from the restarted reply due date (DIVISION_DUE_WORKING_DAYS_BEFORE working days
     before it, never before the day the correction arrived); it never stays behind at its old

@@ -4,7 +4,7 @@ actions offered to a user leave out what would fail."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from casework.library.selectors import earlier_open_requests
 
 if TYPE_CHECKING:
     from casework.lifecycle.machine import CaseLifecycle
+    from casework.models import Event
 
 
 def receipt_unconfirmed(lc: CaseLifecycle) -> str | None:
@@ -71,7 +72,7 @@ def not_extended(lc: CaseLifecycle) -> str | None:
     return None
 
 
-def _since_last_assign(lc: CaseLifecycle) -> list[Any]:
+def _since_last_assign(lc: CaseLifecycle) -> list[Event]:
     """The events since the case was last routed (a hand-back starts the routing over)."""
     events = lc.events()
     last = max((n for n, e in enumerate(events) if e.kind == T.ASSIGN), default=-1)

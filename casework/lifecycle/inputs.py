@@ -8,11 +8,12 @@ its meaning against the case and the law. Labels are the Chinese field names of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.catalogue.selectors import items_for_reply
@@ -41,6 +42,7 @@ from casework.library.selectors import (
     same_applicant,
 )
 from casework.lifecycle import decision_warnings, form_defaults, release_gate
+from casework.lifecycle.actors import Staff
 from casework.models import Case, Division
 from casework.payloads import FormData, Payload
 from casework.permissions import division_members
@@ -98,7 +100,9 @@ class TransitionForm(forms.Form):
     records: ClassVar[Payload] = {}
     hidden: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, data: Any = None, *, case: Case, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, case: Case, **kwargs: Any
+    ) -> None:
         self.case = case
         super().__init__(data, **kwargs)
         self.setup()
@@ -107,7 +111,7 @@ class TransitionForm(forms.Form):
         """Fit the fields to the case (querysets, choices); nothing by default."""
 
 
-def clean_input(form_class: type[TransitionForm], case: Case, fields: Any) -> FormData:
+def clean_input(form_class: type[TransitionForm], case: Case, fields: object) -> FormData:
     """Validate `fields` (a mapping of JSON-safe values) with the transition's form; raise
     InvalidInput naming the first field at fault (all fault lines in `errors`)."""
     if not isinstance(fields, dict):
@@ -687,7 +691,7 @@ class ReassignInput(TransitionForm):
     hidden = frozenset({"assignee_id"})
 
     def setup(self) -> None:
-        officers: Any = get_user_model().objects.none()
+        officers: QuerySet[Staff] = get_user_model().objects.none()
         if self.case.lead_division_id is not None and self.case.lead_division is not None:
             officers = division_members(self.case.lead_division).filter(groups__name=Role.LIAISON)
             if self.case.assignee_id:
@@ -749,7 +753,7 @@ class UpdateApplicantInput(TransitionForm):
         }
         stored_id = current["id_number"]
         if self.is_bound:
-            data: Any = self.data.copy()  # type: ignore[attr-defined]  # QueryDict or dict
+            data: MutableMapping[str, object] = self.data.copy()  # type: ignore[attr-defined]  # QueryDict or dict
             for name, value in current.items():
                 if name not in data:
                     data[name] = value

@@ -3,8 +3,7 @@ with the automatic split, and later on the case page (`set_items`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.items import case_items, split_request
@@ -16,7 +15,7 @@ ITEMS_HELP = _(
 )
 
 
-def _items_field(*, required: bool) -> Any:
+def _items_field(*, required: bool) -> forms.CharField:
     return text(
         _("Items of the request"),
         required=required,

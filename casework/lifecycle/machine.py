@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,7 +39,7 @@ from casework.lifecycle import decision_warnings, release_gate
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
 from casework.lifecycle import periods as p
-from casework.lifecycle.actors import Actor, ActorLike, as_actor, display_name
+from casework.lifecycle.actors import Actor, ActorLike, Staff, as_actor, display_name
 from casework.lifecycle.clock_store import (
     case_clock_with,
     clock_fields_apply,
@@ -71,6 +71,7 @@ from casework.lifecycle.table import (
     RELEASES_TASK,
     RETURNS_TO_TRIAGE,
     TRANSITIONS,
+    TransitionOptions,
     TransitionSpec,
     event_kind_label,
     register,
@@ -86,7 +87,28 @@ from casework.selectors import (
 )
 from casework.validators import mask_id_number
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Body = Callable[["CaseLifecycle", FormData], Payload]
+
+
+class BoundTransition(Protocol):
+    """A transition of one lifecycle (viewflow's bound transition method): called with the
+    step's input fields, it runs the step; `can_proceed()` says whether the state allows it."""
+
+    def __call__(self, **fields: object) -> None: ...
+
+    def can_proceed(self) -> bool: ...
+
+
+class TransitionDescriptor(Protocol):
+    """What `@transition` leaves in the class body (viewflow's transition descriptor)."""
+
+    def __get__(
+        self, instance: CaseLifecycle, owner: type[CaseLifecycle] | None = None
+    ) -> BoundTransition: ...
+
 
 S = CaseStatus
 # The states a correction may be requested in, and returns to (Art 30).
@@ -102,7 +124,7 @@ CORRECTABLE = (
 status_slot = fsm.State(CaseStatus, default=NEW)
 
 
-def _permission(spec: TransitionSpec) -> Callable[[CaseLifecycle, Any], bool]:
+def _permission(spec: TransitionSpec) -> Callable[[CaseLifecycle, Staff], bool]:
     """viewflow's `has_perm(user)`: the table's role rules, for the user asked."""
     return lambda lifecycle, user: (
         acting_role(spec.roles, lifecycle.case, Actor.staff(user)) is not None
@@ -112,13 +134,13 @@ def _permission(spec: TransitionSpec) -> Callable[[CaseLifecycle, Any], bool]:
 def transition(
     name: str,
     *,
-    label: Any,
+    label: StrOrPromise,
     source: str | list[str] | tuple[str, ...],
-    target: str | None,
+    target: object,
     roles: tuple[str, ...],
     form: type[i.TransitionForm],
-    **options: Any,
-) -> Callable[[Body], Any]:
+    **options: Unpack[TransitionOptions],
+) -> Callable[[Body], TransitionDescriptor]:
     """Declare a transition (registered in the table) and bind its body.
 
     viewflow.fsm gets the source and target states and a permission that answers for the user
@@ -138,19 +160,20 @@ def transition(
         )
     )
 
-    def decorate(body: Body) -> Any:
-        def run(self: CaseLifecycle, **fields: Any) -> None:
+    def decorate(body: Body) -> TransitionDescriptor:
+        def run(self: CaseLifecycle, **fields: object) -> None:
             data = self.begin(spec, fields)
             self.payload = {**(body(self, data) or {}), **self.entry_flags}
 
         run.__name__, run.__doc__ = body.__name__, body.__doc__
         target_state = {} if spec.target is None else {"target": spec.target}
-        return status_slot.transition(
+        method: TransitionDescriptor = status_slot.transition(
             source=list(spec.source),
             permission=_permission(spec),
             custom={"spec": spec},
             **target_state,
         )(run)
+        return method
 
     return decorate
 
@@ -203,7 +226,7 @@ class CaseLifecycle:
         self.case.status = value
 
     @status.on_success()
-    def _record(self, descriptor: Any, source: str, target: Any, **kwargs: Any) -> None:
+    def _record(self, descriptor: object, source: str, target: str, **kwargs: object) -> None:
         assert self.spec is not None  # noqa: S101 - begin() ran
         # The clock replays the whole ledger with this event; when the dates move, the event
         # says so (a true date recorded late can move them), and the history shows it.
@@ -1162,8 +1185,9 @@ class CaseLifecycle:
         return {"letter": data["letter"], "reason": data["reason"]}
 
 
-def transition_method(lifecycle: CaseLifecycle, name: str) -> Any:
+def transition_method(lifecycle: CaseLifecycle, name: str) -> BoundTransition:
     """The bound transition called `name`."""
     if name not in TRANSITIONS:
         raise InvalidInput(_("Unknown transition: %(name)s.") % {"name": name})
-    return getattr(lifecycle, name)
+    method: BoundTransition = getattr(lifecycle, name)
+    return method

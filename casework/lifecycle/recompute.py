@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,7 +23,13 @@ from casework.choices import OPEN_STATUSES, SYSTEM_ROLE
 from casework.choices import Transition as T
 from casework.clock import CLOCK_EVENT_KINDS, ClockEvent, compute_clock
 from casework.ledger import EventRow, events_append_bulk
-from casework.lifecycle.clock_store import CLOCK_FIELDS, clock_values
+from casework.lifecycle.clock_store import (
+    CLOCK_FIELDS,
+    ClockValues,
+    FieldChanges,
+    StoredValue,
+    clock_values,
+)
 from casework.models import Case, ClockRecompute, Event
 from casework.selectors import working_calendar_forget, working_calendar_with_fingerprint
 
@@ -32,17 +38,26 @@ from casework.selectors import working_calendar_forget, working_calendar_with_fi
 class RecomputeReport:
     checked: int = 0
     changed: int = 0
-    changes: list[tuple[str, dict[str, list[Any]]]] | None = field(default_factory=list)
+    changes: list[tuple[str, FieldChanges]] | None = field(default_factory=list)
 
 
-def _json(value: object) -> object:
+class _CountedClock(TypedDict):
+    reply_due_on: date | None
+    dates_provisional: bool
+    clock_started_on: date | None
+
+
+def _json(value: date | int | None) -> StoredValue:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _counted_clock(values: tuple[Any, ...]) -> dict[str, Any]:
+def _counted_clock(values: ClockValues) -> _CountedClock:
     """The clock fields the dashboard's counts read, from a row of CLOCK_FIELDS values."""
-    named = dict(zip(CLOCK_FIELDS, values, strict=True))
-    return {name: named[name] for name in ("reply_due_on", "dates_provisional", "clock_started_on")}
+    return {
+        "reply_due_on": values.reply_due_on,
+        "dates_provisional": values.dates_provisional,
+        "clock_started_on": values.clock_started_on,
+    }
 
 
 def _update_sql() -> str:
@@ -104,7 +119,7 @@ def cases_recompute_clocks(
                 .values_list("case_id", "kind", "on", "payload")
             ):
                 events[case_id].append(ClockEvent(kind=kind, on=on, payload=payload))
-            updates: list[tuple[Any, ...]] = []
+            updates: list[tuple[date | int | None, ...]] = []  # clock values, now, pk
             rows: list[EventRow] = []
             for pk, row in stored.items():
                 new = clock_values(

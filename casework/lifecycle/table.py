@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +44,7 @@ MOVES_TASK = "transfer"
 ENDS_FLOW = "end"
 RETURNS_TO_TRIAGE = "hand_back"  # the division's work is cancelled, a new triage task opens
 
-Guard = Callable[["CaseLifecycle"], Any]
+Guard = Callable[["CaseLifecycle"], "StrOrPromise | None"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class TransitionSpec:
     name: str
     label_text: StrOrPromise  # a lazy translation
     source: tuple[str, ...]
-    target: Any  # a status; None: it stays; or fsm.State.GET_STATE (decided by the case)
+    # A status (str); None: it stays; or viewflow's fsm.State.GET_STATE(...) (decided by the
+    # case), which only viewflow reads.
+    target: object
     roles: tuple[str, ...]
     form: type[TransitionForm]
     article: str = ""  # where the rule comes from, for the docs and `manage.py transitions`
@@ -73,6 +75,18 @@ class TransitionSpec:
         }
         labels.update(self.form.records)
         return labels
+
+
+class TransitionOptions(TypedDict, total=False):
+    """The optional fields of a TransitionSpec, as `@transition(...)` takes them."""
+
+    article: str
+    completes: tuple[str, ...]
+    flow: str
+    offered: bool
+    letters: tuple[str, ...]
+    guards: tuple[Guard, ...]
+    period: Period | None
 
 
 # The table, filled by the declarations in casework.lifecycle.machine (`@transition`), in

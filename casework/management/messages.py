@@ -9,6 +9,7 @@ zh-hans active, which of them come back unchanged (Django's own catalogues count
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import re
 import subprocess
 from dataclasses import dataclass
@@ -69,6 +70,10 @@ def catalogues_compile_stale(root: Path) -> int:
         from asgiref.local import Local
 
         vars(trans_real).update(_translations={}, _default=None, _active=Local())
+        # Python's gettext keeps every .mo it read, keyed by the file's path: a recompiled
+        # catalogue of the same path would be served from that cache (the first run after
+        # editing a msgstr reported the state before the edit).
+        gettext_module._translations.clear()  # type: ignore[attr-defined]
     return compiled
 
 

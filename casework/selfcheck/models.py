@@ -4,13 +4,11 @@ conclusion and approval; and the campaign's append-only audit rows."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import AppendOnlyError, Case, Division, Organ
+from casework.models import AppendOnlyModel, AppendOnlyQuerySet, Case, Division, Organ
 
 
 class Campaign(models.Model):
@@ -166,15 +164,11 @@ ACTION_LABELS = {
 }
 
 
-class AuditQuerySet(models.QuerySet["Audit"]):
-    def update(self, **kwargs: object) -> int:
-        raise AppendOnlyError(_("Audit events cannot be changed."))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("Audit events cannot be deleted."))
+class AuditQuerySet(AppendOnlyQuerySet["Audit"]):
+    """Bulk update and delete of the self-check audit are refused."""
 
 
-class Audit(models.Model):
+class Audit(AppendOnlyModel):
     """Who did what to a campaign or one of its items, when (append-only: refused on save of
     an existing row here, and by a trigger on PostgreSQL)."""
 
@@ -199,14 +193,6 @@ class Audit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(_("Audit events cannot be deleted."))
 
     @property
     def label(self) -> str:

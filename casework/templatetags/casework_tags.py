@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
@@ -29,11 +29,13 @@ from casework.lifecycle import TRANSITIONS, display_name
 from casework.lifecycle.actors import Person
 from casework.lifecycle.release_gate import Arrangement
 from casework.lifecycle.table import event_kind_label
-from casework.models import Applicant, Case
+from casework.models import Applicant, Case, Event
 from casework.text import cn_date
 from casework.validators import mask_email, mask_phone
 
 if TYPE_CHECKING:
+    from django.forms import BoundField
+
     from django_stubs_ext import StrOrPromise
 
 register = template.Library()
@@ -66,7 +68,7 @@ def _kind_labels(kind: str) -> dict[str, StrOrPromise | None]:
 # number are shown), the basis key (its citation is shown), the late-step marker (its reason
 # and the case's warning are shown).
 HIDDEN_KEYS = _FORM_HIDDEN | {"kind", "sha256", "basis_key", "late", "backdated", "from_status"}
-VALUE_LABELS: dict[str, Any] = {
+VALUE_LABELS: dict[str, dict[str, StrOrPromise]] = {
     "disposition": dict(Disposition.choices),
     "party": dict(ConsultationParty.choices),
     "remedy": dict(RemedyKind.choices),
@@ -116,12 +118,12 @@ def transition_label(value: str) -> str:
 
 
 @register.filter
-def event_details(event: Any, full_contact: bool = True) -> list[tuple[str, str]]:
+def event_details(event: Event, full_contact: bool = True) -> list[tuple[str, str]]:
     """(label, value) pairs of an event's payload, in Chinese, skipping empty and internal keys.
     With full_contact False, phone numbers and e-mail addresses in it are masked (issue 16:
     only the office and the case's divisions see them)."""
 
-    def contact(name: str, value: Any) -> Any:
+    def contact(name: str, value: object) -> object:
         if full_contact or not value or not isinstance(value, str):
             return value
         if name.endswith("phone"):
@@ -193,7 +195,7 @@ ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 @register.filter
-def event_actor(event: Any) -> str:
+def event_actor(event: Event) -> str:
     """Who recorded an event: "王登记（登记员）"; the applicant and the system are named by
     their role alone (never "申请人（申请人）")."""
     name, role = (event.actor_name or "").strip(), (event.actor_role or "").strip()
@@ -223,12 +225,12 @@ def provisional_mark(flag: bool) -> str:
 
 
 @register.simple_tag
-def accessible_widget(field: Any) -> str:
+def accessible_widget(field: BoundField) -> str:
     """The field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
     ids = []
     if field.help_text:
         ids.append(f"{field.id_for_label}-help")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.errors:
         ids.insert(0, f"{field.id_for_label}-errors")
         attrs["aria-invalid"] = "true"

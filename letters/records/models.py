@@ -48,15 +48,15 @@ GROUND_REASON = {
 
 
 # Random names under records/: the original name is kept in the row, never in the path.
-def original_upload_to(instance: Any, filename: str) -> str:
+def original_upload_to(instance: Record, filename: str) -> str:
     return f"records/originals/{uuid.uuid4().hex}"
 
 
-def pdf_upload_to(instance: Any, filename: str) -> str:
+def pdf_upload_to(instance: Record, filename: str) -> str:
     return f"records/pdf/{uuid.uuid4().hex}.pdf"
 
 
-def released_upload_to(instance: Any, filename: str) -> str:
+def released_upload_to(instance: ReleasedFile, filename: str) -> str:
     return f"records/released/{uuid.uuid4().hex}.pdf"
 
 

@@ -17,16 +17,21 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from casework.errors import InvalidInput
+
+if TYPE_CHECKING:  # heavy libraries, imported where they are used
+    import pikepdf
+    import pypdfium2
+    from PIL import Image
 
 # A box: (x0, y0, x1, y1) as fractions of the page, origin top left.
 Rect = tuple[float, float, float, float]
@@ -193,7 +198,7 @@ def pdf_rebuilt(data: bytes, name: str = "") -> bytes:
 
 
 @contextmanager
-def open_pdf(data: bytes, name: str = "") -> Iterator[Any]:
+def open_pdf(data: bytes, name: str = "") -> Iterator[pypdfium2.PdfDocument]:
     """pdfium document as a context manager; a PDF pdfium cannot read is a RecordError."""
     import pypdfium2
 
@@ -253,7 +258,7 @@ def _bomb(name: str) -> RecordError:
     )
 
 
-def _image_dpi(image: Any) -> float:
+def _image_dpi(image: Image.Image) -> float:
     dpi = image.info.get("dpi")
     try:
         value = float(dpi[0]) if dpi else 0.0
@@ -263,7 +268,9 @@ def _image_dpi(image: Any) -> float:
     return value if 50 <= value <= 1200 else 200.0
 
 
-def _append_image_page(pdf: Any, image: Any, dpi: float, *, quality: int = 85) -> Any:
+def _append_image_page(
+    pdf: pikepdf.Pdf, image: Image.Image, dpi: float, *, quality: int = 85
+) -> pikepdf.Page:
     """Add one page showing `image` (RGB) at `dpi`: a JPEG image XObject and a content stream
     that only draws it. Nothing else is on the page."""
     import pikepdf
@@ -369,13 +376,15 @@ def _soffice_convert(
     return output.read_bytes()
 
 
-def render_page(doc: Any, index: int, dpi: float, *, grey: bool = False) -> Any:
+def render_page(
+    doc: pypdfium2.PdfDocument, index: int, dpi: float, *, grey: bool = False
+) -> Image.Image:
     """One page as a PIL image (RGB, or L for OCR), annotations and form fields drawn as the
     reader sees them."""
     page = doc[index]
     try:
         bitmap = page.render(scale=dpi / 72, may_draw_forms=True, grayscale=grey)
-        image = bitmap.to_pil()
+        image: Image.Image = bitmap.to_pil()
         return image.convert("L" if grey else "RGB")
     finally:
         page.close()
@@ -397,7 +406,7 @@ class PageText:
         self.boxes.extend([box] * len(chars))
 
 
-def page_text(doc: Any, index: int) -> PageText:
+def page_text(doc: pypdfium2.PdfDocument, index: int) -> PageText:
     """The text layer of a page with each character's box, through pdfium."""
     import pypdfium2.raw as pdfium_c
 
@@ -434,7 +443,7 @@ def page_text(doc: Any, index: int) -> PageText:
 SCAN_COVERAGE = 0.9
 
 
-def picture_coverage(doc: Any, index: int) -> float:
+def picture_coverage(doc: pypdfium2.PdfDocument, index: int) -> float:
     """The share of the page (0..1) covered by its largest image, forms' contents included."""
     import pypdfium2.raw as pdfium_c
 
@@ -456,7 +465,7 @@ def picture_coverage(doc: Any, index: int) -> float:
         page.close()
 
 
-def is_scan(doc: Any, index: int) -> bool:
+def is_scan(doc: pypdfium2.PdfDocument, index: int) -> bool:
     return picture_coverage(doc, index) >= SCAN_COVERAGE
 
 
@@ -480,7 +489,7 @@ def _is_cjk(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def ocr_page(image: Any) -> PageText:
+def ocr_page(image: Image.Image) -> PageText:
     """OCR one page image with Tesseract (chi_sim+eng) through its CLI: words with boxes from
     the TSV output. Adjacent CJK words are joined without a space (Tesseract splits Chinese
     text into words of a character or two)."""
@@ -617,7 +626,7 @@ def tesseract_text_pdf(paths: list[str], dpi: int) -> bytes:
 
 
 def pages_text(
-    data: bytes, *, ocr: bool = True, progress: Any = None
+    data: bytes, *, ocr: bool = True, progress: Callable[[int], object] | None = None
 ) -> Iterator[tuple[int, PageText]]:
     """Text with positions for every page: the text layer where there is one; OCR (at
     RECORDS_OCR_DPI, ruled lines removed first: scan_clean) for the pages without one and for

@@ -10,13 +10,17 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from letters.records.pdf import Rect, _append_image_page, open_pdf, render_page
+
+if TYPE_CHECKING:  # heavy libraries, imported where they are used
+    import pikepdf
+    from PIL import Image, ImageFont
 
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
@@ -29,7 +33,7 @@ class PageRedactions:
     whole_page: str | None = None  # the label printed on a withheld page, or None
 
 
-def _font(size: int) -> Any:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
 
     try:
@@ -38,7 +42,7 @@ def _font(size: int) -> Any:
         return ImageFont.load_default()
 
 
-def paint(image: Any, redactions: PageRedactions, *, for_ocr: bool = False) -> Any:
+def paint(image: Image.Image, redactions: PageRedactions, *, for_ocr: bool = False) -> Image.Image:
     """Paint the boxes (rounded outwards to whole pixels) black; a withheld page is painted
     whole, with its label. Labels are drawn in white inside boxes tall enough to hold them.
 
@@ -48,7 +52,7 @@ def paint(image: Any, redactions: PageRedactions, *, for_ocr: bool = False) -> A
 
     draw = ImageDraw.Draw(image)
     width, height = image.size
-    fill: Any = 255 if image.mode == "L" else (255, 255, 255)
+    fill: int | tuple[int, int, int] = 255 if image.mode == "L" else (255, 255, 255)
     if for_ocr and redactions.whole_page is not None:
         draw.rectangle([0, 0, width, height], fill=fill)
         return image
@@ -109,7 +113,7 @@ def burn_in(
         text_layer = bool(settings.RECORDS_RELEASE_TEXT_LAYER)
     batch_size = max(1, int(settings.RECORDS_OCR_BATCH))
     out = pikepdf.new()
-    overlays: list[tuple[list[int], Any]] = []
+    overlays: list[tuple[list[int], Future[bytes]]] = []
     batch: list[tuple[int, str]] = []
     with (
         open_pdf(data) as doc,
@@ -150,7 +154,7 @@ def burn_in(
     return _save_clean(out)
 
 
-def _save_clean(pdf: Any) -> bytes:
+def _save_clean(pdf: pikepdf.Pdf) -> bytes:
     """Save with an empty document information dictionary and no XMP, outlines, names,
     forms, actions or annotations (none were ever copied; this makes sure)."""
     import pikepdf

@@ -15,7 +15,10 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Pillow is imported where it is used
+    from PIL import Image, ImageFont
 
 DPI = 200
 PAGE_SIZE = (1654, 2339)  # A4 at 200 dpi
@@ -114,7 +117,7 @@ def written(value: str, kind: str, style: str, rng: random.Random) -> str:
     return joiner.join(parts)
 
 
-def _font(name: str, size: int) -> Any:
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     path, index = DIGIT_FONTS[name]
@@ -124,7 +127,7 @@ def _font(name: str, size: int) -> Any:
 class _Writer:
     """Draws lines top to bottom; `digits` draws a number in its style (boxes included)."""
 
-    def __init__(self, image: Any, rng: random.Random, font: str, digit_font: str) -> None:
+    def __init__(self, image: Image.Image, rng: random.Random, font: str, digit_font: str) -> None:
         from PIL import ImageDraw
 
         self.draw = ImageDraw.Draw(image)
@@ -137,7 +140,7 @@ class _Writer:
         self.ink = rng.randint(0, 60)
         self.text_layer: list[tuple[str, float, float, float]] = []  # text, x, y, size (px)
 
-    def text(self, x: float, text: str, *, font: Any = None) -> float:
+    def text(self, x: float, text: str, *, font: ImageFont.FreeTypeFont | None = None) -> float:
         font = font or self.font
         self.draw.text((x, self.y), text, fill=self.ink, font=font)
         self.text_layer.append((text, x, self.y, self.size))
@@ -179,7 +182,7 @@ class _Writer:
 
 def _draw_page(
     rng: random.Random, layout: str, style: str, font: str, values: dict[str, str]
-) -> tuple[Any, list[tuple[str, float, float, float]]]:
+) -> tuple[Image.Image, list[tuple[str, float, float, float]]]:
     from PIL import Image
 
     image = Image.new("L", PAGE_SIZE, rng.randint(235, 255))
@@ -254,7 +257,7 @@ def _draw_page(
     return image, writer.text_layer
 
 
-def _degrade(image: Any, rng: random.Random) -> tuple[Any, float]:
+def _degrade(image: Image.Image, rng: random.Random) -> tuple[Image.Image, float]:
     from PIL import Image, ImageFilter
 
     angle = rng.uniform(-2.0, 2.0)
@@ -262,6 +265,8 @@ def _degrade(image: Any, rng: random.Random) -> tuple[Any, float]:
     if rng.random() < 0.6:
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.9)))
     pixels = image.load()
+    if pixels is None:  # never for an image made in memory
+        raise RuntimeError("the page picture has no pixels")
     width, height = image.size
     for _ in range(rng.randint(800, 4000)):  # speckle
         x, y = rng.randrange(width), rng.randrange(height)
@@ -274,7 +279,13 @@ def _junk(rng: random.Random, length: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(length))
 
 
-def _pdf(image: Any, rng: random.Random, text_layer: str, lines: list[Any], quality: int) -> bytes:
+def _pdf(
+    image: Image.Image,
+    rng: random.Random,
+    text_layer: str,
+    lines: list[tuple[str, float, float, float]],
+    quality: int,
+) -> bytes:
     """The page picture as a PDF page (a JPEG covering the page), with an invisible text layer
     when asked: junk, or a scanner's that read the words and lost every digit."""
     import pikepdf

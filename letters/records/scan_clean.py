@@ -13,7 +13,10 @@ lighter/darker), tolerant of a scan rotated by a couple of degrees.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Pillow is imported where it is used
+    from PIL.Image import Image
 
 INK = 150  # grey levels below this are ink
 # A horizontal run at least this long (in pixels at the OCR resolution) is a rule: about two
@@ -23,7 +26,7 @@ RULE_LENGTH = 64
 SIDE_REACH = 72
 
 
-def _shift(image: Any, dx: int, dy: int) -> Any:
+def _shift(image: Image, dx: int, dy: int) -> Image:
     """The image moved by (dx, dy), the uncovered edge white (not wrapped around)."""
     from PIL import Image
 
@@ -32,7 +35,7 @@ def _shift(image: Any, dx: int, dy: int) -> Any:
     return moved
 
 
-def _all_dark_run(mask: Any, length: int, dx: int, dy: int) -> Any:
+def _all_dark_run(mask: Image, length: int, dx: int, dy: int) -> Image:
     """Dark where `length` consecutive pixels from here, stepping (dx, dy), are all dark."""
     from PIL import ImageChops
 
@@ -44,7 +47,7 @@ def _all_dark_run(mask: Any, length: int, dx: int, dy: int) -> Any:
     return run
 
 
-def _spread(mask: Any, length: int, dx: int, dy: int) -> Any:
+def _spread(mask: Image, length: int, dx: int, dy: int) -> Image:
     """Each dark pixel extended `length - 1` pixels further in the direction (dx, dy)."""
     from PIL import ImageChops
 
@@ -56,7 +59,7 @@ def _spread(mask: Any, length: int, dx: int, dy: int) -> Any:
     return grown
 
 
-def remove_rules(image: Any) -> Any:
+def remove_rules(image: Image) -> Image:
     """A copy of the greyscale page picture with ruled lines and box sides painted over in
     the paper's colour."""
     from PIL import Image, ImageChops
@@ -92,7 +95,7 @@ def remove_rules(image: Any) -> Any:
     return binarise(cleaned, paper, histogram)
 
 
-def binarise(image: Any, paper: int, histogram: list[int]) -> Any:
+def binarise(image: Image, paper: int, histogram: list[int]) -> Image:
     """Black and white at the midpoint between the paper and the typical ink: what is left
     of an erased rule's soft edge (a pale grey Tesseract's own threshold may keep on grey
     paper) turns to paper, the strokes of the characters to ink."""

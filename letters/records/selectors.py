@@ -4,7 +4,7 @@ reads see released files only, never an original."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -14,6 +14,9 @@ from casework.models import Case
 from casework.payloads import Payload, TemplateContext
 from casework.selectors import case_get_for_user
 from letters.records.models import GROUND_REASON, Ground, Record, ReleasedFile, ReleaseSet
+
+if TYPE_CHECKING:
+    from letters.models import Letter
 
 
 def case_for_records(*, user: Person, number: str) -> Case:
@@ -56,7 +59,7 @@ def released_files_for_applicant(case: Case) -> QuerySet[ReleasedFile]:
     ).order_by("release_set_id", "position")
 
 
-def released_files_for_letter(letter: Any) -> QuerySet[ReleasedFile]:
+def released_files_for_letter(letter: Letter) -> QuerySet[ReleasedFile]:
     """The files that went out with a letter (for /verify/)."""
     return ReleasedFile.objects.filter(
         release_set__letter=letter, release_set__status=ReleaseSet.Status.RELEASED

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +41,10 @@ from letters.records.models import (
     Suggestion,
 )
 
+if TYPE_CHECKING:
+    from letters.models import Letter
+    from letters.records.redaction import PageRedactions
+
 # Records can be added and redacted while the case is being handled, up to the reply.
 EDITABLE_STATUSES = frozenset(OPEN_STATUSES) | {CaseStatus.REVIEW, CaseStatus.APPROVED}
 
@@ -50,7 +56,7 @@ def audit(
     *,
     record: Record | None = None,
     release_set: ReleaseSet | None = None,
-    **payload: Any,
+    **payload: object,
 ) -> RecordAudit:
     return RecordAudit.objects.create(
         case=case,
@@ -112,7 +118,7 @@ def record_add(
     *,
     case: Case,
     division: Division,
-    uploaded: Any,
+    uploaded: UploadedFile,
     actor: Staff,
     title: str = "",
     names: list[str] | None = None,
@@ -125,7 +131,7 @@ def record_add(
     if division not in divisions_user_may_add_for(actor, case):
         raise NotPermitted(_("You may add records only for your own division's part of the case."))
     name = str(getattr(uploaded, "name", "") or "record")[:200]
-    if uploaded.size > pdf.max_bytes():
+    if (uploaded.size or 0) > pdf.max_bytes():
         raise pdf.RecordError(
             _("“%(name)s” is too large: at most %(mb)d MB.")
             % {"name": name, "mb": pdf.max_bytes() // (1024 * 1024)},
@@ -298,9 +304,12 @@ def record_remove(*, record: Record, actor: Staff) -> None:
 # --- redactions ----------------------------------------------------------------------------
 
 
-def _rect(values: Any) -> tuple[float, float, float, float]:
+def _rect(values: Sequence[str | float | None]) -> tuple[float, float, float, float]:
+    corners = [v for v in values if v is not None]
+    if len(corners) != len(values):  # a corner missing from the form
+        raise InvalidInput(_("The box is not valid."))
     try:
-        x0, y0, x1, y1 = (float(v) for v in values)
+        x0, y0, x1, y1 = (float(v) for v in corners)
     except (TypeError, ValueError):
         raise InvalidInput(_("The box is not valid.")) from None
     x0, x1 = sorted((max(0.0, min(1.0, x0)), max(0.0, min(1.0, x1))))
@@ -316,7 +325,9 @@ def _ground(value: str) -> str:
     return value
 
 
-def _page(record: Record, page: Any) -> int:
+def _page(record: Record, page: str | int | None) -> int:
+    if page is None:
+        raise InvalidInput(_("No such page."))
     try:
         number = int(page)
     except (TypeError, ValueError):
@@ -340,7 +351,13 @@ def _supersede_open_sets(case: Case) -> None:
 
 @transaction.atomic
 def redaction_add(
-    *, record: Record, page: Any, rect: Any, ground: str, note: str, actor: Staff
+    *,
+    record: Record,
+    page: str | int | None,
+    rect: Sequence[str | float | None],
+    ground: str,
+    note: str,
+    actor: Staff,
 ) -> Redaction:
     _check_edit(actor, record)
     if ground == Ground.OTHER_LAW and not note.strip():
@@ -374,7 +391,9 @@ def redaction_add(
 
 
 @transaction.atomic
-def page_withhold(*, record: Record, page: Any, ground: str, note: str, actor: Staff) -> Redaction:
+def page_withhold(
+    *, record: Record, page: str | int | None, ground: str, note: str, actor: Staff
+) -> Redaction:
     """Withhold a whole page (it stays in the file as a painted page, so page numbers hold)."""
     _check_edit(actor, record)
     number = _page(record, page)
@@ -560,11 +579,11 @@ def release_set_start(*, case: Case, actor: Staff) -> ReleaseSet:
     return release_set
 
 
-def page_redactions_for(record: Record) -> dict[int, Any]:
+def page_redactions_for(record: Record) -> dict[int, PageRedactions]:
     """The record's redactions as redaction.PageRedactions per page index (0-based)."""
     from letters.records.redaction import PageRedactions
 
-    result: dict[int, Any] = {}
+    result: dict[int, PageRedactions] = {}
     for redaction in record.redactions.all():
         index = redaction.page - 1
         current = result.get(index, PageRedactions())
@@ -715,7 +734,7 @@ def release_set_return(*, case: Case, set_id: int, actor: Staff, note: str) -> R
     return release_set
 
 
-def release_set_release(*, release_set: ReleaseSet, letter: Any) -> ReleaseSet:
+def release_set_release(*, release_set: ReleaseSet, letter: Letter) -> ReleaseSet:
     """Release an approved set with the reply letter (called in the letter's transaction)."""
     if release_set.status != ReleaseSet.Status.APPROVED:
         raise WrongState(_("Only an approved release set can be released."))

@@ -4,7 +4,7 @@ with records but no approved set cannot get such a reply (only an approved set g
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -13,11 +13,16 @@ from django.utils.translation import gettext as _
 from casework.errors import WrongState
 from letters.models import Letter
 
+if TYPE_CHECKING:
+    from letters.records.models import ReleaseSet
+
 RELEASING_KINDS = frozenset({"reply.granted", "reply.partial"})
 
 
 @receiver(post_save, sender=Letter, dispatch_uid="records-release-with-reply")
-def release_with_reply(sender: Any, instance: Letter, created: bool, **kwargs: Any) -> None:
+def release_with_reply(
+    sender: type[Letter], instance: Letter, created: bool, **kwargs: object
+) -> None:
     if not created or instance.kind not in RELEASING_KINDS:
         return
     from letters.records.models import Record, ReleaseSet
@@ -43,7 +48,7 @@ def release_with_reply(sender: Any, instance: Letter, created: bool, **kwargs: A
     _tell_applicant(approved, instance)
 
 
-def _tell_applicant(release_set: Any, letter: Letter) -> None:
+def _tell_applicant(release_set: ReleaseSet, letter: Letter) -> None:
     """An e-mail with the links to the released files (on the tracking page, which asks for
     the query code; the files are never attached)."""
     from django.conf import settings

@@ -5,7 +5,8 @@ pictures are served to staff who see the case only, never cached, never inline s
 from __future__ import annotations
 
 import io
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,8 +22,11 @@ from casework.errors import CaseworkError, NotVisible
 from casework.lifecycle.actors import staff_user
 from casework.models import Case
 from letters.records import selectors, services
-from letters.records.models import Ground, Record, ReleaseSet, Suggestion
+from letters.records.models import Ground, Record, ReleasedFile, ReleaseSet, Suggestion
 from letters.records.pii import mask
+
+if TYPE_CHECKING:  # Pillow is imported where it is used
+    from PIL import Image
 
 _R = TypeVar("_R", bound=HttpResponseBase)
 
@@ -45,7 +49,7 @@ def _index_url(case: Case) -> str:
     return reverse("records:index", kwargs={"number": case.number})
 
 
-def _record_url(record: Record, page: Any = None) -> str:
+def _record_url(record: Record, page: str | int | None = None) -> str:
     url = reverse("records:record", kwargs={"number": record.case.number, "pk": record.pk})
     return f"{url}#page-{page}" if page else url
 
@@ -211,7 +215,7 @@ def record_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     )
 
 
-def _png(image: Any) -> HttpResponse:
+def _png(image: Image.Image) -> HttpResponse:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return _no_store(HttpResponse(buffer.getvalue(), content_type="image/png"))
@@ -249,8 +253,8 @@ def _post_action(
     request: HttpRequest,
     number: str,
     pk: int,
-    action: Any,
-    page: Any = None,
+    action: Callable[[Record], object],
+    page: str | int | None = None,
     *,
     to_index: bool = False,
 ) -> HttpResponse:
@@ -472,7 +476,7 @@ def review_decide(request: HttpRequest, number: str, sid: int) -> HttpResponse:
     return redirect(_index_url(case))
 
 
-def _released(request: HttpRequest, number: str, sid: int, fid: int) -> Any:
+def _released(request: HttpRequest, number: str, sid: int, fid: int) -> ReleasedFile:
     case = _case(request, number)
     try:
         release_set = selectors.set_get(case=case, pk=sid)

@@ -40,6 +40,14 @@ def test_load_demo_loads_everything_and_is_idempotent():
         "withdrawn",
     } <= statuses
     assert Letter.objects.filter(kind="reply.unable.not_held").exists()
+    # The demo organ has a specimen seal, so its sealed letters show one (a reply is sealed by
+    # default: letters.registry); the organ uploads its own seal image in the admin.
+    organ = Organ.objects.get()
+    assert organ.seal
+    seal_mark = '<img class="seal" src="data:image/png;base64,'
+    replies = Letter.objects.filter(kind__startswith="reply.")
+    assert replies.exists()
+    assert all(seal_mark in letter.html for letter in replies)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ description."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.urls import URLPattern, path
@@ -17,6 +17,12 @@ from rest_framework import serializers
 from casework.lifecycle import TransitionSpec, offered_transitions
 from casework.lifecycle.inputs import backdate_reason_field
 from casework.payloads import Payload
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+
+    from workflows.api.views import CaseTransitionView
 
 
 def _field(name: str, field: forms.Field) -> serializers.Field:
@@ -91,7 +97,7 @@ def transition_urls() -> list[URLPattern]:
     for spec in offered_transitions():
         body = REQUESTS[spec.name]
 
-        def post(self: Any, request: Any, number: str) -> Any:
+        def post(self: CaseTransitionView, request: Request, number: str) -> Response:
             return CaseTransitionView.post(self, request, number)
 
         documented = extend_schema(
@@ -102,10 +108,13 @@ def transition_urls() -> list[URLPattern]:
             operation_id=f"case_{spec.name}",
             tags=["transitions"],
         )(post)
-        view_class: Any = type(
-            f"{body.__name__[:-2]}View",
-            (CaseTransitionView,),
-            {"transition": spec.name, "request_serializer": body, "post": documented},
+        view_class = cast(
+            "type[CaseTransitionView]",
+            type(
+                f"{body.__name__[:-2]}View",
+                (CaseTransitionView,),
+                {"transition": spec.name, "request_serializer": body, "post": documented},
+            ),
         )
         patterns.append(
             path(

@@ -5,7 +5,8 @@ Chinese message and the matching status."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import date
 
 from django.conf import settings
 from django.http import FileResponse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +38,7 @@ from casework.selectors import (
     working_calendar,
     working_days_left,
 )
+from casework.workdays import WorkingCalendar
 from letters.kinds import KINDS
 from letters.models import Letter
 from letters.offer import letters_offered
@@ -52,6 +54,7 @@ from workflows.api.serializers import (
 )
 from workflows.selectors import queue_rows, tabs_for, task_list_visible_to
 from workflows.services import case_act, case_receive, open_tasks_of
+from workflows.viewflow_adapter import Task
 
 ERRORS = {
     400: OpenApiResponse(ErrorOut),
@@ -75,7 +78,7 @@ def _error(
     )
 
 
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def api_exception_handler(exc: Exception, context: dict[str, object]) -> Response | None:
     """Domain errors and DRF's own, as {code, message, field, errors} in Chinese."""
     if isinstance(exc, CaseworkError):
         code = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}[
@@ -115,7 +118,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+def _flatten(detail: Mapping[str, object], prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     for key, value in detail.items():
         name = f"{prefix}{key}"
@@ -140,7 +143,7 @@ def letter_actions(case: Case, request: Request) -> list[Payload]:
     ]
 
 
-def _url(request: Request, name: str, **kwargs: Any) -> str:
+def _url(request: Request, name: str, **kwargs: str | int) -> str:
     return str(request.build_absolute_uri(reverse(name, kwargs=kwargs)))
 
 
@@ -240,7 +243,7 @@ def case_data(case: Case, request: Request) -> Payload:
     }
 
 
-def case_row(case: Case, request: Request, *, today: Any, calendar: Any) -> Payload:
+def case_row(case: Case, request: Request, *, today: date, calendar: WorkingCalendar) -> Payload:
     """A row of the case list: what the list shows, computed in memory (no query per row)."""
     remaining = None if case.closed_on else working_days_left(case.reply_due_on, today, calendar)
     return {
@@ -272,7 +275,7 @@ class Pages(PageNumberPagination):
     page_query_description = gettext_lazy("Page number, from 1.")
     max_page_size = 100
 
-    def get_page_size(self, request: Any) -> int | None:
+    def get_page_size(self, request: Request) -> int | None:
         self.page_size = settings.API_PAGE_SIZE
         size: int | None = super().get_page_size(request)
         return size
@@ -348,7 +351,7 @@ class TaskPages(Pages):
 
     tab = ""
 
-    def get_paginated_response(self, data: Any) -> Response:
+    def get_paginated_response(self, data: object) -> Response:
         response = super().get_paginated_response(data)
         response.data = {"tab": self.tab, **response.data}
         return response
@@ -362,7 +365,7 @@ class TaskPages(Pages):
         return paginated
 
 
-class TaskListView(generics.GenericAPIView[Any]):
+class TaskListView(generics.GenericAPIView[Task]):
     pagination_class = TaskPages
     serializer_class = TaskListOut
 
@@ -435,7 +438,7 @@ class CaseTransitionView(APIView):
     `transition` and its request body. This base answers 404 for names that are not offered."""
 
     transition = ""
-    request_serializer: Any = None
+    request_serializer: type[serializers.Serializer] = serializers.Serializer  # set per transition
 
     @extend_schema(exclude=True)
     def post(self, request: Request, number: str, name: str = "") -> Response:

@@ -7,15 +7,14 @@ alone, so it shows the case as recorded at the moment it is printed, in progress
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from casework.choices import Transition
 from casework.lifecycle.actors import display_name
-from casework.models import Case
+from casework.models import Case, Event
 from workflows.decide.done import done_label
 from workflows.decide.facts import proposal_rows
 
@@ -42,14 +41,14 @@ class SheetStep:
     opinion: str
     person: str
     at: datetime
-    on: Any
+    on: date
 
 
-def _person(event: Any) -> str:
+def _person(event: Event) -> str:
     return display_name(event.actor) if event.actor is not None else event.actor_name
 
 
-def _opinion(event: Any) -> str:
+def _opinion(event: Event) -> str:
     payload = event.payload or {}
     if event.kind == Transition.PROPOSE:
         rows = proposal_rows(payload)

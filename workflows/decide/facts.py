@@ -5,14 +5,13 @@ since the previous round after a 退回修改, and the values a returned proposa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 
 from casework.choices import Disposition, Transition
 from casework.lifecycle.actors import display_name
-from casework.models import Case
+from casework.models import Case, Event
 from casework.payloads import Payload
 
 # The transitions whose forms show the proposal being decided.
@@ -59,10 +58,10 @@ class ItemFacts:
 class DecisionFacts:
     """What the deciding forms show of the latest proposal."""
 
-    proposal: Any = None  # the latest `propose` event
+    proposal: Event | None = None  # the latest `propose` event
     rows: list[tuple[str, str]] = field(default_factory=list)
     items: list[ItemFacts] = field(default_factory=list)
-    previous: Any = None  # the proposal before it, when one was returned
+    previous: Event | None = None  # the proposal before it, when one was returned
     return_reason: str = ""  # why it was returned (the 退回修改 between the two)
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     preview_kind: str = ""
@@ -94,7 +93,7 @@ def _choice_labels() -> dict[str, dict[str, str]]:
     return result
 
 
-def shown_value(key: str, value: Any, choices: dict[str, dict[str, str]] | None = None) -> str:
+def shown_value(key: str, value: object, choices: dict[str, dict[str, str]] | None = None) -> str:
     """A stored value as words: choice labels, 是/否, dates and lists as text."""
     choices = choices if choices is not None else _choice_labels()
     if value in (None, "", [], {}):
@@ -186,7 +185,7 @@ def decision_facts(case: Case) -> DecisionFacts:
     return facts
 
 
-def returned_proposal(case: Case) -> tuple[Any, str]:
+def returned_proposal(case: Case) -> tuple[Event | None, str]:
     """(the proposal, the reason) when the case's last decision step was a 退回修改 of a
     proposal, else (None, "")."""
     last = (

@@ -5,8 +5,6 @@ inserts the chosen one; without script the list is simply not offered)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.lifecycle.actors import Person, Staff
+from casework.models import Organ
 
 PHRASE_MAX_LENGTH = 300
 
@@ -50,7 +49,7 @@ class CommonPhrase(models.Model):
         return self.text
 
 
-def phrases_for(*, user: Person, organ: Any) -> list[str]:
+def phrases_for(*, user: Person, organ: Organ | None) -> list[str]:
     """The user's own phrases first, then the organ's, each text once."""
     rows = (
         CommonPhrase.objects.filter(organ=organ)
@@ -65,7 +64,7 @@ def phrases_for(*, user: Person, organ: Any) -> list[str]:
     return seen
 
 
-def phrase_add(*, user: Staff, organ: Any, text: str) -> CommonPhrase:
+def phrase_add(*, user: Staff, organ: Organ, text: str) -> CommonPhrase:
     """Save one of the user's own phrases (trimmed; an empty or repeated one is refused)."""
     from casework.errors import InvalidInput
 

@@ -3,8 +3,6 @@ list and the 办理审批单. Thin views: an access check, one selector or rende
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from casework.errors import CaseworkError, NotVisible
 from casework.lifecycle.actors import staff_user
+from casework.models import Case
 from casework.permissions import user_roles
 from casework.selectors import case_get_for_user, organ_the_one
 
 DONE_PAGE_SIZE = 50
 
 
-def _staff_case(request: HttpRequest, number: str) -> Any:
+def _staff_case(request: HttpRequest, number: str) -> Case:
     # Staff only: the applicant's pages never reach a case's internal record.
     if not user_roles(request.user):
         raise Http404
@@ -130,6 +129,8 @@ def phrases_page(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 raise Http404 from None
             return redirect("workflows:phrases")
+        if organ is None:  # no organ set up yet: nothing a phrase could belong to
+            raise Http404
         try:
             phrase_add(user=staff_user(request), organ=organ, text=request.POST.get("text", ""))
         except InvalidInput as exc:

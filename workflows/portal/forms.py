@@ -1,8 +1,11 @@
 """Applicant portal forms: shape only; the services check meaning and write."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
+from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import ApplicantCategory, Channel, DeliveryMethod, IdType, ProvisionForm
@@ -235,7 +238,7 @@ class StaffIntakeForm(ApplicationForm):
             "id_proof"
         ].required = False  # a missing proof is a ground for correction, not a refusal
 
-    def uploads(self) -> list[tuple[str, Any]]:
+    def uploads(self) -> list[tuple[str, File[bytes]]]:
         pairs = [
             ("application_scan", "application_form"),
             ("id_proof", "applicant_id"),

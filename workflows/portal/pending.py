@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -50,7 +49,7 @@ def kept(request: HttpRequest, token: str) -> dict[str, str]:
     return {field: entry["name"] for field, entry in _entries(request, token).items()}
 
 
-def keep(request: HttpRequest, token: str, field: str, uploaded: Any) -> None:
+def keep(request: HttpRequest, token: str, field: str, uploaded: File[bytes]) -> None:
     """Check an upload like any attachment (InvalidInput if refused) and keep it for the
     form's next attempt, replacing a file kept before for the same field."""
     if not token:
@@ -80,9 +79,9 @@ def forget_all(request: HttpRequest, token: str) -> None:
 
 
 @contextmanager
-def files(request: HttpRequest, token: str) -> Iterator[dict[str, File[Any]]]:
+def files(request: HttpRequest, token: str) -> Iterator[dict[str, File[bytes]]]:
     """The kept files, open, named as the applicant named them."""
-    opened: dict[str, File[Any]] = {}
+    opened: dict[str, File[bytes]] = {}
     try:
         for field, entry in _entries(request, token).items():
             opened[field] = File(default_storage.open(entry["path"], "rb"), name=entry["name"])

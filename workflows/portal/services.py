@@ -6,11 +6,11 @@ to which submission (the session) stays in the view.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 
 from casework.catalogue.services import catalogue_shown_record
@@ -35,13 +35,13 @@ class Submission:
 def application_submit(
     *,
     organ: Organ,
-    applicant: Mapping[str, Any],
-    request: Mapping[str, Any],
-    attachments: list[tuple[str, Any]],
+    applicant: Mapping[str, object],
+    request: Mapping[str, object],
+    attachments: Sequence[tuple[str, File[bytes]]],
     submission_token: str,
     now: datetime,
     query_code: str | None = None,
-    agent: Mapping[str, Any] | None = None,
+    agent: Mapping[str, object] | None = None,
     catalogue_shown: Iterable[int] = (),
 ) -> Submission:
     """Receive an online application (channel 网上; received_on waits for the office's
@@ -90,7 +90,12 @@ def application_submit(
 
 @transaction.atomic
 def correction_submit(
-    *, case: Case, subject: str, text: str, uploads: list[Any], now: Any = None
+    *,
+    case: Case,
+    subject: str,
+    text: str,
+    uploads: Sequence[File[bytes]],
+    now: datetime | None = None,
 ) -> Case:
     """The applicant's correction from the tracking page (Art 30): the files are stored as the
     corrected application, the text recorded on the case (submit_correction), and the office

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from casework.portal import (
 )
 from casework.selectors import correction_requested, organ_the_one
 from letters.provision import provision_for_applicant as provided
+from letters.records.models import ReleasedFile
 from letters.records.selectors import released_files_for_applicant, released_files_for_letter
 from letters.selectors import letter_for_applicant_download, letter_verify, letters_for_applicant
 from workflows.catalogue.public import guide as managed_guide
@@ -355,7 +356,7 @@ def provision_for_applicant(case: Case) -> str:
     return provided(case)
 
 
-def _released_files(case: Case) -> Any:
+def _released_files(case: Case) -> QuerySet[ReleasedFile]:
     return released_files_for_applicant(case)
 
 
@@ -407,7 +408,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         checked = True
         letter = letter_verify(form.cleaned_data["code"])
-    released: Any = []
+    released: QuerySet[ReleasedFile] | list[ReleasedFile] = []
     if letter is not None:
         released = released_files_for_letter(letter)
     return render(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from casework.payloads import Payload
 from workflows.supervision.selectors import DivisionStat, MonthTrend
@@ -36,7 +35,7 @@ class Mark:
     y: float
     width: float
     height: float
-    value: Any
+    value: float | None  # a count, a rate or a mean (None: nothing to measure)
     label: str
 
 

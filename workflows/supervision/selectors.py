@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
@@ -173,7 +172,7 @@ def dashboard_data(*, organ: Organ, today: date, period_start: date, period_end:
     }
 
 
-def backdated_steps(organ: Any, period_start: date, period_end: date) -> list[Event]:
+def backdated_steps(organ: Organ, period_start: date, period_end: date) -> list[Event]:
     """补录/倒签: steps entered in the period for an effective date more than
     BACKDATE_REASON_WORKING_DAYS working days earlier, with who entered them and why
     (casework.lifecycle.periods); the supervising office looks at each. Newest entry first."""

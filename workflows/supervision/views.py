@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -88,7 +87,10 @@ HEADERS = [
 ]
 
 
-def _division_rows(data: Payload) -> list[list[Any]]:
+Cell = str | int | float  # a cell of the CSV and XLSX exports
+
+
+def _division_rows(data: Payload) -> list[list[Cell]]:
     return [
         [
             s.name,
@@ -106,7 +108,7 @@ def _division_rows(data: Payload) -> list[list[Any]]:
     ]
 
 
-def _case_rows(data: Payload) -> list[list[Any]]:
+def _case_rows(data: Payload) -> list[list[Cell]]:
     return [
         [
             "已超期" if r["kind"] == "overdue" else "即将到期",

@@ -4,9 +4,8 @@ forms, or the return reason above a returned proposal's form; {% common_phrases 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.template import Context
 
 from casework.models import Case
 from casework.payloads import TemplateContext
@@ -15,7 +14,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("workflows/decide/_decision_facts.html", takes_context=True)
-def decision_facts(context: Any, case: Case, name: str) -> TemplateContext:
+def decision_facts(context: Context, case: Case, name: str) -> TemplateContext:
     from workflows.decide.facts import DECIDING_STEPS, decision_facts, returned_proposal
 
     facts = decision_facts(case) if name in DECIDING_STEPS else None
@@ -30,7 +29,7 @@ def decision_facts(context: Any, case: Case, name: str) -> TemplateContext:
 
 
 @register.inclusion_tag("workflows/decide/_common_phrases.html", takes_context=True)
-def common_phrases(context: Any, case: Case) -> TemplateContext:
+def common_phrases(context: Context, case: Case) -> TemplateContext:
     from workflows.decide.phrases import phrases_for
 
     request = context.get("request")

@@ -4,9 +4,8 @@ case). Only office roles and the case's divisions see it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.template import Context
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -20,7 +19,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def library_panel(context: Any, case: Case) -> SafeString:
+def library_panel(context: Context, case: Case) -> SafeString:
     today = timezone.localdate()
     return SafeString(
         render_to_string(

@@ -48,10 +48,11 @@ def _list_url(query: str) -> str:
 @login_required
 def saved_view_save(request: HttpRequest) -> HttpResponse:
     """Keep the filter in the query string under a name; errors show next to the name."""
-    form = SavedViewForm(request.POST, owner=request.user)
+    owner = staff_user(request)
+    form = SavedViewForm(request.POST, owner=owner)
     if not form.is_valid():
         return case_list_page(request, view_form=form, status=400)
-    view = saved_view_create(owner=request.user, name=form.cleaned_data["name"], params=request.GET)
+    view = saved_view_create(owner=owner, name=form.cleaned_data["name"], params=request.GET)
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(_list_url(view.query))
 
@@ -60,7 +61,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 @login_required
 def saved_view_remove(request: HttpRequest) -> HttpResponse:
     """Delete one of the user's own views (another user's view answers as a missing one)."""
-    if saved_view_delete(owner=request.user, pk=request.POST.get("view")):
+    if saved_view_delete(owner=staff_user(request), pk=request.POST.get("view")):
         messages.success(request, _("View deleted."))
     else:
         messages.error(request, _("No such view."))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from casework.errors import InvalidInput, NotVisible
 from casework.lifecycle import available_actions
 from casework.lifecycle.actions import (
     NEXT_STEPS,
+    Action,
     actions_next_first,
     primary_action,
     waiting_for,
@@ -65,14 +66,14 @@ from workflows.workbench.forms import CaseNoteForm, transition_form
 PAGE_SIZE = 50
 
 
-def _list_divisions(user: Person) -> Any:
+def _list_divisions(user: Person) -> QuerySet[Division]:
     divisions = Division.objects.filter(is_active=True).select_related("organ")
     if not sees_all_cases(user):
         divisions = divisions.filter(pk__in=user_division_ids(user))
     return divisions
 
 
-def filtered_cases(user: Person, params: Any) -> tuple[CaseFilterForm, Any]:
+def filtered_cases(user: Person, params: QueryDict) -> tuple[CaseFilterForm, QuerySet[Case]]:
     """The filter form and the cases it selects among those the user may see (visibility is
     computed for the user every time: a saved view stores only the filter)."""
     form = CaseFilterForm(params or None, divisions=_list_divisions(user))
@@ -123,7 +124,7 @@ def case_list_page(
     )
 
 
-def bulk_action_form(user: Staff, data: Any = None) -> BulkActionForm:
+def bulk_action_form(user: Staff, data: QueryDict | None = None) -> BulkActionForm:
     divisions = Division.objects.filter(is_active=True).select_related("organ")
     return BulkActionForm(data, actions=bulk_actions_for(user), divisions=divisions)
 
@@ -217,7 +218,7 @@ def case_note_add_view(request: HttpRequest, number: str) -> HttpResponse:
 INLINE_FIELDS = 3
 
 
-def _next_step_form(case: Case, actions: list[Any]) -> Any:
+def _next_step_form(case: Case, actions: list[Action]) -> forms.Form | None:
     """The form of the flow's next step for this user (the first action, when it is one of
     NEXT_STEPS), if short enough to show on the case page; it posts to the action page."""
     if not actions or actions[0].name not in NEXT_STEPS.get(case.status, ()):

@@ -1,11 +1,16 @@
 """Forms validate input only; they never write."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import CaseStatus, Channel
+from casework.lifecycle.actors import Staff
 from casework.models import Division
 from casework.payloads import FormData
 
@@ -44,7 +49,9 @@ class CaseFilterForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
-    def __init__(self, *args: Any, divisions: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, divisions: QuerySet[Division] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if divisions is not None:
             self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
@@ -70,7 +77,7 @@ class SavedViewForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, owner: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: Staff | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
 
@@ -103,7 +110,13 @@ class BulkActionForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("(for urging)")}),
     )
 
-    def __init__(self, *args: Any, actions: Any = (), divisions: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        actions: Sequence[tuple[str, str]] = (),
+        divisions: QuerySet[Division] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = list(actions)  # type: ignore[attr-defined]
         offered = {name for name, _label in actions}

@@ -4,28 +4,33 @@ transition table) plus its effective date."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from casework.lifecycle import TRANSITIONS
-from casework.lifecycle.inputs import backdate_reason_field, day, json_safe
+from casework.lifecycle.inputs import TransitionForm, backdate_reason_field, day, json_safe
 from casework.models import NOTE_MAX_LENGTH, Case
 from casework.payloads import FormData
 from workflows.workbench.withheld_prefill import withheld_prefill
 
 
 def transition_form(
-    name: str, case: Case, data: Any = None, *, today: date | None = None
+    name: str, case: Case, data: QueryDict | None = None, *, today: date | None = None
 ) -> forms.Form:
     """A form for transition `name` on `case`: the effective date first, then its fields, then
     the reason for recording it late (needed only for a step backdated beyond the setting)."""
     spec = TRANSITIONS[name]
-    form_class: Any = type(
-        f"{spec.form.__name__}Page",
-        (spec.form,),
-        {"on": day(_("Effective date")), "backdate_reason": backdate_reason_field()},
+    form_class = cast(
+        "type[TransitionForm]",
+        type(
+            f"{spec.form.__name__}Page",
+            (spec.form,),
+            {"on": day(_("Effective date")), "backdate_reason": backdate_reason_field()},
+        ),
     )
     form: forms.Form = form_class(data, case=case, initial={"on": today})
     form.order_fields(["on"])
@@ -38,8 +43,8 @@ def cleaned_fields(form: forms.Form) -> FormData:
     return json_safe(form.cleaned_data)
 
 
-class _StaffChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class _StaffChoice(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         from casework.lifecycle.actors import display_name
 
         name = display_name(obj)
@@ -57,7 +62,7 @@ class CaseNoteForm(forms.Form):
         help_text=_("Internal: never shown to the applicant. Mention with @name or below."),
     )
     mentioned_users = _StaffChoice(
-        label=_("Mention people"), queryset=Case.objects.none(), required=False
+        label=_("Mention people"), queryset=User.objects.none(), required=False
     )
     mentioned_divisions = forms.ModelMultipleChoiceField(
         label=_("Mention divisions"), queryset=Case.objects.none(), required=False

@@ -113,25 +113,30 @@ def due_by_package(events: list[ClockEvent], *, fee_pauses: bool = True) -> date
     opened: dict[str, int] = {}
     for e in events:
         if e.kind == "receive":
-            start = date.fromisoformat(e.payload["received_on"])
+            start = date.fromisoformat(str(e.payload["received_on"]))
         elif e.kind == "receive_correction":
             start, periods, opened, extension = e.on, [], {}, 0
         elif e.kind == "open_consultation":
-            opened[e.payload["consultation_id"]] = len(periods)
+            opened[str(e.payload["consultation_id"])] = len(periods)
             periods.append((e.on, None, nth_after(e.on, 15)))
         elif e.kind == "close_consultation":
-            i = opened[e.payload["consultation_id"]]
+            i = opened[str(e.payload["consultation_id"])]
             periods[i] = (periods[i][0], e.on, periods[i][2])
         elif e.kind == "notify_fee" and fee_pauses:
             opened["fee"] = len(periods)
             periods.append(
-                (e.on, None, nth_after(date.fromisoformat(e.payload["notice_received_on"]), 20))
+                (
+                    e.on,
+                    None,
+                    nth_after(date.fromisoformat(str(e.payload["notice_received_on"])), 20),
+                )
             )
         elif e.kind == "receive_fee" and fee_pauses:
             i = opened["fee"]
             periods[i] = (periods[i][0], e.on, periods[i][2])
         elif e.kind == "extend":
-            extension = e.payload["days"]
+            days = e.payload["days"]
+            extension = days if isinstance(days, int) else int(str(days))
         elif e.kind in ("issue_reply", "reply_on_the_spot", "withdraw", "abandon"):
             break
     if start is None:

@@ -1,7 +1,8 @@
-"""manage.py library_rebuild [--organ ID] [--missing]: recreate the case library's entries
-from the cases (derived data), with a progress bar; `--missing` writes only the cases that have
-no entry yet (a grown database, or an interrupted rebuild). The background job keeps them
-current after."""
+"""manage.py library_rebuild [--organ ID] [--missing] [--workers N] [--bulk]: recreate the
+case library's entries from the cases (derived data), with a progress bar; `--missing` writes
+only the cases that have no entry yet (a grown database, or an interrupted rebuild);
+`--workers` writes id ranges in N processes; `--bulk` (PostgreSQL) builds the postings' lookup
+index once at the end. The background job keeps the entries current after."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from casework.library.rebuild import library_entries_write
+from casework.library.rebuild import library_build
 from casework.management.progress import ProgressBar
 from casework.models import Case
 
@@ -22,12 +23,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--missing", action="store_true", help="only the cases without an entry"
         )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="processes writing entries side by side"
+        )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="PostgreSQL: drop the postings' lookup index while writing, build it at the end "
+            "(a first build of a large organ; lookups are slow meanwhile)",
+        )
 
-    def handle(self, *args: Any, organ: int | None, missing: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        organ: int | None,
+        missing: bool,
+        workers: int,
+        bulk: bool,
+        **options: Any,
+    ) -> None:
         cases = Case.objects.all()
         if organ is not None:
             cases = cases.filter(organ_id=organ)
-        done, terms = library_entries_write(
-            cases, missing_only=missing, progress=ProgressBar("重建案例库")
+        done, terms = library_build(
+            cases,
+            missing_only=missing,
+            workers=workers,
+            bulk=bulk,
+            progress=ProgressBar("重建案例库"),
         )
         self.stdout.write(f"案例库已重建：{done} 件案件，{terms} 条索引项。")

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="enqueue each job once and exit")
 
     def handle(self, *args: Any, once: bool, **options: Any) -> None:
-        jobs: list[tuple[Task[Any, Any], int]] = [
+        jobs: list[tuple[Task[[], str], int]] = [
             (tasks.heartbeat, HEARTBEAT_SECONDS),
             (tasks.prune_results, PRUNE_SECONDS),
         ]

@@ -12,6 +12,7 @@ recall, routing accuracy and popular-topic recall.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from casework.management.progress import ProgressBar
 from casework.payloads import Payload
 
 
-def read_requests(path: Path, warn: Any) -> list[Payload]:
+def read_requests(path: Path, warn: Callable[[str], object]) -> list[Payload]:
     rows = []
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"已检查在办案件 {report.checked} 件，时限变化 {report.changed} 件。")
 
-    def _load(self, years: list[int], **_: Any) -> None:
+    def _load(self, years: list[int], **_: object) -> None:
         available = package_years()
         missing = [y for y in years if y not in available]
         if missing:
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{year} 年：{count} 个特殊日")
         self._recompute()
 
-    def _import(self, file: Path, year: int | None, source: str, **_: Any) -> None:
+    def _import(self, file: Path, year: int | None, source: str, **_: object) -> None:
         try:
             parsed = parse_calendar_file(file, year=year)
             count = calendar_import(parsed, source=source)
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{parsed.year} 年：已载入 {count} 个特殊日。")
         self._recompute()
 
-    def _years(self, **_: Any) -> None:
+    def _years(self, **_: object) -> None:
         loaded = {y.year: y for y in CalendarYear.objects.all()}
         today = timezone.localdate()
         for year in range(min(loaded, default=today.year), today.year + 2):
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{year}  {state}")
 
-    def _add(self, start: str, days: str, **_: Any) -> None:
+    def _add(self, start: str, days: str, **_: object) -> None:
         day = _date(start)
         try:
             n = int(days)
@@ -115,7 +115,7 @@ class Command(BaseCommand):
         provisional = calendar.spans_provisional(day, result)
         self.stdout.write(result.isoformat() + (" provisional（暂定）" if provisional else ""))
 
-    def _between(self, a: str, b: str, **_: Any) -> None:
+    def _between(self, a: str, b: str, **_: object) -> None:
         first, last = _date(a), _date(b)
         calendar = working_calendar()
         try:

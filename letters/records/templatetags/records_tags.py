@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.template import Context
 
 from casework.models import Case
 from casework.payloads import TemplateContext
@@ -13,7 +12,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("records/_case_records.html", takes_context=True)
-def case_records(context: Any, case: Case) -> TemplateContext:
+def case_records(context: Context, case: Case) -> TemplateContext:
     from letters.records.selectors import current_set, records_of
     from letters.records.views import _busy
 
@@ -33,7 +32,7 @@ DECISION_STEPS = ("propose", "check", "approve")
 
 
 @register.inclusion_tag("records/_decision_review.html", takes_context=True)
-def decision_review(context: Any, case: Case, name: str = "") -> TemplateContext:
+def decision_review(context: Context, case: Case, name: str = "") -> TemplateContext:
     """The release set and warnings beside the review (check) and sign-off (approve) forms,
     on the case page (`name` empty: shown while the case is in review or approved) and on
     the action pages of propose, check and approve."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from casework.choices import CaseStatus, Channel, Disposition
+from casework.choices import OPEN_STATUSES, CaseStatus, Channel, Disposition
 from casework.errors import InvalidInput, NotPermitted, WrongState
 from casework.models import Case, Event
 from tests.conftest import NOW, TODAY, at, entry_recorded
@@ -433,6 +433,12 @@ def test_transition_allowed_writes_one_event(
     assert event.entered_at == entry_recorded(_now_for(name))
     assert event.to_status == target
     assert event.seq == before + 1
+    # A transition into a closed state closes the case's clock (DEVELOPING: closed_on), one
+    # that reopens it clears the date: the dashboard's counts and the annual report read it.
+    if target in OPEN_STATUSES:
+        assert case.closed_on is None, f"{name} leaves {target} with closed_on set"
+    else:
+        assert case.closed_on is not None, f"{name} closes into {target} without closed_on"
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ library entries of every case that has none (casework.library.rebuild), with pro
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -32,7 +33,7 @@ from casework.library.evaluation import evaluate
 from casework.library.index import CANDIDATES, entry_of_row
 from casework.library.models import LibraryEntry
 from casework.library.postings import TABLE, candidate_ids
-from casework.library.rebuild import library_entries_write, library_forget
+from casework.library.rebuild import library_build, library_forget
 from casework.library.selectors import similar_cases
 from casework.management.commands.similar_eval import read_requests
 from casework.management.progress import ProgressBar
@@ -49,6 +50,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 GROWTH_BASE = 10_000
+BULK_FROM = 50_000  # cases to index before the build uses every core and --bulk
 
 
 class Command(BaseCommand):
@@ -134,8 +136,15 @@ class Command(BaseCommand):
         for start in range(0, len(stale_ids), 5000):
             library_forget(stale_ids[start : start + 5000])
         bench_texts_prepare(organ, rng, self.stdout.write)
-        done, terms = library_entries_write(
-            cases, missing_only=True, progress=ProgressBar("索引测试案件")
+        missing = cases.count() - LibraryEntry.objects.filter(organ=organ).count()
+        # Many at once (a grown database): every core, and the lookup index built at the end.
+        many = missing > BULK_FROM
+        done, terms = library_build(
+            cases,
+            missing_only=True,
+            workers=(os.cpu_count() or 1) if many else 1,
+            bulk=many,
+            progress=ProgressBar("索引测试案件"),
         )
         if done:
             self.stdout.write(f"  案例库新增 {done:,} 件案件，{terms:,} 条索引项")

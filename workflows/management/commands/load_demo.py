@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from casework.models import Case, Division, Organ
 from casework.payloads import Payload
 from casework.permissions import division_grant_member
 from casework.selectors import working_calendar
+from letters.sample import specimen_seal_png
 from workflows.catalogue.demo import demo_catalogue, demo_catalogue_item
 from workflows.demo import DEMO_PASSWORD, demo_marker_write
 from workflows.roles import role_groups_ensure
@@ -79,6 +81,10 @@ class Command(BaseCommand):
             demo_marker_write()  # production refuses a database with this mark (workflows.demo)
             role_groups_ensure()  # as the migrations made them, even on a flushed database
             organ, _created = Organ.objects.get_or_create(name=ORGAN["name"], defaults=ORGAN)
+            if not organ.seal:
+                # A specimen seal (样章), so that the demo's sealed letters show where the
+                # organ's own seal image (uploaded in the admin) goes.
+                organ.seal.save("seal.png", ContentFile(specimen_seal_png()), save=True)
             divisions = {}
             for code, name in DIVISIONS:
                 divisions[code], _ = Division.objects.get_or_create(
@@ -158,7 +164,7 @@ class Command(BaseCommand):
                 **kw,
             )
 
-        def fire(case: Case, name: str, who: str, on: date, **fields: Any) -> None:
+        def fire(case: Case, name: str, who: str, on: date, **fields: object) -> None:
             # Each step is entered on its own day (the demo's history, not a backdating).
             entered = now - timedelta(days=(timezone.localdate(now) - on).days)
             case_act(

@@ -43,9 +43,12 @@ from casework.models import Applicant, Case, CaseNumberCounter, Division, Event,
 from casework.payloads import Payload
 from casework.permissions import DIVISION_PERM, division_grant_member
 from casework.selectors import working_calendar
+from casework.workdays import WorkingCalendar
 from workflows.viewflow_adapter import Token
 
 BENCH_ORGAN = "性能测试机关"
+# One seeded step of a case's history: (event kind, day, payload, acting officer or None).
+Step = tuple[str, date, Payload, User | None]
 OFFICER_LOAD = 300  # assigned open tasks per liaison officer (a realistic desk)
 # The states in which the case's assignee holds an open (ASSIGNED) task.
 HELD = (CaseStatus.INVESTIGATION, CaseStatus.AWAITING_FEE)
@@ -247,7 +250,7 @@ class Command(BaseCommand):
             # is committed at once (two seeders waiting on each other's new user deadlocked).
             officers.refresh()
             rows: list[Case] = []
-            histories: list[list[Any]] = []
+            histories: list[list[Step]] = []
             for i in range(size):
                 case, history = self._case(
                     organ, divisions, officers, applicants, states, rng, calendar, today, first + i
@@ -474,10 +477,10 @@ class Command(BaseCommand):
         applicants: list[Applicant],
         states: list[CaseStatus],
         rng: random.Random,
-        calendar: Any,
+        calendar: WorkingCalendar,
         today: date,
         seq: int,
-    ) -> tuple[Case, list[Any]]:
+    ) -> tuple[Case, list[Step]]:
         state = rng.choice(states)
         path = PATHS[state]
         closed = state in (
@@ -494,7 +497,7 @@ class Command(BaseCommand):
         # The case's officer: one with room on the desk when the case stays with them.
         officer = officers.holding(division) if state in HELD else officers.any(division, rng)
         day = received
-        history: list[Any] = [
+        history: list[Step] = [
             ("receive", received, {"channel": channel, "received_on": received.isoformat()}, None)
         ]
         disposition = ""

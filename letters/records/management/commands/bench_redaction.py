@@ -18,7 +18,7 @@ import resource
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from letters.records.models import GROUND_SHORT, Ground
 from letters.records.redaction import burn_in, suggestion_redactions
@@ -42,7 +42,7 @@ def _peak_mb() -> float:
 class Command(BaseCommand):
     help = "Benchmark OCR and redaction on generated records (prints figures)."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pages", type=int, default=100)
         parser.add_argument(
             "--kinds", default="text,scanned", help="which records: text, scanned or both"

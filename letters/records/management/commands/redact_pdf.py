@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.errors import CaseworkError
 from letters.records import pdf
@@ -20,7 +20,8 @@ from letters.records.models import GROUND_SHORT, Ground
 from letters.records.redaction import PageRedactions, burn_in, merge, suggestion_redactions
 
 
-def boxes_from_json(data: Any) -> dict[int, PageRedactions]:
+def boxes_from_json(data: object) -> dict[int, PageRedactions]:
+    """The boxes of a boxes.json file, as json.loads read it (checked here)."""
     if not isinstance(data, list):
         raise CommandError("boxes.json must be a list of {page, box, ground} objects.")
     result: dict[int, PageRedactions] = {}
@@ -50,7 +51,7 @@ def boxes_from_json(data: Any) -> dict[int, PageRedactions]:
 class Command(BaseCommand):
     help = "Redact a PDF: apply boxes and/or every personal-information suggestion, burn in."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("input")
         parser.add_argument("output")
         parser.add_argument("--boxes", help="JSON file of boxes (see the module docstring)")

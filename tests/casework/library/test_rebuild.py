@@ -1,0 +1,58 @@
+"""library_build: the same entries and postings whether written by one process or several,
+with the lookup index dropped and rebuilt (`--bulk`) or kept; `--missing` goes on where an
+interrupted build stopped."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+
+import pytest
+
+from casework.library.models import LibraryEntry, LibraryPosting
+from casework.library.rebuild import LOOKUP_INDEX, library_build
+from casework.models import Case
+
+
+def _postings() -> set[tuple[int, int]]:
+    return set(LibraryPosting.objects.values_list("case_id", "term"))
+
+
+def _lookup_index_exists() -> bool:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "case_library_libraryposting"
+        )
+    return LOOKUP_INDEX in constraints
+
+
+# Committed data (transaction=True): the worker processes (PostgreSQL; SQLite writes in one
+# process) connect on their own and must see the seeded cases.
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_and_bulk_write_what_one_process_writes(official_calendar, users):
+    call_command("seed_bench", cases=120, stdout=StringIO())
+    library_build(Case.objects.all())
+    one = _postings()
+    entries = {e.case_id: (e.core_text, e.facts) for e in LibraryEntry.objects.all()}
+    LibraryPosting.objects.all().delete()
+    LibraryEntry.objects.all().delete()
+    done, terms = library_build(Case.objects.all(), workers=2, bulk=True)
+    assert done == 120
+    assert terms == len(one)
+    assert _postings() == one
+    assert {e.case_id: (e.core_text, e.facts) for e in LibraryEntry.objects.all()} == entries
+    assert _lookup_index_exists()  # rebuilt after the bulk write
+
+
+@pytest.mark.django_db
+def test_missing_only_goes_on_where_a_build_stopped(official_calendar, users):
+    call_command("seed_bench", cases=40, stdout=StringIO())
+    library_build(Case.objects.all())
+    everything = _postings()
+    stopped_at = Case.objects.order_by("pk")[24].pk
+    LibraryPosting.objects.filter(case_id__gte=stopped_at).delete()
+    LibraryEntry.objects.filter(case_id__gte=stopped_at).delete()
+    done, _terms = library_build(Case.objects.all(), missing_only=True)
+    assert done == 16
+    assert _postings() == everything
+    assert _lookup_index_exists()
