@@ -220,10 +220,13 @@ _NOT_OWNER = (
     r"(?!们|系|是|作为|为|因|现|特|想|要|希望|申请|请求|需要|认为|根据|依据|通过|向|就|对|再次|"
     r"依法|住|居住|身份|姓名|联系|局|市|县|区|省|国|村|镇|乡|街|单位|院|委|办|厅|处|司|部|校|社)"
 )
+# A marker that only locates a place (本人所在小区, 我家房屋所在村, 申请人房屋位于…) asks for the
+# place's record, which a neighbour may ask for too.
+_LOCATING = r"(?!的?(?:房屋|房产|住房|家|住宅|户籍)*(?:所在|位于))"
 _SELF = (
-    r"申请人本人|我本人|本人" + _NOT_OWNER + r"|我的|我家|我" + _NOT_OWNER + r"|"
+    r"(?:申请人本人|我本人|本人" + _NOT_OWNER + r"|我的|我家|我" + _NOT_OWNER + r"|"
     r"自身(?!生产|生活|需要|原因|利益)|(?<=[由与向给到对])申请人|"
-    r"申请人(?=的|签|名下|户|房|家|住房|宅基地|土地|承包|提交|投诉|举报|信访)"
+    r"申请人(?=的|签|名下|户|房|家|住房|宅基地|土地|承包|提交|投诉|举报|信访))" + _LOCATING
 )
 # The request proper starts at its verb (申请公开, 请提供, 要求获取…): the applicant's own
 # record is named after it; before it the applicant says who asks and why.

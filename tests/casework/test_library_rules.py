@@ -405,6 +405,14 @@ SAME_AS_WRITTEN = [
     # rule 4: 环评文件 is the 环境影响报告书 (or 表); rule 5: 申请人之父 = 我父亲
     ("请公开城北垃圾中转站项目的环评文件", "请公开城北垃圾中转站项目环境影响报告书", "甲", "乙"),
     ("请公开申请人之父的烈士褒扬档案", "请公开我父亲的烈士褒扬档案", "甲", "甲"),
+    # rule 5: a marker that only locates a place (本人所在小区, 我家房屋所在村) asks for the
+    # place's record, which a neighbour asks for too
+    (
+        "请公开本人所在小区的专项维修资金使用明细",
+        "请公开我家所在小区的专项维修资金使用明细",
+        "甲",
+        "乙",
+    ),
     # rule 5: a kin marker before the verb still says whose record (其 = 申请人的父亲李某)
     (
         "申请人的父亲李某系抗美援朝老兵，申请公开其参战记录",
