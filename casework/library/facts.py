@@ -8,7 +8,10 @@ document or record set (Art 36(6); the labelling rules of docs/adr/0009):
 4. the same stage or document type (征收决定 ≠ 补偿方案; 预算 ≠ 决算; 标准 ≠ 名单);
 5. the same person's record (申请人本人/父亲的档案 filed by two applicants are two records).
 A fact that both requests state and that differs makes them different information, however
-alike the text (`differences`).
+alike the text (`differences`). Each reading below is a rule a Chinese reader states (a number
+before 社/组/号地块 names a unit; a name ends at the larger place before it; 本人系…村民 says who
+asks, 本人的档案 whose record); ADR 0009 lists them and tests/casework/test_library_rules.py
+tests each on texts of its own.
 """
 
 from __future__ import annotations

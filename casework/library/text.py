@@ -4,7 +4,9 @@ Wording, word order, enumeration order, polite boilerplate and the delivery form
 change the information asked for (Art 36(6) as read in docs/adr/0009, rule 6): full-width
 characters become half-width, the brackets of a 文号 are unified, clauses that only say why
 or how the applicant wants it (本人因自身生产生活需要…, 请以纸质复印件邮寄方式提供) are
-dropped, and the filler words of a request (申请公开, 相关, 的) are removed.
+dropped, and the filler words of a request (申请公开, 相关, 的) are removed. Inside a clause
+that asks, only the phrases of reason, delivery, addressee, statute and closing go, wherever
+they stand (请将…报告以电子邮件发送给我; 恳请贵局公开…), so no requested item goes with them.
 """
 
 from __future__ import annotations
