@@ -612,6 +612,15 @@ LOOK_ALIKES = [
         "甲",
         "stages",
     ),
+    # rule 4: the maps and certificates of a land taking
+    ("请公开东湖村征地的勘测定界图", "请公开东湖村征地的红线图", "甲", "甲", "stages"),
+    (
+        "请公开东湖村12号地块的国有土地使用证",
+        "请公开东湖村12号地块的房屋拆迁许可证",
+        "甲",
+        "甲",
+        "stages",
+    ),
     # rule 4: the records of a case or an inspection
     (
         "请公开3月5日滨江路交通事故的调查报告",
@@ -789,3 +798,26 @@ def test_boilerplate_around_a_request_changes_nothing(base, before, after):
     wrapped = before + base + after
     assert extract_facts(wrapped, "甲") == extract_facts(base, "甲")
     assert judge(base, wrapped)
+
+
+def test_a_reworded_look_alike_of_a_long_request_outranks_an_unrelated_one():
+    # the ranking penalty counts at most two differences: a look-alike differing in year,
+    # batch, village and stage is still more alike than a request about something else
+    new = Entry.of(
+        9,
+        "请公开2020年青石镇柳溪村3组第2批次建设用地的征收土地公告、土地勘测定界图和地上附着物清点表",
+        ["甲"],
+        D,
+    )
+    look_alike = Entry.of(
+        1,
+        "请公开2019年青石镇桃源村4组第3批次建设用地的补偿安置方案、土地勘测定界图和地上附着物清点表",
+        ["乙"],
+        D,
+    )
+    unrelated = Entry.of(2, "请公开2020年青石镇政府信息公开工作年度报告", ["甲"], D)
+    first, _second = ranked(new, [unrelated, look_alike])
+    assert first.earlier.id == 1
+    assert len(first.differences) >= 4
+    blended = (first.score + first.topic_score) / 2
+    assert first.rank[1] == pytest.approx(blended - 0.4)
