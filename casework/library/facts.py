@@ -209,6 +209,13 @@ STAGES: dict[str, tuple[str, ...]] = {
 _STAGE_WORDS = sorted(
     ((syn, label) for label, syns in STAGES.items() for syn in syns), key=lambda p: -len(p[0])
 )
+# A document named only to locate the one asked for (房屋征收决定涉及的社会稳定风险评估报告,
+# 补偿方案中的补偿标准, 处罚决定所依据的证据) is not asked for: its type does not count.
+_STAGE_AS_CONTEXT = re.compile(
+    "(?:"
+    + "|".join(re.escape(word) for word, _label in _STAGE_WORDS)
+    + r")(?=[\]》”\"']*(?:所?涉及的?|中的|所?依据的|作出前的?|之前的?|项下的?))"
+)
 # Road numbers, line and plot codes (G104, S102, A3地块): another code, another thing.
 _CODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,3}\d{1,5}[A-Za-z]?|\d{1,5}[A-Za-z]{1,2})(?![A-Za-z0-9])"
@@ -417,7 +424,7 @@ def extract_facts(text: str, applicant_key: str = "") -> Facts:
     numbered.update(f"号{int(m.group(1))}" for m in _NUMBER_NO.finditer(rest_years))
     numbered.update(f"{_AREA_UNIT[m.group(2)]}{m.group(1)}" for m in _AREA.finditer(rest_years))
     stages: set[str] = set()
-    masked = _FILLER.sub("", rest_years)
+    masked = _FILLER.sub("", _STAGE_AS_CONTEXT.sub("\u2003", rest_years))
     for word, label in _STAGE_WORDS:
         if word in masked:
             stages.add(label)

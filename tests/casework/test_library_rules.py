@@ -413,6 +413,13 @@ SAME_AS_WRITTEN = [
         "甲",
         "乙",
     ),
+    # rule 4: a document named only to locate the one asked for is not asked for
+    (
+        "请公开（东站片区棚改项目房屋征收决定）涉及的社会稳定风险评估报告",
+        "请公开东站片区棚改项目的社会稳定风险评估报告",
+        "甲",
+        "乙",
+    ),
     # rule 5: a kin marker before the verb still says whose record (其 = 申请人的父亲李某)
     (
         "申请人的父亲李某系抗美援朝老兵，申请公开其参战记录",
@@ -608,6 +615,14 @@ LOOK_ALIKES = [
     (
         "请公开贵局对本人2021年3月5日信访事项的书面答复",
         "请公开贵局对本人2021年3月5日信访事项的调查报告",
+        "甲",
+        "甲",
+        "stages",
+    ),
+    # rule 4: the document located by another is still another than that one
+    (
+        "请公开东站片区棚改项目房屋征收决定涉及的社会稳定风险评估报告",
+        "请公开东站片区棚改项目的房屋征收决定",
         "甲",
         "甲",
         "stages",
