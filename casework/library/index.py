@@ -21,7 +21,7 @@ from django_tasks import task
 
 from casework.choices import CaseStatus
 from casework.library.facts import Facts
-from casework.library.match import Entry
+from casework.library.match import RULES_VERSION, Entry
 from casework.library.models import LibraryEntry, LibraryPosting
 from casework.library.postings import candidate_ids, candidate_query, postings_replace
 from casework.models import Applicant, Case
@@ -106,6 +106,7 @@ def entry_refresh(case_id: int, *, now: datetime | None = None) -> LibraryEntry 
         "replied_on": entry.replied_on,
         "division_id": case.lead_division_id,
         "indexed_at": now or timezone.now(),
+        "rules_version": RULES_VERSION,
     }
     with transaction.atomic():
         row, created = LibraryEntry.objects.select_for_update().get_or_create(

@@ -27,6 +27,11 @@ from casework.library.facts import (
 from casework.library.text import bigrams, core_text
 
 SAME_THRESHOLD = 0.4
+# What a stored entry was computed by: raise it with any change to text.py, facts.py or the
+# entry's terms that changes what an entry holds. Entries of an older version are rewritten by
+# `library_rebuild --missing` (and the job that `bin/bootstrap serve` enqueues after migrating);
+# until then they are still compared, by their old facts.
+RULES_VERSION = 2  # 2: the rules read off real request texts (ADR 0009)
 SIMILAR_LIMIT = 10
 DIFFERENCE_PENALTY = 0.2
 PENALISED_DIFFERENCES = 2

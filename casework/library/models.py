@@ -35,6 +35,8 @@ class LibraryEntry(models.Model):
         verbose_name=_("suggested division"),
     )
     indexed_at = models.DateTimeField(_("indexed at"))
+    # casework.library.match.RULES_VERSION of the code that wrote it (0: before versions).
+    rules_version = models.PositiveSmallIntegerField(_("rules version"), default=0)
 
     class Meta:
         verbose_name = _("library entry")

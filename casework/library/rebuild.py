@@ -13,10 +13,14 @@ from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from django_tasks import task
+
 from casework.library.index import entry_of_case
+from casework.library.match import RULES_VERSION
 from casework.library.models import LibraryEntry, LibraryPosting
 from casework.library.postings import TABLE, postings_write
 from casework.models import Case
+from casework.tasks import LONG
 
 BATCH = 1000
 UPDATED = [
@@ -29,6 +33,7 @@ UPDATED = [
     "replied_on",
     "division",
     "indexed_at",
+    "rules_version",
 ]
 
 
@@ -40,8 +45,9 @@ def library_entries_write(
     analyze: bool = True,
 ) -> tuple[int, int]:
     """Write (or rewrite) the entries and postings of `cases`, BATCH cases a transaction, in
-    id order; with `missing_only`, only the cases that have no entry yet, so an interrupted
-    run goes on where it stopped. The progress counts the cases looked at. Returns (cases
+    id order; with `missing_only`, only the cases that have no entry of the current rules
+    (`RULES_VERSION`) yet, so an interrupted run goes on where it stopped and an upgrade
+    rewrites what older rules wrote. The progress counts the cases looked at. Returns (cases
     written, postings written)."""
     total = cases.count()
     done, scanned, last, terms = 0, 0, 0, 0
@@ -56,9 +62,8 @@ def library_entries_write(
         last = ids[-1]
         scanned += len(ids)
         if missing_only:
-            have = set(
-                LibraryEntry.objects.filter(case_id__in=ids).values_list("case_id", flat=True)
-            )
+            current = LibraryEntry.objects.filter(case_id__in=ids, rules_version=RULES_VERSION)
+            have = set(current.values_list("case_id", flat=True))
             ids = [pk for pk in ids if pk not in have]
         batch = list(Case.objects.filter(pk__in=ids).select_related("applicant").order_by("pk"))
         rows = []
@@ -78,6 +83,7 @@ def library_entries_write(
                     replied_on=entry.replied_on,
                     division_id=case.lead_division_id,
                     indexed_at=now,
+                    rules_version=RULES_VERSION,
                 )
             )
         if rows:
@@ -85,7 +91,8 @@ def library_entries_write(
                 LibraryEntry.objects.bulk_create(
                     rows, update_conflicts=True, unique_fields=["case"], update_fields=UPDATED
                 )
-                terms += postings_write(postings, replace=not missing_only)
+                # An entry of older rules has postings of its own: replaced (a missing one has none).
+                terms += postings_write(postings, replace=True)
         done += len(batch)
         if progress is not None:
             progress(scanned, total)
@@ -174,6 +181,23 @@ def _build_in_processes(
         progress(total, total)
     library_analyze()
     return sum(v.value for v in written), sum(v.value for v in postings)
+
+
+def library_behind() -> bool:
+    """Some case has no entry of the current rules (an upgrade changed them, or cases were
+    written in bulk)."""
+    return (
+        LibraryEntry.objects.exclude(rules_version=RULES_VERSION).exists()
+        or Case.objects.filter(library_entry__isnull=True).exists()
+    )
+
+
+@task(queue_name=LONG)
+def library_catch_up() -> None:
+    """The worker's job that `library_rebuild --missing --enqueue` queues (bin/bootstrap serve,
+    after migrating): write the entries that are missing or were written by older rules, while
+    the site serves (lookups compare the old entries by their old facts meanwhile)."""
+    library_entries_write(Case.objects.all(), missing_only=True)
 
 
 def library_forget(case_ids: list[int]) -> None:

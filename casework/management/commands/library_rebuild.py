@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.library.rebuild import library_build
+from casework.library.rebuild import library_behind, library_build, library_catch_up
 from casework.management.progress import ProgressBar
 from casework.models import Case
 
@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--workers", type=int, default=1, help="processes writing entries side by side"
         )
         parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="with --missing: queue the work for a background worker (if any is behind)",
+        )
+        parser.add_argument(
             "--bulk",
             action="store_true",
             help="PostgreSQL: drop the postings' lookup index while writing, build it at the end "
@@ -40,8 +45,18 @@ class Command(BaseCommand):
         missing: bool,
         workers: int,
         bulk: bool,
+        enqueue: bool,
         **options: Any,
     ) -> None:
+        if enqueue:
+            if not missing or organ is not None or workers != 1 or bulk:
+                raise CommandError("--enqueue 只能与 --missing 一起使用。")
+            if not library_behind():
+                self.stdout.write("案例库已是最新，无需重建。")
+                return
+            library_catch_up.enqueue()
+            self.stdout.write("案例库有缺失或旧规则的条目：已交后台任务补建。")
+            return
         cases = Case.objects.all()
         if organ is not None:
             cases = cases.filter(organ_id=organ)

@@ -4,13 +4,14 @@ interrupted build stopped."""
 
 from io import StringIO
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 import pytest
 
+from casework.library.match import RULES_VERSION
 from casework.library.models import LibraryEntry, LibraryPosting
-from casework.library.rebuild import LOOKUP_INDEX, library_build
+from casework.library.rebuild import LOOKUP_INDEX, library_behind, library_build
 from casework.models import Case
 
 
@@ -56,3 +57,34 @@ def test_missing_only_goes_on_where_a_build_stopped(official_calendar, users):
     assert done == 16
     assert _postings() == everything
     assert _lookup_index_exists()
+
+
+@pytest.mark.django_db
+def test_entries_of_older_rules_are_rewritten_by_missing_only(official_calendar, users):
+    call_command("seed_bench", cases=12, stdout=StringIO())
+    library_build(Case.objects.all())
+    everything = _postings()
+    older = list(Case.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    LibraryEntry.objects.filter(case_id__in=older).update(rules_version=RULES_VERSION - 1)
+    LibraryPosting.objects.filter(case_id__in=older[:2]).delete()
+    LibraryPosting.objects.create(case_id=older[0], term=1, organ_id=1, received_on="2026-01-05")
+    assert library_behind()
+    done, _terms = library_build(Case.objects.all(), missing_only=True)
+    assert done == 5
+    assert not LibraryEntry.objects.exclude(rules_version=RULES_VERSION).exists()
+    assert _postings() == everything  # the old postings replaced, the stray one gone
+    assert not library_behind()
+
+
+@pytest.mark.django_db
+def test_library_rebuild_enqueue_queues_the_catch_up_only_when_behind(official_calendar, users):
+    call_command("seed_bench", cases=3, stdout=StringIO())  # written in bulk: no entries
+    out = StringIO()
+    call_command("library_rebuild", "--missing", "--enqueue", stdout=out)
+    assert "已交后台任务补建" in out.getvalue()
+    assert LibraryEntry.objects.count() == 3  # the test settings run jobs at once
+    out = StringIO()
+    call_command("library_rebuild", "--missing", "--enqueue", stdout=out)
+    assert "案例库已是最新" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("library_rebuild", "--enqueue", stdout=StringIO())

@@ -31,6 +31,7 @@ from django.db.models import Count
 
 from casework.library.evaluation import evaluate
 from casework.library.index import CANDIDATES, entry_of_row
+from casework.library.match import RULES_VERSION
 from casework.library.models import LibraryEntry
 from casework.library.postings import TABLE, candidate_ids
 from casework.library.rebuild import library_build, library_forget
@@ -136,7 +137,8 @@ class Command(BaseCommand):
         for start in range(0, len(stale_ids), 5000):
             library_forget(stale_ids[start : start + 5000])
         bench_texts_prepare(organ, rng, self.stdout.write)
-        missing = cases.count() - LibraryEntry.objects.filter(organ=organ).count()
+        current = LibraryEntry.objects.filter(organ=organ, rules_version=RULES_VERSION)
+        missing = cases.count() - current.count()
         # Many at once (a grown database): every core, and the lookup index built at the end.
         many = missing > BULK_FROM
         done, terms = library_build(
