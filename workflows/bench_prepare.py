@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casework.choices import ApplicantCategory, CaseStatus, IdType
@@ -186,9 +187,12 @@ def letters_prepare(organ: Organ, say: Callable[[str], None]) -> int:
         kind="reply.granted", version=1, defaults={"body": "（性能测试）"}
     )
     bench_letters = Letter.objects.filter(case__organ=organ, number__startswith=LETTER_SERIES)
+    # NOT EXISTS, an anti-join: `pk NOT IN (…)` over 600,000 letters outgrew work_mem and was
+    # run as a subplan per case (a count took more than 7 minutes at 1,000,000 cases).
+    has_letter = Letter.objects.filter(case=OuterRef("pk"), number__startswith=LETTER_SERIES)
     replied = (
         Case.objects.filter(organ=organ, status__in=[CaseStatus.REPLIED, CaseStatus.ARCHIVED])
-        .exclude(pk__in=bench_letters.values("case_id"))
+        .filter(~Exists(has_letter))
         .order_by("pk")
     )
     total = replied.count()
