@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
@@ -65,24 +65,12 @@ def _event(row: EventRow, seq: int, prev_hash: str) -> Event:
     return event
 
 
-class EventFields(TypedDict):
-    """What `event_append` takes: an EventRow's fields but the case."""
-
-    kind: str
-    actor_user: Staff | None
-    actor_name: str
-    actor_role: str
-    on: date
-    entered_at: datetime
-    from_status: str
-    to_status: str
-    payload: Payload
-
-
-def event_append(case: Case, **fields: Unpack[EventFields]) -> Event:
-    """Append one event to the case's ledger (the caller holds the case's row lock)."""
-    seq, prev = case.events.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
-    event = _event(EventRow(case_id=case.pk, **fields), seq + 1, prev)
+def event_append(row: EventRow) -> Event:
+    """Append one event to the ledger of case `row.case_id` (the caller holds the case's row
+    lock)."""
+    last = Event.objects.filter(case_id=row.case_id).order_by("-seq")
+    seq, prev = last.values_list("seq", "hash").first() or (0, GENESIS)
+    event = _event(row, seq + 1, prev)
     event.save()
     event.refresh_from_db(fields=["seq", "entered_at", "prev_hash", "hash"])
     return event

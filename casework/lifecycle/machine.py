@@ -34,7 +34,7 @@ from casework.decision_rules import DECISION_FACT_KEYS
 from casework.errors import InvalidInput, NotPermitted, WrongState, invalid_from_validation_error
 from casework.fees import fee_amount
 from casework.items import record_item_decisions, record_items, registered_items
-from casework.ledger import event_append
+from casework.ledger import EventRow, event_append
 from casework.lifecycle import decision_warnings, release_gate
 from casework.lifecycle import guards as g
 from casework.lifecycle import inputs as i
@@ -246,16 +246,18 @@ class CaseLifecycle:
         if self._applicant is not None:
             self._applicant.save()
         self.event = event_append(
-            self.case,
-            kind=self.spec.name,
-            actor_user=self.actor.user,
-            actor_name=self.actor.name,
-            actor_role=self.role,
-            on=self.on,
-            entered_at=self.now,
-            from_status=source or "",
-            to_status=self.case.status,
-            payload=self.payload,
+            EventRow(
+                case_id=self.case.pk,
+                kind=self.spec.name,
+                actor_user=self.actor.user,
+                actor_name=self.actor.name,
+                actor_role=self.role,
+                on=self.on,
+                entered_at=self.now,
+                from_status=source or "",
+                to_status=self.case.status,
+                payload=self.payload,
+            )
         )
         # The dashboard's counts follow in the same transaction (casework.case_counts).
         after = CountedCase.of(self.case)

@@ -132,7 +132,7 @@ def query_code_reissue(*, number: str, email: str, now: datetime) -> bool:
     working; the reissue is an event on the case (who: the applicant, by e-mail). Returns
     whether a code was sent; the caller answers the same either way. There is no SMS
     backend: a code is only ever sent by e-mail."""
-    from casework.ledger import event_append
+    from casework.ledger import EventRow, event_append
     from casework.lifecycle.actors import APPLICANT_ROLE
     from casework.notifications import notify_template
 
@@ -155,16 +155,18 @@ def query_code_reissue(*, number: str, email: str, now: datetime) -> bool:
             query_code_digest=query_code_digest(case.number, code)
         )
         event = event_append(
-            case,
-            kind="query_code_reissued",
-            actor_user=None,
-            actor_name=case.applicant.name,
-            actor_role=APPLICANT_ROLE,
-            on=timezone.localdate(now),
-            entered_at=now,
-            from_status=case.status,
-            to_status=case.status,
-            payload={"sent_to": "email"},
+            EventRow(
+                case_id=case.pk,
+                kind="query_code_reissued",
+                actor_user=None,
+                actor_name=case.applicant.name,
+                actor_role=APPLICANT_ROLE,
+                on=timezone.localdate(now),
+                entered_at=now,
+                from_status=case.status,
+                to_status=case.status,
+                payload={"sent_to": "email"},
+            )
         )
         notify_template(
             key=f"code-reissued:{event.pk}",
