@@ -117,9 +117,13 @@ def library_build(
 ) -> tuple[int, int]:
     """`library_entries_write` over `workers` processes, each writing a contiguous range of
     case ids (the indexing is CPU work in Python; one process leaves the database's core
-    idle; on SQLite, which takes one writer at a time, one process). With `bulk` on PostgreSQL the postings' lookup index is dropped while writing and
-    built once at the end — a sort instead of millions of random B-tree inserts, for the first
-    build of a large organ; lookups are slow until it is back. Returns (cases, postings)."""
+    idle; on SQLite, which takes one writer at a time, one process). With `bulk` on
+    PostgreSQL the postings' lookup index is dropped while writing and built once at the end —
+    a sort instead of millions of random B-tree inserts, for the first build of a large organ;
+    lookups are slow until it is back. A bulk build killed halfway leaves the index dropped:
+    every build (and `library_behind`, which `bin/bootstrap serve` calls) puts it back first.
+    Returns (cases, postings)."""
+    lookup_index_ensure()
     if bulk and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {LOOKUP_INDEX}")
@@ -130,11 +134,14 @@ def library_build(
         return _build_in_processes(cases, missing_only, workers, progress)
     finally:
         if bulk and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {LOOKUP_INDEX} ON {TABLE} {LOOKUP_COLUMNS}"
-                )
+            lookup_index_ensure()
             library_analyze()
+
+
+def lookup_index_ensure() -> None:
+    """The postings' lookup index (case_library migration 0003), created again if missing."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {LOOKUP_INDEX} ON {TABLE} {LOOKUP_COLUMNS}")
 
 
 def _build_in_processes(
@@ -186,6 +193,7 @@ def _build_in_processes(
 def library_behind() -> bool:
     """Some case has no entry of the current rules (an upgrade changed them, or cases were
     written in bulk)."""
+    lookup_index_ensure()
     return (
         LibraryEntry.objects.exclude(rules_version=RULES_VERSION).exists()
         or Case.objects.filter(library_entry__isnull=True).exists()

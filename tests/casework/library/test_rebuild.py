@@ -88,3 +88,18 @@ def test_library_rebuild_enqueue_queues_the_catch_up_only_when_behind(official_c
     assert "案例库已是最新" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("library_rebuild", "--enqueue", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lookup_index_left_dropped_by_a_killed_bulk_build_is_put_back(official_calendar, users):
+    # A bulk build killed halfway (SIGKILL: no `finally`) leaves the index dropped; the next
+    # build, or the check `bin/bootstrap serve` runs, creates it again.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {LOOKUP_INDEX}")
+    assert not _lookup_index_exists()
+    call_command("library_rebuild", "--missing", "--enqueue", stdout=StringIO())
+    assert _lookup_index_exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {LOOKUP_INDEX}")
+    library_build(Case.objects.all(), missing_only=True)
+    assert _lookup_index_exists()
