@@ -462,6 +462,10 @@ class Difference:
     label: StrOrPromise = field(default="")  # translated when shown, not per comparison
 
     def __str__(self) -> str:
+        if self.kind == "subject":
+            # Its values are the requests with their facts taken out (本人父亲烈士褒扬金文件文件):
+            # words for the matcher, not for the officer, who reads both subjects in the row.
+            return str(self.label)
         return f"{self.label}：{'、'.join(self.mine) or '—'} ≠ {'、'.join(self.theirs) or '—'}"
 
 

@@ -836,3 +836,16 @@ def test_a_reworded_look_alike_of_a_long_request_outranks_an_unrelated_one():
     assert len(first.differences) >= 4
     blended = (first.score + first.topic_score) / 2
     assert first.rank[1] == pytest.approx(blended - 0.4)
+
+
+def test_a_different_subject_is_named_without_the_matchers_stripped_words():
+    # The officer reads both subjects in the row; the stripped topic text (facts taken out,
+    # 本人父亲烈士褒扬金文件文件) is the matcher's, not words to show.
+    match = compare(
+        Entry.of(1, "军休所改造项目招标文件", ["甲"], D),
+        Entry.of(2, "本人父亲烈士褒扬金发放标准文件", ["甲"], D),
+    )
+    subject = [d for d in match.differences if d.kind == "subject"]
+    assert subject, [str(d) for d in match.differences]
+    with translation.override("zh-hans"):
+        assert str(subject[0]) == "事项不同"
